@@ -1,0 +1,40 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { errorResponse, HttpError } from '../shared/http';
+import { logger, metrics, tracer } from '../shared/observability';
+import { authorize, type Principal } from './principal';
+import { findRoute } from './routes';
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyResultV2;
+
+export interface ApiRequest {
+  readonly event: ApiEvent;
+  /** The verified caller, or undefined on a public route. */
+  readonly principal: Principal | undefined;
+}
+
+/**
+ * Wraps a domain call as an HTTP API handler: Powertools logging, metrics and tracing,
+ * the route manifest's access rule, and errors mapped to JSON responses (never a stack trace).
+ */
+export function apiHandler(handle: (request: ApiRequest) => Promise<ApiResult>) {
+  return middy<ApiEvent, ApiResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics))
+    .handler(async (event) => {
+      try {
+        const route = findRoute(event.routeKey);
+        if (!route) throw new HttpError(404, 'NOT_FOUND', `No route ${event.routeKey}.`);
+        return await handle({ event, principal: authorize(route, event) });
+      } catch (error) {
+        if (error instanceof HttpError) return errorResponse(error);
+        logger.error('unhandled error', error as Error);
+        return errorResponse(new HttpError(500, 'INTERNAL', 'Something went wrong on our side.'));
+      }
+    });
+}

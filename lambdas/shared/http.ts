@@ -1,0 +1,35 @@
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+
+/** A field-level validation problem, reported next to the field in the web app. */
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** An error that maps to an HTTP status with a stable machine-readable code. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly fields: readonly FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const forbidden = (message = 'You do not have access to this resource.') =>
+  new HttpError(403, 'FORBIDDEN', message);
+export const unauthorized = (message = 'Sign in to continue.') => new HttpError(401, 'UNAUTHORIZED', message);
+
+const jsonHeaders = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+export function json(statusCode: number, body: unknown): APIGatewayProxyResultV2 {
+  return { statusCode, headers: jsonHeaders, body: JSON.stringify(body) };
+}
+
+/** The response body for an error: `{ error: { code, message, fields } }`. */
+export function errorResponse(error: HttpError): APIGatewayProxyResultV2 {
+  return json(error.statusCode, { error: { code: error.code, message: error.message, fields: error.fields } });
+}

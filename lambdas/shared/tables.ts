@@ -1,0 +1,84 @@
+/**
+ * DynamoDB table definitions of the platform. The CDK data stack and the local
+ * platform both create their tables from these, so keys and indexes never drift.
+ */
+export type AttributeType = 'S' | 'N';
+
+export interface KeyDefinition {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey?: KeyDefinition;
+  /** What the index is for, so a reader knows which query needs it. */
+  readonly purpose: string;
+}
+
+export interface TableDefinition {
+  /** Logical name; the physical name is `<stage prefix>-<logicalName>`. */
+  readonly logicalName: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey?: KeyDefinition;
+  readonly globalIndexes: readonly IndexDefinition[];
+  /** Attribute holding an epoch-seconds expiry, when items expire by themselves. */
+  readonly timeToLiveAttribute?: string;
+  readonly purpose: string;
+}
+
+/**
+ * Tenant directory: one item per school (`pk = SCHOOL#<id>`, `sk = SCHOOL`), one per shard
+ * group (`pk = SHARDGROUP#<id>`, `sk = SHARDGROUP`) and one slug claim per school
+ * (`pk = SLUG#<slug>`) so that slugs are unique through a conditional put.
+ */
+export const tenantDirectoryTable: TableDefinition = {
+  logicalName: 'tenant-directory',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [
+    {
+      name: 'byStatus',
+      partitionKey: { name: 'status', type: 'S' },
+      sortKey: { name: 'slug', type: 'S' },
+      purpose: 'List schools in one lifecycle status (every ACTIVE school for scoring and fleet migration).',
+    },
+    {
+      name: 'byShardGroup',
+      partitionKey: { name: 'shardGroupId', type: 'S' },
+      sortKey: { name: 'slug', type: 'S' },
+      purpose: 'List the schools placed in one shard group (rebalancing, capacity checks).',
+    },
+  ],
+  purpose: 'Schools, their shard group, database, status and schema version; shard groups and their school counts.',
+};
+
+/** Powertools idempotency records (payments and other client-keyed writes). */
+export const idempotencyTable: TableDefinition = {
+  logicalName: 'idempotency',
+  partitionKey: { name: 'id', type: 'S' },
+  globalIndexes: [],
+  // Powertools writes this attribute; the table expires records after their window.
+  timeToLiveAttribute: 'expiration',
+  purpose: 'Powertools for AWS Lambda idempotency records.',
+};
+
+/** Scoring runs: one item per run (`sk = RUN`) and one per school in the run (`sk = SCHOOL#<id>`). */
+export const scoringRunsTable: TableDefinition = {
+  logicalName: 'scoring-runs',
+  partitionKey: { name: 'runId', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [
+    {
+      name: 'bySchool',
+      partitionKey: { name: 'schoolId', type: 'S' },
+      sortKey: { name: 'startedAt', type: 'S' },
+      purpose: "A school's scoring runs, newest first.",
+    },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+  purpose: 'Nightly and on-demand scoring runs with per-school progress.',
+};
+
+export const platformTables = [tenantDirectoryTable, idempotencyTable, scoringRunsTable] as const;

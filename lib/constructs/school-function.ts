@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+import { projectRoot, projectVersion } from '../project';
+import { retentionDays } from '../retention';
+
+export interface SchoolFunctionProps {
+  readonly config: StageConfig;
+  /** Handler module relative to the project root, e.g. `lambdas/api/health/get-health.handler.ts`. */
+  readonly entry: string;
+  /** Powertools service name: the bounded context, e.g. `campus-api`. */
+  readonly serviceName: string;
+  readonly description: string;
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** Extra variables; the platform's own (stage, version, Powertools) are always set. */
+  readonly environment?: Record<string, string>;
+}
+
+/**
+ * Every Lambda of the platform: arm64 on Node.js 22, bundled by esbuild as minified ESM
+ * with source maps (AWS SDK v3 and Powertools bundled, not taken from the runtime or a
+ * layer), X-Ray tracing, its own log group with the stage's retention, and Powertools
+ * configured from the stage.
+ */
+export class SchoolFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: SchoolFunctionProps) {
+    const { config } = props;
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: retentionDays(config.retention.logDays),
+      removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    // Its own role: logs only to its own log group, instead of the broad AWSLambdaBasicExecutionRole.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.serviceName}: ${props.entry}`,
+    });
+    logGroup.grantWrite(role);
+    super(scope, id, {
+      role,
+      entry: join(projectRoot, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      environment: {
+        CAMPUS_STAGE: config.name,
+        CAMPUS_VERSION: projectVersion,
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_LOG_LEVEL: config.logLevel,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        // Bundle everything: the SDK version is then the one we test with.
+        externalModules: [],
+        mainFields: ['module', 'main'],
+        // Some CommonJS dependencies call require(); give the ESM bundle one.
+        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Pinned to nodejs22.x, the Node.js line the local platform and every test run on, so what is tested is what runs; raise both together.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; the statement has only those actions.',
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import { Aws } from 'aws-cdk-lib';
+import { type StageConfig, stagePrefix } from './config';
+
+/**
+ * Names that two regions' stacks must agree on without a cross-region reference:
+ * the primary region's stacks point at DR-region resources by these names.
+ */
+
+/** Backup vault in the DR region that daily snapshots are copied into. */
+export function drBackupVaultName(config: StageConfig): string {
+  return `${stagePrefix(config)}-dr-vault`;
+}
+
+/** ARN of the DR vault, built from its fixed name and the deploying account. */
+export function drBackupVaultArn(config: StageConfig): string {
+  return `arn:${Aws.PARTITION}:backup:${config.drRegion}:${Aws.ACCOUNT_ID}:backup-vault:${drBackupVaultName(config)}`;
+}
+
+/** The buckets whose objects are replicated to the DR region. */
+export type ReplicatedBucketPurpose = 'exports' | 'reports';
+
+/** Replica bucket name; bucket names are global, so the account id makes it unique. */
+export function replicaBucketName(
+  config: StageConfig,
+  purpose: ReplicatedBucketPurpose,
+  account: string = Aws.ACCOUNT_ID,
+): string {
+  return `${stagePrefix(config)}-${purpose}-replica-${account}`;
+}
+
+/** Prefix of every school's database secret name; onboarding creates `<prefix><school id>`. */
+export function schoolSecretPrefix(config: StageConfig): string {
+  return `${stagePrefix(config)}/schools/`;
+}

@@ -1,0 +1,79 @@
+import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { Construct } from 'constructs';
+import { type RouteDefinition, routeKey, routes } from '../../lambdas/api/routes';
+import type { StageConfig } from '../config';
+import { SchoolFunction } from '../constructs/school-function';
+import type { TenantDataAccess } from '../constructs/tenant-data-access';
+
+export interface ApiRoutesStackProps extends StackProps {
+  readonly config: StageConfig;
+  readonly api: HttpApi;
+  readonly userPool: UserPool;
+  /** Tokens must be issued to these clients (the JWT authorizer's audience). */
+  readonly clients: readonly UserPoolClient[];
+  readonly tenantDataAccess: TenantDataAccess;
+  /** @default the project's route manifest */
+  readonly routes?: readonly RouteDefinition[];
+}
+
+/** `lambdas/api/health/get-health.handler.ts` → `ApiHealthGetHealth`. */
+function functionId(handlerPath: string): string {
+  return handlerPath
+    .replace(/^lambdas\//, '')
+    .replace(/\.handler\.ts$/, '')
+    .split(/[/.-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/**
+ * The HTTP API's routes, one per entry of the route manifest, each with its Lambda and,
+ * unless public, the Cognito JWT authorizer. Functions that serve school routes may
+ * assume the tenant access role.
+ */
+export class ApiRoutesStack extends Stack {
+  readonly functions = new Map<string, SchoolFunction>();
+
+  constructor(scope: Construct, id: string, props: ApiRoutesStackProps) {
+    super(scope, id, props);
+    const authorizer = new HttpUserPoolAuthorizer('Cognito', props.userPool, {
+      userPoolClients: [...props.clients],
+      identitySource: ['$request.header.Authorization'],
+    });
+
+    for (const route of props.routes ?? routes) {
+      const fn = this.functionFor(route, props.config);
+      if (route.access !== 'public') props.tenantDataAccess.grantAssume(fn);
+      const httpRoute = new HttpRoute(this, `Route ${routeKey(route)}`, {
+        httpApi: props.api,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration: new HttpLambdaIntegration(`${functionId(route.handler)}Integration`, fn),
+        ...(route.access === 'public' ? {} : { authorizer }),
+      });
+      if (route.access === 'public') {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${routeKey(route)} is public by design in the route manifest (${route.summary}); it returns no school data.`,
+        });
+      }
+    }
+  }
+
+  /** One function per handler module, shared by the routes it serves. */
+  private functionFor(route: RouteDefinition, config: StageConfig): SchoolFunction {
+    const existing = this.functions.get(route.handler);
+    if (existing) return existing;
+    const fn = new SchoolFunction(this, functionId(route.handler), {
+      config,
+      entry: route.handler,
+      serviceName: 'campus-api',
+      description: route.summary,
+    });
+    this.functions.set(route.handler, fn);
+    return fn;
+  }
+}

@@ -1,0 +1,180 @@
+import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  FlowLogDestination,
+  FlowLogTrafficType,
+  InterfaceVpcEndpointAwsService,
+  IpAddresses,
+  Peer,
+  SubnetType,
+  Vpc,
+} from 'aws-cdk-lib/aws-ec2';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Bucket, type CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { type KeyDefinition, platformTables, type TableDefinition } from '../../lambdas/shared/tables';
+import { type StageConfig, stagePrefix } from '../config';
+import { SecureBucket } from '../constructs/secure-bucket';
+import { ShardGroup } from '../constructs/shard-group';
+import { TenantDataAccess } from '../constructs/tenant-data-access';
+import { type ReplicatedBucketPurpose, replicaBucketName, schoolSecretPrefix } from '../naming';
+import { acknowledgeWildcards, nagAccount, nagArnOf } from '../nag';
+import { retentionDays } from '../retention';
+
+/** Address range of the primary VPC (isolated subnets only). */
+const primaryCidr = '10.40.0.0/16';
+
+export interface DataStackProps extends StackProps {
+  readonly config: StageConfig;
+}
+
+/**
+ * Everything stateful in the primary region: the network the shard groups live in,
+ * the shard groups, the platform tables and the data buckets.
+ */
+export class DataStack extends Stack {
+  readonly vpc: Vpc;
+  readonly shardGroups: ShardGroup[];
+  readonly tables: Record<TableDefinition['logicalName'], TableV2>;
+  readonly tableKey: Key;
+  /** Encrypts each school's database secret; the tenant access role may decrypt through Secrets Manager only. */
+  readonly schoolSecretsKey: Key;
+  readonly accessLogsBucket: Bucket;
+  readonly exportsBucket: Bucket;
+  readonly reportsBucket: Bucket;
+  readonly importsBucket: Bucket;
+  readonly tenantDataAccess: TenantDataAccess;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    // Isolated subnets only: Lambdas reach the clusters through the Data API, so there is no NAT gateway.
+    this.vpc = new Vpc(this, 'Vpc', {
+      ipAddresses: IpAddresses.cidr(primaryCidr),
+      availabilityZones: config.primaryAvailabilityZones,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'isolated', subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 22 }],
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      trafficType: FlowLogTrafficType.REJECT,
+      destination: FlowLogDestination.toCloudWatchLogs(
+        new LogGroup(this, 'FlowLogs', { retention: retentionDays(config.retention.logDays), removalPolicy }),
+      ),
+    });
+    // The secret rotation functions run in the VPC and need Secrets Manager without a NAT gateway.
+    const secretsEndpoint = this.vpc.addInterfaceEndpoint('SecretsManager', {
+      service: InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      subnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
+      open: false,
+    });
+    secretsEndpoint.connections.allowDefaultPortFrom(Peer.ipv4(primaryCidr), 'HTTPS from inside the VPC only');
+
+    this.shardGroups = config.shardGroups.map(
+      (group) => new ShardGroup(this, `ShardGroup-${group.id}`, { config, group, vpc: this.vpc }),
+    );
+
+    this.tableKey = new Key(this, 'TableKey', {
+      description: `Campus Cloud ${config.name}: platform tables`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.schoolSecretsKey = new Key(this, 'SchoolSecretsKey', {
+      description: `Campus Cloud ${config.name}: per-school database secrets`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.tenantDataAccess = new TenantDataAccess(this, 'TenantDataAccess', {
+      schoolSecretPrefix: schoolSecretPrefix(config),
+      clusterArns: this.shardGroups.map((group) => group.clusterArn),
+      secretsKey: this.schoolSecretsKey,
+    });
+    this.tenantDataAccess.acknowledgeSecretPrefix(
+      `arn:aws:secretsmanager:${this.region}:${nagAccount}:secret:${schoolSecretPrefix(config)}*`,
+    );
+    this.tables = Object.fromEntries(
+      platformTables.map((definition) => [definition.logicalName, this.createTable(config, definition, removalPolicy)]),
+    );
+
+    this.accessLogsBucket = new SecureBucket(this, 'AccessLogs', {
+      removalPolicy,
+      expireAfterDays: config.retention.accessLogDays,
+    }).bucket;
+    Validations.of(this.accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the server access log target of the other buckets; logging it to itself would loop.',
+    });
+    const logsTo = (prefix: string) => ({ bucket: this.accessLogsBucket, prefix: `${prefix}/` });
+    this.exportsBucket = this.replicatedBucket('Exports', 'exports', config, {
+      accessLogs: logsTo('exports'),
+      expireAfterDays: config.retention.exportDays,
+      infrequentAccessAfterDays: 30,
+      removalPolicy,
+    });
+    this.reportsBucket = this.replicatedBucket('Reports', 'reports', config, {
+      accessLogs: logsTo('reports'),
+      expireAfterDays: config.retention.reportDays,
+      infrequentAccessAfterDays: 90,
+      removalPolicy,
+    });
+    this.importsBucket = new SecureBucket(this, 'Imports', {
+      accessLogs: logsTo('imports'),
+      expireAfterDays: config.retention.importDays,
+      noncurrentVersionDays: 1,
+      removalPolicy,
+    }).bucket;
+  }
+
+  private createTable(config: StageConfig, definition: TableDefinition, removalPolicy: RemovalPolicy): TableV2 {
+    const key = (k: KeyDefinition) => ({
+      name: k.name,
+      type: k.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
+    });
+    return new TableV2(this, `Table-${definition.logicalName}`, {
+      tableName: `${stagePrefix(config)}-${definition.logicalName}`,
+      partitionKey: key(definition.partitionKey),
+      ...(definition.sortKey ? { sortKey: key(definition.sortKey) } : {}),
+      globalSecondaryIndexes: definition.globalIndexes.map((index) => ({
+        indexName: index.name,
+        partitionKey: key(index.partitionKey),
+        ...(index.sortKey ? { sortKey: key(index.sortKey) } : {}),
+      })),
+      ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.customerManagedKey(this.tableKey),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: config.protectData,
+      removalPolicy,
+    });
+  }
+
+  /** A data bucket whose objects are copied to its replica in the DR region (the DR storage stack makes it). */
+  private replicatedBucket(
+    id: string,
+    purpose: ReplicatedBucketPurpose,
+    config: StageConfig,
+    props: ConstructorParameters<typeof SecureBucket>[2],
+  ): Bucket {
+    const replica: IBucket = Bucket.fromBucketAttributes(this, `${id}Replica`, {
+      bucketName: replicaBucketName(config, purpose),
+      region: config.drRegion,
+    });
+    const bucket = new SecureBucket(this, id, {
+      ...props,
+      extra: { replicationRules: [{ destination: replica, priority: 1, deleteMarkerReplication: true }] },
+    }).bucket;
+    acknowledgeWildcards(
+      bucket.node.findChild('ReplicationRole'),
+      {
+        resources: [
+          `${nagArnOf(bucket.node.defaultChild as CfnBucket)}/*`,
+          `arn:aws:s3:::${replicaBucketName(config, purpose, nagAccount)}/*`,
+        ],
+      },
+      'S3 replication reads every object version of the source bucket and writes it to the replica, so it needs all objects of exactly those two buckets.',
+    );
+    return bucket;
+  }
+}

@@ -1,0 +1,219 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  Function as EdgeFunction,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  PriceClass,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { OAuthScope, type UserPool, UserPoolClient, UserPoolClientIdentityProvider } from 'aws-cdk-lib/aws-cognito';
+import { type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+import { SecureBucket } from '../constructs/secure-bucket';
+import { acknowledgeBucketDeployment } from '../nag';
+import { projectRoot } from '../project';
+
+export interface WebStackProps extends StackProps {
+  readonly config: StageConfig;
+  readonly api: HttpApi;
+  readonly userPool: UserPool;
+  /** Host of the Cognito hosted sign-in pages, for the CSP and the app's config. */
+  readonly hostedSignInDomain: string;
+  /** ARN of the web ACL from the us-east-1 firewall stack. */
+  readonly webAclArn: string;
+}
+
+/** Where `npm run build:web` writes the web app; the stack deploys it as it is. */
+export const webDistDir = join(projectRoot, 'web', 'dist');
+
+/**
+ * The web app: a private bucket served by CloudFront through Origin Access Control, the
+ * `/api/*` behaviour to the HTTP API, WAF, security headers, and the SPA's Cognito app
+ * client (authorization code + PKCE, no secret), whose callback is this distribution.
+ */
+export class WebStack extends Stack {
+  readonly distribution: Distribution;
+  readonly webClient: UserPoolClient;
+  /** `https://…` where schools open the app. */
+  readonly webOrigin: string;
+
+  constructor(scope: Construct, id: string, props: WebStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    if (!existsSync(join(webDistDir, 'index.html'))) {
+      throw new Error(`The web app is not built: ${webDistDir}/index.html is missing. Run \`npm run build:web\` first.`);
+    }
+    const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const logs = new SecureBucket(this, 'Logs', {
+      removalPolicy,
+      expireAfterDays: config.retention.accessLogDays,
+      // CloudFront standard logging writes with ACLs.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+    }).bucket;
+    Validations.of(logs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the access log target of the site bucket and CloudFront; logging it to itself would loop.',
+    });
+    const site = new SecureBucket(this, 'Site', {
+      removalPolicy: RemovalPolicy.DESTROY,
+      accessLogs: { bucket: logs, prefix: 's3-site/' },
+      noncurrentVersionDays: 7,
+    }).bucket;
+
+    const region = this.region;
+    const hostedSignIn = `https://${props.hostedSignInDomain}`;
+    const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Campus Cloud security headers',
+      securityHeadersBehavior: {
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          preload: true,
+          override: true,
+        },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            `connect-src 'self' https://cognito-idp.${region}.amazonaws.com ${hostedSignIn}`,
+            `form-action 'self' ${hostedSignIn}`,
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            "object-src 'none'",
+            'upgrade-insecure-requests',
+          ].join('; '),
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+      },
+    });
+
+    const spaFallback = new EdgeFunction(this, 'SpaFallback', {
+      comment: 'Serve index.html for app routes',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromFile({ filePath: join(projectRoot, 'lib', 'edge', 'spa-fallback.js') }),
+    });
+    const apiOrigin = new HttpOrigin(`${props.api.apiId}.execute-api.${region}.amazonaws.com`, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+    });
+    const customDomain =
+      config.web.domainName && config.web.certificateArn
+        ? {
+            domainNames: [config.web.domainName],
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', config.web.certificateArn),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {};
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: `Campus Cloud ${config.name}`,
+      defaultRootObject: 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_ALL,
+      webAclId: props.webAclArn,
+      enableLogging: true,
+      logBucket: logs,
+      logFilePrefix: 'cloudfront/',
+      ...customDomain,
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(site),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: headers,
+        compress: true,
+        functionAssociations: [{ function: spaFallback, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+      additionalBehaviors: {
+        '/api/*': {
+          origin: apiOrigin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_ALL,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: headers,
+        },
+      },
+    });
+    if (!config.web.domainName) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'Without a custom domain the distribution uses the default *.cloudfront.net certificate, whose minimum TLS version CloudFront fixes; set web.domainName and web.certificateArn to enforce TLS 1.2.',
+      });
+    }
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'Schools and guardians may use the app from any country; access is controlled by sign-in, not geography.',
+    });
+
+    this.webOrigin = config.web.domainName
+      ? `https://${config.web.domainName}`
+      : `https://${this.distribution.distributionDomainName}`;
+
+    this.webClient = new UserPoolClient(this, 'WebAppClient', {
+      userPool: props.userPool,
+      userPoolClientName: 'web-app',
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${this.webOrigin}/auth/callback`],
+        logoutUrls: [`${this.webOrigin}/`],
+      },
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+
+    const deployment = new BucketDeployment(this, 'DeployWebApp', {
+      sources: [
+        Source.asset(webDistDir),
+        // Read by the app at start-up: the same build runs against any stage.
+        Source.jsonData('config.json', {
+          stage: config.name,
+          region,
+          userPoolId: props.userPool.userPoolId,
+          clientId: this.webClient.userPoolClientId,
+          signInDomain: props.hostedSignInDomain,
+          redirectUri: `${this.webOrigin}/auth/callback`,
+        }),
+      ],
+      destinationBucket: site,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      memoryLimit: 512,
+    });
+    acknowledgeBucketDeployment(this, site.node.defaultChild as CfnBucket);
+    void deployment;
+  }
+}
