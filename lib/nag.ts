@@ -1,4 +1,4 @@
-import { type CfnElement, DefaultStackSynthesizer, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, DefaultStackSynthesizer, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -12,8 +12,13 @@ export function nagArnOf(resource: CfnElement): string {
   return `<${Stack.of(resource).getLogicalId(resource)}.Arn>`;
 }
 
-/** How cdk-nag prints the deploying account in an ARN. */
-export const nagAccount = '<AWS::AccountId>';
+/** How cdk-nag prints the `AWS::AccountId` pseudo parameter. */
+export const nagAccountParameter = '<AWS::AccountId>';
+
+/** How cdk-nag prints a stack's account in ARNs it builds: the configured one, or the pseudo parameter. */
+export function nagAccountOf(stack: Stack): string {
+  return Token.isUnresolved(stack.account) ? nagAccountParameter : stack.account;
+}
 
 /** Acknowledges one IAM5 wildcard finding per listed action or resource, all for the same reason. */
 export function acknowledgeWildcards(
@@ -52,7 +57,7 @@ export function acknowledgeBucketDeployment(stack: Stack, destination: CfnElemen
       resources: [
         '*',
         `${nagArnOf(destination)}/*`,
-        `arn:aws:s3:::cdk-${qualifier}-assets-${nagAccount}-${stack.region}/*`,
+        `arn:aws:s3:::cdk-${qualifier}-assets-${nagAccountOf(stack)}-${stack.region}/*`,
       ],
     },
     reason('it copies every object of the build asset into the site bucket and prunes stale ones, so it needs object-level wildcards on those two buckets only.'),

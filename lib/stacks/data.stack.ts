@@ -19,7 +19,7 @@ import { SecureBucket } from '../constructs/secure-bucket';
 import { ShardGroup } from '../constructs/shard-group';
 import { TenantDataAccess } from '../constructs/tenant-data-access';
 import { type ReplicatedBucketPurpose, replicaBucketName, schoolSecretPrefix } from '../naming';
-import { acknowledgeWildcards, nagAccount, nagArnOf } from '../nag';
+import { acknowledgeWildcards, nagAccountOf, nagAccountParameter, nagArnOf } from '../nag';
 import { retentionDays } from '../retention';
 
 /** Address range of the primary VPC (isolated subnets only). */
@@ -92,7 +92,7 @@ export class DataStack extends Stack {
       secretsKey: this.schoolSecretsKey,
     });
     this.tenantDataAccess.acknowledgeSecretPrefix(
-      `arn:aws:secretsmanager:${this.region}:${nagAccount}:secret:${schoolSecretPrefix(config)}*`,
+      `arn:aws:secretsmanager:${this.region}:${nagAccountOf(this)}:secret:${schoolSecretPrefix(config)}*`,
     );
     this.tables = Object.fromEntries(
       platformTables.map((definition) => [definition.logicalName, this.createTable(config, definition, removalPolicy)]),
@@ -170,7 +170,8 @@ export class DataStack extends Stack {
       {
         resources: [
           `${nagArnOf(bucket.node.defaultChild as CfnBucket)}/*`,
-          `arn:aws:s3:::${replicaBucketName(config, purpose, nagAccount)}/*`,
+          // The replica name uses the AWS::AccountId pseudo parameter even when the stage sets an account.
+          `arn:aws:s3:::${replicaBucketName(config, purpose, nagAccountParameter)}/*`,
         ],
       },
       'S3 replication reads every object version of the source bucket and writes it to the replica, so it needs all objects of exactly those two buckets.',

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { routeKey, routes } from '../../lambdas/api/routes';
+import { resourcesOf, template } from '../support/assembly';
+
+describe.each(['dev', 'prod'])('API routes stack (%s)', (stage) => {
+  const name = `campus-${stage}-api-routes`;
+
+  it('has exactly the routes of the route manifest, each with the authorizer its access rule needs', () => {
+    const authorizers = resourcesOf(name, 'AWS::ApiGatewayV2::Authorizer');
+    const synthesized = resourcesOf(name, 'AWS::ApiGatewayV2::Route')
+      .map(([, r]) => ({
+        key: r.Properties?.RouteKey as string,
+        authorization: r.Properties?.AuthorizationType as string,
+        authorizer: r.Properties?.AuthorizerId ? 'cognito' : undefined,
+      }))
+      .sort((a, b) => a.key.localeCompare(b.key));
+    const expected = routes
+      .map((route) => ({
+        key: routeKey(route),
+        authorization: route.access === 'public' ? 'NONE' : 'JWT',
+        authorizer: route.access === 'public' ? undefined : 'cognito',
+      }))
+      .sort((a, b) => a.key.localeCompare(b.key));
+    expect(synthesized).toEqual(expected);
+    // The authorizer exists exactly when some route needs it.
+    expect(authorizers.length).toBe(routes.some((r) => r.access !== 'public') ? 1 : 0);
+  });
+
+  it('integrates each route with a Lambda proxy (payload 2.0)', () => {
+    const integrations = resourcesOf(name, 'AWS::ApiGatewayV2::Integration');
+    expect(integrations.length).toBe(new Set(routes.map((r) => r.handler)).size);
+    for (const [, integration] of integrations) {
+      expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+    }
+  });
+
+  it('builds one function per handler module, named after it', () => {
+    const functions = resourcesOf(name, 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(new Set(routes.map((r) => r.handler)).size);
+    expect(functions.map(([id]) => id).some((id) => id.startsWith('ApiHealthGetHealth'))).toBe(true);
+    template(name).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { CAMPUS_STAGE: stage, POWERTOOLS_SERVICE_NAME: 'campus-api' } },
+    });
+  });
+});

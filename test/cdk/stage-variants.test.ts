@@ -1,0 +1,94 @@
+import { Stack } from 'aws-cdk-lib';
+import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Pass, StateMachine, DefinitionBody } from 'aws-cdk-lib/aws-stepfunctions';
+import { describe, expect, it } from 'vitest';
+import { addStage, enableNag } from '../../lib/campus-cloud';
+import { loadStageConfig } from '../../lib/config';
+import { ObservabilityStack } from '../../lib/stacks/observability.stack';
+import { appLikeCli } from '../support/app';
+
+const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
+
+describe('a stage with a custom domain and a fixed account', () => {
+  const app = appLikeCli();
+  const stacks = addStage(
+    app,
+    loadStageConfig('dev', { account: '123456789012', web: { domainName: 'app.campus.example', certificateArn } }),
+  );
+  enableNag(app);
+  // Synthesis itself must pass cdk-nag: without the default certificate, no TLS acknowledgement is made.
+  app.synth();
+
+  it('serves the domain with its certificate and TLS 1.2 at least', () => {
+    Template.fromStack(stacks.web).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['app.campus.example'],
+        ViewerCertificate: { AcmCertificateArn: certificateArn, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+      }),
+    });
+  });
+
+  it('limits CORS to the web origin', () => {
+    Template.fromStack(stacks.authApi).hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://app.campus.example'] }),
+    });
+  });
+
+  it('sends sign-in back to the domain', () => {
+    Template.fromStack(stacks.web).hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      CallbackURLs: ['https://app.campus.example/auth/callback'],
+      LogoutURLs: ['https://app.campus.example/'],
+    });
+  });
+
+  it('deploys every stack into the configured account', () => {
+    for (const stack of [stacks.data, stacks.web, stacks.webFirewall, stacks.drStorage]) {
+      expect(stack.account).toBe('123456789012');
+    }
+    expect(stacks.webFirewall.region).toBe('us-east-1');
+  });
+
+  it('tags every stack with project and stage', () => {
+    const tags = Template.fromStack(stacks.data).findResources('AWS::DynamoDB::GlobalTable');
+    for (const table of Object.values(tags) as { Properties: { Replicas: { Tags: { Key: string; Value: string }[] }[] } }[]) {
+      expect(table.Properties.Replicas[0]!.Tags).toEqual(
+        expect.arrayContaining([
+          { Key: 'project', Value: 'campus-cloud' },
+          { Key: 'stage', Value: 'dev' },
+        ]),
+      );
+    }
+  });
+});
+
+describe('observability hooks for later stacks', () => {
+  it('alarms on any message in a dead-letter queue and on failed executions', () => {
+    const app = appLikeCli();
+    const producer = new Stack(app, 'Producer', { env: { region: 'eu-west-1' } });
+    const api = new HttpApi(producer, 'Api');
+    const dlq = new Queue(producer, 'Dlq');
+    const machine = new StateMachine(producer, 'Machine', { definitionBody: DefinitionBody.fromChainable(new Pass(producer, 'Done')) });
+    const observability = new ObservabilityStack(app, 'Obs', {
+      env: { region: 'eu-west-1' },
+      config: loadStageConfig('dev'),
+      api,
+      shardGroups: [],
+    });
+    observability.monitorDeadLetterQueue('reports', dlq);
+    observability.monitorStateMachine('scoring', machine);
+    const t = Template.fromStack(observability);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'campus-dev-dlq-reports-critical',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'campus-dev-sfn-scoring-failed-critical',
+      MetricName: 'ExecutionsFailed',
+      Threshold: 0,
+    });
+  });
+});

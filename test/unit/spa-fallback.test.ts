@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../lib/project';
+
+// The CloudFront Function's own source, evaluated as CloudFront would call it.
+const source = readFileSync(join(projectRoot, 'lib', 'edge', 'spa-fallback.js'), 'utf8');
+const handler = new Function(`${source}; return handler;`)() as (event: { request: { uri: string } }) => { uri: string };
+const rewrite = (uri: string) => handler({ request: { uri } }).uri;
+
+describe('SPA fallback CloudFront Function', () => {
+  it('serves index.html for app routes', () => {
+    expect(rewrite('/')).toBe('/index.html');
+    expect(rewrite('/students')).toBe('/index.html');
+    expect(rewrite('/students/st_42/attendance')).toBe('/index.html');
+  });
+
+  it('leaves files alone', () => {
+    expect(rewrite('/assets/app.js')).toBe('/assets/app.js');
+    expect(rewrite('/config.json')).toBe('/config.json');
+    expect(rewrite('/index.html')).toBe('/index.html');
+  });
+
+  it('uses only the last path segment to tell a file', () => {
+    expect(rewrite('/v1.2/students')).toBe('/index.html');
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/synth-once.global.ts'],
+    // CDK synth in a test can take several seconds on a 2-core machine.
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+  },
+});
