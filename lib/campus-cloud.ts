@@ -110,7 +110,14 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
   });
   observability.monitorFunction('token-claims', authApi.tokenClaimsFunction);
   for (const [handler, fn] of apiRoutes.functions) {
-    observability.monitorFunction(handler.split('/').slice(-2).join('-').replace(/\.handler\.ts$/, ''), fn);
+    observability.monitorFunction(
+      handler
+        .split('/')
+        .slice(-2)
+        .join('-')
+        .replace(/\.handler\.ts$/, ''),
+      fn,
+    );
   }
 
   const stacks = [webFirewall, drStorage, data, drDatabase, authApi, web, apiRoutes, backup, observability];

@@ -59,7 +59,10 @@ export const stageConfigSchema = z
         /** ACM certificate for `domainName`; CloudFront only accepts certificates in us-east-1. */
         certificateArn: z
           .string()
-          .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/, 'must be an ACM certificate ARN in us-east-1')
+          .regex(
+            /^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/,
+            'must be an ACM certificate ARN in us-east-1',
+          )
           .optional(),
         /** Requests per 5 minutes per client IP before WAF blocks it. */
         rateLimitPer5Minutes: z.number().int().min(100).max(2_000_000_000).default(2000),
@@ -197,7 +200,9 @@ export class StageConfigError extends Error {
     readonly stage: string,
     readonly issues: readonly { path: string; message: string }[],
   ) {
-    super(`Invalid configuration for stage "${stage}":\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`);
+    super(
+      `Invalid configuration for stage "${stage}":\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`,
+    );
     this.name = 'StageConfigError';
   }
 }
@@ -236,7 +241,9 @@ export type StageOverrides = { [K in keyof StageConfigInput]?: unknown };
 export function loadStageConfig(name: string, overrides: StageOverrides = {}): StageConfig {
   const base = defaultStages[name];
   if (!base) {
-    throw new StageConfigError(name, [{ path: 'stage', message: `unknown stage; choose one of ${stageNames.join(', ')}` }]);
+    throw new StageConfigError(name, [
+      { path: 'stage', message: `unknown stage; choose one of ${stageNames.join(', ')}` },
+    ]);
   }
   return parseStageConfig(name, deepMerge(base as Plain, overrides as Plain));
 }

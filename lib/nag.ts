@@ -60,6 +60,8 @@ export function acknowledgeBucketDeployment(stack: Stack, destination: CfnElemen
         `arn:aws:s3:::cdk-${qualifier}-assets-${nagAccountOf(stack)}-${stack.region}/*`,
       ],
     },
-    reason('it copies every object of the build asset into the site bucket and prunes stale ones, so it needs object-level wildcards on those two buckets only.'),
+    reason(
+      'it copies every object of the build asset into the site bucket and prunes stale ones, so it needs object-level wildcards on those two buckets only.',
+    ),
   );
 }

@@ -54,7 +54,9 @@ export class ShardGroup extends Construct {
       removalPolicy,
     });
 
-    const insightsRetention = advancedInsights ? PerformanceInsightRetention.MONTHS_15 : PerformanceInsightRetention.DEFAULT;
+    const insightsRetention = advancedInsights
+      ? PerformanceInsightRetention.MONTHS_15
+      : PerformanceInsightRetention.DEFAULT;
     const clusterIdentifier = `${stagePrefix(config)}-${group.id}`;
     // Made here rather than with cloudwatchLogsRetention, which would add a log-retention Lambda.
     const postgresLogs = new LogGroup(this, 'PostgresLogs', {
@@ -101,12 +103,14 @@ export class ShardGroup extends Construct {
     this.cluster.node.addDependency(postgresLogs);
     Validations.of(this.cluster).acknowledge({
       id: 'AwsSolutions-RDS11',
-      reason: 'Nothing connects over the network: handlers use the Data API, and the port is reachable only from the rotation function inside the VPC.',
+      reason:
+        'Nothing connects over the network: handlers use the Data API, and the port is reachable only from the rotation function inside the VPC.',
     });
     if (!config.protectData) {
       Validations.of(this.cluster).acknowledge({
         id: 'AwsSolutions-RDS10',
-        reason: 'Deletion protection is off only in stages with protectData false (dev), which are disposable by design; prod turns it on.',
+        reason:
+          'Deletion protection is off only in stages with protectData false (dev), which are disposable by design; prod turns it on.',
       });
     }
 

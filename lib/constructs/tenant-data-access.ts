@@ -59,7 +59,9 @@ export class TenantDataAccess extends Construct {
             arnFormat: ArnFormat.COLON_RESOURCE_NAME,
           }),
         ],
-        conditions: { StringEquals: { [`secretsmanager:ResourceTag/${schoolIdTag}`]: `\${aws:PrincipalTag/${schoolIdTag}}` } },
+        conditions: {
+          StringEquals: { [`secretsmanager:ResourceTag/${schoolIdTag}`]: `\${aws:PrincipalTag/${schoolIdTag}}` },
+        },
       }),
     );
     this.role.addToPolicy(

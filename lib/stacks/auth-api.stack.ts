@@ -27,7 +27,7 @@ export interface AuthApiStackProps extends StackProps {
 
 const roleDescriptions: Record<(typeof roles)[number], string> = {
   'platform-operator': 'Runs the platform: onboarding, offboarding, fleet operations. MFA required.',
-  'school-admin': "Administers one school: settings, people, staff, imports, audit.",
+  'school-admin': 'Administers one school: settings, people, staff, imports, audit.',
   teacher: 'Teaches classes: attendance, scores, class analytics.',
   bursar: 'Runs a school’s fees: invoices, payments, balances.',
   guardian: 'Sees only the students linked to them.',
@@ -97,14 +97,22 @@ export class AuthApiStack extends Stack {
       description: `Shapes tokens: ${mfaRequiredRoles.join(', ')} only with MFA; school id in the access token`,
       timeout: Duration.seconds(5),
     });
-    this.userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, this.tokenClaimsFunction, LambdaVersion.V2_0);
+    this.userPool.addTrigger(
+      UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      this.tokenClaimsFunction,
+      LambdaVersion.V2_0,
+    );
     // A separate policy: the function's default policy naming the pool would make the pool depend on itself.
     new Policy(this, 'TokenClaimsReadsUsers', {
       roles: [this.tokenClaimsFunction.role!],
-      statements: [new PolicyStatement({ actions: ['cognito-idp:AdminGetUser'], resources: [this.userPool.userPoolArn] })],
+      statements: [
+        new PolicyStatement({ actions: ['cognito-idp:AdminGetUser'], resources: [this.userPool.userPoolArn] }),
+      ],
     });
 
-    this.domain = this.userPool.addDomain('HostedSignIn', { cognitoDomain: { domainPrefix: config.auth.domainPrefix } });
+    this.domain = this.userPool.addDomain('HostedSignIn', {
+      cognitoDomain: { domainPrefix: config.auth.domainPrefix },
+    });
 
     const webOrigin = config.web.domainName ? `https://${config.web.domainName}` : undefined;
     this.api = new HttpApi(this, 'Api', {

@@ -49,7 +49,10 @@ export class BackupStack extends Stack {
     });
     const drVault = BackupVault.fromBackupVaultArn(this, 'DrVault', drBackupVaultArn(config));
 
-    this.plan = new BackupPlan(this, 'Plan', { backupPlanName: `${stagePrefix(config)}-plan`, backupVault: this.vault });
+    this.plan = new BackupPlan(this, 'Plan', {
+      backupPlanName: `${stagePrefix(config)}-plan`,
+      backupVault: this.vault,
+    });
     this.plan.addRule(
       new BackupPlanRule({
         ruleName: 'continuous-point-in-time',
@@ -67,7 +70,9 @@ export class BackupStack extends Stack {
         startWindow: Duration.hours(1),
         completionWindow: Duration.hours(4),
         deleteAfter: Duration.days(config.retention.dailySnapshotDays),
-        copyActions: [{ destinationBackupVault: drVault, deleteAfter: Duration.days(config.retention.dailySnapshotDays) }],
+        copyActions: [
+          { destinationBackupVault: drVault, deleteAfter: Duration.days(config.retention.dailySnapshotDays) },
+        ],
       }),
     );
 

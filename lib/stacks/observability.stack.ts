@@ -100,7 +100,14 @@ export class ObservabilityStack extends Stack {
         }),
     );
     acuMetrics.forEach((metric, i) => {
-      this.alarm(`shard-group-${props.shardGroups[i]!.group.id}-acu`, 'warning', metric, 80, 'Shard group ACU utilisation above 80 %', 3);
+      this.alarm(
+        `shard-group-${props.shardGroups[i]!.group.id}-acu`,
+        'warning',
+        metric,
+        80,
+        'Shard group ACU utilisation above 80 %',
+        3,
+      );
     });
 
     // Data API errors, published by the shared Data API client under each service's name.
@@ -116,7 +123,14 @@ export class ObservabilityStack extends Stack {
         }),
     );
     dataApiErrors.forEach((metric, i) => {
-      this.alarm(`data-api-errors-${(props.dataApiServices ?? ['campus-api'])[i]}`, 'warning', metric, 5, 'Data API errors: more than 5 in 5 minutes', 1);
+      this.alarm(
+        `data-api-errors-${(props.dataApiServices ?? ['campus-api'])[i]}`,
+        'warning',
+        metric,
+        5,
+        'Data API errors: more than 5 in 5 minutes',
+        1,
+      );
     });
 
     this.dashboard.addWidgets(
@@ -139,7 +153,10 @@ export class ObservabilityStack extends Stack {
 
   /** A dead-letter queue: any message in it is a failure someone must look at. */
   monitorDeadLetterQueue(name: string, queue: IQueue): void {
-    const visible = queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' });
+    const visible = queue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(1),
+      statistic: 'Maximum',
+    });
     this.alarm(`dlq-${name}`, 'critical', visible, 0, `Messages in dead-letter queue ${name}`, 1);
   }
 
@@ -150,7 +167,14 @@ export class ObservabilityStack extends Stack {
   }
 
   /** An alarm when `metric` stays strictly above `threshold` for `periods` periods. */
-  private alarm(name: string, severity: Severity, metric: IMetric, threshold: number, description: string, periods: number): Alarm {
+  private alarm(
+    name: string,
+    severity: Severity,
+    metric: IMetric,
+    threshold: number,
+    description: string,
+    periods: number,
+  ): Alarm {
     const alarm = new Alarm(this, `${name}-${severity}`, {
       alarmName: `${this.prefix}-${name}-${severity}`,
       alarmDescription: `[${severity.toUpperCase()}] ${description}`,

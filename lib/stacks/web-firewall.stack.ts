@@ -17,7 +17,9 @@ const managedRule = (name: string, priority: number, ruleActionOverrides?: CfnWe
   name,
   priority,
   overrideAction: { none: {} },
-  statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ...(ruleActionOverrides ? { ruleActionOverrides } : {}) } },
+  statement: {
+    managedRuleGroupStatement: { vendorName: 'AWS', name, ...(ruleActionOverrides ? { ruleActionOverrides } : {}) },
+  },
   visibilityConfig: visibility(name),
 });
 

@@ -60,7 +60,9 @@ export class WebStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     if (!existsSync(join(webDistDir, 'index.html'))) {
-      throw new Error(`The web app is not built: ${webDistDir}/index.html is missing. Run \`npm run build:web\` first.`);
+      throw new Error(
+        `The web app is not built: ${webDistDir}/index.html is missing. Run \`npm run build:web\` first.`,
+      );
     }
     const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
@@ -72,7 +74,8 @@ export class WebStack extends Stack {
     }).bucket;
     Validations.of(logs).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This bucket is the access log target of the site bucket and CloudFront; logging it to itself would loop.',
+      reason:
+        'This bucket is the access log target of the site bucket and CloudFront; logging it to itself would loop.',
     });
     const site = new SecureBucket(this, 'Site', {
       removalPolicy: RemovalPolicy.DESTROY,

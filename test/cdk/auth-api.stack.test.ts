@@ -31,14 +31,22 @@ describe.each(['dev', 'prod'])('auth & API stack (%s)', (stage) => {
   });
 
   it('has one group per role', () => {
-    const groups = resourcesOf(`campus-${stage}-auth-api`, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties?.GroupName);
+    const groups = resourcesOf(`campus-${stage}-auth-api`, 'AWS::Cognito::UserPoolGroup').map(
+      ([, g]) => g.Properties?.GroupName,
+    );
     expect(groups.sort()).toEqual([...roles].sort());
   });
 
   it('lets the token trigger read users of this pool only', () => {
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: [{ Action: 'cognito-idp:AdminGetUser', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } }],
+        Statement: [
+          {
+            Action: 'cognito-idp:AdminGetUser',
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+          },
+        ],
       },
     });
   });

@@ -42,7 +42,10 @@ describe.each(['dev', 'prod'])('backup and DR (%s)', (stage) => {
                 DestinationBackupVaultArn: {
                   'Fn::Join': [
                     '',
-                    Match.arrayWith([Match.stringLikeRegexp(`:backup:${config.drRegion}:`), Match.stringLikeRegexp(`campus-${stage}-dr-vault$`)]),
+                    Match.arrayWith([
+                      Match.stringLikeRegexp(`:backup:${config.drRegion}:`),
+                      Match.stringLikeRegexp(`campus-${stage}-dr-vault$`),
+                    ]),
                   ],
                 },
                 Lifecycle: { DeleteAfterDays: config.retention.dailySnapshotDays },

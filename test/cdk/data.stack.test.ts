@@ -53,7 +53,10 @@ describe.each(['dev', 'prod'])('data stack (%s)', (stage) => {
     t.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
       RotationRules: { ScheduleExpression: 'rate(30 days)' },
     });
-    t.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: Match.stringLikeRegexp('secretsmanager'), PrivateDnsEnabled: true });
+    t.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: Match.stringLikeRegexp('secretsmanager'),
+      PrivateDnsEnabled: true,
+    });
   });
 
   it('retains stateful resources in protected stages and destroys them in disposable ones', () => {
@@ -132,7 +135,9 @@ describe.each(['dev', 'prod'])('data stack (%s)', (stage) => {
     expect(logged).toHaveLength(3);
     t.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: config.retention.importDays, Status: 'Enabled' })]),
+        Rules: Match.arrayWith([
+          Match.objectLike({ ExpirationInDays: config.retention.importDays, Status: 'Enabled' }),
+        ]),
       },
     });
   });

@@ -40,7 +40,10 @@ describe('the invariant checks catch violations', () => {
       Work: { Type: 'AWS::SQS::Queue', Properties: {} },
       Jobs: {
         Type: 'AWS::SQS::Queue',
-        Properties: { SqsManagedSseEnabled: true, RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['JobsDlq', 'Arn'] } } },
+        Properties: {
+          SqsManagedSseEnabled: true,
+          RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['JobsDlq', 'Arn'] } },
+        },
       },
       JobsDlq: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true } },
     });
@@ -53,16 +56,23 @@ describe('the invariant checks catch violations', () => {
   });
 
   it('flags a log group kept forever', () => {
-    expect(invariants.logGroups(template({ Logs: { Type: 'AWS::Logs::LogGroup', Properties: {} } }))).toEqual(['Logs: no retention']);
+    expect(invariants.logGroups(template({ Logs: { Type: 'AWS::Logs::LogGroup', Properties: {} } }))).toEqual([
+      'Logs: no retention',
+    ]);
   });
 
   it('flags wildcard actions and unscoped resources, but not X-Ray', () => {
-    const policy = (Statement: unknown[]) => ({ Type: 'AWS::IAM::Policy', Properties: { PolicyDocument: { Statement } } });
+    const policy = (Statement: unknown[]) => ({
+      Type: 'AWS::IAM::Policy',
+      Properties: { PolicyDocument: { Statement } },
+    });
     const bad = template({
       Star: policy([{ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::b' }]),
       Service: policy([{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b' }]),
       Unscoped: policy([{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: '*' }]),
-      Tracing: policy([{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }]),
+      Tracing: policy([
+        { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+      ]),
     });
     expect(invariants.iamWildcards(bad)).toEqual([
       'Star: wildcard action *',

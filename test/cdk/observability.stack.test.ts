@@ -21,8 +21,15 @@ describe.each(['dev', 'prod'])('observability stack (%s)', (stage) => {
   });
 
   it('warns at p95 latency over 2 s and pages at over 5 s', () => {
-    expect(alarm('api-latency-p95-warning')).toMatchObject({ Threshold: 2000, ExtendedStatistic: 'p95', MetricName: 'Latency' });
-    expect(alarm('api-latency-p95-critical')).toMatchObject({ Threshold: 5000, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(alarm('api-latency-p95-warning')).toMatchObject({
+      Threshold: 2000,
+      ExtendedStatistic: 'p95',
+      MetricName: 'Latency',
+    });
+    expect(alarm('api-latency-p95-critical')).toMatchObject({
+      Threshold: 5000,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
   });
 
   it('warns at a 5xx rate over 2 % and pages at over 5 %', () => {

@@ -25,7 +25,11 @@ describe('a stage with a custom domain and a fixed account', () => {
     Template.fromStack(stacks.web).hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         Aliases: ['app.campus.example'],
-        ViewerCertificate: { AcmCertificateArn: certificateArn, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+        ViewerCertificate: {
+          AcmCertificateArn: certificateArn,
+          MinimumProtocolVersion: 'TLSv1.2_2021',
+          SslSupportMethod: 'sni-only',
+        },
       }),
     });
   });
@@ -52,7 +56,9 @@ describe('a stage with a custom domain and a fixed account', () => {
 
   it('tags every stack with project and stage', () => {
     const tags = Template.fromStack(stacks.data).findResources('AWS::DynamoDB::GlobalTable');
-    for (const table of Object.values(tags) as { Properties: { Replicas: { Tags: { Key: string; Value: string }[] }[] } }[]) {
+    for (const table of Object.values(tags) as {
+      Properties: { Replicas: { Tags: { Key: string; Value: string }[] }[] };
+    }[]) {
       expect(table.Properties.Replicas[0]!.Tags).toEqual(
         expect.arrayContaining([
           { Key: 'project', Value: 'campus-cloud' },
@@ -69,7 +75,9 @@ describe('observability hooks for later stacks', () => {
     const producer = new Stack(app, 'Producer', { env: { region: 'eu-west-1' } });
     const api = new HttpApi(producer, 'Api');
     const dlq = new Queue(producer, 'Dlq');
-    const machine = new StateMachine(producer, 'Machine', { definitionBody: DefinitionBody.fromChainable(new Pass(producer, 'Done')) });
+    const machine = new StateMachine(producer, 'Machine', {
+      definitionBody: DefinitionBody.fromChainable(new Pass(producer, 'Done')),
+    });
     const observability = new ObservabilityStack(app, 'Obs', {
       env: { region: 'eu-west-1' },
       config: loadStageConfig('dev'),

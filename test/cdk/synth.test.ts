@@ -31,8 +31,11 @@ describe('cdk synth (the pinned CLI, offline, no AWS credentials)', () => {
 
   it('needs no account: every stack is region-bound and account-agnostic', () => {
     const manifest = JSON.parse(readFileSync(join(assemblyDir(), 'manifest.json'), 'utf8'));
-    for (const artifact of Object.values(manifest.artifacts as Record<string, { type: string; environment?: string }>)) {
-      if (artifact.type === 'aws:cloudformation:stack') expect(artifact.environment).toMatch(/^aws:\/\/unknown-account\/[a-z0-9-]+$/);
+    for (const artifact of Object.values(
+      manifest.artifacts as Record<string, { type: string; environment?: string }>,
+    )) {
+      if (artifact.type === 'aws:cloudformation:stack')
+        expect(artifact.environment).toMatch(/^aws:\/\/unknown-account\/[a-z0-9-]+$/);
     }
   });
 
@@ -43,7 +46,15 @@ describe('cdk synth (the pinned CLI, offline, no AWS credentials)', () => {
   });
 
   it('stops with a message naming the stage when the stage is unknown', () => {
-    const run = runCdk(['synth', '--quiet', '--no-notices', '-c', 'stage=staging', '-o', mkdtempSync(join(tmpdir(), 'campus-bad-'))]);
+    const run = runCdk([
+      'synth',
+      '--quiet',
+      '--no-notices',
+      '-c',
+      'stage=staging',
+      '-o',
+      mkdtempSync(join(tmpdir(), 'campus-bad-')),
+    ]);
     expect(run.status).not.toBe(0);
     expect(`${run.stdout}${run.stderr}`).toContain('stage: unknown stage; choose one of dev, prod');
   });

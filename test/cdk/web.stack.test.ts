@@ -4,7 +4,8 @@ import { resourcesOf, template, templateJson } from '../support/assembly';
 
 describe.each(['dev', 'prod'])('web stack (%s)', (stage) => {
   const t = template(`campus-${stage}-web`);
-  const distribution = () => resourcesOf(`campus-${stage}-web`, 'AWS::CloudFront::Distribution')[0]![1].Properties!.DistributionConfig;
+  const distribution = () =>
+    resourcesOf(`campus-${stage}-web`, 'AWS::CloudFront::Distribution')[0]![1].Properties!.DistributionConfig;
 
   it('serves a private bucket through Origin Access Control', () => {
     t.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
@@ -30,7 +31,9 @@ describe.each(['dev', 'prod'])('web stack (%s)', (stage) => {
   it('falls back to index.html for app routes with a viewer-request function on the default behaviour only', () => {
     const config = distribution();
     expect(config.DefaultRootObject).toBe('index.html');
-    expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([expect.objectContaining({ EventType: 'viewer-request' })]);
+    expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([
+      expect.objectContaining({ EventType: 'viewer-request' }),
+    ]);
     // Error-page rewrites would also turn API 403/404s into index.html.
     expect(config.CustomErrorResponses).toBeUndefined();
     const api = config.CacheBehaviors.find((b: any) => b.PathPattern === '/api/*');
@@ -45,14 +48,21 @@ describe.each(['dev', 'prod'])('web stack (%s)', (stage) => {
     expect(api.ViewerProtocolPolicy).toBe('https-only');
     const origin = distribution().Origins.find((o: any) => o.Id === api.TargetOriginId);
     expect(JSON.stringify(origin.DomainName)).toContain('execute-api');
-    expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+    expect(origin.CustomOriginConfig).toMatchObject({
+      OriginProtocolPolicy: 'https-only',
+      OriginSSLProtocols: ['TLSv1.2'],
+    });
   });
 
   it('sends security headers: HSTS, CSP, nosniff, frame denial, referrer policy', () => {
     t.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: {
         SecurityHeadersConfig: {
-          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Override: true }),
+          StrictTransportSecurity: Match.objectLike({
+            AccessControlMaxAgeSec: 63072000,
+            IncludeSubdomains: true,
+            Override: true,
+          }),
           ContentSecurityPolicy: { ContentSecurityPolicy: Match.anyValue(), Override: true },
           ContentTypeOptions: { Override: true },
           FrameOptions: { FrameOption: 'DENY', Override: true },
@@ -61,8 +71,16 @@ describe.each(['dev', 'prod'])('web stack (%s)', (stage) => {
       },
     });
     const [, policy] = resourcesOf(`campus-${stage}-web`, 'AWS::CloudFront::ResponseHeadersPolicy')[0]!;
-    const csp = JSON.stringify(policy.Properties!.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy);
-    for (const directive of ["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'", 'connect-src']) {
+    const csp = JSON.stringify(
+      policy.Properties!.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy,
+    );
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "frame-ancestors 'none'",
+      "object-src 'none'",
+      'connect-src',
+    ]) {
       expect(csp).toContain(directive);
     }
     expect(csp).toContain('.amazoncognito.com');
@@ -84,7 +102,9 @@ describe.each(['dev', 'prod'])('web stack (%s)', (stage) => {
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthScopes: Match.arrayWith(['openid']),
-      CallbackURLs: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.anyValue(), 'DomainName'] }, '/auth/callback']] }],
+      CallbackURLs: [
+        { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.anyValue(), 'DomainName'] }, '/auth/callback']] },
+      ],
       EnableTokenRevocation: true,
       PreventUserExistenceErrors: 'ENABLED',
       SupportedIdentityProviders: ['COGNITO'],

@@ -11,10 +11,22 @@ import type { Resource, TemplateJson } from './assembly';
  * and tracing are CDK's choice, not ours; each entry says why it is there.
  */
 export const cdkOwnedFunctions: readonly { pathPattern: RegExp; reason: string }[] = [
-  { pathPattern: /\/Custom::S3AutoDeleteObjectsCustomResourceProvider\//, reason: 'empties disposable (dev) buckets before deletion' },
-  { pathPattern: /\/Custom::VpcRestrictDefaultSGCustomResourceProvider\//, reason: 'removes all rules from the VPC default security group' },
-  { pathPattern: /\/Custom::CrossRegionExport(Writer|Reader)CustomResourceProvider\//, reason: 'carries the us-east-1 web ACL ARN to the web stack' },
-  { pathPattern: /\/Custom::CDKBucketDeployment[0-9A-F]+/, reason: 'copies web/dist into the site bucket (Python, CDK-owned)' },
+  {
+    pathPattern: /\/Custom::S3AutoDeleteObjectsCustomResourceProvider\//,
+    reason: 'empties disposable (dev) buckets before deletion',
+  },
+  {
+    pathPattern: /\/Custom::VpcRestrictDefaultSGCustomResourceProvider\//,
+    reason: 'removes all rules from the VPC default security group',
+  },
+  {
+    pathPattern: /\/Custom::CrossRegionExport(Writer|Reader)CustomResourceProvider\//,
+    reason: 'carries the us-east-1 web ACL ARN to the web stack',
+  },
+  {
+    pathPattern: /\/Custom::CDKBucketDeployment[0-9A-F]+/,
+    reason: 'copies web/dist into the site bucket (Python, CDK-owned)',
+  },
 ];
 
 /** IAM actions that accept no resource narrower than `*`, per the AWS service authorization reference. */

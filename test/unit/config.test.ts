@@ -66,18 +66,20 @@ describe('stage configuration', () => {
 
   it('accepts a custom domain only with a us-east-1 certificate', () => {
     const euCert = 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
-    expect(issuesOf(() => loadStageConfig('dev', { web: { domainName: 'app.campus.example', certificateArn: euCert } }))).toEqual([
-      { path: 'web.certificateArn', message: 'must be an ACM certificate ARN in us-east-1' },
-    ]);
+    expect(
+      issuesOf(() => loadStageConfig('dev', { web: { domainName: 'app.campus.example', certificateArn: euCert } })),
+    ).toEqual([{ path: 'web.certificateArn', message: 'must be an ACM certificate ARN in us-east-1' }]);
     const usCert = euCert.replace('eu-west-1', 'us-east-1');
-    expect(loadStageConfig('dev', { web: { domainName: 'app.campus.example', certificateArn: usCert } }).web.domainName).toBe(
-      'app.campus.example',
-    );
+    expect(
+      loadStageConfig('dev', { web: { domainName: 'app.campus.example', certificateArn: usCert } }).web.domainName,
+    ).toBe('app.campus.example');
   });
 
   it('rejects duplicate shard group ids and an unknown stage', () => {
     const group = { id: 'sg1', minAcu: 0, maxAcu: 2, maxSchools: 10, globalDatabase: false };
-    expect(issuesOf(() => loadStageConfig('dev', { shardGroups: [group, group] })).map((i) => i.path)).toEqual(['shardGroups']);
+    expect(issuesOf(() => loadStageConfig('dev', { shardGroups: [group, group] })).map((i) => i.path)).toEqual([
+      'shardGroups',
+    ]);
     expect(issuesOf(() => loadStageConfig('staging'))[0]?.path).toBe('stage');
   });
 
@@ -103,6 +105,8 @@ describe('stage selection from CDK context', () => {
     const app = new App({ context: { stage: 'dev', 'campus:stage-overrides': { dev: { account: '210987654321' } } } });
     expect(stagesFromContext(app)[0]?.account).toBe('210987654321');
     const bad = new App({ context: { stage: 'dev', 'campus:stage-overrides': { dev: { account: '12' } } } });
-    expect(issuesOf(() => stagesFromContext(bad))).toEqual([{ path: 'account', message: 'must be a 12-digit AWS account id' }]);
+    expect(issuesOf(() => stagesFromContext(bad))).toEqual([
+      { path: 'account', message: 'must be a 12-digit AWS account id' },
+    ]);
   });
 });

@@ -27,7 +27,11 @@ function apiEvent(routeKey: string): APIGatewayProxyEventV2WithJWTAuthorizer {
   } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 }
 
-const context = { functionName: 'health', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
+const context = {
+  functionName: 'health',
+  awsRequestId: 'req-1',
+  getRemainingTimeInMillis: () => 5000,
+} as unknown as Context;
 
 describe('GET /api/health handler', () => {
   const saved = { ...process.env };

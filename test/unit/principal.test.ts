@@ -53,7 +53,9 @@ describe('route access', () => {
   });
 
   it('refuses a school role whose token carries no school', () => {
-    expect(statusOf(() => authorize({ access: ['teacher'] }, withClaims({ sub: 'u1', 'cognito:groups': '[teacher]' })))).toBe(403);
+    expect(
+      statusOf(() => authorize({ access: ['teacher'] }, withClaims({ sub: 'u1', 'cognito:groups': '[teacher]' }))),
+    ).toBe(403);
   });
 
   it('admits a platform operator without a school', () => {

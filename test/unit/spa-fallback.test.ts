@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../lib/project';
+import { loadSpaFallback } from '../../local/gateway/cloudfront-function';
 
-// The CloudFront Function's own source, evaluated as CloudFront would call it.
-const source = readFileSync(join(projectRoot, 'lib', 'edge', 'spa-fallback.js'), 'utf8');
-const handler = new Function(`${source}; return handler;`)() as (event: { request: { uri: string } }) => { uri: string };
-const rewrite = (uri: string) => handler({ request: { uri } }).uri;
+// The CloudFront Function's own source, called as CloudFront calls it.
+const rewrite = loadSpaFallback(projectRoot);
 
 describe('SPA fallback CloudFront Function', () => {
   it('serves index.html for app routes', () => {

@@ -35,7 +35,9 @@ describe('token claims trigger (Cognito MFA lookup stood in)', () => {
 
   it('keeps the operator role when MFA is enabled', async () => {
     const result = await shapeTokenClaims(event(['platform-operator']), mfaLookupStandIn(true).lookup);
-    expect(result.response.claimsAndScopeOverrideDetails.groupOverrideDetails?.groupsToOverride).toEqual(['platform-operator']);
+    expect(result.response.claimsAndScopeOverrideDetails.groupOverrideDetails?.groupsToOverride).toEqual([
+      'platform-operator',
+    ]);
   });
 
   it('does not look MFA up for school roles', async () => {
@@ -46,7 +48,10 @@ describe('token claims trigger (Cognito MFA lookup stood in)', () => {
   });
 
   it('copies the school id into the access token', async () => {
-    const result = await shapeTokenClaims(event(['bursar'], { 'custom:school_id': 'sch_9' }), mfaLookupStandIn(false).lookup);
+    const result = await shapeTokenClaims(
+      event(['bursar'], { 'custom:school_id': 'sch_9' }),
+      mfaLookupStandIn(false).lookup,
+    );
     expect(result.response.claimsAndScopeOverrideDetails.accessTokenGeneration?.claimsToAddOrOverride).toEqual({
       'custom:school_id': 'sch_9',
     });

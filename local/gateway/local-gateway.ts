@@ -1,0 +1,190 @@
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { type RouteDefinition, routes as manifestRoutes } from '../../lambdas/api/routes';
+import { loadSpaFallback } from './cloudfront-function';
+import { httpApiEvent } from './http-api-event';
+import { lambdaContext } from './lambda-context';
+import { routeMatcher } from './route-matcher';
+
+type ApiHandler = (
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>;
+export type Claims = Record<string, string | string[]>;
+
+export interface LocalGatewayOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** Project root: handler paths in the manifest are relative to it. */
+  readonly projectRoot: string;
+  /** The built web app (`web/dist`). */
+  readonly webDir: string;
+  /** @default the route manifest */
+  readonly routes?: readonly RouteDefinition[];
+  /**
+   * Verifies a bearer token and returns its claims, or throws. Without one, routes that
+   * need a token answer 401, as the HTTP API's JWT authorizer does for a missing token.
+   */
+  readonly verifyToken?: (token: string) => Promise<Claims>;
+  /** Handler time limit, as the function's timeout. @default 10 s */
+  readonly handlerTimeoutMs?: number;
+}
+
+export interface LocalGateway {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** API Gateway's payload limit for HTTP APIs. */
+const maxBodyBytes = 10 * 1024 * 1024;
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxBodyBytes) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<'timeout'>((done) => {
+      timer = setTimeout(() => done('timeout'), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The local stand-in for CloudFront + the HTTP API: `/api/*` goes to the manifest's
+ * handlers, run in-process with API Gateway's event and response formats; everything
+ * else is the web app, with CloudFront's SPA fallback.
+ */
+export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
+  const match = routeMatcher(options.routes ?? manifestRoutes);
+  const spaFallback = loadSpaFallback(options.projectRoot);
+  const webRoot = resolve(options.webDir);
+  const handlers = new Map<string, Promise<ApiHandler>>();
+  const timeoutMs = options.handlerTimeoutMs ?? 10_000;
+
+  const handlerFor = (modulePath: string) => {
+    let loaded = handlers.get(modulePath);
+    if (!loaded) {
+      loaded = import(pathToFileURL(join(options.projectRoot, modulePath)).href).then((m) => m.handler as ApiHandler);
+      handlers.set(modulePath, loaded);
+    }
+    return loaded;
+  };
+
+  async function serveApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const found = match(request.method ?? 'GET', url.pathname);
+    if (!found) return sendJson(response, 404, { message: 'Not Found' });
+    let claims: Claims | undefined;
+    if (found.route.access !== 'public') {
+      const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      if (!token || !options.verifyToken) return sendJson(response, 401, { message: 'Unauthorized' });
+      try {
+        claims = await options.verifyToken(token);
+      } catch {
+        return sendJson(response, 401, { message: 'Unauthorized' });
+      }
+    }
+    const body = await readBody(request);
+    if (!body) return sendJson(response, 413, { message: 'Request Entity Too Large' });
+    const event = httpApiEvent(request, url, body, found, claims);
+    const functionName = found.route.handler.replace(/^lambdas\//, '').replace(/\.handler\.ts$/, '');
+    let result: APIGatewayProxyResultV2 | 'timeout';
+    try {
+      const handler = await handlerFor(found.route.handler);
+      result = await withTimeout(handler(event, lambdaContext(functionName, timeoutMs)), timeoutMs);
+    } catch (error) {
+      console.error(`handler ${found.route.handler} failed:`, error);
+      return sendJson(response, 500, { message: 'Internal Server Error' });
+    }
+    if (result === 'timeout') return sendJson(response, 503, { message: 'Service Unavailable' });
+    if (typeof result === 'string' || result === undefined || result === null) {
+      // HTTP APIs treat a non-structured result as a 200 JSON body.
+      response.writeHead(200, { 'content-type': 'application/json' }).end(typeof result === 'string' ? result : '');
+      return;
+    }
+    if (typeof result === 'object' && !('statusCode' in result)) {
+      return sendJson(response, 200, result);
+    }
+    const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+    if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+    response.writeHead(result.statusCode ?? 200, headers);
+    response.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+  }
+
+  async function serveWeb(response: ServerResponse, url: URL): Promise<void> {
+    const uri = spaFallback(decodeURIComponent(url.pathname));
+    const file = resolve(webRoot, `.${uri}`);
+    if (file !== webRoot && !file.startsWith(webRoot + sep)) return sendJson(response, 403, { message: 'Forbidden' });
+    try {
+      if (!(await stat(file)).isFile()) throw new Error('not a file');
+      const content = await readFile(file);
+      response.writeHead(200, {
+        'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+        'cache-control': uri === '/index.html' ? 'no-cache' : 'public, max-age=300',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+      });
+      response.end(content);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not Found');
+    }
+  }
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const work = url.pathname.startsWith('/api/') ? serveApi(request, response, url) : serveWeb(response, url);
+    work.catch((error) => {
+      console.error('local gateway error:', error);
+      if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });
+      else response.destroy();
+    });
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolveListen());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
