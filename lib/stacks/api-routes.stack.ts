@@ -1,6 +1,13 @@
 import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { type HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import {
+  type HttpApi,
+  HttpAuthorizer,
+  HttpAuthorizerType,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
@@ -37,13 +44,21 @@ function functionId(handlerPath: string): string {
  */
 export class ApiRoutesStack extends Stack {
   readonly functions = new Map<string, SchoolFunction>();
+  readonly authorizer: HttpAuthorizer;
 
   constructor(scope: Construct, id: string, props: ApiRoutesStackProps) {
     super(scope, id, props);
-    const authorizer = new HttpUserPoolAuthorizer('Cognito', props.userPool, {
-      userPoolClients: [...props.clients],
+    // Made up front, not on first use, so the API has its authorizer even while every route is public.
+    this.authorizer = new HttpAuthorizer(this, 'CognitoJwt', {
+      httpApi: props.api,
+      authorizerName: 'cognito-jwt',
+      type: HttpAuthorizerType.JWT,
       identitySource: ['$request.header.Authorization'],
+      jwtIssuer: `https://cognito-idp.${this.region}.amazonaws.com/${props.userPool.userPoolId}`,
+      jwtAudience: props.clients.map((client) => client.userPoolClientId),
     });
+    const authorizerId = this.authorizer.authorizerId;
+    const authorizer: IHttpRouteAuthorizer = { bind: () => ({ authorizerId, authorizationType: 'JWT' }) };
 
     for (const route of props.routes ?? routes) {
       const fn = this.functionFor(route, props.config);

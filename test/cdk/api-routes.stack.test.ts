@@ -22,8 +22,19 @@ describe.each(['dev', 'prod'])('API routes stack (%s)', (stage) => {
       }))
       .sort((a, b) => a.key.localeCompare(b.key));
     expect(synthesized).toEqual(expected);
-    // The authorizer exists exactly when some route needs it.
-    expect(authorizers.length).toBe(routes.some((r) => r.access !== 'public') ? 1 : 0);
+    expect(authorizers).toHaveLength(1);
+  });
+
+  it('verifies Cognito JWTs issued to the web app client', () => {
+    const [, authorizer] = resourcesOf(name, 'AWS::ApiGatewayV2::Authorizer')[0]!;
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+    });
+    const jwt = authorizer.Properties!.JwtConfiguration;
+    expect(JSON.stringify(jwt.Issuer)).toContain('https://cognito-idp.eu-west-1.amazonaws.com/');
+    expect(jwt.Audience).toHaveLength(1);
+    expect(JSON.stringify(jwt.Audience)).toMatch(/WebAppClient/);
   });
 
   it('integrates each route with a Lambda proxy (payload 2.0)', () => {

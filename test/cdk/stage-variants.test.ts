@@ -6,6 +6,7 @@ import { Pass, StateMachine, DefinitionBody } from 'aws-cdk-lib/aws-stepfunction
 import { describe, expect, it } from 'vitest';
 import { addStage, enableNag } from '../../lib/campus-cloud';
 import { loadStageConfig } from '../../lib/config';
+import { ApiRoutesStack } from '../../lib/stacks/api-routes.stack';
 import { ObservabilityStack } from '../../lib/stacks/observability.stack';
 import { appLikeCli } from '../support/app';
 
@@ -97,6 +98,47 @@ describe('observability hooks for later stacks', () => {
       AlarmName: 'campus-dev-sfn-scoring-failed-critical',
       MetricName: 'ExecutionsFailed',
       Threshold: 0,
+    });
+  });
+});
+
+describe('a protected route from the manifest', () => {
+  it('gets the JWT authorizer, and its function may assume the tenant role only with a school tag', () => {
+    const app = appLikeCli();
+    const stacks = addStage(app, loadStageConfig('dev'));
+    const routesStack = new ApiRoutesStack(app, 'ProtectedRoutes', {
+      env: { region: 'eu-west-1' },
+      config: stacks.config,
+      api: stacks.authApi.api,
+      userPool: stacks.authApi.userPool,
+      clients: [stacks.web.webClient],
+      tenantDataAccess: stacks.data.tenantDataAccess,
+      routes: [
+        {
+          method: 'GET',
+          path: '/api/school/health',
+          handler: 'lambdas/api/health/get-health.handler.ts',
+          access: ['school-admin'],
+          summary: 'protected',
+        },
+      ],
+    });
+    const t = Template.fromStack(routesStack);
+    const authorizerId = Object.keys(t.findResources('AWS::ApiGatewayV2::Authorizer'))[0]!;
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /api/school/health',
+      AuthorizationType: 'JWT',
+      AuthorizerId: { Ref: authorizerId },
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['sts:AssumeRole', 'sts:TagSession'],
+            Condition: { Null: { 'aws:RequestTag/campus:school-id': 'false' } },
+          }),
+        ]),
+      },
     });
   });
 });

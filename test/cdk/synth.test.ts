@@ -18,7 +18,7 @@ const expectedStacks = (stage: string) => [
   `campus-${stage}-web-firewall`,
 ];
 
-describe('cdk synth (the pinned CLI, offline, no AWS credentials)', () => {
+describe('npm run synth (the pinned CDK CLI, offline, no AWS credentials)', () => {
   it('synthesizes every stage into one cloud assembly', () => {
     const manifest = JSON.parse(readFileSync(join(assemblyDir(), 'manifest.json'), 'utf8'));
     const stacks = Object.entries(manifest.artifacts as Record<string, { type: string }>)
@@ -26,7 +26,7 @@ describe('cdk synth (the pinned CLI, offline, no AWS credentials)', () => {
       .map(([name]) => name)
       .sort();
     expect(stacks).toEqual([...expectedStacks('dev'), ...expectedStacks('prod'), 'campus-prod-dr-database'].sort());
-    console.log(`cdk synth of all stages took ${inject('synthSeconds').toFixed(1)} s`);
+    console.log(`npm run synth of all stages took ${inject('synthSeconds').toFixed(1)} s`);
   });
 
   it('needs no account: every stack is region-bound and account-agnostic', () => {
