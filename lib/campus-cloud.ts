@@ -10,6 +10,8 @@ import { DrStorageStack } from './stacks/dr-storage.stack';
 import { ObservabilityStack } from './stacks/observability.stack';
 import { WebStack } from './stacks/web.stack';
 import { WebFirewallStack } from './stacks/web-firewall.stack';
+import { stackName } from './naming';
+import { handlerName } from '../lambdas/api/routes';
 
 export interface CampusCloudStacks {
   readonly config: StageConfig;
@@ -85,11 +87,11 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     webAclArn: webFirewall.webAcl.attrArn,
     description: description('web app on CloudFront'),
   });
-  const apiRoutes = new ApiRoutesStack(app, `${prefix}-api-routes`, {
+  const apiRoutes = new ApiRoutesStack(app, stackName(config, 'api-routes'), {
     config,
     env: primary,
     api: authApi.api,
-    userPool: authApi.userPool,
+    issuerUrl: authApi.issuerUrl,
     clients: [web.webClient],
     tenantDataAccess: data.tenantDataAccess,
     description: description('HTTP API routes and handlers from the route manifest'),
@@ -109,16 +111,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     description: description('dashboard and alarms'),
   });
   observability.monitorFunction('token-claims', authApi.tokenClaimsFunction);
-  for (const [handler, fn] of apiRoutes.functions) {
-    observability.monitorFunction(
-      handler
-        .split('/')
-        .slice(-2)
-        .join('-')
-        .replace(/\.handler\.ts$/, ''),
-      fn,
-    );
-  }
+  for (const [handler, fn] of apiRoutes.functions) observability.monitorFunction(handlerName(handler), fn);
 
   const stacks = [webFirewall, drStorage, data, drDatabase, authApi, web, apiRoutes, backup, observability];
   for (const stack of stacks) {

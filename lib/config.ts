@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { z } from 'zod';
 
 /** AWS region names such as `eu-west-1` or `us-gov-west-1`. */
@@ -78,9 +79,11 @@ export const stageConfigSchema = z
     }),
     alarmEmail: z.email('must be an e-mail address'),
     retention: z.object({
-      /** Aurora automated backups (1-35 days). */
-      databaseBackupDays: z.number().int().min(1).max(35),
-      /** AWS Backup continuous (point-in-time) recovery window (1-35 days). */
+      /**
+       * Point-in-time recovery window of the shard groups (1-35 days): AWS Backup's
+       * continuous backup and the clusters' own automated backups use the same value,
+       * since AWS Backup takes over the clusters' retention once continuous backup is on.
+       */
       continuousBackupDays: z.number().int().min(1).max(35),
       /** Daily snapshots kept in the primary vault and their copies in the DR vault. */
       dailySnapshotDays: z.number().int().min(1).max(36_500),
@@ -149,7 +152,6 @@ export const defaultStages: Record<string, StageConfigInput> = {
     api: { throttleRateLimit: 50, throttleBurstLimit: 100 },
     alarmEmail: 'platform-alerts@campus.example',
     retention: {
-      databaseBackupDays: 1,
       continuousBackupDays: 7,
       dailySnapshotDays: 7,
       logDays: 14,
@@ -178,7 +180,6 @@ export const defaultStages: Record<string, StageConfigInput> = {
     api: { throttleRateLimit: 1000, throttleBurstLimit: 2000 },
     alarmEmail: 'platform-oncall@campus.example',
     retention: {
-      databaseBackupDays: 35,
       continuousBackupDays: 35,
       dailySnapshotDays: 365,
       logDays: 365,
@@ -246,6 +247,11 @@ export function loadStageConfig(name: string, overrides: StageOverrides = {}): S
     ]);
   }
   return parseStageConfig(name, deepMerge(base as Plain, overrides as Plain));
+}
+
+/** What happens to stateful resources when their stack is deleted: kept in protected stages. */
+export function removalPolicyOf(config: Pick<StageConfig, 'protectData'>): RemovalPolicy {
+  return config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 }
 
 /** Prefix of every stack and resource name of a stage, e.g. `campus-dev`. */

@@ -6,6 +6,11 @@ import { type StageConfig, stagePrefix } from './config';
  * the primary region's stacks point at DR-region resources by these names.
  */
 
+/** Stack names that other stacks must know before those stacks exist (for trust policies). */
+export function stackName(config: StageConfig, part: 'api-routes'): string {
+  return `${stagePrefix(config)}-${part}`;
+}
+
 /** Backup vault in the DR region that daily snapshots are copied into. */
 export function drBackupVaultName(config: StageConfig): string {
   return `${stagePrefix(config)}-dr-vault`;
@@ -14,6 +19,16 @@ export function drBackupVaultName(config: StageConfig): string {
 /** ARN of the DR vault, built from its fixed name and the deploying account. */
 export function drBackupVaultArn(config: StageConfig): string {
   return `arn:${Aws.PARTITION}:backup:${config.drRegion}:${Aws.ACCOUNT_ID}:backup-vault:${drBackupVaultName(config)}`;
+}
+
+/** Alias of the DR region's key for data replicated there (table replicas, secret replicas). */
+export function drReplicaKeyAlias(config: StageConfig): string {
+  return `alias/${stagePrefix(config)}-dr-replicas`;
+}
+
+/** The alias ARN: DynamoDB and Secrets Manager accept it wherever they take a key. */
+export function drReplicaKeyAliasArn(config: StageConfig): string {
+  return `arn:${Aws.PARTITION}:kms:${config.drRegion}:${Aws.ACCOUNT_ID}:${drReplicaKeyAlias(config)}`;
 }
 
 /** The buckets whose objects are replicated to the DR region. */

@@ -33,6 +33,17 @@ export function routeKey(route: Pick<RouteDefinition, 'method' | 'path'>): strin
   return `${route.method} ${route.path}`;
 }
 
+/**
+ * A handler's name, unique because module paths are: `lambdas/api/health/get-health.handler.ts`
+ * → `api.health.get-health`. Used for construct ids, alarm names and local function names.
+ */
+export function handlerName(handlerPath: string): string {
+  return handlerPath
+    .replace(/^lambdas\//, '')
+    .replace(/\.handler\.ts$/, '')
+    .replace(/\//g, '.');
+}
+
 export function findRoute(key: string): RouteDefinition | undefined {
   return routes.find((route) => routeKey(route) === key);
 }

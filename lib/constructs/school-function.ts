@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { StageConfig } from '../config';
+import { type StageConfig, removalPolicyOf } from '../config';
 import { projectRoot, projectVersion } from '../project';
 import { retentionDays } from '../retention';
 
@@ -35,7 +35,7 @@ export class SchoolFunction extends NodejsFunction {
     const { config } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: retentionDays(config.retention.logDays),
-      removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: removalPolicyOf(config),
     });
     // Its own role: logs only to its own log group, instead of the broad AWSLambdaBasicExecutionRole.
     const role = new Role(scope, `${id}Role`, {
@@ -84,7 +84,7 @@ export class SchoolFunction extends NodejsFunction {
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; the statement has only those actions.',
+        'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; the IAM invariant test fails on any other Resource * statement.',
     });
   }
 }

@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { drReplicaKeyAliasArn } from '../naming';
 import {
   AuroraPostgresEngineVersion,
   CfnGlobalCluster,
@@ -13,7 +14,7 @@ import {
   PerformanceInsightRetention,
 } from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { type ShardGroupConfig, type StageConfig, stagePrefix } from '../config';
+import { type ShardGroupConfig, type StageConfig, stagePrefix, removalPolicyOf } from '../config';
 import { retentionDays } from '../retention';
 
 /** The engine of every shard group and of its Global Database secondaries. */
@@ -45,7 +46,7 @@ export class ShardGroup extends Construct {
     super(scope, id);
     const { config, group } = props;
     this.group = group;
-    const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = removalPolicyOf(config);
     const advancedInsights = config.databaseInsights === 'advanced';
 
     this.key = new Key(this, 'Key', {
@@ -86,6 +87,13 @@ export class ShardGroup extends Construct {
       credentials: Credentials.fromGeneratedSecret('campus_admin', {
         encryptionKey: this.key,
         secretName: `${stagePrefix(config)}/shard-groups/${group.id}/master`,
+        // A copy in the DR region, so a promoted secondary can be reached with the same credentials.
+        replicaRegions: [
+          {
+            region: config.drRegion,
+            encryptionKey: Key.fromKeyArn(this, 'DrReplicaKey', drReplicaKeyAliasArn(config)),
+          },
+        ],
       }),
       defaultDatabaseName: 'campus',
       cloudwatchLogsExports: ['postgresql'],
@@ -93,10 +101,10 @@ export class ShardGroup extends Construct {
       performanceInsightEncryptionKey: this.key,
       databaseInsightsMode: advancedInsights ? DatabaseInsightsMode.ADVANCED : DatabaseInsightsMode.STANDARD,
       performanceInsightRetention: insightsRetention,
-      backup: { retention: Duration.days(config.retention.databaseBackupDays), preferredWindow: '01:00-02:00' },
+      backup: { retention: Duration.days(config.retention.continuousBackupDays), preferredWindow: '01:00-02:00' },
       preferredMaintenanceWindow: 'sun:03:00-sun:04:00',
       deletionProtection: config.protectData,
-      removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy,
       copyTagsToSnapshot: true,
     });
 

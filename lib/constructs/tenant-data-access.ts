@@ -14,6 +14,11 @@ export interface TenantDataAccessProps {
   readonly clusterArns: readonly string[];
   /** Key of the school secrets. */
   readonly secretsKey: IKey;
+  /**
+   * Name prefixes of the roles allowed to assume this one, e.g. `campus-dev-api-routes-`
+   * (CloudFormation names a stack's roles after the stack).
+   */
+  readonly trustedRoleNamePrefixes: readonly string[];
 }
 
 /**
@@ -30,8 +35,17 @@ export class TenantDataAccess extends Construct {
     const stack = Stack.of(this);
     this.role = new Role(this, 'Role', {
       description: 'Per-school Data API access; assumed with a campus:school-id session tag',
-      // Trust the account; only roles granted through grantAssume() may assume it (with a tag).
-      assumedBy: new AccountRootPrincipal().withSessionTags(),
+      // Only the named roles may assume it, and only with a school id tag; they also need grantAssume().
+      assumedBy: new AccountRootPrincipal()
+        .withConditions({
+          ArnLike: {
+            'aws:PrincipalArn': props.trustedRoleNamePrefixes.map((prefix) =>
+              stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${prefix}*` }),
+            ),
+          },
+          Null: { [`aws:RequestTag/${schoolIdTag}`]: 'false' },
+        })
+        .withSessionTags(),
       maxSessionDuration: Duration.hours(1),
     });
     this.role.addToPolicy(

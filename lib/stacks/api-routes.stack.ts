@@ -9,9 +9,9 @@ import {
   type IHttpRouteAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
-import { type RouteDefinition, routeKey, routes } from '../../lambdas/api/routes';
+import { handlerName, type RouteDefinition, routeKey, routes } from '../../lambdas/api/routes';
 import type { StageConfig } from '../config';
 import { SchoolFunction } from '../constructs/school-function';
 import type { TenantDataAccess } from '../constructs/tenant-data-access';
@@ -19,22 +19,16 @@ import type { TenantDataAccess } from '../constructs/tenant-data-access';
 export interface ApiRoutesStackProps extends StackProps {
   readonly config: StageConfig;
   readonly api: HttpApi;
-  readonly userPool: UserPool;
+  /** The user pool's issuer URL (the JWT authorizer's `iss`). */
+  readonly issuerUrl: string;
   /** Tokens must be issued to these clients (the JWT authorizer's audience). */
   readonly clients: readonly UserPoolClient[];
   readonly tenantDataAccess: TenantDataAccess;
-  /** @default the project's route manifest */
+  /**
+   * @default the project's route manifest. Handlers check access against the manifest
+   * itself, so another list only serves to test this stack's wiring.
+   */
   readonly routes?: readonly RouteDefinition[];
-}
-
-/** `lambdas/api/health/get-health.handler.ts` → `ApiHealthGetHealth`. */
-function functionId(handlerPath: string): string {
-  return handlerPath
-    .replace(/^lambdas\//, '')
-    .replace(/\.handler\.ts$/, '')
-    .split(/[/.-]/)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 }
 
 /**
@@ -54,7 +48,7 @@ export class ApiRoutesStack extends Stack {
       authorizerName: 'cognito-jwt',
       type: HttpAuthorizerType.JWT,
       identitySource: ['$request.header.Authorization'],
-      jwtIssuer: `https://cognito-idp.${this.region}.amazonaws.com/${props.userPool.userPoolId}`,
+      jwtIssuer: props.issuerUrl,
       jwtAudience: props.clients.map((client) => client.userPoolClientId),
     });
     const authorizerId = this.authorizer.authorizerId;
@@ -66,7 +60,7 @@ export class ApiRoutesStack extends Stack {
       const httpRoute = new HttpRoute(this, `Route ${routeKey(route)}`, {
         httpApi: props.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
-        integration: new HttpLambdaIntegration(`${functionId(route.handler)}Integration`, fn),
+        integration: new HttpLambdaIntegration(`${handlerName(route.handler)}Integration`, fn),
         ...(route.access === 'public' ? {} : { authorizer }),
       });
       if (route.access === 'public') {
@@ -82,7 +76,7 @@ export class ApiRoutesStack extends Stack {
   private functionFor(route: RouteDefinition, config: StageConfig): SchoolFunction {
     const existing = this.functions.get(route.handler);
     if (existing) return existing;
-    const fn = new SchoolFunction(this, functionId(route.handler), {
+    const fn = new SchoolFunction(this, handlerName(route.handler), {
       config,
       entry: route.handler,
       serviceName: 'campus-api',

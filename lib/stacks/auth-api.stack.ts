@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -17,7 +17,7 @@ import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { mfaRequiredRoles, roles } from '../../lambdas/shared/roles';
-import { type StageConfig, stagePrefix } from '../config';
+import { type StageConfig, stagePrefix, removalPolicyOf } from '../config';
 import { SchoolFunction } from '../constructs/school-function';
 import { retentionDays } from '../retention';
 
@@ -49,7 +49,7 @@ export class AuthApiStack extends Stack {
   constructor(scope: Construct, id: string, props: AuthApiStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = removalPolicyOf(config);
 
     this.userPool = new UserPool(this, 'Users', {
       userPoolName: `${stagePrefix(config)}-users`,

@@ -13,7 +13,11 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { type StageConfig, stagePrefix } from '../config';
 import { drBackupVaultArn } from '../naming';
+import type { ShardGroup } from '../constructs/shard-group';
 import type { DataStack } from './data.stack';
+
+/** Hourly DR copies only bridge the gap to the next daily copy, so they are kept briefly. */
+const hourlyCopyDays = 2;
 
 export interface BackupStackProps extends StackProps {
   readonly config: StageConfig;
@@ -30,51 +34,25 @@ export interface BackupStackProps extends StackProps {
  */
 export class BackupStack extends Stack {
   readonly vault: BackupVault;
-  readonly plan: BackupPlan;
+  readonly plans: BackupPlan[] = [];
 
   constructor(scope: Construct, id: string, props: BackupStackProps) {
     super(scope, id, props);
     const { config, data } = props;
-    const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     const vaultKey = new Key(this, 'VaultKey', {
       description: `Campus Cloud ${config.name}: primary backup vault`,
       enableKeyRotation: true,
-      removalPolicy,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Kept on stack deletion in every stage: a vault that holds recovery points cannot be
+    // deleted, and backups outlive the stack by design. Delete a dev vault by hand.
     this.vault = new BackupVault(this, 'Vault', {
       backupVaultName: `${stagePrefix(config)}-vault`,
       encryptionKey: vaultKey,
-      removalPolicy,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     const drVault = BackupVault.fromBackupVaultArn(this, 'DrVault', drBackupVaultArn(config));
-
-    this.plan = new BackupPlan(this, 'Plan', {
-      backupPlanName: `${stagePrefix(config)}-plan`,
-      backupVault: this.vault,
-    });
-    this.plan.addRule(
-      new BackupPlanRule({
-        ruleName: 'continuous-point-in-time',
-        enableContinuousBackup: true,
-        deleteAfter: Duration.days(config.retention.continuousBackupDays),
-        scheduleExpression: Schedule.cron({ minute: '0', hour: '*/1' }),
-        startWindow: Duration.hours(1),
-        completionWindow: Duration.hours(2),
-      }),
-    );
-    this.plan.addRule(
-      new BackupPlanRule({
-        ruleName: 'daily-snapshot-copied-to-dr',
-        scheduleExpression: Schedule.cron({ minute: '0', hour: '2' }),
-        startWindow: Duration.hours(1),
-        completionWindow: Duration.hours(4),
-        deleteAfter: Duration.days(config.retention.dailySnapshotDays),
-        copyActions: [
-          { destinationBackupVault: drVault, deleteAfter: Duration.days(config.retention.dailySnapshotDays) },
-        ],
-      }),
-    );
 
     // AWS Backup's own managed policies are the documented way to let it back up and restore these resource types.
     const backupRole = new Role(this, 'BackupRole', {
@@ -90,13 +68,81 @@ export class BackupStack extends Stack {
         reason: `${policy} is AWS Backup's own service-role policy, kept current by AWS as Backup supports new resource types.`,
       });
     }
-    this.plan.addSelection('ShardGroupsAndTables', {
-      role: backupRole,
-      resources: [
-        ...data.shardGroups.map((group) => BackupResource.fromArn(group.clusterArn)),
-        ...Object.values(data.tables).map((table) => BackupResource.fromDynamoDbTable(table)),
-      ],
-    });
+    const clusters = (groups: readonly ShardGroup[]) => groups.map((group) => BackupResource.fromArn(group.clusterArn));
+    const tables = Object.values(data.tables).map((table) => BackupResource.fromDynamoDbTable(table));
+    // Selections belong to a plan, not a rule, so each set of resources with its own rules is its own plan.
+    const plan = (id: string, name: string, rules: BackupPlanRule[], resources: BackupResource[]) => {
+      const created = new BackupPlan(this, id, {
+        backupPlanName: `${stagePrefix(config)}-${name}`,
+        backupVault: this.vault,
+      });
+      rules.forEach((rule) => created.addRule(rule));
+      created.addSelection('Resources', { role: backupRole, resources });
+      return created;
+    };
+
+    // Point-in-time recovery of every shard group (about 5 minutes of loss). DynamoDB is not
+    // here: its PITR is the table's own, and AWS Backup has no continuous backup for it.
+    this.plans.push(
+      plan(
+        'PointInTime',
+        'point-in-time',
+        [
+          new BackupPlanRule({
+            ruleName: 'continuous',
+            enableContinuousBackup: true,
+            deleteAfter: Duration.days(config.retention.continuousBackupDays),
+            scheduleExpression: Schedule.cron({ minute: '0', hour: '*/1' }),
+            startWindow: Duration.hours(1),
+            completionWindow: Duration.hours(2),
+          }),
+        ],
+        clusters(data.shardGroups),
+      ),
+    );
+    // Daily snapshots of everything, kept long and copied to the DR region: these also
+    // guard against a mistake that a Global Database would replicate.
+    this.plans.push(
+      plan(
+        'Daily',
+        'daily',
+        [
+          new BackupPlanRule({
+            ruleName: 'daily-snapshot-copied-to-dr',
+            scheduleExpression: Schedule.cron({ minute: '0', hour: '2' }),
+            startWindow: Duration.hours(1),
+            completionWindow: Duration.hours(4),
+            deleteAfter: Duration.days(config.retention.dailySnapshotDays),
+            copyActions: [
+              { destinationBackupVault: drVault, deleteAfter: Duration.days(config.retention.dailySnapshotDays) },
+            ],
+          }),
+        ],
+        [...clusters(data.shardGroups), ...tables],
+      ),
+    );
+    // Shard groups without a Global Database reach the DR region only through copies:
+    // copy hourly so that a lost region costs at most an hour (the RPO target).
+    const withoutGlobalDatabase = data.shardGroups.filter((group) => !group.group.globalDatabase);
+    if (withoutGlobalDatabase.length > 0) {
+      this.plans.push(
+        plan(
+          'HourlyDrCopy',
+          'hourly-dr-copy',
+          [
+            new BackupPlanRule({
+              ruleName: 'hourly-snapshot-copied-to-dr',
+              scheduleExpression: Schedule.cron({ minute: '30', hour: '*/1' }),
+              startWindow: Duration.hours(1),
+              completionWindow: Duration.hours(2),
+              deleteAfter: Duration.days(hourlyCopyDays),
+              copyActions: [{ destinationBackupVault: drVault, deleteAfter: Duration.days(hourlyCopyDays) }],
+            }),
+          ],
+          clusters(withoutGlobalDatabase),
+        ),
+      );
+    }
 
     const restoreTests = new CfnRestoreTestingPlan(this, 'RestoreTesting', {
       restoreTestingPlanName: `${stagePrefix(config)}_restore_tests`.replace(/-/g, '_'),

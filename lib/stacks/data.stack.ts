@@ -1,24 +1,22 @@
-import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import {
-  FlowLogDestination,
-  FlowLogTrafficType,
-  InterfaceVpcEndpointAwsService,
-  IpAddresses,
-  Peer,
-  SubnetType,
-  Vpc,
-} from 'aws-cdk-lib/aws-ec2';
+import { InterfaceVpcEndpointAwsService, Peer, SubnetType, type Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { type KeyDefinition, platformTables, type TableDefinition } from '../../lambdas/shared/tables';
-import { type StageConfig, stagePrefix } from '../config';
+import { type StageConfig, stagePrefix, removalPolicyOf } from '../config';
 import { SecureBucket } from '../constructs/secure-bucket';
+import { IsolatedVpc } from '../constructs/isolated-vpc';
 import { ShardGroup } from '../constructs/shard-group';
 import { TenantDataAccess } from '../constructs/tenant-data-access';
-import { type ReplicatedBucketPurpose, replicaBucketName, schoolSecretPrefix } from '../naming';
+import {
+  drReplicaKeyAliasArn,
+  type ReplicatedBucketPurpose,
+  replicaBucketName,
+  schoolSecretPrefix,
+  stackName,
+} from '../naming';
 import { acknowledgeWildcards, nagAccountOf, nagAccountParameter, nagArnOf } from '../nag';
 import { retentionDays } from '../retention';
 
@@ -49,21 +47,15 @@ export class DataStack extends Stack {
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = removalPolicyOf(config);
 
-    // Isolated subnets only: Lambdas reach the clusters through the Data API, so there is no NAT gateway.
-    this.vpc = new Vpc(this, 'Vpc', {
-      ipAddresses: IpAddresses.cidr(primaryCidr),
+    // Lambdas reach the clusters through the Data API, so the network needs no way out.
+    this.vpc = new IsolatedVpc(this, 'Network', {
+      cidr: primaryCidr,
       availabilityZones: config.primaryAvailabilityZones,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'isolated', subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 22 }],
-    });
-    this.vpc.addFlowLog('FlowLog', {
-      trafficType: FlowLogTrafficType.REJECT,
-      destination: FlowLogDestination.toCloudWatchLogs(
-        new LogGroup(this, 'FlowLogs', { retention: retentionDays(config.retention.logDays), removalPolicy }),
-      ),
-    });
+      flowLogRetention: retentionDays(config.retention.logDays),
+      removalPolicy,
+    }).vpc;
     // The secret rotation functions run in the VPC and need Secrets Manager without a NAT gateway.
     const secretsEndpoint = this.vpc.addInterfaceEndpoint('SecretsManager', {
       service: InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
@@ -90,6 +82,7 @@ export class DataStack extends Stack {
       schoolSecretPrefix: schoolSecretPrefix(config),
       clusterArns: this.shardGroups.map((group) => group.clusterArn),
       secretsKey: this.schoolSecretsKey,
+      trustedRoleNamePrefixes: [`${stackName(config, 'api-routes')}-`],
     });
     this.tenantDataAccess.acknowledgeSecretPrefix(
       `arn:aws:secretsmanager:${this.region}:${nagAccountOf(this)}:secret:${schoolSecretPrefix(config)}*`,
@@ -143,7 +136,11 @@ export class DataStack extends Stack {
       })),
       ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
       billing: Billing.onDemand(),
-      encryption: TableEncryptionV2.customerManagedKey(this.tableKey),
+      // A global table: the DR region holds a live replica, seconds behind.
+      replicas: [{ region: config.drRegion }],
+      encryption: TableEncryptionV2.customerManagedKey(this.tableKey, {
+        [config.drRegion]: drReplicaKeyAliasArn(config),
+      }),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: config.protectData,
       removalPolicy,

@@ -1,17 +1,11 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import {
-  FlowLogDestination,
-  FlowLogTrafficType,
-  IpAddresses,
-  SecurityGroup,
-  SubnetType,
-  Vpc,
-} from 'aws-cdk-lib/aws-ec2';
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import { SecurityGroup, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnDBCluster, CfnDBInstance, CfnDBSubnetGroup } from 'aws-cdk-lib/aws-rds';
 import type { Construct } from 'constructs';
-import { type ShardGroupConfig, type StageConfig, stagePrefix } from '../config';
+import { type ShardGroupConfig, type StageConfig, stagePrefix, removalPolicyOf } from '../config';
+import { IsolatedVpc } from '../constructs/isolated-vpc';
 import { globalClusterIdentifier, shardGroupEngineVersion } from '../constructs/shard-group';
 import { retentionDays } from '../retention';
 
@@ -32,20 +26,14 @@ export class DrDatabaseStack extends Stack {
   constructor(scope: Construct, id: string, props: DrDatabaseStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = removalPolicyOf(config);
 
-    const vpc = new Vpc(this, 'Vpc', {
-      ipAddresses: IpAddresses.cidr('10.41.0.0/16'),
+    const vpc = new IsolatedVpc(this, 'Network', {
+      cidr: '10.41.0.0/16',
       availabilityZones: config.drAvailabilityZones,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'isolated', subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 22 }],
-    });
-    vpc.addFlowLog('FlowLog', {
-      trafficType: FlowLogTrafficType.REJECT,
-      destination: FlowLogDestination.toCloudWatchLogs(
-        new LogGroup(this, 'FlowLogs', { retention: retentionDays(config.retention.logDays), removalPolicy }),
-      ),
-    });
+      flowLogRetention: retentionDays(config.retention.logDays),
+      removalPolicy,
+    }).vpc;
     const subnetGroup = new CfnDBSubnetGroup(this, 'Subnets', {
       dbSubnetGroupDescription: `Campus Cloud ${config.name} DR shard group replicas`,
       subnetIds: vpc.selectSubnets({ subnetType: SubnetType.PRIVATE_ISOLATED }).subnetIds,
@@ -62,8 +50,15 @@ export class DrDatabaseStack extends Stack {
     });
 
     this.clusters = props.groups.map((group) => {
+      const dbClusterIdentifier = `${stagePrefix(config)}-${group.id}-dr`;
+      // Made here so RDS does not create it without retention when it starts exporting logs.
+      const logs = new LogGroup(this, `Replica-${group.id}-logs`, {
+        logGroupName: `/aws/rds/cluster/${dbClusterIdentifier}/postgresql`,
+        retention: retentionDays(config.retention.logDays),
+        removalPolicy,
+      });
       const cluster = new CfnDBCluster(this, `Replica-${group.id}`, {
-        dbClusterIdentifier: `${stagePrefix(config)}-${group.id}-dr`,
+        dbClusterIdentifier,
         globalClusterIdentifier: globalClusterIdentifier(config, group),
         engine: 'aurora-postgresql',
         engineVersion: shardGroupEngineVersion.auroraPostgresFullVersion,
@@ -74,12 +69,13 @@ export class DrDatabaseStack extends Stack {
         enableIamDatabaseAuthentication: true,
         enableCloudwatchLogsExports: ['postgresql'],
         serverlessV2ScalingConfiguration: { minCapacity: group.minAcu, maxCapacity: group.maxAcu },
-        backupRetentionPeriod: config.retention.databaseBackupDays,
+        backupRetentionPeriod: config.retention.continuousBackupDays,
         deletionProtection: config.protectData,
         copyTagsToSnapshot: true,
         port: 5432,
       });
       cluster.applyRemovalPolicy(removalPolicy);
+      cluster.node.addDependency(logs);
       const writer = new CfnDBInstance(this, `Replica-${group.id}-instance`, {
         dbClusterIdentifier: cluster.ref,
         dbInstanceClass: 'db.serverless',

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
@@ -27,7 +27,7 @@ import { OAuthScope, type UserPool, UserPoolClient, UserPoolClientIdentityProvid
 import { type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
-import type { StageConfig } from '../config';
+import { type StageConfig, removalPolicyOf } from '../config';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { acknowledgeBucketDeployment } from '../nag';
 import { projectRoot } from '../project';
@@ -64,7 +64,7 @@ export class WebStack extends Stack {
         `The web app is not built: ${webDistDir}/index.html is missing. Run \`npm run build:web\` first.`,
       );
     }
-    const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = removalPolicyOf(config);
 
     const logs = new SecureBucket(this, 'Logs', {
       removalPolicy,
@@ -163,6 +163,12 @@ export class WebStack extends Stack {
         },
       },
     });
+    if (!config.web.domainName && config.protectData) {
+      Annotations.of(this.distribution).addWarningV2(
+        'campus:web:default-certificate',
+        `Stage ${config.name} protects data but has no web.domainName: CloudFront's default certificate still accepts TLS 1.0. Set web.domainName and web.certificateArn before going live.`,
+      );
+    }
     if (!config.web.domainName) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { type RouteDefinition, routes as manifestRoutes } from '../../lambdas/api/routes';
+import { handlerName, type RouteDefinition, routes as manifestRoutes } from '../../lambdas/api/routes';
 import { loadSpaFallback } from './cloudfront-function';
 import { httpApiEvent } from './http-api-event';
 import { lambdaContext } from './lambda-context';
@@ -120,7 +120,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const body = await readBody(request);
     if (!body) return sendJson(response, 413, { message: 'Request Entity Too Large' });
     const event = httpApiEvent(request, url, body, found, claims);
-    const functionName = found.route.handler.replace(/^lambdas\//, '').replace(/\.handler\.ts$/, '');
+    const functionName = handlerName(found.route.handler);
     let result: APIGatewayProxyResultV2 | 'timeout';
     try {
       const handler = await handlerFor(found.route.handler);

@@ -48,7 +48,7 @@ describe.each(['dev', 'prod'])('API routes stack (%s)', (stage) => {
   it('builds one function per handler module, named after it', () => {
     const functions = resourcesOf(name, 'AWS::Lambda::Function');
     expect(functions).toHaveLength(new Set(routes.map((r) => r.handler)).size);
-    expect(functions.map(([id]) => id).some((id) => id.startsWith('ApiHealthGetHealth'))).toBe(true);
+    expect(functions.map(([id]) => id).some((id) => id.startsWith('apihealthgethealth'))).toBe(true);
     template(name).hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { CAMPUS_STAGE: stage, POWERTOOLS_SERVICE_NAME: 'campus-api' } },
     });

@@ -28,39 +28,78 @@ describe.each(['dev', 'prod'])('backup and DR (%s)', (stage) => {
     const t = template(`campus-${stage}-backup`);
     t.hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: {
-        BackupPlanName: `campus-${stage}-plan`,
-        BackupPlanRule: Match.arrayWith([
+        BackupPlanName: `campus-${stage}-point-in-time`,
+        BackupPlanRule: [
           Match.objectLike({
-            RuleName: 'continuous-point-in-time',
+            RuleName: 'continuous',
             EnableContinuousBackup: true,
             Lifecycle: { DeleteAfterDays: config.retention.continuousBackupDays },
           }),
-          Match.objectLike({
-            RuleName: 'daily-snapshot-copied-to-dr',
-            CopyActions: [
-              {
-                DestinationBackupVaultArn: {
-                  'Fn::Join': [
-                    '',
-                    Match.arrayWith([
-                      Match.stringLikeRegexp(`:backup:${config.drRegion}:`),
-                      Match.stringLikeRegexp(`campus-${stage}-dr-vault$`),
-                    ]),
-                  ],
-                },
-                Lifecycle: { DeleteAfterDays: config.retention.dailySnapshotDays },
-              },
-            ],
-          }),
-        ]),
+        ],
       },
     });
+    const drCopy = (days: number) => [
+      {
+        DestinationBackupVaultArn: {
+          'Fn::Join': [
+            '',
+            Match.arrayWith([
+              Match.stringLikeRegexp(`:backup:${config.drRegion}:`),
+              Match.stringLikeRegexp(`campus-${stage}-dr-vault$`),
+            ]),
+          ],
+        },
+        Lifecycle: { DeleteAfterDays: days },
+      },
+    ];
+    t.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanName: `campus-${stage}-daily`,
+        BackupPlanRule: [
+          Match.objectLike({
+            RuleName: 'daily-snapshot-copied-to-dr',
+            CopyActions: drCopy(config.retention.dailySnapshotDays),
+          }),
+        ],
+      },
+    });
+    if (config.shardGroups.some((g) => !g.globalDatabase)) {
+      t.hasResourceProperties('AWS::Backup::BackupPlan', {
+        BackupPlan: {
+          BackupPlanName: `campus-${stage}-hourly-dr-copy`,
+          BackupPlanRule: [Match.objectLike({ ScheduleExpression: 'cron(30 */1 * * ? *)', CopyActions: drCopy(2) })],
+        },
+      });
+    }
   });
 
-  it('selects every shard group cluster and platform table', () => {
-    const [, selection] = resourcesOf(`campus-${stage}-backup`, 'AWS::Backup::BackupSelection')[0]!;
-    const resources = selection.Properties!.BackupSelection.Resources as unknown[];
-    expect(resources).toHaveLength(config.shardGroups.length + 3);
+  const selections = () =>
+    Object.fromEntries(
+      resourcesOf(`campus-${stage}-backup`, 'AWS::Backup::BackupSelection').map(([, s]) => {
+        const plan = JSON.stringify(s.Properties!.BackupPlanId);
+        const name = /PointInTime|Daily|HourlyDrCopy/.exec(plan)![0];
+        return [name, JSON.stringify(s.Properties!.BackupSelection.Resources)];
+      }),
+    );
+
+  it('backs up every shard group continuously, and no table (their PITR is DynamoDB’s own)', () => {
+    const resources = selections().PointInTime!;
+    for (const group of config.shardGroups) expect(resources).toContain(`ShardGroup${group.id}Cluster`);
+    expect(resources).not.toContain('dynamodb');
+  });
+
+  it('snapshots every shard group and platform table daily', () => {
+    const resources = selections().Daily!;
+    for (const group of config.shardGroups) expect(resources).toContain(`ShardGroup${group.id}Cluster`);
+    for (const table of ['tenant-directory', 'idempotency', 'scoring-runs'])
+      expect(resources).toContain(`Table${table}`.replace(/-/g, ''));
+  });
+
+  it('copies hourly to DR only the shard groups without a Global Database', () => {
+    const without = config.shardGroups.filter((g) => !g.globalDatabase);
+    const hourly = selections().HourlyDrCopy;
+    if (without.length === 0) return expect(hourly).toBeUndefined();
+    for (const group of without) expect(hourly).toContain(`ShardGroup${group.id}Cluster`);
   });
 
   it('tests restores weekly, for the clusters and the tables', () => {

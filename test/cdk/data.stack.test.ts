@@ -31,7 +31,7 @@ describe.each(['dev', 'prod'])('data stack (%s)', (stage) => {
         StorageEncrypted: true,
         KmsKeyId: Match.anyValue(),
         EnableCloudwatchLogsExports: ['postgresql'],
-        BackupRetentionPeriod: config.retention.databaseBackupDays,
+        BackupRetentionPeriod: config.retention.continuousBackupDays,
         DeletionProtection: config.protectData,
         ServerlessV2ScalingConfiguration: {
           MinCapacity: group.minAcu,
@@ -49,6 +49,7 @@ describe.each(['dev', 'prod'])('data stack (%s)', (stage) => {
     t.hasResourceProperties('AWS::SecretsManager::Secret', {
       Name: `campus-${stage}/shard-groups/${config.shardGroups[0]!.id}/master`,
       KmsKeyId: Match.anyValue(),
+      ReplicaRegions: [{ Region: config.drRegion, KmsKeyId: Match.anyValue() }],
     });
     t.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
       RotationRules: { ScheduleExpression: 'rate(30 days)' },
@@ -86,12 +87,13 @@ describe.each(['dev', 'prod'])('data stack (%s)', (stage) => {
         ],
         BillingMode: 'PAY_PER_REQUEST',
         SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
-        Replicas: [
+        Replicas: Match.arrayWith([
           Match.objectLike({
+            Region: config.primaryRegion,
             PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
             SSESpecification: { KMSMasterKeyId: Match.anyValue() },
           }),
-        ],
+        ]),
         ...(definition.timeToLiveAttribute
           ? { TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true } }
           : {}),
@@ -113,8 +115,31 @@ describe.each(['dev', 'prod'])('data stack (%s)', (stage) => {
   });
 
   it('has the tenant directory indexes that listing by status and by shard group need', () => {
-    const directory = platformTables.find((d) => d.logicalName === 'tenant-directory')!;
-    expect(directory.globalIndexes.map((i) => i.name)).toEqual(['byStatus', 'byShardGroup']);
+    t.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TableName: `campus-${stage}-tenant-directory`,
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: 'byStatus',
+          KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }, Match.anyValue()],
+        }),
+        Match.objectLike({
+          IndexName: 'byShardGroup',
+          KeySchema: [{ AttributeName: 'shardGroupId', KeyType: 'HASH' }, Match.anyValue()],
+        }),
+      ],
+    });
+  });
+
+  it('replicates every table to the DR region, encrypted there with the DR key', () => {
+    for (const [id, table] of resourcesOf(`campus-${stage}-data`, 'AWS::DynamoDB::GlobalTable')) {
+      const replicas = table.Properties!.Replicas as {
+        Region: string;
+        SSESpecification: { KMSMasterKeyId: unknown };
+      }[];
+      expect(replicas.map((r) => r.Region).sort(), id).toEqual([config.drRegion, config.primaryRegion].sort());
+      const dr = replicas.find((r) => r.Region === config.drRegion)!;
+      expect(JSON.stringify(dr.SSESpecification.KMSMasterKeyId)).toContain(`:kms:${config.drRegion}:`);
+    }
   });
 
   it('has versioned, logged, lifecycle-managed buckets, exports and reports replicated to the DR region', () => {
@@ -145,6 +170,20 @@ describe.each(['dev', 'prod'])('data stack (%s)', (stage) => {
   it('gives each replication role a unique name', () => {
     const names = resourcesOf(`campus-${stage}-data`, 'AWS::IAM::Role').map(([, r]) => r.Properties?.RoleName);
     expect(names).not.toContain('CDKReplicationRole');
+  });
+
+  it('lets only the API routes stack’s roles assume the tenant role, and only with a school tag', () => {
+    const [, role] = resourcesOf(`campus-${stage}-data`, 'AWS::IAM::Role').find(([id]) =>
+      id.startsWith('TenantDataAccessRole'),
+    )!;
+    const statements = role.Properties!.AssumeRolePolicyDocument.Statement as Record<string, any>[];
+    expect(statements).toHaveLength(1);
+    const [trust] = statements;
+    expect(trust!.Action).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+    expect(JSON.stringify(trust!.Condition.ArnLike['aws:PrincipalArn'])).toContain(
+      `:role/campus-${stage}-api-routes-*`,
+    );
+    expect(trust!.Condition.Null).toEqual({ 'aws:RequestTag/campus:school-id': 'false' });
   });
 
   it('scopes tenant data access to the shard group clusters and to secrets tagged with the caller’s school', () => {

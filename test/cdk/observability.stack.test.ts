@@ -58,7 +58,7 @@ describe.each(['dev', 'prod'])('observability stack (%s)', (stage) => {
       expect.arrayContaining([
         `campus-${stage}-lambda-token-claims-errors-critical`,
         `campus-${stage}-lambda-token-claims-throttles-warning`,
-        `campus-${stage}-lambda-health-get-health-errors-critical`,
+        `campus-${stage}-lambda-api.health.get-health-errors-critical`,
       ]),
     );
   });

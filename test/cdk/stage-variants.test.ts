@@ -55,18 +55,27 @@ describe('a stage with a custom domain and a fixed account', () => {
     expect(stacks.webFirewall.region).toBe('us-east-1');
   });
 
-  it('tags every stack with project and stage', () => {
-    const tags = Template.fromStack(stacks.data).findResources('AWS::DynamoDB::GlobalTable');
-    for (const table of Object.values(tags) as {
-      Properties: { Replicas: { Tags: { Key: string; Value: string }[] }[] };
-    }[]) {
-      expect(table.Properties.Replicas[0]!.Tags).toEqual(
-        expect.arrayContaining([
-          { Key: 'project', Value: 'campus-cloud' },
-          { Key: 'stage', Value: 'dev' },
-        ]),
-      );
+  it('tags every taggable resource of every stack with project and stage', () => {
+    const untagged: string[] = [];
+    let checked = 0;
+    for (const stack of Object.values(stacks)) {
+      if (!(stack instanceof Stack)) continue;
+      const resources = Template.fromStack(stack).toJSON().Resources as Record<
+        string,
+        { Type: string; Properties?: any }
+      >;
+      for (const [id, resource] of Object.entries(resources)) {
+        const tags = resource.Properties?.Tags ?? resource.Properties?.Replicas?.[0]?.Tags;
+        if (tags === undefined) continue;
+        checked++;
+        const pairs = Array.isArray(tags)
+          ? Object.fromEntries(tags.map((t: { Key: string; Value: string }) => [t.Key, t.Value]))
+          : tags;
+        if (pairs.project !== 'campus-cloud' || pairs.stage !== 'dev') untagged.push(`${stack.stackName}/${id}`);
+      }
     }
+    expect(checked).toBeGreaterThan(50);
+    expect(untagged).toEqual([]);
   });
 });
 
@@ -110,7 +119,7 @@ describe('a protected route from the manifest', () => {
       env: { region: 'eu-west-1' },
       config: stacks.config,
       api: stacks.authApi.api,
-      userPool: stacks.authApi.userPool,
+      issuerUrl: stacks.authApi.issuerUrl,
       clients: [stacks.web.webClient],
       tenantDataAccess: stacks.data.tenantDataAccess,
       routes: [

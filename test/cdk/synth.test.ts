@@ -39,7 +39,7 @@ describe('npm run synth (the pinned CDK CLI, offline, no AWS credentials)', () =
     }
   });
 
-  it('uses the aws-cdk CLI 2.1148.x and writes to cdk.out by default', () => {
+  it('uses the aws-cdk CLI 2.1148.x, whose output cdk.json sets to cdk.out', () => {
     const pkg = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'aws-cdk', 'package.json'), 'utf8'));
     expect(pkg.version).toMatch(/^2\.1148\./);
     expect(JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')).output).toBe('cdk.out');

@@ -23,7 +23,7 @@ describe('stage configuration', () => {
     const dev = loadStageConfig('dev');
     expect(dev.shardGroups.every((g) => g.minAcu === 0 && !g.globalDatabase)).toBe(true);
     expect(dev.protectData).toBe(false);
-    expect(dev.retention.databaseBackupDays).toBeLessThanOrEqual(7);
+    expect(dev.retention.continuousBackupDays).toBeLessThanOrEqual(7);
     expect(dev.retention.logDays).toBeLessThanOrEqual(30);
   });
 
@@ -32,7 +32,7 @@ describe('stage configuration', () => {
     expect(prod.shardGroups.length).toBeGreaterThan(0);
     expect(prod.shardGroups.every((g) => g.minAcu >= 0.5 && g.globalDatabase)).toBe(true);
     expect(prod.protectData).toBe(true);
-    expect(prod.retention.databaseBackupDays).toBe(35);
+    expect(prod.retention.continuousBackupDays).toBe(35);
   });
 
   it('names the field when a value is wrong', () => {
