@@ -1,23 +1,25 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { type StageConfig, stagePrefix } from './config';
+import { servingRegion, type StageConfig, stagePrefix } from './config';
 import { ApiRoutesStack } from './stacks/api-routes.stack';
 import { AuthApiStack } from './stacks/auth-api.stack';
 import { BackupStack } from './stacks/backup.stack';
 import { DataStack } from './stacks/data.stack';
 import { DrDatabaseStack } from './stacks/dr-database.stack';
 import { DrStorageStack } from './stacks/dr-storage.stack';
+import { FailoverDataStack } from './stacks/failover-data.stack';
 import { ObservabilityStack } from './stacks/observability.stack';
 import { WebStack } from './stacks/web.stack';
 import { WebFirewallStack } from './stacks/web-firewall.stack';
-import { stackName } from './naming';
+import { drBackupVaultArn, stackName } from './naming';
 import { handlerName } from '../lambdas/api/routes';
 
 export interface CampusCloudStacks {
   readonly config: StageConfig;
   readonly webFirewall: WebFirewallStack;
   readonly drStorage: DrStorageStack;
-  readonly data: DataStack;
+  /** The data stack, or the failover data stack while serving from the DR region. */
+  readonly data: DataStack | FailoverDataStack;
   /** Only when a shard group enables Global Database. */
   readonly drDatabase?: DrDatabaseStack;
   readonly authApi: AuthApiStack;
@@ -35,12 +37,16 @@ export function enableNag(app: App): void {
 /**
  * Adds one stage's stacks to the app. Deployment order (enforced by references and
  * explicit dependencies): firewall and DR storage → data → DR database → auth & API →
- * web → API routes → backup → observability.
+ * web → API routes → backup → observability. With `activeRegion: 'dr'` the data stack
+ * is replaced by the failover data stack and the application stacks move to the DR region.
  */
 export function addStage(app: App, config: StageConfig): CampusCloudStacks {
   const prefix = stagePrefix(config);
+  const failover = config.activeRegion === 'dr';
   const primary = { account: config.account, region: config.primaryRegion };
   const dr = { account: config.account, region: config.drRegion };
+  // The application stacks follow the active region; their names stay, since stack names are per region.
+  const serving = { account: config.account, region: servingRegion(config) };
   const description = (what: string) => `Campus Cloud ${config.name}: ${what}`;
 
   const webFirewall = new WebFirewallStack(app, `${prefix}-web-firewall`, {
@@ -53,33 +59,50 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     env: dr,
     description: description('DR backup vault and bucket replicas'),
   });
-  const data = new DataStack(app, `${prefix}-data`, {
-    config,
-    env: primary,
-    description: description('network, shard groups, tables and buckets'),
-  });
-  data.addStackDependency(drStorage, 'bucket replication targets the DR replicas');
-
   const globalGroups = config.shardGroups.filter((group) => group.globalDatabase);
-  const drDatabase =
-    globalGroups.length > 0
-      ? new DrDatabaseStack(app, `${prefix}-dr-database`, {
-          config,
-          groups: globalGroups,
-          env: dr,
-          description: description('Aurora Global Database secondaries'),
-        })
-      : undefined;
-  drDatabase?.addStackDependency(data, 'secondaries join the global clusters made from the primaries');
+  const drDatabase = (primaryData?: DataStack) => {
+    if (globalGroups.length === 0) return undefined;
+    const stack = new DrDatabaseStack(app, `${prefix}-dr-database`, {
+      config,
+      groups: globalGroups,
+      env: dr,
+      description: description('Aurora Global Database secondaries'),
+    });
+    if (primaryData) stack.addStackDependency(primaryData, 'secondaries join the global clusters of the primaries');
+    return stack;
+  };
+
+  let data: DataStack | FailoverDataStack;
+  let secondaries: DrDatabaseStack | undefined;
+  if (failover) {
+    // Serving from the DR region: adopt what replication left there; the primary region's stacks are left alone.
+    secondaries = drDatabase();
+    data = new FailoverDataStack(app, `${prefix}-data-failover`, {
+      config,
+      replicaKey: drStorage.replicaKey,
+      env: dr,
+      description: description('data tier adopted in the DR region after a failover'),
+    });
+    if (secondaries) data.addStackDependency(secondaries, 'adopts the promoted secondaries');
+  } else {
+    const primaryData = new DataStack(app, `${prefix}-data`, {
+      config,
+      env: primary,
+      description: description('network, shard groups, tables and buckets'),
+    });
+    primaryData.addStackDependency(drStorage, 'bucket replication, table and secret replicas target the DR region');
+    secondaries = drDatabase(primaryData);
+    data = primaryData;
+  }
 
   const authApi = new AuthApiStack(app, `${prefix}-auth-api`, {
     config,
-    env: primary,
+    env: serving,
     description: description('Cognito user pool and HTTP API'),
   });
   const web = new WebStack(app, `${prefix}-web`, {
     config,
-    env: primary,
+    env: serving,
     crossRegionReferences: true,
     api: authApi.api,
     userPool: authApi.userPool,
@@ -89,7 +112,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
   });
   const apiRoutes = new ApiRoutesStack(app, stackName(config, 'api-routes'), {
     config,
-    env: primary,
+    env: serving,
     api: authApi.api,
     issuerUrl: authApi.issuerUrl,
     clients: [web.webClient],
@@ -99,13 +122,15 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
   const backup = new BackupStack(app, `${prefix}-backup`, {
     config,
     data,
-    env: primary,
-    description: description('AWS Backup plan, vault and restore tests'),
+    // While serving from the DR region the other region is the lost one: nothing to copy into.
+    ...(failover ? {} : { copyToVaultArn: drBackupVaultArn(config) }),
+    env: serving,
+    description: description('AWS Backup plans, vault and restore tests'),
   });
-  backup.addStackDependency(drStorage, 'daily snapshots are copied into the DR vault');
+  backup.addStackDependency(drStorage, 'snapshots are copied into the DR vault');
   const observability = new ObservabilityStack(app, `${prefix}-observability`, {
     config,
-    env: primary,
+    env: serving,
     api: authApi.api,
     shardGroups: data.shardGroups,
     description: description('dashboard and alarms'),
@@ -113,11 +138,22 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
   observability.monitorFunction('token-claims', authApi.tokenClaimsFunction);
   for (const [handler, fn] of apiRoutes.functions) observability.monitorFunction(handlerName(handler), fn);
 
-  const stacks = [webFirewall, drStorage, data, drDatabase, authApi, web, apiRoutes, backup, observability];
+  const stacks = [webFirewall, drStorage, data, secondaries, authApi, web, apiRoutes, backup, observability];
   for (const stack of stacks) {
     if (!stack) continue;
     Tags.of(stack).add('project', 'campus-cloud');
     Tags.of(stack).add('stage', config.name);
   }
-  return { config, webFirewall, drStorage, data, drDatabase, authApi, web, apiRoutes, backup, observability };
+  return {
+    config,
+    webFirewall,
+    drStorage,
+    data,
+    drDatabase: secondaries,
+    authApi,
+    web,
+    apiRoutes,
+    backup,
+    observability,
+  };
 }

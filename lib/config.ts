@@ -107,6 +107,12 @@ export const stageConfigSchema = z
     }),
     /** Database Insights mode of every shard group: standard (free tier) or advanced (15 months of history). */
     databaseInsights: z.enum(['standard', 'advanced']),
+    /**
+     * Where the platform serves from. `dr` only during a regional failover (README
+     * runbook): the application stacks then run in the DR region over the promoted
+     * clusters and the replicated tables, secrets and buckets.
+     */
+    activeRegion: z.enum(['primary', 'dr']).default('primary'),
     /** Production safety: deletion protection and RETAIN on stateful resources. */
     protectData: z.boolean(),
     /** Powertools log level for every function. */
@@ -252,6 +258,11 @@ export function loadStageConfig(name: string, overrides: StageOverrides = {}): S
 /** What happens to stateful resources when their stack is deleted: kept in protected stages. */
 export function removalPolicyOf(config: Pick<StageConfig, 'protectData'>): RemovalPolicy {
   return config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+}
+
+/** The region the application stacks run in: the primary one, or the DR one after a failover. */
+export function servingRegion(config: Pick<StageConfig, 'activeRegion' | 'primaryRegion' | 'drRegion'>): string {
+  return config.activeRegion === 'dr' ? config.drRegion : config.primaryRegion;
 }
 
 /** Prefix of every stack and resource name of a stage, e.g. `campus-dev`. */

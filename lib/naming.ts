@@ -1,5 +1,5 @@
 import { Aws } from 'aws-cdk-lib';
-import { type StageConfig, stagePrefix } from './config';
+import { type ShardGroupConfig, type StageConfig, stagePrefix } from './config';
 
 /**
  * Names that two regions' stacks must agree on without a cross-region reference:
@@ -9,6 +9,19 @@ import { type StageConfig, stagePrefix } from './config';
 /** Stack names that other stacks must know before those stacks exist (for trust policies). */
 export function stackName(config: StageConfig, part: 'api-routes'): string {
   return `${stagePrefix(config)}-${part}`;
+}
+
+/** A platform table's physical name, e.g. `campus-dev-tenant-directory`; the same in every region. */
+export function tableName(config: StageConfig, logicalName: string): string {
+  return `${stagePrefix(config)}-${logicalName}`;
+}
+
+/**
+ * A shard group's cluster in the DR region: the Global Database secondary, or, for a
+ * group without one, the cluster an operator restores there during a failover.
+ */
+export function drClusterIdentifier(config: StageConfig, group: ShardGroupConfig): string {
+  return `${stagePrefix(config)}-${group.id}-dr`;
 }
 
 /** Backup vault in the DR region that daily snapshots are copied into. */

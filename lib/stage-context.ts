@@ -3,11 +3,17 @@ import { loadStageConfig, type StageConfig, type StageOverrides, stageNames } fr
 
 /**
  * The stages this synth builds: `-c stage=NAME` picks one, otherwise all shipped stages.
- * Context `campus:stage-overrides` (in cdk.json or cdk.context.json) can change a stage,
- * for example `{ "prod": { "account": "123456789012", "web": { "domainName": "…" } } }`.
+ * Context `campus:stage-overrides` (in cdk.json or cdk.context.json, or as a JSON string
+ * on the command line) changes a stage, for example
+ * `{ "prod": { "account": "123456789012", "web": { "domainName": "…" } } }`, and
+ * `-c activeRegion=dr` serves the picked stage from its DR region (failover runbook).
  */
 export function stagesFromContext(app: App): StageConfig[] {
   const picked = app.node.tryGetContext('stage') as string | undefined;
-  const overrides = (app.node.tryGetContext('campus:stage-overrides') ?? {}) as Record<string, StageOverrides>;
-  return (picked ? [picked] : stageNames).map((name) => loadStageConfig(name, overrides[name] ?? {}));
+  const raw = app.node.tryGetContext('campus:stage-overrides') ?? {};
+  const overrides = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, StageOverrides>;
+  const activeRegion = app.node.tryGetContext('activeRegion') as string | undefined;
+  return (picked ? [picked] : stageNames).map((name) =>
+    loadStageConfig(name, { ...overrides[name], ...(activeRegion ? { activeRegion } : {}) }),
+  );
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   BlockPublicAccess,
   Bucket,
@@ -81,4 +81,27 @@ export class SecureBucket extends Construct {
       ...props.extra,
     });
   }
+}
+
+export interface AccessLogsBucketProps {
+  readonly removalPolicy: RemovalPolicy;
+  readonly expireAfterDays: number;
+  /** What logs into it, for the reason its own access is not logged. */
+  readonly logsFrom: string;
+  /** @default BUCKET_OWNER_ENFORCED; CloudFront standard logging needs BUCKET_OWNER_PREFERRED. */
+  readonly objectOwnership?: ObjectOwnership;
+}
+
+/** A bucket that receives access logs; it cannot log its own access without a loop. */
+export function accessLogsBucket(scope: Construct, id: string, props: AccessLogsBucketProps): Bucket {
+  const bucket = new SecureBucket(scope, id, {
+    removalPolicy: props.removalPolicy,
+    expireAfterDays: props.expireAfterDays,
+    ...(props.objectOwnership ? { objectOwnership: props.objectOwnership } : {}),
+  }).bucket;
+  Validations.of(bucket).acknowledge({
+    id: 'AwsSolutions-S1',
+    reason: `This bucket is the access log target of ${props.logsFrom}; logging it to itself would loop.`,
+  });
+  return bucket;
 }

@@ -3,6 +3,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { drReplicaKeyAliasArn } from '../naming';
+import type { ShardGroupRef } from '../platform-data';
 import {
   AuroraPostgresEngineVersion,
   CfnGlobalCluster,
@@ -36,7 +37,7 @@ export interface ShardGroupProps {
  * Data API, holding up to `maxSchools` school databases. Storage and the master secret
  * are encrypted with the group's own customer-managed key; the master secret rotates.
  */
-export class ShardGroup extends Construct {
+export class ShardGroup extends Construct implements ShardGroupRef {
   readonly cluster: DatabaseCluster;
   readonly key: Key;
   readonly group: ShardGroupConfig;
@@ -141,5 +142,9 @@ export class ShardGroup extends Construct {
   /** ARN of the cluster, the `resourceArn` of every Data API call to this group. */
   get clusterArn(): string {
     return this.cluster.clusterArn;
+  }
+
+  get clusterIdentifier(): string {
+    return this.cluster.clusterIdentifier;
   }
 }

@@ -2,7 +2,7 @@ import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { AccountRootPrincipal, type IGrantable, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { acknowledgeWildcards } from '../nag';
+import { acknowledgeWildcards, nagAccountOf } from '../nag';
 
 /** Session and resource tag that carries a school's id. */
 export const schoolIdTag = 'campus:school-id';
@@ -86,13 +86,13 @@ export class TenantDataAccess extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
       }),
     );
-  }
-
-  /** The role reads secrets by name prefix; the tag condition narrows that to one school. */
-  acknowledgeSecretPrefix(findingResource: string): void {
     acknowledgeWildcards(
       this.role,
-      { resources: [findingResource] },
+      {
+        resources: [
+          `arn:aws:secretsmanager:${stack.region}:${nagAccountOf(stack)}:secret:${props.schoolSecretPrefix}*`,
+        ],
+      },
       'School secrets are created by onboarding, so they are named by prefix; the ResourceTag = PrincipalTag condition limits each session to its own school.',
     );
   }

@@ -12,16 +12,19 @@ import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { type StageConfig, stagePrefix } from '../config';
-import { drBackupVaultArn } from '../naming';
-import type { ShardGroup } from '../constructs/shard-group';
-import type { DataStack } from './data.stack';
+import type { PlatformData, ShardGroupRef } from '../platform-data';
 
 /** Hourly DR copies only bridge the gap to the next daily copy, so they are kept briefly. */
 const hourlyCopyDays = 2;
 
 export interface BackupStackProps extends StackProps {
   readonly config: StageConfig;
-  readonly data: DataStack;
+  readonly data: PlatformData;
+  /**
+   * Vault in the other region that snapshots are copied into. None while serving from the
+   * DR region after a failover: the other region is the one that was lost.
+   */
+  readonly copyToVaultArn?: string;
 }
 
 /**
@@ -52,7 +55,11 @@ export class BackupStack extends Stack {
       encryptionKey: vaultKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const drVault = BackupVault.fromBackupVaultArn(this, 'DrVault', drBackupVaultArn(config));
+    const copyVault = props.copyToVaultArn
+      ? BackupVault.fromBackupVaultArn(this, 'CopyVault', props.copyToVaultArn)
+      : undefined;
+    const copyTo = (days: number) =>
+      copyVault ? { copyActions: [{ destinationBackupVault: copyVault, deleteAfter: Duration.days(days) }] } : {};
 
     // AWS Backup's own managed policies are the documented way to let it back up and restore these resource types.
     const backupRole = new Role(this, 'BackupRole', {
@@ -68,8 +75,9 @@ export class BackupStack extends Stack {
         reason: `${policy} is AWS Backup's own service-role policy, kept current by AWS as Backup supports new resource types.`,
       });
     }
-    const clusters = (groups: readonly ShardGroup[]) => groups.map((group) => BackupResource.fromArn(group.clusterArn));
-    const tables = Object.values(data.tables).map((table) => BackupResource.fromDynamoDbTable(table));
+    const clusters = (groups: readonly ShardGroupRef[]) =>
+      groups.map((group) => BackupResource.fromArn(group.clusterArn));
+    const tables = Object.values(data.tables).map((table) => BackupResource.fromArn(table.tableArn));
     // Selections belong to a plan, not a rule, so each set of resources with its own rules is its own plan.
     const plan = (id: string, name: string, rules: BackupPlanRule[], resources: BackupResource[]) => {
       const created = new BackupPlan(this, id, {
@@ -113,9 +121,7 @@ export class BackupStack extends Stack {
             startWindow: Duration.hours(1),
             completionWindow: Duration.hours(4),
             deleteAfter: Duration.days(config.retention.dailySnapshotDays),
-            copyActions: [
-              { destinationBackupVault: drVault, deleteAfter: Duration.days(config.retention.dailySnapshotDays) },
-            ],
+            ...copyTo(config.retention.dailySnapshotDays),
           }),
         ],
         [...clusters(data.shardGroups), ...tables],
@@ -124,7 +130,7 @@ export class BackupStack extends Stack {
     // Shard groups without a Global Database reach the DR region only through copies:
     // copy hourly so that a lost region costs at most an hour (the RPO target).
     const withoutGlobalDatabase = data.shardGroups.filter((group) => !group.group.globalDatabase);
-    if (withoutGlobalDatabase.length > 0) {
+    if (withoutGlobalDatabase.length > 0 && copyVault) {
       this.plans.push(
         plan(
           'HourlyDrCopy',
@@ -136,7 +142,7 @@ export class BackupStack extends Stack {
               startWindow: Duration.hours(1),
               completionWindow: Duration.hours(2),
               deleteAfter: Duration.days(hourlyCopyDays),
-              copyActions: [{ destinationBackupVault: drVault, deleteAfter: Duration.days(hourlyCopyDays) }],
+              ...copyTo(hourlyCopyDays),
             }),
           ],
           clusters(withoutGlobalDatabase),

@@ -1,23 +1,25 @@
-import { type RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { InterfaceVpcEndpointAwsService, Peer, SubnetType, type Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket, type CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { type KeyDefinition, platformTables, type TableDefinition } from '../../lambdas/shared/tables';
-import { type StageConfig, stagePrefix, removalPolicyOf } from '../config';
-import { SecureBucket } from '../constructs/secure-bucket';
+import { type StageConfig, removalPolicyOf } from '../config';
+import { accessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
 import { IsolatedVpc } from '../constructs/isolated-vpc';
 import { ShardGroup } from '../constructs/shard-group';
 import { TenantDataAccess } from '../constructs/tenant-data-access';
+import type { PlatformData } from '../platform-data';
 import {
   drReplicaKeyAliasArn,
   type ReplicatedBucketPurpose,
   replicaBucketName,
   schoolSecretPrefix,
   stackName,
+  tableName,
 } from '../naming';
-import { acknowledgeWildcards, nagAccountOf, nagAccountParameter, nagArnOf } from '../nag';
+import { acknowledgeWildcards, nagAccountParameter, nagArnOf } from '../nag';
 import { retentionDays } from '../retention';
 
 /** Address range of the primary VPC (isolated subnets only). */
@@ -31,7 +33,7 @@ export interface DataStackProps extends StackProps {
  * Everything stateful in the primary region: the network the shard groups live in,
  * the shard groups, the platform tables and the data buckets.
  */
-export class DataStack extends Stack {
+export class DataStack extends Stack implements PlatformData {
   readonly vpc: Vpc;
   readonly shardGroups: ShardGroup[];
   readonly tables: Record<TableDefinition['logicalName'], TableV2>;
@@ -84,20 +86,14 @@ export class DataStack extends Stack {
       secretsKey: this.schoolSecretsKey,
       trustedRoleNamePrefixes: [`${stackName(config, 'api-routes')}-`],
     });
-    this.tenantDataAccess.acknowledgeSecretPrefix(
-      `arn:aws:secretsmanager:${this.region}:${nagAccountOf(this)}:secret:${schoolSecretPrefix(config)}*`,
-    );
     this.tables = Object.fromEntries(
       platformTables.map((definition) => [definition.logicalName, this.createTable(config, definition, removalPolicy)]),
     );
 
-    this.accessLogsBucket = new SecureBucket(this, 'AccessLogs', {
+    this.accessLogsBucket = accessLogsBucket(this, 'AccessLogs', {
       removalPolicy,
       expireAfterDays: config.retention.accessLogDays,
-    }).bucket;
-    Validations.of(this.accessLogsBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is the server access log target of the other buckets; logging it to itself would loop.',
+      logsFrom: 'the exports, reports and imports buckets',
     });
     const logsTo = (prefix: string) => ({ bucket: this.accessLogsBucket, prefix: `${prefix}/` });
     this.exportsBucket = this.replicatedBucket('Exports', 'exports', config, {
@@ -126,7 +122,7 @@ export class DataStack extends Stack {
       type: k.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
     });
     return new TableV2(this, `Table-${definition.logicalName}`, {
-      tableName: `${stagePrefix(config)}-${definition.logicalName}`,
+      tableName: tableName(config, definition.logicalName),
       partitionKey: key(definition.partitionKey),
       ...(definition.sortKey ? { sortKey: key(definition.sortKey) } : {}),
       globalSecondaryIndexes: definition.globalIndexes.map((index) => ({

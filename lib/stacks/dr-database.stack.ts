@@ -4,9 +4,10 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnDBCluster, CfnDBInstance, CfnDBSubnetGroup } from 'aws-cdk-lib/aws-rds';
 import type { Construct } from 'constructs';
-import { type ShardGroupConfig, type StageConfig, stagePrefix, removalPolicyOf } from '../config';
+import { type ShardGroupConfig, type StageConfig, removalPolicyOf } from '../config';
 import { IsolatedVpc } from '../constructs/isolated-vpc';
 import { globalClusterIdentifier, shardGroupEngineVersion } from '../constructs/shard-group';
+import { drClusterIdentifier } from '../naming';
 import { retentionDays } from '../retention';
 
 export interface DrDatabaseStackProps extends StackProps {
@@ -50,7 +51,7 @@ export class DrDatabaseStack extends Stack {
     });
 
     this.clusters = props.groups.map((group) => {
-      const dbClusterIdentifier = `${stagePrefix(config)}-${group.id}-dr`;
+      const dbClusterIdentifier = drClusterIdentifier(config, group);
       // Made here so RDS does not create it without retention when it starts exporting logs.
       const logs = new LogGroup(this, `Replica-${group.id}-logs`, {
         logGroupName: `/aws/rds/cluster/${dbClusterIdentifier}/postgresql`,

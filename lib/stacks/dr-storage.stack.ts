@@ -1,10 +1,10 @@
-import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { BackupVault } from 'aws-cdk-lib/aws-backup';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { type StageConfig, removalPolicyOf } from '../config';
-import { SecureBucket } from '../constructs/secure-bucket';
+import { accessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
 import { drBackupVaultName, drReplicaKeyAlias, type ReplicatedBucketPurpose, replicaBucketName } from '../naming';
 
 export interface DrStorageStackProps extends StackProps {
@@ -46,13 +46,10 @@ export class DrStorageStack extends Stack {
       removalPolicy,
     });
 
-    const accessLogs = new SecureBucket(this, 'AccessLogs', {
+    const accessLogs = accessLogsBucket(this, 'AccessLogs', {
       removalPolicy,
       expireAfterDays: config.retention.accessLogDays,
-    }).bucket;
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is the server access log target of the replica buckets; logging it to itself would loop.',
+      logsFrom: 'the replica buckets',
     });
     const replica = (id: string, purpose: ReplicatedBucketPurpose, expireAfterDays: number) =>
       new SecureBucket(this, id, {

@@ -21,12 +21,12 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { metricNames, metricsNamespace } from '../../lambdas/shared/observability';
 import { type StageConfig, stagePrefix } from '../config';
-import type { ShardGroup } from '../constructs/shard-group';
+import type { ShardGroupRef } from '../platform-data';
 
 export interface ObservabilityStackProps extends StackProps {
   readonly config: StageConfig;
   readonly api: HttpApi;
-  readonly shardGroups: readonly ShardGroup[];
+  readonly shardGroups: readonly ShardGroupRef[];
   /** Services (Powertools service names) whose Data API errors are alarmed. @default ['campus-api'] */
   readonly dataApiServices?: readonly string[];
 }
@@ -68,7 +68,8 @@ export class ObservabilityStack extends Stack {
       enforceSSL: true,
     });
     this.topic.addSubscription(new EmailSubscription(config.alarmEmail));
-    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${this.prefix}-platform` });
+    // Dashboard names are global to the account, so the region keeps a failover's apart.
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${this.prefix}-platform-${this.region}` });
 
     // API: p95 latency and 5xx rate, each with a warning and a critical level.
     const latencyP95 = api.metricLatency({ statistic: 'p95', period: Duration.minutes(5) });
@@ -93,7 +94,7 @@ export class ObservabilityStack extends Stack {
         new Metric({
           namespace: 'AWS/RDS',
           metricName: 'ACUUtilization',
-          dimensionsMap: { DBClusterIdentifier: group.cluster.clusterIdentifier },
+          dimensionsMap: { DBClusterIdentifier: group.clusterIdentifier },
           statistic: 'Average',
           period: Duration.minutes(5),
           label: `${group.group.id} ACU %`,

@@ -28,7 +28,7 @@ import { type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
 import { type StageConfig, removalPolicyOf } from '../config';
-import { SecureBucket } from '../constructs/secure-bucket';
+import { accessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
 import { acknowledgeBucketDeployment } from '../nag';
 import { projectRoot } from '../project';
 
@@ -66,16 +66,12 @@ export class WebStack extends Stack {
     }
     const removalPolicy = removalPolicyOf(config);
 
-    const logs = new SecureBucket(this, 'Logs', {
+    const logs = accessLogsBucket(this, 'Logs', {
       removalPolicy,
       expireAfterDays: config.retention.accessLogDays,
+      logsFrom: 'the site bucket and CloudFront',
       // CloudFront standard logging writes with ACLs.
       objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-    }).bucket;
-    Validations.of(logs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This bucket is the access log target of the site bucket and CloudFront; logging it to itself would loop.',
     });
     const site = new SecureBucket(this, 'Site', {
       removalPolicy: RemovalPolicy.DESTROY,

@@ -64,6 +64,8 @@ describe.each(['dev', 'prod'])('observability stack (%s)', (stage) => {
   });
 
   it('has a dashboard', () => {
-    template(name).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: `campus-${stage}-platform` });
+    template(name).hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: `campus-${stage}-platform-${config.primaryRegion}`,
+    });
   });
 });

@@ -151,3 +151,55 @@ describe('a protected route from the manifest', () => {
     });
   });
 });
+
+describe.each(['dev', 'prod'])('a regional failover: %s served from the DR region', (stage) => {
+  const app = appLikeCli();
+  const config = loadStageConfig(stage, { activeRegion: 'dr' });
+  const stacks = addStage(app, config);
+  enableNag(app);
+  // cdk-nag must pass for the failover layout too.
+  const assembly = app.synth();
+
+  it('moves the application stacks to the DR region and adopts the data tier there', () => {
+    for (const stack of [
+      stacks.authApi,
+      stacks.web,
+      stacks.apiRoutes,
+      stacks.backup,
+      stacks.observability,
+      stacks.data,
+    ]) {
+      expect(stack.region, stack.stackName).toBe(config.drRegion);
+    }
+    expect(stacks.data.stackName).toBe(`campus-${stage}-data-failover`);
+    const names = assembly.stacks.map((s) => s.stackName);
+    expect(names).not.toContain(`campus-${stage}-data`);
+    expect(stacks.webFirewall.region).toBe('us-east-1');
+  });
+
+  it('creates no database, table or data bucket: it adopts the replicas', () => {
+    const t = Template.fromStack(stacks.data);
+    t.resourceCountIs('AWS::RDS::DBCluster', 0);
+    t.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    t.resourceCountIs('AWS::S3::Bucket', 2); // a fresh imports bucket and its access logs
+  });
+
+  it('lets handlers reach the DR clusters and the school secret replicas, still scoped by school', () => {
+    const policies = JSON.stringify(Template.fromStack(stacks.data).findResources('AWS::IAM::Policy'));
+    for (const group of config.shardGroups) expect(policies).toContain(`:cluster:campus-${stage}-${group.id}-dr`);
+    expect(policies).toContain(`secretsmanager.${config.drRegion}.amazonaws.com`);
+    expect(policies).toContain('${aws:PrincipalTag/campus:school-id}');
+  });
+
+  it('backs up in the DR region without copying into the lost one', () => {
+    const plans = Template.fromStack(stacks.backup).findResources('AWS::Backup::BackupPlan');
+    expect(Object.keys(plans).length).toBeGreaterThan(0);
+    expect(JSON.stringify(plans)).not.toContain('CopyActions');
+  });
+
+  it('keeps dashboards of the two regions apart', () => {
+    Template.fromStack(stacks.observability).hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: `campus-${stage}-platform-${config.drRegion}`,
+    });
+  });
+});

@@ -110,3 +110,20 @@ describe('stage selection from CDK context', () => {
     ]);
   });
 });
+
+describe('failover switch from the command line', () => {
+  it('serves a stage from its DR region with -c activeRegion=dr, and refuses other values', () => {
+    const app = new App({ context: { stage: 'prod', activeRegion: 'dr' } });
+    expect(stagesFromContext(app)[0]?.activeRegion).toBe('dr');
+    expect(stagesFromContext(new App({ context: { stage: 'prod' } }))[0]?.activeRegion).toBe('primary');
+    const bad = new App({ context: { stage: 'prod', activeRegion: 'secondary' } });
+    expect(() => stagesFromContext(bad)).toThrow(/activeRegion/);
+  });
+
+  it('accepts overrides given as a JSON string, as -c passes them', () => {
+    const app = new App({
+      context: { stage: 'dev', 'campus:stage-overrides': '{"dev":{"alarmEmail":"ops@campus.example"}}' },
+    });
+    expect(stagesFromContext(app)[0]?.alarmEmail).toBe('ops@campus.example');
+  });
+});

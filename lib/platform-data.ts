@@ -1,0 +1,26 @@
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ShardGroupConfig } from './config';
+import type { TenantDataAccess } from './constructs/tenant-data-access';
+
+/** What the other stacks need of a shard group, whether made here or adopted after a failover. */
+export interface ShardGroupRef {
+  readonly group: ShardGroupConfig;
+  /** `resourceArn` of every Data API call to this group. */
+  readonly clusterArn: string;
+  readonly clusterIdentifier: string;
+}
+
+/**
+ * The data tier as the application stacks see it. The data stack makes it in the primary
+ * region; the failover data stack adopts its replicas in the DR region.
+ */
+export interface PlatformData {
+  readonly shardGroups: readonly ShardGroupRef[];
+  /** Keyed by the table definitions' logical names. */
+  readonly tables: Readonly<Record<string, ITableV2>>;
+  readonly tenantDataAccess: TenantDataAccess;
+  readonly exportsBucket: IBucket;
+  readonly reportsBucket: IBucket;
+  readonly importsBucket: IBucket;
+}
