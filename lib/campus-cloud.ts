@@ -65,6 +65,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     const stack = new DrDatabaseStack(app, `${prefix}-dr-database`, {
       config,
       groups: globalGroups,
+      network: drStorage.shardGroupNetwork,
       env: dr,
       description: description('Aurora Global Database secondaries'),
     });
@@ -87,7 +88,10 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
   } else {
     const primaryData = new DataStack(app, `${prefix}-data`, {
       config,
+      drReplicaKey: drStorage.replicaKey,
       env: primary,
+      // Table and secret replicas are encrypted with the DR region's key.
+      crossRegionReferences: true,
       description: description('network, shard groups, tables and buckets'),
     });
     primaryData.addStackDependency(drStorage, 'bucket replication, table and secret replicas target the DR region');
@@ -117,6 +121,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     issuerUrl: authApi.issuerUrl,
     clients: [web.webClient],
     tenantDataAccess: data.tenantDataAccess,
+    shardGroups: data.shardGroups,
     description: description('HTTP API routes and handlers from the route manifest'),
   });
   const backup = new BackupStack(app, `${prefix}-backup`, {
@@ -141,6 +146,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
   const stacks = [webFirewall, drStorage, data, secondaries, authApi, web, apiRoutes, backup, observability];
   for (const stack of stacks) {
     if (!stack) continue;
+    // Stack tags too: CloudFormation puts them on every resource it creates, CDK's own providers included.
     Tags.of(stack).add('project', 'campus-cloud');
     Tags.of(stack).add('stage', config.name);
   }

@@ -34,14 +34,14 @@ export function drBackupVaultArn(config: StageConfig): string {
   return `arn:${Aws.PARTITION}:backup:${config.drRegion}:${Aws.ACCOUNT_ID}:backup-vault:${drBackupVaultName(config)}`;
 }
 
+/** DB subnet group of the DR region's shard group clusters. */
+export function drSubnetGroupName(config: StageConfig): string {
+  return `${stagePrefix(config)}-dr-shard-groups`;
+}
+
 /** Alias of the DR region's key for data replicated there (table replicas, secret replicas). */
 export function drReplicaKeyAlias(config: StageConfig): string {
   return `alias/${stagePrefix(config)}-dr-replicas`;
-}
-
-/** The alias ARN: DynamoDB and Secrets Manager accept it wherever they take a key. */
-export function drReplicaKeyAliasArn(config: StageConfig): string {
-  return `arn:${Aws.PARTITION}:kms:${config.drRegion}:${Aws.ACCOUNT_ID}:${drReplicaKeyAlias(config)}`;
 }
 
 /** The buckets whose objects are replicated to the DR region. */

@@ -1,5 +1,5 @@
 import type { App } from 'aws-cdk-lib';
-import { loadStageConfig, type StageConfig, type StageOverrides, stageNames } from './config';
+import { loadStageConfig, type StageConfig, StageConfigError, type StageOverrides, stageNames } from './config';
 
 /**
  * The stages this synth builds: `-c stage=NAME` picks one, otherwise all shipped stages.
@@ -13,6 +13,12 @@ export function stagesFromContext(app: App): StageConfig[] {
   const raw = app.node.tryGetContext('campus:stage-overrides') ?? {};
   const overrides = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, StageOverrides>;
   const activeRegion = app.node.tryGetContext('activeRegion') as string | undefined;
+  if (activeRegion && !picked) {
+    // A failover is one stage's decision; never move every stage at once.
+    throw new StageConfigError('(all)', [
+      { path: 'activeRegion', message: 'needs -c stage=NAME: fail over one stage at a time' },
+    ]);
+  }
   return (picked ? [picked] : stageNames).map((name) =>
     loadStageConfig(name, { ...overrides[name], ...(activeRegion ? { activeRegion } : {}) }),
   );

@@ -1,8 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { drReplicaKeyAliasArn } from '../naming';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { ShardGroupRef } from '../platform-data';
 import {
   AuroraPostgresEngineVersion,
@@ -30,6 +29,8 @@ export interface ShardGroupProps {
   readonly config: StageConfig;
   readonly group: ShardGroupConfig;
   readonly vpc: IVpc;
+  /** The DR region's key, for the master secret's replica there. */
+  readonly drReplicaKey: IKey;
 }
 
 /**
@@ -92,7 +93,7 @@ export class ShardGroup extends Construct implements ShardGroupRef {
         replicaRegions: [
           {
             region: config.drRegion,
-            encryptionKey: Key.fromKeyArn(this, 'DrReplicaKey', drReplicaKeyAliasArn(config)),
+            encryptionKey: props.drReplicaKey,
           },
         ],
       }),

@@ -15,6 +15,8 @@ import { handlerName, type RouteDefinition, routeKey, routes } from '../../lambd
 import type { StageConfig } from '../config';
 import { SchoolFunction } from '../constructs/school-function';
 import type { TenantDataAccess } from '../constructs/tenant-data-access';
+import type { ShardGroupRef } from '../platform-data';
+import { shardGroupClustersVariable } from '../../lambdas/shared/runtime';
 
 export interface ApiRoutesStackProps extends StackProps {
   readonly config: StageConfig;
@@ -24,6 +26,8 @@ export interface ApiRoutesStackProps extends StackProps {
   /** Tokens must be issued to these clients (the JWT authorizer's audience). */
   readonly clients: readonly UserPoolClient[];
   readonly tenantDataAccess: TenantDataAccess;
+  /** The shard groups whose cluster ARNs handlers of school routes receive. */
+  readonly shardGroups: readonly ShardGroupRef[];
   /**
    * @default the project's route manifest. Handlers check access against the manifest
    * itself, so another list only serves to test this stack's wiring.
@@ -54,9 +58,15 @@ export class ApiRoutesStack extends Stack {
     const authorizerId = this.authorizer.authorizerId;
     const authorizer: IHttpRouteAuthorizer = { bind: () => ({ authorizerId, authorizationType: 'JWT' }) };
 
+    const clusters = Stack.of(this).toJsonString(
+      Object.fromEntries(props.shardGroups.map((group) => [group.group.id, group.clusterArn])),
+    );
     for (const route of props.routes ?? routes) {
       const fn = this.functionFor(route, props.config);
-      if (route.access !== 'public') props.tenantDataAccess.grantAssume(fn);
+      if (route.access !== 'public') {
+        props.tenantDataAccess.grantAssume(fn);
+        fn.addEnvironment(shardGroupClustersVariable, clusters);
+      }
       const httpRoute = new HttpRoute(this, `Route ${routeKey(route)}`, {
         httpApi: props.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),

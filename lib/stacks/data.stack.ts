@@ -1,7 +1,7 @@
 import { type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { InterfaceVpcEndpointAwsService, Peer, SubnetType, type Vpc } from 'aws-cdk-lib/aws-ec2';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket, type CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { type KeyDefinition, platformTables, type TableDefinition } from '../../lambdas/shared/tables';
@@ -11,14 +11,7 @@ import { IsolatedVpc } from '../constructs/isolated-vpc';
 import { ShardGroup } from '../constructs/shard-group';
 import { TenantDataAccess } from '../constructs/tenant-data-access';
 import type { PlatformData } from '../platform-data';
-import {
-  drReplicaKeyAliasArn,
-  type ReplicatedBucketPurpose,
-  replicaBucketName,
-  schoolSecretPrefix,
-  stackName,
-  tableName,
-} from '../naming';
+import { type ReplicatedBucketPurpose, replicaBucketName, schoolSecretPrefix, stackName, tableName } from '../naming';
 import { acknowledgeWildcards, nagAccountParameter, nagArnOf } from '../nag';
 import { retentionDays } from '../retention';
 
@@ -27,6 +20,8 @@ const primaryCidr = '10.40.0.0/16';
 
 export interface DataStackProps extends StackProps {
   readonly config: StageConfig;
+  /** The DR region's key for the table and secret replicas there. */
+  readonly drReplicaKey: IKey;
 }
 
 /**
@@ -67,7 +62,13 @@ export class DataStack extends Stack implements PlatformData {
     secretsEndpoint.connections.allowDefaultPortFrom(Peer.ipv4(primaryCidr), 'HTTPS from inside the VPC only');
 
     this.shardGroups = config.shardGroups.map(
-      (group) => new ShardGroup(this, `ShardGroup-${group.id}`, { config, group, vpc: this.vpc }),
+      (group) =>
+        new ShardGroup(this, `ShardGroup-${group.id}`, {
+          config,
+          group,
+          vpc: this.vpc,
+          drReplicaKey: props.drReplicaKey,
+        }),
     );
 
     this.tableKey = new Key(this, 'TableKey', {
@@ -87,7 +88,10 @@ export class DataStack extends Stack implements PlatformData {
       trustedRoleNamePrefixes: [`${stackName(config, 'api-routes')}-`],
     });
     this.tables = Object.fromEntries(
-      platformTables.map((definition) => [definition.logicalName, this.createTable(config, definition, removalPolicy)]),
+      platformTables.map((definition) => [
+        definition.logicalName,
+        this.createTable(config, definition, removalPolicy, props.drReplicaKey),
+      ]),
     );
 
     this.accessLogsBucket = accessLogsBucket(this, 'AccessLogs', {
@@ -116,7 +120,12 @@ export class DataStack extends Stack implements PlatformData {
     }).bucket;
   }
 
-  private createTable(config: StageConfig, definition: TableDefinition, removalPolicy: RemovalPolicy): TableV2 {
+  private createTable(
+    config: StageConfig,
+    definition: TableDefinition,
+    removalPolicy: RemovalPolicy,
+    drReplicaKey: IKey,
+  ): TableV2 {
     const key = (k: KeyDefinition) => ({
       name: k.name,
       type: k.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
@@ -135,7 +144,7 @@ export class DataStack extends Stack implements PlatformData {
       // A global table: the DR region holds a live replica, seconds behind.
       replicas: [{ region: config.drRegion }],
       encryption: TableEncryptionV2.customerManagedKey(this.tableKey, {
-        [config.drRegion]: drReplicaKeyAliasArn(config),
+        [config.drRegion]: drReplicaKey.keyArn,
       }),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: config.protectData,

@@ -1,19 +1,19 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
-import { SecurityGroup, SubnetType } from 'aws-cdk-lib/aws-ec2';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { CfnDBCluster, CfnDBInstance, CfnDBSubnetGroup } from 'aws-cdk-lib/aws-rds';
+import { CfnDBCluster, CfnDBInstance } from 'aws-cdk-lib/aws-rds';
 import type { Construct } from 'constructs';
 import { type ShardGroupConfig, type StageConfig, removalPolicyOf } from '../config';
-import { IsolatedVpc } from '../constructs/isolated-vpc';
 import { globalClusterIdentifier, shardGroupEngineVersion } from '../constructs/shard-group';
 import { drClusterIdentifier } from '../naming';
+import type { DrShardGroupNetwork } from './dr-storage.stack';
 import { retentionDays } from '../retention';
 
 export interface DrDatabaseStackProps extends StackProps {
   readonly config: StageConfig;
   /** The shard groups with `globalDatabase: true`. */
   readonly groups: readonly ShardGroupConfig[];
+  /** Where DR clusters live: the DR storage stack's network. */
+  readonly network: DrShardGroupNetwork;
 }
 
 /**
@@ -29,26 +29,7 @@ export class DrDatabaseStack extends Stack {
     const { config } = props;
     const removalPolicy = removalPolicyOf(config);
 
-    const vpc = new IsolatedVpc(this, 'Network', {
-      cidr: '10.41.0.0/16',
-      availabilityZones: config.drAvailabilityZones,
-      flowLogRetention: retentionDays(config.retention.logDays),
-      removalPolicy,
-    }).vpc;
-    const subnetGroup = new CfnDBSubnetGroup(this, 'Subnets', {
-      dbSubnetGroupDescription: `Campus Cloud ${config.name} DR shard group replicas`,
-      subnetIds: vpc.selectSubnets({ subnetType: SubnetType.PRIVATE_ISOLATED }).subnetIds,
-    });
-    const securityGroup = new SecurityGroup(this, 'ReplicaSecurityGroup', {
-      vpc,
-      description: 'Aurora Global Database secondaries: no inbound rule until a failover promotes them',
-      allowAllOutbound: false,
-    });
-    const key = new Key(this, 'Key', {
-      description: `Campus Cloud ${config.name}: DR shard group replicas`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
+    const { network } = props;
 
     this.clusters = props.groups.map((group) => {
       const dbClusterIdentifier = drClusterIdentifier(config, group);
@@ -63,10 +44,10 @@ export class DrDatabaseStack extends Stack {
         globalClusterIdentifier: globalClusterIdentifier(config, group),
         engine: 'aurora-postgresql',
         engineVersion: shardGroupEngineVersion.auroraPostgresFullVersion,
-        dbSubnetGroupName: subnetGroup.ref,
-        vpcSecurityGroupIds: [securityGroup.securityGroupId],
+        dbSubnetGroupName: network.subnetGroup.ref,
+        vpcSecurityGroupIds: [network.securityGroup.securityGroupId],
         storageEncrypted: true,
-        kmsKeyId: key.keyArn,
+        kmsKeyId: network.storageKey.keyArn,
         enableIamDatabaseAuthentication: true,
         enableCloudwatchLogsExports: ['postgresql'],
         serverlessV2ScalingConfiguration: { minCapacity: group.minAcu, maxCapacity: group.maxAcu },

@@ -44,7 +44,10 @@ export class FailoverDataStack extends Stack implements PlatformData {
     this.tables = Object.fromEntries(
       platformTables.map((definition) => [
         definition.logicalName,
-        TableV2.fromTableName(this, `Table-${definition.logicalName}`, tableName(config, definition.logicalName)),
+        TableV2.fromTableAttributes(this, `Table-${definition.logicalName}`, {
+          tableName: tableName(config, definition.logicalName),
+          encryptionKey: props.replicaKey,
+        }),
       ]),
     );
     this.tenantDataAccess = new TenantDataAccess(this, 'TenantDataAccess', {

@@ -19,6 +19,8 @@ import {
   OriginSslPolicy,
   PriceClass,
   ResponseHeadersPolicy,
+  S3OriginAccessControl,
+  Signing,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
@@ -27,7 +29,7 @@ import { OAuthScope, type UserPool, UserPoolClient, UserPoolClientIdentityProvid
 import { type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
-import { type StageConfig, removalPolicyOf } from '../config';
+import { type StageConfig, removalPolicyOf, stagePrefix } from '../config';
 import { accessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
 import { acknowledgeBucketDeployment } from '../nag';
 import { projectRoot } from '../project';
@@ -81,7 +83,10 @@ export class WebStack extends Stack {
 
     const region = this.region;
     const hostedSignIn = `https://${props.hostedSignInDomain}`;
+    // CloudFront names are account-wide: the region keeps a failover deployment's apart.
+    const cloudFrontName = (what: string) => `${stagePrefix(config)}-${what}-${region}`;
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      responseHeadersPolicyName: cloudFrontName('security-headers'),
       comment: 'Campus Cloud security headers',
       securityHeadersBehavior: {
         strictTransportSecurity: {
@@ -141,7 +146,12 @@ export class WebStack extends Stack {
       logFilePrefix: 'cloudfront/',
       ...customDomain,
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(site),
+        origin: S3BucketOrigin.withOriginAccessControl(site, {
+          originAccessControl: new S3OriginAccessControl(this, 'SiteAccess', {
+            originAccessControlName: cloudFrontName('site'),
+            signing: Signing.SIGV4_ALWAYS,
+          }),
+        }),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: headers,

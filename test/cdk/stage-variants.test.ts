@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Pass, StateMachine, DefinitionBody } from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { addStage, enableNag } from '../../lib/campus-cloud';
+import { addStage, type CampusCloudStacks, enableNag } from '../../lib/campus-cloud';
 import { loadStageConfig } from '../../lib/config';
 import { ApiRoutesStack } from '../../lib/stacks/api-routes.stack';
 import { ObservabilityStack } from '../../lib/stacks/observability.stack';
@@ -56,25 +56,47 @@ describe('a stage with a custom domain and a fixed account', () => {
   });
 
   it('tags every taggable resource of every stack with project and stage', () => {
+    // Where each taggable type keeps its tags in CloudFormation.
+    const tagsOf: Record<string, (p: any) => unknown> = {
+      'AWS::Lambda::Function': (p) => p.Tags,
+      'AWS::S3::Bucket': (p) => p.Tags,
+      'AWS::IAM::Role': (p) => p.Tags,
+      'AWS::KMS::Key': (p) => p.Tags,
+      'AWS::Logs::LogGroup': (p) => p.Tags,
+      'AWS::RDS::DBCluster': (p) => p.Tags,
+      'AWS::SecretsManager::Secret': (p) => p.Tags,
+      'AWS::EC2::VPC': (p) => p.Tags,
+      'AWS::SNS::Topic': (p) => p.Tags,
+      'AWS::CloudFront::Distribution': (p) => p.Tags,
+      'AWS::DynamoDB::GlobalTable': (p) => p.Replicas?.[0]?.Tags,
+      'AWS::Backup::BackupVault': (p) => p.BackupVaultTags,
+      'AWS::Cognito::UserPool': (p) => p.UserPoolTags,
+      'AWS::ApiGatewayV2::Api': (p) => p.Tags,
+    };
     const untagged: string[] = [];
-    let checked = 0;
+    const seen = new Set<string>();
     for (const stack of Object.values(stacks)) {
       if (!(stack instanceof Stack)) continue;
       const resources = Template.fromStack(stack).toJSON().Resources as Record<
         string,
         { Type: string; Properties?: any }
       >;
+      // CloudFormation applies stack tags to every resource it creates.
+      expect(stack.tags.tagValues(), stack.stackName).toMatchObject({ project: 'campus-cloud', stage: 'dev' });
       for (const [id, resource] of Object.entries(resources)) {
-        const tags = resource.Properties?.Tags ?? resource.Properties?.Replicas?.[0]?.Tags;
-        if (tags === undefined) continue;
-        checked++;
+        const read = tagsOf[resource.Type];
+        // CDK's custom-resource providers are raw resources that Tags.of() skips; the stack tags cover them.
+        if (!read || id.startsWith('Custom')) continue;
+        seen.add(resource.Type);
+        const tags = read(resource.Properties ?? {});
         const pairs = Array.isArray(tags)
           ? Object.fromEntries(tags.map((t: { Key: string; Value: string }) => [t.Key, t.Value]))
-          : tags;
-        if (pairs.project !== 'campus-cloud' || pairs.stage !== 'dev') untagged.push(`${stack.stackName}/${id}`);
+          : ((tags ?? {}) as Record<string, string>);
+        if (pairs.project !== 'campus-cloud' || pairs.stage !== 'dev')
+          untagged.push(`${stack.stackName}/${id} (${resource.Type})`);
       }
     }
-    expect(checked).toBeGreaterThan(50);
+    expect([...seen].sort()).toEqual(Object.keys(tagsOf).sort());
     expect(untagged).toEqual([]);
   });
 });
@@ -122,6 +144,7 @@ describe('a protected route from the manifest', () => {
       issuerUrl: stacks.authApi.issuerUrl,
       clients: [stacks.web.webClient],
       tenantDataAccess: stacks.data.tenantDataAccess,
+      shardGroups: stacks.data.shardGroups,
       routes: [
         {
           method: 'GET',
@@ -138,6 +161,9 @@ describe('a protected route from the manifest', () => {
       RouteKey: 'GET /api/school/health',
       AuthorizationType: 'JWT',
       AuthorizerId: { Ref: authorizerId },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CAMPUS_SHARD_GROUP_CLUSTERS: Match.anyValue() }) },
     });
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -197,9 +223,50 @@ describe.each(['dev', 'prod'])('a regional failover: %s served from the DR regio
     expect(JSON.stringify(plans)).not.toContain('CopyActions');
   });
 
-  it('keeps dashboards of the two regions apart', () => {
-    Template.fromStack(stacks.observability).hasResourceProperties('AWS::CloudWatch::Dashboard', {
-      DashboardName: `campus-${stage}-platform-${config.drRegion}`,
+  it('gives account-wide names (CloudFront, dashboards) no clash with the primary deployment', () => {
+    const primaryApp = appLikeCli();
+    const primaryStacks = addStage(primaryApp, loadStageConfig(stage));
+    const accountWideNames = (s: CampusCloudStacks) => {
+      const names: string[] = [];
+      for (const stack of [s.web, s.observability]) {
+        const json = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: any }>;
+        for (const r of Object.values(json)) {
+          const p = r.Properties ?? {};
+          const name =
+            p.ResponseHeadersPolicyConfig?.Name ?? p.OriginAccessControlConfig?.Name ?? p.Name ?? p.DashboardName;
+          if (/CloudFront|Dashboard/.test(r.Type) && typeof name === 'string') names.push(`${r.Type} ${name}`);
+        }
+      }
+      return names;
+    };
+    const failoverNames = accountWideNames(stacks);
+    expect(failoverNames.length).toBeGreaterThanOrEqual(4);
+    expect(failoverNames.filter((n) => accountWideNames(primaryStacks).includes(n))).toEqual([]);
+  });
+
+  it('gives school-route handlers the DR clusters', () => {
+    const failoverApp = appLikeCli();
+    const failoverStacks = addStage(failoverApp, config);
+    const routesStack = new ApiRoutesStack(failoverApp, 'ProtectedRoutesDr', {
+      env: { region: config.drRegion },
+      config,
+      api: failoverStacks.authApi.api,
+      issuerUrl: failoverStacks.authApi.issuerUrl,
+      clients: [failoverStacks.web.webClient],
+      tenantDataAccess: failoverStacks.data.tenantDataAccess,
+      shardGroups: failoverStacks.data.shardGroups,
+      routes: [
+        {
+          method: 'GET',
+          path: '/api/school',
+          handler: 'lambdas/api/health/get-health.handler.ts',
+          access: ['teacher'],
+          summary: 'x',
+        },
+      ],
     });
+    const fn = Object.values(Template.fromStack(routesStack).findResources('AWS::Lambda::Function'))[0] as any;
+    const clusters = JSON.stringify(fn.Properties.Environment.Variables.CAMPUS_SHARD_GROUP_CLUSTERS);
+    for (const group of config.shardGroups) expect(clusters).toContain(`cluster:campus-${stage}-${group.id}-dr`);
   });
 });

@@ -118,6 +118,9 @@ describe('failover switch from the command line', () => {
     expect(stagesFromContext(new App({ context: { stage: 'prod' } }))[0]?.activeRegion).toBe('primary');
     const bad = new App({ context: { stage: 'prod', activeRegion: 'secondary' } });
     expect(() => stagesFromContext(bad)).toThrow(/activeRegion/);
+    expect(issuesOf(() => stagesFromContext(new App({ context: { activeRegion: 'dr' } })))).toEqual([
+      { path: 'activeRegion', message: 'needs -c stage=NAME: fail over one stage at a time' },
+    ]);
   });
 
   it('accepts overrides given as a JSON string, as -c passes them', () => {
