@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
@@ -18,6 +17,19 @@ export interface ApiRequest {
 }
 
 /**
+ * Flushes metrics only when the request recorded some: Powertools' own middleware warns on
+ * every request that records none, which is most of them.
+ */
+const publishRecordedMetrics: middy.MiddlewareObj<ApiEvent, ApiResult> = {
+  after: () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  },
+  onError: () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  },
+};
+
+/**
  * Wraps a domain call as an HTTP API handler: Powertools logging, metrics and tracing,
  * the route manifest's access rule, and errors mapped to JSON responses (never a stack trace).
  */
@@ -25,7 +37,7 @@ export function apiHandler(handle: (request: ApiRequest) => Promise<ApiResult>) 
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics))
+    .use(publishRecordedMetrics)
     .handler(async (event) => {
       try {
         const route = findRoute(event.routeKey);

@@ -1,0 +1,45 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { apiHandler } from '../../lambdas/api/api-handler';
+import { json } from '../../lambdas/shared/http';
+import { metrics } from '../../lambdas/shared/observability';
+
+const event = {
+  routeKey: 'GET /api/health',
+  rawPath: '/api/health',
+  headers: {},
+  requestContext: { http: { method: 'GET', path: '/api/health' }, requestId: 'r1', routeKey: 'GET /api/health' },
+} as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+const context = { functionName: 'f', awsRequestId: 'r1', getRemainingTimeInMillis: () => 1000 } as unknown as Context;
+
+describe('API handler wrapper: metrics', () => {
+  let written: string[];
+  beforeEach(() => {
+    written = [];
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        written.push(String(chunk));
+        return true;
+      });
+    }
+    vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void written.push(args.join(' ')));
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('publishes the metrics a request recorded, in CloudWatch embedded metric format', async () => {
+    const handler = apiHandler(async () => {
+      metrics.addMetric('ProbeCount', MetricUnit.Count, 2);
+      return json(200, {});
+    });
+    await handler(event, context);
+    const emf = written.find((line) => line.includes('"ProbeCount"'));
+    expect(emf).toBeDefined();
+    expect(JSON.parse(emf!)._aws.CloudWatchMetrics[0].Namespace).toBe('CampusCloud');
+  });
+
+  it('writes nothing, and warns about nothing, when a request recorded no metric', async () => {
+    await apiHandler(async () => json(200, {}))(event, context);
+    expect(written.filter((line) => /metric/i.test(line))).toEqual([]);
+  });
+});
