@@ -2,8 +2,8 @@ import { Aws } from 'aws-cdk-lib';
 import { type ShardGroupConfig, type StageConfig, stagePrefix } from './config';
 
 /**
- * Names that two regions' stacks must agree on without a cross-region reference:
- * the primary region's stacks point at DR-region resources by these names.
+ * Names that stacks must agree on without a reference: across regions, before the
+ * named stack exists, or across a failover, when the failover data stack adopts by name.
  */
 
 /** Stack names that other stacks must know before those stacks exist (for trust policies). */
@@ -24,7 +24,7 @@ export function drClusterIdentifier(config: StageConfig, group: ShardGroupConfig
   return `${stagePrefix(config)}-${group.id}-dr`;
 }
 
-/** Backup vault in the DR region that daily snapshots are copied into. */
+/** Backup vault in the DR region that snapshots are copied into. */
 export function drBackupVaultName(config: StageConfig): string {
   return `${stagePrefix(config)}-dr-vault`;
 }
