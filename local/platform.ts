@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { shardGroupClustersVariable } from '../lambdas/shared/runtime';
+import { projectRoot, projectVersion } from '../lib/project';
+import { type DataApiLimits, type DataApiServer, startDataApi } from './data-api/data-api-server';
+import { SecretStore } from './data-api/secret-store';
+import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
+import { localClusterArn, localStage } from './local-stage';
+import { freePort } from './ports';
+import { PostgresServer } from './postgres/postgres-server';
+
+export interface PlatformOptions {
+  /** Where state lives between runs (`.local/` for `npm start`, a temporary directory in tests). */
+  readonly stateDir: string;
+  /** Port of the web app and API; 0 picks a free one. */
+  readonly port: number;
+  /** Listen on every interface rather than loopback only. @default false */
+  readonly public?: boolean;
+  /** Throwaway data: PostgreSQL without fsync. @default false */
+  readonly fastAndUnsafe?: boolean;
+  readonly dataApiLimits?: Partial<DataApiLimits>;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalShardGroup {
+  readonly id: string;
+  readonly resourceArn: string;
+  /** ARN of the master user's secret in the local secret store. */
+  readonly masterSecretArn: string;
+  readonly postgres: PostgresServer;
+}
+
+export interface Platform {
+  readonly url: string;
+  readonly dataApiUrl: string;
+  readonly shardGroups: readonly LocalShardGroup[];
+  readonly secrets: SecretStore;
+  /** Environment the handlers run with: the Lambda variables plus local endpoints. */
+  readonly environment: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the local platform in one process: a PostgreSQL server per shard group, the
+ * Data API over them, and the gateway serving the web app and the API. Used by
+ * `npm start` and by every integration test (each with its own state directory).
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const log = options.log ?? (() => undefined);
+  mkdirSync(options.stateDir, { recursive: true });
+  const secrets = new SecretStore(join(options.stateDir, 'secrets.json'));
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const part of started.reverse()) await part.stop().catch((error) => log(`stop failed: ${String(error)}`));
+  };
+
+  try {
+    const shardGroups: LocalShardGroup[] = [];
+    for (const group of localStage.shardGroups) {
+      const secretName = `campus-local/shard-groups/${group.id}/master`;
+      const existing = secrets.arnOf(secretName);
+      const password = existing ? secrets.get(existing).password : randomBytes(18).toString('base64url');
+      const postgres = await PostgresServer.start({
+        dataDir: join(options.stateDir, 'postgres', group.id),
+        port: await freePort(),
+        superuserPassword: password,
+        fastAndUnsafe: options.fastAndUnsafe ?? false,
+        onLog: (line) => log(`[postgres ${group.id}] ${line}`),
+      });
+      started.push(postgres);
+      const masterSecretArn =
+        existing ?? secrets.put(secretName, { username: 'postgres', password, dbname: 'postgres' });
+      shardGroups.push({ id: group.id, resourceArn: localClusterArn(group.id), masterSecretArn, postgres });
+    }
+
+    const dataApi: DataApiServer = await startDataApi({
+      port: 0,
+      clusters: shardGroups.map((group) => ({ resourceArn: group.resourceArn, port: group.postgres.port })),
+      secrets,
+      ...(options.dataApiLimits ? { limits: options.dataApiLimits } : {}),
+    });
+    started.push({ stop: () => dataApi.close() });
+
+    // The variables SchoolFunction sets on AWS, with local values; the SDK reads the endpoint variable itself.
+    const environment: Record<string, string> = {
+      CAMPUS_STAGE: localStage.name,
+      CAMPUS_VERSION: projectVersion,
+      POWERTOOLS_SERVICE_NAME: 'campus-api',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
+      [shardGroupClustersVariable]: JSON.stringify(Object.fromEntries(shardGroups.map((g) => [g.id, g.resourceArn]))),
+    };
+    // Handlers run in this process, as on Lambda they run in theirs.
+    Object.assign(process.env, environment);
+
+    const gateway: LocalGateway = await startLocalGateway({
+      port: options.port,
+      host: options.public ? '0.0.0.0' : '127.0.0.1',
+      projectRoot,
+      webDir: join(projectRoot, 'web', 'dist'),
+    });
+    started.push({ stop: () => gateway.close() });
+
+    return {
+      url: gateway.url,
+      dataApiUrl: dataApi.url,
+      shardGroups,
+      secrets,
+      environment,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

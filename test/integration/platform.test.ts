@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readShardGroupClusters } from '../../lambdas/shared/runtime';
+import { localStage } from '../../local/local-stage';
+import { type Platform, startPlatform } from '../../local/platform';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A client configured the way handlers are: region and credentials from the environment, endpoint from AWS_ENDPOINT_URL_RDS_DATA. */
+const dataClient = () => new RDSDataClient({});
+
+async function count(platform: Platform, groupIndex: number, sql: string): Promise<unknown> {
+  const group = platform.shardGroups[groupIndex]!;
+  const client = dataClient();
+  try {
+    const out = await client.send(
+      new ExecuteStatementCommand({
+        resourceArn: group.resourceArn,
+        secretArn: group.masterSecretArn,
+        sql,
+        formatRecordsAs: 'JSON',
+      }),
+    );
+    return JSON.parse(out.formattedRecords ?? '[]');
+  } finally {
+    client.destroy();
+  }
+}
+
+describe('the local platform (real PostgreSQL, real HTTP)', () => {
+  it('starts every shard group behind the Data API, with handlers pointed at them by environment only', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'campus-platform-'));
+    dirs.push(stateDir);
+    const platform = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
+    try {
+      expect(platform.shardGroups.map((g) => g.id)).toEqual(localStage.shardGroups.map((g) => g.id));
+      expect(Object.keys(readShardGroupClusters())).toEqual(['sg1', 'sg2']);
+      for (const index of [0, 1]) {
+        expect(
+          await count(platform, index, "SELECT current_setting('server_version_num')::int / 10000 AS major"),
+        ).toEqual([{ major: 16 }]);
+      }
+      const health = await (await fetch(`${platform.url}/api/health`)).json();
+      expect(health).toMatchObject({ status: 'ok', stage: 'local' });
+    } finally {
+      await platform.stop();
+    }
+  });
+
+  it('keeps data between runs and recovers from a crashed run’s stale postmaster.pid', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'campus-platform-'));
+    dirs.push(stateDir);
+    const first = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
+    await count(first, 0, 'CREATE TABLE kept AS SELECT 42 AS answer');
+    await first.stop();
+
+    // What a killed server leaves behind: a pid file naming a process that no longer exists.
+    writeFileSync(join(stateDir, 'postgres', 'sg1', 'pgdata', 'postmaster.pid'), '999999\n/tmp\n');
+    const logged: string[] = [];
+    const second = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true, log: (line) => logged.push(line) });
+    try {
+      expect(await count(second, 0, 'SELECT answer FROM kept')).toEqual([{ answer: 42 }]);
+      expect(logged.some((line) => /removing stale .*postmaster\.pid/.test(line))).toBe(true);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('refuses, with a clear error, to start twice on the same state', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'campus-platform-'));
+    dirs.push(stateDir);
+    const running = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
+    try {
+      await expect(startPlatform({ stateDir, port: 0, fastAndUnsafe: true })).rejects.toThrow(/already running on/);
+    } finally {
+      await running.stop();
+    }
+  });
+});
