@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { shardGroupClustersVariable } from '../lambdas/shared/runtime';
+import { platformTables } from '../lambdas/shared/tables';
+import { tableName } from '../lib/naming';
 import { projectRoot, projectVersion } from '../lib/project';
 import { type DataApiLimits, type DataApiServer, startDataApi } from './data-api/data-api-server';
 import { SecretStore } from './data-api/secret-store';
+import { startDynamoDb } from './dynamodb/dynamodb-server';
 import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
 import { localClusterArn, localStage } from './local-stage';
 import { freePort } from './ports';
@@ -34,6 +37,7 @@ export interface LocalShardGroup {
 export interface Platform {
   readonly url: string;
   readonly dataApiUrl: string;
+  readonly dynamoDbUrl: string;
   readonly shardGroups: readonly LocalShardGroup[];
   readonly secrets: SecretStore;
   /** Environment the handlers run with: the Lambda variables plus local endpoints. */
@@ -43,7 +47,8 @@ export interface Platform {
 
 /**
  * Starts the local platform in one process: a PostgreSQL server per shard group, the
- * Data API over them, and the gateway serving the web app and the API. Used by
+ * Data API over them, DynamoDB with the platform tables, and the gateway serving the web
+ * app and the API. Used by
  * `npm start` and by every integration test (each with its own state directory).
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -74,6 +79,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       shardGroups.push({ id: group.id, resourceArn: localClusterArn(group.id), masterSecretArn, postgres });
     }
 
+    const dynamoDb = await startDynamoDb({
+      port: 0,
+      path: join(options.stateDir, 'dynamodb'),
+      tables: platformTables.map((definition) => ({ name: tableName(localStage, definition.logicalName), definition })),
+    });
+    started.push({ stop: () => dynamoDb.close() });
+
     const dataApi: DataApiServer = await startDataApi({
       port: 0,
       clusters: shardGroups.map((group) => ({ resourceArn: group.resourceArn, port: group.postgres.port })),
@@ -94,6 +106,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
       [shardGroupClustersVariable]: JSON.stringify(Object.fromEntries(shardGroups.map((g) => [g.id, g.resourceArn]))),
     };
     // Handlers run in this process, as on Lambda they run in theirs.
@@ -110,6 +123,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     return {
       url: gateway.url,
       dataApiUrl: dataApi.url,
+      dynamoDbUrl: dynamoDb.url,
       shardGroups,
       secrets,
       environment,

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
+import { platformTables } from '../../lambdas/shared/tables';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readShardGroupClusters } from '../../lambdas/shared/runtime';
 import { localStage } from '../../local/local-stage';
@@ -66,6 +68,51 @@ describe('the local platform (real PostgreSQL, real HTTP)', () => {
       expect(await count(second, 0, 'SELECT answer FROM kept')).toEqual([{ answer: 42 }]);
       expect(logged.some((line) => /removing stale .*postmaster\.pid/.test(line))).toBe(true);
     } finally {
+      await second.stop();
+    }
+  });
+
+  it('creates the platform tables from the shared definitions, with DynamoDB’s conditional writes', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'campus-platform-'));
+    dirs.push(stateDir);
+    const first = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
+    const dynamo = new DynamoDBClient({});
+    try {
+      for (const definition of platformTables) {
+        const { Table } = await dynamo.send(
+          new DescribeTableCommand({ TableName: `campus-local-${definition.logicalName}` }),
+        );
+        expect(Table?.KeySchema?.map((k) => k.AttributeName)).toEqual(
+          [definition.partitionKey.name, definition.sortKey?.name].filter(Boolean),
+        );
+        expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(
+          definition.globalIndexes.map((i) => i.name).sort(),
+        );
+      }
+      const claim = new PutItemCommand({
+        TableName: 'campus-local-tenant-directory',
+        Item: { pk: { S: 'SLUG#greenfield' }, sk: { S: 'SLUG' } },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
+      await dynamo.send(claim);
+      await expect(dynamo.send(claim)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    } finally {
+      dynamo.destroy();
+      await first.stop();
+    }
+    // Tables and items survive a restart.
+    const second = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
+    const again = new DynamoDBClient({});
+    try {
+      const item = await again.send(
+        new GetItemCommand({
+          TableName: 'campus-local-tenant-directory',
+          Key: { pk: { S: 'SLUG#greenfield' }, sk: { S: 'SLUG' } },
+        }),
+      );
+      expect(item.Item?.pk?.S).toBe('SLUG#greenfield');
+    } finally {
+      again.destroy();
       await second.stop();
     }
   });
