@@ -11,8 +11,8 @@ export function stackName(config: StageConfig, part: 'api-routes'): string {
   return `${stagePrefix(config)}-${part}`;
 }
 
-/** A platform table's physical name, e.g. `campus-dev-tenant-directory`; the same in every region. */
-export function tableName(config: StageConfig, logicalName: string): string {
+/** A platform table's or queue's physical name, e.g. `campus-dev-tenant-directory`; the same in every region. */
+export function physicalName(config: StageConfig, logicalName: string): string {
   return `${stagePrefix(config)}-${logicalName}`;
 }
 

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { shardGroupClustersVariable } from '../lambdas/shared/runtime';
+import { platformQueues } from '../lambdas/shared/queues';
 import { platformTables } from '../lambdas/shared/tables';
-import { tableName } from '../lib/naming';
+import { physicalName } from '../lib/naming';
 import { projectRoot, projectVersion } from '../lib/project';
 import { type DataApiLimits, type DataApiServer, startDataApi } from './data-api/data-api-server';
 import { SecretStore } from './data-api/secret-store';
@@ -12,6 +14,8 @@ import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
 import { localClusterArn, localStage } from './local-stage';
 import { freePort } from './ports';
 import { PostgresServer } from './postgres/postgres-server';
+import { type SqsHandler, startSqsPoller } from './sqs/sqs-poller';
+import { startSqs } from './sqs/sqs-server';
 
 export interface PlatformOptions {
   /** Where state lives between runs (`.local/` for `npm start`, a temporary directory in tests). */
@@ -38,6 +42,7 @@ export interface Platform {
   readonly url: string;
   readonly dataApiUrl: string;
   readonly dynamoDbUrl: string;
+  readonly sqsUrl: string;
   readonly shardGroups: readonly LocalShardGroup[];
   readonly secrets: SecretStore;
   /** Environment the handlers run with: the Lambda variables plus local endpoints. */
@@ -47,8 +52,8 @@ export interface Platform {
 
 /**
  * Starts the local platform in one process: a PostgreSQL server per shard group, the
- * Data API over them, DynamoDB with the platform tables, and the gateway serving the web
- * app and the API. Used by
+ * Data API over them, DynamoDB with the platform tables, SQS with the platform queues and
+ * their pollers, and the gateway serving the web app and the API. Used by
  * `npm start` and by every integration test (each with its own state directory).
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -82,9 +87,19 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const dynamoDb = await startDynamoDb({
       port: 0,
       path: join(options.stateDir, 'dynamodb'),
-      tables: platformTables.map((definition) => ({ name: tableName(localStage, definition.logicalName), definition })),
+      tables: platformTables.map((definition) => ({
+        name: physicalName(localStage, definition.logicalName),
+        definition,
+      })),
     });
     started.push({ stop: () => dynamoDb.close() });
+
+    const queues = platformQueues.map((definition) => ({
+      name: physicalName(localStage, definition.logicalName),
+      definition,
+    }));
+    const sqs = await startSqs({ port: 0, queues });
+    started.push({ stop: () => sqs.close() });
 
     const dataApi: DataApiServer = await startDataApi({
       port: 0,
@@ -107,10 +122,25 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
+      AWS_ENDPOINT_URL_SQS: sqs.url,
       [shardGroupClustersVariable]: JSON.stringify(Object.fromEntries(shardGroups.map((g) => [g.id, g.resourceArn]))),
     };
     // Handlers run in this process, as on Lambda they run in theirs.
     Object.assign(process.env, environment);
+
+    // Lambda's event source mappings: one poller per queue, into the queue's handler.
+    for (const { name, definition } of queues) {
+      const module = await import(pathToFileURL(join(projectRoot, definition.handler)).href);
+      const poller = startSqsPoller({
+        endpoint: sqs.url,
+        queueUrl: sqs.queueUrl(name),
+        queueArn: sqs.queueArn(name),
+        definition,
+        handler: module.handler as SqsHandler,
+        onError: (error) => log(`[sqs ${name}] ${String(error)}`),
+      });
+      started.push(poller);
+    }
 
     const gateway: LocalGateway = await startLocalGateway({
       port: options.port,
@@ -124,6 +154,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       url: gateway.url,
       dataApiUrl: dataApi.url,
       dynamoDbUrl: dynamoDb.url,
+      sqsUrl: sqs.url,
       shardGroups,
       secrets,
       environment,

@@ -11,7 +11,13 @@ import { IsolatedVpc } from '../constructs/isolated-vpc';
 import { ShardGroup } from '../constructs/shard-group';
 import { TenantDataAccess } from '../constructs/tenant-data-access';
 import type { PlatformData } from '../platform-data';
-import { type ReplicatedBucketPurpose, replicaBucketName, schoolSecretPrefix, stackName, tableName } from '../naming';
+import {
+  type ReplicatedBucketPurpose,
+  replicaBucketName,
+  schoolSecretPrefix,
+  stackName,
+  physicalName,
+} from '../naming';
 import { acknowledgeWildcards, nagAccountParameter, nagArnOf } from '../nag';
 import { retentionDays } from '../retention';
 
@@ -131,7 +137,7 @@ export class DataStack extends Stack implements PlatformData {
       type: k.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
     });
     return new TableV2(this, `Table-${definition.logicalName}`, {
-      tableName: tableName(config, definition.logicalName),
+      tableName: physicalName(config, definition.logicalName),
       partitionKey: key(definition.partitionKey),
       ...(definition.sortKey ? { sortKey: key(definition.sortKey) } : {}),
       globalSecondaryIndexes: definition.globalIndexes.map((index) => ({

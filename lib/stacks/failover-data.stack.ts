@@ -8,7 +8,7 @@ import { platformTables } from '../../lambdas/shared/tables';
 import { removalPolicyOf, type StageConfig } from '../config';
 import { accessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
 import { TenantDataAccess } from '../constructs/tenant-data-access';
-import { drClusterIdentifier, replicaBucketName, schoolSecretPrefix, stackName, tableName } from '../naming';
+import { drClusterIdentifier, replicaBucketName, schoolSecretPrefix, stackName, physicalName } from '../naming';
 import type { PlatformData, ShardGroupRef } from '../platform-data';
 
 export interface FailoverDataStackProps extends StackProps {
@@ -45,7 +45,7 @@ export class FailoverDataStack extends Stack implements PlatformData {
       platformTables.map((definition) => [
         definition.logicalName,
         TableV2.fromTableAttributes(this, `Table-${definition.logicalName}`, {
-          tableName: tableName(config, definition.logicalName),
+          tableName: physicalName(config, definition.logicalName),
           encryptionKey: props.replicaKey,
         }),
       ]),

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, 
 import { handlerName, type RouteDefinition, routes as manifestRoutes } from '../../lambdas/api/routes';
 import { loadSpaFallback } from './cloudfront-function';
 import { httpApiEvent } from './http-api-event';
-import { lambdaContext } from './lambda-context';
+import { lambdaContext } from '../lambda-context';
 import { routeMatcher } from './route-matcher';
 
 type ApiHandler = (

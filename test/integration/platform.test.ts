@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { platformTables } from '../../lambdas/shared/tables';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readShardGroupClusters } from '../../lambdas/shared/runtime';
@@ -45,6 +46,13 @@ describe('the local platform (real PostgreSQL, real HTTP)', () => {
         expect(
           await count(platform, index, "SELECT current_setting('server_version_num')::int / 10000 AS major"),
         ).toEqual([{ major: 16 }]);
+      }
+      const queues = new SQSClient({});
+      try {
+        // The SDK finds the local SQS through AWS_ENDPOINT_URL_SQS alone.
+        expect((await queues.send(new ListQueuesCommand({}))).$metadata.httpStatusCode).toBe(200);
+      } finally {
+        queues.destroy();
       }
       const health = await (await fetch(`${platform.url}/api/health`)).json();
       expect(health).toMatchObject({ status: 'ok', stage: 'local' });
