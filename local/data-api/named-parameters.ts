@@ -11,7 +11,9 @@ export function toPositional(sql: string): { text: string; names: string[] } {
     const c = sql[i]!;
     const next = sql[i + 1];
     if (c === "'" || c === '"') {
-      const end = closingQuote(sql, i, c);
+      // E'…' strings take backslash escapes; an E directly before the quote, not ending a word, marks one.
+      const escapes = c === "'" && /[Ee]/.test(sql[i - 1] ?? '') && !/[A-Za-z0-9_]/.test(sql[i - 2] ?? '');
+      const end = closingQuote(sql, i, c, escapes);
       out += sql.slice(i, end);
       i = end;
     } else if (c === '-' && next === '-') {
@@ -52,11 +54,13 @@ export function toPositional(sql: string): { text: string; names: string[] } {
   return { text: out, names };
 }
 
-/** Index just past the quote that closes the one at `start` (a doubled quote is an escape). */
-function closingQuote(sql: string, start: number, quote: string): number {
+/** Index just past the quote that closes the one at `start` (a doubled quote is an escape, and a backslash too in E'…'). */
+function closingQuote(sql: string, start: number, quote: string, backslashEscapes = false): number {
   let i = start + 1;
   while (i < sql.length) {
-    if (sql[i] === quote) {
+    if (backslashEscapes && sql[i] === '\\') {
+      i += 2;
+    } else if (sql[i] === quote) {
       if (sql[i + 1] === quote) i += 2;
       else return i + 1;
     } else i++;

@@ -23,6 +23,11 @@ describe('named parameters → positional', () => {
   it('handles doubled quotes inside a literal', () => {
     expect(toPositional("SELECT 'it''s :no', :yes").names).toEqual(['yes']);
   });
+
+  it('handles backslash escapes inside E strings, and only there', () => {
+    expect(toPositional("SELECT E'it\\'s :no', :yes").names).toEqual(['yes']);
+    expect(toPositional("SELECT name'x', :yes").names).toEqual(['yes']);
+  });
 });
 
 describe('parameter binding', () => {
