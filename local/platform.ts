@@ -69,8 +69,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const shardGroups: LocalShardGroup[] = [];
     for (const group of localStage.shardGroups) {
       const secretName = `campus-local/shard-groups/${group.id}/master`;
-      const existing = secrets.arnOf(secretName);
-      const password = existing ? secrets.get(existing).password : randomBytes(18).toString('base64url');
+      // Saved before the first start: a run that fails after initdb must not lose the password.
+      const masterSecretArn =
+        secrets.arnOf(secretName) ??
+        secrets.put(secretName, {
+          username: 'postgres',
+          password: randomBytes(18).toString('base64url'),
+          dbname: 'postgres',
+        });
+      const { password } = secrets.get(masterSecretArn);
       const postgres = await PostgresServer.start({
         dataDir: join(options.stateDir, 'postgres', group.id),
         port: await freePort(),
@@ -79,8 +86,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         onLog: (line) => log(`[postgres ${group.id}] ${line}`),
       });
       started.push(postgres);
-      const masterSecretArn =
-        existing ?? secrets.put(secretName, { username: 'postgres', password, dbname: 'postgres' });
       shardGroups.push({ id: group.id, resourceArn: localClusterArn(group.id), masterSecretArn, postgres });
     }
 

@@ -25,7 +25,8 @@ try {
   const platform = await startPlatform({
     stateDir,
     port,
-    public: true,
+    // Loopback only, unless asked: the local platform has no real sign-in to protect it yet.
+    public: process.argv.includes('--public'),
     log: (line) => {
       if (verbose || /stale|error|fatal/i.test(line)) console.log(line);
     },

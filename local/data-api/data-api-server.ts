@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { badRequest, DataApiError } from './errors';
 import { toPositional } from './named-parameters';
 import type { SecretStore } from './secret-store';
-import { bindParameters, castPlaceholders, columnType, type SqlParameter, toField, toJsonValue } from './values';
+import { bindParameters, columnType, type SqlParameter, toField, toJsonValue } from './values';
 
 /** A local shard group: the PostgreSQL server behind one `resourceArn`. */
 export interface LocalCluster {
@@ -115,7 +115,8 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
   function poolFor(state: ClusterState, secretArn: string, database: string | undefined): pg.Pool {
     const secret = options.secrets.get(secretArn);
     const db = database || secret.dbname || 'postgres';
-    const key = `${state.cluster.resourceArn}|${secret.username}|${db}`;
+    // The password is part of the key: a wrong one must not reuse a pool that logged in with the right one.
+    const key = `${state.cluster.resourceArn}|${secret.username}|${createHash('sha256').update(secret.password).digest('hex')}|${db}`;
     let pool = pools.get(key);
     if (!pool) {
       pool = new pg.Pool({
@@ -155,7 +156,7 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
   }
 
   function expireLater(id: string): NodeJS.Timeout {
-    const timer = setTimeout(() => void endTransaction(id, 'ROLLBACK'), limits.transactionIdleMs);
+    const timer = setTimeout(() => endTransaction(id, 'ROLLBACK').catch(() => undefined), limits.transactionIdleMs);
     timer.unref();
     return timer;
   }
@@ -174,32 +175,54 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     }
   }
 
-  /** Runs one statement with the call timeout; cancels it unless the caller asked it to go on. */
-  async function run(client: pg.PoolClient, text: string, values: unknown[], continueAfterTimeout: boolean) {
+  /**
+   * Runs one statement with the call timeout. On timeout the statement is cancelled and
+   * awaited, or, with `continueAfterTimeout`, left to finish; `release` (for pooled clients)
+   * runs only once the statement is over, so no connection returns to the pool busy.
+   */
+  async function run(
+    client: pg.PoolClient,
+    text: string,
+    values: unknown[],
+    continueAfterTimeout: boolean,
+    release?: () => void,
+  ) {
     let timer: NodeJS.Timeout | undefined;
     const query = client.query({ text, values, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig & {
       queryMode: 'extended';
     });
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        if (!continueAfterTimeout) void cancel(client);
-        reject(
-          new DataApiError(
-            'StatementTimeoutException',
-            `Statement timed out after ${limits.callTimeoutMs / 1000} seconds.`,
-          ),
-        );
-      }, limits.callTimeoutMs);
+    const timedOut = Symbol('timeout');
+    const timeout = new Promise<typeof timedOut>((resolve) => {
+      timer = setTimeout(() => resolve(timedOut), limits.callTimeoutMs);
     });
+    let outcome: Awaited<typeof query> | typeof timedOut;
     try {
-      return await Promise.race([query, timeout]);
+      outcome = await Promise.race([query, timeout]);
     } catch (error) {
-      if (error instanceof DataApiError) throw error;
+      release?.();
       throw fromPostgres(error);
     } finally {
       clearTimeout(timer);
-      query.catch(() => undefined);
     }
+    if (outcome !== timedOut) {
+      release?.();
+      return outcome;
+    }
+    const settled = query.then(
+      () => undefined,
+      () => undefined,
+    );
+    if (continueAfterTimeout) {
+      void settled.then(() => release?.());
+    } else {
+      await cancel(client).catch(() => undefined);
+      await settled;
+      release?.();
+    }
+    throw new DataApiError(
+      'StatementTimeoutException',
+      `Statement timed out after ${limits.callTimeoutMs / 1000} seconds.`,
+    );
   }
 
   async function cancel(client: pg.PoolClient): Promise<void> {
@@ -218,9 +241,10 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
 
   function prepare(sql: unknown, parameters: SqlParameter[] | undefined) {
     if (typeof sql !== 'string' || !sql.trim()) throw badRequest('sql is required.');
-    const { text, names } = toPositional(sql);
+    const { names } = toPositional(sql);
     const { values, casts } = bindParameters(names, parameters);
-    return { text: castPlaceholders(text, casts), values };
+    const { text } = toPositional(sql, (name) => casts[names.indexOf(name)]);
+    return { text, values };
   }
 
   function shapeResult(result: pg.QueryResult<unknown[]>, body: Record<string, unknown>) {
@@ -280,11 +304,7 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
         return shapeResult(await run(tx.client, text, values, continueAfterTimeout), body);
       }
       const client = await connect(state, secretArn, body.database as string);
-      try {
-        return shapeResult(await run(client, text, values, continueAfterTimeout), body);
-      } finally {
-        client.release();
-      }
+      return shapeResult(await run(client, text, values, continueAfterTimeout, () => client.release()), body);
     },
     '/BatchExecute': async (body) => {
       checkRequest(body);
@@ -317,7 +337,12 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
       checkRequest(body);
       const state = clusterFor(body.resourceArn as string);
       const client = await connect(state, body.secretArn as string, body.database as string);
-      await client.query('BEGIN');
+      try {
+        await client.query('BEGIN');
+      } catch (error) {
+        client.release(error as Error);
+        throw fromPostgres(error);
+      }
       const transactionId = randomBytes(24).toString('base64');
       transactions.set(transactionId, {
         client,
@@ -385,10 +410,12 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     port,
     calls,
     close: async () => {
+      // Stop taking calls first, then end what is open.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
       for (const id of [...transactions.keys()]) await endTransaction(id, 'ROLLBACK').catch(() => undefined);
       await Promise.all([...pools.values()].map((pool) => pool.end()));
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

@@ -1,9 +1,12 @@
 /**
  * Rewrites the Data API's `:name` placeholders into PostgreSQL's `$1, $2, …`, leaving
  * casts (`::int`), string literals, quoted identifiers, dollar-quoted bodies and comments
- * alone. A name used twice becomes the same `$n`.
+ * alone. A name used twice becomes the same `$n`; `castOf` adds the parameter's type.
  */
-export function toPositional(sql: string): { text: string; names: string[] } {
+export function toPositional(
+  sql: string,
+  castOf: (name: string) => string | undefined = () => undefined,
+): { text: string; names: string[] } {
   const names: string[] = [];
   let out = '';
   let i = 0;
@@ -44,7 +47,8 @@ export function toPositional(sql: string): { text: string; names: string[] } {
       const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i + 1))![0];
       let index = names.indexOf(name);
       if (index === -1) index = names.push(name) - 1;
-      out += `$${index + 1}`;
+      const cast = castOf(name);
+      out += cast ? `$${index + 1}::${cast}` : `$${index + 1}`;
       i += 1 + name.length;
     } else {
       out += c;

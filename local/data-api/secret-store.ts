@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { badRequest, DataApiError } from './errors';
 
 /** What a database secret holds, as in Secrets Manager's RDS secret format. */
@@ -34,7 +34,9 @@ export class SecretStore {
   }
 
   private persist(): void {
-    if (this.file) writeFileSync(this.file, JSON.stringify(Object.fromEntries(this.secrets), null, 2), { mode: 0o600 });
+    if (!this.file) return;
+    writeFileSync(this.file, JSON.stringify(Object.fromEntries(this.secrets), null, 2), { mode: 0o600 });
+    chmodSync(this.file, 0o600);
   }
 
   /** Stores a secret under `name` and returns its ARN. */

@@ -49,9 +49,25 @@ export function bindParameters(
     const parameter = byName.get(name);
     if (!parameter) throw badRequest(`No value specified for parameter: ${name}`);
     values.push(parameterValue(parameter));
-    casts.push(parameter.typeHint ? typeHintCasts[parameter.typeHint] : undefined);
+    casts.push(parameter.typeHint ? typeHintCasts[parameter.typeHint] : valueTypeCast(parameter));
   }
   return { values, casts };
+}
+
+/**
+ * The Data API sends each value with its own type: a `stringValue` is a varchar, so it
+ * does not silently become a uuid, date or jsonb without a type hint, on AWS or here.
+ */
+function valueTypeCast(parameter: SqlParameter): string | undefined {
+  const kind = Object.entries(parameter.value ?? {}).find(([, v]) => v !== undefined)?.[0];
+  const casts: Record<string, string> = {
+    stringValue: 'varchar',
+    longValue: 'int8',
+    doubleValue: 'float8',
+    booleanValue: 'bool',
+    blobValue: 'bytea',
+  };
+  return kind ? casts[kind] : undefined;
 }
 
 function parameterValue(parameter: SqlParameter): unknown {
@@ -73,14 +89,6 @@ function parameterValue(parameter: SqlParameter): unknown {
     default:
       throw badRequest(`Unsupported parameter value: ${kind}.`);
   }
-}
-
-/** Applies the type hints' casts to the rewritten SQL's `$n` placeholders. */
-export function castPlaceholders(text: string, casts: readonly (string | undefined)[]): string {
-  return text.replace(/\$(\d+)(?!\d)/g, (match, n: string) => {
-    const cast = casts[Number(n) - 1];
-    return cast ? `${match}::${cast}` : match;
-  });
 }
 
 // Column type OIDs of PostgreSQL's built-in types.

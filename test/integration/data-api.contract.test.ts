@@ -206,6 +206,29 @@ describe('Data API contract: type mapping', () => {
 });
 
 describe('Data API contract: rules the real service enforces', () => {
+  it('types values as the Data API does: a string is no uuid without its type hint', async () => {
+    const ref = '0d8f6a3e-1b2c-4d5e-8f90-123456789abc';
+    const untyped = await errorOf(
+      execute({
+        sql: 'INSERT INTO samples (id, ref) VALUES (:id, :ref)',
+        parameters: [
+          { name: 'id', value: { longValue: 300 } },
+          { name: 'ref', value: { stringValue: ref } },
+        ],
+      }),
+    );
+    expect(untyped.name).toBe('DatabaseErrorException');
+    expect(untyped.message).toMatch(/is of type uuid but expression is of type character varying/);
+    const hinted = await execute({
+      sql: 'INSERT INTO samples (id, ref) VALUES (:id, :ref)',
+      parameters: [
+        { name: 'id', value: { longValue: 300 } },
+        { name: 'ref', value: { stringValue: ref }, typeHint: 'UUID' },
+      ],
+    });
+    expect(hinted.numberOfRecordsUpdated).toBe(1);
+  });
+
   it('refuses more than one statement per call', async () => {
     expect(await errorOf(execute({ sql: 'SELECT 1; SELECT 2' }))).toMatchObject({ name: 'BadRequestException' });
   });
@@ -364,14 +387,14 @@ describe('Data API contract: auto-pause', () => {
       port: 0,
       clusters: [{ resourceArn, port: postgres.port }],
       secrets,
-      autoPause: { idleMs: 200, resumeMs: 300 },
+      autoPause: { idleMs: 1000, resumeMs: 300 },
     });
     const local = client(paused.url);
     try {
       const run = () =>
         local.send(new ExecuteStatementCommand({ resourceArn, secretArn: schoolA, sql: 'SELECT 1 AS one' }));
       await run();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       expect((await errorOf(run())).name).toBe('DatabaseResumingException');
       expect((await errorOf(run())).name).toBe('DatabaseResumingException');
       await new Promise((resolve) => setTimeout(resolve, 350));

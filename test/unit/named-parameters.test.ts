@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toPositional } from '../../local/data-api/named-parameters';
 import { badRequest } from '../../local/data-api/errors';
-import { bindParameters, castPlaceholders } from '../../local/data-api/values';
+import { bindParameters } from '../../local/data-api/values';
 
 describe('named parameters → positional', () => {
   it('numbers names in order of first use and reuses a repeated name', () => {
@@ -18,6 +18,11 @@ describe('named parameters → positional', () => {
     expect(names).toEqual(['x', 'y']);
     expect(text).toContain('$1::int, \'at 10:30 :no\', "odd:col", $body$ :no $body$ -- :no');
     expect(text).toContain('/* :no */ FROM t WHERE y = $2');
+  });
+
+  it('adds casts only to placeholders, never inside literals or dollar quotes', () => {
+    const { text } = toPositional("SELECT 'cost $1', $$ $1 $$, :d", (name) => (name === 'd' ? 'date' : undefined));
+    expect(text).toBe("SELECT 'cost $1', $$ $1 $$, $1::date");
   });
 
   it('handles doubled quotes inside a literal', () => {
@@ -40,7 +45,7 @@ describe('parameter binding', () => {
       ],
     );
     expect(values).toEqual(['2026-01-02', null]);
-    expect(castPlaceholders('SELECT $1, $2, $10', [...casts])).toBe('SELECT $1::date, $2, $10');
+    expect(casts).toEqual(['date', undefined]);
   });
 
   it('refuses unknown type hints and missing names', () => {
