@@ -94,7 +94,8 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     );
     const unique = new Map((received.Messages ?? []).map((message) => [message.MessageId!, message]));
     const messages = [...unique.values()];
-    if (messages.length === 0 || !running) {
+    // A batch received while stopping is still handled: its receive count is already spent.
+    if (messages.length === 0) {
       await new Promise((resolve) => setTimeout(resolve, idlePollMs));
       return;
     }
@@ -104,19 +105,27 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       invocations++;
       const timeoutMs = options.definition.visibilityTimeoutSeconds * 1000;
       const result = await options.handler(event, lambdaContext(functionName, timeoutMs));
-      failed = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      const ids = new Set(messages.map((message) => message.MessageId!));
+      const reported = (result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier);
+      // As Lambda does: an identifier that is not a message of the batch fails the whole batch.
+      failed = reported.every((id) => ids.has(id)) ? new Set(reported) : ids;
     } catch (error) {
       options.onError?.(error);
       failed = new Set(messages.map((message) => message.MessageId!));
     }
     const done = messages.filter((message) => !failed.has(message.MessageId!));
     if (done.length > 0) {
-      await client.send(
+      const deleted = await client.send(
         new DeleteMessageBatchCommand({
           QueueUrl: options.queueUrl,
           Entries: done.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })),
         }),
       );
+      for (const failure of deleted.Failed ?? []) {
+        options.onError?.(
+          new Error(`could not delete a handled message (${failure.Code}): it will be delivered again`),
+        );
+      }
     }
   }
 

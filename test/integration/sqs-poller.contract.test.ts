@@ -121,6 +121,20 @@ describe('SQS poller contract (local-aws-sqs, real SQS protocol)', () => {
     expect(await dlqBodies()).toEqual(['bad-1']);
   });
 
+  it('fails the whole batch when the handler reports an identifier that is not in it, as Lambda does', async () => {
+    const seen = new Map<string, number>();
+    const { send } = await setUp(async (event) => {
+      for (const r of event.Records) seen.set(r.body, (seen.get(r.body) ?? 0) + 1);
+      // A receipt handle is not a message id: Lambda treats the response as invalid.
+      return seen.get('first')! === 1
+        ? { batchItemFailures: [{ itemIdentifier: event.Records[0]!.receiptHandle }] }
+        : undefined;
+    });
+    await send(['first']);
+    await until(() => seen.get('first') === 2, 10_000);
+    expect(seen.get('first')).toBe(2);
+  });
+
   it('retries a whole batch when the handler throws', async () => {
     let calls = 0;
     const { send } = await setUp(async () => {
