@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { shardGroupClustersVariable } from '../lambdas/shared/runtime';
 import { platformQueues } from '../lambdas/shared/queues';
 import { platformTables } from '../lambdas/shared/tables';
@@ -10,6 +9,7 @@ import { projectRoot, projectVersion } from '../lib/project';
 import { type DataApiLimits, type DataApiServer, startDataApi } from './data-api/data-api-server';
 import { SecretStore } from './data-api/secret-store';
 import { startDynamoDb } from './dynamodb/dynamodb-server';
+import { loadHandler } from './handler-module';
 import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
 import { localClusterArn, localStage } from './local-stage';
 import { freePort } from './ports';
@@ -135,13 +135,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     // Lambda's event source mappings: one poller per queue, into the queue's handler.
     for (const { name, definition } of queues) {
-      const module = await import(pathToFileURL(join(projectRoot, definition.handler)).href);
       const poller = startSqsPoller({
         endpoint: sqs.url,
         queueUrl: sqs.queueUrl(name),
         queueArn: sqs.queueArn(name),
         definition,
-        handler: module.handler as SqsHandler,
+        handler: await loadHandler<SqsHandler>(projectRoot, definition.handler),
         onError: (error) => log(`[sqs ${name}] ${String(error)}`),
       });
       started.push(poller);

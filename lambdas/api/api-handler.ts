@@ -20,13 +20,12 @@ export interface ApiRequest {
  * Flushes metrics only when the request recorded some: Powertools' own middleware warns on
  * every request that records none, which is most of them.
  */
+const publishIfRecorded = () => {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+};
 const publishRecordedMetrics: middy.MiddlewareObj<ApiEvent, ApiResult> = {
-  after: () => {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  },
-  onError: () => {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  },
+  after: publishIfRecorded,
+  onError: publishIfRecorded,
 };
 
 /**

@@ -48,8 +48,6 @@ export interface DataApiServerOptions {
 export interface DataApiServer {
   readonly url: string;
   readonly port: number;
-  /** Round trips served so far, by operation. */
-  readonly calls: Readonly<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -85,7 +83,6 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
   );
   const pools = new Map<string, pg.Pool>();
   const transactions = new Map<string, Transaction>();
-  const calls: Record<string, number> = {};
 
   function clusterFor(resourceArn: string | undefined): ClusterState {
     if (!resourceArn) throw badRequest('resourceArn is required.');
@@ -383,7 +380,6 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     } catch {
       throw badRequest('The request body is not valid JSON.');
     }
-    calls[path] = (calls[path] ?? 0) + 1;
     const result = JSON.stringify(await operation(body));
     if (Buffer.byteLength(result) > limits.maxResponseBytes) {
       throw badRequest('Database returned more than the allowed response size limit');
@@ -408,7 +404,6 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    calls,
     close: async () => {
       // Stop taking calls first, then end what is open.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,10 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { extname, resolve, sep } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { handlerName, type RouteDefinition, routes as manifestRoutes } from '../../lambdas/api/routes';
+import { loadHandler } from '../handler-module';
 import { loadSpaFallback } from './cloudfront-function';
 import { httpApiEvent } from './http-api-event';
 import { lambdaContext } from '../lambda-context';
@@ -98,7 +98,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const handlerFor = (modulePath: string) => {
     let loaded = handlers.get(modulePath);
     if (!loaded) {
-      loaded = import(pathToFileURL(join(options.projectRoot, modulePath)).href).then((m) => m.handler as ApiHandler);
+      loaded = loadHandler<ApiHandler>(options.projectRoot, modulePath);
       handlers.set(modulePath, loaded);
     }
     return loaded;
