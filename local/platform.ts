@@ -15,7 +15,9 @@ import { localClusterArn, localStage } from './local-stage';
 import { freePort } from './ports';
 import { PostgresServer } from './postgres/postgres-server';
 import { type SqsHandler, startSqsPoller } from './sqs/sqs-poller';
-import { startSqs } from './sqs/sqs-server';
+import { localAccountId, localRegion, startSqs } from './sqs/sqs-server';
+import { type LocalStepFunctions, startStepFunctions } from './step-functions/local-step-functions';
+import type { WorkflowStacks } from './step-functions/workflow-templates';
 
 export interface PlatformOptions {
   /** Where state lives between runs (`.local/` for `npm start`, a temporary directory in tests). */
@@ -27,6 +29,14 @@ export interface PlatformOptions {
   /** Throwaway data: PostgreSQL without fsync. @default false */
   readonly fastAndUnsafe?: boolean;
   readonly dataApiLimits?: Partial<DataApiLimits>;
+  /**
+   * Adds the stacks whose state machines the local Step Functions runs, synthesized
+   * in-process from the same CDK code as on AWS.
+   * @default the platform's own workflow stacks (none yet)
+   */
+  readonly workflowStacks?: WorkflowStacks;
+  /** Replaces every state machine Retry interval, so tests of retry paths do not wait. */
+  readonly stepFunctionsRetryIntervalMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -43,6 +53,7 @@ export interface Platform {
   readonly dataApiUrl: string;
   readonly dynamoDbUrl: string;
   readonly sqsUrl: string;
+  readonly stepFunctions: LocalStepFunctions;
   readonly shardGroups: readonly LocalShardGroup[];
   readonly secrets: SecretStore;
   /** Environment the handlers run with: the Lambda variables plus local endpoints. */
@@ -114,6 +125,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     started.push({ stop: () => dataApi.close() });
 
+    const stepFunctions = await startStepFunctions({
+      port: 0,
+      stateDir: join(options.stateDir, 'step-functions'),
+      projectRoot,
+      accountId: localAccountId,
+      region: localRegion,
+      queueUrl: (name) => sqs.queueUrl(name),
+      ...(options.workflowStacks ? { workflowStacks: options.workflowStacks } : {}),
+      ...(options.stepFunctionsRetryIntervalMs === undefined
+        ? {}
+        : { retryIntervalMs: options.stepFunctionsRetryIntervalMs }),
+      log,
+    });
+    started.push({ stop: () => stepFunctions.close() });
+
     // The variables SchoolFunction sets on AWS, with local values; the SDK reads the endpoint variable itself.
     const environment: Record<string, string> = {
       CAMPUS_STAGE: localStage.name,
@@ -122,12 +148,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
-      AWS_REGION: 'eu-west-1',
+      AWS_REGION: localRegion,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
       AWS_ENDPOINT_URL_SQS: sqs.url,
+      AWS_ENDPOINT_URL_SFN: stepFunctions.url,
       [shardGroupClustersVariable]: JSON.stringify(Object.fromEntries(shardGroups.map((g) => [g.id, g.resourceArn]))),
     };
     // Handlers run in this process, as on Lambda they run in theirs.
@@ -159,6 +186,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       dataApiUrl: dataApi.url,
       dynamoDbUrl: dynamoDb.url,
       sqsUrl: sqs.url,
+      stepFunctions,
       shardGroups,
       secrets,
       environment,

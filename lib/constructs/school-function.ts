@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -8,6 +8,9 @@ import type { Construct } from 'constructs';
 import { type StageConfig, removalPolicyOf } from '../config';
 import { projectRoot, projectVersion } from '../project';
 import { retentionDays } from '../retention';
+
+/** Template metadata naming a function's handler module, so the local platform can run the same code. */
+export const handlerEntryMetadataKey = 'campus:entry';
 
 export interface SchoolFunctionProps {
   readonly config: StageConfig;
@@ -76,6 +79,7 @@ export class SchoolFunction extends NodejsFunction {
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
       },
     });
+    (this.node.defaultChild as CfnResource).addMetadata(handlerEntryMetadataKey, props.entry);
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:

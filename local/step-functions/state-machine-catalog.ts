@@ -1,0 +1,121 @@
+import type { TemplateJson } from '../../lib/cloud-assembly';
+import { handlerEntryMetadataKey } from '../../lib/constructs/school-function';
+import { type LocalAwsEnvironment, TemplateValues } from './template-values';
+
+export interface LocalFunction {
+  readonly name: string;
+  readonly arn: string;
+  /** Handler module relative to the project root. */
+  readonly entry: string;
+  readonly timeoutMs: number;
+}
+
+/**
+ * How a Task state reaches its function: through the optimised integration
+ * (`arn:aws:states:::lambda:invoke`, whose output wraps the payload) or by the
+ * function's ARN as the resource (whose output is the payload).
+ */
+export interface TaskTarget {
+  readonly integration: 'lambda:invoke' | 'function-arn';
+  readonly function: LocalFunction;
+}
+
+// ASL is free-form JSON; only the fields read here are typed.
+interface AslState {
+  Type: string;
+  Resource?: string;
+  Parameters?: { FunctionName?: string };
+  Iterator?: AslMachine;
+  ItemProcessor?: AslMachine;
+  Branches?: AslMachine[];
+}
+interface AslMachine {
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+
+export interface LocalStateMachine {
+  readonly name: string;
+  readonly arn: string;
+  /** The synthesized ASL with every template value resolved. */
+  readonly definition: AslMachine & Record<string, unknown>;
+  /** Task state name → the function it invokes; names are unique across nested machines. */
+  readonly tasks: Readonly<Record<string, TaskTarget>>;
+}
+
+export class UnsupportedStateMachineError extends Error {
+  override readonly name = 'UnsupportedStateMachineError';
+}
+
+function* statesOf(machine: AslMachine): Generator<[string, AslState]> {
+  for (const [name, state] of Object.entries(machine.States)) {
+    yield [name, state];
+    for (const nested of [state.Iterator, state.ItemProcessor, ...(state.Branches ?? [])]) {
+      if (nested) yield* statesOf(nested);
+    }
+  }
+}
+
+/**
+ * The state machines of synthesized templates, ready for the local runner: each
+ * `DefinitionString` resolved to plain ASL, and each Task state bound to the handler
+ * module of the SchoolFunction it invokes. A Task the local platform cannot run (another
+ * service integration, a callback pattern) is refused when the platform starts, not
+ * when an execution reaches it.
+ */
+export function stateMachinesIn(
+  templates: readonly TemplateJson[],
+  environment: LocalAwsEnvironment,
+): LocalStateMachine[] {
+  const values = new TemplateValues(templates, environment);
+  const functionsByArn = new Map<string, LocalFunction>();
+  for (const template of templates) {
+    for (const [logicalId, resource] of Object.entries(template.Resources)) {
+      if (resource.Type !== 'AWS::Lambda::Function') continue;
+      const entry = resource.Metadata?.[handlerEntryMetadataKey];
+      if (typeof entry !== 'string') continue;
+      const arn = values.arnOf(template, logicalId);
+      functionsByArn.set(arn, {
+        name: values.nameOf(template, logicalId),
+        arn,
+        entry,
+        timeoutMs: Number(resource.Properties?.Timeout ?? 3) * 1000,
+      });
+    }
+  }
+
+  const machines: LocalStateMachine[] = [];
+  for (const template of templates) {
+    for (const [logicalId, resource] of Object.entries(template.Resources)) {
+      if (resource.Type !== 'AWS::StepFunctions::StateMachine') continue;
+      const name = values.nameOf(template, logicalId);
+      const definitionString = resource.Properties?.DefinitionString;
+      if (definitionString === undefined) {
+        throw new UnsupportedStateMachineError(`State machine ${name} has no DefinitionString.`);
+      }
+      const definition = JSON.parse(
+        String(values.resolve(template, definitionString)),
+      ) as LocalStateMachine['definition'];
+      const tasks: Record<string, TaskTarget> = {};
+      for (const [stateName, state] of statesOf(definition)) {
+        if (state.Type !== 'Task') continue;
+        if (stateName in tasks) {
+          throw new UnsupportedStateMachineError(`${name}: Task state names must be unique locally ("${stateName}").`);
+        }
+        const resourceArn = state.Resource ?? '';
+        const invoke = resourceArn === 'arn:aws:states:::lambda:invoke';
+        const functionArn = invoke ? state.Parameters?.FunctionName : resourceArn;
+        const target = functionArn ? functionsByArn.get(functionArn) : undefined;
+        if (!target) {
+          throw new UnsupportedStateMachineError(
+            `${name}: Task "${stateName}" uses ${resourceArn}${invoke ? ` on ${functionArn}` : ''}, which the local platform cannot run; ` +
+              'Tasks must invoke a SchoolFunction (lambda:invoke without a callback, or the function ARN).',
+          );
+        }
+        tasks[stateName] = { integration: invoke ? 'lambda:invoke' : 'function-arn', function: target };
+      }
+      machines.push({ name, arn: values.arnOf(template, logicalId), definition, tasks });
+    }
+  }
+  return machines;
+}

@@ -1,0 +1,25 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import type { TemplateJson } from '../../lib/cloud-assembly';
+import { projectApp } from '../../lib/project-app';
+
+/** Adds the stacks whose state machines the local platform runs. */
+export type WorkflowStacks = (app: App) => void;
+
+/**
+ * Synthesizes the given stacks in-process, as `cdk synth` would but without bundling
+ * (the local platform imports the handlers' sources), and returns their templates.
+ */
+export function synthesizeWorkflowTemplates(addStacks: WorkflowStacks): TemplateJson[] {
+  const outdir = mkdtempSync(join(tmpdir(), 'campus-local-workflows-'));
+  try {
+    // An empty list of bundling stacks skips esbuild for every function.
+    const app = projectApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    addStacks(app);
+    return app.synth().stacks.map((stack) => stack.template as TemplateJson);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
