@@ -11,6 +11,7 @@ import { SecretStore } from './data-api/secret-store';
 import { startDynamoDb } from './dynamodb/dynamodb-server';
 import { loadHandler } from './handler-module';
 import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
+import { createLocalIssuer, issuerMountPath, type LocalIssuer } from './issuer/local-issuer';
 import { localClusterArn, localStage } from './local-stage';
 import { freePort } from './ports';
 import { PostgresServer } from './postgres/postgres-server';
@@ -56,6 +57,10 @@ export interface Platform {
   readonly stepFunctions: LocalStepFunctions;
   readonly shardGroups: readonly LocalShardGroup[];
   readonly secrets: SecretStore;
+  /** The local OpenID Connect issuer and its users (Cognito's part on AWS). */
+  readonly issuer: LocalIssuer;
+  /** Set on the run that created the state: the platform operator's sign-in, shown once. */
+  readonly firstRunSignIn?: { readonly username: string; readonly password: string };
   /** Environment the handlers run with: the Lambda variables plus local endpoints. */
   readonly environment: Readonly<Record<string, string>>;
   stop(): Promise<void>;
@@ -173,11 +178,35 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       started.push(poller);
     }
 
+    // The issuer's URL holds the gateway's port, so the port is chosen first.
+    const port = options.port || (await freePort());
+    const issuer = await createLocalIssuer({ origin: `http://localhost:${port}`, stateDir: options.stateDir });
+    let firstRunSignIn: Platform['firstRunSignIn'];
+    if (issuer.users.isEmpty) {
+      const operator = { username: 'operator@campus.local', password: randomBytes(12).toString('base64url') };
+      await issuer.users.create({
+        email: operator.username,
+        name: 'Platform operator',
+        groups: ['platform-operator'],
+        password: operator.password,
+      });
+      firstRunSignIn = operator;
+    }
+
     const gateway: LocalGateway = await startLocalGateway({
-      port: options.port,
+      port,
       host: options.public ? '0.0.0.0' : '127.0.0.1',
       projectRoot,
       webDir: join(projectRoot, 'web', 'dist'),
+      mounts: { [issuerMountPath]: issuer.handle },
+      verifyToken: issuer.verifyToken,
+      webConfig: {
+        stage: localStage.name,
+        authority: issuer.issuerUrl,
+        clientId: issuer.clientId,
+        redirectUri: issuer.redirectUri,
+        postLogoutRedirectUri: issuer.postLogoutRedirectUri,
+      },
     });
     started.push({ stop: () => gateway.close() });
 
@@ -189,6 +218,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       stepFunctions,
       shardGroups,
       secrets,
+      issuer,
+      ...(firstRunSignIn ? { firstRunSignIn } : {}),
       environment,
       stop: stopAll,
     };

@@ -25,13 +25,18 @@ try {
   const platform = await startPlatform({
     stateDir,
     port,
-    // Loopback only, unless asked: the local platform has no real sign-in to protect it yet.
+    // Loopback only, unless asked: local sign-in is not hardened for a network.
     public: process.argv.includes('--public'),
     log: (line) => {
       if (verbose || /stale|error|fatal/i.test(line)) console.log(line);
     },
   });
   console.log(`ready at ${platform.url}`);
+  if (platform.firstRunSignIn) {
+    console.log(
+      `platform operator sign-in (shown once): ${platform.firstRunSignIn.username} / ${platform.firstRunSignIn.password}`,
+    );
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

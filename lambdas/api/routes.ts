@@ -26,6 +26,13 @@ export const routes: readonly RouteDefinition[] = [
     access: 'public',
     summary: 'Service health: version, stage and server time.',
   },
+  {
+    method: 'GET',
+    path: '/api/me',
+    handler: 'lambdas/api/session/get-me.handler.ts',
+    access: ['platform-operator', 'school-admin', 'teacher', 'bursar', 'guardian'],
+    summary: 'The signed-in caller: user id, roles and school, from the verified token.',
+  },
 ];
 
 /** `GET /api/health` — the form of API Gateway's `routeKey`. */

@@ -218,9 +218,12 @@ export class WebStack extends Stack {
           stage: config.name,
           region,
           userPoolId: props.userPool.userPoolId,
+          // The OpenID Connect issuer: the same field the local platform's config.json carries.
+          authority: `https://cognito-idp.${region}.amazonaws.com/${props.userPool.userPoolId}`,
           clientId: this.webClient.userPoolClientId,
           signInDomain: props.hostedSignInDomain,
           redirectUri: `${this.webOrigin}/auth/callback`,
+          postLogoutRedirectUri: `${this.webOrigin}/`,
         }),
       ],
       destinationBucket: site,

@@ -32,6 +32,13 @@ export interface LocalGatewayOptions {
    * need a token answer 401, as the HTTP API's JWT authorizer does for a missing token.
    */
   readonly verifyToken?: (token: string) => Promise<Claims>;
+  /**
+   * Other services on this origin, by path prefix (the local issuer under `/oauth2`),
+   * as CloudFront behaviours and Cognito's domain are on AWS.
+   */
+  readonly mounts?: Readonly<Record<string, (request: IncomingMessage, response: ServerResponse) => void>>;
+  /** Served as `/config.json`, as the web stack deploys it: where the app finds its issuer and client. */
+  readonly webConfig?: Readonly<Record<string, unknown>>;
   /** Handler time limit, as the function's timeout. @default 10 s */
   readonly handlerTimeoutMs?: number;
 }
@@ -163,8 +170,16 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     }
   }
 
+  const mounts = Object.entries(options.mounts ?? {});
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    const mount = mounts.find(([prefix]) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`));
+    if (mount) return mount[1](request, response);
+    if (url.pathname === '/config.json' && options.webConfig) {
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
+      response.end(JSON.stringify(options.webConfig));
+      return;
+    }
     const work = url.pathname.startsWith('/api/') ? serveApi(request, response, url) : serveWeb(response, url);
     work.catch((error) => {
       console.error('local gateway error:', error);
