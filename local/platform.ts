@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { shardGroupClustersVariable } from '../lambdas/shared/runtime';
+import { platformBuckets } from '../lambdas/shared/buckets';
 import { platformQueues } from '../lambdas/shared/queues';
-import { platformTables } from '../lambdas/shared/tables';
+import { platformTables, tenantDirectoryTable } from '../lambdas/shared/tables';
+import { type HealthTargets, healthTargetsVariable } from '../lambdas/api/health/component-checks';
+import { stagePrefix } from '../lib/config';
 import { physicalName } from '../lib/naming';
 import { projectRoot, projectVersion } from '../lib/project';
 import { type DataApiLimits, type DataApiServer, startDataApi } from './data-api/data-api-server';
@@ -11,6 +14,8 @@ import { SecretStore } from './data-api/secret-store';
 import { startDynamoDb } from './dynamodb/dynamodb-server';
 import { loadHandler } from './handler-module';
 import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
+import { ObjectStore } from './objects/object-store';
+import { localCredentials, objectsMountPath, s3Endpoint } from './objects/s3-endpoint';
 import { createLocalIssuer, issuerMountPath, type LocalIssuer } from './issuer/local-issuer';
 import { localClusterArn, localStage } from './local-stage';
 import { freePort } from './ports';
@@ -145,6 +150,30 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     started.push({ stop: () => stepFunctions.close() });
 
+    // The issuer's URL holds the gateway's port, so the port is chosen first.
+    const port = options.port || (await freePort());
+    const issuer = await createLocalIssuer({ origin: `http://localhost:${port}`, stateDir: options.stateDir });
+    let firstRunSignIn: Platform['firstRunSignIn'];
+    if (issuer.users.isEmpty) {
+      const operator = { username: 'operator@campus.local', password: randomBytes(12).toString('base64url') };
+      await issuer.users.create({
+        email: operator.username,
+        name: 'Platform operator',
+        groups: ['platform-operator'],
+        password: operator.password,
+      });
+      firstRunSignIn = operator;
+    }
+
+    const buckets = platformBuckets.map((bucket) => ({
+      ...bucket,
+      name: physicalName(localStage, bucket.purpose),
+    }));
+    const objects = new ObjectStore(
+      join(options.stateDir, 'objects'),
+      buckets.map((bucket) => bucket.name),
+    );
+
     // The variables SchoolFunction sets on AWS, with local values; the SDK reads the endpoint variable itself.
     const environment: Record<string, string> = {
       CAMPUS_STAGE: localStage.name,
@@ -154,12 +183,25 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_REGION: localRegion,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
       AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
       AWS_ENDPOINT_URL_SQS: sqs.url,
       AWS_ENDPOINT_URL_SFN: stepFunctions.url,
+      // Same origin as the app, so signed links open in the browser.
+      AWS_ENDPOINT_URL_S3: `http://localhost:${port}${objectsMountPath}`,
+      ...Object.fromEntries(buckets.map((bucket) => [bucket.variable, bucket.name])),
+      // Locally every component is probed, the shard groups with their master secrets.
+      [healthTargetsVariable]: JSON.stringify({
+        tenantTable: physicalName(localStage, tenantDirectoryTable.logicalName),
+        bucket: buckets[0]!.name,
+        queuePrefix: `${stagePrefix(localStage)}-`,
+        stateMachines: true,
+        shardGroups: Object.fromEntries(
+          shardGroups.map((group) => [group.id, { resourceArn: group.resourceArn, secretArn: group.masterSecretArn }]),
+        ),
+      } satisfies HealthTargets),
       [shardGroupClustersVariable]: JSON.stringify(Object.fromEntries(shardGroups.map((g) => [g.id, g.resourceArn]))),
     };
     // Handlers run in this process, as on Lambda they run in theirs.
@@ -178,27 +220,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       started.push(poller);
     }
 
-    // The issuer's URL holds the gateway's port, so the port is chosen first.
-    const port = options.port || (await freePort());
-    const issuer = await createLocalIssuer({ origin: `http://localhost:${port}`, stateDir: options.stateDir });
-    let firstRunSignIn: Platform['firstRunSignIn'];
-    if (issuer.users.isEmpty) {
-      const operator = { username: 'operator@campus.local', password: randomBytes(12).toString('base64url') };
-      await issuer.users.create({
-        email: operator.username,
-        name: 'Platform operator',
-        groups: ['platform-operator'],
-        password: operator.password,
-      });
-      firstRunSignIn = operator;
-    }
-
     const gateway: LocalGateway = await startLocalGateway({
       port,
       host: options.public ? '0.0.0.0' : '127.0.0.1',
       projectRoot,
       webDir: join(projectRoot, 'web', 'dist'),
-      mounts: { [issuerMountPath]: issuer.handle },
+      mounts: { [issuerMountPath]: issuer.handle, [objectsMountPath]: s3Endpoint(objects) },
       verifyToken: issuer.verifyToken,
       webConfig: {
         stage: localStage.name,

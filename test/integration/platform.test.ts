@@ -6,6 +6,7 @@ import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { platformTables } from '../../lambdas/shared/tables';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { HealthResponse } from '../../lambdas/api/health/get-health.handler';
 import { readShardGroupClusters } from '../../lambdas/shared/runtime';
 import { localStage } from '../../local/local-stage';
 import { type Platform, startPlatform } from '../../local/platform';
@@ -54,8 +55,23 @@ describe('the local platform (real PostgreSQL, real HTTP)', () => {
       } finally {
         queues.destroy();
       }
-      const health = await (await fetch(`${platform.url}/api/health`)).json();
+      const response = await fetch(`${platform.url}/api/health`);
+      expect(response.status).toBe(200);
+      const health = (await response.json()) as HealthResponse;
       expect(health).toMatchObject({ status: 'ok', stage: 'local' });
+      const components = ['postgres', 'dataApi', 'dynamodb', 'sqs', 'stepFunctions', 'objects'] as const;
+      expect(Object.keys(health.components).sort()).toEqual([...components].sort());
+      for (const name of components) expect(health.components[name]?.status, name).toBe('up');
+
+      // A stopped database shows in the report, with the Data API still answering.
+      await platform.shardGroups[1]!.postgres.stop();
+      const degraded = await fetch(`${platform.url}/api/health`);
+      expect(degraded.status).toBe(503);
+      const report = (await degraded.json()) as HealthResponse;
+      expect(report.status).toBe('degraded');
+      expect(report.components.postgres?.status).toBe('down');
+      expect(report.components.dataApi?.status).toBe('up');
+      expect(report.components.dynamodb?.status).toBe('up');
     } finally {
       await platform.stop();
     }

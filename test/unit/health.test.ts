@@ -70,17 +70,40 @@ describe('GET /api/health handler', () => {
 });
 
 describe('web app health line', () => {
-  const health: Health = { status: 'ok', version: '1.2.3', stage: 'dev', time: '2026-11-23T10:00:00.000Z' };
+  const health: Health = {
+    status: 'ok',
+    version: '1.2.3',
+    stage: 'dev',
+    time: '2026-11-23T10:00:00.000Z',
+    components: { dynamodb: { status: 'up', latencyMs: 3 } },
+  };
 
-  it('describes a healthy platform and an unreachable one', () => {
-    expect(describeHealth({ ok: true, health })).toContain('version 1.2.3, stage dev');
-    expect(describeHealth({ ok: false, reason: 'HTTP 503' })).toBe('The platform cannot be reached: HTTP 503');
+  it('reads what the API returns', () => {
+    const fromApi: HealthResponse = { ...health, components: {} };
+    const read: Health = fromApi;
+    expect(read.status).toBe('ok');
+  });
+
+  it('describes a healthy platform, a degraded one and an unreachable one', () => {
+    expect(describeHealth({ ok: true, health })).toMatch(/^Up — version 1.2.3, stage dev/);
+    const degraded: Health = {
+      ...health,
+      status: 'degraded',
+      components: { postgres: { status: 'down', latencyMs: 5, detail: 'X' }, dataApi: { status: 'up', latencyMs: 5 } },
+    };
+    expect(describeHealth({ ok: true, health: degraded })).toMatch(/^Degraded — down: postgres \(/);
+    expect(describeHealth({ ok: false, reason: 'HTTP 502' })).toBe('The platform cannot be reached: HTTP 502');
   });
 
   it('turns fetch outcomes into results', async () => {
     const ok = await fetchHealth(async () => new Response(JSON.stringify(health), { status: 200 }));
     expect(ok).toEqual({ ok: true, health });
     expect(await fetchHealth(async () => new Response('', { status: 502 }))).toEqual({ ok: false, reason: 'HTTP 502' });
+    const degraded = { ...health, status: 'degraded', components: { postgres: { status: 'down', latencyMs: 1 } } };
+    expect(await fetchHealth(async () => new Response(JSON.stringify(degraded), { status: 503 }))).toEqual({
+      ok: true,
+      health: degraded,
+    });
     expect(
       await fetchHealth(async () => {
         throw new Error('offline');

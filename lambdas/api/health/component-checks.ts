@@ -1,0 +1,123 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { s3Client } from '../../shared/object-storage';
+
+/**
+ * What the health check may probe, set by whoever deploys the function. A component
+ * without a target is not reported: on AWS the shard groups are left out so that a
+ * public health check never wakes an auto-paused cluster.
+ */
+export const healthTargetsVariable = 'CAMPUS_HEALTH_TARGETS';
+
+const targetsSchema = z.object({
+  tenantTable: z.string().optional(),
+  bucket: z.string().optional(),
+  queuePrefix: z.string().optional(),
+  stateMachines: z.boolean().optional(),
+  shardGroups: z.record(z.string(), z.object({ resourceArn: z.string(), secretArn: z.string() })).optional(),
+});
+export type HealthTargets = z.infer<typeof targetsSchema>;
+
+export type ComponentName = 'postgres' | 'dataApi' | 'dynamodb' | 'sqs' | 'stepFunctions' | 'objects';
+export interface ComponentHealth {
+  /** `paused`: an Aurora cluster auto-paused, which resumes on the next call. */
+  readonly status: 'up' | 'down' | 'paused';
+  readonly latencyMs: number;
+  readonly detail?: string;
+}
+export type ComponentsHealth = Partial<Record<ComponentName, ComponentHealth>>;
+
+// One short attempt: a health check reports, it does not wait out an outage.
+const clientConfig = { maxAttempts: 1, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } };
+
+async function timed(probe: () => Promise<unknown>): Promise<ComponentHealth> {
+  const started = performance.now();
+  try {
+    await probe();
+    return { status: 'up', latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { status: 'down', latencyMs: Math.round(performance.now() - started), detail: (error as Error).name };
+  }
+}
+
+/** A Data API answer, even an error, shows the endpoint is up; only a successful query shows the database is. */
+async function shardGroups(groups: NonNullable<HealthTargets['shardGroups']>): Promise<ComponentsHealth> {
+  const client = new RDSDataClient(clientConfig);
+  const results = await Promise.all(
+    Object.values(groups).map(async ({ resourceArn, secretArn }) => {
+      const started = performance.now();
+      try {
+        await client.send(new ExecuteStatementCommand({ resourceArn, secretArn, sql: 'SELECT 1' }));
+        return { answered: true, database: 'up' as const, ms: performance.now() - started };
+      } catch (error) {
+        const answered = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined;
+        const paused = (error as Error).name === 'DatabaseResumingException';
+        return {
+          answered,
+          database: paused ? ('paused' as const) : ('down' as const),
+          detail: (error as Error).name,
+          ms: performance.now() - started,
+        };
+      }
+    }),
+  );
+  client.destroy();
+  const latencyMs = Math.round(Math.max(...results.map((result) => result.ms)));
+  const failed = results.find((result) => result.database === 'down');
+  const paused = results.some((result) => result.database === 'paused');
+  const silent = results.find((result) => !result.answered);
+  return {
+    dataApi: silent ? { status: 'down', latencyMs, detail: silent.detail! } : { status: 'up', latencyMs },
+    postgres: failed
+      ? { status: 'down', latencyMs, detail: failed.detail! }
+      : { status: paused ? 'paused' : 'up', latencyMs },
+  };
+}
+
+/** Probes every component that has a target, in parallel, each with one short attempt. */
+export async function checkComponents(env: NodeJS.ProcessEnv = process.env): Promise<ComponentsHealth> {
+  const raw = env[healthTargetsVariable];
+  if (!raw) return {};
+  const targets = targetsSchema.parse(JSON.parse(raw));
+  const checks: Promise<ComponentsHealth>[] = [];
+  if (targets.tenantTable) {
+    const client = new DynamoDBClient(clientConfig);
+    checks.push(
+      timed(() => client.send(new DescribeTableCommand({ TableName: targets.tenantTable }))).then((dynamodb) => {
+        client.destroy();
+        return { dynamodb };
+      }),
+    );
+  }
+  if (targets.queuePrefix) {
+    const client = new SQSClient(clientConfig);
+    checks.push(
+      timed(() => client.send(new ListQueuesCommand({ QueueNamePrefix: targets.queuePrefix, MaxResults: 1 }))).then(
+        (sqs) => {
+          client.destroy();
+          return { sqs };
+        },
+      ),
+    );
+  }
+  if (targets.stateMachines) {
+    const client = new SFNClient(clientConfig);
+    checks.push(
+      timed(() => client.send(new ListStateMachinesCommand({ maxResults: 1 }))).then((stepFunctions) => {
+        client.destroy();
+        return { stepFunctions };
+      }),
+    );
+  }
+  if (targets.bucket) {
+    checks.push(
+      timed(() => s3Client().send(new HeadBucketCommand({ Bucket: targets.bucket }))).then((objects) => ({ objects })),
+    );
+  }
+  if (targets.shardGroups) checks.push(shardGroups(targets.shardGroups));
+  return Object.assign({}, ...(await Promise.all(checks))) as ComponentsHealth;
+}

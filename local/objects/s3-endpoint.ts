@@ -1,0 +1,366 @@
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { crc32 } from 'node:zlib';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { NoSuchBucketError, type ObjectInfo, type ObjectStore } from './object-store';
+
+/** Where the object store is mounted on the gateway, so signed links work from the browser on the same origin. */
+export const objectsMountPath = '/local-s3';
+
+/** The access keys the local platform accepts, with their secrets: the handlers' environment holds `local`/`local`. */
+export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** S3's limit for a single PUT. */
+const maxObjectBytes = 5 * 1024 ** 3;
+/** SigV4 presigned URLs live at most seven days. */
+const maxPresignSeconds = 7 * 24 * 3600;
+/** S3 refuses a header-signed request more than 15 minutes off its clock. */
+const maxSkewMs = 15 * 60 * 1000;
+
+class S3Error extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+class NodeSha256 {
+  private readonly hash;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    const key = secret === undefined ? undefined : typeof secret === 'string' ? secret : Buffer.from(secret as never);
+    this.hash = key === undefined ? createHash('sha256') : createHmac('sha256', key);
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as never));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+  reset(): void {
+    throw new Error('not used');
+  }
+}
+
+const xmlEscape = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+/** `20261126T150655Z` → epoch ms. */
+function amzDate(text: string | undefined): number {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text ?? '');
+  if (!match) throw new S3Error(403, 'AccessDenied', 'The request date is missing or malformed.');
+  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
+  return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!);
+}
+
+function signerFor(credential: string): { signer: SignatureV4; region: string } {
+  const [accessKeyId, , region, service] = credential.split('/');
+  if (accessKeyId !== localCredentials.accessKeyId || !region || service !== 's3') {
+    throw new S3Error(403, 'InvalidAccessKeyId', 'The AWS access key Id you provided does not exist in our records.');
+  }
+  return {
+    region,
+    signer: new SignatureV4({
+      credentials: localCredentials,
+      region,
+      service: 's3',
+      sha256: NodeSha256,
+      uriEscapePath: false,
+      applyChecksum: false,
+    }),
+  };
+}
+
+function sameSignature(expected: string | undefined, actual: string): void {
+  const ok =
+    expected !== undefined &&
+    expected.length === actual.length &&
+    timingSafeEqual(Buffer.from(expected), Buffer.from(actual));
+  if (!ok) {
+    throw new S3Error(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided.',
+    );
+  }
+}
+
+/**
+ * Checks a request's SigV4 signature as S3 does: from the query (a presigned URL, which
+ * also expires) or from the Authorization header. Anonymous requests are refused, as on
+ * the platform's private buckets.
+ */
+async function authenticate(request: IncomingMessage, url: URL, rawPath: string): Promise<void> {
+  const [host = '', port] = (request.headers.host ?? '').split(':');
+  const base = { method: request.method ?? 'GET', protocol: 'http:', hostname: host, path: rawPath };
+  const headersNamed = (names: string[]) =>
+    Object.fromEntries(names.map((name) => [name, String(request.headers[name] ?? '')]));
+
+  const presignedSignature = url.searchParams.get('X-Amz-Signature');
+  if (presignedSignature !== null) {
+    const signedAt = amzDate(url.searchParams.get('X-Amz-Date') ?? undefined);
+    const expiresIn = Number(url.searchParams.get('X-Amz-Expires'));
+    if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > maxPresignSeconds) {
+      throw new S3Error(
+        400,
+        'AuthorizationQueryParametersError',
+        'X-Amz-Expires must be between 1 and 604800 seconds.',
+      );
+    }
+    if (Date.now() > signedAt + expiresIn * 1000) throw new S3Error(403, 'AccessDenied', 'Request has expired');
+    const { signer } = signerFor(url.searchParams.get('X-Amz-Credential') ?? '');
+    // The S3 presigner signs over an unsigned payload, passed to the signer as a header it then hoists into the query.
+    const query: Record<string, string> = {};
+    for (const [name, value] of url.searchParams) {
+      if (name !== 'X-Amz-Signature' && name !== 'X-Amz-Content-Sha256') query[name] = value;
+    }
+    const signedHeaders = (url.searchParams.get('X-Amz-SignedHeaders') ?? 'host').split(';');
+    const payload = url.searchParams.get('X-Amz-Content-Sha256');
+    const headers = { ...headersNamed(signedHeaders), ...(payload ? { 'X-Amz-Content-Sha256': payload } : {}) };
+    const signed = await signer.presign(
+      { ...base, ...(port ? { port: Number(port) } : {}), query, headers },
+      { signingDate: new Date(signedAt), expiresIn },
+    );
+    return sameSignature(presignedSignature, String(signed.query?.['X-Amz-Signature']));
+  }
+
+  const authorization = request.headers.authorization;
+  const parts = /^AWS4-HMAC-SHA256 Credential=([^,]+),\s*SignedHeaders=([^,]+),\s*Signature=([0-9a-f]+)$/.exec(
+    authorization ?? '',
+  );
+  if (!parts) throw new S3Error(403, 'AccessDenied', 'Access Denied');
+  const signedAt = amzDate(String(request.headers['x-amz-date'] ?? ''));
+  if (Math.abs(Date.now() - signedAt) > maxSkewMs) {
+    throw new S3Error(
+      403,
+      'RequestTimeTooSkewed',
+      'The difference between the request time and the current time is too large.',
+    );
+  }
+  const { signer } = signerFor(parts[1]!);
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = value;
+  const signed = await signer.sign(
+    { ...base, ...(port ? { port: Number(port) } : {}), query, headers: headersNamed(parts[2]!.split(';')) },
+    { signingDate: new Date(signedAt) },
+  );
+  const recomputed = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization))?.[1] ?? '';
+  return sameSignature(parts[3], recomputed);
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxObjectBytes)
+      throw new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Decodes `Content-Encoding: aws-chunked` (what the SDK sends for streamed bodies), returning the content and trailers. */
+function decodeAwsChunked(raw: Buffer): { content: Buffer; trailers: Record<string, string> } {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  for (;;) {
+    const lineEnd = raw.indexOf('\r\n', offset);
+    if (lineEnd < 0) throw new S3Error(400, 'IncompleteBody', 'The aws-chunked body ended early.');
+    const size = parseInt(raw.subarray(offset, lineEnd).toString().split(';')[0]!, 16);
+    if (Number.isNaN(size)) throw new S3Error(400, 'InvalidRequest', 'Malformed aws-chunked body.');
+    offset = lineEnd + 2;
+    if (size === 0) break;
+    parts.push(raw.subarray(offset, offset + size));
+    offset += size + 2;
+  }
+  const trailers: Record<string, string> = {};
+  for (const line of raw.subarray(offset).toString().split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) trailers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { content: Buffer.concat(parts), trailers };
+}
+
+function objectHeaders(info: ObjectInfo, url: URL): Record<string, string> {
+  return {
+    etag: `"${info.etag}"`,
+    'last-modified': new Date(info.lastModified).toUTCString(),
+    'content-type': url.searchParams.get('response-content-type') ?? info.contentType,
+    'accept-ranges': 'bytes',
+    ...((url.searchParams.get('response-content-disposition') ?? info.contentDisposition)
+      ? { 'content-disposition': (url.searchParams.get('response-content-disposition') ?? info.contentDisposition)! }
+      : {}),
+    ...Object.fromEntries(Object.entries(info.metadata).map(([name, value]) => [`x-amz-meta-${name}`, value])),
+  };
+}
+
+function byteRange(header: string | undefined, size: number): [number, number] | undefined {
+  if (!header) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header);
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  const [start, end] =
+    match[1] === ''
+      ? [Math.max(0, size - Number(match[2])), size - 1]
+      : [Number(match[1]), match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1)];
+  if (start >= size || start > end) throw new S3Error(416, 'InvalidRange', 'The requested range is not satisfiable');
+  return [start, end];
+}
+
+function listObjectsV2(store: ObjectStore, bucket: string, url: URL): string {
+  const prefix = url.searchParams.get('prefix') ?? '';
+  const delimiter = url.searchParams.get('delimiter') ?? '';
+  const maxKeys = Math.min(Number(url.searchParams.get('max-keys') ?? 1000), 1000);
+  const token = url.searchParams.get('continuation-token');
+  const after = token ? Buffer.from(token, 'base64url').toString() : (url.searchParams.get('start-after') ?? '');
+  const contents: ObjectInfo[] = [];
+  const commonPrefixes: string[] = [];
+  let truncated = false;
+  let lastKey = '';
+  for (const info of store.list(bucket, prefix)) {
+    if (after && Buffer.compare(Buffer.from(info.key), Buffer.from(after)) <= 0) continue;
+    const rest = info.key.slice(prefix.length);
+    const cut = delimiter ? rest.indexOf(delimiter) : -1;
+    const common = cut >= 0 ? prefix + rest.slice(0, cut + delimiter.length) : undefined;
+    if (common && commonPrefixes.at(-1) === common) continue;
+    if (contents.length + commonPrefixes.length >= maxKeys) {
+      truncated = true;
+      break;
+    }
+    if (common) commonPrefixes.push(common);
+    else contents.push(info);
+    lastKey = common ?? info.key;
+  }
+  const keyCount = contents.length + commonPrefixes.length;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+    `<Name>${xmlEscape(bucket)}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${keyCount}</KeyCount>`,
+    `<MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>`,
+    delimiter ? `<Delimiter>${xmlEscape(delimiter)}</Delimiter>` : '',
+    truncated ? `<NextContinuationToken>${Buffer.from(lastKey).toString('base64url')}</NextContinuationToken>` : '',
+    ...contents.map(
+      (info) =>
+        `<Contents><Key>${xmlEscape(info.key)}</Key><LastModified>${info.lastModified}</LastModified>` +
+        `<ETag>&quot;${info.etag}&quot;</ETag><Size>${info.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+    ),
+    ...commonPrefixes.map((common) => `<CommonPrefixes><Prefix>${xmlEscape(common)}</Prefix></CommonPrefixes>`),
+    '</ListBucketResult>',
+  ].join('');
+}
+
+async function serve(store: ObjectStore, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const rawPath = (request.url ?? '/').split('?')[0]!;
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const [bucket = '', ...keyParts] = rawPath.slice(objectsMountPath.length + 1).split('/');
+  const key = decodeURIComponent(keyParts.join('/'));
+  await authenticate(request, url, rawPath);
+  if (!store.hasBucket(bucket)) throw new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist');
+  const method = request.method ?? 'GET';
+
+  if (!key) {
+    if (method === 'HEAD') return void response.writeHead(200).end();
+    if (method === 'GET' && url.searchParams.get('list-type') === '2') {
+      response.writeHead(200, { 'content-type': 'application/xml' }).end(listObjectsV2(store, bucket, url));
+      return;
+    }
+    throw new S3Error(501, 'NotImplemented', `The local object store does not implement ${method} on a bucket.`);
+  }
+
+  switch (method) {
+    case 'PUT': {
+      if (request.headers['x-amz-copy-source']) {
+        throw new S3Error(501, 'NotImplemented', 'The local object store does not implement CopyObject.');
+      }
+      let content = await readBody(request);
+      let trailers: Record<string, string> = {};
+      if (String(request.headers['content-encoding'] ?? '').includes('aws-chunked')) {
+        ({ content, trailers } = decodeAwsChunked(content));
+      }
+      const expectedCrc = String(request.headers['x-amz-checksum-crc32'] ?? trailers['x-amz-checksum-crc32'] ?? '');
+      if (expectedCrc) {
+        const actual = Buffer.alloc(4);
+        actual.writeUInt32BE(crc32(content));
+        if (actual.toString('base64') !== expectedCrc) {
+          throw new S3Error(400, 'BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
+        }
+      }
+      const metadata = Object.fromEntries(
+        Object.entries(request.headers)
+          .filter(([name]) => name.startsWith('x-amz-meta-'))
+          .map(([name, value]) => [name.slice('x-amz-meta-'.length), String(value)]),
+      );
+      const info = store.put(bucket, key, content, {
+        contentType: String(request.headers['content-type'] ?? 'application/octet-stream'),
+        metadata,
+        ...(request.headers['content-disposition']
+          ? { contentDisposition: String(request.headers['content-disposition']) }
+          : {}),
+      });
+      response.writeHead(200, { etag: `"${info.etag}"` }).end();
+      return;
+    }
+    case 'GET':
+    case 'HEAD': {
+      const info = store.head(bucket, key);
+      if (!info) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.');
+      const headers = objectHeaders(info, url);
+      const range = byteRange(request.headers.range, info.size);
+      if (method === 'HEAD') {
+        response.writeHead(200, { ...headers, 'content-length': String(info.size) }).end();
+        return;
+      }
+      const body = store.get(bucket, key)!.body;
+      if (range) {
+        const [start, end] = range;
+        response
+          .writeHead(206, {
+            ...headers,
+            'content-range': `bytes ${start}-${end}/${info.size}`,
+            'content-length': String(end - start + 1),
+          })
+          .end(body.subarray(start, end + 1));
+        return;
+      }
+      response.writeHead(200, { ...headers, 'content-length': String(body.length) }).end(body);
+      return;
+    }
+    case 'DELETE':
+      store.delete(bucket, key);
+      response.writeHead(204).end();
+      return;
+    default:
+      throw new S3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+  }
+}
+
+/**
+ * An S3-compatible endpoint over the on-disk object store, for the calls the platform
+ * makes (PutObject, GetObject with ranges, HeadObject, DeleteObject, ListObjectsV2,
+ * HeadBucket) with SigV4 checked on every request and presigned URLs that expire.
+ * The AWS SDK reaches it with `forcePathStyle` and the endpoint `<origin>/local-s3`.
+ */
+export function s3Endpoint(store: ObjectStore): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    serve(store, request, response).catch((error: unknown) => {
+      const failure =
+        error instanceof S3Error
+          ? error
+          : error instanceof NoSuchBucketError
+            ? new S3Error(404, 'NoSuchBucket', error.message)
+            : new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.');
+      if (failure.status === 500) console.error('local object store error:', error);
+      if (response.headersSent) return void response.destroy();
+      const requestId = randomUUID();
+      const body =
+        request.method === 'HEAD'
+          ? undefined
+          : `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${failure.code}</Code><Message>${xmlEscape(failure.message)}</Message><RequestId>${requestId}</RequestId></Error>`;
+      response
+        .writeHead(failure.status, { 'content-type': 'application/xml', 'x-amz-request-id': requestId })
+        .end(body);
+    });
+  };
+}
