@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shardGroupClustersVariable } from '../lambdas/shared/runtime';
 import { platformBuckets } from '../lambdas/shared/buckets';
@@ -236,6 +236,26 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
     });
     started.push({ stop: () => gateway.close() });
+
+    // Where command-line tools (the AWS CLI, the workflow scripts) find this run's services.
+    const endpointsFile = join(options.stateDir, 'endpoints.json');
+    writeFileSync(
+      endpointsFile,
+      JSON.stringify(
+        {
+          web: gateway.url,
+          dataApi: dataApi.url,
+          dynamodb: dynamoDb.url,
+          sqs: sqs.url,
+          stepFunctions: stepFunctions.url,
+          s3: environment.AWS_ENDPOINT_URL_S3,
+          region: localRegion,
+        },
+        null,
+        2,
+      ),
+    );
+    started.push({ stop: async () => rmSync(endpointsFile, { force: true }) });
 
     return {
       url: gateway.url,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -55,6 +55,8 @@ describe('the local platform (real PostgreSQL, real HTTP)', () => {
       } finally {
         queues.destroy();
       }
+      const endpoints = JSON.parse(readFileSync(join(stateDir, 'endpoints.json'), 'utf8'));
+      expect(endpoints).toMatchObject({ web: platform.url, stepFunctions: platform.stepFunctions.url });
       const response = await fetch(`${platform.url}/api/health`);
       expect(response.status).toBe(200);
       const health = (await response.json()) as HealthResponse;
@@ -83,6 +85,7 @@ describe('the local platform (real PostgreSQL, real HTTP)', () => {
     const first = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
     await count(first, 0, 'CREATE TABLE kept AS SELECT 42 AS answer');
     await first.stop();
+    expect(existsSync(join(stateDir, 'endpoints.json'))).toBe(false);
 
     // What a killed server leaves behind: a pid file naming a process that no longer exists.
     writeFileSync(join(stateDir, 'postgres', 'sg1', 'pgdata', 'postmaster.pid'), '999999\n/tmp\n');
