@@ -25,8 +25,7 @@ export function toPositional(
       out += sql.slice(i, stop);
       i = stop;
     } else if (c === '/' && next === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      const stop = end === -1 ? sql.length : end + 2;
+      const stop = closingComment(sql, i);
       out += sql.slice(i, stop);
       i = stop;
     } else if (c === '$' && /[A-Za-z_$]/.test(next ?? '')) {
@@ -67,6 +66,23 @@ function closingQuote(sql: string, start: number, quote: string, backslashEscape
     } else if (sql[i] === quote) {
       if (sql[i + 1] === quote) i += 2;
       else return i + 1;
+    } else i++;
+  }
+  return sql.length;
+}
+
+/** Index just past the comment opened at `start`; PostgreSQL block comments nest. */
+function closingComment(sql: string, start: number): number {
+  let depth = 0;
+  let i = start;
+  while (i < sql.length) {
+    if (sql[i] === '/' && sql[i + 1] === '*') {
+      depth++;
+      i += 2;
+    } else if (sql[i] === '*' && sql[i + 1] === '/') {
+      depth--;
+      i += 2;
+      if (depth === 0) return i;
     } else i++;
   }
   return sql.length;

@@ -20,9 +20,15 @@ export class PostgresInUseError extends Error {}
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // After a reboot the pid may belong to another program: only a postgres process counts.
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+  } catch {
+    // No /proc (macOS): trust the signal check.
+    return true;
   }
 }
 

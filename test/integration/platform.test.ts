@@ -87,13 +87,15 @@ describe('the local platform (real PostgreSQL, real HTTP)', () => {
     await first.stop();
     expect(existsSync(join(stateDir, 'endpoints.json'))).toBe(false);
 
-    // What a killed server leaves behind: a pid file naming a process that no longer exists.
+    // What a killed server leaves behind: a pid file naming a process that no longer exists,
+    // or, after a reboot, one whose pid another program now has (this test's own).
     writeFileSync(join(stateDir, 'postgres', 'sg1', 'pgdata', 'postmaster.pid'), '999999\n/tmp\n');
+    writeFileSync(join(stateDir, 'postgres', 'sg2', 'pgdata', 'postmaster.pid'), `${process.pid}\n/tmp\n`);
     const logged: string[] = [];
     const second = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true, log: (line) => logged.push(line) });
     try {
       expect(await count(second, 0, 'SELECT answer FROM kept')).toEqual([{ answer: 42 }]);
-      expect(logged.some((line) => /removing stale .*postmaster\.pid/.test(line))).toBe(true);
+      expect(logged.filter((line) => /removing stale .*postmaster\.pid/.test(line))).toHaveLength(2);
     } finally {
       await second.stop();
     }

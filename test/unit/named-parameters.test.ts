@@ -25,6 +25,12 @@ describe('named parameters → positional', () => {
     expect(text).toBe("SELECT 'cost $1', $$ $1 $$, $1::date");
   });
 
+  it('skips nested block comments as PostgreSQL does', () => {
+    const { text, names } = toPositional('SELECT /* outer /* inner :no */ still :no */ :yes');
+    expect(names).toEqual(['yes']);
+    expect(text).toBe('SELECT /* outer /* inner :no */ still :no */ $1');
+  });
+
   it('handles doubled quotes inside a literal', () => {
     expect(toPositional("SELECT 'it''s :no', :yes").names).toEqual(['yes']);
   });
