@@ -15,7 +15,8 @@ import { startDynamoDb } from './dynamodb/dynamodb-server';
 import { loadHandler } from './handler-module';
 import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
 import { ObjectStore } from './objects/object-store';
-import { localCredentials, objectsMountPath, s3Endpoint } from './objects/s3-endpoint';
+import { objectsMountPath, s3Endpoint } from './objects/s3-endpoint';
+import { localAccessKey } from './access-key';
 import { createLocalIssuer, issuerMountPath, type LocalIssuer } from './issuer/local-issuer';
 import { localClusterArn, localStage } from './local-stage';
 import { freePort } from './ports';
@@ -165,6 +166,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       firstRunSignIn = operator;
     }
 
+    // The handlers' AWS credentials: the object store checks signatures with their secret.
+    const accessKey = localAccessKey(options.stateDir);
     const buckets = platformBuckets.map((bucket) => ({
       ...bucket,
       name: physicalName(localStage, bucket.purpose),
@@ -183,8 +186,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_REGION: localRegion,
-      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      AWS_ACCESS_KEY_ID: accessKey.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: accessKey.secretAccessKey,
       AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
       AWS_ENDPOINT_URL_SQS: sqs.url,
@@ -225,7 +228,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       host: options.public ? '0.0.0.0' : '127.0.0.1',
       projectRoot,
       webDir: join(projectRoot, 'web', 'dist'),
-      mounts: { [issuerMountPath]: issuer.handle, [objectsMountPath]: s3Endpoint(objects) },
+      mounts: { [issuerMountPath]: issuer.handle, [objectsMountPath]: s3Endpoint(objects, accessKey) },
       verifyToken: issuer.verifyToken,
       webConfig: {
         stage: localStage.name,

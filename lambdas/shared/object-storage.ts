@@ -5,12 +5,16 @@ import { type BucketPurpose, bucketName } from './buckets';
 let client: S3Client | undefined;
 
 /**
- * The S3 client of every handler. An endpoint override (`AWS_ENDPOINT_URL_S3`, set only
- * by the local platform) serves buckets under a path, so requests are path-style there;
- * on AWS the client is the SDK's default.
+ * An endpoint override (`AWS_ENDPOINT_URL_S3`, set only by the local platform) serves
+ * buckets under a path, so requests are path-style there; on AWS the SDK's defaults hold.
  */
+export function s3ClientConfig(): { forcePathStyle: boolean } {
+  return { forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) };
+}
+
+/** The S3 client of every handler. */
 export function s3Client(): S3Client {
-  client ??= new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
+  client ??= new S3Client(s3ClientConfig());
   return client;
 }
 
@@ -31,7 +35,9 @@ export async function signedDownloadUrl(
   key: string,
   options: { fileName: string; expiresInSeconds?: number },
 ): Promise<string> {
-  const disposition = `attachment; filename="${options.fileName.replace(/["\\\r\n]/g, '_')}"`;
+  // An ASCII name for every browser, and the exact name (RFC 6266) for those that read it.
+  const ascii = options.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const disposition = `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(options.fileName)}`;
   return getSignedUrl(
     s3Client(),
     new GetObjectCommand({ Bucket: bucketName(purpose), Key: key, ResponseContentDisposition: disposition }),

@@ -1,6 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 
+/**
+ * The JWT authorizer's context as HTTP APIs fill it: every claim a string, arrays
+ * flattened to `[a b]`, and the token's scopes listed.
+ */
+function jwtContext(claims: Record<string, string | string[]>): { claims: Record<string, string>; scopes: string[] } {
+  const flat = Object.fromEntries(
+    Object.entries(claims).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(' ')}]` : value]),
+  );
+  const scope = claims.scope;
+  return { claims: flat, scopes: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [] };
+}
+
 /** Turns an HTTP request into the event API Gateway HTTP APIs send (payload format 2.0). */
 export function httpApiEvent(
   request: IncomingMessage,
@@ -50,7 +62,7 @@ export function httpApiEvent(
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
-      authorizer: claims ? { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } } : undefined,
+      authorizer: claims ? { principalId: '', integrationLatency: 0, jwt: jwtContext(claims) } : undefined,
     },
   } as APIGatewayProxyEventV2WithJWTAuthorizer;
 }

@@ -7,11 +7,14 @@ import { NoSuchBucketError, type ObjectInfo, type ObjectStore } from './object-s
 /** Where the object store is mounted on the gateway, so signed links work from the browser on the same origin. */
 export const objectsMountPath = '/local-s3';
 
-/** The access keys the local platform accepts, with their secrets: the handlers' environment holds `local`/`local`. */
-export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+/** The access key the local platform's clients sign with; its secret is generated per state directory. */
+export interface LocalAccessKey {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
 
-/** S3's limit for a single PUT. */
-const maxObjectBytes = 5 * 1024 ** 3;
+/** S3 takes 5 GiB in one PUT; the local store holds a body in memory, so it stops at 1 GiB. */
+const maxObjectBytes = 1024 ** 3;
 /** SigV4 presigned URLs live at most seven days. */
 const maxPresignSeconds = 7 * 24 * 3600;
 /** S3 refuses a header-signed request more than 15 minutes off its clock. */
@@ -55,15 +58,15 @@ function amzDate(text: string | undefined): number {
   return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!);
 }
 
-function signerFor(credential: string): { signer: SignatureV4; region: string } {
+function signerFor(credential: string, key: LocalAccessKey): { signer: SignatureV4; region: string } {
   const [accessKeyId, , region, service] = credential.split('/');
-  if (accessKeyId !== localCredentials.accessKeyId || !region || service !== 's3') {
+  if (accessKeyId !== key.accessKeyId || !region || service !== 's3') {
     throw new S3Error(403, 'InvalidAccessKeyId', 'The AWS access key Id you provided does not exist in our records.');
   }
   return {
     region,
     signer: new SignatureV4({
-      credentials: localCredentials,
+      credentials: key,
       region,
       service: 's3',
       sha256: NodeSha256,
@@ -92,7 +95,13 @@ function sameSignature(expected: string | undefined, actual: string): void {
  * also expires) or from the Authorization header. Anonymous requests are refused, as on
  * the platform's private buckets.
  */
-async function authenticate(request: IncomingMessage, url: URL, rawPath: string): Promise<void> {
+async function authenticate(
+  request: IncomingMessage,
+  url: URL,
+  rawPath: string,
+  key: LocalAccessKey,
+  body: () => Promise<Buffer>,
+): Promise<void> {
   const [host = '', port] = (request.headers.host ?? '').split(':');
   const base = { method: request.method ?? 'GET', protocol: 'http:', hostname: host, path: rawPath };
   const headersNamed = (names: string[]) =>
@@ -110,7 +119,7 @@ async function authenticate(request: IncomingMessage, url: URL, rawPath: string)
       );
     }
     if (Date.now() > signedAt + expiresIn * 1000) throw new S3Error(403, 'AccessDenied', 'Request has expired');
-    const { signer } = signerFor(url.searchParams.get('X-Amz-Credential') ?? '');
+    const { signer } = signerFor(url.searchParams.get('X-Amz-Credential') ?? '', key);
     // The S3 presigner signs over an unsigned payload, passed to the signer as a header it then hoists into the query.
     const query: Record<string, string> = {};
     for (const [name, value] of url.searchParams) {
@@ -139,11 +148,29 @@ async function authenticate(request: IncomingMessage, url: URL, rawPath: string)
       'The difference between the request time and the current time is too large.',
     );
   }
-  const { signer } = signerFor(parts[1]!);
+  const { signer } = signerFor(parts[1]!, key);
+  const signedHeaderNames = parts[2]!.split(';');
+  if (!signedHeaderNames.includes('host')) {
+    throw new S3Error(400, 'AuthorizationHeaderMalformed', 'The host header must be signed.');
+  }
+  // The signature covers the declared body hash; S3 checks the body against it.
+  const declared = String(request.headers['x-amz-content-sha256'] ?? '');
+  if (
+    /^[0-9a-f]{64}$/.test(declared) &&
+    createHash('sha256')
+      .update(await body())
+      .digest('hex') !== declared
+  ) {
+    throw new S3Error(
+      400,
+      'XAmzContentSHA256Mismatch',
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    );
+  }
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = value;
   const signed = await signer.sign(
-    { ...base, ...(port ? { port: Number(port) } : {}), query, headers: headersNamed(parts[2]!.split(';')) },
+    { ...base, ...(port ? { port: Number(port) } : {}), query, headers: headersNamed(signedHeaderNames) },
     { signingDate: new Date(signedAt) },
   );
   const recomputed = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization))?.[1] ?? '';
@@ -190,6 +217,9 @@ function objectHeaders(info: ObjectInfo, url: URL): Record<string, string> {
     'last-modified': new Date(info.lastModified).toUTCString(),
     'content-type': url.searchParams.get('response-content-type') ?? info.contentType,
     'accept-ranges': 'bytes',
+    // Stored files are served on the app's origin: never sniffed, never run as a page.
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': 'sandbox',
     ...((url.searchParams.get('response-content-disposition') ?? info.contentDisposition)
       ? { 'content-disposition': (url.searchParams.get('response-content-disposition') ?? info.contentDisposition)! }
       : {}),
@@ -212,26 +242,33 @@ function byteRange(header: string | undefined, size: number): [number, number] |
 function listObjectsV2(store: ObjectStore, bucket: string, url: URL): string {
   const prefix = url.searchParams.get('prefix') ?? '';
   const delimiter = url.searchParams.get('delimiter') ?? '';
-  const maxKeys = Math.min(Number(url.searchParams.get('max-keys') ?? 1000), 1000);
+  const maxKeys = Math.max(0, Math.min(Number(url.searchParams.get('max-keys') ?? 1000), 1000));
   const token = url.searchParams.get('continuation-token');
-  const after = token ? Buffer.from(token, 'base64url').toString() : (url.searchParams.get('start-after') ?? '');
+  // The token names the last key or common prefix returned.
+  const resume = token
+    ? (JSON.parse(Buffer.from(token, 'base64url').toString()) as { after: string; commonPrefix: boolean })
+    : { after: url.searchParams.get('start-after') ?? '', commonPrefix: false };
+  const after = resume.after;
   const contents: ObjectInfo[] = [];
   const commonPrefixes: string[] = [];
   let truncated = false;
-  let lastKey = '';
+  let last = { after: '', commonPrefix: false };
   for (const info of store.list(bucket, prefix)) {
     if (after && Buffer.compare(Buffer.from(info.key), Buffer.from(after)) <= 0) continue;
+    // A page that ended on a common prefix resumes after everything under it.
+    if (resume.commonPrefix && info.key.startsWith(after)) continue;
     const rest = info.key.slice(prefix.length);
     const cut = delimiter ? rest.indexOf(delimiter) : -1;
     const common = cut >= 0 ? prefix + rest.slice(0, cut + delimiter.length) : undefined;
     if (common && commonPrefixes.at(-1) === common) continue;
+    if (maxKeys === 0) break;
     if (contents.length + commonPrefixes.length >= maxKeys) {
       truncated = true;
       break;
     }
     if (common) commonPrefixes.push(common);
     else contents.push(info);
-    lastKey = common ?? info.key;
+    last = { after: common ?? info.key, commonPrefix: common !== undefined };
   }
   const keyCount = contents.length + commonPrefixes.length;
   return [
@@ -240,7 +277,9 @@ function listObjectsV2(store: ObjectStore, bucket: string, url: URL): string {
     `<Name>${xmlEscape(bucket)}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${keyCount}</KeyCount>`,
     `<MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>`,
     delimiter ? `<Delimiter>${xmlEscape(delimiter)}</Delimiter>` : '',
-    truncated ? `<NextContinuationToken>${Buffer.from(lastKey).toString('base64url')}</NextContinuationToken>` : '',
+    truncated
+      ? `<NextContinuationToken>${Buffer.from(JSON.stringify(last)).toString('base64url')}</NextContinuationToken>`
+      : '',
     ...contents.map(
       (info) =>
         `<Contents><Key>${xmlEscape(info.key)}</Key><LastModified>${info.lastModified}</LastModified>` +
@@ -251,16 +290,23 @@ function listObjectsV2(store: ObjectStore, bucket: string, url: URL): string {
   ].join('');
 }
 
-async function serve(store: ObjectStore, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serve(
+  store: ObjectStore,
+  key: LocalAccessKey,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  let body: Promise<Buffer> | undefined;
+  const readOnce = () => (body ??= readBody(request));
   const rawPath = (request.url ?? '/').split('?')[0]!;
   const url = new URL(request.url ?? '/', 'http://localhost');
   const [bucket = '', ...keyParts] = rawPath.slice(objectsMountPath.length + 1).split('/');
-  const key = decodeURIComponent(keyParts.join('/'));
-  await authenticate(request, url, rawPath);
+  const objectKey = decodeURIComponent(keyParts.join('/'));
+  await authenticate(request, url, rawPath, key, readOnce);
   if (!store.hasBucket(bucket)) throw new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist');
   const method = request.method ?? 'GET';
 
-  if (!key) {
+  if (!objectKey) {
     if (method === 'HEAD') return void response.writeHead(200).end();
     if (method === 'GET' && url.searchParams.get('list-type') === '2') {
       response.writeHead(200, { 'content-type': 'application/xml' }).end(listObjectsV2(store, bucket, url));
@@ -274,7 +320,7 @@ async function serve(store: ObjectStore, request: IncomingMessage, response: Ser
       if (request.headers['x-amz-copy-source']) {
         throw new S3Error(501, 'NotImplemented', 'The local object store does not implement CopyObject.');
       }
-      let content = await readBody(request);
+      let content = await readOnce();
       let trailers: Record<string, string> = {};
       if (String(request.headers['content-encoding'] ?? '').includes('aws-chunked')) {
         ({ content, trailers } = decodeAwsChunked(content));
@@ -292,7 +338,7 @@ async function serve(store: ObjectStore, request: IncomingMessage, response: Ser
           .filter(([name]) => name.startsWith('x-amz-meta-'))
           .map(([name, value]) => [name.slice('x-amz-meta-'.length), String(value)]),
       );
-      const info = store.put(bucket, key, content, {
+      const info = store.put(bucket, objectKey, content, {
         contentType: String(request.headers['content-type'] ?? 'application/octet-stream'),
         metadata,
         ...(request.headers['content-disposition']
@@ -304,7 +350,7 @@ async function serve(store: ObjectStore, request: IncomingMessage, response: Ser
     }
     case 'GET':
     case 'HEAD': {
-      const info = store.head(bucket, key);
+      const info = store.head(bucket, objectKey);
       if (!info) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.');
       const headers = objectHeaders(info, url);
       const range = byteRange(request.headers.range, info.size);
@@ -312,7 +358,7 @@ async function serve(store: ObjectStore, request: IncomingMessage, response: Ser
         response.writeHead(200, { ...headers, 'content-length': String(info.size) }).end();
         return;
       }
-      const body = store.get(bucket, key)!.body;
+      const body = store.get(bucket, objectKey)!.body;
       if (range) {
         const [start, end] = range;
         response
@@ -328,7 +374,7 @@ async function serve(store: ObjectStore, request: IncomingMessage, response: Ser
       return;
     }
     case 'DELETE':
-      store.delete(bucket, key);
+      store.delete(bucket, objectKey);
       response.writeHead(204).end();
       return;
     default:
@@ -342,15 +388,20 @@ async function serve(store: ObjectStore, request: IncomingMessage, response: Ser
  * HeadBucket) with SigV4 checked on every request and presigned URLs that expire.
  * The AWS SDK reaches it with `forcePathStyle` and the endpoint `<origin>/local-s3`.
  */
-export function s3Endpoint(store: ObjectStore): (request: IncomingMessage, response: ServerResponse) => void {
+export function s3Endpoint(
+  store: ObjectStore,
+  key: LocalAccessKey,
+): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
-    serve(store, request, response).catch((error: unknown) => {
+    serve(store, key, request, response).catch((error: unknown) => {
       const failure =
         error instanceof S3Error
           ? error
           : error instanceof NoSuchBucketError
             ? new S3Error(404, 'NoSuchBucket', error.message)
-            : new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.');
+            : (error as NodeJS.ErrnoException).code === 'ERR_INVALID_CHAR'
+              ? new S3Error(400, 'InvalidArgument', 'A header value has characters HTTP does not allow.')
+              : new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.');
       if (failure.status === 500) console.error('local object store error:', error);
       if (response.headersSent) return void response.destroy();
       const requestId = randomUUID();

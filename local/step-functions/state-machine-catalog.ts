@@ -1,6 +1,5 @@
-import type { TemplateJson } from '../../lib/cloud-assembly';
 import { handlerEntryMetadataKey } from '../../lib/constructs/school-function';
-import { type LocalAwsEnvironment, TemplateValues } from './template-values';
+import { type LocalAwsEnvironment, type SynthesizedStack, TemplateValues } from './template-values';
 
 export interface LocalFunction {
   readonly name: string;
@@ -24,7 +23,9 @@ export interface TaskTarget {
 interface AslState {
   Type: string;
   Resource?: string;
-  Parameters?: { FunctionName?: string };
+  Parameters?: { FunctionName?: string; InvocationType?: string };
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
   Iterator?: AslMachine;
   ItemProcessor?: AslMachine;
   Branches?: AslMachine[];
@@ -42,6 +43,9 @@ export interface LocalStateMachine {
   /** Task state name → the function it invokes; names are unique across nested machines. */
   readonly tasks: Readonly<Record<string, TaskTarget>>;
 }
+
+/** As good as no limit, yet within what a Node.js timer can wait (about 24.8 days). */
+const unlimitedTaskSeconds = 2_000_000;
 
 export class UnsupportedStateMachineError extends Error {
   override readonly name = 'UnsupportedStateMachineError';
@@ -64,10 +68,11 @@ function* statesOf(machine: AslMachine): Generator<[string, AslState]> {
  * when an execution reaches it.
  */
 export function stateMachinesIn(
-  templates: readonly TemplateJson[],
+  stacks: readonly SynthesizedStack[],
   environment: LocalAwsEnvironment,
 ): LocalStateMachine[] {
-  const values = new TemplateValues(templates, environment);
+  const values = new TemplateValues(stacks, environment);
+  const templates = stacks.map((stack) => stack.template);
   const functionsByArn = new Map<string, LocalFunction>();
   for (const template of templates) {
     for (const [logicalId, resource] of Object.entries(template.Resources)) {
@@ -75,6 +80,7 @@ export function stateMachinesIn(
       const entry = resource.Metadata?.[handlerEntryMetadataKey];
       if (typeof entry !== 'string') continue;
       const arn = values.arnOf(template, logicalId);
+      if (functionsByArn.has(arn)) throw new UnsupportedStateMachineError(`Two functions are named ${arn}.`);
       functionsByArn.set(arn, {
         name: values.nameOf(template, logicalId),
         arn,
@@ -99,7 +105,7 @@ export function stateMachinesIn(
       const tasks: Record<string, TaskTarget> = {};
       for (const [stateName, state] of statesOf(definition)) {
         if (state.Type !== 'Task') continue;
-        if (stateName in tasks) {
+        if (Object.hasOwn(tasks, stateName)) {
           throw new UnsupportedStateMachineError(`${name}: Task state names must be unique locally ("${stateName}").`);
         }
         const resourceArn = state.Resource ?? '';
@@ -112,9 +118,22 @@ export function stateMachinesIn(
               'Tasks must invoke a SchoolFunction (lambda:invoke without a callback, or the function ARN).',
           );
         }
+        if (invoke && state.Parameters?.InvocationType === 'Event') {
+          throw new UnsupportedStateMachineError(
+            `${name}: Task "${stateName}" invokes asynchronously (InvocationType Event), which the local platform does not run.`,
+          );
+        }
+        // Step Functions sets no Task timeout by default; the local runner would stop a Task at 60 s.
+        if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
+          state.TimeoutSeconds = unlimitedTaskSeconds;
+        }
         tasks[stateName] = { integration: invoke ? 'lambda:invoke' : 'function-arn', function: target };
       }
-      machines.push({ name, arn: values.arnOf(template, logicalId), definition, tasks });
+      const arn = values.arnOf(template, logicalId);
+      if (machines.some((machine) => machine.arn === arn)) {
+        throw new UnsupportedStateMachineError(`Two state machines are named ${name}.`);
+      }
+      machines.push({ name, arn, definition, tasks });
     }
   }
   return machines;

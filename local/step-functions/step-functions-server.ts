@@ -165,7 +165,7 @@ export async function startStepFunctionsServer(options: {
     const operation = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
     readJson(request).then(
       (body) => {
-        if (!(operation in requests)) {
+        if (!Object.hasOwn(requests, operation)) {
           sendError(response, 'UnknownOperationException', `The local Step Functions does not support '${target}'.`);
           return;
         }

@@ -198,7 +198,7 @@ export class StepFunctionsService {
           Name: executionNameValue,
           Input: parsedInput as never,
           StartTime: new Date(record.startDate).toISOString(),
-          RoleArn: `${machine.arn.split(':stateMachine:')[0]?.replace(':states:', ':iam:')}:role/local`,
+          RoleArn: `arn:aws:iam::${machine.arn.split(':')[4]}:role/local`,
         },
         StateMachine: { Id: machine.arn, Name: machine.name },
       },
@@ -286,6 +286,14 @@ export class StepFunctionsService {
       let result: unknown;
       try {
         const invoke = (await handler)(structuredClone(payload ?? null), lambdaContext(fn.name, fn.timeoutMs));
+        // Lambda would kill a timed-out invocation; in-process it runs on, so say so when it ends.
+        const startedAt = Date.now();
+        const ended = () => {
+          if (Date.now() - startedAt > fn.timeoutMs) {
+            this.options.log?.(`[step functions] ${fn.name} finished after its ${fn.timeoutMs} ms timeout`);
+          }
+        };
+        Promise.resolve(invoke).then(ended, ended);
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
             const timedOut = new Error(`Task timed out after ${(fn.timeoutMs / 1000).toFixed(2)} seconds`);

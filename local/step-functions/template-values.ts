@@ -8,6 +8,11 @@ export interface LocalAwsEnvironment {
   readonly queueUrl?: (name: string) => string;
 }
 
+export interface SynthesizedStack {
+  readonly stackName: string;
+  readonly template: TemplateJson;
+}
+
 export class UnresolvableTemplateValueError extends Error {
   override readonly name = 'UnresolvableTemplateValueError';
 }
@@ -45,18 +50,21 @@ const refIsArn = new Set(['AWS::SNS::Topic', 'AWS::SecretsManager::Secret', 'AWS
 /**
  * Resolves CloudFormation intrinsic functions in a synthesized template to the values
  * they would have on the local platform: `Ref` and `Fn::GetAtt … Arn` become the
- * resource's physical name (or its logical id when it has none) and a local ARN,
+ * resource's physical name (or `<stack>-<logical id>` when it has none) and a local ARN,
  * `Fn::Join`, `Fn::Sub`, `Fn::Select` and `Fn::ImportValue` (from the other templates'
  * exports) are evaluated. Anything else is refused rather than guessed.
  */
 export class TemplateValues {
   private readonly exports = new Map<string, { template: TemplateJson; value: unknown }>();
 
+  private readonly stackNames = new Map<TemplateJson, string>();
+
   constructor(
-    private readonly templates: readonly TemplateJson[],
+    stacks: readonly SynthesizedStack[],
     private readonly environment: LocalAwsEnvironment,
   ) {
-    for (const template of templates) {
+    for (const { stackName, template } of stacks) {
+      this.stackNames.set(template, stackName);
       for (const output of Object.values(template.Outputs ?? {}) as { Value: unknown; Export?: { Name: unknown } }[]) {
         if (output.Export) this.exports.set(String(output.Export.Name), { template, value: output.Value });
       }
@@ -69,7 +77,10 @@ export class TemplateValues {
     if (!resource) throw new UnresolvableTemplateValueError(`No resource ${logicalId} in the template.`);
     const property = nameProperties[resource.Type];
     const named = property ? resource.Properties?.[property] : undefined;
-    return named === undefined ? logicalId : String(this.resolve(template, named));
+    // CloudFormation names an unnamed resource after its stack and logical id, which keeps stacks apart.
+    return named === undefined
+      ? `${this.stackNames.get(template)}-${logicalId}`
+      : String(this.resolve(template, named));
   }
 
   arnOf(template: TemplateJson, logicalId: string): string {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import type { TemplateJson } from '../../lib/cloud-assembly';
 import { projectApp } from '../../lib/project-app';
+import type { SynthesizedStack } from './template-values';
 
 /** Adds the stacks whose state machines the local platform runs. */
 export type WorkflowStacks = (app: App) => void;
@@ -12,13 +13,15 @@ export type WorkflowStacks = (app: App) => void;
  * Synthesizes the given stacks in-process, as `cdk synth` would but without bundling
  * (the local platform imports the handlers' sources), and returns their templates.
  */
-export function synthesizeWorkflowTemplates(addStacks: WorkflowStacks): TemplateJson[] {
+export function synthesizeWorkflowTemplates(addStacks: WorkflowStacks): SynthesizedStack[] {
   const outdir = mkdtempSync(join(tmpdir(), 'campus-local-workflows-'));
   try {
     // An empty list of bundling stacks skips esbuild for every function.
     const app = projectApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
     addStacks(app);
-    return app.synth().stacks.map((stack) => stack.template as TemplateJson);
+    return app
+      .synth()
+      .stacks.map((stack) => ({ stackName: stack.stackName, template: stack.template as TemplateJson }));
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

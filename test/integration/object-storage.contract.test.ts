@@ -86,8 +86,35 @@ describe('local object storage (S3 on disk behind the app origin, SigV4 checked)
     expect(url.startsWith(`${platform.url}/local-s3/`)).toBe(true);
     const response = await fetch(url);
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-disposition')).toBe('attachment; filename="students.csv"');
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="students.csv"; filename*=UTF-8''students.csv`,
+    );
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await response.text()).toBe('id,name\n1,Ada\n');
+
+    const accented = await fetch(
+      await signedDownloadUrl('exports', 'school/export.csv', { fileName: 'Zażółć "1".csv' }),
+    );
+    expect(accented.status).toBe(200);
+    expect(accented.headers.get('content-disposition')).toBe(
+      `attachment; filename="Za____ _1_.csv"; filename*=UTF-8''${encodeURIComponent('Zażółć "1".csv')}`,
+    );
+  });
+
+  it('pages through common prefixes one at a time without repeating them', async () => {
+    const Bucket = bucketName('imports');
+    for (const key of ['p/a/1', 'p/a/2', 'p/b/1', 'p/c']) await putObject('imports', key, key, 'text/plain');
+    const seen: string[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const out = await s3Client().send(
+        new ListObjectsV2Command({ Bucket, Prefix: 'p/', Delimiter: '/', MaxKeys: 1, ContinuationToken: token }),
+      );
+      seen.push(...(out.CommonPrefixes ?? []).map((p) => p.Prefix!), ...(out.Contents ?? []).map((o) => o.Key!));
+      token = out.NextContinuationToken;
+      if (!out.IsTruncated) break;
+    }
+    expect(seen).toEqual(['p/a/', 'p/b/', 'p/c']);
   });
 
   it('refuses an expired, altered or unsigned link', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
+  DescribeStateMachineCommand,
   type DescribeExecutionCommandOutput,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
@@ -63,6 +64,12 @@ async function run(input: unknown, name?: string) {
 describe('local Step Functions endpoint (the synthesized ASL on aws-local-stepfunctions)', () => {
   it('lists the state machine of the synthesized stack under its physical name', () => {
     expect(stateMachineArn).toBe('arn:aws:states:eu-west-1:000000000000:stateMachine:campus-local-greeting');
+  });
+
+  it('gives Tasks no time limit of their own, as Step Functions does (the function timeout still applies)', async () => {
+    const { definition } = await client.send(new DescribeStateMachineCommand({ stateMachineArn }));
+    const states = JSON.parse(definition!).States;
+    expect(states['Greet visitor'].TimeoutSeconds).toBeGreaterThan(24 * 3600);
   });
 
   it('runs an execution to SUCCEEDED through the Lambda integration and a Map over function ARNs', async () => {

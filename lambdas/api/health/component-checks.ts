@@ -1,10 +1,10 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { s3Client } from '../../shared/object-storage';
+import { s3ClientConfig } from '../../shared/object-storage';
 
 /**
  * What the health check may probe, set by whoever deploys the function. A component
@@ -114,10 +114,16 @@ export async function checkComponents(env: NodeJS.ProcessEnv = process.env): Pro
     );
   }
   if (targets.bucket) {
+    const client = new S3Client({ ...clientConfig, ...s3ClientConfig() });
     checks.push(
-      timed(() => s3Client().send(new HeadBucketCommand({ Bucket: targets.bucket }))).then((objects) => ({ objects })),
+      timed(() => client.send(new HeadBucketCommand({ Bucket: targets.bucket }))).then((objects) => {
+        client.destroy();
+        return { objects };
+      }),
     );
   }
-  if (targets.shardGroups) checks.push(shardGroups(targets.shardGroups));
+  if (targets.shardGroups && Object.keys(targets.shardGroups).length > 0) {
+    checks.push(shardGroups(targets.shardGroups));
+  }
   return Object.assign({}, ...(await Promise.all(checks))) as ComponentsHealth;
 }
