@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { z } from 'zod';
+import { stagePrefixOf } from '../lambdas/shared/resource-names';
 
 /** AWS region names such as `eu-west-1` or `us-gov-west-1`. */
 const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1');
@@ -267,5 +268,5 @@ export function servingRegion(config: Pick<StageConfig, 'activeRegion' | 'primar
 
 /** Prefix of every stack and resource name of a stage, e.g. `campus-dev`. */
 export function stagePrefix(config: Pick<StageConfig, 'name'>): string {
-  return `campus-${config.name}`;
+  return stagePrefixOf(config.name);
 }

@@ -10,7 +10,8 @@ import { stagePrefix } from '../lib/config';
 import { physicalName } from '../lib/naming';
 import { projectRoot, projectVersion } from '../lib/project';
 import { type DataApiLimits, type DataApiServer, startDataApi } from './data-api/data-api-server';
-import { SecretStore } from './data-api/secret-store';
+import { SecretStore } from './secrets/secret-store';
+import { startSecretsManager } from './secrets/secrets-manager-server';
 import { startDynamoDb } from './dynamodb/dynamodb-server';
 import { loadHandler } from './handler-module';
 import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
@@ -128,6 +129,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const sqs = await startSqs({ port: 0, queues });
     started.push({ stop: () => sqs.close() });
 
+    const secretsManager = await startSecretsManager({ store: secrets, port: 0 });
+    started.push({ stop: () => secretsManager.close() });
+
     const dataApi: DataApiServer = await startDataApi({
       port: 0,
       clusters: shardGroups.map((group) => ({ resourceArn: group.resourceArn, port: group.postgres.port })),
@@ -192,6 +196,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
       AWS_ENDPOINT_URL_SQS: sqs.url,
       AWS_ENDPOINT_URL_SFN: stepFunctions.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
       // Same origin as the app, so signed links open in the browser.
       AWS_ENDPOINT_URL_S3: `http://localhost:${port}${objectsMountPath}`,
       ...Object.fromEntries(buckets.map((bucket) => [bucket.variable, bucket.name])),
@@ -251,6 +256,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           dynamodb: dynamoDb.url,
           sqs: sqs.url,
           stepFunctions: stepFunctions.url,
+          secretsManager: secretsManager.url,
           s3: environment.AWS_ENDPOINT_URL_S3,
           region: localRegion,
         },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
 import { startDataApi } from '../local/data-api/data-api-server';
-import { SecretStore } from '../local/data-api/secret-store';
+import { SecretStore } from '../local/secrets/secret-store';
 import { freePort } from '../local/ports';
 import { PostgresServer } from '../local/postgres/postgres-server';
 

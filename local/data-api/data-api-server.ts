@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { badRequest, DataApiError } from './errors';
 import { toPositional } from './named-parameters';
-import type { SecretStore } from './secret-store';
+import type { SecretStore } from '../secrets/secret-store';
 import { bindParameters, columnType, type SqlParameter, toField, toJsonValue } from './values';
 
 /** A local shard group: the PostgreSQL server behind one `resourceArn`. */

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSqsServer } from 'local-aws-sqs';
+import { closeServer } from '../http-server';
 import type { QueueDefinition } from '../../lambdas/shared/queues';
 
 export const localAccountId = '000000000000';
@@ -50,10 +51,6 @@ export async function startSqs(options: { port: number; queues: readonly LocalQu
     url,
     queueUrl: (name) => `${url}/${localAccountId}/${name}`,
     queueArn: arn,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { startHttpServer } from '../http-server';
 import {
   type ExecutionRecord,
   type ExecutionStatus,
@@ -160,7 +160,7 @@ export async function startStepFunctionsServer(options: {
   service: StepFunctionsService;
   port: number;
 }): Promise<LocalStepFunctions> {
-  const server = createServer((request, response) => {
+  return startHttpServer((request, response) => {
     const target = String(request.headers['x-amz-target'] ?? '');
     const operation = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
     readJson(request).then(
@@ -182,14 +182,5 @@ export async function startStepFunctionsServer(options: {
       },
       () => sendError(response, 'SerializationException', 'The request body is not JSON.'),
     );
-  });
-  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  }, options.port);
 }

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-rds-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DataApiServer, startDataApi } from '../../local/data-api/data-api-server';
-import { SecretStore } from '../../local/data-api/secret-store';
+import { SecretStore } from '../../local/secrets/secret-store';
 import { freePort } from '../../local/ports';
 import { PostgresServer } from '../../local/postgres/postgres-server';
 

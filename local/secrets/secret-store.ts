@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { badRequest, DataApiError } from './errors';
+import { badRequest, DataApiError } from '../data-api/errors';
 
 /** What a database secret holds, as in Secrets Manager's RDS secret format. */
 export interface DatabaseSecret {
@@ -46,6 +46,13 @@ export class SecretStore {
     this.secrets.set(arn, secret);
     this.persist();
     return arn;
+  }
+
+  /** The ARN and secret named by an ARN or a name, as Secrets Manager's `SecretId` does. */
+  find(secretId: string): { arn: string; secret: DatabaseSecret } | undefined {
+    const arn = this.secrets.has(secretId) ? secretId : this.arnOf(secretId);
+    const secret = arn ? this.secrets.get(arn) : undefined;
+    return arn && secret ? { arn, secret } : undefined;
   }
 
   get(arn: string): DatabaseSecret {

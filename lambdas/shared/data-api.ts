@@ -1,0 +1,168 @@
+import {
+  BatchExecuteStatementCommand,
+  BeginTransactionCommand,
+  type BeginTransactionCommandOutput,
+  CommitTransactionCommand,
+  ExecuteStatementCommand,
+  type ExecuteStatementCommandOutput,
+  RDSDataClient,
+  RollbackTransactionCommand,
+  type SqlParameter,
+} from '@aws-sdk/client-rds-data';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { metricNames, metrics } from './observability';
+
+/** Which database a session talks to: the shard group's cluster, a role's secret, and the database name. */
+export interface DataApiTarget {
+  readonly resourceArn: string;
+  readonly secretArn: string;
+  readonly database: string;
+}
+
+/** A value with the Data API type hint it needs (dates, times, decimals, UUIDs, JSON). */
+export interface TypedValue {
+  readonly value: string;
+  readonly typeHint: 'DATE' | 'TIME' | 'TIMESTAMP' | 'DECIMAL' | 'UUID' | 'JSON';
+}
+
+export type SqlValue = string | number | boolean | null | undefined | TypedValue;
+export type SqlParams = Readonly<Record<string, SqlValue>>;
+
+/** Builders for parameters that need a type hint. */
+export const typed = {
+  date: (value: string): TypedValue => ({ value, typeHint: 'DATE' }),
+  time: (value: string): TypedValue => ({ value, typeHint: 'TIME' }),
+  /** An instant, sent in UTC as the Data API expects (`YYYY-MM-DD HH:MM:SS.sss`). */
+  timestamp: (value: Date): TypedValue => ({
+    value: value.toISOString().replace('T', ' ').replace('Z', ''),
+    typeHint: 'TIMESTAMP',
+  }),
+  decimal: (value: string): TypedValue => ({ value, typeHint: 'DECIMAL' }),
+  uuid: (value: string): TypedValue => ({ value, typeHint: 'UUID' }),
+  json: (value: unknown): TypedValue => ({ value: JSON.stringify(value), typeHint: 'JSON' }),
+};
+
+function toParameter(name: string, value: SqlValue): SqlParameter {
+  if (value === null || value === undefined) return { name, value: { isNull: true } };
+  if (typeof value === 'string') return { name, value: { stringValue: value } };
+  if (typeof value === 'boolean') return { name, value: { booleanValue: value } };
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`Parameter ${name} is not a finite number.`);
+    return { name, value: Number.isInteger(value) ? { longValue: value } : { doubleValue: value } };
+  }
+  if (Array.isArray(value)) throw new TypeError(`Parameter ${name}: the Data API takes no arrays.`);
+  return { name, value: { stringValue: value.value }, typeHint: value.typeHint };
+}
+
+function toParameters(params: SqlParams | undefined): SqlParameter[] {
+  return Object.entries(params ?? {}).map(([name, value]) => toParameter(name, value));
+}
+
+let sharedClient: RDSDataClient | undefined;
+const client = () => (sharedClient ??= new RDSDataClient({}));
+
+/** An auto-paused cluster answers this while it resumes (up to about 15 s). */
+const resumingError = 'DatabaseResumingException';
+const resumeDelaysMs = [500, 1000, 2000, 4000, 8000];
+
+/**
+ * Every call a request makes to one school database: named, typed parameters, JSON
+ * records, transactions, retries while a paused cluster resumes, and a count of round
+ * trips (the API keeps each request to at most two), with failed calls published as the
+ * `DataApiErrors` metric the observability stack alarms on.
+ */
+export class DataApiSession {
+  /** Calls sent, retries included. */
+  roundTrips = 0;
+  private transactionId: string | undefined;
+
+  constructor(
+    readonly target: DataApiTarget,
+    private readonly rdsData: RDSDataClient = client(),
+  ) {}
+
+  /** Runs one statement and returns its rows. */
+  async query<Row = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<Row[]> {
+    const out = await this.statement(sql, params, true);
+    return out.formattedRecords ? (JSON.parse(out.formattedRecords) as Row[]) : [];
+  }
+
+  /** Runs one statement for its effect; resolves to the number of rows it changed. */
+  async execute(sql: string, params?: SqlParams): Promise<number> {
+    return (await this.statement(sql, params, false)).numberOfRecordsUpdated ?? 0;
+  }
+
+  private statement(sql: string, params: SqlParams | undefined, records: boolean) {
+    return this.send<ExecuteStatementCommandOutput>(
+      () =>
+        new ExecuteStatementCommand({
+          ...this.target,
+          sql,
+          parameters: toParameters(params),
+          ...(records ? { formatRecordsAs: 'JSON' as const } : {}),
+          ...(this.transactionId ? { transactionId: this.transactionId } : {}),
+        }),
+    );
+  }
+
+  /** One statement over many parameter sets, in one call. */
+  async batch(sql: string, paramSets: readonly SqlParams[]): Promise<void> {
+    if (paramSets.length === 0) return;
+    await this.send(
+      () =>
+        new BatchExecuteStatementCommand({
+          ...this.target,
+          sql,
+          parameterSets: paramSets.map(toParameters),
+          ...(this.transactionId ? { transactionId: this.transactionId } : {}),
+        }),
+    );
+  }
+
+  /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.transactionId) throw new Error('Transactions do not nest.');
+    const begun = await this.send<BeginTransactionCommandOutput>(
+      () =>
+        new BeginTransactionCommand({
+          resourceArn: this.target.resourceArn,
+          secretArn: this.target.secretArn,
+          database: this.target.database,
+        }),
+    );
+    this.transactionId = begun.transactionId!;
+    const ids = {
+      resourceArn: this.target.resourceArn,
+      secretArn: this.target.secretArn,
+      transactionId: begun.transactionId!,
+    };
+    try {
+      const result = await work();
+      this.transactionId = undefined;
+      await this.send(() => new CommitTransactionCommand(ids));
+      return result;
+    } catch (error) {
+      this.transactionId = undefined;
+      await this.send(() => new RollbackTransactionCommand(ids)).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async send<O>(command: () => { input: unknown } & object): Promise<O> {
+    for (let attempt = 0; ; attempt++) {
+      this.roundTrips++;
+      try {
+        return (await this.rdsData.send(command() as never)) as O;
+      } catch (error) {
+        const name = (error as Error).name;
+        // Inside a transaction a resume cannot happen (the cluster is awake), so only retry outside one.
+        if (name === resumingError && !this.transactionId && attempt < resumeDelaysMs.length) {
+          await new Promise((resolve) => setTimeout(resolve, resumeDelaysMs[attempt]));
+          continue;
+        }
+        metrics.addMetric(metricNames.dataApiErrors, MetricUnit.Count, 1);
+        throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { platformResourceName } from './resource-names';
+import { tenantDirectoryTable } from './tables';
+
+export const schoolStatuses = ['PROVISIONING', 'ACTIVE', 'SUSPENDED', 'OFFBOARDING', 'DELETED', 'FAILED'] as const;
+export type SchoolStatus = (typeof schoolStatuses)[number];
+
+/** A school in the tenant directory: where its database lives and what state it is in. */
+export interface SchoolRecord {
+  readonly schoolId: string;
+  readonly slug: string;
+  readonly name: string;
+  readonly shardGroupId: string;
+  /** Database and PostgreSQL role name in the shard group. */
+  readonly database: string;
+  /** The school role's secret, the `secretArn` of its Data API calls. */
+  readonly secretArn?: string;
+  readonly status: SchoolStatus;
+  readonly schemaVersion: number;
+  readonly plan: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly failureReason?: string;
+}
+
+export class SlugTakenError extends Error {
+  override readonly name = 'SlugTakenError';
+}
+export class SchoolStatusConflictError extends Error {
+  override readonly name = 'SchoolStatusConflictError';
+}
+
+const schoolKey = (schoolId: string) => ({ pk: `SCHOOL#${schoolId}`, sk: 'SCHOOL' });
+const slugKey = (slug: string) => ({ pk: `SLUG#${slug}`, sk: 'SLUG' });
+
+let sharedClient: DynamoDBDocumentClient | undefined;
+
+/**
+ * The tenant directory (DynamoDB): the only writer of school records. Every change is a
+ * conditional write, so retries are safe and two writers cannot both win: a slug is
+ * claimed once, a status moves only from the states a caller expects.
+ */
+export class TenantDirectory {
+  constructor(
+    private readonly tableName: string = platformResourceName(tenantDirectoryTable.logicalName),
+    private readonly client: DynamoDBDocumentClient = (sharedClient ??= DynamoDBDocumentClient.from(
+      new DynamoDBClient({}),
+      { marshallOptions: { removeUndefinedValues: true } },
+    )),
+  ) {}
+
+  async getSchool(schoolId: string): Promise<SchoolRecord | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: schoolKey(schoolId), ConsistentRead: true }),
+    );
+    return out.Item ? toRecord(out.Item) : undefined;
+  }
+
+  /**
+   * Claims the slug and writes the school as PROVISIONING. Repeating the call for the same
+   * school returns its record as it stands; a slug held by another school is refused with
+   * SlugTakenError.
+   */
+  async registerSchool(
+    school: Pick<SchoolRecord, 'schoolId' | 'slug' | 'name' | 'shardGroupId' | 'database' | 'plan'>,
+  ): Promise<SchoolRecord> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...slugKey(school.slug), schoolId: school.schoolId },
+          ConditionExpression: 'attribute_not_exists(pk) OR schoolId = :schoolId',
+          ExpressionAttributeValues: { ':schoolId': school.schoolId },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new SlugTakenError(`The slug ${school.slug} belongs to another school.`);
+      }
+      throw error;
+    }
+    const now = new Date().toISOString();
+    const record: SchoolRecord = {
+      ...school,
+      status: 'PROVISIONING',
+      schemaVersion: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...schoolKey(school.schoolId), ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return record;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Registered already: a retry gets the record as it is now; another slug under this id is a conflict.
+      const existing = await this.getSchool(school.schoolId);
+      if (!existing || existing.slug !== school.slug) {
+        throw new SchoolStatusConflictError(`School ${school.schoolId} is registered with another slug.`);
+      }
+      return existing;
+    }
+  }
+
+  /**
+   * Moves a school to `to` if its status is one of `from` (or already `to`, so a retry
+   * succeeds), setting the given fields with it.
+   */
+  async setStatus(
+    schoolId: string,
+    from: readonly SchoolStatus[],
+    to: SchoolStatus,
+    fields: Partial<Pick<SchoolRecord, 'schemaVersion' | 'secretArn' | 'failureReason'>> = {},
+  ): Promise<SchoolRecord> {
+    const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = { ':to': to, ':now': new Date().toISOString() };
+    const sets = ['#status = :to', '#updatedAt = :now'];
+    for (const [name, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      sets.push(`#${name} = :${name}`);
+    }
+    const allowed = [...new Set([...from, to])];
+    allowed.forEach((status, i) => (values[`:from${i}`] = status));
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: schoolKey(schoolId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${allowed.map((_, i) => `:from${i}`).join(', ')})`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRecord(out.Attributes!);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        const existing = await this.getSchool(schoolId);
+        throw new SchoolStatusConflictError(
+          `School ${schoolId} is ${existing?.status ?? 'not registered'}, not ${from.join(' or ')}.`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Gives a slug back (compensation of a failed provisioning), only if this school holds it. */
+  async releaseSlug(slug: string, schoolId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: slugKey(slug),
+          ConditionExpression: 'attribute_not_exists(pk) OR schoolId = :schoolId',
+          ExpressionAttributeValues: { ':schoolId': schoolId },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}
+
+function toRecord(item: Record<string, unknown>): SchoolRecord {
+  const { pk: _pk, sk: _sk, ...record } = item;
+  return record as unknown as SchoolRecord;
+}

@@ -1,0 +1,10 @@
+import { schoolSchema } from './0001-school-schema';
+import type { Migration } from './migration';
+
+export type { Migration } from './migration';
+
+/** Every migration of a school database, in order. */
+export const schoolMigrations: readonly Migration[] = [schoolSchema];
+
+/** The version a school database has once every migration has run. */
+export const latestSchemaVersion = schoolMigrations.at(-1)!.version;
