@@ -7,6 +7,8 @@ export default defineConfig({
     // CDK synth in a test can take several seconds on a 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    // Handlers imported by tests run as on the local platform: no metrics to stdout, quiet logs.
+    env: { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_TRACE_ENABLED: 'false' },
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });

@@ -13,6 +13,7 @@ import { WebStack } from './stacks/web.stack';
 import { WebFirewallStack } from './stacks/web-firewall.stack';
 import { drBackupVaultArn, stackName } from './naming';
 import { handlerName } from '../lambdas/api/routes';
+import { tenantDirectoryTable } from '../lambdas/shared/tables';
 
 export interface CampusCloudStacks {
   readonly config: StageConfig;
@@ -121,6 +122,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     issuerUrl: authApi.issuerUrl,
     clients: [web.webClient],
     tenantDataAccess: data.tenantDataAccess,
+    tenantDirectory: data.tables[tenantDirectoryTable.logicalName]!,
     shardGroups: data.shardGroups,
     description: description('HTTP API routes and handlers from the route manifest'),
   });

@@ -13,6 +13,65 @@ export interface RouteDefinition {
   readonly summary: string;
 }
 
+/** Staff who read the student register. */
+const schoolStaff: readonly Role[] = ['school-admin', 'teacher', 'bursar'];
+
+function studentRoutes(): RouteDefinition[] {
+  const handler = 'lambdas/api/students/students.handler.ts';
+  return [
+    {
+      method: 'GET',
+      path: '/api/students',
+      handler,
+      access: schoolStaff,
+      summary: 'Students: search, filter by class and status, paged.',
+    },
+    { method: 'POST', path: '/api/students', handler, access: ['school-admin'], summary: 'Enrol a student.' },
+    {
+      method: 'GET',
+      path: '/api/students/{studentId}',
+      handler,
+      access: schoolStaff,
+      summary: 'Student profile: details, guardians, attendance rate, latest grades, fee balance.',
+    },
+    {
+      method: 'PATCH',
+      path: '/api/students/{studentId}',
+      handler,
+      access: ['school-admin'],
+      summary: "Change a student's details or class.",
+    },
+    {
+      method: 'POST',
+      path: '/api/students/{studentId}/withdraw',
+      handler,
+      access: ['school-admin'],
+      summary: 'Withdraw a student from a date, with a reason.',
+    },
+  ];
+}
+
+function attendanceRoutes(): RouteDefinition[] {
+  const handler = 'lambdas/api/attendance/attendance.handler.ts';
+  const path = '/api/classes/{classId}/attendance/{date}';
+  return [
+    {
+      method: 'GET',
+      path,
+      handler,
+      access: ['school-admin', 'teacher'],
+      summary: "A class's register for a day: its students, their marks and the day's counts.",
+    },
+    {
+      method: 'PUT',
+      path,
+      handler,
+      access: ['school-admin', 'teacher'],
+      summary: 'Mark a whole class for a day in one request; safe to send again.',
+    },
+  ];
+}
+
 /**
  * The route manifest: the single source of the HTTP API's routes. The CDK API stack
  * creates one route (and one function per handler module) from each entry; the local
@@ -33,6 +92,8 @@ export const routes: readonly RouteDefinition[] = [
     access: ['platform-operator', 'school-admin', 'teacher', 'bursar', 'guardian'],
     summary: 'The signed-in caller: user id, roles and school, from the verified token.',
   },
+  ...studentRoutes(),
+  ...attendanceRoutes(),
 ];
 
 /** `GET /api/health` — the form of API Gateway's `routeKey`. */

@@ -11,6 +11,7 @@ import { DataApiSession } from '../shared/data-api';
 import { stagePrefixOf } from '../shared/resource-names';
 import { readRuntime } from '../shared/runtime';
 import { migrateSchoolDatabase } from '../shared/schema-migrations';
+import { schoolIdTag } from '../shared/tenant-credentials';
 import { type SchoolRecord, TenantDirectory } from '../shared/tenant-directory';
 import type { Migration } from '../../layers/migrations';
 
@@ -57,6 +58,7 @@ const secrets = () => (secretsClient ??= new SecretsManagerClient({}));
  * already there, so role, secret and password always agree.
  */
 async function ensureSecret(
+  schoolId: string,
   names: ReturnType<typeof schoolResourceNames>,
   replicaRegion: string | undefined,
 ): Promise<{ arn: string; password: string }> {
@@ -66,6 +68,8 @@ async function ensureSecret(
       new CreateSecretCommand({
         Name: names.secretName,
         SecretString: JSON.stringify({ engine: 'postgres', username: names.role, password, dbname: names.database }),
+        // The tenant role reads only secrets tagged with the school of its session (ABAC).
+        Tags: [{ Key: schoolIdTag, Value: schoolId }],
         ...(replicaRegion ? { AddReplicaRegions: [{ Region: replicaRegion }] } : {}),
       }),
     );
@@ -148,7 +152,7 @@ export async function provisionSchool(
   });
   if (registered.status !== 'PROVISIONING') return registered;
   try {
-    const secret = await ensureSecret(names, options.secretReplicaRegion);
+    const secret = await ensureSecret(school.schoolId, names, options.secretReplicaRegion);
     const master = new DataApiSession({
       resourceArn: shardGroup.resourceArn,
       secretArn: shardGroup.masterSecretArn,

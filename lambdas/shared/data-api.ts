@@ -58,6 +58,14 @@ function toParameters(params: SqlParams | undefined): SqlParameter[] {
   return Object.entries(params ?? {}).map(([name, value]) => toParameter(name, value));
 }
 
+/**
+ * Constraint violations and bad values (SQLSTATE classes 22 and 23) are the caller's
+ * doing and become 4xx answers; they are not the service failures `DataApiErrors` alarms on.
+ */
+function callerCaused(error: Error): boolean {
+  return error.name === 'DatabaseErrorException' && /SQLState: 2[23]\w{3}/.test(error.message);
+}
+
 let sharedClient: RDSDataClient | undefined;
 const client = () => (sharedClient ??= new RDSDataClient({}));
 
@@ -160,7 +168,7 @@ export class DataApiSession {
           await new Promise((resolve) => setTimeout(resolve, resumeDelaysMs[attempt]));
           continue;
         }
-        metrics.addMetric(metricNames.dataApiErrors, MetricUnit.Count, 1);
+        if (!callerCaused(error as Error)) metrics.addMetric(metricNames.dataApiErrors, MetricUnit.Count, 1);
         throw error;
       }
     }

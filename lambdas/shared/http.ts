@@ -2,7 +2,8 @@ import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 
 /** A field-level validation problem, reported next to the field in the web app. */
 export interface FieldError {
-  readonly field: string;
+  /** Where the problem is, e.g. `body.marks.3.status` or `query.limit`. */
+  readonly path: string;
   readonly message: string;
 }
 
@@ -22,6 +23,11 @@ export class HttpError extends Error {
 export const forbidden = (message = 'You do not have access to this resource.') =>
   new HttpError(403, 'FORBIDDEN', message);
 export const unauthorized = (message = 'Sign in to continue.') => new HttpError(401, 'UNAUTHORIZED', message);
+export const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `${what} was not found.`);
+export const conflict = (message: string, fields: readonly FieldError[] = []) =>
+  new HttpError(409, 'CONFLICT', message, fields);
+export const invalid = (fields: readonly FieldError[], message = 'Some fields are not valid.') =>
+  new HttpError(400, 'VALIDATION_FAILED', message, fields);
 
 const jsonHeaders = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 

@@ -4,8 +4,9 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagAccountOf } from '../nag';
 
-/** Session and resource tag that carries a school's id. */
-export const schoolIdTag = 'campus:school-id';
+import { schoolIdTag } from '../../lambdas/shared/tenant-credentials';
+
+export { schoolIdTag };
 
 export interface TenantDataAccessProps {
   /** Prefix of every school secret's name, e.g. `campus-dev/schools/`. */

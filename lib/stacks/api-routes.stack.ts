@@ -10,6 +10,9 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { tenantRoleVariable } from '../../lambdas/shared/tenant-credentials';
 import type { Construct } from 'constructs';
 import { handlerName, type RouteDefinition, routeKey, routes } from '../../lambdas/api/routes';
 import type { StageConfig } from '../config';
@@ -26,6 +29,8 @@ export interface ApiRoutesStackProps extends StackProps {
   /** Tokens must be issued to these clients (the JWT authorizer's audience). */
   readonly clients: readonly UserPoolClient[];
   readonly tenantDataAccess: TenantDataAccess;
+  /** The tenant directory, which school routes read to find a school's database. */
+  readonly tenantDirectory: ITableV2;
   /** The shard groups whose cluster ARNs handlers of school routes receive. */
   readonly shardGroups: readonly ShardGroupRef[];
   /**
@@ -65,12 +70,18 @@ export class ApiRoutesStack extends Stack {
       const fn = this.functionFor(route, props.config);
       if (route.access !== 'public') {
         props.tenantDataAccess.grantAssume(fn);
+        fn.addEnvironment(tenantRoleVariable, props.tenantDataAccess.role.roleArn);
         fn.addEnvironment(shardGroupClustersVariable, clusters);
+        // One school record by key: no query, no scan, no write.
+        fn.addToRolePolicy(
+          new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.tenantDirectory.tableArn] }),
+        );
+        props.tenantDirectory.encryptionKey?.grantDecrypt(fn);
       }
       const httpRoute = new HttpRoute(this, `Route ${routeKey(route)}`, {
         httpApi: props.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
-        integration: new HttpLambdaIntegration(`${handlerName(route.handler)}Integration`, fn),
+        integration: this.integrationFor(route, fn),
         ...(route.access === 'public' ? {} : { authorizer }),
       });
       if (route.access === 'public') {
@@ -80,6 +91,18 @@ export class ApiRoutesStack extends Stack {
         });
       }
     }
+  }
+
+  private readonly integrations = new Map<string, HttpLambdaIntegration>();
+
+  /** One Lambda integration per handler module, shared by its routes. */
+  private integrationFor(route: RouteDefinition, fn: SchoolFunction): HttpLambdaIntegration {
+    let integration = this.integrations.get(route.handler);
+    if (!integration) {
+      integration = new HttpLambdaIntegration(`${handlerName(route.handler)}Integration`, fn);
+      this.integrations.set(route.handler, integration);
+    }
+    return integration;
   }
 
   /** One function per handler module, shared by the routes it serves. */

@@ -9,6 +9,7 @@ import { loadStageConfig } from '../../lib/config';
 import { ApiRoutesStack } from '../../lib/stacks/api-routes.stack';
 import { ObservabilityStack } from '../../lib/stacks/observability.stack';
 import { appLikeCli } from '../support/app';
+import { tenantDirectoryTable } from '../../lambdas/shared/tables';
 
 const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
 
@@ -144,6 +145,7 @@ describe('a protected route from the manifest', () => {
       issuerUrl: stacks.authApi.issuerUrl,
       clients: [stacks.web.webClient],
       tenantDataAccess: stacks.data.tenantDataAccess,
+      tenantDirectory: stacks.data.tables[tenantDirectoryTable.logicalName]!,
       shardGroups: stacks.data.shardGroups,
       routes: [
         {
@@ -156,6 +158,15 @@ describe('a protected route from the manifest', () => {
       ],
     });
     const t = Template.fromStack(routesStack);
+    // It finds the school in the directory by key, and assumes the tenant role for its data.
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'dynamodb:GetItem', Effect: 'Allow' })]),
+      },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CAMPUS_TENANT_ROLE_ARN: Match.anyValue() }) },
+    });
     const authorizerId = Object.keys(t.findResources('AWS::ApiGatewayV2::Authorizer'))[0]!;
     t.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'GET /api/school/health',
@@ -254,6 +265,7 @@ describe.each(['dev', 'prod'])('a regional failover: %s served from the DR regio
       issuerUrl: failoverStacks.authApi.issuerUrl,
       clients: [failoverStacks.web.webClient],
       tenantDataAccess: failoverStacks.data.tenantDataAccess,
+      tenantDirectory: failoverStacks.data.tables[tenantDirectoryTable.logicalName]!,
       shardGroups: failoverStacks.data.shardGroups,
       routes: [
         {

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from '../../local/platform';
+import { accessTokenFor, authorizationCodeFlow, token } from '../support/sign-in';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'campus-issuer-'));
 let platform: Platform;
@@ -25,85 +25,6 @@ afterAll(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-/** A browser's cookie jar, enough for one origin. */
-class Cookies {
-  private readonly jar = new Map<string, string>();
-  take(response: Response): Response {
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const [name, value] = pair!.split('=');
-      this.jar.set(name!, value ?? '');
-    }
-    return response;
-  }
-  get header(): string {
-    return [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
-
-const base64url = (buffer: Buffer) => buffer.toString('base64url');
-
-/** The authorization code flow with PKCE, as the web app's OIDC client runs it, up to the redirect back. */
-async function signIn(username: string, password: string, options: { pkce?: boolean } = {}) {
-  const cookies = new Cookies();
-  const verifier = base64url(randomBytes(32));
-  const config = (await (await fetch(`${platform.url}/config.json`)).json()) as {
-    authority: string;
-    clientId: string;
-    redirectUri: string;
-  };
-  const discovery = (await (await fetch(`${config.authority}/.well-known/openid-configuration`)).json()) as {
-    authorization_endpoint: string;
-    token_endpoint: string;
-  };
-  const authorize = new URL(discovery.authorization_endpoint);
-  authorize.search = new URLSearchParams({
-    client_id: config.clientId,
-    redirect_uri: config.redirectUri,
-    response_type: 'code',
-    scope: 'openid email profile',
-    state: 'state-1',
-    ...(options.pkce === false
-      ? {}
-      : { code_challenge: base64url(createHash('sha256').update(verifier).digest()), code_challenge_method: 'S256' }),
-  }).toString();
-
-  const go = async (url: string, init: RequestInit = {}) =>
-    cookies.take(
-      await fetch(new URL(url, platform.url), {
-        ...init,
-        redirect: 'manual',
-        headers: { ...(init.headers as Record<string, string>), cookie: cookies.header },
-      }),
-    );
-  let response = await go(authorize.href);
-  // An error goes straight back to the app.
-  if (response.status !== 303 || response.headers.get('location')!.startsWith(config.redirectUri)) {
-    return { response, config, discovery, verifier };
-  }
-  const signInUrl = response.headers.get('location')!;
-  const form = await go(signInUrl);
-  response = await go(signInUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username, password }).toString(),
-  });
-  // The provider resumes the authorization, then redirects to the app with a code.
-  while (response.status === 303 && !response.headers.get('location')!.startsWith(config.redirectUri)) {
-    response = await go(response.headers.get('location')!);
-  }
-  return { response, form, config, discovery, verifier };
-}
-
-async function token(endpoint: string, params: Record<string, string>) {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(params).toString(),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, string> };
-}
-
 describe('local OIDC issuer (oidc-provider) and JWT checks in the gateway', () => {
   it('creates a platform operator on the first run, with a password kept only as a hash', () => {
     expect(platform.firstRunSignIn?.username).toBe('operator@campus.local');
@@ -115,7 +36,11 @@ describe('local OIDC issuer (oidc-provider) and JWT checks in the gateway', () =
   });
 
   it('signs in with the authorization code and PKCE, and issues Cognito-shaped tokens the API accepts', async () => {
-    const { response, form, config, discovery, verifier } = await signIn(teacher.email, teacher.password);
+    const { response, form, config, discovery, verifier } = await authorizationCodeFlow(
+      platform.url,
+      teacher.email,
+      teacher.password,
+    );
     expect(await form!.text()).toContain('<form method="post"');
     const callback = new URL(response.headers.get('location')!);
     expect(callback.searchParams.get('state')).toBe('state-1');
@@ -157,8 +82,8 @@ describe('local OIDC issuer (oidc-provider) and JWT checks in the gateway', () =
   });
 
   it('refuses a wrong password with the same message as an unknown user', async () => {
-    const wrong = await signIn(teacher.email, 'not the password');
-    const unknown = await signIn('nobody@school.test', 'whatever it is');
+    const wrong = await authorizationCodeFlow(platform.url, teacher.email, 'not the password');
+    const unknown = await authorizationCodeFlow(platform.url, 'nobody@school.test', 'whatever it is');
     for (const { response } of [wrong, unknown]) {
       expect(response.status).toBe(401);
       expect(await response.text()).toContain('Incorrect username or password.');
@@ -166,23 +91,15 @@ describe('local OIDC issuer (oidc-provider) and JWT checks in the gateway', () =
   });
 
   it('refuses an authorization request without PKCE', async () => {
-    const { response } = await signIn(teacher.email, teacher.password, { pkce: false });
+    const { response } = await authorizationCodeFlow(platform.url, teacher.email, teacher.password, { pkce: false });
     const location = new URL(response.headers.get('location') ?? 'http://x/', platform.url);
     expect(location.searchParams.get('error')).toBe('invalid_request');
   });
 
   it('answers 401 for a missing, forged or foreign token on a protected route', async () => {
     expect((await fetch(`${platform.url}/api/me`)).status).toBe(401);
-    const { response, config, discovery, verifier } = await signIn(teacher.email, teacher.password);
-    const code = new URL(response.headers.get('location')!).searchParams.get('code')!;
-    const tokens = await token(discovery.token_endpoint, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: config.redirectUri,
-      client_id: config.clientId,
-      code_verifier: verifier,
-    });
-    const [header, payload, signature] = tokens.body.access_token!.split('.');
+    const accessToken = await accessTokenFor(platform.url, teacher.email, teacher.password);
+    const [header, payload, signature] = accessToken.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
     const forged = [
       header,
@@ -192,6 +109,6 @@ describe('local OIDC issuer (oidc-provider) and JWT checks in the gateway', () =
     const me = (bearer: string) => fetch(`${platform.url}/api/me`, { headers: { authorization: `Bearer ${bearer}` } });
     expect((await me(forged)).status).toBe(401);
     expect((await me('not-a-jwt')).status).toBe(401);
-    expect((await me(tokens.body.access_token!)).status).toBe(200);
+    expect((await me(accessToken)).status).toBe(200);
   });
 });

@@ -5,6 +5,11 @@ import { apiHandler } from '../../lambdas/api/api-handler';
 import { json } from '../../lambdas/shared/http';
 import { metrics } from '../../lambdas/shared/observability';
 
+// The suite turns metrics off for handlers; this file checks them, so it turns them on before the imports run.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+});
+
 const event = {
   routeKey: 'GET /api/health',
   rawPath: '/api/health',

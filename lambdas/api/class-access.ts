@@ -1,0 +1,13 @@
+/**
+ * SQL (a CTE named `caller`) with one row when the caller may work with the class
+ * `:classId`: a school admin (`:isAdmin`), its home-room teacher, or a teacher assigned
+ * to one of its subjects, as an active member of staff (`:actor` is their user id).
+ */
+export const classAccessCte = `caller AS (
+  SELECT 1 AS allowed WHERE :isAdmin OR EXISTS (
+    SELECT 1 FROM staff st
+     WHERE st.user_sub = :actor AND st.status = 'active'
+       AND (EXISTS (SELECT 1 FROM classes c WHERE c.id = :classId AND c.homeroom_teacher_id = st.id)
+            OR EXISTS (SELECT 1 FROM teaching_assignments ta WHERE ta.class_id = :classId AND ta.staff_id = st.id))
+  )
+)`;

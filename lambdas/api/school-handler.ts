@@ -1,0 +1,118 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DataApiSession } from '../shared/data-api';
+import { conflict, errorResponse, forbidden, HttpError, invalid } from '../shared/http';
+import { logger, metricNames, metrics } from '../shared/observability';
+import { readShardGroupClusters } from '../shared/runtime';
+import { TenantDataClients } from '../shared/tenant-credentials';
+import { type SchoolRecord, TenantDirectory } from '../shared/tenant-directory';
+import { type ApiEvent, type ApiResult, apiHandler } from './api-handler';
+import type { Principal } from './principal';
+
+export interface SchoolRequest {
+  readonly event: ApiEvent;
+  readonly principal: Principal & { readonly schoolId: string };
+  readonly school: SchoolRecord;
+  /** The school's own database, under the school's own PostgreSQL role. */
+  readonly db: DataApiSession;
+}
+
+/** Response header with the request's Data API round trips, read by tests and the API benchmark. */
+export const roundTripsHeader = 'x-campus-data-api-calls';
+
+/** How long a Lambda instance trusts a directory read: a suspension takes effect within this. */
+const directoryCacheMs = 30_000;
+const schools = new Map<string, { record: SchoolRecord | undefined; readAt: number }>();
+let directory: TenantDirectory | undefined;
+let tenantClients: TenantDataClients | undefined;
+
+async function loadSchool(schoolId: string): Promise<SchoolRecord | undefined> {
+  const cached = schools.get(schoolId);
+  if (cached && Date.now() - cached.readAt < directoryCacheMs) return cached.record;
+  const record = await (directory ??= new TenantDirectory()).getSchool(schoolId);
+  schools.set(schoolId, { record, readAt: Date.now() });
+  return record;
+}
+
+const camelCase = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** The body fields named in a constraint error's `Key (a, lower(b))=(…)` detail. */
+function fieldsOf(message: string, problem: string) {
+  const columns = /Key \(([^)]+(?:\))?)\)=/.exec(message)?.[1] ?? '';
+  return columns
+    .split(',')
+    .map((column) => column.trim().replace(/^lower\((\w+)\)$/, '$1'))
+    .filter((column) => /^\w+$/.test(column))
+    .map((column) => ({ path: `body.${camelCase(column)}`, message: problem }));
+}
+
+/** PostgreSQL errors that are the caller's doing, as HTTP errors; anything else stays a 500. */
+function databaseError(error: unknown): HttpError | undefined {
+  if ((error as Error).name !== 'DatabaseErrorException') return undefined;
+  const message = (error as Error).message;
+  switch (/SQLState: (\w{5})/.exec(message)?.[1]) {
+    case '23505':
+      return conflict('That already exists.', fieldsOf(message, 'is already taken'));
+    case '23503':
+      return /is not present in table/.test(message)
+        ? invalid(fieldsOf(message, 'does not exist'), 'It refers to something that does not exist.')
+        : conflict('Other records still refer to it.');
+    case '23514':
+    case '22P02':
+    case '22007':
+    case '22008':
+    case '22003':
+      return invalid([], 'A value is out of range or in the wrong format.');
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Wraps a handler of school data: the school comes from the verified token only; the
+ * directory must list it ACTIVE (SUSPENDED and OFFBOARDING schools are read-only, any
+ * other status is refused); the handler gets a Data API session on the school's database
+ * under the school's role; its round trips are counted, published and returned in a header.
+ */
+export function schoolHandler(handle: (request: SchoolRequest) => Promise<ApiResult>) {
+  return apiHandler(async ({ event, principal }) => {
+    if (!principal?.schoolId) throw forbidden('This is for the staff and families of a school.');
+    const schoolId = principal.schoolId;
+    logger.appendKeys({ schoolId, userId: principal.userId });
+    const school = await loadSchool(schoolId);
+    const readOnly = school?.status === 'SUSPENDED' || school?.status === 'OFFBOARDING';
+    if (!school || !(school.status === 'ACTIVE' || readOnly) || !school.secretArn) {
+      throw new HttpError(403, 'SCHOOL_UNAVAILABLE', 'This school is not available.');
+    }
+    if (readOnly && event.requestContext.http.method !== 'GET') {
+      throw new HttpError(403, 'SCHOOL_READ_ONLY', 'This school is suspended: its data can be read but not changed.');
+    }
+    const resourceArn = readShardGroupClusters()[school.shardGroupId];
+    if (!resourceArn) throw new Error(`No cluster for shard group ${school.shardGroupId}.`);
+    const db = new DataApiSession(
+      { resourceArn, secretArn: school.secretArn, database: school.database },
+      await (tenantClients ??= new TenantDataClients()).forSchool(schoolId),
+    );
+    const counted = (result: ApiResult): ApiResult =>
+      typeof result === 'object' && result !== null && 'statusCode' in result
+        ? { ...result, headers: { ...result.headers, [roundTripsHeader]: String(db.roundTrips) } }
+        : result;
+    try {
+      return counted(await handle({ event, principal: { ...principal, schoolId }, school, db }));
+    } catch (error) {
+      const refusal = error instanceof HttpError ? error : databaseError(error);
+      if (refusal) return counted(errorResponse(refusal));
+      throw error;
+    } finally {
+      metrics.addMetric(metricNames.dataApiCalls, MetricUnit.Count, db.roundTrips);
+    }
+  });
+}
+
+/** One handler module serving several routes of a domain, chosen by API Gateway's route key. */
+export function schoolRoutes(routes: Readonly<Record<string, (request: SchoolRequest) => Promise<ApiResult>>>) {
+  return schoolHandler(async (request) => {
+    const route = Object.hasOwn(routes, request.event.routeKey) ? routes[request.event.routeKey] : undefined;
+    if (!route) throw new HttpError(404, 'NOT_FOUND', `No route ${request.event.routeKey}.`);
+    return route(request);
+  });
+}

@@ -1,0 +1,32 @@
+/** SQL pieces several domains share. Only constant text goes in here; values are always parameters. */
+
+/** Escapes LIKE's wildcards so user text matches literally (backslash is PostgreSQL's default escape). */
+export function likePrefix(text: string): string {
+  return `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * A write with its audit entry in the same statement (one round trip, nothing half-written):
+ * `write` must be a data-modifying statement ending in `RETURNING *`; the audit entry
+ * records the actor, the action and the row after the write.
+ */
+export function withAudit(write: string, action: string, entity: string): string {
+  return `WITH changed AS (${write}),
+    audited AS (
+      INSERT INTO audit_log (actor, action, entity, entity_id, after)
+      SELECT :actor, '${action}', '${entity}', changed.id::text, to_jsonb(changed) FROM changed
+    )`;
+}
+
+/** Opaque cursor for keyset pagination: the sort values of the last row returned. */
+export const cursor = {
+  encode: (values: readonly (string | number)[]): string => Buffer.from(JSON.stringify(values)).toString('base64url'),
+  decode: (text: string, length: number): (string | number)[] | undefined => {
+    try {
+      const values = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
+      return Array.isArray(values) && values.length === length ? (values as (string | number)[]) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+};

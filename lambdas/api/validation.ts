@@ -1,0 +1,46 @@
+import { type z } from 'zod';
+import { HttpError, invalid } from '../shared/http';
+import type { ApiEvent } from './api-handler';
+
+/** The largest JSON body a route accepts (bulk marks and imports go through their own routes). */
+export const maxJsonBodyBytes = 1024 * 1024;
+
+function fieldErrors(part: 'body' | 'query' | 'path', error: z.ZodError) {
+  return error.issues.map((issue) => ({
+    path: [part, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+}
+
+function parsePart<S extends z.ZodType>(part: 'body' | 'query' | 'path', schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalid(fieldErrors(part, parsed.error));
+  return parsed.data;
+}
+
+/** The JSON body, validated: 413 when too large, 400 with field errors when malformed or invalid. */
+export function parseBody<S extends z.ZodType>(schema: S, event: ApiEvent): z.infer<S> {
+  const raw = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
+  if (Buffer.byteLength(raw) > maxJsonBodyBytes) {
+    throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${maxJsonBodyBytes} bytes.`);
+  }
+  let json: unknown;
+  try {
+    json = raw === '' ? undefined : JSON.parse(raw);
+  } catch {
+    throw invalid([{ path: 'body', message: 'The body is not valid JSON.' }]);
+  }
+  return parsePart('body', schema, json);
+}
+
+export function parseQuery<S extends z.ZodType>(schema: S, event: ApiEvent): z.infer<S> {
+  return parsePart('query', schema, event.queryStringParameters ?? {});
+}
+
+export function parsePath<S extends z.ZodType>(schema: S, event: ApiEvent): z.infer<S> {
+  return parsePart('path', schema, event.pathParameters ?? {});
+}

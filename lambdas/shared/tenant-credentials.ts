@@ -1,0 +1,61 @@
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+
+/** The tenant-scoped role a handler assumes for school data (the TenantDataAccess construct's role). */
+export const tenantRoleVariable = 'CAMPUS_TENANT_ROLE_ARN';
+/** Session tag, and tag on each school's secret, carrying the school id: the role reads only matching secrets. */
+export const schoolIdTag = 'campus:school-id';
+
+/** Port to STS, so the credential cache can be tested where STS cannot run. */
+export type AssumeRole = (
+  roleArn: string,
+  schoolId: string,
+) => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date }>;
+
+const assumeWithSts: AssumeRole = async (roleArn, schoolId) => {
+  const out = await new STSClient({}).send(
+    new AssumeRoleCommand({
+      RoleArn: roleArn,
+      RoleSessionName: `school-${schoolId}`.slice(0, 64),
+      Tags: [{ Key: schoolIdTag, Value: schoolId }],
+      DurationSeconds: 900,
+    }),
+  );
+  const credentials = out.Credentials!;
+  return {
+    accessKeyId: credentials.AccessKeyId!,
+    secretAccessKey: credentials.SecretAccessKey!,
+    sessionToken: credentials.SessionToken!,
+    expiration: credentials.Expiration!,
+  };
+};
+
+/** Renew a minute before expiry, so no call starts with credentials about to lapse. */
+const renewBeforeMs = 60_000;
+
+/**
+ * Data API clients per school. On AWS each one signs with credentials from assuming the
+ * tenant role tagged with the school's id, so IAM lets it read that school's secret
+ * only. Where no tenant role is configured (the local platform, which has no IAM), the
+ * default client is used and PostgreSQL's per-school roles keep schools apart.
+ */
+export class TenantDataClients {
+  private readonly clients = new Map<string, { client: RDSDataClient; expiresAt: number }>();
+  private defaultClient: RDSDataClient | undefined;
+
+  constructor(
+    private readonly roleArn: string | undefined = process.env[tenantRoleVariable],
+    private readonly assumeRole: AssumeRole = assumeWithSts,
+  ) {}
+
+  async forSchool(schoolId: string): Promise<RDSDataClient> {
+    if (!this.roleArn) return (this.defaultClient ??= new RDSDataClient({}));
+    const cached = this.clients.get(schoolId);
+    if (cached && cached.expiresAt - renewBeforeMs > Date.now()) return cached.client;
+    const credentials = await this.assumeRole(this.roleArn, schoolId);
+    cached?.client.destroy();
+    const client = new RDSDataClient({ credentials });
+    this.clients.set(schoolId, { client, expiresAt: credentials.expiration.getTime() });
+    return client;
+  }
+}
