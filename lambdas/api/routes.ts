@@ -72,6 +72,72 @@ function attendanceRoutes(): RouteDefinition[] {
   ];
 }
 
+const allSchoolRoles: readonly Role[] = ['school-admin', 'teacher', 'bursar', 'guardian'];
+
+/** The five routes of a plain resource: staff read it, school admins change it. */
+function resourceRoutes(
+  path: string,
+  handler: string,
+  plural: string,
+  singular: string,
+  idParameter = 'id',
+): RouteDefinition[] {
+  const admin: Role[] = ['school-admin'];
+  const item = `${path}/{${idParameter}}`;
+  return [
+    { method: 'GET', path, handler, access: schoolStaff, summary: `List ${plural}, paged.` },
+    { method: 'POST', path, handler, access: admin, summary: `Add ${singular}.` },
+    { method: 'GET', path: item, handler, access: schoolStaff, summary: `Read ${singular}.` },
+    { method: 'PATCH', path: item, handler, access: admin, summary: `Change ${singular}.` },
+    {
+      method: 'DELETE',
+      path: item,
+      handler,
+      access: admin,
+      summary: `Delete ${singular} nothing refers to.`,
+    },
+  ];
+}
+
+function structureRoutes(): RouteDefinition[] {
+  const handler = 'lambdas/api/structure/structure.handler.ts';
+  return [
+    ...resourceRoutes('/api/academic-years', handler, 'academic years', 'an academic year'),
+    ...resourceRoutes('/api/terms', handler, 'terms, by academic year', 'a term'),
+    ...resourceRoutes('/api/grade-levels', handler, 'grade levels', 'a grade level'),
+    ...resourceRoutes('/api/subjects', handler, 'subjects', 'a subject'),
+    ...resourceRoutes('/api/classes', handler, 'classes, by year and grade', 'a class', 'classId'),
+    {
+      method: 'GET',
+      path: '/api/classes/{classId}/assignments',
+      handler,
+      access: schoolStaff,
+      summary: 'Who teaches which subject in a class.',
+    },
+    {
+      method: 'PUT',
+      path: '/api/classes/{classId}/assignments',
+      handler,
+      access: ['school-admin'],
+      summary: "Replace a class's teaching assignments.",
+    },
+    {
+      method: 'GET',
+      path: '/api/school/settings',
+      handler,
+      access: allSchoolRoles,
+      summary: "The school's settings: name, time zone, currency, locale, grading scale, pass mark.",
+    },
+    {
+      method: 'PUT',
+      path: '/api/school/settings',
+      handler,
+      access: ['school-admin'],
+      summary: "Write the school's settings.",
+    },
+  ];
+}
+
 /**
  * The route manifest: the single source of the HTTP API's routes. The CDK API stack
  * creates one route (and one function per handler module) from each entry; the local
@@ -94,6 +160,7 @@ export const routes: readonly RouteDefinition[] = [
   },
   ...studentRoutes(),
   ...attendanceRoutes(),
+  ...structureRoutes(),
 ];
 
 /** `GET /api/health` — the form of API Gateway's `routeKey`. */

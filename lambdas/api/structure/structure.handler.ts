@@ -1,0 +1,41 @@
+import { json } from '../../shared/http';
+import { resourceHandlers } from '../resource-crud';
+import { schoolRoutes } from '../school-handler';
+import { parseBody, parsePath } from '../validation';
+import { classAssignmentsOf, readSettings, setClassAssignments, writeSettings } from './structure';
+import { academicYears, classes, gradeLevels, subjects, terms } from './structure';
+import {
+  academicYear,
+  classAssignments,
+  gradeLevel,
+  schoolClass,
+  schoolSettings,
+  subject,
+  term,
+} from './structure.schemas';
+import { z } from 'zod';
+
+const classPath = z.object({ classId: z.uuid() }).strict();
+
+export const handler = schoolRoutes({
+  ...resourceHandlers('/api/academic-years', academicYears, academicYear),
+  ...resourceHandlers('/api/terms', terms, term),
+  ...resourceHandlers('/api/grade-levels', gradeLevels, gradeLevel),
+  ...resourceHandlers('/api/subjects', subjects, subject),
+  ...resourceHandlers('/api/classes', classes, schoolClass, 'classId'),
+  'GET /api/classes/{classId}/assignments': async ({ event, db }) =>
+    json(200, await classAssignmentsOf(db, parsePath(classPath, event).classId)),
+  'PUT /api/classes/{classId}/assignments': async ({ event, db, principal }) =>
+    json(
+      200,
+      await setClassAssignments(
+        db,
+        principal.userId,
+        parsePath(classPath, event).classId,
+        parseBody(classAssignments, event),
+      ),
+    ),
+  'GET /api/school/settings': async ({ db }) => json(200, await readSettings(db)),
+  'PUT /api/school/settings': async ({ event, db, principal }) =>
+    json(200, await writeSettings(db, principal.userId, parseBody(schoolSettings, event))),
+});

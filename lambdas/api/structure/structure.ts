@@ -1,0 +1,174 @@
+import { type DataApiSession, typed } from '../../shared/data-api';
+import { invalid, notFound } from '../../shared/http';
+import type { ResourceSpec } from '../resource-crud';
+import type { ClassAssignments, SchoolSettings } from './structure.schemas';
+
+export const academicYears: ResourceSpec = {
+  entity: 'academic-year',
+  label: 'The academic year',
+  table: 'academic_years',
+  fields: {
+    name: { column: 'name', type: 'text' },
+    startsOn: { column: 'starts_on', type: 'date' },
+    endsOn: { column: 'ends_on', type: 'date' },
+  },
+  sortField: 'startsOn',
+  filters: [],
+};
+
+export const terms: ResourceSpec = {
+  entity: 'term',
+  label: 'The term',
+  table: 'terms',
+  fields: {
+    academicYearId: { column: 'academic_year_id', type: 'uuid' },
+    name: { column: 'name', type: 'text' },
+    startsOn: { column: 'starts_on', type: 'date' },
+    endsOn: { column: 'ends_on', type: 'date' },
+  },
+  sortField: 'startsOn',
+  filters: ['academicYearId'],
+};
+
+export const gradeLevels: ResourceSpec = {
+  entity: 'grade-level',
+  label: 'The grade level',
+  table: 'grade_levels',
+  fields: { name: { column: 'name', type: 'text' }, ordinal: { column: 'ordinal', type: 'integer' } },
+  sortField: 'ordinal',
+  filters: [],
+};
+
+export const subjects: ResourceSpec = {
+  entity: 'subject',
+  label: 'The subject',
+  table: 'subjects',
+  fields: { code: { column: 'code', type: 'text' }, name: { column: 'name', type: 'text' } },
+  sortField: 'code',
+  filters: [],
+};
+
+export const classes: ResourceSpec = {
+  entity: 'class',
+  label: 'The class',
+  table: 'classes',
+  fields: {
+    academicYearId: { column: 'academic_year_id', type: 'uuid' },
+    gradeLevelId: { column: 'grade_level_id', type: 'uuid' },
+    name: { column: 'name', type: 'text' },
+    homeroomTeacherId: { column: 'homeroom_teacher_id', type: 'uuid' },
+  },
+  sortField: 'name',
+  filters: ['academicYearId', 'gradeLevelId'],
+};
+
+/** Who teaches what in a class. */
+export async function classAssignmentsOf(db: DataApiSession, classId: string): Promise<ClassAssignments> {
+  const [row] = await db.query<{ exists: boolean; assignments: string }>(
+    `SELECT EXISTS (SELECT 1 FROM classes WHERE id = :classId) AS exists,
+            coalesce((SELECT json_agg(json_build_object('subjectId', subject_id, 'staffId', staff_id)
+                                      ORDER BY subject_id, staff_id)
+                        FROM teaching_assignments WHERE class_id = :classId), '[]')::text AS assignments`,
+    { classId: typed.uuid(classId) },
+  );
+  if (!row!.exists) throw notFound('The class');
+  return { assignments: JSON.parse(row!.assignments) };
+}
+
+/**
+ * Replaces a class's teaching assignments with the given set in one audited statement;
+ * every subject and teacher must exist (the teacher as active teaching staff).
+ */
+export async function setClassAssignments(
+  db: DataApiSession,
+  actor: string,
+  classId: string,
+  input: ClassAssignments,
+): Promise<ClassAssignments> {
+  const [row] = await db.query<{ exists: boolean; unknown: string }>(
+    `WITH wanted AS (
+       SELECT (e->>'subjectId')::uuid AS subject_id, (e->>'staffId')::uuid AS staff_id, n - 1 AS position
+         FROM jsonb_array_elements(:assignments::jsonb) WITH ORDINALITY AS t(e, n)),
+     unknown AS (
+       SELECT w.position FROM wanted w
+        WHERE NOT EXISTS (SELECT 1 FROM subjects s WHERE s.id = w.subject_id)
+           OR NOT EXISTS (SELECT 1 FROM staff st WHERE st.id = w.staff_id AND st.status = 'active'
+                                                    AND st.role IN ('teacher', 'school-admin'))),
+     target AS (SELECT id FROM classes WHERE id = :classId AND NOT EXISTS (SELECT 1 FROM unknown)),
+     removed AS (
+       DELETE FROM teaching_assignments ta USING target
+        WHERE ta.class_id = target.id
+          AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.subject_id = ta.subject_id AND w.staff_id = ta.staff_id)
+        RETURNING ta.*),
+     added AS (
+       INSERT INTO teaching_assignments (class_id, subject_id, staff_id)
+       SELECT target.id, w.subject_id, w.staff_id FROM wanted w, target
+       ON CONFLICT DO NOTHING RETURNING *),
+     audited AS (
+       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
+       SELECT :actor, 'assign', 'class', :classId::text,
+              (SELECT jsonb_agg(to_jsonb(removed)) FROM removed), (SELECT jsonb_agg(to_jsonb(added)) FROM added)
+        WHERE EXISTS (SELECT 1 FROM removed) OR EXISTS (SELECT 1 FROM added))
+     SELECT EXISTS (SELECT 1 FROM classes WHERE id = :classId) AS exists,
+            (SELECT coalesce(json_agg(position ORDER BY position), '[]') FROM unknown)::text AS unknown`,
+    { actor, classId: typed.uuid(classId), assignments: typed.json(input.assignments) },
+  );
+  if (!row!.exists) throw notFound('The class');
+  const unknown = JSON.parse(row!.unknown) as number[];
+  if (unknown.length) {
+    throw invalid(
+      unknown.map((position) => ({
+        path: `body.assignments.${position}`,
+        message: 'names a subject or teacher that does not exist',
+      })),
+    );
+  }
+  return { assignments: [...input.assignments] };
+}
+
+const settingsColumns = `name, timezone, currency, locale, grading_scale::text AS "gradingScale",
+  pass_mark::float8 AS "passMarkPercent", chronic_absence_rate::float8 AS "chronicAbsenceRate"`;
+
+type SettingsRow = Omit<SchoolSettings, 'gradingScale'> & { gradingScale: string };
+const fromSettingsRow = (row: SettingsRow): SchoolSettings => ({ ...row, gradingScale: JSON.parse(row.gradingScale) });
+
+export async function readSettings(db: DataApiSession): Promise<SchoolSettings> {
+  const [row] = await db.query<SettingsRow>(`SELECT ${settingsColumns} FROM school_settings`);
+  if (!row) throw notFound("The school's settings");
+  return fromSettingsRow(row);
+}
+
+/** Writes the school's settings whole (they are one record), with before and after in the audit log. */
+export async function writeSettings(
+  db: DataApiSession,
+  actor: string,
+  settings: SchoolSettings,
+): Promise<SchoolSettings> {
+  const [row] = await db.query<SettingsRow>(
+    `WITH before AS (SELECT * FROM school_settings),
+     changed AS (
+       INSERT INTO school_settings (singleton, name, timezone, currency, locale, grading_scale, pass_mark, chronic_absence_rate)
+       VALUES (true, :name, :timezone, :currency, :locale, :gradingScale, :passMark, :chronicAbsenceRate)
+       ON CONFLICT (singleton) DO UPDATE SET
+         name = excluded.name, timezone = excluded.timezone, currency = excluded.currency, locale = excluded.locale,
+         grading_scale = excluded.grading_scale, pass_mark = excluded.pass_mark,
+         chronic_absence_rate = excluded.chronic_absence_rate, updated_at = now()
+       RETURNING *),
+     audited AS (
+       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
+       SELECT :actor, 'update', 'school-settings', NULL, (SELECT to_jsonb(before) FROM before), to_jsonb(changed)
+         FROM changed)
+     SELECT ${settingsColumns} FROM changed`,
+    {
+      actor,
+      name: settings.name,
+      timezone: settings.timezone,
+      currency: settings.currency,
+      locale: settings.locale,
+      gradingScale: typed.json([...settings.gradingScale].sort((a, b) => b.minPercent - a.minPercent)),
+      passMark: typed.decimal(String(settings.passMarkPercent)),
+      chronicAbsenceRate: typed.decimal(String(settings.chronicAbsenceRate)),
+    },
+  );
+  return fromSettingsRow(row!);
+}
