@@ -138,6 +138,48 @@ function structureRoutes(): RouteDefinition[] {
   ];
 }
 
+function assessmentRoutes(): RouteDefinition[] {
+  const handler = 'lambdas/api/assessments/assessments.handler.ts';
+  const graders: Role[] = ['school-admin', 'teacher'];
+  return [
+    {
+      method: 'GET',
+      path: '/api/assessments',
+      handler,
+      access: schoolStaff,
+      summary: 'Assessments by class, subject and term, paged.',
+    },
+    {
+      method: 'POST',
+      path: '/api/assessments',
+      handler,
+      access: graders,
+      summary: 'Add an assessment with its maximum score and weight (teachers: for a subject they teach).',
+    },
+    {
+      method: 'PUT',
+      path: '/api/assessments/{assessmentId}/scores',
+      handler,
+      access: graders,
+      summary: "Enter or correct an assessment's scores in one request; safe to send again.",
+    },
+    {
+      method: 'GET',
+      path: '/api/classes/{classId}/grades',
+      handler,
+      access: schoolStaff,
+      summary: "A class's term grades per subject, on the school's grading scale.",
+    },
+    {
+      method: 'GET',
+      path: '/api/students/{studentId}/report-card',
+      handler,
+      access: schoolStaff,
+      summary: "A student's report card for a term: grades, average and attendance.",
+    },
+  ];
+}
+
 /**
  * The route manifest: the single source of the HTTP API's routes. The CDK API stack
  * creates one route (and one function per handler module) from each entry; the local
@@ -161,6 +203,7 @@ export const routes: readonly RouteDefinition[] = [
   ...studentRoutes(),
   ...attendanceRoutes(),
   ...structureRoutes(),
+  ...assessmentRoutes(),
 ];
 
 /** `GET /api/health` — the form of API Gateway's `routeKey`. */

@@ -44,3 +44,15 @@ export function parseQuery<S extends z.ZodType>(schema: S, event: ApiEvent): z.i
 export function parsePath<S extends z.ZodType>(schema: S, event: ApiEvent): z.infer<S> {
   return parsePart('path', schema, event.pathParameters ?? {});
 }
+
+/** A zod check that no two items of a list share a key, reporting each repeat at `<index>.<field>`. */
+export function noRepeats<T>(keyOf: (item: T) => string, field: string, message: string) {
+  return (items: readonly T[], context: z.RefinementCtx) => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      const key = keyOf(item);
+      if (seen.has(key)) context.addIssue({ code: 'custom', path: [index, field], message });
+      seen.add(key);
+    });
+  };
+}

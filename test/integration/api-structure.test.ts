@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SchoolSettings } from '../../lambdas/api/structure/structure.schemas';
 import { type Platform, startPlatform } from '../../local/platform';
-import { type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
+import { exampleSettings, type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'campus-api-structure-'));
 let platform: Platform;
@@ -135,17 +135,14 @@ describe('school structure API: calendar, grades, subjects, classes, assignments
   it('writes and reads the school settings, validating zone, currency and scale', async () => {
     expect((await teacher.call('GET', '/api/school/settings')).status).toBe(404);
     const settings: SchoolSettings = {
-      name: 'Cedar Academy',
+      ...exampleSettings,
       timezone: 'Africa/Nairobi',
       currency: 'KES',
-      locale: 'en',
       gradingScale: [
         { label: 'E', minPercent: 0 },
         { label: 'A', minPercent: 80 },
         { label: 'C', minPercent: 50 },
       ],
-      passMarkPercent: 50,
-      chronicAbsenceRate: 0.9,
     };
     const written = await admin.call<SchoolSettings>('PUT', '/api/school/settings', settings);
     expect(written.status).toBe(200);

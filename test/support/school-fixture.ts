@@ -1,10 +1,27 @@
 import { randomBytes } from 'node:crypto';
+import type { SchoolSettings } from '../../lambdas/api/structure/structure.schemas';
 import type { Role } from '../../lambdas/shared/roles';
 import { newSchoolId, provisionSchool, schoolSession } from '../../lambdas/onboarding/school-provisioning';
 import type { DataApiSession } from '../../lambdas/shared/data-api';
 import type { SchoolRecord } from '../../lambdas/shared/tenant-directory';
 import type { Platform } from '../../local/platform';
 import { accessTokenFor } from './sign-in';
+
+/** Settings a test school can start from. */
+export const exampleSettings: SchoolSettings = {
+  name: 'Example School',
+  timezone: 'Europe/Lisbon',
+  currency: 'EUR',
+  locale: 'pt-PT',
+  gradingScale: [
+    { label: 'A', minPercent: 85 },
+    { label: 'B', minPercent: 70 },
+    { label: 'C', minPercent: 50 },
+    { label: 'F', minPercent: 0 },
+  ],
+  passMarkPercent: 50,
+  chronicAbsenceRate: 0.9,
+};
 
 export interface ApiResponse<T = unknown> {
   readonly status: number;

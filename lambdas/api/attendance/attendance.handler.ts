@@ -1,14 +1,9 @@
 import { json } from '../../shared/http';
-import type { SchoolRequest } from '../school-handler';
+import { callerOf } from '../class-access';
 import { schoolRoutes } from '../school-handler';
 import { parseBody, parsePath } from '../validation';
 import { classDay, classMarks } from './attendance.schemas';
-import { type Caller, classDaySheet, markClassDay } from './attendance';
-
-const callerOf = ({ principal }: SchoolRequest): Caller => ({
-  userId: principal.userId,
-  isAdmin: principal.roles.includes('school-admin'),
-});
+import { classDaySheet, markClassDay } from './attendance';
 
 export const handler = schoolRoutes({
   'GET /api/classes/{classId}/attendance/{date}': async (request) => {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { studentInList } from '../students/student.schemas';
+import { noRepeats } from '../validation';
 
 export const attendanceStatus = z.enum(['present', 'absent', 'late', 'excused']);
 
@@ -21,15 +23,7 @@ export const classMarks = z
       )
       .min(1)
       .max(maxMarksPerRequest)
-      .superRefine((marks, context) => {
-        const seen = new Set<string>();
-        marks.forEach((mark, index) => {
-          if (seen.has(mark.studentId)) {
-            context.addIssue({ code: 'custom', path: [index, 'studentId'], message: 'is marked twice' });
-          }
-          seen.add(mark.studentId);
-        });
-      }),
+      .superRefine(noRepeats((mark) => mark.studentId, 'studentId', 'is marked twice')),
   })
   .strict();
 export type ClassMarks = z.infer<typeof classMarks>;
@@ -39,16 +33,7 @@ export const markResult = z.object({ received: z.number().int(), changed: z.numb
 export const classDaySheet = z.object({
   classId: z.uuid(),
   date: z.iso.date(),
-  students: z.array(
-    z.object({
-      studentId: z.uuid(),
-      admissionNo: z.string(),
-      givenName: z.string(),
-      familyName: z.string(),
-      status: attendanceStatus.nullable(),
-      note: z.string().nullable(),
-    }),
-  ),
+  students: z.array(studentInList.extend({ status: attendanceStatus.nullable(), note: z.string().nullable() })),
   summary: z.object({
     present: z.number().int(),
     absent: z.number().int(),

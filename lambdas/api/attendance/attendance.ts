@@ -1,12 +1,7 @@
 import { type DataApiSession, typed } from '../../shared/data-api';
 import { forbidden, invalid, notFound } from '../../shared/http';
-import { classAccessCte } from '../class-access';
+import { type Caller, classAccessCte } from '../class-access';
 import type { ClassDaySheet, ClassMarks } from './attendance.schemas';
-
-export interface Caller {
-  readonly userId: string;
-  readonly isAdmin: boolean;
-}
 
 /**
  * Marks a class for a day in one statement: every mark is upserted on its natural key

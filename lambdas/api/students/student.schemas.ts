@@ -79,3 +79,11 @@ export const studentProfile = student.extend({
   feeBalanceMinor: z.number().int(),
 });
 export type StudentProfile = z.infer<typeof studentProfile>;
+
+/** How a list of a class (register, grades) names each student. */
+export const studentInList = z.object({
+  studentId: z.uuid(),
+  admissionNo: z.string(),
+  givenName: z.string(),
+  familyName: z.string(),
+});

@@ -1,0 +1,38 @@
+import { json } from '../../shared/http';
+import { callerOf } from '../class-access';
+import { schoolRoutes } from '../school-handler';
+import { parseBody, parsePath, parseQuery } from '../validation';
+import {
+  assessmentListQuery,
+  assessmentPath,
+  classGradesPath,
+  newAssessment,
+  reportCardPath,
+  scoreEntry,
+  termQuery,
+} from './assessment.schemas';
+import { classTermGrades, createAssessment, enterScores, listAssessments, reportCardOf } from './assessments';
+
+export const handler = schoolRoutes({
+  'GET /api/assessments': async ({ event, db }) =>
+    json(200, await listAssessments(db, parseQuery(assessmentListQuery, event))),
+  'POST /api/assessments': async (request) =>
+    json(201, await createAssessment(request.db, callerOf(request), parseBody(newAssessment, request.event))),
+  'PUT /api/assessments/{assessmentId}/scores': async (request) =>
+    json(
+      200,
+      await enterScores(
+        request.db,
+        callerOf(request),
+        parsePath(assessmentPath, request.event).assessmentId,
+        parseBody(scoreEntry, request.event),
+      ),
+    ),
+  'GET /api/classes/{classId}/grades': async ({ event, db }) =>
+    json(
+      200,
+      await classTermGrades(db, parsePath(classGradesPath, event).classId, parseQuery(termQuery, event).termId),
+    ),
+  'GET /api/students/{studentId}/report-card': async ({ event, db }) =>
+    json(200, await reportCardOf(db, parsePath(reportCardPath, event).studentId, parseQuery(termQuery, event).termId)),
+});
