@@ -14,6 +14,8 @@ export interface ApiRequest {
   readonly event: ApiEvent;
   /** The verified caller, or undefined on a public route. */
   readonly principal: Principal | undefined;
+  /** The Lambda context: remaining time, request id. */
+  readonly context: Context;
 }
 
 /**
@@ -37,11 +39,11 @@ export function apiHandler(handle: (request: ApiRequest) => Promise<ApiResult>) 
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(publishRecordedMetrics)
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       try {
         const route = findRoute(event.routeKey);
         if (!route) throw new HttpError(404, 'NOT_FOUND', `No route ${event.routeKey}.`);
-        return await handle({ event, principal: authorize(route, event) });
+        return await handle({ event, principal: authorize(route, event), context });
       } catch (error) {
         if (error instanceof HttpError) return errorResponse(error);
         logger.error('unhandled error', error as Error);

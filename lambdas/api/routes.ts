@@ -74,39 +74,39 @@ function attendanceRoutes(): RouteDefinition[] {
 
 const allSchoolRoles: readonly Role[] = ['school-admin', 'teacher', 'bursar', 'guardian'];
 
-/** The five routes of a plain resource: staff read it, school admins change it. */
+/** The five routes of a plain resource: by default staff read it and school admins change it. */
 function resourceRoutes(
   path: string,
   handler: string,
-  plural: string,
-  singular: string,
-  idParameter = 'id',
+  names: { plural: string; singular: string },
+  options: { idParameter?: string; readers?: readonly Role[]; writers?: readonly Role[] } = {},
 ): RouteDefinition[] {
-  const admin: Role[] = ['school-admin'];
-  const item = `${path}/{${idParameter}}`;
+  const { plural, singular } = names;
+  const readers = options.readers ?? schoolStaff;
+  const writers = options.writers ?? ['school-admin'];
+  const item = `${path}/{${options.idParameter ?? 'id'}}`;
   return [
-    { method: 'GET', path, handler, access: schoolStaff, summary: `List ${plural}, paged.` },
-    { method: 'POST', path, handler, access: admin, summary: `Add ${singular}.` },
-    { method: 'GET', path: item, handler, access: schoolStaff, summary: `Read ${singular}.` },
-    { method: 'PATCH', path: item, handler, access: admin, summary: `Change ${singular}.` },
-    {
-      method: 'DELETE',
-      path: item,
-      handler,
-      access: admin,
-      summary: `Delete ${singular} nothing refers to.`,
-    },
+    { method: 'GET', path, handler, access: readers, summary: `List ${plural}, paged.` },
+    { method: 'POST', path, handler, access: writers, summary: `Add ${singular}.` },
+    { method: 'GET', path: item, handler, access: readers, summary: `Read ${singular}.` },
+    { method: 'PATCH', path: item, handler, access: writers, summary: `Change ${singular}.` },
+    { method: 'DELETE', path: item, handler, access: writers, summary: `Delete ${singular} nothing refers to.` },
   ];
 }
 
 function structureRoutes(): RouteDefinition[] {
   const handler = 'lambdas/api/structure/structure.handler.ts';
   return [
-    ...resourceRoutes('/api/academic-years', handler, 'academic years', 'an academic year'),
-    ...resourceRoutes('/api/terms', handler, 'terms, by academic year', 'a term'),
-    ...resourceRoutes('/api/grade-levels', handler, 'grade levels', 'a grade level'),
-    ...resourceRoutes('/api/subjects', handler, 'subjects', 'a subject'),
-    ...resourceRoutes('/api/classes', handler, 'classes, by year and grade', 'a class', 'classId'),
+    ...resourceRoutes('/api/academic-years', handler, { plural: 'academic years', singular: 'an academic year' }),
+    ...resourceRoutes('/api/terms', handler, { plural: 'terms, by academic year', singular: 'a term' }),
+    ...resourceRoutes('/api/grade-levels', handler, { plural: 'grade levels', singular: 'a grade level' }),
+    ...resourceRoutes('/api/subjects', handler, { plural: 'subjects', singular: 'a subject' }),
+    ...resourceRoutes(
+      '/api/classes',
+      handler,
+      { plural: 'classes, by year and grade', singular: 'a class' },
+      { idParameter: 'classId' },
+    ),
     {
       method: 'GET',
       path: '/api/classes/{classId}/assignments',
@@ -180,6 +180,57 @@ function assessmentRoutes(): RouteDefinition[] {
   ];
 }
 
+function feeRoutes(): RouteDefinition[] {
+  const handler = 'lambdas/api/fees/fees.handler.ts';
+  // Bursars own fees; school admins may look.
+  const readers: Role[] = ['bursar', 'school-admin'];
+  const bursar: Role[] = ['bursar'];
+  return [
+    ...resourceRoutes(
+      '/api/fee-structures',
+      handler,
+      { plural: 'fee structures, by term and grade', singular: 'a fee structure' },
+      { idParameter: 'feeStructureId', readers, writers: bursar },
+    ),
+    {
+      method: 'POST',
+      path: '/api/fee-structures/{feeStructureId}/invoices',
+      handler,
+      access: bursar,
+      summary:
+        'Invoice every student a fee structure applies to (or one class); running it again skips those invoiced.',
+    },
+    {
+      method: 'POST',
+      path: '/api/payments',
+      handler,
+      access: bursar,
+      summary: 'Record a payment; the client key makes sending it twice record it once.',
+    },
+    {
+      method: 'GET',
+      path: '/api/payments/{paymentId}/receipt',
+      handler,
+      access: readers,
+      summary: "A payment's receipt with the student's balance.",
+    },
+    {
+      method: 'GET',
+      path: '/api/fees/balances',
+      handler,
+      access: readers,
+      summary: 'Invoiced, paid and balance per student, paged.',
+    },
+    {
+      method: 'GET',
+      path: '/api/fees/overdue',
+      handler,
+      access: readers,
+      summary: 'Students whose payments do not cover what fell due by a date.',
+    },
+  ];
+}
+
 /**
  * The route manifest: the single source of the HTTP API's routes. The CDK API stack
  * creates one route (and one function per handler module) from each entry; the local
@@ -204,6 +255,7 @@ export const routes: readonly RouteDefinition[] = [
   ...attendanceRoutes(),
   ...structureRoutes(),
   ...assessmentRoutes(),
+  ...feeRoutes(),
 ];
 
 /** `GET /api/health` — the form of API Gateway's `routeKey`. */

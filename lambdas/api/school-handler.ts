@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 import { DataApiSession } from '../shared/data-api';
 import { conflict, errorResponse, forbidden, HttpError, invalid } from '../shared/http';
 import { logger, metricNames, metrics } from '../shared/observability';
@@ -10,6 +11,7 @@ import type { Principal } from './principal';
 
 export interface SchoolRequest {
   readonly event: ApiEvent;
+  readonly context: Context;
   readonly principal: Principal & { readonly schoolId: string };
   readonly school: SchoolRecord;
   /** The school's own database, under the school's own PostgreSQL role. */
@@ -74,7 +76,7 @@ function databaseError(error: unknown): HttpError | undefined {
  * under the school's role; its round trips are counted, published and returned in a header.
  */
 export function schoolHandler(handle: (request: SchoolRequest) => Promise<ApiResult>) {
-  return apiHandler(async ({ event, principal }) => {
+  return apiHandler(async ({ event, principal, context }) => {
     if (!principal?.schoolId) throw forbidden('This is for the staff and families of a school.');
     const schoolId = principal.schoolId;
     logger.appendKeys({ schoolId, userId: principal.userId });
@@ -97,7 +99,7 @@ export function schoolHandler(handle: (request: SchoolRequest) => Promise<ApiRes
         ? { ...result, headers: { ...result.headers, [roundTripsHeader]: String(db.roundTrips) } }
         : result;
     try {
-      return counted(await handle({ event, principal: { ...principal, schoolId }, school, db }));
+      return counted(await handle({ event, context, principal: { ...principal, schoolId }, school, db }));
     } catch (error) {
       const refusal = error instanceof HttpError ? error : databaseError(error);
       if (refusal) return counted(errorResponse(refusal));

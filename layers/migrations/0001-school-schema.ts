@@ -149,7 +149,7 @@ export const schoolSchema: Migration = {
       name text NOT NULL,
       amount_minor bigint NOT NULL CHECK (amount_minor > 0),
       due_on date NOT NULL,
-      UNIQUE (term_id, grade_level_id, name)
+      UNIQUE NULLS NOT DISTINCT (term_id, grade_level_id, name)
     )`,
     `CREATE TABLE invoices (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
