@@ -1,5 +1,8 @@
 import type { Role } from '../shared/roles';
 
+/** `list-schools`: query the tenant directory's byStatus index. */
+export type RouteGrant = 'list-schools';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteDefinition {
@@ -10,6 +13,8 @@ export interface RouteDefinition {
   readonly handler: string;
   /** `public` needs no token; otherwise a verified token with one of these roles. */
   readonly access: 'public' | readonly Role[];
+  /** Platform data the handler reads beyond one school record (the CDK stack grants exactly these). */
+  readonly grants?: readonly RouteGrant[];
   readonly summary: string;
 }
 
@@ -231,6 +236,66 @@ function feeRoutes(): RouteDefinition[] {
   ];
 }
 
+function peopleRoutes(): RouteDefinition[] {
+  const guardians = 'lambdas/api/guardians/guardians.handler.ts';
+  const portal = 'lambdas/api/portal/portal.handler.ts';
+  const family: Role[] = ['guardian'];
+  const link = '/api/students/{studentId}/guardians/{guardianId}';
+  return [
+    ...resourceRoutes(
+      '/api/guardians',
+      guardians,
+      { plural: 'guardians', singular: 'a guardian' },
+      { idParameter: 'guardianId' },
+    ),
+    {
+      method: 'PUT',
+      path: link,
+      handler: guardians,
+      access: ['school-admin'],
+      summary: 'Link a guardian to a student.',
+    },
+    { method: 'DELETE', path: link, handler: guardians, access: ['school-admin'], summary: 'Unlink a guardian.' },
+    { method: 'GET', path: '/api/portal/children', handler: portal, access: family, summary: "A guardian's children." },
+    {
+      method: 'GET',
+      path: '/api/portal/children/{studentId}',
+      handler: portal,
+      access: family,
+      summary: "One of a guardian's children: attendance, grades and fee balance.",
+    },
+    {
+      method: 'GET',
+      path: '/api/portal/children/{studentId}/fees',
+      handler: portal,
+      access: family,
+      summary: "A child's invoices and payments.",
+    },
+    {
+      method: 'GET',
+      path: '/api/portal/children/{studentId}/report-card',
+      handler: portal,
+      access: family,
+      summary: "A child's report card for a term.",
+    },
+    {
+      method: 'GET',
+      path: '/api/audit',
+      handler: 'lambdas/api/audit/audit.handler.ts',
+      access: ['school-admin'],
+      summary: "The school's audit log, newest first, filtered by entity or actor.",
+    },
+    {
+      method: 'GET',
+      path: '/api/platform/schools',
+      handler: 'lambdas/api/platform/list-schools.handler.ts',
+      access: ['platform-operator'],
+      grants: ['list-schools'],
+      summary: 'Schools in a lifecycle status, from the tenant directory (no school data).',
+    },
+  ];
+}
+
 /**
  * The route manifest: the single source of the HTTP API's routes. The CDK API stack
  * creates one route (and one function per handler module) from each entry; the local
@@ -256,6 +321,7 @@ export const routes: readonly RouteDefinition[] = [
   ...structureRoutes(),
   ...assessmentRoutes(),
   ...feeRoutes(),
+  ...peopleRoutes(),
 ];
 
 /** `GET /api/health` — the form of API Gateway's `routeKey`. */

@@ -1,6 +1,12 @@
-import { type z } from 'zod';
+import { z } from 'zod';
 import { HttpError, invalid } from '../shared/http';
 import type { ApiEvent } from './api-handler';
+
+/** The query of every paged list: page size and the cursor a previous page gave out. */
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  cursor: z.string().max(500).optional(),
+};
 
 /** The largest JSON body a route accepts (bulk marks and imports go through their own routes). */
 export const maxJsonBodyBytes = 1024 * 1024;

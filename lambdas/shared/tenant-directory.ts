@@ -1,5 +1,12 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { platformResourceName } from './resource-names';
 import { tenantDirectoryTable } from './tables';
 
@@ -151,6 +158,28 @@ export class TenantDirectory {
       }
       throw error;
     }
+  }
+
+  /** Schools in one status, by slug, a page at a time (the byStatus index). */
+  async listSchools(
+    status: SchoolStatus,
+    page: { limit: number; after?: string | undefined },
+  ): Promise<{ items: SchoolRecord[]; nextAfter: string | null }> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byStatus',
+        KeyConditionExpression: '#status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status },
+        Limit: page.limit,
+        ...(page.after ? { ExclusiveStartKey: JSON.parse(Buffer.from(page.after, 'base64url').toString()) } : {}),
+      }),
+    );
+    return {
+      items: (out.Items ?? []).map(toRecord),
+      nextAfter: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : null,
+    };
   }
 
   /** Gives a slug back (compensation of a failed provisioning), only if this school holds it. */

@@ -77,6 +77,14 @@ export class ApiRoutesStack extends Stack {
           new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.tenantDirectory.tableArn] }),
         );
         props.tenantDirectory.encryptionKey?.grantDecrypt(fn);
+        if (route.grants?.includes('list-schools')) {
+          fn.addToRolePolicy(
+            new PolicyStatement({
+              actions: ['dynamodb:Query'],
+              resources: [`${props.tenantDirectory.tableArn}/index/byStatus`],
+            }),
+          );
+        }
       }
       const httpRoute = new HttpRoute(this, `Route ${routeKey(route)}`, {
         httpApi: props.api,

@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { pageQuery } from '../validation';
 import { studentInList } from '../students/student.schemas';
 
 /** Money is integer minor units (cents), never floats. */
 const minorUnits = z.number().int().positive().max(1_000_000_000_00);
 const isoDate = z.iso.date();
-const listQuery = {
-  limit: z.coerce.number().int().min(1).max(200).default(100),
-  cursor: z.string().max(500).optional(),
-};
+const listQuery = pageQuery;
 
 export const feeStructure = {
   create: z

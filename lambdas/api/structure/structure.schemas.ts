@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuery } from '../validation';
 
 const name = z.string().trim().min(1).max(100);
 const isoDate = z.iso.date();
@@ -7,10 +8,7 @@ const ordered = (range: { startsOn?: string | undefined; endsOn?: string | undef
   !range.startsOn || !range.endsOn || range.startsOn < range.endsOn;
 const orderMessage = { message: 'must end after it starts', path: ['endsOn'] };
 
-const listQuery = {
-  limit: z.coerce.number().int().min(1).max(200).default(100),
-  cursor: z.string().max(500).optional(),
-};
+const listQuery = pageQuery;
 
 /** A change to a named period (a year or a term): any of its name and dates, still in order. */
 const namedPeriodChange = z

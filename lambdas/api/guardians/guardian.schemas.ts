@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { pageQuery } from '../validation';
+
+const listQuery = pageQuery;
+const name = z.string().trim().min(1).max(200);
+const email = z.email().max(200);
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ()-]{6,20}$/, 'is not a phone number');
+
+export const guardian = {
+  create: z.object({ name, email: email.optional(), phone: phone.optional() }).strict(),
+  change: z
+    .object({ name, email: email.nullable(), phone: phone.nullable() })
+    .partial()
+    .strict()
+    .refine((change) => Object.keys(change).length > 0, 'Nothing to change.'),
+  list: z.object(listQuery).strict(),
+};
+
+export const guardianLinkPath = z.object({ studentId: z.uuid(), guardianId: z.uuid() }).strict();
+export const guardianLink = z.object({ relationship: z.string().trim().min(1).max(40) }).strict();

@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StudentProfile } from '../../lambdas/api/students/student.schemas';
+import { type Platform, startPlatform } from '../../local/platform';
+import { type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
+
+const stateDir = mkdtempSync(join(tmpdir(), 'campus-api-people-'));
+let platform: Platform;
+let ash: SchoolFixture;
+let admin: SchoolUser;
+let parent: SchoolUser;
+let students: { mine: string; other: string };
+
+beforeAll(async () => {
+  platform = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
+  ash = await schoolFixture(platform, 'ash');
+  [admin, parent] = await Promise.all([ash.user('school-admin'), ash.user('guardian')]);
+  const created = await Promise.all(
+    ['G-1', 'G-2'].map((admissionNo) =>
+      admin.call<{ id: string }>('POST', '/api/students', { admissionNo, givenName: 'Kid', familyName: admissionNo }),
+    ),
+  );
+  students = { mine: created[0]!.body.id, other: created[1]!.body.id };
+});
+afterAll(async () => {
+  await platform?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('guardians, the guardian portal, the audit log and the platform directory', () => {
+  it('links a guardian to a student, and the guardian then sees that child only', async () => {
+    const guardian = await admin.call<{ id: string }>('POST', '/api/guardians', {
+      name: 'Pat Parent',
+      email: 'pat@family.test',
+      phone: '+351 912 345 678',
+    });
+    expect(guardian.status).toBe(201);
+    // The guardian's sign-in is tied to their record when they accept the school's invitation.
+    await ash.db.execute('UPDATE guardians SET user_sub = :sub WHERE id = :id::uuid', {
+      sub: parent.userId,
+      id: guardian.body.id,
+    });
+    const linked = await admin.call('PUT', `/api/students/${students.mine}/guardians/${guardian.body.id}`, {
+      relationship: 'father',
+    });
+    expect(linked.status).toBe(200);
+
+    const children = await parent.call<{ items: { studentId: string; relationship: string }[] }>(
+      'GET',
+      '/api/portal/children',
+    );
+    expect(children.body.items).toEqual([
+      expect.objectContaining({ studentId: students.mine, relationship: 'father' }),
+    ]);
+    const child = await parent.call<StudentProfile>('GET', `/api/portal/children/${students.mine}`);
+    expect(child.status).toBe(200);
+    expect(child.roundTrips).toBe(2);
+    expect(child.body.guardians.map((g) => g.name)).toEqual(['Pat Parent']);
+    const fees = await parent.call<{ invoices: unknown[]; payments: unknown[] }>(
+      'GET',
+      `/api/portal/children/${students.mine}/fees`,
+    );
+    expect(fees.body).toEqual({ invoices: [], payments: [] });
+  });
+
+  it('answers a guardian asking for an unlinked student as if it did not exist, and keeps them off staff routes', async () => {
+    expect((await parent.call('GET', `/api/portal/children/${students.other}`)).status).toBe(404);
+    expect((await parent.call('GET', `/api/portal/children/${students.other}/fees`)).status).toBe(404);
+    expect((await parent.call('GET', `/api/students/${students.other}`)).status).toBe(403);
+    expect((await parent.call('GET', '/api/students')).status).toBe(403);
+    expect((await parent.call('GET', '/api/audit')).status).toBe(403);
+  });
+
+  it('unlinks, after which the child is gone from the portal', async () => {
+    const [guardian] = await ash.db.query<{ id: string }>("SELECT id FROM guardians WHERE name = 'Pat Parent'");
+    expect((await admin.call('DELETE', `/api/students/${students.mine}/guardians/${guardian!.id}`)).status).toBe(204);
+    expect((await parent.call<{ items: unknown[] }>('GET', '/api/portal/children')).body.items).toEqual([]);
+    expect((await admin.call('DELETE', `/api/students/${students.mine}/guardians/${guardian!.id}`)).status).toBe(404);
+  });
+
+  it('shows school admins the audit log, newest first, filtered and paged', async () => {
+    const all = await admin.call<{
+      items: { id: number; action: string; entity: string }[];
+      nextBefore: number | null;
+    }>('GET', '/api/audit?limit=2');
+    expect(all.status).toBe(200);
+    expect(all.body.items.map((e) => e.action)).toEqual(['unlink', 'link']);
+    const older = await admin.call<{ items: { id: number }[] }>(
+      'GET',
+      `/api/audit?limit=50&before=${all.body.nextBefore}`,
+    );
+    expect(older.body.items.every((e) => e.id < all.body.nextBefore!)).toBe(true);
+    const studentsOnly = await admin.call<{ items: { entity: string }[] }>('GET', '/api/audit?entity=student');
+    expect(studentsOnly.body.items.map((e) => e.entity)).toEqual(['student', 'student']);
+    expect((await admin.call('GET', `/api/audit?entityId=${students.mine}`)).status).toBe(400);
+  });
+
+  it("lists schools to platform operators from the directory, without any school's data or secrets", async () => {
+    const operator = await ash.user('platform-operator');
+    const listed = await operator.call<{ items: Record<string, unknown>[] }>(
+      'GET',
+      '/api/platform/schools?status=ACTIVE',
+    );
+    expect(listed.status).toBe(200);
+    const mine = listed.body.items.find((school) => school.slug === 'ash');
+    expect(mine).toMatchObject({ status: 'ACTIVE', shardGroupId: 'sg1' });
+    expect(mine).not.toHaveProperty('secretArn');
+    expect((await operator.call('GET', '/api/students')).status).toBe(403);
+    expect((await admin.call('GET', '/api/platform/schools')).status).toBe(403);
+  });
+});
