@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeKey, routes } from '../../lambdas/api/routes';
+import { type Role, roles } from '../../lambdas/shared/roles';
+import { type Platform, startPlatform } from '../../local/platform';
+import { callApi, type SchoolUser, schoolFixture } from '../support/school-fixture';
+
+const stateDir = mkdtempSync(join(tmpdir(), 'campus-route-matrix-'));
+let platform: Platform;
+const users = new Map<Role, SchoolUser>();
+
+beforeAll(async () => {
+  platform = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
+  const school = await schoolFixture(platform, 'matrix');
+  for (const role of roles) users.set(role, await school.user(role));
+});
+afterAll(async () => {
+  await platform?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+/** A concrete path for a route: dates where a date goes, fresh ids elsewhere. */
+const concrete = (path: string) =>
+  path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'date' ? '2026-09-14' : randomUUID()));
+
+describe('every route × every role, as the manifest says (real tokens over real HTTP)', () => {
+  it('lets in exactly the roles a route lists, refuses the others with 403 and anonymous callers with 401', async () => {
+    const mismatches: string[] = [];
+    for (const route of routes) {
+      const path = concrete(route.path);
+      const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
+      const anonymous = await callApi(platform.url, undefined, route.method, path, body);
+      const expectedAnonymous = route.access === 'public' ? 200 : 401;
+      if (anonymous.status !== expectedAnonymous) mismatches.push(`${routeKey(route)} anonymous → ${anonymous.status}`);
+      for (const role of roles) {
+        const { status, body: answer } = await users
+          .get(role)!
+          .call<{ error?: { message: string } }>(route.method, path, body);
+        const allowed = route.access === 'public' || route.access.includes(role);
+        // A handler module that does not serve a route it is listed for answers "No route".
+        const unserved = answer?.error?.message.startsWith('No route') ?? false;
+        const ok = allowed ? status < 500 && status !== 401 && status !== 403 && !unserved : status === 403;
+        if (!ok)
+          mismatches.push(
+            `${routeKey(route)} as ${role} → ${status} (${allowed ? 'allowed' : 'refused'} by the manifest)`,
+          );
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
