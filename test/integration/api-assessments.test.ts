@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClassGrades, ReportCard } from '../../lambdas/api/assessments/assessment.schemas';
-import type { Assessment } from '../../lambdas/api/assessments/assessments';
-import { type Platform, startPlatform } from '../../local/platform';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Assessment, ClassGrades, ReportCard } from '../../lambdas/api/assessments/assessment.schemas';
+import { useLocalPlatform } from '../support/local-platform';
 import { exampleSettings, type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 
-const stateDir = mkdtempSync(join(tmpdir(), 'campus-api-assessments-'));
-let platform: Platform;
+const platform = useLocalPlatform('api-assessments');
 let birch: SchoolFixture;
 let admin: SchoolUser;
 let mathsTeacher: SchoolUser;
@@ -16,8 +11,7 @@ let otherTeacher: SchoolUser;
 let ids: { classId: string; maths: string; science: string; termId: string; students: string[]; outsider: string };
 
 beforeAll(async () => {
-  platform = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
-  birch = await schoolFixture(platform, 'birch');
+  birch = await schoolFixture(platform(), 'birch');
   [admin, mathsTeacher, otherTeacher] = await Promise.all([
     birch.user('school-admin'),
     birch.user('teacher'),
@@ -43,10 +37,6 @@ beforeAll(async () => {
     { teacher: mathsTeacher.userId },
   );
   ids = JSON.parse(row!.ids);
-});
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 const assessment = (subjectId: string, name: string, maxScore: number, weight = 1) => ({

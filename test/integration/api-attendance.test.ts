@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClassDaySheet } from '../../lambdas/api/attendance/attendance.schemas';
-import { type Platform, startPlatform } from '../../local/platform';
+import { useLocalPlatform } from '../support/local-platform';
 import { type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 
-const stateDir = mkdtempSync(join(tmpdir(), 'campus-api-attendance-'));
-let platform: Platform;
+const platform = useLocalPlatform('api-attendance');
 let maple: SchoolFixture;
 let homeroomTeacher: SchoolUser;
 let otherTeacher: SchoolUser;
@@ -17,8 +13,7 @@ let students: string[];
 let outsider: string;
 
 beforeAll(async () => {
-  platform = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
-  maple = await schoolFixture(platform, 'maple');
+  maple = await schoolFixture(platform(), 'maple');
   [homeroomTeacher, otherTeacher] = await Promise.all([maple.user('teacher'), maple.user('teacher')]);
   // A class of 40 with its home-room teacher, and a second class taught by someone else.
   const [ids] = await maple.db.query<{ class_id: string; other_class_id: string }>(
@@ -47,10 +42,6 @@ beforeAll(async () => {
     "INSERT INTO students (admission_no, given_name, family_name, class_id) VALUES ('M-900', 'Other', 'Class', :c::uuid) RETURNING id",
     { c: otherClassId },
   )) as [{ id: string }];
-});
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 const day = '2026-09-14';

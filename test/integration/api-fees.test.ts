@@ -1,22 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Receipt, StudentBalance } from '../../lambdas/api/fees/fee.schemas';
-import { type Platform, startPlatform } from '../../local/platform';
+import { useLocalPlatform } from '../support/local-platform';
 import { exampleSettings, type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 
-const stateDir = mkdtempSync(join(tmpdir(), 'campus-api-fees-'));
-let platform: Platform;
+const platform = useLocalPlatform('api-fees');
 let willow: SchoolFixture;
 let bursar: SchoolUser;
 let admin: SchoolUser;
 let ids: { termId: string; gradeId: string; classId: string; students: string[] };
 
 beforeAll(async () => {
-  platform = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
-  willow = await schoolFixture(platform, 'willow');
+  willow = await schoolFixture(platform(), 'willow');
   [bursar, admin] = await Promise.all([willow.user('bursar'), willow.user('school-admin')]);
   await admin.call('PUT', '/api/school/settings', exampleSettings);
   const [row] = await willow.db.query<{ ids: string }>(
@@ -33,10 +28,6 @@ beforeAll(async () => {
                               'students', (SELECT json_agg(id ORDER BY admission_no) FROM pupils))::text AS ids`,
   );
   ids = JSON.parse(row!.ids);
-});
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 describe('fees API: structures, invoice runs, payments once per key, balances', () => {

@@ -1,21 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { StudentProfile } from '../../lambdas/api/students/student.schemas';
-import { type Platform, startPlatform } from '../../local/platform';
+import { useLocalPlatform } from '../support/local-platform';
 import { type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 
-const stateDir = mkdtempSync(join(tmpdir(), 'campus-api-people-'));
-let platform: Platform;
+const platform = useLocalPlatform('api-people');
 let ash: SchoolFixture;
 let admin: SchoolUser;
 let parent: SchoolUser;
 let students: { mine: string; other: string };
 
 beforeAll(async () => {
-  platform = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
-  ash = await schoolFixture(platform, 'ash');
+  ash = await schoolFixture(platform(), 'ash');
   [admin, parent] = await Promise.all([ash.user('school-admin'), ash.user('guardian')]);
   const created = await Promise.all(
     ['G-1', 'G-2'].map((admissionNo) =>
@@ -23,10 +18,6 @@ beforeAll(async () => {
     ),
   );
   students = { mine: created[0]!.body.id, other: created[1]!.body.id };
-});
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 describe('guardians, the guardian portal, the audit log and the platform directory', () => {

@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { routeKey, routes } from '../../lambdas/api/routes';
 import { type Role, roles } from '../../lambdas/shared/roles';
-import { type Platform, startPlatform } from '../../local/platform';
+import { useLocalPlatform } from '../support/local-platform';
 import { callApi, type SchoolUser, schoolFixture } from '../support/school-fixture';
 
-const stateDir = mkdtempSync(join(tmpdir(), 'campus-route-matrix-'));
-let platform: Platform;
+const platform = useLocalPlatform('route-matrix');
 const users = new Map<Role, SchoolUser>();
 
 beforeAll(async () => {
-  platform = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
-  const school = await schoolFixture(platform, 'matrix');
+  const school = await schoolFixture(platform(), 'matrix');
   for (const role of roles) users.set(role, await school.user(role));
-});
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 /** A concrete path for a route: dates where a date goes, fresh ids elsewhere. */
@@ -32,7 +23,7 @@ describe('every route × every role, as the manifest says (real tokens over real
     for (const route of routes) {
       const path = concrete(route.path);
       const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
-      const anonymous = await callApi(platform.url, undefined, route.method, path, body);
+      const anonymous = await callApi(platform().url, undefined, route.method, path, body);
       const expectedAnonymous = route.access === 'public' ? 200 : 401;
       if (anonymous.status !== expectedAnonymous) mismatches.push(`${routeKey(route)} anonymous → ${anonymous.status}`);
       for (const role of roles) {

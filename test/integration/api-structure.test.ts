@@ -1,25 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SchoolSettings } from '../../lambdas/api/structure/structure.schemas';
-import { type Platform, startPlatform } from '../../local/platform';
+import { useLocalPlatform } from '../support/local-platform';
 import { exampleSettings, type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 
-const stateDir = mkdtempSync(join(tmpdir(), 'campus-api-structure-'));
-let platform: Platform;
+const platform = useLocalPlatform('api-structure');
 let cedar: SchoolFixture;
 let admin: SchoolUser;
 let teacher: SchoolUser;
 
 beforeAll(async () => {
-  platform = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
-  cedar = await schoolFixture(platform, 'cedar');
+  cedar = await schoolFixture(platform(), 'cedar');
   [admin, teacher] = await Promise.all([cedar.user('school-admin'), cedar.user('teacher')]);
-});
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 type Page<T> = { items: T[]; nextCursor: string | null };

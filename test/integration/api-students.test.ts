@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Student, StudentProfile } from '../../lambdas/api/students/student.schemas';
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
-import { type Platform, startPlatform } from '../../local/platform';
+import { useLocalPlatform } from '../support/local-platform';
 import { callApi, type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 
-const stateDir = mkdtempSync(join(tmpdir(), 'campus-api-students-'));
-let platform: Platform;
+const platform = useLocalPlatform('api-students');
 let oak: SchoolFixture;
 let admin: SchoolUser;
 let teacher: SchoolUser;
@@ -31,14 +27,9 @@ async function arrangeClass(fixture: SchoolFixture, name: string): Promise<strin
 }
 
 beforeAll(async () => {
-  platform = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
-  oak = await schoolFixture(platform, 'oak');
+  oak = await schoolFixture(platform(), 'oak');
   [admin, teacher] = await Promise.all([oak.user('school-admin'), oak.user('teacher')]);
   classId = await arrangeClass(oak, '7A');
-});
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 const newStudent = (admissionNo: string, extra: Record<string, unknown> = {}) => ({
@@ -195,11 +186,11 @@ describe('students API (real HTTP, real tokens, the school database under its ow
     expect((await teacher.call('POST', '/api/students', newStudent('T-001'))).status).toBe(403);
     const guardian = await oak.user('guardian');
     expect((await guardian.call('GET', '/api/students')).status).toBe(403);
-    expect((await callApi(platform.url, undefined, 'GET', '/api/students')).status).toBe(401);
+    expect((await callApi(platform().url, undefined, 'GET', '/api/students')).status).toBe(401);
   });
 
   it("never shows one school's students to another: the school comes from the token only", async () => {
-    const elm = await schoolFixture(platform, 'elm');
+    const elm = await schoolFixture(platform(), 'elm');
     const elmAdmin = await elm.user('school-admin');
     const [oakStudent] = await oak.db.query<{ id: string }>("SELECT id FROM students WHERE admission_no = 'A-001'");
     expect((await elmAdmin.call('GET', `/api/students/${oakStudent!.id}`)).status).toBe(404);
@@ -210,7 +201,7 @@ describe('students API (real HTTP, real tokens, the school database under its ow
   });
 
   it('keeps a suspended school readable but refuses changes, and refuses a deleted one', async () => {
-    const pine = await schoolFixture(platform, 'pine');
+    const pine = await schoolFixture(platform(), 'pine');
     const pineAdmin = await pine.user('school-admin');
     const directory = new TenantDirectory();
     await directory.setStatus(pine.school.schoolId, ['ACTIVE'], 'SUSPENDED');
@@ -219,7 +210,7 @@ describe('students API (real HTTP, real tokens, the school database under its ow
     expect(write.status).toBe(403);
     expect(write.body.error.code).toBe('SCHOOL_READ_ONLY');
 
-    const fir = await schoolFixture(platform, 'fir');
+    const fir = await schoolFixture(platform(), 'fir');
     const firAdmin = await fir.user('school-admin');
     await directory.setStatus(fir.school.schoolId, ['ACTIVE'], 'DELETED');
     const refused = await firAdmin.call<{ error: { code: string } }>('GET', '/api/students');

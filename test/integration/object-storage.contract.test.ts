@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
@@ -10,20 +7,12 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bucketName } from '../../lambdas/shared/buckets';
 import { putObject, s3Client, signedDownloadUrl } from '../../lambdas/shared/object-storage';
-import { type Platform, startPlatform } from '../../local/platform';
+import { useLocalPlatform } from '../support/local-platform';
 
-const stateDir = mkdtempSync(join(tmpdir(), 'campus-objects-'));
-let platform: Platform;
-beforeAll(async () => {
-  platform = await startPlatform({ stateDir, port: 0, fastAndUnsafe: true });
-});
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+const platform = useLocalPlatform('objects');
 
 describe('local object storage (S3 on disk behind the app origin, SigV4 checked)', () => {
   it('stores what handlers put through the shared client and gives it back with its metadata', async () => {
@@ -83,7 +72,7 @@ describe('local object storage (S3 on disk behind the app origin, SigV4 checked)
   it('serves a signed download link to a plain browser request, as an attachment', async () => {
     await putObject('exports', 'school/export.csv', 'id,name\n1,Ada\n', 'text/csv');
     const url = await signedDownloadUrl('exports', 'school/export.csv', { fileName: 'students.csv' });
-    expect(url.startsWith(`${platform.url}/local-s3/`)).toBe(true);
+    expect(url.startsWith(`${platform().url}/local-s3/`)).toBe(true);
     const response = await fetch(url);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toBe(
@@ -131,7 +120,7 @@ describe('local object storage (S3 on disk behind the app origin, SigV4 checked)
     expect(altered.status).toBe(403);
     expect(await altered.text()).toContain('SignatureDoesNotMatch');
 
-    const unsigned = await fetch(`${platform.url}/local-s3/${bucketName('exports')}/school/export.csv`);
+    const unsigned = await fetch(`${platform().url}/local-s3/${bucketName('exports')}/school/export.csv`);
     expect(unsigned.status).toBe(403);
     expect(await unsigned.text()).toContain('<Code>AccessDenied</Code>');
   });

@@ -63,7 +63,7 @@ export async function callApi<T>(
   const header = response.headers.get('x-campus-data-api-calls');
   return {
     status: response.status,
-    body: (text ? JSON.parse(text) : undefined) as T,
+    body: (text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text || undefined) as T,
     roundTrips: header === null ? undefined : Number(header),
   };
 }

@@ -19,6 +19,18 @@ export const newAssessment = z
   .strict();
 export type NewAssessment = z.infer<typeof newAssessment>;
 
+export const assessment = z.object({
+  id: z.uuid(),
+  classId: z.uuid(),
+  subjectId: z.uuid(),
+  termId: z.uuid(),
+  name: z.string(),
+  maxScore: z.number(),
+  weight: z.number(),
+  heldOn: z.iso.date().nullable(),
+});
+export type Assessment = z.infer<typeof assessment>;
+
 export const assessmentListQuery = z
   .object({
     classId: z.uuid().optional(),

@@ -3,18 +3,7 @@ import { conflict, forbidden, invalid, notFound } from '../../shared/http';
 import { type Caller, subjectAccessCte } from '../class-access';
 import { type GradeBand, gradeFor, termResultsSql } from '../grading';
 import { cursor } from '../sql-fragments';
-import type { ClassGrades, NewAssessment, ReportCard, ScoreEntry } from './assessment.schemas';
-
-export interface Assessment {
-  id: string;
-  classId: string;
-  subjectId: string;
-  termId: string;
-  name: string;
-  maxScore: number;
-  weight: number;
-  heldOn: string | null;
-}
+import type { Assessment, ClassGrades, NewAssessment, ReportCard, ScoreEntry } from './assessment.schemas';
 
 const assessmentColumns = (alias: string) => `${alias}.id, ${alias}.class_id AS "classId",
   ${alias}.subject_id AS "subjectId", ${alias}.term_id AS "termId", ${alias}.name,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ResourceSpec } from '../resource-crud';
 import { pageQuery } from '../validation';
 import { studentInList } from '../students/student.schemas';
 
@@ -79,3 +80,19 @@ export const studentBalance = studentInList.extend({
   balanceMinor: z.number().int(),
 });
 export type StudentBalance = z.infer<typeof studentBalance>;
+
+export const feeStructures: ResourceSpec = {
+  entity: 'fee-structure',
+  label: 'The fee structure',
+  table: 'fee_structures',
+  fields: {
+    termId: { column: 'term_id', type: 'uuid' },
+    gradeLevelId: { column: 'grade_level_id', type: 'uuid' },
+    category: { column: 'category', type: 'text' },
+    name: { column: 'name', type: 'text' },
+    amountMinor: { column: 'amount_minor', type: 'integer' },
+    dueOn: { column: 'due_on', type: 'date' },
+  },
+  sortField: 'name',
+  filters: ['termId', 'gradeLevelId'],
+};

@@ -15,6 +15,7 @@ import { parseBody, parsePath, parseQuery } from '../validation';
 import {
   balanceQuery,
   feeStructure,
+  feeStructures,
   feeStructurePath,
   invoiceRun,
   type NewPayment,
@@ -22,7 +23,7 @@ import {
   overdueQuery,
   paymentPath,
 } from './fee.schemas';
-import { balances, feeStructures, overdue, receiptFor, recordPayment, runInvoices } from './fees';
+import { balances, overdue, receiptFor, recordPayment, runInvoices } from './fees';
 
 const idempotencyConfig = new IdempotencyConfig({
   // One payment per school and client key; the same key with another payment is refused.

@@ -1,24 +1,7 @@
 import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api';
 import { conflict, invalid, notFound } from '../../shared/http';
-import type { ResourceSpec } from '../resource-crud';
 import { cursor } from '../sql-fragments';
 import type { NewPayment, Receipt, StudentBalance } from './fee.schemas';
-
-export const feeStructures: ResourceSpec = {
-  entity: 'fee-structure',
-  label: 'The fee structure',
-  table: 'fee_structures',
-  fields: {
-    termId: { column: 'term_id', type: 'uuid' },
-    gradeLevelId: { column: 'grade_level_id', type: 'uuid' },
-    category: { column: 'category', type: 'text' },
-    name: { column: 'name', type: 'text' },
-    amountMinor: { column: 'amount_minor', type: 'integer' },
-    dueOn: { column: 'due_on', type: 'date' },
-  },
-  sortField: 'name',
-  filters: ['termId', 'gradeLevelId'],
-};
 
 /**
  * Invoices every active student a fee structure applies to (its grade, or every grade;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ResourceSpec } from '../resource-crud';
 import { pageQuery } from '../validation';
 
 const listQuery = pageQuery;
@@ -21,3 +22,16 @@ export const guardian = {
 
 export const guardianLinkPath = z.object({ studentId: z.uuid(), guardianId: z.uuid() }).strict();
 export const guardianLink = z.object({ relationship: z.string().trim().min(1).max(40) }).strict();
+
+export const guardians: ResourceSpec = {
+  entity: 'guardian',
+  label: 'The guardian',
+  table: 'guardians',
+  fields: {
+    name: { column: 'name', type: 'text' },
+    email: { column: 'email', type: 'text' },
+    phone: { column: 'phone', type: 'text' },
+  },
+  sortField: 'name',
+  filters: [],
+};

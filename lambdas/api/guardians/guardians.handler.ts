@@ -2,8 +2,8 @@ import { json } from '../../shared/http';
 import { resourceHandlers } from '../resource-crud';
 import { schoolRoutes } from '../school-handler';
 import { parseBody, parsePath } from '../validation';
-import { guardian, guardianLink, guardianLinkPath } from './guardian.schemas';
-import { guardians, linkGuardian, unlinkGuardian } from './guardians';
+import { guardian, guardianLink, guardianLinkPath, guardians } from './guardian.schemas';
+import { linkGuardian, unlinkGuardian } from './guardians';
 
 export const handler = schoolRoutes({
   ...resourceHandlers('/api/guardians', guardians, guardian, 'guardianId'),

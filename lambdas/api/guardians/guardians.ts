@@ -1,19 +1,5 @@
 import { type DataApiSession, typed } from '../../shared/data-api';
 import { notFound } from '../../shared/http';
-import type { ResourceSpec } from '../resource-crud';
-
-export const guardians: ResourceSpec = {
-  entity: 'guardian',
-  label: 'The guardian',
-  table: 'guardians',
-  fields: {
-    name: { column: 'name', type: 'text' },
-    email: { column: 'email', type: 'text' },
-    phone: { column: 'phone', type: 'text' },
-  },
-  sortField: 'name',
-  filters: [],
-};
 
 /** Links a guardian to a student (or changes the relationship), audited; linking again is a no-op. */
 export async function linkGuardian(

@@ -3,9 +3,13 @@ import { resourceHandlers } from '../resource-crud';
 import { schoolRoutes } from '../school-handler';
 import { parseBody, parsePath } from '../validation';
 import { classAssignmentsOf, readSettings, setClassAssignments, writeSettings } from './structure';
-import { academicYears, classes, gradeLevels, subjects, terms } from './structure';
 import {
   academicYear,
+  academicYears,
+  classes,
+  gradeLevels,
+  subjects,
+  terms,
   classAssignments,
   gradeLevel,
   schoolClass,

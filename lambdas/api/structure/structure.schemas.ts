@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ResourceSpec } from '../resource-crud';
 import { pageQuery } from '../validation';
 
 const name = z.string().trim().min(1).max(100);
@@ -112,3 +113,62 @@ export const schoolSettings = z
   })
   .strict();
 export type SchoolSettings = z.infer<typeof schoolSettings>;
+
+export const academicYears: ResourceSpec = {
+  entity: 'academic-year',
+  label: 'The academic year',
+  table: 'academic_years',
+  fields: {
+    name: { column: 'name', type: 'text' },
+    startsOn: { column: 'starts_on', type: 'date' },
+    endsOn: { column: 'ends_on', type: 'date' },
+  },
+  sortField: 'startsOn',
+  filters: [],
+};
+
+export const terms: ResourceSpec = {
+  entity: 'term',
+  label: 'The term',
+  table: 'terms',
+  fields: {
+    academicYearId: { column: 'academic_year_id', type: 'uuid' },
+    name: { column: 'name', type: 'text' },
+    startsOn: { column: 'starts_on', type: 'date' },
+    endsOn: { column: 'ends_on', type: 'date' },
+  },
+  sortField: 'startsOn',
+  filters: ['academicYearId'],
+};
+
+export const gradeLevels: ResourceSpec = {
+  entity: 'grade-level',
+  label: 'The grade level',
+  table: 'grade_levels',
+  fields: { name: { column: 'name', type: 'text' }, ordinal: { column: 'ordinal', type: 'integer' } },
+  sortField: 'ordinal',
+  filters: [],
+};
+
+export const subjects: ResourceSpec = {
+  entity: 'subject',
+  label: 'The subject',
+  table: 'subjects',
+  fields: { code: { column: 'code', type: 'text' }, name: { column: 'name', type: 'text' } },
+  sortField: 'code',
+  filters: [],
+};
+
+export const classes: ResourceSpec = {
+  entity: 'class',
+  label: 'The class',
+  table: 'classes',
+  fields: {
+    academicYearId: { column: 'academic_year_id', type: 'uuid' },
+    gradeLevelId: { column: 'grade_level_id', type: 'uuid' },
+    name: { column: 'name', type: 'text' },
+    homeroomTeacherId: { column: 'homeroom_teacher_id', type: 'uuid' },
+  },
+  sortField: 'name',
+  filters: ['academicYearId', 'gradeLevelId'],
+};

@@ -1,66 +1,6 @@
 import { type DataApiSession, typed } from '../../shared/data-api';
 import { invalid, notFound } from '../../shared/http';
-import type { ResourceSpec } from '../resource-crud';
 import type { ClassAssignments, SchoolSettings } from './structure.schemas';
-
-export const academicYears: ResourceSpec = {
-  entity: 'academic-year',
-  label: 'The academic year',
-  table: 'academic_years',
-  fields: {
-    name: { column: 'name', type: 'text' },
-    startsOn: { column: 'starts_on', type: 'date' },
-    endsOn: { column: 'ends_on', type: 'date' },
-  },
-  sortField: 'startsOn',
-  filters: [],
-};
-
-export const terms: ResourceSpec = {
-  entity: 'term',
-  label: 'The term',
-  table: 'terms',
-  fields: {
-    academicYearId: { column: 'academic_year_id', type: 'uuid' },
-    name: { column: 'name', type: 'text' },
-    startsOn: { column: 'starts_on', type: 'date' },
-    endsOn: { column: 'ends_on', type: 'date' },
-  },
-  sortField: 'startsOn',
-  filters: ['academicYearId'],
-};
-
-export const gradeLevels: ResourceSpec = {
-  entity: 'grade-level',
-  label: 'The grade level',
-  table: 'grade_levels',
-  fields: { name: { column: 'name', type: 'text' }, ordinal: { column: 'ordinal', type: 'integer' } },
-  sortField: 'ordinal',
-  filters: [],
-};
-
-export const subjects: ResourceSpec = {
-  entity: 'subject',
-  label: 'The subject',
-  table: 'subjects',
-  fields: { code: { column: 'code', type: 'text' }, name: { column: 'name', type: 'text' } },
-  sortField: 'code',
-  filters: [],
-};
-
-export const classes: ResourceSpec = {
-  entity: 'class',
-  label: 'The class',
-  table: 'classes',
-  fields: {
-    academicYearId: { column: 'academic_year_id', type: 'uuid' },
-    gradeLevelId: { column: 'grade_level_id', type: 'uuid' },
-    name: { column: 'name', type: 'text' },
-    homeroomTeacherId: { column: 'homeroom_teacher_id', type: 'uuid' },
-  },
-  sortField: 'name',
-  filters: ['academicYearId', 'gradeLevelId'],
-};
 
 /** Who teaches what in a class. */
 export async function classAssignmentsOf(db: DataApiSession, classId: string): Promise<ClassAssignments> {

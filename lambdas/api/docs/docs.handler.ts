@@ -1,0 +1,45 @@
+import { json } from '../../shared/http';
+import { readRuntime } from '../../shared/runtime';
+import { apiHandler } from '../api-handler';
+import { routes } from '../routes';
+import { openApiDocument } from './openapi';
+
+let document: ReturnType<typeof openApiDocument> | undefined;
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** A readable page of every route, its roles and summary, linking to the full document. */
+function docsPage(version: string): string {
+  const rows = routes
+    .map(
+      (route) =>
+        `<tr><td><code>${route.method}</code></td><td><code>${escapeHtml(route.path)}</code></td>` +
+        `<td>${route.access === 'public' ? 'anyone' : escapeHtml(route.access.join(', '))}</td>` +
+        `<td>${escapeHtml(route.summary)}</td></tr>`,
+    )
+    .join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Campus Cloud API ${escapeHtml(version)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem;color:#1b2733}table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #d5dbe1;vertical-align:top}th{background:#f4f6f8}</style>
+</head><body><h1>Campus Cloud API <small>${escapeHtml(version)}</small></h1>
+<p>Every route, who may call it and what it does. The full contract, with request and response schemas, is the
+<a href="/api/openapi.json">OpenAPI 3.1 document</a>. Errors are <code>{ "error": { "code", "message", "fields": [{ "path", "message" }] } }</code>.</p>
+<table><thead><tr><th>Method</th><th>Path</th><th>Roles</th><th>What it does</th></tr></thead><tbody>
+${rows}
+</tbody></table></body></html>`;
+}
+
+export const handler = apiHandler(async ({ event }) => {
+  const { version } = readRuntime();
+  if (event.routeKey === 'GET /api/docs') {
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=300' },
+      body: docsPage(version),
+    };
+  }
+  document ??= openApiDocument(version);
+  return json(200, document);
+});
