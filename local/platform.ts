@@ -58,6 +58,8 @@ export interface LocalShardGroup {
 
 export interface Platform {
   readonly url: string;
+  /** Where this platform keeps its state. */
+  readonly stateDir: string;
   readonly dataApiUrl: string;
   readonly dynamoDbUrl: string;
   readonly sqsUrl: string;
@@ -268,6 +270,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     return {
       url: gateway.url,
+      stateDir: options.stateDir,
       dataApiUrl: dataApi.url,
       dynamoDbUrl: dynamoDb.url,
       sqsUrl: sqs.url,

@@ -1,0 +1,477 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
+import { useLocalPlatform } from '../support/local-platform';
+import {
+  type ApiResponse,
+  callApi,
+  type SchoolFixture,
+  type SchoolUser,
+  schoolFixture,
+} from '../support/school-fixture';
+
+const platform = useLocalPlatform('attacks');
+
+/** Everything the attacks aim at, in the victim school, and the attackers' accounts. */
+let victim: SchoolFixture;
+let attacker: SchoolFixture;
+let users: Record<'admin' | 'teacher' | 'bursar' | 'guardian' | 'operator' | 'intruder' | 'intruderBursar', SchoolUser>;
+let target: { studentId: string; otherStudentId: string; classId: string; assessmentId: string; guardianId: string };
+
+beforeAll(async () => {
+  [victim, attacker] = await Promise.all([schoolFixture(platform(), 'victim'), schoolFixture(platform(), 'attacker')]);
+  users = {
+    admin: await victim.user('school-admin'),
+    teacher: await victim.user('teacher'),
+    bursar: await victim.user('bursar'),
+    guardian: await victim.user('guardian'),
+    operator: await victim.user('platform-operator'),
+    intruder: await attacker.user('school-admin'),
+    intruderBursar: await attacker.user('bursar'),
+  };
+  const [row] = await victim.db.query<{ ids: string }>(
+    `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on) VALUES ('Y', '2026-09-01', '2027-07-15') RETURNING id),
+          term AS (INSERT INTO terms (academic_year_id, name, starts_on, ends_on) SELECT id, 'T1', '2026-09-01', '2026-12-18' FROM year RETURNING id),
+          grade AS (INSERT INTO grade_levels (name, ordinal) VALUES ('G', 1) RETURNING id),
+          klass AS (INSERT INTO classes (academic_year_id, grade_level_id, name) SELECT year.id, grade.id, '1A' FROM year, grade RETURNING id),
+          subject AS (INSERT INTO subjects (code, name) VALUES ('MATH', 'Maths') RETURNING id),
+          teacher AS (INSERT INTO staff (user_sub, email, name, role) VALUES (:teacher, 't@v.test', 'T', 'teacher') RETURNING id),
+          assessment AS (INSERT INTO assessments (class_id, subject_id, term_id, name, max_score)
+                         SELECT klass.id, subject.id, term.id, 'Quiz', 10 FROM klass, subject, term RETURNING id),
+          pupil AS (INSERT INTO students (admission_no, given_name, family_name, class_id)
+                    SELECT 'V-1', 'Zebedee', 'Victimson', klass.id FROM klass RETURNING id),
+          other AS (INSERT INTO students (admission_no, given_name, family_name, class_id)
+                    SELECT 'V-2', 'Other', 'Child', klass.id FROM klass RETURNING id),
+          guardian AS (INSERT INTO guardians (name, user_sub) VALUES ('Parent', :guardian) RETURNING id),
+          link AS (INSERT INTO student_guardians (student_id, guardian_id, relationship) SELECT other.id, guardian.id, 'mother' FROM other, guardian)
+     SELECT json_build_object('studentId', (SELECT id FROM pupil), 'otherStudentId', (SELECT id FROM other),
+                              'classId', (SELECT id FROM klass), 'assessmentId', (SELECT id FROM assessment),
+                              'guardianId', (SELECT id FROM guardian))::text AS ids`,
+    { teacher: users.teacher.userId, guardian: users.guardian.userId },
+  );
+  target = JSON.parse(row!.ids);
+});
+
+const leaks = (response: ApiResponse) => JSON.stringify(response.body ?? '').includes('Victimson');
+const asAnyone = (token: string | undefined, method: string, path: string, body?: unknown) =>
+  callApi(platform().url, token, method, path, body);
+
+/** A token with whatever claims an attacker wants, signed with the issuer's own key (as if it leaked) or a stranger's under its key id. */
+async function mint(
+  claims: Record<string, unknown>,
+  options: { expiresIn?: string; key?: 'issuer' | 'stranger' } = {},
+) {
+  const keys = JSON.parse(readFileSync(join(platform().stateDir, 'issuer', 'keys.json'), 'utf8')) as { signing: JWK };
+  const stranger = await generateKeyPair('RS256', { extractable: true });
+  const key = options.key === 'stranger' ? stranger.privateKey : await importJWK(keys.signing, 'RS256');
+  return new SignJWT({ client_id: 'campus-web', token_use: 'access', ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid: keys.signing.kid! })
+    .setIssuer(platform().issuer.issuerUrl)
+    .setSubject(String(claims.sub ?? randomUUID()))
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '10m')
+    .sign(key);
+}
+
+type Attack = [name: string, run: () => Promise<ApiResponse>, status: number, code?: string];
+
+const attacks: Attack[] = [
+  // Tokens
+  ['no token on a school route', () => asAnyone(undefined, 'GET', '/api/students'), 401],
+  ['no token on a write', () => asAnyone(undefined, 'POST', '/api/students', {}), 401],
+  ['a bearer that is not a JWT', () => asAnyone('not.a.jwt', 'GET', '/api/students'), 401],
+  [
+    'an alg:none token claiming school-admin',
+    async () => {
+      const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const claims = {
+        sub: users.admin.userId,
+        iss: platform().issuer.issuerUrl,
+        client_id: 'campus-web',
+        'cognito:groups': ['school-admin'],
+        'custom:school_id': victim.school.schoolId,
+        exp: Math.floor(Date.now() / 1000) + 600,
+      };
+      return asAnyone(`${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims)}.`, 'GET', '/api/students');
+    },
+    401,
+  ],
+  [
+    'a real token with its claims edited to another school',
+    async () => {
+      const [header, payload, signature] = users.intruder.token.split('.');
+      const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+      const edited = Buffer.from(JSON.stringify({ ...claims, 'custom:school_id': victim.school.schoolId })).toString(
+        'base64url',
+      );
+      return asAnyone(`${header}.${edited}.${signature}`, 'GET', '/api/students');
+    },
+    401,
+  ],
+  [
+    'a token signed by a stranger key under the issuer key id',
+    async () =>
+      asAnyone(
+        await mint(
+          { 'cognito:groups': ['school-admin'], 'custom:school_id': victim.school.schoolId },
+          { key: 'stranger' },
+        ),
+        'GET',
+        '/api/students',
+      ),
+    401,
+  ],
+  [
+    'an expired token',
+    async () =>
+      asAnyone(
+        await mint(
+          { 'cognito:groups': ['school-admin'], 'custom:school_id': victim.school.schoolId },
+          { expiresIn: '-1m' },
+        ),
+        'GET',
+        '/api/students',
+      ),
+    401,
+  ],
+  [
+    'a token issued to another client',
+    async () =>
+      asAnyone(
+        await mint({
+          client_id: 'some-other-app',
+          'cognito:groups': ['school-admin'],
+          'custom:school_id': victim.school.schoolId,
+        }),
+        'GET',
+        '/api/students',
+      ),
+    401,
+  ],
+  [
+    'a school role without a school claim',
+    async () => asAnyone(await mint({ 'cognito:groups': ['school-admin'] }), 'GET', '/api/students'),
+    403,
+  ],
+  [
+    'a token for a school that does not exist',
+    async () =>
+      asAnyone(
+        await mint({ 'cognito:groups': ['school-admin'], 'custom:school_id': 'snotaschool000' }),
+        'GET',
+        '/api/students',
+      ),
+    403,
+    'SCHOOL_UNAVAILABLE',
+  ],
+  [
+    'a role the platform does not know',
+    async () =>
+      asAnyone(
+        await mint({ 'cognito:groups': ['superuser'], 'custom:school_id': victim.school.schoolId }),
+        'GET',
+        '/api/students',
+      ),
+    403,
+  ],
+  // Another school's identifiers, with a genuine token of the attacker's school
+  [
+    'reading another school’s student by id',
+    () => users.intruder.call('GET', `/api/students/${target.studentId}`),
+    404,
+  ],
+  [
+    'changing another school’s student',
+    () => users.intruder.call('PATCH', `/api/students/${target.studentId}`, { givenName: 'Pwned' }),
+    404,
+  ],
+  [
+    'withdrawing another school’s student',
+    () => users.intruder.call('POST', `/api/students/${target.studentId}/withdraw`, { on: '2026-10-01', reason: 'x' }),
+    404,
+  ],
+  [
+    'marking another school’s class',
+    () =>
+      users.intruder.call('PUT', `/api/classes/${target.classId}/attendance/2026-09-14`, {
+        marks: [{ studentId: target.studentId, status: 'absent' }],
+      }),
+    404,
+  ],
+  [
+    'reading another school’s register',
+    () => users.intruder.call('GET', `/api/classes/${target.classId}/attendance/2026-09-14`),
+    404,
+  ],
+  [
+    'scoring another school’s assessment',
+    () =>
+      users.intruder.call('PUT', `/api/assessments/${target.assessmentId}/scores`, {
+        scores: [{ studentId: target.studentId, score: 1 }],
+      }),
+    404,
+  ],
+  [
+    'paying into another school’s student',
+    () =>
+      users.intruderBursar.call('POST', '/api/payments', {
+        clientKey: 'attack-0001-xyz',
+        studentId: target.studentId,
+        amountMinor: 1,
+        method: 'cash',
+        paidOn: '2026-09-14',
+      }),
+    400,
+  ],
+  [
+    'linking a guardian to another school’s student',
+    () =>
+      users.intruder.call('PUT', `/api/students/${target.studentId}/guardians/${target.guardianId}`, {
+        relationship: 'x',
+      }),
+    400,
+  ],
+  [
+    'a report card of another school’s student',
+    () => users.intruder.call('GET', `/api/students/${target.studentId}/report-card?termId=${randomUUID()}`),
+    404,
+  ],
+  // School id smuggled in
+  [
+    'schoolId in a body',
+    () =>
+      users.intruder.call('POST', '/api/students', {
+        admissionNo: 'X-1',
+        givenName: 'X',
+        familyName: 'Y',
+        schoolId: victim.school.schoolId,
+      }),
+    400,
+  ],
+  ['schoolId in a query', () => users.intruder.call('GET', `/api/students?schoolId=${victim.school.schoolId}`), 400],
+  ['school_id in a query', () => users.intruder.call('GET', `/api/students?school_id=${victim.school.schoolId}`), 400],
+  [
+    'custom:school_id in a body',
+    () => users.intruder.call('PUT', '/api/school/settings', { 'custom:school_id': victim.school.schoolId }),
+    400,
+  ],
+  // Roles inside the victim school
+  [
+    'a guardian reading a child not theirs',
+    () => users.guardian.call('GET', `/api/portal/children/${target.studentId}`),
+    404,
+  ],
+  [
+    'a guardian reading a child’s fees not theirs',
+    () => users.guardian.call('GET', `/api/portal/children/${target.studentId}/fees`),
+    404,
+  ],
+  ['a guardian on the student register', () => users.guardian.call('GET', `/api/students/${target.studentId}`), 403],
+  ['a guardian on the audit log', () => users.guardian.call('GET', '/api/audit'), 403],
+  [
+    'a teacher marking a class they do not teach',
+    () =>
+      users.teacher.call('PUT', `/api/classes/${target.classId}/attendance/2026-09-14`, {
+        marks: [{ studentId: target.studentId, status: 'absent' }],
+      }),
+    403,
+  ],
+  [
+    'a teacher scoring a subject they do not teach',
+    () =>
+      users.teacher.call('PUT', `/api/assessments/${target.assessmentId}/scores`, {
+        scores: [{ studentId: target.studentId, score: 1 }],
+      }),
+    403,
+  ],
+  [
+    'a teacher enrolling a student',
+    () => users.teacher.call('POST', '/api/students', { admissionNo: 'T-1', givenName: 'T', familyName: 'T' }),
+    403,
+  ],
+  [
+    'a teacher recording a payment',
+    () =>
+      users.teacher.call('POST', '/api/payments', {
+        clientKey: 'attack-0002-xyz',
+        studentId: target.studentId,
+        amountMinor: 1,
+        method: 'cash',
+        paidOn: '2026-09-14',
+      }),
+    403,
+  ],
+  [
+    'a school admin recording a payment (bursars own fees)',
+    () =>
+      users.admin.call('POST', '/api/payments', {
+        clientKey: 'attack-0003-xyz',
+        studentId: target.studentId,
+        amountMinor: 1,
+        method: 'cash',
+        paidOn: '2026-09-14',
+      }),
+    403,
+  ],
+  [
+    'a bursar marking attendance',
+    () =>
+      users.bursar.call('PUT', `/api/classes/${target.classId}/attendance/2026-09-14`, {
+        marks: [{ studentId: target.studentId, status: 'absent' }],
+      }),
+    403,
+  ],
+  ['a bursar changing settings', () => users.bursar.call('PUT', '/api/school/settings', {}), 403],
+  [
+    'a platform operator reading school data',
+    () => users.operator.call('GET', `/api/students/${target.studentId}`),
+    403,
+  ],
+  ['a school admin listing the platform’s schools', () => users.admin.call('GET', '/api/platform/schools'), 403],
+  // Malformed and hostile input
+  ['a path id that is not a uuid', () => users.admin.call('GET', '/api/students/1%20OR%201=1'), 400],
+  [
+    'a path id with SQL in it',
+    () => users.admin.call('GET', `/api/students/${encodeURIComponent("' OR '1'='1")}`),
+    400,
+  ],
+  [
+    'a date that is not a date',
+    () => users.admin.call('GET', `/api/classes/${target.classId}/attendance/2026-02-30`),
+    400,
+  ],
+  ['a body that is not JSON', () => users.admin.call('POST', '/api/students', '{"admissionNo": "A"'), 400],
+  ['a body that is a JSON array', () => users.admin.call('POST', '/api/students', []), 400],
+  ['a body over 1 MiB', () => users.admin.call('POST', '/api/students', { givenName: 'x'.repeat(1_100_000) }), 413],
+  [
+    'a string field over its limit',
+    () =>
+      users.admin.call('POST', '/api/students', { admissionNo: 'L-1', givenName: 'x'.repeat(101), familyName: 'Y' }),
+    400,
+  ],
+  [
+    'more marks than a request may carry',
+    () =>
+      users.admin.call('PUT', `/api/classes/${target.classId}/attendance/2026-09-14`, {
+        marks: Array.from({ length: 201 }, () => ({ studentId: randomUUID(), status: 'present' })),
+      }),
+    400,
+  ],
+  [
+    'an unknown field in a mark',
+    () =>
+      users.admin.call('PUT', `/api/classes/${target.classId}/attendance/2026-09-14`, {
+        marks: [{ studentId: target.studentId, status: 'present', schoolId: 'x' }],
+      }),
+    400,
+  ],
+  ['an unknown query parameter', () => users.admin.call('GET', '/api/students?limit=5&debug=true'), 400],
+  [
+    'a prototype-pollution body',
+    () =>
+      users.admin.call(
+        'POST',
+        '/api/students',
+        JSON.parse('{"admissionNo":"P-1","givenName":"P","familyName":"P","__proto__":{"isAdmin":true}}'),
+      ),
+    400,
+  ],
+  [
+    'a negative payment',
+    () =>
+      users.bursar.call('POST', '/api/payments', {
+        clientKey: 'attack-0004-xyz',
+        studentId: target.studentId,
+        amountMinor: -500,
+        method: 'cash',
+        paidOn: '2026-09-14',
+      }),
+    400,
+  ],
+  [
+    'money as a float',
+    () =>
+      users.bursar.call('POST', '/api/payments', {
+        clientKey: 'attack-0005-xyz',
+        studentId: target.studentId,
+        amountMinor: 0.1,
+        method: 'cash',
+        paidOn: '2026-09-14',
+      }),
+    400,
+  ],
+  ['a page size beyond the limit', () => users.admin.call('GET', '/api/students?limit=100000'), 400],
+  [
+    'a forged cursor',
+    () => users.admin.call('GET', `/api/students?cursor=${Buffer.from('["a","b","c"]').toString('base64url')}`),
+    400,
+  ],
+];
+
+describe('attack suite: each refused exactly, with nothing of the victim school leaked', () => {
+  it('has at least fifty cases', () => {
+    expect(attacks.length).toBeGreaterThanOrEqual(50);
+  });
+
+  it.each(attacks)('refuses %s', async (_name, run, status, code) => {
+    const response = await run();
+    expect(response.status).toBe(status);
+    if (code) expect((response.body as { error: { code: string } }).error.code).toBe(code);
+    expect(leaks(response)).toBe(false);
+  });
+
+  it('stores SQL metacharacters in every string field as plain text, and searches with them safely', async () => {
+    const hostile = ["'; DROP TABLE students; --", '" OR 1=1 --', '$$; SELECT pg_sleep(5); $$', "\\'; --", '%_%'];
+    for (const [index, text] of hostile.entries()) {
+      const created = await users.admin.call<{ givenName: string; familyName: string }>('POST', '/api/students', {
+        admissionNo: `SQL-${index}`,
+        givenName: text,
+        familyName: text,
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ givenName: text, familyName: text });
+      const found = await users.admin.call<{ items: unknown[] }>('GET', `/api/students?q=${encodeURIComponent(text)}`);
+      expect(found.status).toBe(200);
+    }
+    const guardian = await users.admin.call<{ name: string }>('POST', '/api/guardians', { name: hostile[0] });
+    expect(guardian.body.name).toBe(hostile[0]);
+    const marked = await users.admin.call('PUT', `/api/classes/${target.classId}/attendance/2026-09-15`, {
+      marks: [{ studentId: target.studentId, status: 'late', note: "'); DELETE FROM attendance; --" }],
+    });
+    expect(marked.status).toBe(200);
+    const [count] = await victim.db.query<{ n: number }>('SELECT count(*)::int AS n FROM students');
+    expect(count!.n).toBe(2 + hostile.length);
+  });
+
+  it('leaves the victim school exactly as it was', async () => {
+    const [student] = await victim.db.query<{ given_name: string; status: string }>(
+      'SELECT given_name, status FROM students WHERE id = :id::uuid',
+      { id: target.studentId },
+    );
+    expect(student).toEqual({ given_name: 'Zebedee', status: 'active' });
+    expect(await victim.db.query('SELECT 1 FROM payments')).toEqual([]);
+    expect(await victim.db.query("SELECT 1 FROM attendance WHERE on_date = '2026-09-14'")).toEqual([]);
+    expect(await victim.db.query('SELECT 1 FROM scores')).toEqual([]);
+  });
+
+  it('refuses every write of a suspended school and every call of a deleted one', async () => {
+    const frozen = await schoolFixture(platform(), 'frozen');
+    const frozenAdmin = await frozen.user('school-admin');
+    await new TenantDirectory().setStatus(frozen.school.schoolId, ['ACTIVE'], 'SUSPENDED');
+    const write = await frozenAdmin.call<{ error: { code: string } }>('POST', '/api/subjects', {
+      code: 'X',
+      name: 'X',
+    });
+    expect([write.status, write.body.error.code]).toEqual([403, 'SCHOOL_READ_ONLY']);
+    await new TenantDirectory().setStatus(frozen.school.schoolId, ['SUSPENDED'], 'DELETED');
+    // The directory is cached for up to 30 s per instance; a fresh school shows a deletion at once.
+    const gone = await schoolFixture(platform(), 'gone');
+    const goneAdmin = await gone.user('school-admin');
+    await new TenantDirectory().setStatus(gone.school.schoolId, ['ACTIVE'], 'DELETED');
+    const read = await goneAdmin.call<{ error: { code: string } }>('GET', '/api/students');
+    expect([read.status, read.body.error.code]).toEqual([403, 'SCHOOL_UNAVAILABLE']);
+  });
+});
