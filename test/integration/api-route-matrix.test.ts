@@ -17,7 +17,7 @@ beforeAll(async () => {
 const concrete = (path: string) =>
   path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'date' ? '2026-09-14' : randomUUID()));
 
-describe('every route × every role, as the manifest says (real tokens over real HTTP)', () => {
+describe('every route × every role, as the manifest says, in at most two Data API round trips (real tokens over real HTTP)', () => {
   it('lets in exactly the roles a route lists, refuses the others with 403 and anonymous callers with 401', async () => {
     const mismatches: string[] = [];
     for (const route of routes) {
@@ -27,13 +27,16 @@ describe('every route × every role, as the manifest says (real tokens over real
       const expectedAnonymous = route.access === 'public' ? 200 : 401;
       if (anonymous.status !== expectedAnonymous) mismatches.push(`${routeKey(route)} anonymous → ${anonymous.status}`);
       for (const role of roles) {
-        const { status, body: answer } = await users
-          .get(role)!
-          .call<{ error?: { message: string } }>(route.method, path, body);
+        const {
+          status,
+          body: answer,
+          roundTrips,
+        } = await users.get(role)!.call<{ error?: { message: string } }>(route.method, path, body);
         const allowed = route.access === 'public' || route.access.includes(role);
         // A handler module that does not serve a route it is listed for answers "No route".
         const unserved = answer?.error?.message.startsWith('No route') ?? false;
         const ok = allowed ? status < 500 && status !== 401 && status !== 403 && !unserved : status === 403;
+        if ((roundTrips ?? 0) > 2) mismatches.push(`${routeKey(route)} as ${role}: ${roundTrips} Data API round trips`);
         if (!ok)
           mismatches.push(
             `${routeKey(route)} as ${role} → ${status} (${allowed ? 'allowed' : 'refused'} by the manifest)`,
