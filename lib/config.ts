@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { stagePrefixOf } from '../lambdas/shared/resource-names';
 
 /** AWS region names such as `eu-west-1` or `us-gov-west-1`. */

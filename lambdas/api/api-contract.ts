@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import * as assessments from './assessments/assessment.schemas';
 import * as attendance from './attendance/attendance.schemas';
 import * as fees from './fees/fee.schemas';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DataApiSession, type SqlValue, typed } from '../shared/data-api';
 import type { ApiResult } from './api-handler';
 import type { SchoolRequest } from './school-handler';

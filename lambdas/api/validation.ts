@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpError, invalid } from '../shared/http';
 import type { ApiEvent } from './api-handler';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What every function learns from its environment. The SchoolFunction construct sets

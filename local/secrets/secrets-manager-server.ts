@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { startHttpServer } from '../http-server';
 import type { DatabaseSecret, SecretStore } from './secret-store';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { studentInList } from '../students/student.schemas';
 import { noRepeats } from '../validation';
 

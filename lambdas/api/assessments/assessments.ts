@@ -180,42 +180,50 @@ function settingsOf(row: { scale: string | null; passMark: number | null }) {
   return { scale: JSON.parse(row.scale) as GradeBand[], passMark: row.passMark };
 }
 
-/** Every student of a class with their term grade per subject, on the school's scale: one round trip. */
+/**
+ * Every student of a class with their term grade per subject, on the school's scale: one
+ * round trip, one row per student (the Data API refuses rows over 64 KB, so a class is
+ * never folded into one row).
+ */
 export async function classTermGrades(db: DataApiSession, classId: string, termId: string): Promise<ClassGrades> {
-  const [row] = await db.query<{
+  const rows = await db.query<{
     found: boolean;
     scale: string | null;
     passMark: number | null;
-    students: string;
+    studentId: string | null;
+    admissionNo: string;
+    givenName: string;
+    familyName: string;
     results: string;
   }>(
     `WITH students_in_scope AS (SELECT id FROM students WHERE class_id = :classId AND status = 'active'),
-     results AS (${termResultsSql})
-     SELECT EXISTS (SELECT 1 FROM classes WHERE id = :classId) AND EXISTS (SELECT 1 FROM terms WHERE id = :termId) AS found,
-            (SELECT grading_scale::text FROM school_settings) AS scale,
-            (SELECT pass_mark::float8 FROM school_settings) AS "passMark",
-            coalesce((SELECT json_agg(json_build_object('studentId', s.id, 'admissionNo', s.admission_no,
-                                                        'givenName', s.given_name, 'familyName', s.family_name)
-                                      ORDER BY s.family_name, s.given_name, s.id)
-                        FROM students s WHERE s.id IN (SELECT id FROM students_in_scope)), '[]')::text AS students,
-            coalesce((SELECT json_agg(results) FROM results), '[]')::text AS results`,
+     results AS (${termResultsSql}),
+     meta AS (
+       SELECT EXISTS (SELECT 1 FROM classes WHERE id = :classId) AND EXISTS (SELECT 1 FROM terms WHERE id = :termId) AS found,
+              (SELECT grading_scale::text FROM school_settings) AS scale,
+              (SELECT pass_mark::float8 FROM school_settings) AS "passMark")
+     SELECT meta.*, s.id AS "studentId", s.admission_no AS "admissionNo", s.given_name AS "givenName",
+            s.family_name AS "familyName",
+            coalesce((SELECT json_agg(r) FROM results r WHERE r.student_id = s.id), '[]')::text AS results
+       FROM meta LEFT JOIN students s ON s.id IN (SELECT id FROM students_in_scope)
+      ORDER BY s.family_name, s.given_name, s.id`,
     { classId: typed.uuid(classId), termId: typed.uuid(termId) },
   );
-  if (!row!.found) throw notFound('The class or term');
-  const { scale, passMark } = settingsOf(row!);
-  const results = JSON.parse(row!.results) as TermResult[];
-  const students = JSON.parse(row!.students) as Omit<ClassGrades['students'][number], 'subjects'>[];
+  const meta = rows[0]!;
+  if (!meta.found) throw notFound('The class or term');
+  const { scale, passMark } = settingsOf(meta);
   return {
     classId,
     termId,
-    students: students.map((student) => ({
-      ...student,
-      subjects: gradesOf(
-        results.filter((result) => result.student_id === student.studentId),
-        scale,
-        passMark,
-      ),
-    })),
+    students: rows
+      .filter((row) => row.studentId !== null)
+      .map((row) => ({
+        studentId: row.studentId!,
+        admissionNo: row.admissionNo,
+        givenName: row.givenName,
+        familyName: row.familyName,
+        subjects: gradesOf(JSON.parse(row.results) as TermResult[], scale, passMark),
+      })),
   };
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type typed } from '../../shared/data-api';
 import { invalid, json } from '../../shared/http';
 import { schoolRoutes } from '../school-handler';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiContract, type RouteContract } from '../api-contract';
 import { type RouteDefinition, routeKey, routes } from '../routes';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ResourceSpec } from '../resource-crud';
 import { pageQuery } from '../validation';
 import { studentInList } from '../students/student.schemas';

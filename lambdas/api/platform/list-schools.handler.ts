@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { invalid, json } from '../../shared/http';
 import { schoolStatuses, TenantDirectory } from '../../shared/tenant-directory';
 import { apiHandler } from '../api-handler';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { json } from '../../shared/http';
 import { reportCardOf } from '../assessments/assessments';
 import { termQuery } from '../assessments/assessment.schemas';

@@ -17,7 +17,7 @@ import {
   subject,
   term,
 } from './structure.schemas';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const classPath = z.object({ classId: z.uuid() }).strict();
 

@@ -1,0 +1,154 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { routes } from '../lambdas/api/routes';
+import { projectRoot } from '../lib/project';
+import { startPlatform } from '../local/platform';
+import { schoolFixture } from '../test/support/school-fixture';
+
+/**
+ * `npm run bench:api`: the school API on the local platform, measured from a separate
+ * load process at 50 concurrent clients (students list, profile, class register, marking a
+ * class of 40), 10,000 attendance marks sent concurrently with retries, and each API
+ * bundle's size and cold init in a fresh process. Prints figures; asserts only the
+ * 10,000-row count, which is a correctness check.
+ */
+const concurrency = 50;
+const perScenario = Number(process.env.BENCH_REQUESTS ?? 1000);
+const dir = mkdtempSync(join(tmpdir(), 'campus-bench-api-'));
+const platform = await startPlatform({ stateDir: join(dir, 'state'), port: 0 });
+
+function percentiles(latencies: number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1);
+  return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms`;
+}
+
+/** Runs a plan in the load process; asynchronously, as the platform answers from this process's event loop. */
+async function load(requests: { method: string; path: string; token: string; body?: unknown }[]) {
+  const planFile = join(dir, `plan-${randomUUID()}.json`);
+  writeFileSync(planFile, JSON.stringify({ url: platform.url, concurrency, requests }));
+  const { stdout } = await promisify(execFile)(
+    join(projectRoot, 'node_modules', '.bin', 'tsx'),
+    [join(projectRoot, 'scripts/load/http-load.ts'), planFile],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout) as { latencies: number[]; statuses: Record<string, number>; seconds: number };
+}
+
+try {
+  const school = await schoolFixture(platform, 'bench');
+  const admin = await school.user('school-admin');
+  // 25 classes of 40: a school of 1,000 students.
+  const students = await school.db.query<{ id: string; classId: string }>(
+    `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on) VALUES ('2026-27', '2026-09-01', '2027-07-15') RETURNING id),
+          grade AS (INSERT INTO grade_levels (name, ordinal) VALUES ('Grade 7', 7) RETURNING id),
+          classes AS (INSERT INTO classes (academic_year_id, grade_level_id, name)
+                      SELECT year.id, grade.id, '7-' || n FROM year, grade, generate_series(1, 25) n RETURNING id, name)
+     INSERT INTO students (admission_no, given_name, family_name, class_id)
+     SELECT 'B' || lpad((c.rn * 100 + n)::text, 5, '0'), 'Given' || n, 'Family' || c.rn || '-' || n, c.id
+       FROM (SELECT id, row_number() OVER (ORDER BY name) AS rn FROM classes) c, generate_series(1, 40) n
+     RETURNING id, class_id AS "classId"`,
+  );
+  const classIds = [...new Set(students.map((s) => s.classId))];
+  const byClass = new Map<string, string[]>();
+  for (const s of students) byClass.set(s.classId, [...(byClass.get(s.classId) ?? []), s.id]);
+  const pick = <T>(list: T[], i: number) => list[(i * 7919) % list.length]!;
+  const schoolDay = (i: number) => new Date(Date.UTC(2026, 8, 1) + (i % 180) * 86_400_000).toISOString().slice(0, 10);
+  const marksFor = (classId: string, i: number) =>
+    byClass.get(classId)!.map((studentId, k) => ({ studentId, status: (i + k) % 9 === 0 ? 'absent' : 'present' }));
+
+  const scenarios = {
+    'GET /api/students (page of 50)': (i: number) => ({
+      method: 'GET',
+      path: `/api/students?limit=50${i % 3 ? '' : '&q=family1'}`,
+    }),
+    'GET /api/students/{id} (profile)': (i: number) => ({
+      method: 'GET',
+      path: `/api/students/${pick(students, i).id}`,
+    }),
+    'GET class register for a day': (i: number) => ({
+      method: 'GET',
+      path: `/api/classes/${pick(classIds, i)}/attendance/${schoolDay(i)}`,
+    }),
+    'PUT mark a class of 40': (i: number) => {
+      const classId = pick(classIds, i);
+      return {
+        method: 'PUT',
+        path: `/api/classes/${classId}/attendance/${schoolDay(i)}`,
+        body: { marks: marksFor(classId, i) },
+      };
+    },
+  };
+  console.log(`School API on the local platform, ${concurrency} concurrent clients, ${perScenario} requests each:`);
+  for (const [name, make] of Object.entries(scenarios)) {
+    // Warm the handler and the pools first.
+    await load(Array.from({ length: 50 }, (_, i) => ({ ...make(i + 100_000), token: admin.token })));
+    const result = await load(Array.from({ length: perScenario }, (_, i) => ({ ...make(i), token: admin.token })));
+    console.log(
+      `  ${name}: ${percentiles(result.latencies)}, ${(perScenario / result.seconds).toFixed(0)} req/s, statuses ${JSON.stringify(result.statuses)}`,
+    );
+  }
+
+  // 10,000 marks: 25 classes × 10 days, each request sent once, a fifth of them again at the same time.
+  const markDays = Array.from({ length: 10 }, (_, d) => `2027-06-${String(d + 1).padStart(2, '0')}`);
+  const requests = classIds.flatMap((classId, c) =>
+    markDays.map((day, d) => ({
+      method: 'PUT',
+      path: `/api/classes/${classId}/attendance/${day}`,
+      token: admin.token,
+      body: { marks: marksFor(classId, c + d) },
+    })),
+  );
+  const retries = requests.filter((_, i) => i % 5 === 0);
+  const result = await load([...requests, ...retries].sort(() => Math.random() - 0.5));
+  const [{ n }] = (await school.db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM attendance WHERE on_date BETWEEN '2027-06-01' AND '2027-06-10'",
+  )) as [{ n: number }];
+  console.log(
+    `10,000 marks in ${requests.length} requests plus ${retries.length} retries sent concurrently: ${n} rows ` +
+      `(${n === 10_000 ? 'none lost, none duplicated' : 'WRONG'}), statuses ${JSON.stringify(result.statuses)}, ${result.seconds.toFixed(1)} s`,
+  );
+  if (n !== 10_000) process.exitCode = 1;
+
+  // Each API function as Lambda runs it: the SchoolFunction bundle, loaded cold in a fresh process.
+  console.log(
+    'API function bundles (esbuild, minified ESM, everything bundled) and cold init in a fresh Node.js process:',
+  );
+  const handlers = [...new Set(routes.map((route) => route.handler))];
+  for (const handler of handlers) {
+    const outfile = join(dir, 'bundles', `${handler.replace(/[/.]/g, '_')}.mjs`);
+    await build({
+      entryPoints: [join(projectRoot, handler)],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      outfile,
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      logLevel: 'silent',
+    });
+    const init = execFileSync(
+      join(projectRoot, 'node_modules', '.bin', 'node'),
+      [
+        '--input-type=module',
+        '-e',
+        `const t = performance.now(); await import(${JSON.stringify(outfile)}); console.log((performance.now() - t).toFixed(0));`,
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, CAMPUS_STAGE: 'bench', CAMPUS_VERSION: '0', AWS_REGION: 'eu-west-1' },
+      },
+    ).trim();
+    console.log(`  ${handler}: ${(statSync(outfile).size / 1024).toFixed(0)} KiB, cold init ${init} ms`);
+  }
+} finally {
+  await platform.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
