@@ -86,6 +86,18 @@ export const apiContract: Readonly<Record<string, RouteContract>> = {
     body: attendance.classMarks,
     response: attendance.markResult,
   },
+  'GET /api/students/{studentId}/attendance': {
+    path: attendance.studentPath,
+    query: attendance.period,
+    response: attendance.studentAttendance,
+  },
+  'GET /api/attendance/daily': { query: attendance.dailySummaryQuery, response: attendance.dailySummary },
+  'GET /api/attendance/chronic-absence': { query: attendance.chronicAbsenceQuery, response: attendance.chronicAbsence },
+  'GET /api/portal/children/{studentId}/attendance': {
+    path: childPath,
+    query: attendance.period,
+    response: attendance.studentAttendance,
+  },
   ...resourceContracts('/api/academic-years', structure.academicYears, structure.academicYear),
   ...resourceContracts('/api/terms', structure.terms, structure.term),
   ...resourceContracts('/api/grade-levels', structure.gradeLevels, structure.gradeLevel),

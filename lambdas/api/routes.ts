@@ -74,6 +74,27 @@ function attendanceRoutes(): RouteDefinition[] {
       access: ['school-admin', 'teacher'],
       summary: 'Mark a whole class for a day in one request; safe to send again.',
     },
+    {
+      method: 'GET',
+      path: '/api/students/{studentId}/attendance',
+      handler,
+      access: ['school-admin', 'teacher'],
+      summary: "A student's marks over a period, with the attendance rate.",
+    },
+    {
+      method: 'GET',
+      path: '/api/attendance/daily',
+      handler,
+      access: ['school-admin'],
+      summary: "The school's attendance for a day, class by class.",
+    },
+    {
+      method: 'GET',
+      path: '/api/attendance/chronic-absence',
+      handler,
+      access: ['school-admin', 'teacher'],
+      summary: "Students attending less than the school's chronic-absence rate over a period.",
+    },
   ];
 }
 
@@ -277,6 +298,13 @@ function peopleRoutes(): RouteDefinition[] {
       handler: portal,
       access: family,
       summary: "A child's report card for a term.",
+    },
+    {
+      method: 'GET',
+      path: '/api/portal/children/{studentId}/attendance',
+      handler: portal,
+      access: family,
+      summary: "A child's marks over a period.",
     },
     {
       method: 'GET',

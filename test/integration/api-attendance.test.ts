@@ -1,5 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ClassDaySheet } from '../../lambdas/api/attendance/attendance.schemas';
+import type {
+  ChronicAbsence,
+  ClassDaySheet,
+  DailySummary,
+  StudentAttendance,
+} from '../../lambdas/api/attendance/attendance.schemas';
 import { useLocalPlatform } from '../support/local-platform';
 import { type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 
@@ -132,5 +137,44 @@ describe('attendance API (a class marked in one request)', () => {
     );
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
     expect(await rowsFor(date)).toBe(40);
+  });
+
+  it("reports a student's history, the school's day and the chronically absent", async () => {
+    for (const [offset, date] of ['2026-09-21', '2026-09-22', '2026-09-23', '2026-09-24', '2026-09-25'].entries()) {
+      const marks = allPresent();
+      if (offset < 3) marks.marks[0] = { studentId: students[0]!, status: 'absent' };
+      await homeroomTeacher.call('PUT', path(date), marks);
+    }
+    const history = await homeroomTeacher.call<StudentAttendance>(
+      'GET',
+      `/api/students/${students[0]}/attendance?from=2026-09-21&to=2026-09-25`,
+    );
+    expect(history.status).toBe(200);
+    expect(history.body.days.map((d) => d.status)).toEqual(['absent', 'absent', 'absent', 'present', 'present']);
+    expect(history.body.summary).toEqual({ days: 5, present: 2, rate: 0.4 });
+
+    const admin = await maple.user('school-admin');
+    const day = await admin.call<DailySummary>('GET', '/api/attendance/daily?date=2026-09-14');
+    expect(day.body.classes).toEqual([
+      expect.objectContaining({ className: '8A', present: 39, late: 1, unmarked: 0 }),
+      expect.objectContaining({ className: '8B', present: 0, unmarked: 1 }),
+    ]);
+    expect(day.body.totals).toMatchObject({ present: 39, late: 1, unmarked: 1 });
+    expect((await homeroomTeacher.call('GET', '/api/attendance/daily?date=2026-09-14')).status).toBe(403);
+
+    const chronic = await homeroomTeacher.call<ChronicAbsence>(
+      'GET',
+      '/api/attendance/chronic-absence?from=2026-09-21&to=2026-09-25',
+    );
+    expect(chronic.body.threshold).toBe(0.9);
+    expect(chronic.body.students.map((s) => [s.studentId, s.rate])).toEqual([[students[0], 0.4]]);
+    const strict = await homeroomTeacher.call<ChronicAbsence>(
+      'GET',
+      '/api/attendance/chronic-absence?from=2026-09-21&to=2026-09-25&threshold=0.3',
+    );
+    expect(strict.body.students).toEqual([]);
+    expect(
+      (await homeroomTeacher.call('GET', '/api/attendance/chronic-absence?from=2026-09-25&to=2026-09-21')).status,
+    ).toBe(400);
   });
 });

@@ -1,8 +1,16 @@
 import { json } from '../../shared/http';
 import { callerOf } from '../class-access';
 import { schoolRoutes } from '../school-handler';
-import { parseBody, parsePath } from '../validation';
-import { classDay, classMarks } from './attendance.schemas';
+import { parseBody, parsePath, parseQuery } from '../validation';
+import { chronicAbsentees, dailySummary, studentAttendance } from './attendance-reports';
+import {
+  chronicAbsenceQuery,
+  classDay,
+  classMarks,
+  dailySummaryQuery,
+  period,
+  studentPath,
+} from './attendance.schemas';
 import { classDaySheet, markClassDay } from './attendance';
 
 export const handler = schoolRoutes({
@@ -15,4 +23,10 @@ export const handler = schoolRoutes({
     const marks = parseBody(classMarks, request.event);
     return json(200, await markClassDay(request.db, callerOf(request), classId, date, marks));
   },
+  'GET /api/students/{studentId}/attendance': async ({ event, db }) =>
+    json(200, await studentAttendance(db, parsePath(studentPath, event).studentId, parseQuery(period, event))),
+  'GET /api/attendance/daily': async ({ event, db }) =>
+    json(200, await dailySummary(db, parseQuery(dailySummaryQuery, event).date)),
+  'GET /api/attendance/chronic-absence': async ({ event, db }) =>
+    json(200, await chronicAbsentees(db, parseQuery(chronicAbsenceQuery, event))),
 });

@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { json } from '../../shared/http';
 import { reportCardOf } from '../assessments/assessments';
 import { termQuery } from '../assessments/assessment.schemas';
+import { studentAttendance } from '../attendance/attendance-reports';
+import { period } from '../attendance/attendance.schemas';
 import { schoolRoutes } from '../school-handler';
 import { studentProfile } from '../students/students';
 import { parsePath, parseQuery } from '../validation';
@@ -27,5 +29,11 @@ export const handler = schoolRoutes({
     const { termId } = parseQuery(termQuery, event);
     await requireMyChild(db, principal.userId, studentId);
     return json(200, await reportCardOf(db, studentId, termId));
+  },
+  'GET /api/portal/children/{studentId}/attendance': async ({ event, db, principal }) => {
+    const { studentId } = parsePath(childPath, event);
+    const range = parseQuery(period, event);
+    await requireMyChild(db, principal.userId, studentId);
+    return json(200, await studentAttendance(db, studentId, range));
   },
 });
