@@ -123,6 +123,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     clients: [web.webClient],
     tenantDataAccess: data.tenantDataAccess,
     tenantDirectory: data.tables[tenantDirectoryTable.logicalName]!,
+    userPool: authApi.userPool,
     shardGroups: data.shardGroups,
     description: description('HTTP API routes and handlers from the route manifest'),
   });

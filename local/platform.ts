@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shardGroupClustersVariable } from '../lambdas/shared/runtime';
 import { platformBuckets } from '../lambdas/shared/buckets';
+import { localUserPoolId, userPoolVariable } from '../lambdas/shared/user-directory';
 import { platformQueues } from '../lambdas/shared/queues';
 import { platformTables, tenantDirectoryTable } from '../lambdas/shared/tables';
 import { type HealthTargets, healthTargetsVariable } from '../lambdas/api/health/component-checks';
@@ -18,6 +19,7 @@ import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
 import { ObjectStore } from './objects/object-store';
 import { objectsMountPath, s3Endpoint } from './objects/s3-endpoint';
 import { localAccessKey } from './access-key';
+import { startCognitoAdmin } from './issuer/cognito-admin-server';
 import { createLocalIssuer, issuerMountPath, type LocalIssuer } from './issuer/local-issuer';
 import { localClusterArn, localStage } from './local-stage';
 import { freePort } from './ports';
@@ -174,6 +176,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     // The handlers' AWS credentials: the object store checks signatures with their secret.
     const accessKey = localAccessKey(options.stateDir);
+    const cognitoAdmin = await startCognitoAdmin({ users: issuer.users, port: 0, log });
+    started.push({ stop: () => cognitoAdmin.close() });
+
     const buckets = platformBuckets.map((bucket) => ({
       ...bucket,
       name: physicalName(localStage, bucket.purpose),
@@ -199,6 +204,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       AWS_ENDPOINT_URL_SQS: sqs.url,
       AWS_ENDPOINT_URL_SFN: stepFunctions.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoAdmin.url,
+      [userPoolVariable]: localUserPoolId,
       // Same origin as the app, so signed links open in the browser.
       AWS_ENDPOINT_URL_S3: `http://localhost:${port}${objectsMountPath}`,
       ...Object.fromEntries(buckets.map((bucket) => [bucket.variable, bucket.name])),

@@ -6,6 +6,7 @@ import * as people from './guardians/guardian.schemas';
 import { pageOf, resourceSchema } from './resource-schema';
 import type { ResourceSpec } from './resource-crud';
 import * as structure from './structure/structure.schemas';
+import * as staff from './staff/staff.schemas';
 import * as students from './students/student.schemas';
 import { pageQuery } from './validation';
 
@@ -202,4 +203,8 @@ export const apiContract: Readonly<Record<string, RouteContract>> = {
       }),
     ),
   },
+  'GET /api/staff': { query: staff.staffListQuery, response: pageOf(staff.staffMember) },
+  'POST /api/staff': { body: staff.invitation, response: staff.staffMember, status: 201 },
+  'PUT /api/staff/{staffId}/role': { path: staff.staffPath, body: staff.roleChange, response: staff.staffMember },
+  'POST /api/staff/{staffId}/deactivate': { path: staff.staffPath, response: staff.staffMember },
 };

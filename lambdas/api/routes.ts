@@ -1,7 +1,10 @@
 import type { Role } from '../shared/roles';
 
-/** `list-schools`: query the tenant directory's byStatus index. */
-export type RouteGrant = 'list-schools';
+/**
+ * `list-schools`: query the tenant directory's byStatus index.
+ * `manage-users`: create users in the user pool, change their groups, disable them.
+ */
+export type RouteGrant = 'list-schools' | 'manage-users';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -324,6 +327,38 @@ function peopleRoutes(): RouteDefinition[] {
   ];
 }
 
+function staffRoutes(): RouteDefinition[] {
+  const handler = 'lambdas/api/staff/staff.handler.ts';
+  const admin: Role[] = ['school-admin'];
+  return [
+    { method: 'GET', path: '/api/staff', handler, access: admin, summary: "The school's staff, paged." },
+    {
+      method: 'POST',
+      path: '/api/staff',
+      handler,
+      access: admin,
+      grants: ['manage-users'],
+      summary: 'Invite a member of staff with a role; they receive their sign-in by e-mail.',
+    },
+    {
+      method: 'PUT',
+      path: '/api/staff/{staffId}/role',
+      handler,
+      access: admin,
+      grants: ['manage-users'],
+      summary: "Change a member of staff's role.",
+    },
+    {
+      method: 'POST',
+      path: '/api/staff/{staffId}/deactivate',
+      handler,
+      access: admin,
+      grants: ['manage-users'],
+      summary: 'Deactivate a member of staff: no more sign-in, records kept.',
+    },
+  ];
+}
+
 /**
  * The route manifest: the single source of the HTTP API's routes. The CDK API stack
  * creates one route (and one function per handler module) from each entry; the local
@@ -364,6 +399,7 @@ export const routes: readonly RouteDefinition[] = [
   ...assessmentRoutes(),
   ...feeRoutes(),
   ...peopleRoutes(),
+  ...staffRoutes(),
 ];
 
 /** `GET /api/health` — the form of API Gateway's `routeKey`. */

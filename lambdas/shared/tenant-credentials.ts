@@ -1,10 +1,9 @@
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 
-/** The tenant-scoped role a handler assumes for school data (the TenantDataAccess construct's role). */
-export const tenantRoleVariable = 'CAMPUS_TENANT_ROLE_ARN';
-/** Session tag, and tag on each school's secret, carrying the school id: the role reads only matching secrets. */
-export const schoolIdTag = 'campus:school-id';
+import { schoolIdTag, tenantRoleVariable } from './platform-variables';
+
+export { schoolIdTag, tenantRoleVariable };
 
 /** Port to STS, so the credential cache can be tested where STS cannot run. */
 export type AssumeRole = (

@@ -4,7 +4,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagAccountOf } from '../nag';
 
-import { schoolIdTag } from '../../lambdas/shared/tenant-credentials';
+import { schoolIdTag } from '../../lambdas/shared/platform-variables';
 
 export { schoolIdTag };
 

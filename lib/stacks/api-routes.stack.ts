@@ -9,10 +9,10 @@ import {
   type IHttpRouteAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { IUserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { tenantRoleVariable } from '../../lambdas/shared/tenant-credentials';
+import { tenantRoleVariable, userPoolVariable } from '../../lambdas/shared/platform-variables';
 import type { Construct } from 'constructs';
 import { handlerName, type RouteDefinition, routeKey, routes } from '../../lambdas/api/routes';
 import type { StageConfig } from '../config';
@@ -31,6 +31,8 @@ export interface ApiRoutesStackProps extends StackProps {
   readonly tenantDataAccess: TenantDataAccess;
   /** The tenant directory, which school routes read to find a school's database. */
   readonly tenantDirectory: ITableV2;
+  /** The user pool, which staff routes manage users in. */
+  readonly userPool: IUserPool;
   /** The shard groups whose cluster ARNs handlers of school routes receive. */
   readonly shardGroups: readonly ShardGroupRef[];
   /**
@@ -77,6 +79,21 @@ export class ApiRoutesStack extends Stack {
           new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.tenantDirectory.tableArn] }),
         );
         props.tenantDirectory.encryptionKey?.grantDecrypt(fn);
+        if (route.grants?.includes('manage-users')) {
+          fn.addEnvironment(userPoolVariable, props.userPool.userPoolId);
+          fn.addToRolePolicy(
+            new PolicyStatement({
+              actions: [
+                'cognito-idp:AdminCreateUser',
+                'cognito-idp:AdminAddUserToGroup',
+                'cognito-idp:AdminRemoveUserFromGroup',
+                'cognito-idp:AdminDisableUser',
+                'cognito-idp:AdminDeleteUser',
+              ],
+              resources: [props.userPool.userPoolArn],
+            }),
+          );
+        }
         if (route.grants?.includes('list-schools')) {
           fn.addToRolePolicy(
             new PolicyStatement({

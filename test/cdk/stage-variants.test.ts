@@ -146,6 +146,7 @@ describe('a protected route from the manifest', () => {
       clients: [stacks.web.webClient],
       tenantDataAccess: stacks.data.tenantDataAccess,
       tenantDirectory: stacks.data.tables[tenantDirectoryTable.logicalName]!,
+      userPool: stacks.authApi.userPool,
       shardGroups: stacks.data.shardGroups,
       routes: [
         {
@@ -266,6 +267,7 @@ describe.each(['dev', 'prod'])('a regional failover: %s served from the DR regio
       clients: [failoverStacks.web.webClient],
       tenantDataAccess: failoverStacks.data.tenantDataAccess,
       tenantDirectory: failoverStacks.data.tables[tenantDirectoryTable.logicalName]!,
+      userPool: failoverStacks.authApi.userPool,
       shardGroups: failoverStacks.data.shardGroups,
       routes: [
         {

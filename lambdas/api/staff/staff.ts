@@ -1,0 +1,129 @@
+import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api';
+import { conflict, invalid, notFound } from '../../shared/http';
+import { type UserDirectory, UserExistsError } from '../../shared/user-directory';
+import { cursor } from '../sql-fragments';
+import type { Invitation, StaffMember } from './staff.schemas';
+
+const staffColumns = (alias: string) =>
+  `${alias}.id, ${alias}.user_sub AS "userId", ${alias}.email, ${alias}.name, ${alias}.role, ${alias}.status`;
+
+export async function listStaff(
+  db: DataApiSession,
+  query: { status?: string | undefined; limit: number; cursor?: string | undefined },
+): Promise<{ items: StaffMember[]; nextCursor: string | null }> {
+  const conditions: string[] = [];
+  const params: Record<string, SqlValue> = { limit: query.limit + 1 };
+  if (query.status) {
+    conditions.push('s.status = :status');
+    params.status = query.status;
+  }
+  if (query.cursor) {
+    const after = cursor.decode(query.cursor, 2);
+    if (!after) throw invalid([{ path: 'query.cursor', message: 'is not a cursor this list gave out' }]);
+    conditions.push('(s.name, s.id) > (:afterName, :afterId)');
+    Object.assign(params, { afterName: String(after[0]), afterId: typed.uuid(String(after[1])) });
+  }
+  const rows = await db.query<StaffMember>(
+    `SELECT ${staffColumns('s')} FROM staff s ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+      ORDER BY s.name, s.id LIMIT :limit`,
+    params,
+  );
+  const items = rows.slice(0, query.limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > query.limit && last ? cursor.encode([last.name, last.id]) : null };
+}
+
+/**
+ * Invites a member of staff: the directory account first (with the role and the school),
+ * then the staff record, audited. If the record cannot be written, the account is removed,
+ * so nothing is left half-made.
+ */
+export async function inviteStaff(
+  db: DataApiSession,
+  directory: UserDirectory,
+  actor: string,
+  schoolId: string,
+  input: Invitation,
+): Promise<StaffMember> {
+  const email = input.email.toLowerCase();
+  let userId: string;
+  try {
+    userId = await directory.invite({ email, name: input.name, role: input.role, schoolId });
+  } catch (error) {
+    if (error instanceof UserExistsError) {
+      throw conflict('Someone with this e-mail already has an account.', [
+        { path: 'body.email', message: 'is already used' },
+      ]);
+    }
+    throw error;
+  }
+  try {
+    const [created] = await db.query<StaffMember>(
+      `WITH changed AS (
+         INSERT INTO staff (user_sub, email, name, role, status) VALUES (:userId, :email, :name, :role, 'active') RETURNING *),
+       audited AS (
+         INSERT INTO audit_log (actor, action, entity, entity_id, after)
+         SELECT :actor, 'invite', 'staff', changed.id::text, to_jsonb(changed) FROM changed)
+       SELECT ${staffColumns('changed')} FROM changed`,
+      { actor, userId, email, name: input.name, role: input.role },
+    );
+    return created!;
+  } catch (error) {
+    await directory.remove(email);
+    throw error;
+  }
+}
+
+async function changeStaff(
+  db: DataApiSession,
+  actor: string,
+  staffId: string,
+  action: string,
+  set: string,
+  params: Record<string, SqlValue>,
+): Promise<StaffMember & { previousRole: StaffMember['role'] }> {
+  const [row] = await db.query<StaffMember & { previousRole: StaffMember['role'] }>(
+    `WITH before AS (SELECT * FROM staff WHERE id = :id),
+     changed AS (UPDATE staff SET ${set} WHERE id = :id RETURNING *),
+     audited AS (
+       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
+       SELECT :actor, '${action}', 'staff', changed.id::text, to_jsonb(before), to_jsonb(changed)
+         FROM changed JOIN before ON before.id = changed.id)
+     SELECT ${staffColumns('changed')}, (SELECT role FROM before) AS "previousRole" FROM changed`,
+    { ...params, actor, id: typed.uuid(staffId) },
+  );
+  if (!row) throw notFound('The member of staff');
+  return row;
+}
+
+/** Changes a member of staff's role, in the school's records and in the directory's groups. */
+export async function changeStaffRole(
+  db: DataApiSession,
+  directory: UserDirectory,
+  actor: string,
+  staffId: string,
+  role: StaffMember['role'],
+): Promise<StaffMember> {
+  const { previousRole, ...member } = await changeStaff(db, actor, staffId, 'change-role', 'role = :role', { role });
+  if (previousRole !== role) await directory.changeRole(member.email, previousRole, role);
+  return member;
+}
+
+/** Deactivates a member of staff: they can no longer sign in; their records stay. */
+export async function deactivateStaff(
+  db: DataApiSession,
+  directory: UserDirectory,
+  actor: string,
+  staffId: string,
+): Promise<StaffMember> {
+  const { previousRole: _role, ...member } = await changeStaff(
+    db,
+    actor,
+    staffId,
+    'deactivate',
+    "status = 'deactivated'",
+    {},
+  );
+  await directory.disable(member.email);
+  return member;
+}

@@ -1,0 +1,84 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminRemoveUserFromGroupCommand,
+  CognitoIdentityProviderClient,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { Role } from './roles';
+
+import { userPoolVariable } from './platform-variables';
+
+export { userPoolVariable };
+/** The id the local platform gives its user pool. */
+export const localUserPoolId = 'local_campus';
+
+export class UserExistsError extends Error {
+  override readonly name = 'UserExistsError';
+}
+
+/**
+ * Port to the user directory: Cognito on AWS, the local issuer's users locally (through the
+ * same Cognito admin calls). Users are keyed by e-mail; roles are groups.
+ */
+export interface UserDirectory {
+  /** Creates the user with one role in one school, and sends the invitation; returns their subject. */
+  invite(user: { email: string; name: string; role: Role; schoolId: string }): Promise<string>;
+  changeRole(email: string, from: Role, to: Role): Promise<void>;
+  disable(email: string): Promise<void>;
+  /** Removes a user whose invitation must be undone (compensation). */
+  remove(email: string): Promise<void>;
+}
+
+export class CognitoUserDirectory implements UserDirectory {
+  constructor(
+    private readonly userPoolId: string = process.env[userPoolVariable] ?? '',
+    private readonly client = new CognitoIdentityProviderClient({}),
+  ) {
+    if (!userPoolId) throw new Error(`${userPoolVariable} is not set.`);
+  }
+
+  async invite(user: { email: string; name: string; role: Role; schoolId: string }): Promise<string> {
+    try {
+      const created = await this.client.send(
+        new AdminCreateUserCommand({
+          UserPoolId: this.userPoolId,
+          Username: user.email,
+          DesiredDeliveryMediums: ['EMAIL'],
+          UserAttributes: [
+            { Name: 'email', Value: user.email },
+            { Name: 'email_verified', Value: 'true' },
+            { Name: 'name', Value: user.name },
+            { Name: 'custom:school_id', Value: user.schoolId },
+          ],
+        }),
+      );
+      await this.client.send(
+        new AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: user.email, GroupName: user.role }),
+      );
+      return created.User!.Attributes!.find((attribute) => attribute.Name === 'sub')!.Value!;
+    } catch (error) {
+      if (error instanceof UsernameExistsException) throw new UserExistsError(`${user.email} already has an account.`);
+      throw error;
+    }
+  }
+
+  async changeRole(email: string, from: Role, to: Role): Promise<void> {
+    await this.client.send(
+      new AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: email, GroupName: to }),
+    );
+    await this.client.send(
+      new AdminRemoveUserFromGroupCommand({ UserPoolId: this.userPoolId, Username: email, GroupName: from }),
+    );
+  }
+
+  async disable(email: string): Promise<void> {
+    await this.client.send(new AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username: email }));
+  }
+
+  async remove(email: string): Promise<void> {
+    await this.client.send(new AdminDeleteUserCommand({ UserPoolId: this.userPoolId, Username: email }));
+  }
+}

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { isRole, type Role } from '../../lambdas/shared/roles';
+import { startHttpServer, type RunningServer } from '../http-server';
+import { type LocalUser, type LocalUserStore, UsernameExistsError } from './user-store';
+
+class CognitoError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Attributes = { Name: string; Value: string }[];
+
+function attributesOf(user: LocalUser): Attributes {
+  return [
+    { Name: 'sub', Value: user.sub },
+    { Name: 'email', Value: user.email },
+    { Name: 'email_verified', Value: 'true' },
+    { Name: 'name', Value: user.name },
+    ...(user.schoolId ? [{ Name: 'custom:school_id', Value: user.schoolId }] : []),
+  ];
+}
+
+/**
+ * The Cognito user-pool admin operations the platform calls (create a user, add to or
+ * remove from a group, disable, enable, read, delete), over the local issuer's users, so
+ * the same Cognito client code manages users locally. JSON 1.1 protocol, Cognito's
+ * exception names. Groups are the platform's roles.
+ */
+export function startCognitoAdmin(options: {
+  users: LocalUserStore;
+  port: number;
+  log?: (line: string) => void;
+}): Promise<RunningServer> {
+  const { users } = options;
+  const userNamed = (username: unknown) => {
+    const user = users.findByUsername(String(username ?? ''));
+    if (!user) throw new CognitoError('UserNotFoundException', 'User does not exist.');
+    return user;
+  };
+  const roleNamed = (group: unknown): Role => {
+    if (!isRole(String(group))) throw new CognitoError('ResourceNotFoundException', 'Group not found.');
+    return String(group) as Role;
+  };
+  const operations: Record<string, (body: Record<string, unknown>) => Promise<unknown> | unknown> = {
+    async AdminCreateUser(body) {
+      const attributes = Object.fromEntries(((body.UserAttributes as Attributes) ?? []).map((a) => [a.Name, a.Value]));
+      const email = attributes.email ?? String(body.Username);
+      const password = String(body.TemporaryPassword ?? randomBytes(12).toString('base64url'));
+      try {
+        const user = await users.create({
+          email,
+          name: attributes.name ?? email,
+          groups: [],
+          ...(attributes['custom:school_id'] ? { schoolId: attributes['custom:school_id'] } : {}),
+          password,
+        });
+        // Cognito e-mails the invitation; here the operator reads it in the platform's log.
+        options.log?.(`[sign-in] invited ${user.username}, temporary password ${password}`);
+        return {
+          User: {
+            Username: user.username,
+            Attributes: attributesOf(user),
+            Enabled: true,
+            UserStatus: 'FORCE_CHANGE_PASSWORD',
+          },
+        };
+      } catch (error) {
+        if (error instanceof UsernameExistsError)
+          throw new CognitoError('UsernameExistsException', 'An account with the given email already exists.');
+        throw error;
+      }
+    },
+    AdminGetUser(body) {
+      const user = userNamed(body.Username);
+      return {
+        Username: user.username,
+        UserAttributes: attributesOf(user),
+        Enabled: user.enabled,
+        UserStatus: 'CONFIRMED',
+        UserMFASettingList: [],
+      };
+    },
+    AdminListGroupsForUser(body) {
+      return { Groups: userNamed(body.Username).groups.map((GroupName) => ({ GroupName })) };
+    },
+    AdminAddUserToGroup(body) {
+      const user = userNamed(body.Username);
+      const role = roleNamed(body.GroupName);
+      users.update(user.sub, { groups: [...new Set([...user.groups, role])] });
+      return {};
+    },
+    AdminRemoveUserFromGroup(body) {
+      const user = userNamed(body.Username);
+      const role = roleNamed(body.GroupName);
+      users.update(user.sub, { groups: user.groups.filter((group) => group !== role) });
+      return {};
+    },
+    AdminDisableUser(body) {
+      users.update(userNamed(body.Username).sub, { enabled: false });
+      return {};
+    },
+    AdminEnableUser(body) {
+      users.update(userNamed(body.Username).sub, { enabled: true });
+      return {};
+    },
+    AdminDeleteUser(body) {
+      users.delete(userNamed(body.Username).sub);
+      return {};
+    },
+  };
+
+  return startHttpServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const target = String(request.headers['x-amz-target'] ?? '');
+      const operation = target.replace(/^AWSCognitoIdentityProviderService\./, '');
+      const reply = (status: number, body: unknown) =>
+        response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(body));
+      Promise.resolve()
+        .then(() => {
+          if (!Object.hasOwn(operations, operation)) {
+            throw new CognitoError('UnsupportedOperationException', `The local user pool does not support ${target}.`);
+          }
+          const text = Buffer.concat(chunks).toString('utf8');
+          return operations[operation]!(text ? (JSON.parse(text) as Record<string, unknown>) : {});
+        })
+        .then(
+          (result) => reply(200, result),
+          (error: unknown) =>
+            error instanceof CognitoError
+              ? reply(400, { __type: error.type, message: error.message })
+              : reply(500, { __type: 'InternalErrorException', message: String(error) }),
+        );
+    });
+  }, options.port);
+}
