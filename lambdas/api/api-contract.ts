@@ -3,6 +3,7 @@ import * as assessments from './assessments/assessment.schemas';
 import * as attendance from './attendance/attendance.schemas';
 import * as fees from './fees/fee.schemas';
 import * as people from './guardians/guardian.schemas';
+import * as imports from './imports/student-import.schemas';
 import { pageOf, resourceSchema } from './resource-schema';
 import type { ResourceSpec } from './resource-crud';
 import * as structure from './structure/structure.schemas';
@@ -21,6 +22,8 @@ export interface RouteContract {
   readonly status?: number;
   /** The route answers with a web page rather than JSON. */
   readonly html?: boolean;
+  /** The body is a CSV file (`text/csv`) rather than JSON. */
+  readonly csvBody?: boolean;
 }
 
 const noContent = { status: 204 } as const;
@@ -207,4 +210,5 @@ export const apiContract: Readonly<Record<string, RouteContract>> = {
   'POST /api/staff': { body: staff.invitation, response: staff.staffMember, status: 201 },
   'PUT /api/staff/{staffId}/role': { path: staff.staffPath, body: staff.roleChange, response: staff.staffMember },
   'POST /api/staff/{staffId}/deactivate': { path: staff.staffPath, response: staff.staffMember },
+  'POST /api/imports/students': { query: imports.importMode, csvBody: true, response: imports.importResult },
 };

@@ -400,6 +400,14 @@ export const routes: readonly RouteDefinition[] = [
   ...feeRoutes(),
   ...peopleRoutes(),
   ...staffRoutes(),
+  {
+    method: 'POST',
+    path: '/api/imports/students',
+    handler: 'lambdas/api/imports/imports.handler.ts',
+    access: ['school-admin'],
+    summary:
+      'Import students with their guardians from a CSV file: mode=dry-run reports row by row, mode=commit writes all or nothing.',
+  },
 ];
 
 /** `GET /api/health` — the form of API Gateway's `routeKey`. */

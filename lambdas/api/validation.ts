@@ -24,16 +24,22 @@ function parsePart<S extends z.ZodType>(part: 'body' | 'query' | 'path', schema:
   return parsed.data;
 }
 
-/** The JSON body, validated: 413 when too large, 400 with field errors when malformed or invalid. */
-export function parseBody<S extends z.ZodType>(schema: S, event: ApiEvent): z.infer<S> {
+/** The body as text, refused with 413 when larger than `maxBytes`. */
+export function bodyText(event: ApiEvent, maxBytes: number): string {
   const raw = event.body
     ? event.isBase64Encoded
       ? Buffer.from(event.body, 'base64').toString('utf8')
       : event.body
     : '';
-  if (Buffer.byteLength(raw) > maxJsonBodyBytes) {
-    throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${maxJsonBodyBytes} bytes.`);
+  if (Buffer.byteLength(raw) > maxBytes) {
+    throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${maxBytes} bytes.`);
   }
+  return raw;
+}
+
+/** The JSON body, validated: 413 when too large, 400 with field errors when malformed or invalid. */
+export function parseBody<S extends z.ZodType>(schema: S, event: ApiEvent): z.infer<S> {
+  const raw = bodyText(event, maxJsonBodyBytes);
   let json: unknown;
   try {
     json = raw === '' ? undefined : JSON.parse(raw);

@@ -39,6 +39,9 @@ function operation(route: RouteDefinition, contract: RouteContract) {
       ? { security: [] }
       : { description: `Roles: ${(route.access as readonly string[]).join(', ')}.`, security: [{ bearer: [] }] }),
     parameters: [...parameters(contract.path, 'path'), ...parameters(contract.query, 'query')],
+    ...(contract.csvBody
+      ? { requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } } }
+      : {}),
     ...(contract.body
       ? {
           requestBody: {
@@ -53,7 +56,7 @@ function operation(route: RouteDefinition, contract: RouteContract) {
         : contract.response
           ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(contract.response, 'output') } } }
           : { description: 'Done, nothing to return' },
-      ...(contract.body || contract.query || contract.path
+      ...(contract.body || contract.csvBody || contract.query || contract.path
         ? { 400: errorResponse('Invalid input, field by field') }
         : {}),
       ...(isPublic

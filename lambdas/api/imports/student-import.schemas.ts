@@ -1,0 +1,69 @@
+import * as z from 'zod';
+import { newStudent } from '../students/student.schemas';
+
+/** Columns of a students CSV; the header row names them, in any order. */
+export const studentCsvColumns = [
+  'admission_no',
+  'given_name',
+  'family_name',
+  'date_of_birth',
+  'class',
+  'guardian_name',
+  'guardian_email',
+  'guardian_phone',
+  'relationship',
+] as const;
+export const requiredStudentCsvColumns = ['admission_no', 'given_name', 'family_name'] as const;
+
+/** The largest file one request takes: about 20,000 typical rows. */
+export const maxCsvBytes = 3 * 1024 * 1024;
+export const maxCsvRows = 20_000;
+
+const optional = (schema: z.ZodType) =>
+  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
+
+/** One CSV row as the import reads it; messages name the CSV column. */
+export const studentCsvRow = z
+  .object({
+    admission_no: newStudent.shape.admissionNo,
+    given_name: newStudent.shape.givenName,
+    family_name: newStudent.shape.familyName,
+    date_of_birth: optional(z.iso.date()),
+    class: optional(z.string().trim().max(100)),
+    guardian_name: optional(z.string().trim().min(1).max(200)),
+    guardian_email: optional(z.email().max(200)),
+    guardian_phone: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^\+?[0-9 ()-]{6,20}$/, 'is not a phone number'),
+    ),
+    relationship: optional(z.string().trim().min(1).max(40)),
+  })
+  .refine((row) => !row.guardian_name === !row.guardian_email, {
+    message: 'a guardian needs both a name and an e-mail',
+    path: ['guardian_email'],
+  });
+export type StudentCsvRow = z.infer<typeof studentCsvRow>;
+
+export const importMode = z.object({ mode: z.enum(['dry-run', 'commit']) }).strict();
+
+export const rowReport = z.object({
+  row: z.number().int(),
+  admissionNo: z.string().nullable(),
+  outcome: z.enum(['new', 'unchanged', 'invalid']),
+  errors: z.array(z.object({ column: z.string(), message: z.string() })),
+});
+export type RowReport = z.infer<typeof rowReport>;
+
+export const importResult = z.object({
+  mode: z.enum(['dry-run', 'commit']),
+  rows: z.number().int(),
+  new: z.number().int(),
+  unchanged: z.number().int(),
+  invalid: z.number().int(),
+  created: z.number().int(),
+  /** Every row that is not plainly new, with what is wrong with it. */
+  report: z.array(rowReport),
+});
+export type ImportResult = z.infer<typeof importResult>;

@@ -1,0 +1,204 @@
+import { parse } from 'csv-parse/sync';
+import { type DataApiSession, typed } from '../../shared/data-api';
+import { HttpError, invalid } from '../../shared/http';
+import {
+  type ImportResult,
+  maxCsvRows,
+  requiredStudentCsvColumns,
+  type RowReport,
+  studentCsvColumns,
+  type StudentCsvRow,
+  studentCsvRow,
+} from './student-import.schemas';
+
+interface ParsedRow {
+  /** Line of the row in the file (the header is line 1). */
+  readonly row: number;
+  readonly value?: StudentCsvRow;
+  readonly errors: RowReport['errors'];
+}
+
+/** Reads and validates the file row by row; file-level problems (no header, unknown columns) are a 400. */
+export function readStudentCsv(text: string): ParsedRow[] {
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      bom: true,
+      trim: true,
+    });
+  } catch (error) {
+    throw invalid([{ path: 'body', message: `is not readable CSV: ${(error as Error).message}` }]);
+  }
+  const header = Object.keys(records[0] ?? {});
+  const unknown = header.filter((column) => !(studentCsvColumns as readonly string[]).includes(column));
+  const missing = requiredStudentCsvColumns.filter((column) => !header.includes(column));
+  if (records.length === 0 || unknown.length || missing.length) {
+    throw invalid([
+      ...(records.length === 0 ? [{ path: 'body', message: 'has no rows under its header' }] : []),
+      ...unknown.map((column) => ({ path: `body.columns.${column}`, message: 'is not a column of a students file' })),
+      ...missing.map((column) => ({ path: `body.columns.${column}`, message: 'is missing' })),
+    ]);
+  }
+  if (records.length > maxCsvRows) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `A file may hold ${maxCsvRows} rows.`);
+  const seen = new Map<string, number>();
+  return records.map((record, index) => {
+    const row = index + 2;
+    const parsed = studentCsvRow.safeParse(record);
+    if (!parsed.success) {
+      return {
+        row,
+        errors: parsed.error.issues.map((issue) => ({
+          column: String(issue.path[0] ?? 'row'),
+          message: issue.message,
+        })),
+      };
+    }
+    const earlier = seen.get(parsed.data.admission_no);
+    if (earlier) return { row, errors: [{ column: 'admission_no', message: `repeats row ${earlier}` }] };
+    seen.set(parsed.data.admission_no, row);
+    return { row, value: parsed.data, errors: [] };
+  });
+}
+
+interface RowCheck {
+  n: number;
+  existing: boolean;
+  same: boolean | null;
+  classId: string | null;
+}
+
+/**
+ * Imports students (with their guardians) from a CSV file. A dry run reports row by row
+ * what a commit would do, in one round trip; a commit checks again and, only if no row is
+ * invalid, writes every new student, guardian and link in one audited statement. Rows
+ * whose admission number exists with the same names are unchanged, so importing the same
+ * file twice changes nothing.
+ */
+export async function importStudents(
+  db: DataApiSession,
+  actor: string,
+  text: string,
+  mode: 'dry-run' | 'commit',
+): Promise<ImportResult> {
+  const rows = readStudentCsv(text);
+  const valid = rows.filter((row) => row.value);
+  const checks = new Map<number, RowCheck>();
+  if (valid.length) {
+    const found = await db.query<RowCheck>(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset(:rows::jsonb) AS r(n int, admission_no text, given_name text, family_name text, class text)),
+       current_classes AS (
+         SELECT DISTINCT ON (c.name) c.name, c.id
+           FROM classes c JOIN academic_years y ON y.id = c.academic_year_id ORDER BY c.name, y.starts_on DESC)
+       SELECT i.n, s.id IS NOT NULL AS existing,
+              CASE WHEN s.id IS NULL THEN NULL ELSE s.given_name = i.given_name AND s.family_name = i.family_name END AS same,
+              cc.id AS "classId"
+         FROM input i
+         LEFT JOIN students s ON s.admission_no = i.admission_no
+         LEFT JOIN current_classes cc ON cc.name = i.class`,
+      {
+        rows: typed.json(
+          valid.map(({ row, value }) => ({
+            n: row,
+            admission_no: value!.admission_no,
+            given_name: value!.given_name,
+            family_name: value!.family_name,
+            class: value!.class ?? null,
+          })),
+        ),
+      },
+    );
+    for (const check of found) checks.set(check.n, check);
+  }
+
+  const report: RowReport[] = [];
+  const toCreate: (StudentCsvRow & { classId: string | null })[] = [];
+  let unchanged = 0;
+  for (const row of rows) {
+    const check = checks.get(row.row);
+    const errors = [...row.errors];
+    if (row.value && check) {
+      if (check.existing && !check.same) {
+        errors.push({ column: 'admission_no', message: 'belongs to a different student in this school' });
+      }
+      if (row.value.class && !check.classId) errors.push({ column: 'class', message: 'is not a class of this school' });
+    }
+    if (errors.length || !row.value || !check) {
+      report.push({ row: row.row, admissionNo: row.value?.admission_no ?? null, outcome: 'invalid', errors });
+    } else if (check.existing) {
+      unchanged++;
+      report.push({ row: row.row, admissionNo: row.value.admission_no, outcome: 'unchanged', errors: [] });
+    } else {
+      toCreate.push({ ...row.value, classId: check.classId });
+    }
+  }
+  const invalidCount = report.filter((entry) => entry.outcome === 'invalid').length;
+  const result = {
+    mode,
+    rows: rows.length,
+    new: toCreate.length,
+    unchanged,
+    invalid: invalidCount,
+    created: 0,
+    report,
+  } satisfies ImportResult;
+  if (mode === 'dry-run' || toCreate.length === 0) return result;
+  if (invalidCount) {
+    throw new HttpError(400, 'IMPORT_INVALID', `${invalidCount} rows are not valid; nothing was imported.`, [
+      ...report
+        .filter((entry) => entry.outcome === 'invalid')
+        .slice(0, 100)
+        .flatMap((entry) =>
+          entry.errors.map((error) => ({ path: `body.rows.${entry.row}.${error.column}`, message: error.message })),
+        ),
+    ]);
+  }
+
+  const [written] = await db.query<{ created: number }>(
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset(:rows::jsonb) AS r(
+         admission_no text, given_name text, family_name text, date_of_birth date, class_id uuid,
+         guardian_name text, guardian_email text, guardian_phone text, relationship text)),
+     created AS (
+       INSERT INTO students (admission_no, given_name, family_name, date_of_birth, class_id)
+       SELECT admission_no, given_name, family_name, date_of_birth, class_id FROM input
+       ON CONFLICT (admission_no) DO NOTHING RETURNING *),
+     audited AS (
+       INSERT INTO audit_log (actor, action, entity, entity_id, after)
+       SELECT :actor, 'import', 'student', created.id::text, to_jsonb(created) FROM created),
+     guardian_input AS (
+       SELECT DISTINCT ON (lower(guardian_email)) guardian_name, guardian_email, guardian_phone
+         FROM input WHERE guardian_email IS NOT NULL ORDER BY lower(guardian_email)),
+     guardians_known AS (
+       INSERT INTO guardians (name, email, phone)
+       SELECT guardian_name, guardian_email, guardian_phone FROM guardian_input
+       ON CONFLICT (lower(email)) WHERE email IS NOT NULL DO UPDATE SET name = guardians.name
+       RETURNING id, email),
+     linked AS (
+       INSERT INTO student_guardians (student_id, guardian_id, relationship)
+       SELECT c.id, g.id, coalesce(i.relationship, 'guardian')
+         FROM created c JOIN input i ON i.admission_no = c.admission_no
+         JOIN guardians_known g ON lower(g.email) = lower(i.guardian_email)
+       ON CONFLICT DO NOTHING RETURNING 1)
+     SELECT (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM linked)::int AS links`,
+    {
+      actor,
+      rows: typed.json(
+        toCreate.map((row) => ({
+          admission_no: row.admission_no,
+          given_name: row.given_name,
+          family_name: row.family_name,
+          date_of_birth: row.date_of_birth ?? null,
+          class_id: row.classId,
+          guardian_name: row.guardian_name ?? null,
+          guardian_email: row.guardian_email ?? null,
+          guardian_phone: row.guardian_phone ?? null,
+          relationship: row.relationship ?? null,
+        })),
+      ),
+    },
+  );
+  return { ...result, created: written!.created };
+}

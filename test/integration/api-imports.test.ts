@@ -1,0 +1,107 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ImportResult } from '../../lambdas/api/imports/student-import.schemas';
+import { useLocalPlatform } from '../support/local-platform';
+import { type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
+
+const platform = useLocalPlatform('api-imports');
+let elder: SchoolFixture;
+let admin: SchoolUser;
+
+beforeAll(async () => {
+  elder = await schoolFixture(platform(), 'elder');
+  admin = await elder.user('school-admin');
+  await elder.db.execute(
+    `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on) VALUES ('2026-27', '2026-09-01', '2027-07-15') RETURNING id),
+          grade AS (INSERT INTO grade_levels (name, ordinal) VALUES ('Grade 3', 3) RETURNING id)
+     INSERT INTO classes (academic_year_id, grade_level_id, name) SELECT year.id, grade.id, '3A' FROM year, grade`,
+  );
+});
+
+const upload = (csv: string, mode: 'dry-run' | 'commit') =>
+  fetch(`${platform().url}/api/imports/students?mode=${mode}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'text/csv' },
+    body: csv,
+  }).then(async (response) => ({ status: response.status, body: (await response.json()) as ImportResult }));
+
+const header = 'admission_no,given_name,family_name,date_of_birth,class,guardian_name,guardian_email,relationship';
+const bigFile = [
+  header,
+  ...Array.from({ length: 5000 }, (_, i) => {
+    // Pairs of siblings share a guardian.
+    const family = Math.floor(i / 2);
+    return `I-${String(i).padStart(5, '0')},Pupil ${i},"Family, ${family}",2015-0${1 + (i % 9)}-1${i % 9},3A,Parent ${family},parent${family}@families.test,mother`;
+  }),
+].join('\n');
+
+describe('student CSV import (dry run, then all or nothing)', () => {
+  it('reports 5,000 new rows in a dry run without writing anything', async () => {
+    const dry = await upload(bigFile, 'dry-run');
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({ mode: 'dry-run', rows: 5000, new: 5000, invalid: 0, created: 0, report: [] });
+    expect(await elder.db.query('SELECT 1 FROM students')).toEqual([]);
+  });
+
+  it('imports 5,000 students with their guardians, and importing the same file again changes nothing', async () => {
+    const committed = await upload(bigFile, 'commit');
+    expect(committed.status).toBe(200);
+    expect(committed.body).toMatchObject({ created: 5000, new: 5000 });
+    const [counts] = await elder.db.query<{
+      students: number;
+      guardians: number;
+      links: number;
+      audited: number;
+      in_class: number;
+    }>(
+      `SELECT (SELECT count(*) FROM students)::int AS students, (SELECT count(*) FROM guardians)::int AS guardians,
+              (SELECT count(*) FROM student_guardians)::int AS links,
+              (SELECT count(*) FROM audit_log WHERE action = 'import')::int AS audited,
+              (SELECT count(*) FROM students s JOIN classes c ON c.id = s.class_id WHERE c.name = '3A')::int AS in_class`,
+    );
+    expect(counts).toEqual({ students: 5000, guardians: 2500, links: 5000, audited: 5000, in_class: 5000 });
+
+    const again = await upload(bigFile, 'commit');
+    expect(again.body).toMatchObject({ created: 0, new: 0, unchanged: 5000, invalid: 0 });
+    const [after] = await elder.db.query<{ students: number; links: number }>(
+      'SELECT (SELECT count(*) FROM students)::int AS students, (SELECT count(*) FROM student_guardians)::int AS links',
+    );
+    expect(after).toEqual({ students: 5000, links: 5000 });
+  });
+
+  it('reports every bad row, and a commit of a file with one writes nothing', async () => {
+    const file = [
+      header,
+      'N-1,Good,Row,2015-01-01,3A,,,',
+      'N-2,Bad,Date,2015-02-30,3A,,,',
+      'N-1,Twice,Listed,,,,,',
+      'N-3,No,Class,,9Z,,,',
+      'N-4,Half,Guardian,,,Only Name,,',
+      'I-00000,Someone,Else,,,,,',
+      'bad id,X,Y,,,,,',
+    ].join('\n');
+    const dry = await upload(file, 'dry-run');
+    expect(dry.body).toMatchObject({ rows: 7, new: 1, invalid: 6 });
+    expect(dry.body.report.map((r) => [r.row, r.errors.map((e) => e.column)])).toEqual([
+      [3, ['date_of_birth']],
+      [4, ['admission_no']],
+      [5, ['class']],
+      [6, ['guardian_email']],
+      [7, ['admission_no']],
+      [8, ['admission_no']],
+    ]);
+    const commit = await upload(file, 'commit');
+    expect(commit.status).toBe(400);
+    expect(await elder.db.query("SELECT 1 FROM students WHERE admission_no = 'N-1'")).toEqual([]);
+  });
+
+  it('refuses a file that is not a students file', async () => {
+    const wrong = await upload('name,score\nA,1', 'dry-run');
+    expect(wrong.status).toBe(400);
+    const notCsv = await fetch(`${platform().url}/api/imports/students?mode=dry-run`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(notCsv.status).toBe(415);
+  });
+});
