@@ -211,4 +211,5 @@ export const apiContract: Readonly<Record<string, RouteContract>> = {
   'PUT /api/staff/{staffId}/role': { path: staff.staffPath, body: staff.roleChange, response: staff.staffMember },
   'POST /api/staff/{staffId}/deactivate': { path: staff.staffPath, response: staff.staffMember },
   'POST /api/imports/students': { query: imports.importMode, csvBody: true, response: imports.importResult },
+  'POST /api/guardians/{guardianId}/invite': { path: people.guardianPath, response: people.guardianInvitation },
 };

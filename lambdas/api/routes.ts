@@ -280,6 +280,14 @@ function peopleRoutes(): RouteDefinition[] {
       summary: 'Link a guardian to a student.',
     },
     { method: 'DELETE', path: link, handler: guardians, access: ['school-admin'], summary: 'Unlink a guardian.' },
+    {
+      method: 'POST',
+      path: '/api/guardians/{guardianId}/invite',
+      handler: guardians,
+      access: ['school-admin'],
+      grants: ['manage-users'],
+      summary: 'Invite a guardian to the portal: an account tied to their record.',
+    },
     { method: 'GET', path: '/api/portal/children', handler: portal, access: family, summary: "A guardian's children." },
     {
       method: 'GET',

@@ -101,4 +101,27 @@ describe('guardians, the guardian portal, the audit log and the platform directo
     expect((await operator.call('GET', '/api/students')).status).toBe(403);
     expect((await admin.call('GET', '/api/platform/schools')).status).toBe(403);
   });
+
+  it('invites a guardian to the portal once: an account with the guardian role, tied to their record', async () => {
+    const created = await admin.call<{ id: string }>('POST', '/api/guardians', {
+      name: 'Robin Carer',
+      email: 'Robin@Family.test',
+    });
+    const invited = await admin.call<{ userId: string; email: string }>(
+      'POST',
+      `/api/guardians/${created.body.id}/invite`,
+    );
+    expect(invited.status).toBe(200);
+    const account = platform().issuer.users.findByUsername('robin@family.test')!;
+    expect(account).toMatchObject({ groups: ['guardian'], schoolId: ash.school.schoolId });
+    expect(invited.body.userId).toBe(account.sub);
+    const [record] = await ash.db.query<{ user_sub: string }>('SELECT user_sub FROM guardians WHERE id = :id::uuid', {
+      id: created.body.id,
+    });
+    expect(record!.user_sub).toBe(account.sub);
+    expect((await admin.call('POST', `/api/guardians/${created.body.id}/invite`)).status).toBe(409);
+
+    const noEmail = await admin.call<{ id: string }>('POST', '/api/guardians', { name: 'No Mail' });
+    expect((await admin.call('POST', `/api/guardians/${noEmail.body.id}/invite`)).status).toBe(400);
+  });
 });

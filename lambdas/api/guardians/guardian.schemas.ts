@@ -35,3 +35,6 @@ export const guardians: ResourceSpec = {
   sortField: 'name',
   filters: [],
 };
+
+export const guardianPath = z.object({ guardianId: z.uuid() }).strict();
+export const guardianInvitation = z.object({ guardianId: z.uuid(), userId: z.string(), email: z.string() });

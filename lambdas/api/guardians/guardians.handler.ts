@@ -1,11 +1,25 @@
 import { json } from '../../shared/http';
+import { CognitoUserDirectory, type UserDirectory } from '../../shared/user-directory';
 import { resourceHandlers } from '../resource-crud';
 import { schoolRoutes } from '../school-handler';
 import { parseBody, parsePath } from '../validation';
-import { guardian, guardianLink, guardianLinkPath, guardians } from './guardian.schemas';
-import { linkGuardian, unlinkGuardian } from './guardians';
+import { guardian, guardianLink, guardianLinkPath, guardianPath, guardians } from './guardian.schemas';
+import { inviteGuardian, linkGuardian, unlinkGuardian } from './guardians';
+
+let directory: UserDirectory | undefined;
 
 export const handler = schoolRoutes({
+  'POST /api/guardians/{guardianId}/invite': async ({ event, db, principal }) =>
+    json(
+      200,
+      await inviteGuardian(
+        db,
+        (directory ??= new CognitoUserDirectory()),
+        principal.userId,
+        principal.schoolId,
+        parsePath(guardianPath, event).guardianId,
+      ),
+    ),
   ...resourceHandlers('/api/guardians', guardians, guardian, 'guardianId'),
   'PUT /api/students/{studentId}/guardians/{guardianId}': async ({ event, db, principal }) => {
     const { studentId, guardianId } = parsePath(guardianLinkPath, event);

@@ -1,5 +1,6 @@
 import { type DataApiSession, typed } from '../../shared/data-api';
-import { notFound } from '../../shared/http';
+import { conflict, invalid, notFound } from '../../shared/http';
+import { type UserDirectory, UserExistsError } from '../../shared/user-directory';
 
 /** Links a guardian to a student (or changes the relationship), audited; linking again is a no-op. */
 export async function linkGuardian(
@@ -43,4 +44,50 @@ export async function unlinkGuardian(
     { actor, studentId: typed.uuid(studentId), guardianId: typed.uuid(guardianId) },
   );
   if (!row) throw notFound('The link between this student and guardian');
+}
+
+/**
+ * Invites a guardian to the portal: an account with the guardian role in this school,
+ * tied to the guardian's record. A guardian is invited once; an account that cannot be
+ * tied to the record is removed again.
+ */
+export async function inviteGuardian(
+  db: DataApiSession,
+  directory: UserDirectory,
+  actor: string,
+  schoolId: string,
+  guardianId: string,
+): Promise<{ guardianId: string; userId: string; email: string }> {
+  const [guardian] = await db.query<{ name: string; email: string | null; userSub: string | null }>(
+    'SELECT name, email, user_sub AS "userSub" FROM guardians WHERE id = :id',
+    { id: typed.uuid(guardianId) },
+  );
+  if (!guardian) throw notFound('The guardian');
+  if (!guardian.email) throw invalid([{ path: 'guardian.email', message: 'is needed to invite a guardian' }]);
+  if (guardian.userSub) throw conflict('This guardian has already been invited.');
+  const email = guardian.email.toLowerCase();
+  let userId: string;
+  try {
+    userId = await directory.invite({ email, name: guardian.name, role: 'guardian', schoolId });
+  } catch (error) {
+    if (error instanceof UserExistsError) throw conflict('Someone with this e-mail already has an account.');
+    throw error;
+  }
+  try {
+    const [tied] = await db.query<{ id: string }>(
+      `WITH before AS (SELECT * FROM guardians WHERE id = :id),
+       changed AS (UPDATE guardians SET user_sub = :userId WHERE id = :id AND user_sub IS NULL RETURNING *),
+       audited AS (
+         INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
+         SELECT :actor, 'invite', 'guardian', changed.id::text, to_jsonb(before), to_jsonb(changed)
+           FROM changed JOIN before ON before.id = changed.id)
+       SELECT id FROM changed`,
+      { actor, id: typed.uuid(guardianId), userId },
+    );
+    if (!tied) throw conflict('This guardian has already been invited.');
+  } catch (error) {
+    await directory.remove(email);
+    throw error;
+  }
+  return { guardianId, userId, email };
 }
