@@ -3,7 +3,7 @@ import * as assessments from './assessments/assessment.schemas';
 import * as attendance from './attendance/attendance.schemas';
 import * as fees from './fees/fee.schemas';
 import * as people from './guardians/guardian.schemas';
-import * as imports from './imports/student-import.schemas';
+import * as imports from './imports/import.schemas';
 import { pageOf, resourceSchema } from './resource-schema';
 import type { ResourceSpec } from './resource-crud';
 import * as structure from './structure/structure.schemas';
@@ -212,4 +212,5 @@ export const apiContract: Readonly<Record<string, RouteContract>> = {
   'POST /api/staff/{staffId}/deactivate': { path: staff.staffPath, response: staff.staffMember },
   'POST /api/imports/students': { query: imports.importMode, csvBody: true, response: imports.importResult },
   'POST /api/guardians/{guardianId}/invite': { path: people.guardianPath, response: people.guardianInvitation },
+  'POST /api/imports/attendance': { query: imports.importMode, csvBody: true, response: imports.importResult },
 };

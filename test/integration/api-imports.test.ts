@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ImportResult } from '../../lambdas/api/imports/student-import.schemas';
+import type { ImportResult } from '../../lambdas/api/imports/import.schemas';
 import { useLocalPlatform } from '../support/local-platform';
 import { type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 
@@ -17,8 +17,8 @@ beforeAll(async () => {
   );
 });
 
-const upload = (csv: string, mode: 'dry-run' | 'commit') =>
-  fetch(`${platform().url}/api/imports/students?mode=${mode}`, {
+const upload = (csv: string, mode: 'dry-run' | 'commit', kind = 'students') =>
+  fetch(`${platform().url}/api/imports/${kind}?mode=${mode}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'text/csv' },
     body: csv,
@@ -34,7 +34,7 @@ const bigFile = [
   }),
 ].join('\n');
 
-describe('student CSV import (dry run, then all or nothing)', () => {
+describe('CSV imports of students and past attendance (dry run, then all or nothing)', () => {
   it('reports 5,000 new rows in a dry run without writing anything', async () => {
     const dry = await upload(bigFile, 'dry-run');
     expect(dry.status).toBe(200);
@@ -103,5 +103,45 @@ describe('student CSV import (dry run, then all or nothing)', () => {
       body: '{}',
     });
     expect(notCsv.status).toBe(415);
+  });
+
+  it('imports past attendance: new marks, corrections, and nothing changed by the same file again', async () => {
+    const days = ['2026-09-07', '2026-09-08'];
+    const marks = [
+      'admission_no,date,status,note',
+      ...Array.from({ length: 500 }, (_, i) => `I-${String(i).padStart(5, '0')}`).flatMap((admissionNo, i) =>
+        days.map((day) => `${admissionNo},${day},${i % 10 === 0 ? 'absent' : 'present'},`),
+      ),
+    ].join('\n');
+    const dry = await upload(marks, 'dry-run', 'attendance');
+    expect(dry.body).toMatchObject({ rows: 1000, new: 1000, invalid: 0, created: 0 });
+    const committed = await upload(marks, 'commit', 'attendance');
+    expect(committed.body).toMatchObject({ created: 1000 });
+    const again = await upload(marks, 'commit', 'attendance');
+    expect(again.body).toMatchObject({ new: 0, updated: 0, unchanged: 1000, created: 0 });
+
+    const correction = ['admission_no,date,status,note', 'I-00000,2026-09-07,excused,doctor'].join('\n');
+    const corrected = await upload(correction, 'commit', 'attendance');
+    expect(corrected.body).toMatchObject({ updated: 1, created: 1 });
+    const [mark] = await elder.db.query<{ status: string; note: string }>(
+      "SELECT a.status, a.note FROM attendance a JOIN students s ON s.id = a.student_id WHERE s.admission_no = 'I-00000' AND a.on_date = '2026-09-07'",
+    );
+    expect(mark).toEqual({ status: 'excused', note: 'doctor' });
+
+    const bad = [
+      'admission_no,date,status',
+      'NOBODY,2026-09-07,present',
+      'I-00001,2026-09-07,asleep',
+      'I-00002,2026-09-09,present',
+      'I-00002,2026-09-09,absent',
+    ].join('\n');
+    const report = await upload(bad, 'dry-run', 'attendance');
+    expect(report.body.report.map((r) => [r.row, r.outcome, r.errors.map((e) => e.column)])).toEqual([
+      [2, 'invalid', ['admission_no']],
+      [3, 'invalid', ['status']],
+      [5, 'invalid', ['date']],
+    ]);
+    expect((await upload(bad, 'commit', 'attendance')).status).toBe(400);
+    expect(await elder.db.query("SELECT 1 FROM attendance WHERE on_date = '2026-09-09'")).toEqual([]);
   });
 });

@@ -1,17 +1,22 @@
 import { HttpError, json } from '../../shared/http';
-import { schoolRoutes } from '../school-handler';
+import { type SchoolRequest, schoolRoutes } from '../school-handler';
+import { importAttendance } from './attendance-import';
 import { bodyText, parseQuery } from '../validation';
 import { importStudents } from './student-import';
-import { importMode, maxCsvBytes } from './student-import.schemas';
+import { importMode, maxCsvBytes } from './import.schemas';
+
+/** The file the request carries: `text/csv`, at most `maxCsvBytes`. */
+function csvBody(event: SchoolRequest['event']): string {
+  if (!/^text\/csv\b/.test(event.headers['content-type'] ?? '')) {
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv.');
+  }
+  return bodyText(event, maxCsvBytes);
+}
 
 /** Imports take the CSV file itself as the body (`text/csv`). */
 export const handler = schoolRoutes({
-  'POST /api/imports/students': async ({ event, db, principal }) => {
-    const { mode } = parseQuery(importMode, event);
-    if (!/^text\/csv\b/.test(event.headers['content-type'] ?? '')) {
-      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv.');
-    }
-    const text = bodyText(event, maxCsvBytes);
-    return json(200, await importStudents(db, principal.userId, text, mode));
-  },
+  'POST /api/imports/students': async ({ event, db, principal }) =>
+    json(200, await importStudents(db, principal.userId, csvBody(event), parseQuery(importMode, event).mode)),
+  'POST /api/imports/attendance': async ({ event, db, principal }) =>
+    json(200, await importAttendance(db, principal.userId, csvBody(event), parseQuery(importMode, event).mode)),
 });

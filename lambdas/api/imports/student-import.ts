@@ -1,64 +1,23 @@
-import { parse } from 'csv-parse/sync';
 import { type DataApiSession, typed } from '../../shared/data-api';
-import { HttpError, invalid } from '../../shared/http';
+import { invalidRows, readCsv } from './csv-file';
 import {
   type ImportResult,
-  maxCsvRows,
   requiredStudentCsvColumns,
   type RowReport,
   studentCsvColumns,
   type StudentCsvRow,
   studentCsvRow,
-} from './student-import.schemas';
+} from './import.schemas';
 
-interface ParsedRow {
-  /** Line of the row in the file (the header is line 1). */
-  readonly row: number;
-  readonly value?: StudentCsvRow;
-  readonly errors: RowReport['errors'];
-}
-
-/** Reads and validates the file row by row; file-level problems (no header, unknown columns) are a 400. */
-export function readStudentCsv(text: string): ParsedRow[] {
-  let records: Record<string, string>[];
-  try {
-    records = parse(text, {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      bom: true,
-      trim: true,
-    });
-  } catch (error) {
-    throw invalid([{ path: 'body', message: `is not readable CSV: ${(error as Error).message}` }]);
-  }
-  const header = Object.keys(records[0] ?? {});
-  const unknown = header.filter((column) => !(studentCsvColumns as readonly string[]).includes(column));
-  const missing = requiredStudentCsvColumns.filter((column) => !header.includes(column));
-  if (records.length === 0 || unknown.length || missing.length) {
-    throw invalid([
-      ...(records.length === 0 ? [{ path: 'body', message: 'has no rows under its header' }] : []),
-      ...unknown.map((column) => ({ path: `body.columns.${column}`, message: 'is not a column of a students file' })),
-      ...missing.map((column) => ({ path: `body.columns.${column}`, message: 'is missing' })),
-    ]);
-  }
-  if (records.length > maxCsvRows) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `A file may hold ${maxCsvRows} rows.`);
-  const seen = new Map<string, number>();
-  return records.map((record, index) => {
-    const row = index + 2;
-    const parsed = studentCsvRow.safeParse(record);
-    if (!parsed.success) {
-      return {
-        row,
-        errors: parsed.error.issues.map((issue) => ({
-          column: String(issue.path[0] ?? 'row'),
-          message: issue.message,
-        })),
-      };
-    }
-    const earlier = seen.get(parsed.data.admission_no);
-    if (earlier) return { row, errors: [{ column: 'admission_no', message: `repeats row ${earlier}` }] };
-    seen.set(parsed.data.admission_no, row);
-    return { row, value: parsed.data, errors: [] };
+/** Reads a students file, row by row. */
+export function readStudentCsv(text: string) {
+  return readCsv(text, {
+    kind: 'students',
+    columns: studentCsvColumns,
+    required: requiredStudentCsvColumns,
+    rowSchema: studentCsvRow,
+    keyOf: (row) => row.admission_no,
+    keyColumn: 'admission_no',
   });
 }
 
@@ -145,16 +104,7 @@ export async function importStudents(
     report,
   } satisfies ImportResult;
   if (mode === 'dry-run' || toCreate.length === 0) return result;
-  if (invalidCount) {
-    throw new HttpError(400, 'IMPORT_INVALID', `${invalidCount} rows are not valid; nothing was imported.`, [
-      ...report
-        .filter((entry) => entry.outcome === 'invalid')
-        .slice(0, 100)
-        .flatMap((entry) =>
-          entry.errors.map((error) => ({ path: `body.rows.${entry.row}.${error.column}`, message: error.message })),
-        ),
-    ]);
-  }
+  if (invalidCount) throw invalidRows(report);
 
   const [written] = await db.query<{ created: number }>(
     `WITH input AS (

@@ -17,9 +17,8 @@ export const requiredStudentCsvColumns = ['admission_no', 'given_name', 'family_
 
 /** The largest file one request takes: about 20,000 typical rows. */
 export const maxCsvBytes = 3 * 1024 * 1024;
-export const maxCsvRows = 20_000;
 
-const optional = (schema: z.ZodType) =>
+export const optional = (schema: z.ZodType) =>
   z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
 
 /** One CSV row as the import reads it; messages name the CSV column. */
@@ -51,7 +50,7 @@ export const importMode = z.object({ mode: z.enum(['dry-run', 'commit']) }).stri
 export const rowReport = z.object({
   row: z.number().int(),
   admissionNo: z.string().nullable(),
-  outcome: z.enum(['new', 'unchanged', 'invalid']),
+  outcome: z.enum(['new', 'updated', 'unchanged', 'invalid']),
   errors: z.array(z.object({ column: z.string(), message: z.string() })),
 });
 export type RowReport = z.infer<typeof rowReport>;
@@ -60,6 +59,8 @@ export const importResult = z.object({
   mode: z.enum(['dry-run', 'commit']),
   rows: z.number().int(),
   new: z.number().int(),
+  /** Rows that change what is recorded (attendance corrections); students are never updated by an import. */
+  updated: z.number().int().optional(),
   unchanged: z.number().int(),
   invalid: z.number().int(),
   created: z.number().int(),
@@ -67,3 +68,15 @@ export const importResult = z.object({
   report: z.array(rowReport),
 });
 export type ImportResult = z.infer<typeof importResult>;
+
+/** Columns of a past-attendance CSV. */
+export const attendanceCsvColumns = ['admission_no', 'date', 'status', 'note'] as const;
+export const requiredAttendanceCsvColumns = ['admission_no', 'date', 'status'] as const;
+
+export const attendanceCsvRow = z.object({
+  admission_no: newStudent.shape.admissionNo,
+  date: z.iso.date(),
+  status: z.enum(['present', 'absent', 'late', 'excused']),
+  note: optional(z.string().trim().max(500)),
+});
+export type AttendanceCsvRow = z.infer<typeof attendanceCsvRow>;
