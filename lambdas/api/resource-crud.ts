@@ -3,8 +3,8 @@ import { type DataApiSession, type SqlValue, typed } from '../shared/data-api';
 import type { ApiResult } from './api-handler';
 import type { SchoolRequest } from './school-handler';
 import { parseBody, parsePath, parseQuery } from './validation';
-import { invalid, json, notFound } from '../shared/http';
-import { cursor } from './sql-fragments';
+import { json, notFound } from '../shared/http';
+import { cursorValues, keysetPage } from './sql-fragments';
 
 type ColumnType = 'text' | 'uuid' | 'date' | 'integer' | 'decimal' | 'json';
 
@@ -86,8 +86,7 @@ export async function listResource<T>(
   }
   const sort = spec.fields[spec.sortField]!;
   if (query.cursor) {
-    const after = cursor.decode(query.cursor, 2);
-    if (!after) throw invalid([{ path: 'query.cursor', message: 'is not a cursor this list gave out' }]);
+    const after = cursorValues(query.cursor, 2);
     conditions.push(`(r.${sort.column}, r.id) > (:afterSort, :afterId)`);
     params.afterSort = parameter(sort, after[0]);
     params.afterId = typed.uuid(String(after[1]));
@@ -98,15 +97,11 @@ export async function listResource<T>(
       ORDER BY r.${sort.column}, r.id LIMIT :limit`,
     params,
   );
-  const items = rows.slice(0, query.limit).map((row) => fromRow<T & { id: string }>(spec, row));
-  const last = items.at(-1) as Record<string, unknown> | undefined;
-  return {
-    items,
-    nextCursor:
-      rows.length > query.limit && last
-        ? cursor.encode([last[spec.sortField] as string | number, String(last.id)])
-        : null,
-  };
+  return keysetPage(
+    rows.map((row) => fromRow<T & { id: string }>(spec, row)),
+    query.limit,
+    (last) => [(last as Record<string, unknown>)[spec.sortField] as string | number, last.id],
+  );
 }
 
 export async function getResource<T>(db: DataApiSession, spec: ResourceSpec, id: string): Promise<T> {

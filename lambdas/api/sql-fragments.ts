@@ -1,3 +1,5 @@
+import { invalid } from '../shared/http';
+
 /** SQL pieces several domains share. Only constant text goes in here; values are always parameters. */
 
 /** Escapes LIKE's wildcards so user text matches literally (backslash is PostgreSQL's default escape). */
@@ -30,3 +32,24 @@ export const cursor = {
     }
   },
 };
+
+/** The sort values a list's cursor carries; a cursor this list did not give out is a 400 on `query.cursor`. */
+export function cursorValues(text: string, length: number): (string | number)[] {
+  const values = cursor.decode(text, length);
+  if (!values) throw invalid([{ path: 'query.cursor', message: 'is not a cursor this list gave out' }]);
+  return values;
+}
+
+/**
+ * A page of a keyset-paged list, from rows fetched with `LIMIT limit + 1`: the first
+ * `limit` rows, and a cursor after the last of them when the extra row shows there are more.
+ */
+export function keysetPage<T>(
+  rows: readonly T[],
+  limit: number,
+  sortValuesOf: (last: T) => readonly (string | number)[],
+): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last !== undefined ? cursor.encode(sortValuesOf(last)) : null };
+}

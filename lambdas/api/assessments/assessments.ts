@@ -2,7 +2,7 @@ import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api
 import { conflict, forbidden, invalid, notFound } from '../../shared/http';
 import { type Caller, subjectAccessCte } from '../class-access';
 import { type GradeBand, gradeFor, termResultsSql } from '../grading';
-import { cursor } from '../sql-fragments';
+import { cursorValues, keysetPage } from '../sql-fragments';
 import type { Assessment, ClassGrades, NewAssessment, ReportCard, ScoreEntry } from './assessment.schemas';
 
 const assessmentColumns = (alias: string) => `${alias}.id, ${alias}.class_id AS "classId",
@@ -62,8 +62,7 @@ export async function listAssessments(
     params[field] = typed.uuid(value);
   }
   if (query.cursor) {
-    const after = cursor.decode(query.cursor, 2);
-    if (!after) throw invalid([{ path: 'query.cursor', message: 'is not a cursor this list gave out' }]);
+    const after = cursorValues(query.cursor, 2);
     conditions.push('(a.name, a.id) > (:afterName, :afterId)');
     params.afterName = String(after[0]);
     params.afterId = typed.uuid(String(after[1]));
@@ -73,9 +72,7 @@ export async function listAssessments(
       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY a.name, a.id LIMIT :limit`,
     params,
   );
-  const items = rows.slice(0, query.limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > query.limit && last ? cursor.encode([last.name, last.id]) : null };
+  return keysetPage(rows, query.limit, (last) => [last.name, last.id]);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api';
 import { conflict, invalid, notFound } from '../../shared/http';
-import { cursor } from '../sql-fragments';
+import { cursorValues, keysetPage } from '../sql-fragments';
 import type { NewPayment, Receipt, StudentBalance } from './fee.schemas';
 
 /**
@@ -152,8 +152,7 @@ async function balancePage(
   const where = [...conditions];
   const allParams: Record<string, SqlValue> = { ...params, limit: query.limit + 1 };
   if (query.cursor) {
-    const after = cursor.decode(query.cursor, 3);
-    if (!after) throw invalid([{ path: 'query.cursor', message: 'is not a cursor this list gave out' }]);
+    const after = cursorValues(query.cursor, 3);
     where.push('(s.family_name, s.given_name, s.id) > (:afterFamily, :afterGiven, :afterId)');
     Object.assign(allParams, {
       afterFamily: String(after[0]),
@@ -170,18 +169,16 @@ async function balancePage(
       ORDER BY s.family_name, s.given_name, s.id LIMIT :limit`,
     allParams,
   );
-  const items = rows.slice(0, query.limit).map((r) => ({
-    ...r,
-    invoicedMinor: Number(r.invoicedMinor),
-    paidMinor: Number(r.paidMinor),
-    balanceMinor: Number(r.balanceMinor),
-  }));
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor:
-      rows.length > query.limit && last ? cursor.encode([last.familyName, last.givenName, last.studentId]) : null,
-  };
+  return keysetPage(
+    rows.map((r) => ({
+      ...r,
+      invoicedMinor: Number(r.invoicedMinor),
+      paidMinor: Number(r.paidMinor),
+      balanceMinor: Number(r.balanceMinor),
+    })),
+    query.limit,
+    (last) => [last.familyName, last.givenName, last.studentId],
+  );
 }
 
 /** Invoiced, paid and balance per student, paged; optionally one class, or only those who owe. */

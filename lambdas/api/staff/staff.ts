@@ -1,7 +1,7 @@
 import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api';
-import { conflict, invalid, notFound } from '../../shared/http';
+import { conflict, notFound } from '../../shared/http';
 import { type UserDirectory, UserExistsError } from '../../shared/user-directory';
-import { cursor } from '../sql-fragments';
+import { cursorValues, keysetPage } from '../sql-fragments';
 import type { Invitation, StaffMember } from './staff.schemas';
 
 const staffColumns = (alias: string) =>
@@ -18,8 +18,7 @@ export async function listStaff(
     params.status = query.status;
   }
   if (query.cursor) {
-    const after = cursor.decode(query.cursor, 2);
-    if (!after) throw invalid([{ path: 'query.cursor', message: 'is not a cursor this list gave out' }]);
+    const after = cursorValues(query.cursor, 2);
     conditions.push('(s.name, s.id) > (:afterName, :afterId)');
     Object.assign(params, { afterName: String(after[0]), afterId: typed.uuid(String(after[1])) });
   }
@@ -28,9 +27,7 @@ export async function listStaff(
       ORDER BY s.name, s.id LIMIT :limit`,
     params,
   );
-  const items = rows.slice(0, query.limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > query.limit && last ? cursor.encode([last.name, last.id]) : null };
+  return keysetPage(rows, query.limit, (last) => [last.name, last.id]);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type DataApiSession, type SqlParams, typed } from '../../shared/data-api';
-import { conflict, invalid, notFound } from '../../shared/http';
-import { cursor, likePrefix, withAudit } from '../sql-fragments';
+import { conflict, notFound } from '../../shared/http';
+import { cursorValues, keysetPage, likePrefix, withAudit } from '../sql-fragments';
 import type { NewStudent, Student, StudentChange, StudentListQuery, StudentProfile } from './student.schemas';
 
 const studentColumns = `s.id, s.admission_no AS "admissionNo", s.given_name AS "givenName",
@@ -33,8 +33,7 @@ export async function listStudents(
   }
   const byName = query.sort === 'name';
   if (query.cursor) {
-    const after = cursor.decode(query.cursor, byName ? 3 : 1);
-    if (!after) throw invalid([{ path: 'query.cursor', message: 'is not a cursor this list gave out' }]);
+    const after = cursorValues(query.cursor, byName ? 3 : 1);
     if (byName) {
       conditions.push('(s.family_name, s.given_name, s.id) > (:afterFamily, :afterGiven, :afterId)');
       Object.assign(params, {
@@ -53,13 +52,9 @@ export async function listStudents(
       ORDER BY ${byName ? 's.family_name, s.given_name, s.id' : 's.admission_no'} LIMIT :limit`,
     params,
   );
-  const items = rows.slice(0, query.limit);
-  const last = items.at(-1);
-  const more = rows.length > query.limit && last;
-  return {
-    items,
-    nextCursor: more ? cursor.encode(byName ? [last.familyName, last.givenName, last.id] : [last.admissionNo]) : null,
-  };
+  return keysetPage(rows, query.limit, (last) =>
+    byName ? [last.familyName, last.givenName, last.id] : [last.admissionNo],
+  );
 }
 
 export async function createStudent(db: DataApiSession, actor: string, input: NewStudent): Promise<Student> {
