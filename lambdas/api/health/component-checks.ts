@@ -44,6 +44,19 @@ async function timed(probe: () => Promise<unknown>): Promise<ComponentHealth> {
   }
 }
 
+/** One component probed with its own client, which is closed afterwards. */
+async function probe<C extends { destroy(): void }>(
+  name: ComponentName,
+  client: C,
+  call: (client: C) => Promise<unknown>,
+): Promise<ComponentsHealth> {
+  try {
+    return { [name]: await timed(() => call(client)) };
+  } finally {
+    client.destroy();
+  }
+}
+
 /** A Data API answer, even an error, shows the endpoint is up; only a successful query shows the database is. */
 async function shardGroups(groups: NonNullable<HealthTargets['shardGroups']>): Promise<ComponentsHealth> {
   const client = new RDSDataClient(clientConfig);
@@ -85,41 +98,31 @@ export async function checkComponents(env: NodeJS.ProcessEnv = process.env): Pro
   const targets = targetsSchema.parse(JSON.parse(raw));
   const checks: Promise<ComponentsHealth>[] = [];
   if (targets.tenantTable) {
-    const client = new DynamoDBClient(clientConfig);
     checks.push(
-      timed(() => client.send(new DescribeTableCommand({ TableName: targets.tenantTable }))).then((dynamodb) => {
-        client.destroy();
-        return { dynamodb };
-      }),
+      probe('dynamodb', new DynamoDBClient(clientConfig), (client) =>
+        client.send(new DescribeTableCommand({ TableName: targets.tenantTable })),
+      ),
     );
   }
   if (targets.queuePrefix) {
-    const client = new SQSClient(clientConfig);
     checks.push(
-      timed(() => client.send(new ListQueuesCommand({ QueueNamePrefix: targets.queuePrefix, MaxResults: 1 }))).then(
-        (sqs) => {
-          client.destroy();
-          return { sqs };
-        },
+      probe('sqs', new SQSClient(clientConfig), (client) =>
+        client.send(new ListQueuesCommand({ QueueNamePrefix: targets.queuePrefix, MaxResults: 1 })),
       ),
     );
   }
   if (targets.stateMachines) {
-    const client = new SFNClient(clientConfig);
     checks.push(
-      timed(() => client.send(new ListStateMachinesCommand({ maxResults: 1 }))).then((stepFunctions) => {
-        client.destroy();
-        return { stepFunctions };
-      }),
+      probe('stepFunctions', new SFNClient(clientConfig), (client) =>
+        client.send(new ListStateMachinesCommand({ maxResults: 1 })),
+      ),
     );
   }
   if (targets.bucket) {
-    const client = new S3Client({ ...clientConfig, ...s3ClientConfig() });
     checks.push(
-      timed(() => client.send(new HeadBucketCommand({ Bucket: targets.bucket }))).then((objects) => {
-        client.destroy();
-        return { objects };
-      }),
+      probe('objects', new S3Client({ ...clientConfig, ...s3ClientConfig() }), (client) =>
+        client.send(new HeadBucketCommand({ Bucket: targets.bucket })),
+      ),
     );
   }
   if (targets.shardGroups && Object.keys(targets.shardGroups).length > 0) {
