@@ -213,4 +213,5 @@ export const apiContract: Readonly<Record<string, RouteContract>> = {
   'POST /api/imports/students': { query: imports.importMode, csvBody: true, response: imports.importResult },
   'POST /api/guardians/{guardianId}/invite': { path: people.guardianPath, response: people.guardianInvitation },
   'POST /api/imports/attendance': { query: imports.importMode, csvBody: true, response: imports.importResult },
+  'POST /api/imports/scores': { query: imports.importMode, csvBody: true, response: imports.importResult },
 };

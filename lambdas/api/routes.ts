@@ -424,6 +424,14 @@ export const routes: readonly RouteDefinition[] = [
     summary:
       'Import past attendance from a CSV file: mode=dry-run reports row by row, mode=commit writes all or nothing.',
   },
+  {
+    method: 'POST',
+    path: '/api/imports/scores',
+    handler: 'lambdas/api/imports/imports.handler.ts',
+    access: ['school-admin'],
+    summary:
+      'Import past scores from a CSV file, creating the assessments they belong to: mode=dry-run reports row by row, mode=commit writes all or nothing.',
+  },
 ];
 
 /** `GET /api/health` — the form of API Gateway's `routeKey`. */

@@ -53,3 +53,19 @@ export function keysetPage<T>(
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last !== undefined ? cursor.encode(sortValuesOf(last)) : null };
 }
+
+/**
+ * A query whose answer has one tuple per input row (a CSV file of up to 20,000), packed as
+ * JSON arrays of `perRow` tuples a row so that it stays inside the Data API's 64 KB row and
+ * 1 MiB response limits. `source` must have an integer column `n`, which orders the tuples;
+ * the result's column is `part`, read back with `unpackTuples`.
+ */
+export function packedTuples(source: string, tuple: readonly string[], perRow = 500): string {
+  return `SELECT json_agg(json_build_array(${tuple.join(', ')}) ORDER BY n)::text AS part
+            FROM (${source}) packed GROUP BY n / ${perRow}`;
+}
+
+/** The tuples of a `packedTuples` answer, in order. */
+export function unpackTuples<T extends unknown[]>(rows: readonly { part: string | null }[]): T[] {
+  return rows.flatMap((row) => (row.part ? (JSON.parse(row.part) as T[]) : []));
+}

@@ -34,7 +34,7 @@ const bigFile = [
   }),
 ].join('\n');
 
-describe('CSV imports of students and past attendance (dry run, then all or nothing)', () => {
+describe('CSV imports of students, past attendance and past scores (dry run, then all or nothing)', () => {
   it('reports 5,000 new rows in a dry run without writing anything', async () => {
     const dry = await upload(bigFile, 'dry-run');
     expect(dry.status).toBe(200);
@@ -143,5 +143,85 @@ describe('CSV imports of students and past attendance (dry run, then all or noth
     ]);
     expect((await upload(bad, 'commit', 'attendance')).status).toBe(400);
     expect(await elder.db.query("SELECT 1 FROM attendance WHERE on_date = '2026-09-09'")).toEqual([]);
+  });
+  it('imports 5,000 past scores, creating their assessments once, and nothing changed by the same file again', async () => {
+    await elder.db.execute(
+      `WITH y AS (SELECT id FROM academic_years WHERE name = '2026-27'),
+            past AS (INSERT INTO academic_years (name, starts_on, ends_on) VALUES ('2025-26', '2025-09-01', '2026-07-15') RETURNING id),
+            terms AS (INSERT INTO terms (academic_year_id, name, starts_on, ends_on)
+                      SELECT y.id, 'Term 1', '2026-09-01'::date, '2026-12-18'::date FROM y
+                      UNION ALL SELECT past.id, 'Term 3', '2026-04-13', '2026-07-15' FROM past RETURNING id),
+            subject AS (INSERT INTO subjects (code, name) VALUES ('MATH', 'Mathematics') RETURNING id)
+       INSERT INTO classes (academic_year_id, grade_level_id, name)
+       SELECT past.id, (SELECT id FROM grade_levels WHERE name = 'Grade 3'), '2A' FROM past`,
+    );
+    const header = 'admission_no,year,term,subject,assessment,max_score,score,weight,held_on';
+    const scores = [
+      header,
+      ...Array.from({ length: 2500 }, (_, i) => `I-${String(i).padStart(5, '0')}`).flatMap((admissionNo, i) => [
+        `${admissionNo},2026-27,Term 1,MATH,Quiz 1,20,${i % 21},0.5,2026-10-01`,
+        `${admissionNo},2026-27,Term 1,MATH,Midterm,100,${(i * 7) % 100}.5,,`,
+      ]),
+    ].join('\n');
+    const dry = await upload(scores, 'dry-run', 'scores');
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({ rows: 5000, new: 5000, invalid: 0, created: 0 });
+    expect(await elder.db.query('SELECT 1 FROM assessments')).toEqual([]);
+
+    const committed = await upload(scores, 'commit', 'scores');
+    expect(committed.body).toMatchObject({ new: 5000, created: 5000 });
+    const assessments = await elder.db.query<{ name: string; maxScore: string; weight: string; heldOn: string | null }>(
+      `SELECT name, max_score::text AS "maxScore", weight::text AS weight, held_on::text AS "heldOn"
+         FROM assessments ORDER BY name`,
+    );
+    expect(assessments).toEqual([
+      { name: 'Midterm', maxScore: '100.00', weight: '1.000', heldOn: null },
+      { name: 'Quiz 1', maxScore: '20.00', weight: '0.500', heldOn: '2026-10-01' },
+    ]);
+    const [audited] = await elder.db.query<{ assessments: number; scores: number; stored: number }>(
+      `SELECT count(*) FILTER (WHERE entity = 'assessment')::int AS assessments,
+              count(*) FILTER (WHERE entity = 'score')::int AS scores,
+              (SELECT count(*) FROM scores)::int AS stored
+         FROM audit_log WHERE action = 'import'`,
+    );
+    expect(audited).toEqual({ assessments: 2, scores: 5000, stored: 5000 });
+
+    const again = await upload(scores, 'commit', 'scores');
+    expect(again.body).toMatchObject({ new: 0, updated: 0, unchanged: 5000, created: 0 });
+    const correction = [header, 'I-00003,2026-27,Term 1,MATH,Quiz 1,20,19.5,,'].join('\n');
+    expect((await upload(correction, 'commit', 'scores')).body).toMatchObject({ updated: 1, created: 1 });
+    const [corrected] = await elder.db.query<{ score: string }>(
+      `SELECT sc.score::text AS score FROM scores sc JOIN students s ON s.id = sc.student_id
+         JOIN assessments a ON a.id = sc.assessment_id WHERE s.admission_no = 'I-00003' AND a.name = 'Quiz 1'`,
+    );
+    expect(corrected).toEqual({ score: '19.50' });
+
+    const bad = [
+      'admission_no,year,term,subject,assessment,max_score,score,class',
+      'I-00010,2026-27,Term 1,ART,Quiz 1,20,5,',
+      'I-00011,2024-25,Term 1,MATH,Quiz 1,20,5,',
+      'I-00012,2026-27,Term 9,MATH,Quiz 1,20,5,',
+      'I-00013,2026-27,Term 1,MATH,Quiz 1,20,25,',
+      'I-00014,2026-27,Term 1,MATH,Quiz 1,25,5,',
+      'I-00015,2025-26,Term 3,MATH,Final,50,40,',
+      'I-00016,2025-26,Term 3,MATH,Final,50,40,2A',
+      'I-00017,2025-26,Term 3,MATH,Final,60,40,2A',
+      'I-00018,2025-26,Term 3,MATH,Final,50,4.125,2A',
+    ].join('\n');
+    const report = await upload(bad, 'dry-run', 'scores');
+    expect(report.status).toBe(200);
+    expect(report.body).toMatchObject({ rows: 9, new: 1, invalid: 8 });
+    expect(report.body.report.map((r) => [r.row, r.errors.map((e) => e.column)])).toEqual([
+      [2, ['subject']],
+      [3, ['year']],
+      [4, ['term']],
+      [5, ['score']],
+      [6, ['max_score']],
+      [7, ['class']],
+      [9, ['max_score']],
+      [10, ['score']],
+    ]);
+    expect((await upload(bad, 'commit', 'scores')).status).toBe(400);
+    expect(await elder.db.query("SELECT 1 FROM assessments WHERE name = 'Final'")).toEqual([]);
   });
 });

@@ -110,18 +110,7 @@ export async function enterScores(
      accepted AS (
        SELECT i.* FROM input i
         WHERE EXISTS (SELECT 1 FROM caller) AND NOT EXISTS (SELECT 1 FROM strangers) AND NOT EXISTS (SELECT 1 FROM too_high)),
-     before AS (SELECT sc.* FROM scores sc JOIN accepted USING (student_id) WHERE sc.assessment_id = :assessmentId),
-     upserted AS (
-       INSERT INTO scores (assessment_id, student_id, score, entered_by)
-       SELECT :assessmentId, student_id, score, :actor FROM accepted
-       ON CONFLICT (assessment_id, student_id) DO UPDATE
-          SET score = excluded.score, entered_by = excluded.entered_by, entered_at = now()
-        WHERE scores.score IS DISTINCT FROM excluded.score
-       RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-       SELECT :actor, 'score', 'score', u.assessment_id::text || '/' || u.student_id, to_jsonb(b), to_jsonb(u)
-         FROM upserted u LEFT JOIN before b USING (student_id))
+     ${upsertScores('SELECT :assessmentId, student_id, score FROM accepted', 'score')}
      SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM caller) AS allowed,
             (SELECT coalesce(json_agg(position ORDER BY position), '[]') FROM strangers)::text AS strangers,
             (SELECT coalesce(json_agg(position ORDER BY position), '[]') FROM too_high)::text AS "tooHigh",
@@ -266,4 +255,25 @@ export async function reportCardOf(db: DataApiSession, studentId: string, termId
       : null,
     attendance: { ...attendance, rate: attendance.rate === null ? null : Number(attendance.rate) },
   };
+}
+
+/**
+ * CTEs `upserted` and `audited`: writes scores (`select` yields assessment_id, student_id,
+ * score), leaving equal ones alone, and audits each change under `action` with the score
+ * before (read from the table: every part of one statement sees it as it was) and after.
+ */
+export function upsertScores(select: string, action: string): string {
+  return `upserted AS (
+       INSERT INTO scores (assessment_id, student_id, score, entered_by)
+       SELECT assessment_id, student_id, score, :actor FROM (${select}) AS written (assessment_id, student_id, score)
+       ON CONFLICT (assessment_id, student_id) DO UPDATE
+          SET score = excluded.score, entered_by = excluded.entered_by, entered_at = now()
+        WHERE scores.score IS DISTINCT FROM excluded.score
+       RETURNING *),
+     audited AS (
+       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
+       SELECT :actor, '${action}', 'score', u.assessment_id::text || '/' || u.student_id,
+              (SELECT to_jsonb(sc) FROM scores sc WHERE sc.assessment_id = u.assessment_id AND sc.student_id = u.student_id),
+              to_jsonb(u)
+         FROM upserted u)`;
 }

@@ -31,9 +31,6 @@ export async function markClassDay(
         SELECT i.* FROM input i
          WHERE EXISTS (SELECT 1 FROM caller) AND NOT EXISTS (SELECT 1 FROM strangers)
       ),
-      before AS (
-        SELECT a.* FROM attendance a JOIN accepted USING (student_id) WHERE a.on_date = :date
-      ),
       upserted AS (
         INSERT INTO attendance (student_id, on_date, class_id, status, note, marked_by)
         SELECT student_id, :date, :classId, status, note, :actor FROM accepted
@@ -46,8 +43,8 @@ export async function markClassDay(
       ),
       audited AS (
         INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-        SELECT :actor, 'mark', 'attendance', u.student_id::text || '/' || u.on_date, to_jsonb(b), to_jsonb(u)
-          FROM upserted u LEFT JOIN before b USING (student_id)
+        SELECT :actor, 'mark', 'attendance', u.student_id::text || '/' || u.on_date, (SELECT to_jsonb(a) FROM attendance a WHERE a.student_id = u.student_id AND a.on_date = u.on_date), to_jsonb(u)
+          FROM upserted u
       )
     SELECT EXISTS (SELECT 1 FROM caller) AS allowed,
            EXISTS (SELECT 1 FROM classes WHERE id = :classId) AS "classExists",

@@ -1,5 +1,6 @@
-import { type DataApiSession, typed } from '../../shared/data-api';
-import { invalidRows, readCsv } from './csv-file';
+import type { DataApiSession } from '../../shared/data-api';
+import { packedTuples, unpackTuples } from '../sql-fragments';
+import { importResult, invalidRows, readCsv, rowsParameter } from './csv-file';
 import {
   type AttendanceCsvRow,
   attendanceCsvColumns,
@@ -10,9 +11,8 @@ import {
 } from './import.schemas';
 
 interface MarkCheck {
-  n: number;
-  studentId: string | null;
-  classId: string | null;
+  studentFound: boolean;
+  inClass: boolean;
   recorded: boolean;
   same: boolean | null;
 }
@@ -40,17 +40,19 @@ export async function importAttendance(
   const valid = rows.filter((row) => row.value);
   const checks = new Map<number, MarkCheck>();
   if (valid.length) {
-    const found = await db.query<MarkCheck>(
+    const found = await db.query<{ part: string }>(
       `WITH input AS (
-         SELECT * FROM jsonb_to_recordset(:rows::jsonb) AS r(n int, admission_no text, on_date date, status text, note text))
-       SELECT i.n, s.id AS "studentId", s.class_id AS "classId", a.student_id IS NOT NULL AS recorded,
-              CASE WHEN a.student_id IS NULL THEN NULL
-                   ELSE a.status = i.status AND a.note IS NOT DISTINCT FROM i.note END AS same
-         FROM input i
-         LEFT JOIN students s ON s.admission_no = i.admission_no
-         LEFT JOIN attendance a ON a.student_id = s.id AND a.on_date = i.on_date`,
+         SELECT * FROM jsonb_to_recordset(:rows::jsonb) AS r(n int, admission_no text, on_date date, status text, note text)),
+       checked AS (
+         SELECT i.n, s.id IS NOT NULL AS student, s.class_id IS NOT NULL AS in_class, a.student_id IS NOT NULL AS recorded,
+                CASE WHEN a.student_id IS NULL THEN NULL
+                     ELSE a.status = i.status AND a.note IS NOT DISTINCT FROM i.note END AS same
+           FROM input i
+           LEFT JOIN students s ON s.admission_no = i.admission_no
+           LEFT JOIN attendance a ON a.student_id = s.id AND a.on_date = i.on_date)
+       ${packedTuples('SELECT * FROM checked', ['n', 'student::int', 'in_class::int', 'recorded::int', 'same'])}`,
       {
-        rows: typed.json(
+        rows: rowsParameter(
           valid.map(({ row, value }) => ({
             n: row,
             admission_no: value!.admission_no,
@@ -61,20 +63,24 @@ export async function importAttendance(
         ),
       },
     );
-    for (const check of found) checks.set(check.n, check);
+    for (const [n, student, inClass, recorded, same] of unpackTuples<[number, number, number, number, boolean | null]>(
+      found,
+    )) {
+      checks.set(n, { studentFound: student === 1, inClass: inClass === 1, recorded: recorded === 1, same });
+    }
   }
 
   const report: RowReport[] = [];
-  const toWrite: (AttendanceCsvRow & { studentId: string; classId: string })[] = [];
+  const toWrite: AttendanceCsvRow[] = [];
   let fresh = 0;
   let updated = 0;
   let unchanged = 0;
   for (const row of rows) {
     const check = checks.get(row.row);
     const errors = [...row.errors];
-    if (row.value && check && !check.studentId)
+    if (row.value && check && !check.studentFound)
       errors.push({ column: 'admission_no', message: 'is not a student of this school' });
-    else if (row.value && check && !check.classId)
+    else if (row.value && check && !check.inClass)
       errors.push({ column: 'admission_no', message: 'is a student without a class' });
     const admissionNo = row.value?.admission_no ?? null;
     if (errors.length || !row.value || !check) {
@@ -86,27 +92,29 @@ export async function importAttendance(
         updated++;
         report.push({ row: row.row, admissionNo, outcome: 'updated', errors: [] });
       } else fresh++;
-      toWrite.push({ ...row.value, studentId: check.studentId!, classId: check.classId! });
+      toWrite.push(row.value);
     }
   }
-  const invalidCount = report.filter((entry) => entry.outcome === 'invalid').length;
-  const result = {
-    mode,
-    rows: rows.length,
-    new: fresh,
-    updated,
-    unchanged,
-    invalid: invalidCount,
-    created: 0,
-    report,
-  } satisfies ImportResult;
+  const result = importResult(mode, rows.length, { new: fresh, updated, unchanged }, report);
+  // Built before a dry run answers, so that a file too large to commit is refused by the dry run too.
+  const commitRows = rowsParameter(
+    toWrite.map((row) => ({
+      admission_no: row.admission_no,
+      on_date: row.date,
+      status: row.status,
+      note: row.note ?? null,
+    })),
+  );
   if (mode === 'dry-run' || toWrite.length === 0) return result;
-  if (invalidCount) throw invalidRows(report);
+  if (result.invalid) throw invalidRows(report);
 
+  // Students are found again by admission number, so the marks go to the class each is in now, as the dry run said.
   const [written] = await db.query<{ written: number }>(
     `WITH input AS (
-       SELECT * FROM jsonb_to_recordset(:rows::jsonb) AS r(student_id uuid, on_date date, class_id uuid, status text, note text)),
-     before AS (SELECT a.* FROM attendance a JOIN input i ON i.student_id = a.student_id AND i.on_date = a.on_date),
+       SELECT s.id AS student_id, r.on_date, s.class_id, r.status, r.note
+         FROM jsonb_to_recordset(:rows::jsonb) AS r(admission_no text, on_date date, status text, note text)
+         JOIN students s ON s.admission_no = r.admission_no
+        WHERE s.class_id IS NOT NULL),
      upserted AS (
        INSERT INTO attendance (student_id, on_date, class_id, status, note, marked_by)
        SELECT student_id, on_date, class_id, status, note, :actor FROM input
@@ -116,20 +124,13 @@ export async function importAttendance(
        RETURNING *),
      audited AS (
        INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-       SELECT :actor, 'import', 'attendance', u.student_id::text || '/' || u.on_date, to_jsonb(b), to_jsonb(u)
-         FROM upserted u LEFT JOIN before b ON b.student_id = u.student_id AND b.on_date = u.on_date)
+       SELECT :actor, 'import', 'attendance', u.student_id::text || '/' || u.on_date,
+              (SELECT to_jsonb(a) FROM attendance a WHERE a.student_id = u.student_id AND a.on_date = u.on_date), to_jsonb(u)
+         FROM upserted u)
      SELECT count(*)::int AS written FROM upserted`,
     {
       actor,
-      rows: typed.json(
-        toWrite.map((row) => ({
-          student_id: row.studentId,
-          on_date: row.date,
-          class_id: row.classId,
-          status: row.status,
-          note: row.note ?? null,
-        })),
-      ),
+      rows: commitRows,
     },
   );
   return { ...result, created: written!.written };

@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import type * as z from 'zod';
+import { type TypedValue, typed } from '../../shared/data-api';
 import { HttpError, invalid } from '../../shared/http';
-import type { RowReport } from './import.schemas';
+import type { ImportResult, RowReport } from './import.schemas';
 
 /** The most rows one file may hold. */
 export const maxCsvRows = 20_000;
@@ -89,4 +90,36 @@ export function invalidRows(report: readonly RowReport[]): HttpError {
         entry.errors.map((error) => ({ path: `body.rows.${entry.row}.${error.column}`, message: error.message })),
       ),
   );
+}
+
+/** The Data API takes requests of up to 4 MiB; this leaves room for the statement itself. */
+const maxRowsParameterBytes = 4 * 1024 * 1024 - 64 * 1024;
+
+/**
+ * The rows a commit sends to the database, as one JSON parameter. A file whose rows do not
+ * fit in one Data API request is refused (413) before anything is written, rather than
+ * written in parts that could stop half-way.
+ */
+export function rowsParameter(rows: readonly object[]): TypedValue {
+  const parameter = typed.json(rows);
+  // The parameter travels as a JSON string inside the request's JSON: measure it that way.
+  if (Buffer.byteLength(JSON.stringify(parameter.value)) > maxRowsParameterBytes) {
+    throw new HttpError(
+      413,
+      'PAYLOAD_TOO_LARGE',
+      `These ${rows.length} rows are too much to import at once; split the file in two and import each part.`,
+    );
+  }
+  return parameter;
+}
+
+/** What a dry run (or a commit, before it writes) answers: the counts, and the rows invalid counted from the report. */
+export function importResult(
+  mode: ImportResult['mode'],
+  rows: number,
+  counts: { new: number; updated?: number; unchanged: number },
+  report: RowReport[],
+): ImportResult {
+  const invalid = report.filter((entry) => entry.outcome === 'invalid').length;
+  return { mode, rows, ...counts, invalid, created: 0, report };
 }

@@ -18,7 +18,7 @@ export const requiredStudentCsvColumns = ['admission_no', 'given_name', 'family_
 /** The largest file one request takes: about 20,000 typical rows. */
 export const maxCsvBytes = 3 * 1024 * 1024;
 
-export const optional = (schema: z.ZodType) =>
+export const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
 
 /** One CSV row as the import reads it; messages name the CSV column. */
@@ -80,3 +80,38 @@ export const attendanceCsvRow = z.object({
   note: optional(z.string().trim().max(500)),
 });
 export type AttendanceCsvRow = z.infer<typeof attendanceCsvRow>;
+
+/** Columns of a past-scores CSV: one score per student and assessment; `class` defaults to the student's class that year. */
+export const requiredScoreCsvColumns = [
+  'admission_no',
+  'year',
+  'term',
+  'subject',
+  'assessment',
+  'max_score',
+  'score',
+] as const;
+export const scoreCsvColumns = [...requiredScoreCsvColumns, 'weight', 'held_on', 'class'] as const;
+
+/** A decimal as the database column holds it (numeric with `scale` places), as a number. */
+const decimal = (digits: number, scale: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^\\d{1,${digits}}(\\.\\d{1,${scale}})?$`), `is not a number with at most ${scale} decimals`)
+    .transform(Number);
+
+const name = z.string().trim().min(1).max(100);
+
+export const scoreCsvRow = z.object({
+  admission_no: newStudent.shape.admissionNo,
+  year: name,
+  term: name,
+  subject: name,
+  assessment: z.string().trim().min(1).max(200),
+  max_score: decimal(6, 2).refine((value) => value > 0, 'must be above 0'),
+  score: decimal(6, 2),
+  weight: optional(decimal(3, 3).refine((value) => value > 0, 'must be above 0')),
+  held_on: optional(z.iso.date()),
+  class: optional(name),
+});
+export type ScoreCsvRow = z.infer<typeof scoreCsvRow>;

@@ -2,6 +2,7 @@ import { HttpError, json } from '../../shared/http';
 import { type SchoolRequest, schoolRoutes } from '../school-handler';
 import { importAttendance } from './attendance-import';
 import { bodyText, parseQuery } from '../validation';
+import { importScores } from './score-import';
 import { importStudents } from './student-import';
 import { importMode, maxCsvBytes } from './import.schemas';
 
@@ -19,4 +20,6 @@ export const handler = schoolRoutes({
     json(200, await importStudents(db, principal.userId, csvBody(event), parseQuery(importMode, event).mode)),
   'POST /api/imports/attendance': async ({ event, db, principal }) =>
     json(200, await importAttendance(db, principal.userId, csvBody(event), parseQuery(importMode, event).mode)),
+  'POST /api/imports/scores': async ({ event, db, principal }) =>
+    json(200, await importScores(db, principal.userId, csvBody(event), parseQuery(importMode, event).mode)),
 });

@@ -1,5 +1,6 @@
-import { type DataApiSession, typed } from '../../shared/data-api';
-import { invalidRows, readCsv } from './csv-file';
+import type { DataApiSession } from '../../shared/data-api';
+import { packedTuples, unpackTuples } from '../sql-fragments';
+import { importResult, invalidRows, readCsv, rowsParameter } from './csv-file';
 import {
   type ImportResult,
   requiredStudentCsvColumns,
@@ -45,20 +46,22 @@ export async function importStudents(
   const valid = rows.filter((row) => row.value);
   const checks = new Map<number, RowCheck>();
   if (valid.length) {
-    const found = await db.query<RowCheck>(
+    const found = await db.query<{ kind: 'rows' | 'classes'; part: string | null }>(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset(:rows::jsonb) AS r(n int, admission_no text, given_name text, family_name text, class text)),
        current_classes AS (
          SELECT DISTINCT ON (c.name) c.name, c.id
-           FROM classes c JOIN academic_years y ON y.id = c.academic_year_id ORDER BY c.name, y.starts_on DESC)
-       SELECT i.n, s.id IS NOT NULL AS existing,
-              CASE WHEN s.id IS NULL THEN NULL ELSE s.given_name = i.given_name AND s.family_name = i.family_name END AS same,
-              cc.id AS "classId"
-         FROM input i
-         LEFT JOIN students s ON s.admission_no = i.admission_no
-         LEFT JOIN current_classes cc ON cc.name = i.class`,
+           FROM classes c JOIN academic_years y ON y.id = c.academic_year_id ORDER BY c.name, y.starts_on DESC),
+       checked AS (
+         SELECT i.n, s.id IS NOT NULL AS existing,
+                CASE WHEN s.id IS NULL THEN NULL ELSE s.given_name = i.given_name AND s.family_name = i.family_name END AS same
+           FROM input i LEFT JOIN students s ON s.admission_no = i.admission_no)
+       SELECT 'rows' AS kind, part FROM (${packedTuples('SELECT * FROM checked', ['n', 'existing', 'same'])}) tuples
+       UNION ALL
+       SELECT 'classes', json_object_agg(name, id)::text
+         FROM current_classes WHERE name IN (SELECT class FROM input)`,
       {
-        rows: typed.json(
+        rows: rowsParameter(
           valid.map(({ row, value }) => ({
             n: row,
             admission_no: value!.admission_no,
@@ -69,7 +72,17 @@ export async function importStudents(
         ),
       },
     );
-    for (const check of found) checks.set(check.n, check);
+    const classIds = new Map(
+      found
+        .filter((part) => part.kind === 'classes' && part.part)
+        .flatMap((part) => Object.entries(JSON.parse(part.part!) as Record<string, string>)),
+    );
+    const tuples = unpackTuples<[number, boolean, boolean | null]>(found.filter((part) => part.kind === 'rows'));
+    const classOfRow = new Map(valid.map(({ row, value }) => [row, value!.class]));
+    for (const [n, existing, same] of tuples) {
+      const className = classOfRow.get(n);
+      checks.set(n, { n, existing, same, classId: (className && classIds.get(className)) ?? null });
+    }
   }
 
   const report: RowReport[] = [];
@@ -93,24 +106,31 @@ export async function importStudents(
       toCreate.push({ ...row.value, classId: check.classId });
     }
   }
-  const invalidCount = report.filter((entry) => entry.outcome === 'invalid').length;
-  const result = {
-    mode,
-    rows: rows.length,
-    new: toCreate.length,
-    unchanged,
-    invalid: invalidCount,
-    created: 0,
-    report,
-  } satisfies ImportResult;
+  const result = importResult(mode, rows.length, { new: toCreate.length, unchanged }, report);
+  // Built before a dry run answers, so that a file too large to commit is refused by the dry run too.
+  const commitRows = rowsParameter(
+    // Arrays rather than objects: a file of 20,000 students then fits in one Data API request.
+    toCreate.map((row) => [
+      row.admission_no,
+      row.given_name,
+      row.family_name,
+      row.date_of_birth ?? null,
+      row.classId,
+      row.guardian_name ?? null,
+      row.guardian_email ?? null,
+      row.guardian_phone ?? null,
+      row.relationship ?? null,
+    ]),
+  );
   if (mode === 'dry-run' || toCreate.length === 0) return result;
-  if (invalidCount) throw invalidRows(report);
+  if (result.invalid) throw invalidRows(report);
 
   const [written] = await db.query<{ created: number }>(
     `WITH input AS (
-       SELECT * FROM jsonb_to_recordset(:rows::jsonb) AS r(
-         admission_no text, given_name text, family_name text, date_of_birth date, class_id uuid,
-         guardian_name text, guardian_email text, guardian_phone text, relationship text)),
+       SELECT e->>0 AS admission_no, e->>1 AS given_name, e->>2 AS family_name, (e->>3)::date AS date_of_birth,
+              (e->>4)::uuid AS class_id, e->>5 AS guardian_name, e->>6 AS guardian_email, e->>7 AS guardian_phone,
+              e->>8 AS relationship
+         FROM jsonb_array_elements(:rows::jsonb) e),
      created AS (
        INSERT INTO students (admission_no, given_name, family_name, date_of_birth, class_id)
        SELECT admission_no, given_name, family_name, date_of_birth, class_id FROM input
@@ -135,19 +155,7 @@ export async function importStudents(
      SELECT (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM linked)::int AS links`,
     {
       actor,
-      rows: typed.json(
-        toCreate.map((row) => ({
-          admission_no: row.admission_no,
-          given_name: row.given_name,
-          family_name: row.family_name,
-          date_of_birth: row.date_of_birth ?? null,
-          class_id: row.classId,
-          guardian_name: row.guardian_name ?? null,
-          guardian_email: row.guardian_email ?? null,
-          guardian_phone: row.guardian_phone ?? null,
-          relationship: row.relationship ?? null,
-        })),
-      ),
+      rows: commitRows,
     },
   );
   return { ...result, created: written!.created };
