@@ -4,6 +4,7 @@ import { servingRegion, type StageConfig, stagePrefix } from './config';
 import { ApiRoutesStack } from './stacks/api-routes.stack';
 import { AuthApiStack } from './stacks/auth-api.stack';
 import { BackupStack } from './stacks/backup.stack';
+import { BatchStack } from './stacks/batch.stack';
 import { DataStack } from './stacks/data.stack';
 import { DrDatabaseStack } from './stacks/dr-database.stack';
 import { DrStorageStack } from './stacks/dr-storage.stack';
@@ -14,6 +15,7 @@ import { WebFirewallStack } from './stacks/web-firewall.stack';
 import { drBackupVaultArn, stackName } from './naming';
 import { handlerName } from '../lambdas/api/routes';
 import { tenantDirectoryTable } from '../lambdas/shared/tables';
+import { exportsQueue } from '../lambdas/shared/queues';
 
 export interface CampusCloudStacks {
   readonly config: StageConfig;
@@ -25,6 +27,7 @@ export interface CampusCloudStacks {
   readonly drDatabase?: DrDatabaseStack;
   readonly authApi: AuthApiStack;
   readonly web: WebStack;
+  readonly batch: BatchStack;
   readonly apiRoutes: ApiRoutesStack;
   readonly backup: BackupStack;
   readonly observability: ObservabilityStack;
@@ -115,6 +118,13 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     webAclArn: webFirewall.webAcl.attrArn,
     description: description('web app on CloudFront'),
   });
+  const batch = new BatchStack(app, `${prefix}-batch`, {
+    config,
+    env: serving,
+    data,
+    tenantDirectory: data.tables[tenantDirectoryTable.logicalName]!,
+    description: description('queues and their workers'),
+  });
   const apiRoutes = new ApiRoutesStack(app, stackName(config, 'api-routes'), {
     config,
     env: serving,
@@ -123,6 +133,9 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     clients: [web.webClient],
     tenantDataAccess: data.tenantDataAccess,
     tenantDirectory: data.tables[tenantDirectoryTable.logicalName]!,
+    exportsQueue: batch.queue(exportsQueue),
+    exportsBucket: data.exportsBucket,
+    exportsPolicies: data.exportsPolicies,
     userPool: authApi.userPool,
     shardGroups: data.shardGroups,
     description: description('HTTP API routes and handlers from the route manifest'),
@@ -145,8 +158,12 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
   });
   observability.monitorFunction('token-claims', authApi.tokenClaimsFunction);
   for (const [handler, fn] of apiRoutes.functions) observability.monitorFunction(handlerName(handler), fn);
+  for (const [name, { definition, worker, deadLetterQueue }] of batch.queues) {
+    observability.monitorFunction(handlerName(definition.handler), worker);
+    observability.monitorDeadLetterQueue(name, deadLetterQueue);
+  }
 
-  const stacks = [webFirewall, drStorage, data, secondaries, authApi, web, apiRoutes, backup, observability];
+  const stacks = [webFirewall, drStorage, data, secondaries, authApi, web, batch, apiRoutes, backup, observability];
   for (const stack of stacks) {
     if (!stack) continue;
     // Stack tags too: CloudFormation puts them on every resource it creates, CDK's own providers included.
@@ -161,6 +178,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     drDatabase: secondaries,
     authApi,
     web,
+    batch,
     apiRoutes,
     backup,
     observability,

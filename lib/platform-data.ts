@@ -1,6 +1,7 @@
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ShardGroupConfig } from './config';
+import type { SchoolObjectPolicies } from './constructs/school-object-policies';
 import type { TenantDataAccess } from './constructs/tenant-data-access';
 
 /** What the other stacks need of a shard group, whether made here or adopted after a failover. */
@@ -23,4 +24,6 @@ export interface PlatformData {
   readonly exportsBucket: IBucket;
   readonly reportsBucket: IBucket;
   readonly importsBucket: IBucket;
+  /** Policies over the exports bucket's school objects, for workers and handlers in other stacks. */
+  readonly exportsPolicies: SchoolObjectPolicies;
 }

@@ -209,6 +209,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       // Same origin as the app, so signed links open in the browser.
       AWS_ENDPOINT_URL_S3: `http://localhost:${port}${objectsMountPath}`,
       ...Object.fromEntries(buckets.map((bucket) => [bucket.variable, bucket.name])),
+      ...Object.fromEntries(queues.map(({ name, definition }) => [definition.urlVariable, sqs.queueUrl(name)])),
       // Locally every component is probed, the shard groups with their master secrets.
       [healthTargetsVariable]: JSON.stringify({
         tenantTable: physicalName(localStage, tenantDirectoryTable.logicalName),

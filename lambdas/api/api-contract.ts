@@ -3,6 +3,7 @@ import * as assessments from './assessments/assessment.schemas';
 import * as attendance from './attendance/attendance.schemas';
 import * as fees from './fees/fee.schemas';
 import * as people from './guardians/guardian.schemas';
+import * as exportsApi from './exports/export.schemas';
 import * as imports from './imports/import.schemas';
 import { pageOf, resourceSchema } from './resource-schema';
 import type { ResourceSpec } from './resource-crud';
@@ -214,4 +215,7 @@ export const apiContract: Readonly<Record<string, RouteContract>> = {
   'POST /api/guardians/{guardianId}/invite': { path: people.guardianPath, response: people.guardianInvitation },
   'POST /api/imports/attendance': { query: imports.importMode, csvBody: true, response: imports.importResult },
   'POST /api/imports/scores': { query: imports.importMode, csvBody: true, response: imports.importResult },
+  'POST /api/exports': { body: exportsApi.exportRequest, response: exportsApi.exportView, status: 202 },
+  'GET /api/exports': { query: exportsApi.exportListQuery, response: pageOf(exportsApi.exportView) },
+  'GET /api/exports/{exportId}': { path: exportsApi.exportPath, response: exportsApi.exportView },
 };

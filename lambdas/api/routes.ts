@@ -4,7 +4,12 @@ import type { Role } from '../shared/roles';
  * `list-schools`: query the tenant directory's byStatus index.
  * `manage-users`: create users in the user pool, change their groups, disable them.
  */
-export type RouteGrant = 'list-schools' | 'manage-users';
+/**
+ * Platform resources a route's handler uses beyond its school's database and directory
+ * record: the school index, the user pool, sending to the exports queue, reading the
+ * exports bucket (to sign download links).
+ */
+export type RouteGrant = 'list-schools' | 'manage-users' | 'queue-exports' | 'read-exports';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -431,6 +436,30 @@ export const routes: readonly RouteDefinition[] = [
     access: ['school-admin'],
     summary:
       'Import past scores from a CSV file, creating the assessments they belong to: mode=dry-run reports row by row, mode=commit writes all or nothing.',
+  },
+  {
+    method: 'POST',
+    path: '/api/exports',
+    handler: 'lambdas/api/exports/exports.handler.ts',
+    access: ['school-admin'],
+    grants: ['queue-exports'],
+    summary:
+      'Ask for a CSV export of students, attendance (a date range) or grades; it is written in the background (202).',
+  },
+  {
+    method: 'GET',
+    path: '/api/exports',
+    handler: 'lambdas/api/exports/exports.handler.ts',
+    access: ['school-admin'],
+    summary: 'Export requests, newest first, paged.',
+  },
+  {
+    method: 'GET',
+    path: '/api/exports/{exportId}',
+    handler: 'lambdas/api/exports/exports.handler.ts',
+    access: ['school-admin'],
+    grants: ['read-exports'],
+    summary: 'One export request and its progress; when done, a download link valid for 15 minutes.',
   },
 ];
 

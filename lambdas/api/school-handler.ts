@@ -1,10 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { DataApiSession } from '../shared/data-api';
+import type { DataApiSession } from '../shared/data-api';
 import { conflict, errorResponse, forbidden, HttpError, invalid } from '../shared/http';
 import { logger, metricNames, metrics } from '../shared/observability';
-import { readShardGroupClusters } from '../shared/runtime';
-import { TenantDataClients } from '../shared/tenant-credentials';
+import { schoolSessionFor } from '../shared/school-session';
 import { type SchoolRecord, TenantDirectory } from '../shared/tenant-directory';
 import { type ApiEvent, type ApiResult, apiHandler } from './api-handler';
 import type { Principal } from './principal';
@@ -25,7 +24,6 @@ export const roundTripsHeader = 'x-campus-data-api-calls';
 const directoryCacheMs = 30_000;
 const schools = new Map<string, { record: SchoolRecord | undefined; readAt: number }>();
 let directory: TenantDirectory | undefined;
-let tenantClients: TenantDataClients | undefined;
 
 async function loadSchool(schoolId: string): Promise<SchoolRecord | undefined> {
   const cached = schools.get(schoolId);
@@ -88,12 +86,7 @@ export function schoolHandler(handle: (request: SchoolRequest) => Promise<ApiRes
     if (readOnly && event.requestContext.http.method !== 'GET') {
       throw new HttpError(403, 'SCHOOL_READ_ONLY', 'This school is suspended: its data can be read but not changed.');
     }
-    const resourceArn = readShardGroupClusters()[school.shardGroupId];
-    if (!resourceArn) throw new Error(`No cluster for shard group ${school.shardGroupId}.`);
-    const db = new DataApiSession(
-      { resourceArn, secretArn: school.secretArn, database: school.database },
-      await (tenantClients ??= new TenantDataClients()).forSchool(schoolId),
-    );
+    const db = await schoolSessionFor(school);
     const counted = (result: ApiResult): ApiResult =>
       typeof result === 'object' && result !== null && 'statusCode' in result
         ? { ...result, headers: { ...result.headers, [roundTripsHeader]: String(db.roundTrips) } }

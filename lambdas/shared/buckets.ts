@@ -15,9 +15,14 @@ export const platformBuckets = [
 
 export type BucketPurpose = (typeof platformBuckets)[number]['purpose'];
 
+/** The variable that gives a function the bucket for this purpose. */
+export function bucketVariable(purpose: BucketPurpose): string {
+  return platformBuckets.find((bucket) => bucket.purpose === purpose)!.variable;
+}
+
 /** The bucket a function was given for this purpose. */
 export function bucketName(purpose: BucketPurpose, env: NodeJS.ProcessEnv = process.env): string {
-  const variable = platformBuckets.find((bucket) => bucket.purpose === purpose)!.variable;
+  const variable = bucketVariable(purpose);
   const name = env[variable];
   if (!name) throw new Error(`${variable} is not set.`);
   return name;

@@ -1,10 +1,11 @@
 import { schoolSchema } from './0001-school-schema';
+import { exportRequests } from './0002-exports';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
 
 /** Every migration of a school database, in order. */
-export const schoolMigrations: readonly Migration[] = [schoolSchema];
+export const schoolMigrations: readonly Migration[] = [schoolSchema, exportRequests];
 
 /** The version a school database has once every migration has run. */
 export const latestSchemaVersion = schoolMigrations.at(-1)!.version;

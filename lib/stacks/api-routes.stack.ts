@@ -12,14 +12,19 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IUserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { tenantRoleVariable, userPoolVariable } from '../../lambdas/shared/platform-variables';
+import { userPoolVariable } from '../../lambdas/shared/platform-variables';
+import { bucketVariable } from '../../lambdas/shared/buckets';
+import { exportsQueue } from '../../lambdas/shared/queues';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { handlerName, type RouteDefinition, routeKey, routes } from '../../lambdas/api/routes';
 import type { StageConfig } from '../config';
+import { grantSchoolData } from '../constructs/school-data-grant';
+import type { SchoolObjectPolicies } from '../constructs/school-object-policies';
 import { SchoolFunction } from '../constructs/school-function';
 import type { TenantDataAccess } from '../constructs/tenant-data-access';
 import type { ShardGroupRef } from '../platform-data';
-import { shardGroupClustersVariable } from '../../lambdas/shared/runtime';
 
 export interface ApiRoutesStackProps extends StackProps {
   readonly config: StageConfig;
@@ -29,6 +34,11 @@ export interface ApiRoutesStackProps extends StackProps {
   /** Tokens must be issued to these clients (the JWT authorizer's audience). */
   readonly clients: readonly UserPoolClient[];
   readonly tenantDataAccess: TenantDataAccess;
+  /** Where `queue-exports` routes send export requests. */
+  readonly exportsQueue: IQueue;
+  /** What `read-exports` routes sign download links for, and the policy that lets them. */
+  readonly exportsBucket: IBucket;
+  readonly exportsPolicies: SchoolObjectPolicies;
   /** The tenant directory, which school routes read to find a school's database. */
   readonly tenantDirectory: ITableV2;
   /** The user pool, which staff routes manage users in. */
@@ -65,20 +75,10 @@ export class ApiRoutesStack extends Stack {
     const authorizerId = this.authorizer.authorizerId;
     const authorizer: IHttpRouteAuthorizer = { bind: () => ({ authorizerId, authorizationType: 'JWT' }) };
 
-    const clusters = Stack.of(this).toJsonString(
-      Object.fromEntries(props.shardGroups.map((group) => [group.group.id, group.clusterArn])),
-    );
     for (const route of props.routes ?? routes) {
       const fn = this.functionFor(route, props.config);
       if (route.access !== 'public') {
-        props.tenantDataAccess.grantAssume(fn);
-        fn.addEnvironment(tenantRoleVariable, props.tenantDataAccess.role.roleArn);
-        fn.addEnvironment(shardGroupClustersVariable, clusters);
-        // One school record by key: no query, no scan, no write.
-        fn.addToRolePolicy(
-          new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.tenantDirectory.tableArn] }),
-        );
-        props.tenantDirectory.encryptionKey?.grantDecrypt(fn);
+        grantSchoolData(fn, props);
         if (route.grants?.includes('manage-users')) {
           fn.addEnvironment(userPoolVariable, props.userPool.userPoolId);
           fn.addToRolePolicy(
@@ -93,6 +93,15 @@ export class ApiRoutesStack extends Stack {
               resources: [props.userPool.userPoolArn],
             }),
           );
+        }
+        if (route.grants?.includes('queue-exports')) {
+          props.exportsQueue.grantSendMessages(fn);
+          fn.addEnvironment(exportsQueue.urlVariable, props.exportsQueue.queueUrl);
+        }
+        if (route.grants?.includes('read-exports')) {
+          // Download links are signed with the function's own credentials: it may read school exports, nothing else.
+          fn.role!.addManagedPolicy(props.exportsPolicies.read);
+          fn.addEnvironment(bucketVariable('exports'), props.exportsBucket.bucketName);
         }
         if (route.grants?.includes('list-schools')) {
           fn.addToRolePolicy(

@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { type KeyDefinition, platformTables, type TableDefinition } from '../../lambdas/shared/tables';
 import { type StageConfig, removalPolicyOf } from '../config';
 import { accessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
+import { type SchoolObjectPolicies, schoolObjectPolicies } from '../constructs/school-object-policies';
 import { IsolatedVpc } from '../constructs/isolated-vpc';
 import { ShardGroup } from '../constructs/shard-group';
 import { TenantDataAccess } from '../constructs/tenant-data-access';
@@ -45,6 +46,7 @@ export class DataStack extends Stack implements PlatformData {
   readonly exportsBucket: Bucket;
   readonly reportsBucket: Bucket;
   readonly importsBucket: Bucket;
+  readonly exportsPolicies: SchoolObjectPolicies;
   readonly tenantDataAccess: TenantDataAccess;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -124,6 +126,12 @@ export class DataStack extends Stack implements PlatformData {
       noncurrentVersionDays: 1,
       removalPolicy,
     }).bucket;
+    this.exportsPolicies = schoolObjectPolicies(
+      this,
+      'Exports',
+      this.exportsBucket,
+      nagArnOf(this.exportsBucket.node.defaultChild as CfnBucket),
+    );
   }
 
   private createTable(

@@ -7,6 +7,8 @@ import type { Construct } from 'constructs';
 import { platformTables } from '../../lambdas/shared/tables';
 import { removalPolicyOf, type StageConfig } from '../config';
 import { accessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
+import { type SchoolObjectPolicies, schoolObjectPolicies } from '../constructs/school-object-policies';
+import { nagAccountParameter } from '../nag';
 import { TenantDataAccess } from '../constructs/tenant-data-access';
 import { drClusterIdentifier, replicaBucketName, schoolSecretPrefix, stackName, physicalName } from '../naming';
 import type { PlatformData, ShardGroupRef } from '../platform-data';
@@ -30,6 +32,7 @@ export class FailoverDataStack extends Stack implements PlatformData {
   readonly exportsBucket: IBucket;
   readonly reportsBucket: IBucket;
   readonly importsBucket: IBucket;
+  readonly exportsPolicies: SchoolObjectPolicies;
 
   constructor(scope: Construct, id: string, props: FailoverDataStackProps) {
     super(scope, id, props);
@@ -60,6 +63,12 @@ export class FailoverDataStack extends Stack implements PlatformData {
 
     this.exportsBucket = Bucket.fromBucketName(this, 'Exports', replicaBucketName(config, 'exports'));
     this.reportsBucket = Bucket.fromBucketName(this, 'Reports', replicaBucketName(config, 'reports'));
+    this.exportsPolicies = schoolObjectPolicies(
+      this,
+      'Exports',
+      this.exportsBucket,
+      `arn:aws:s3:::${replicaBucketName(config, 'exports', nagAccountParameter)}`,
+    );
     // Uploads waiting for import are transient and not replicated: a fresh bucket takes new ones.
     const removalPolicy = removalPolicyOf(config);
     this.importsBucket = new SecureBucket(this, 'Imports', {

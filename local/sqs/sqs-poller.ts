@@ -103,7 +103,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     let failed: Set<string>;
     try {
       invocations++;
-      const timeoutMs = options.definition.visibilityTimeoutSeconds * 1000;
+      const timeoutMs = options.definition.handlerTimeoutSeconds * 1000;
       const result = await options.handler(event, lambdaContext(functionName, timeoutMs));
       const ids = new Set(messages.map((message) => message.MessageId!));
       const reported = (result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier);

@@ -10,6 +10,7 @@ import { ApiRoutesStack } from '../../lib/stacks/api-routes.stack';
 import { ObservabilityStack } from '../../lib/stacks/observability.stack';
 import { appLikeCli } from '../support/app';
 import { tenantDirectoryTable } from '../../lambdas/shared/tables';
+import { exportsQueue } from '../../lambdas/shared/queues';
 
 const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
 
@@ -146,6 +147,9 @@ describe('a protected route from the manifest', () => {
       clients: [stacks.web.webClient],
       tenantDataAccess: stacks.data.tenantDataAccess,
       tenantDirectory: stacks.data.tables[tenantDirectoryTable.logicalName]!,
+      exportsQueue: stacks.batch.queue(exportsQueue),
+      exportsBucket: stacks.data.exportsBucket,
+      exportsPolicies: stacks.data.exportsPolicies,
       userPool: stacks.authApi.userPool,
       shardGroups: stacks.data.shardGroups,
       routes: [
@@ -267,6 +271,9 @@ describe.each(['dev', 'prod'])('a regional failover: %s served from the DR regio
       clients: [failoverStacks.web.webClient],
       tenantDataAccess: failoverStacks.data.tenantDataAccess,
       tenantDirectory: failoverStacks.data.tables[tenantDirectoryTable.logicalName]!,
+      exportsQueue: failoverStacks.batch.queue(exportsQueue),
+      exportsBucket: failoverStacks.data.exportsBucket,
+      exportsPolicies: failoverStacks.data.exportsPolicies,
       userPool: failoverStacks.authApi.userPool,
       shardGroups: failoverStacks.data.shardGroups,
       routes: [

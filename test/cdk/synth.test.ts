@@ -11,6 +11,7 @@ const expectedStacks = (stage: string) => [
   `campus-${stage}-api-routes`,
   `campus-${stage}-auth-api`,
   `campus-${stage}-backup`,
+  `campus-${stage}-batch`,
   `campus-${stage}-data`,
   `campus-${stage}-dr-storage`,
   `campus-${stage}-observability`,

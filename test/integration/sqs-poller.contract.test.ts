@@ -12,6 +12,8 @@ import { type LocalSqs, startSqs } from '../../local/sqs/sqs-server';
 
 const definition: QueueDefinition = {
   logicalName: 'contract-jobs',
+  urlVariable: 'CONTRACT_JOBS_QUEUE_URL',
+  handlerTimeoutSeconds: 1,
   visibilityTimeoutSeconds: 1,
   maxReceiveCount: 2,
   batchSize: 5,

@@ -1,6 +1,13 @@
 import * as z from 'zod';
 import { newStudent } from '../students/student.schemas';
 
+export {
+  attendanceCsvColumns,
+  requiredAttendanceCsvColumns,
+  requiredScoreCsvColumns,
+  scoreCsvColumns,
+} from '../../shared/csv-formats';
+
 /** Columns of a students CSV; the header row names them, in any order. */
 export const studentCsvColumns = [
   'admission_no',
@@ -69,9 +76,6 @@ export const importResult = z.object({
 });
 export type ImportResult = z.infer<typeof importResult>;
 
-/** Columns of a past-attendance CSV. */
-export const attendanceCsvColumns = ['admission_no', 'date', 'status', 'note'] as const;
-export const requiredAttendanceCsvColumns = ['admission_no', 'date', 'status'] as const;
 
 export const attendanceCsvRow = z.object({
   admission_no: newStudent.shape.admissionNo,
@@ -81,17 +85,6 @@ export const attendanceCsvRow = z.object({
 });
 export type AttendanceCsvRow = z.infer<typeof attendanceCsvRow>;
 
-/** Columns of a past-scores CSV: one score per student and assessment; `class` defaults to the student's class that year. */
-export const requiredScoreCsvColumns = [
-  'admission_no',
-  'year',
-  'term',
-  'subject',
-  'assessment',
-  'max_score',
-  'score',
-] as const;
-export const scoreCsvColumns = [...requiredScoreCsvColumns, 'weight', 'held_on', 'class'] as const;
 
 /** A decimal as the database column holds it (numeric with `scale` places), as a number. */
 const decimal = (digits: number, scale: number) =>

@@ -1,0 +1,32 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { json } from '../../shared/http';
+import { signedDownloadUrl } from '../../shared/object-storage';
+import { exportsQueue, queueUrl } from '../../shared/queues';
+import { schoolRoutes } from '../school-handler';
+import { parseBody, parsePath, parseQuery } from '../validation';
+import { exportListQuery, exportPath, exportRequest } from './export.schemas';
+import { type ExportQueue, getExport, listExports, requestExport } from './exports';
+
+let sqs: SQSClient | undefined;
+const queue: ExportQueue = {
+  send: async (message) => {
+    await (sqs ??= new SQSClient({})).send(
+      new SendMessageCommand({ QueueUrl: queueUrl(exportsQueue), MessageBody: JSON.stringify(message) }),
+    );
+  },
+};
+
+export const handler = schoolRoutes({
+  'POST /api/exports': async ({ event, db, principal }) =>
+    json(202, await requestExport(db, queue, principal.userId, principal.schoolId, parseBody(exportRequest, event))),
+  'GET /api/exports': async ({ event, db }) => json(200, await listExports(db, parseQuery(exportListQuery, event))),
+  'GET /api/exports/{exportId}': async ({ event, db }) =>
+    json(
+      200,
+      await getExport(
+        db,
+        (key, fileName) => signedDownloadUrl('exports', key, { fileName }),
+        parsePath(exportPath, event).exportId,
+      ),
+    ),
+});

@@ -1,0 +1,94 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { handlerName } from '../../lambdas/api/routes';
+import { type BucketPurpose, bucketVariable } from '../../lambdas/shared/buckets';
+import { platformQueues, type QueueDefinition } from '../../lambdas/shared/queues';
+import type { StageConfig } from '../config';
+import { grantSchoolData } from '../constructs/school-data-grant';
+import { SchoolFunction } from '../constructs/school-function';
+import { physicalName } from '../naming';
+import type { PlatformData } from '../platform-data';
+
+export interface BatchStackProps extends StackProps {
+  readonly config: StageConfig;
+  readonly data: PlatformData;
+  readonly tenantDirectory: ITableV2;
+  /** @default platformQueues */
+  readonly queues?: readonly QueueDefinition[];
+}
+
+/** A data bucket and the policies over its school objects; only the exports bucket has them so far. */
+function schoolObjects(data: PlatformData, purpose: BucketPurpose) {
+  if (purpose !== 'exports') throw new Error(`No school object policies for the ${purpose} bucket yet.`);
+  return { bucket: data.exportsBucket, policies: data.exportsPolicies };
+}
+
+/** What one platform queue is made of here: the queue, its dead-letter queue and its consumer. */
+export interface BatchQueue {
+  readonly definition: QueueDefinition;
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly worker: SchoolFunction;
+}
+
+/**
+ * The platform's queues and their workers, from the queue definitions the local platform
+ * also runs: each queue with its dead-letter queue (SSE, TLS only, named
+ * `<stage prefix>-<logical name>`), and a worker that reports failures per message, so one
+ * bad message is retried alone and reaches the dead-letter queue after its receive count.
+ */
+export class BatchStack extends Stack {
+  readonly queues = new Map<string, BatchQueue>();
+
+  constructor(scope: Construct, id: string, props: BatchStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+    for (const definition of props.queues ?? platformQueues) {
+      const deadLetterQueue = new Queue(this, `${definition.logicalName}-dlq`, {
+        queueName: physicalName(config, `${definition.logicalName}-dlq`),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      const queue = new Queue(this, definition.logicalName, {
+        queueName: physicalName(config, definition.logicalName),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
+      });
+      const worker = new SchoolFunction(this, handlerName(definition.handler), {
+        config,
+        entry: definition.handler,
+        serviceName: 'campus-batch',
+        description: `Consumer of the ${definition.logicalName} queue`,
+        timeout: Duration.seconds(definition.handlerTimeoutSeconds),
+        memorySize: 1024,
+      });
+      worker.addEventSource(
+        new SqsEventSource(queue, { batchSize: definition.batchSize, reportBatchItemFailures: true }),
+      );
+      grantSchoolData(worker, {
+        tenantDataAccess: data.tenantDataAccess,
+        tenantDirectory: props.tenantDirectory,
+        shardGroups: data.shardGroups,
+      });
+      for (const purpose of definition.writesTo ?? []) {
+        const { bucket, policies } = schoolObjects(data, purpose);
+        worker.role!.addManagedPolicy(policies.write);
+        worker.addEnvironment(bucketVariable(purpose), bucket.bucketName);
+      }
+      this.queues.set(definition.logicalName, { definition, queue, deadLetterQueue, worker });
+    }
+  }
+
+  /** The queue a definition names; the API sends to some of them. */
+  queue(definition: QueueDefinition): Queue {
+    const made = this.queues.get(definition.logicalName);
+    if (!made) throw new Error(`The batch stack has no ${definition.logicalName} queue.`);
+    return made.queue;
+  }
+}
