@@ -76,7 +76,6 @@ export const importResult = z.object({
 });
 export type ImportResult = z.infer<typeof importResult>;
 
-
 export const attendanceCsvRow = z.object({
   admission_no: newStudent.shape.admissionNo,
   date: z.iso.date(),
@@ -84,7 +83,6 @@ export const attendanceCsvRow = z.object({
   note: optional(z.string().trim().max(500)),
 });
 export type AttendanceCsvRow = z.infer<typeof attendanceCsvRow>;
-
 
 /** A decimal as the database column holds it (numeric with `scale` places), as a number. */
 const decimal = (digits: number, scale: number) =>
