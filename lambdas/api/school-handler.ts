@@ -4,7 +4,7 @@ import type { DataApiSession } from '../shared/data-api';
 import { conflict, errorResponse, forbidden, HttpError, invalid } from '../shared/http';
 import { logger, metricNames, metrics } from '../shared/observability';
 import { schoolSessionFor } from '../shared/school-session';
-import { type SchoolRecord, TenantDirectory } from '../shared/tenant-directory';
+import { type SchoolRecord, schoolDataAccess, TenantDirectory } from '../shared/tenant-directory';
 import { type ApiEvent, type ApiResult, apiHandler } from './api-handler';
 import type { Principal } from './principal';
 
@@ -79,11 +79,11 @@ export function schoolHandler(handle: (request: SchoolRequest) => Promise<ApiRes
     const schoolId = principal.schoolId;
     logger.appendKeys({ schoolId, userId: principal.userId });
     const school = await loadSchool(schoolId);
-    const readOnly = school?.status === 'SUSPENDED' || school?.status === 'OFFBOARDING';
-    if (!school || !(school.status === 'ACTIVE' || readOnly) || !school.secretArn) {
+    const access = school ? schoolDataAccess(school.status) : 'none';
+    if (!school || access === 'none' || !school.secretArn) {
       throw new HttpError(403, 'SCHOOL_UNAVAILABLE', 'This school is not available.');
     }
-    if (readOnly && event.requestContext.http.method !== 'GET') {
+    if (access === 'read-only' && event.requestContext.http.method !== 'GET') {
       throw new HttpError(403, 'SCHOOL_READ_ONLY', 'This school is suspended: its data can be read but not changed.');
     }
     const db = await schoolSessionFor(school);

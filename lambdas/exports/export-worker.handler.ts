@@ -8,20 +8,18 @@ import { putObject } from '../shared/object-storage';
 import { logger, tracer } from '../shared/observability';
 import { exportsQueue } from '../shared/queues';
 import { schoolSessionFor } from '../shared/school-session';
-import { TenantDirectory } from '../shared/tenant-directory';
+import { schoolDataAccess, TenantDirectory } from '../shared/tenant-directory';
 import { failExport, runExport } from './school-export';
 
 const processor = new BatchProcessor(EventType.SQS);
 let directory: TenantDirectory | undefined;
 
-/** Schools whose data can still be exported: offboarding exports a suspended school. */
-const exportable = new Set(['ACTIVE', 'SUSPENDED', 'OFFBOARDING']);
-
 async function exportRecord(record: SQSRecord): Promise<void> {
   const message = exportJobMessage.parse(JSON.parse(record.body));
   logger.appendKeys({ schoolId: message.schoolId, exportId: message.exportId });
   const school = await (directory ??= new TenantDirectory()).getSchool(message.schoolId);
-  if (!school || !exportable.has(school.status)) {
+  // A school that can be read can be exported: offboarding exports a suspended school.
+  if (!school || schoolDataAccess(school.status) === 'none') {
     logger.warn('export dropped: the school is not available', { status: school?.status });
     return;
   }

@@ -11,16 +11,17 @@ export interface ExportStore {
   put(key: string, body: string, contentType: string): Promise<void>;
 }
 
-interface KindQuery {
+interface KindQuery<R extends ExportRequest> {
   /** Header row: the CSV columns, which are the query's column names. */
   readonly columns: readonly string[];
   /** Ordered by `order`; `:after…` parameters continue after the last row of the page before. */
   readonly sql: string;
   readonly order: readonly string[];
-  readonly parameters: (request: ExportRequest) => Record<string, SqlValue>;
+  /** The query's parameters from the request's filters. */
+  readonly parameters: (request: R) => Record<string, SqlValue>;
 }
 
-const kinds: Record<ExportKind, KindQuery> = {
+const kinds: { [K in ExportKind]: KindQuery<Extract<ExportRequest, { kind: K }>> } = {
   // One row per student and guardian (a student without a guardian has one row with empty guardian columns).
   students: {
     columns: [
@@ -47,8 +48,7 @@ const kinds: Record<ExportKind, KindQuery> = {
              AND (s.admission_no, coalesce(g.id::text, '')) > (:after0::text, :after1::text)
            ORDER BY s.admission_no, coalesce(g.id::text, '')`,
     order: ['admission_no', 'guardian_key'],
-    parameters: (request) =>
-      request.kind === 'students' ? { status: request.status ?? null, classId: request.classId ?? null } : {},
+    parameters: (request) => ({ status: request.status ?? null, classId: request.classId ?? null }),
   },
   // The columns of the attendance import.
   attendance: {
@@ -60,8 +60,7 @@ const kinds: Record<ExportKind, KindQuery> = {
              AND (a.on_date::text, s.admission_no) > (:after0::text, :after1::text)
            ORDER BY a.on_date::text, s.admission_no`,
     order: ['date', 'admission_no'],
-    parameters: (request) =>
-      request.kind === 'attendance' ? { from: request.from, to: request.to, classId: request.classId ?? null } : {},
+    parameters: (request) => ({ from: request.from, to: request.to, classId: request.classId ?? null }),
   },
   // The columns of the scores import: one row per score, the assessment named as the import names it.
   grades: {
@@ -80,13 +79,14 @@ const kinds: Record<ExportKind, KindQuery> = {
              AND (a.id::text, s.admission_no) > (:after0::text, :after1::text)
            ORDER BY a.id::text, s.admission_no`,
     order: ['assessment_key', 'admission_no'],
-    parameters: (request) => (request.kind === 'grades' ? { termId: request.termId ?? null } : {}),
+    parameters: (request) => ({ termId: request.termId ?? null }),
   },
 };
 
 /** Every row of an export, page by page in keyset order. */
 async function readAll(db: DataApiSession, request: ExportRequest): Promise<Record<string, unknown>[]> {
-  const query = kinds[request.kind];
+  // The kind's query takes a request of that kind; TypeScript cannot follow the pairing through the index.
+  const query = kinds[request.kind] as KindQuery<ExportRequest>;
   const rows: Record<string, unknown>[] = [];
   let after = ['', ''];
   for (;;) {

@@ -13,6 +13,15 @@ import { tenantDirectoryTable } from './tables';
 export const schoolStatuses = ['PROVISIONING', 'ACTIVE', 'SUSPENDED', 'OFFBOARDING', 'DELETED', 'FAILED'] as const;
 export type SchoolStatus = (typeof schoolStatuses)[number];
 
+/**
+ * What may be done with a school's data in each status: an ACTIVE school is read and
+ * written; a SUSPENDED or OFFBOARDING one is only read (and exported); any other has no data to use.
+ */
+export function schoolDataAccess(status: SchoolStatus): 'read-write' | 'read-only' | 'none' {
+  if (status === 'ACTIVE') return 'read-write';
+  return status === 'SUSPENDED' || status === 'OFFBOARDING' ? 'read-only' : 'none';
+}
+
 /** A school in the tenant directory: where its database lives and what state it is in. */
 export interface SchoolRecord {
   readonly schoolId: string;

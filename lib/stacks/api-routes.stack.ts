@@ -18,7 +18,7 @@ import { exportsQueue } from '../../lambdas/shared/queues';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { handlerName, type RouteDefinition, routeKey, routes } from '../../lambdas/api/routes';
+import { handlerName, type RouteDefinition, type RouteGrant, routeKey, routes } from '../../lambdas/api/routes';
 import type { StageConfig } from '../config';
 import { grantSchoolData } from '../constructs/school-data-grant';
 import type { SchoolObjectPolicies } from '../constructs/school-object-policies';
@@ -75,42 +75,14 @@ export class ApiRoutesStack extends Stack {
     const authorizerId = this.authorizer.authorizerId;
     const authorizer: IHttpRouteAuthorizer = { bind: () => ({ authorizerId, authorizationType: 'JWT' }) };
 
+    // A function serves several routes: it gets what any of its protected routes needs, once.
+    const needs = new Map<SchoolFunction, Set<RouteGrant>>();
     for (const route of props.routes ?? routes) {
       const fn = this.functionFor(route, props.config);
       if (route.access !== 'public') {
-        grantSchoolData(fn, props);
-        if (route.grants?.includes('manage-users')) {
-          fn.addEnvironment(userPoolVariable, props.userPool.userPoolId);
-          fn.addToRolePolicy(
-            new PolicyStatement({
-              actions: [
-                'cognito-idp:AdminCreateUser',
-                'cognito-idp:AdminAddUserToGroup',
-                'cognito-idp:AdminRemoveUserFromGroup',
-                'cognito-idp:AdminDisableUser',
-                'cognito-idp:AdminDeleteUser',
-              ],
-              resources: [props.userPool.userPoolArn],
-            }),
-          );
-        }
-        if (route.grants?.includes('queue-exports')) {
-          props.exportsQueue.grantSendMessages(fn);
-          fn.addEnvironment(exportsQueue.urlVariable, props.exportsQueue.queueUrl);
-        }
-        if (route.grants?.includes('read-exports')) {
-          // Download links are signed with the function's own credentials: it may read school exports, nothing else.
-          fn.role!.addManagedPolicy(props.exportsPolicies.read);
-          fn.addEnvironment(bucketVariable('exports'), props.exportsBucket.bucketName);
-        }
-        if (route.grants?.includes('list-schools')) {
-          fn.addToRolePolicy(
-            new PolicyStatement({
-              actions: ['dynamodb:Query'],
-              resources: [`${props.tenantDirectory.tableArn}/index/byStatus`],
-            }),
-          );
-        }
+        const grants = needs.get(fn) ?? new Set<RouteGrant>();
+        for (const grant of route.grants ?? []) grants.add(grant);
+        needs.set(fn, grants);
       }
       const httpRoute = new HttpRoute(this, `Route ${routeKey(route)}`, {
         httpApi: props.api,
@@ -124,6 +96,44 @@ export class ApiRoutesStack extends Stack {
           reason: `${routeKey(route)} is public by design in the route manifest (${route.summary}); it returns no school data.`,
         });
       }
+    }
+    for (const [fn, grants] of needs) this.grantRouteNeeds(fn, grants, props);
+  }
+
+  /** A protected route's function: its school's data, and the platform resources its routes' grants name. */
+  private grantRouteNeeds(fn: SchoolFunction, grants: ReadonlySet<RouteGrant>, props: ApiRoutesStackProps): void {
+    grantSchoolData(fn, props);
+    if (grants.has('manage-users')) {
+      fn.addEnvironment(userPoolVariable, props.userPool.userPoolId);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: [
+            'cognito-idp:AdminCreateUser',
+            'cognito-idp:AdminAddUserToGroup',
+            'cognito-idp:AdminRemoveUserFromGroup',
+            'cognito-idp:AdminDisableUser',
+            'cognito-idp:AdminDeleteUser',
+          ],
+          resources: [props.userPool.userPoolArn],
+        }),
+      );
+    }
+    if (grants.has('queue-exports')) {
+      props.exportsQueue.grantSendMessages(fn);
+      fn.addEnvironment(exportsQueue.urlVariable, props.exportsQueue.queueUrl);
+    }
+    if (grants.has('read-exports')) {
+      // Download links are signed with the function's own credentials: it may read school exports, nothing else.
+      fn.role!.addManagedPolicy(props.exportsPolicies.read);
+      fn.addEnvironment(bucketVariable('exports'), props.exportsBucket.bucketName);
+    }
+    if (grants.has('list-schools')) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [`${props.tenantDirectory.tableArn}/index/byStatus`],
+        }),
+      );
     }
   }
 

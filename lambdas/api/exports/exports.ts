@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type DataApiSession, typed } from '../../shared/data-api';
+import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api';
 import type { ExportJobMessage, ExportRequest } from '../../shared/export-jobs';
 import { HttpError, notFound } from '../../shared/http';
 import { logger } from '../../shared/observability';
@@ -65,7 +65,7 @@ export async function listExports(
   db: DataApiSession,
   query: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: ExportView[]; nextCursor: string | null }> {
-  const params: Record<string, ReturnType<typeof typed.uuid> | string | number> = { limit: query.limit + 1 };
+  const params: Record<string, SqlValue> = { limit: query.limit + 1 };
   let after = '';
   if (query.cursor) {
     const [at, id] = cursorValues(query.cursor, 2);
