@@ -22,4 +22,9 @@ export default tseslint.config(
     files: ['lib/edge/*.js'],
     rules: { '@typescript-eslint/no-unused-vars': 'off' },
   },
+  {
+    // CommonJS modules that stand in for a dependency inside function bundles.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
 );

@@ -14,7 +14,7 @@ import { WebStack } from './stacks/web.stack';
 import { WebFirewallStack } from './stacks/web-firewall.stack';
 import { drBackupVaultArn, stackName } from './naming';
 import { handlerName } from '../lambdas/api/routes';
-import { tenantDirectoryTable } from '../lambdas/shared/tables';
+import { idempotencyTable, tenantDirectoryTable } from '../lambdas/shared/tables';
 import { exportsQueue } from '../lambdas/shared/queues';
 
 export interface CampusCloudStacks {
@@ -133,6 +133,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     clients: [web.webClient],
     tenantDataAccess: data.tenantDataAccess,
     tenantDirectory: data.tables[tenantDirectoryTable.logicalName]!,
+    idempotencyTable: data.tables[idempotencyTable.logicalName]!,
     exportsQueue: batch.queue(exportsQueue),
     exportsBucket: data.exportsBucket,
     exportsPolicies: data.exportsPolicies,

@@ -1,15 +1,12 @@
 import type { Role } from '../shared/roles';
 
 /**
- * `list-schools`: query the tenant directory's byStatus index.
- * `manage-users`: create users in the user pool, change their groups, disable them.
- */
-/**
  * Platform resources a route's handler uses beyond its school's database and directory
- * record: the school index, the user pool, sending to the exports queue, reading the
- * exports bucket (to sign download links).
+ * record: the school index (`list-schools`), the user pool (`manage-users`), sending to
+ * the exports queue, reading the exports bucket (to sign download links), and the
+ * Powertools idempotency table (`idempotency`).
  */
-export type RouteGrant = 'list-schools' | 'manage-users' | 'queue-exports' | 'read-exports';
+export type RouteGrant = 'list-schools' | 'manage-users' | 'queue-exports' | 'read-exports' | 'idempotency';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -216,6 +213,7 @@ function assessmentRoutes(): RouteDefinition[] {
 
 function feeRoutes(): RouteDefinition[] {
   const handler = 'lambdas/api/fees/fees.handler.ts';
+  const payments = 'lambdas/api/fees/payments.handler.ts';
   // Bursars own fees; school admins may look.
   const readers: Role[] = ['bursar', 'school-admin'];
   const bursar: Role[] = ['bursar'];
@@ -237,14 +235,15 @@ function feeRoutes(): RouteDefinition[] {
     {
       method: 'POST',
       path: '/api/payments',
-      handler,
+      handler: payments,
       access: bursar,
+      grants: ['idempotency'],
       summary: 'Record a payment; the client key makes sending it twice record it once.',
     },
     {
       method: 'GET',
       path: '/api/payments/{paymentId}/receipt',
-      handler,
+      handler: payments,
       access: readers,
       summary: "A payment's receipt with the student's balance.",
     },
@@ -416,7 +415,7 @@ export const routes: readonly RouteDefinition[] = [
   {
     method: 'POST',
     path: '/api/imports/students',
-    handler: 'lambdas/api/imports/imports.handler.ts',
+    handler: 'lambdas/api/imports/student-import.handler.ts',
     access: ['school-admin'],
     summary:
       'Import students with their guardians from a CSV file: mode=dry-run reports row by row, mode=commit writes all or nothing.',
@@ -424,7 +423,7 @@ export const routes: readonly RouteDefinition[] = [
   {
     method: 'POST',
     path: '/api/imports/attendance',
-    handler: 'lambdas/api/imports/imports.handler.ts',
+    handler: 'lambdas/api/imports/attendance-import.handler.ts',
     access: ['school-admin'],
     summary:
       'Import past attendance from a CSV file: mode=dry-run reports row by row, mode=commit writes all or nothing.',
@@ -432,7 +431,7 @@ export const routes: readonly RouteDefinition[] = [
   {
     method: 'POST',
     path: '/api/imports/scores',
-    handler: 'lambdas/api/imports/imports.handler.ts',
+    handler: 'lambdas/api/imports/score-import.handler.ts',
     access: ['school-admin'],
     summary:
       'Import past scores from a CSV file, creating the assessments they belong to: mode=dry-run reports row by row, mode=commit writes all or nothing.',

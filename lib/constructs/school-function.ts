@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { type StageConfig, removalPolicyOf } from '../config';
 import { projectRoot, projectVersion } from '../project';
 import { retentionDays } from '../retention';
+import { functionBundling } from './function-bundling';
 
 /** Template metadata naming a function's handler module, so the local platform can run the same code. */
 export const handlerEntryMetadataKey = 'campus:entry';
@@ -29,8 +30,8 @@ export interface SchoolFunctionProps {
 
 /**
  * Every Lambda of the platform: arm64 on Node.js 22, bundled by esbuild as minified ESM
- * with source maps (AWS SDK v3 and Powertools bundled, not taken from the runtime or a
- * layer), X-Ray tracing, its own log group with the stage's retention, and Powertools
+ * with source maps (see `functionBundling`: the runtime's AWS SDK v3, everything else
+ * bundled), X-Ray tracing, its own log group with the stage's retention, and Powertools
  * configured from the stage.
  */
 export class SchoolFunction extends NodejsFunction {
@@ -69,14 +70,15 @@ export class SchoolFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
+        target: functionBundling.target,
+        minify: functionBundling.minify,
         sourceMap: true,
-        // Bundle everything: the SDK version is then the one we test with.
-        externalModules: [],
-        mainFields: ['module', 'main'],
-        // Some CommonJS dependencies call require(); give the ESM bundle one.
-        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        externalModules: [...functionBundling.external],
+        mainFields: [...functionBundling.mainFields],
+        esbuildArgs: Object.fromEntries(
+          Object.entries(functionBundling.alias).map(([module, path]) => [`--alias:${module}`, path]),
+        ),
+        banner: functionBundling.banner,
       },
     });
     (this.node.defaultChild as CfnResource).addMetadata(handlerEntryMetadataKey, props.entry);

@@ -41,6 +41,8 @@ export interface ApiRoutesStackProps extends StackProps {
   readonly exportsPolicies: SchoolObjectPolicies;
   /** The tenant directory, which school routes read to find a school's database. */
   readonly tenantDirectory: ITableV2;
+  /** Where `idempotency` routes keep Powertools idempotency records. */
+  readonly idempotencyTable: ITableV2;
   /** The user pool, which staff routes manage users in. */
   readonly userPool: IUserPool;
   /** The shard groups whose cluster ARNs handlers of school routes receive. */
@@ -126,6 +128,16 @@ export class ApiRoutesStack extends Stack {
       // Download links are signed with the function's own credentials: it may read school exports, nothing else.
       fn.role!.addManagedPolicy(props.exportsPolicies.read);
       fn.addEnvironment(bucketVariable('exports'), props.exportsBucket.bucketName);
+    }
+    if (grants.has('idempotency')) {
+      // What Powertools idempotency does with its records, by key only.
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          resources: [props.idempotencyTable.tableArn],
+        }),
+      );
+      props.idempotencyTable.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
     }
     if (grants.has('list-schools')) {
       fn.addToRolePolicy(

@@ -53,4 +53,23 @@ describe.each(['dev', 'prod'])('API routes stack (%s)', (stage) => {
       Environment: { Variables: { CAMPUS_STAGE: stage, POWERTOOLS_SERVICE_NAME: 'campus-api' } },
     });
   });
+
+  it('lets only the payments function write idempotency records, by key', () => {
+    const writers = resourcesOf(name, 'AWS::IAM::Policy').filter(([, policy]) =>
+      JSON.stringify(policy.Properties?.PolicyDocument).includes('dynamodb:PutItem'),
+    );
+    expect(writers).toHaveLength(1);
+    const [, policy] = writers[0]!;
+    expect(JSON.stringify(policy.Properties?.Roles)).toMatch(/apifeespayments/);
+    const statement = (policy.Properties!.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]).find(
+      (s) => JSON.stringify(s.Action).includes('dynamodb:PutItem'),
+    )!;
+    expect([...(statement.Action as string[])].sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(JSON.stringify(statement.Resource)).toMatch(/idempotency/i);
+  });
 });

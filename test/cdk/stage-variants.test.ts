@@ -9,7 +9,7 @@ import { loadStageConfig } from '../../lib/config';
 import { ApiRoutesStack } from '../../lib/stacks/api-routes.stack';
 import { ObservabilityStack } from '../../lib/stacks/observability.stack';
 import { appLikeCli } from '../support/app';
-import { tenantDirectoryTable } from '../../lambdas/shared/tables';
+import { idempotencyTable, tenantDirectoryTable } from '../../lambdas/shared/tables';
 import { exportsQueue } from '../../lambdas/shared/queues';
 
 const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
@@ -147,6 +147,7 @@ describe('a protected route from the manifest', () => {
       clients: [stacks.web.webClient],
       tenantDataAccess: stacks.data.tenantDataAccess,
       tenantDirectory: stacks.data.tables[tenantDirectoryTable.logicalName]!,
+      idempotencyTable: stacks.data.tables[idempotencyTable.logicalName]!,
       exportsQueue: stacks.batch.queue(exportsQueue),
       exportsBucket: stacks.data.exportsBucket,
       exportsPolicies: stacks.data.exportsPolicies,
@@ -271,6 +272,7 @@ describe.each(['dev', 'prod'])('a regional failover: %s served from the DR regio
       clients: [failoverStacks.web.webClient],
       tenantDataAccess: failoverStacks.data.tenantDataAccess,
       tenantDirectory: failoverStacks.data.tables[tenantDirectoryTable.logicalName]!,
+      idempotencyTable: failoverStacks.data.tables[idempotencyTable.logicalName]!,
       exportsQueue: failoverStacks.batch.queue(exportsQueue),
       exportsBucket: failoverStacks.data.exportsBucket,
       exportsPolicies: failoverStacks.data.exportsPolicies,

@@ -1,82 +1,11 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  IdempotencyValidationError,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { DataApiSession } from '../../shared/data-api';
-import { conflict, HttpError, json } from '../../shared/http';
-import { platformResourceName } from '../../shared/resource-names';
-import { idempotencyTable } from '../../shared/tables';
+import { json } from '../../shared/http';
 import { resourceHandlers } from '../resource-crud';
-import { type SchoolRequest, schoolRoutes } from '../school-handler';
+import { schoolRoutes } from '../school-handler';
 import { parseBody, parsePath, parseQuery } from '../validation';
-import {
-  balanceQuery,
-  feeStructure,
-  feeStructures,
-  feeStructurePath,
-  invoiceRun,
-  type NewPayment,
-  newPayment,
-  overdueQuery,
-  paymentPath,
-} from './fee.schemas';
-import { balances, overdue, receiptFor, recordPayment, runInvoices } from './fees';
+import { balanceQuery, feeStructure, feeStructures, feeStructurePath, invoiceRun, overdueQuery } from './fee.schemas';
+import { balances, overdue, runInvoices } from './fees';
 
-const idempotencyConfig = new IdempotencyConfig({
-  // One payment per school and client key; the same key with another payment is refused.
-  eventKeyJmesPath: '[schoolId, payment.clientKey]',
-  payloadValidationJmesPath: 'payment',
-  expiresAfterSeconds: 24 * 3600,
-  throwOnNoIdempotencyKey: true,
-});
-
-let idempotentPayment:
-  ((key: { schoolId: string; payment: NewPayment }, db: DataApiSession, actor: string) => Promise<unknown>) | undefined;
-
-/**
- * Payments go through Powertools idempotency on the platform's idempotency table, in
- * front of the database's own unique client key: a repeated request returns the first
- * receipt without touching the database.
- */
-function paymentRecorder() {
-  idempotentPayment ??= makeIdempotent(
-    async (key: { schoolId: string; payment: NewPayment }, db: DataApiSession, actor: string) =>
-      recordPayment(db, actor, key.payment),
-    {
-      persistenceStore: new DynamoDBPersistenceLayer({ tableName: platformResourceName(idempotencyTable.logicalName) }),
-      config: idempotencyConfig,
-      dataIndexArgument: 0,
-    },
-  );
-  return idempotentPayment;
-}
-
-async function pay(request: SchoolRequest) {
-  const payment = parseBody(newPayment, request.event);
-  idempotencyConfig.registerLambdaContext(request.context);
-  try {
-    const receipt = await paymentRecorder()(
-      { schoolId: request.principal.schoolId, payment },
-      request.db,
-      request.principal.userId,
-    );
-    return json(201, receipt);
-  } catch (error) {
-    if (error instanceof IdempotencyValidationError) {
-      throw conflict('This client key was already used for a different payment.', [
-        { path: 'body.clientKey', message: 'is already used' },
-      ]);
-    }
-    if (error instanceof IdempotencyAlreadyInProgressError) {
-      throw new HttpError(409, 'IN_PROGRESS', 'This payment is being recorded; try again in a moment.');
-    }
-    throw error;
-  }
-}
-
+/** Fee structures, invoice runs, balances and the overdue list (payments have their own function). */
 export const handler = schoolRoutes({
   ...resourceHandlers('/api/fee-structures', feeStructures, feeStructure, 'feeStructureId'),
   'POST /api/fee-structures/{feeStructureId}/invoices': async ({ event, db, principal }) =>
@@ -89,9 +18,6 @@ export const handler = schoolRoutes({
         parseBody(invoiceRun, event).classId,
       ),
     ),
-  'POST /api/payments': pay,
-  'GET /api/payments/{paymentId}/receipt': async ({ event, db }) =>
-    json(200, await receiptFor(db, parsePath(paymentPath, event).paymentId)),
   'GET /api/fees/balances': async ({ event, db }) => json(200, await balances(db, parseQuery(balanceQuery, event))),
   'GET /api/fees/overdue': async ({ event, db }) => json(200, await overdue(db, parseQuery(overdueQuery, event))),
 });
