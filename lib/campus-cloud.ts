@@ -1,4 +1,4 @@
-import { type App, Tags, Validations } from 'aws-cdk-lib';
+import { type App, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { servingRegion, type StageConfig, stagePrefix } from './config';
 import { ApiRoutesStack } from './stacks/api-routes.stack';
@@ -10,9 +10,10 @@ import { DrDatabaseStack } from './stacks/dr-database.stack';
 import { DrStorageStack } from './stacks/dr-storage.stack';
 import { FailoverDataStack } from './stacks/failover-data.stack';
 import { ObservabilityStack } from './stacks/observability.stack';
+import { OnboardingStack } from './stacks/onboarding.stack';
 import { WebStack } from './stacks/web.stack';
 import { WebFirewallStack } from './stacks/web-firewall.stack';
-import { drBackupVaultArn, stackName } from './naming';
+import { drBackupVaultArn, drReplicaKeyAlias, stackName } from './naming';
 import { handlerName } from '../lambdas/api/routes';
 import { idempotencyTable, tenantDirectoryTable } from '../lambdas/shared/tables';
 import { exportsQueue } from '../lambdas/shared/queues';
@@ -29,6 +30,7 @@ export interface CampusCloudStacks {
   readonly web: WebStack;
   readonly batch: BatchStack;
   readonly apiRoutes: ApiRoutesStack;
+  readonly onboarding: OnboardingStack;
   readonly backup: BackupStack;
   readonly observability: ObservabilityStack;
 }
@@ -141,6 +143,17 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     shardGroups: data.shardGroups,
     description: description('HTTP API routes and handlers from the route manifest'),
   });
+  const onboarding = new OnboardingStack(app, `${prefix}-onboarding`, {
+    config,
+    env: serving,
+    shardGroups: data.shardGroups,
+    tenantDirectory: data.tables[tenantDirectoryTable.logicalName]!,
+    schoolSecretsKey: data.schoolSecretsKey,
+    // School secrets are replicated to the DR region, unless this is it.
+    ...(failover ? {} : { secretsReplica: { region: config.drRegion, keyAlias: drReplicaKeyAlias(config) } }),
+    userPool: authApi.userPool,
+    description: description('school lifecycle workflows: onboarding'),
+  });
   const backup = new BackupStack(app, `${prefix}-backup`, {
     config,
     data,
@@ -159,29 +172,31 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
   });
   observability.monitorFunction('token-claims', authApi.tokenClaimsFunction);
   for (const [handler, fn] of apiRoutes.functions) observability.monitorFunction(handlerName(handler), fn);
+  for (const [name, fn] of Object.entries(onboarding.stepFunctions)) observability.monitorFunction(name, fn);
   for (const [name, { definition, worker, deadLetterQueue }] of batch.queues) {
     observability.monitorFunction(handlerName(definition.handler), worker);
     observability.monitorDeadLetterQueue(name, deadLetterQueue);
   }
 
-  const stacks = [webFirewall, drStorage, data, secondaries, authApi, web, batch, apiRoutes, backup, observability];
-  for (const stack of stacks) {
-    if (!stack) continue;
-    // Stack tags too: CloudFormation puts them on every resource it creates, CDK's own providers included.
-    Tags.of(stack).add('project', 'campus-cloud');
-    Tags.of(stack).add('stage', config.name);
-  }
-  return {
+  const stacks: CampusCloudStacks = {
     config,
     webFirewall,
     drStorage,
     data,
-    drDatabase: secondaries,
+    ...(secondaries ? { drDatabase: secondaries } : {}),
     authApi,
     web,
     batch,
     apiRoutes,
+    onboarding,
     backup,
     observability,
   };
+  for (const stack of Object.values(stacks)) {
+    if (!(stack instanceof Stack)) continue;
+    // Stack tags too: CloudFormation puts them on every resource it creates, CDK's own providers included.
+    Tags.of(stack).add('project', 'campus-cloud');
+    Tags.of(stack).add('stage', config.name);
+  }
+  return stacks;
 }

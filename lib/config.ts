@@ -79,6 +79,8 @@ export const stageConfigSchema = z
       throttleBurstLimit: z.number().int().min(1),
     }),
     alarmEmail: z.email('must be an e-mail address'),
+    /** Where onboarding operators hear how each school onboarding ended (SNS e-mail). */
+    operatorEmail: z.email('must be an e-mail address'),
     retention: z.object({
       /**
        * Point-in-time recovery window of the shard groups (1-35 days): AWS Backup's
@@ -158,6 +160,7 @@ export const defaultStages: Record<string, StageConfigInput> = {
     web: { rateLimitPer5Minutes: 2000 },
     api: { throttleRateLimit: 50, throttleBurstLimit: 100 },
     alarmEmail: 'platform-alerts@campus.example',
+    operatorEmail: 'onboarding@campus.example',
     retention: {
       continuousBackupDays: 7,
       dailySnapshotDays: 7,
@@ -186,6 +189,7 @@ export const defaultStages: Record<string, StageConfigInput> = {
     web: { rateLimitPer5Minutes: 5000 },
     api: { throttleRateLimit: 1000, throttleBurstLimit: 2000 },
     alarmEmail: 'platform-oncall@campus.example',
+    operatorEmail: 'onboarding@campus.example',
     retention: {
       continuousBackupDays: 35,
       dailySnapshotDays: 365,

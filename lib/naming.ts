@@ -57,6 +57,11 @@ export function replicaBucketName(
 }
 
 /** Prefix of every school's database secret name; onboarding creates `<prefix><school id>`. */
+/** The master user's secret of a shard group's cluster (replicated to the DR region under the same name). */
+export function shardGroupMasterSecretName(config: StageConfig, group: ShardGroupConfig): string {
+  return `${stagePrefix(config)}/shard-groups/${group.id}/master`;
+}
+
 export function schoolSecretPrefix(config: StageConfig): string {
   return `${stagePrefix(config)}/schools/`;
 }

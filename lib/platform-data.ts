@@ -1,5 +1,7 @@
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ShardGroupConfig } from './config';
 import type { SchoolObjectPolicies } from './constructs/school-object-policies';
 import type { TenantDataAccess } from './constructs/tenant-data-access';
@@ -10,6 +12,8 @@ export interface ShardGroupRef {
   /** `resourceArn` of every Data API call to this group. */
   readonly clusterArn: string;
   readonly clusterIdentifier: string;
+  /** The cluster's master user, with which the lifecycle workflows create and drop school databases. */
+  readonly masterSecret: ISecret;
 }
 
 /**
@@ -21,6 +25,8 @@ export interface PlatformData {
   /** Keyed by the table definitions' logical names. */
   readonly tables: Readonly<Record<string, ITableV2>>;
   readonly tenantDataAccess: TenantDataAccess;
+  /** The key school secrets are encrypted with (in the DR region, the replicas' key). */
+  readonly schoolSecretsKey: IKey;
   readonly exportsBucket: IBucket;
   readonly reportsBucket: IBucket;
   readonly importsBucket: IBucket;

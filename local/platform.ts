@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { shardGroupClustersVariable } from '../lambdas/shared/runtime';
+import { shardGroupClustersVariable, shardGroupsVariable } from '../lambdas/shared/runtime';
 import { platformBuckets } from '../lambdas/shared/buckets';
 import { localUserPoolId, userPoolVariable } from '../lambdas/shared/user-directory';
 import { platformQueues } from '../lambdas/shared/queues';
@@ -14,7 +14,9 @@ import { type DataApiLimits, type DataApiServer, startDataApi } from './data-api
 import { SecretStore } from './secrets/secret-store';
 import { startSecretsManager } from './secrets/secrets-manager-server';
 import { startDynamoDb } from './dynamodb/dynamodb-server';
+import { LocalEventLog } from './events/event-log';
 import { loadHandler } from './handler-module';
+import { InvitationOutbox, outboxFileName } from './issuer/outbox';
 import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
 import { ObjectStore } from './objects/object-store';
 import { objectsMountPath, s3Endpoint } from './objects/s3-endpoint';
@@ -28,6 +30,7 @@ import { type SqsHandler, startSqsPoller } from './sqs/sqs-poller';
 import { localAccountId, localRegion, startSqs } from './sqs/sqs-server';
 import { type LocalStepFunctions, startStepFunctions } from './step-functions/local-step-functions';
 import type { WorkflowStacks } from './step-functions/workflow-templates';
+import { platformWorkflowStacks } from './workflows/platform-workflows';
 
 export interface PlatformOptions {
   /** Where state lives between runs (`.local/` for `npm start`, a temporary directory in tests). */
@@ -41,10 +44,12 @@ export interface PlatformOptions {
   readonly dataApiLimits?: Partial<DataApiLimits>;
   /**
    * Adds the stacks whose state machines the local Step Functions runs, synthesized
-   * in-process from the same CDK code as on AWS.
-   * @default the platform's own workflow stacks (none yet)
+   * in-process from the same CDK code as on AWS; `null` runs none.
+   * @default the platform's own workflow stacks (onboarding)
    */
-  readonly workflowStacks?: WorkflowStacks;
+  readonly workflowStacks?: WorkflowStacks | null;
+  /** How many schools each local shard group takes. @default the local stage's `maxSchools` */
+  readonly shardGroupCapacity?: number;
   /** Replaces every state machine Retry interval, so tests of retry paths do not wait. */
   readonly stepFunctionsRetryIntervalMs?: number;
   readonly log?: (line: string) => void;
@@ -66,6 +71,10 @@ export interface Platform {
   readonly dynamoDbUrl: string;
   readonly sqsUrl: string;
   readonly stepFunctions: LocalStepFunctions;
+  /** What the workflows sent to EventBridge and SNS. */
+  readonly events: LocalEventLog;
+  /** Invitations the user directory would have e-mailed. */
+  readonly outbox: InvitationOutbox;
   readonly shardGroups: readonly LocalShardGroup[];
   readonly secrets: SecretStore;
   /** The local OpenID Connect issuer and its users (Cognito's part on AWS). */
@@ -144,6 +153,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     started.push({ stop: () => dataApi.close() });
 
+    const events = new LocalEventLog(join(options.stateDir, 'events.jsonl'), log);
+    const outbox = new InvitationOutbox(join(options.stateDir, outboxFileName));
+    const workflowStacks = options.workflowStacks === undefined ? platformWorkflowStacks : options.workflowStacks;
     const stepFunctions = await startStepFunctions({
       port: 0,
       stateDir: join(options.stateDir, 'step-functions'),
@@ -151,7 +163,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       accountId: localAccountId,
       region: localRegion,
       queueUrl: (name) => sqs.queueUrl(name),
-      ...(options.workflowStacks ? { workflowStacks: options.workflowStacks } : {}),
+      ...(workflowStacks ? { workflowStacks } : {}),
+      eventLog: events,
       ...(options.stepFunctionsRetryIntervalMs === undefined
         ? {}
         : { retryIntervalMs: options.stepFunctionsRetryIntervalMs }),
@@ -176,7 +189,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     // The handlers' AWS credentials: the object store checks signatures with their secret.
     const accessKey = localAccessKey(options.stateDir);
-    const cognitoAdmin = await startCognitoAdmin({ users: issuer.users, port: 0, log });
+    const cognitoAdmin = await startCognitoAdmin({ users: issuer.users, port: 0, log, outbox });
     started.push({ stop: () => cognitoAdmin.close() });
 
     const buckets = platformBuckets.map((bucket) => ({
@@ -221,6 +234,19 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         ),
       } satisfies HealthTargets),
       [shardGroupClustersVariable]: JSON.stringify(Object.fromEntries(shardGroups.map((g) => [g.id, g.resourceArn]))),
+      [shardGroupsVariable]: JSON.stringify(
+        Object.fromEntries(
+          shardGroups.map((g) => [
+            g.id,
+            {
+              clusterArn: g.resourceArn,
+              masterSecretArn: g.masterSecretArn,
+              maxSchools:
+                options.shardGroupCapacity ?? localStage.shardGroups.find((group) => group.id === g.id)!.maxSchools,
+            },
+          ]),
+        ),
+      ),
     };
     // Handlers run in this process, as on Lambda they run in theirs.
     Object.assign(process.env, environment);
@@ -283,6 +309,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       dynamoDbUrl: dynamoDb.url,
       sqsUrl: sqs.url,
       stepFunctions,
+      events,
+      outbox,
       shardGroups,
       secrets,
       issuer,

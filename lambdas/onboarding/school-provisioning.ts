@@ -22,6 +22,16 @@ export interface ShardGroupAccess {
   readonly masterSecretArn: string;
 }
 
+/**
+ * How school secrets are kept: the key that encrypts them and the region they are
+ * replicated to for disaster recovery, with its key there. @default the account's default
+ * Secrets Manager key, no replica (the local platform)
+ */
+export interface SchoolSecretsOptions {
+  readonly kmsKeyId?: string;
+  readonly replica?: { readonly region: string; readonly kmsKeyId: string };
+}
+
 export interface NewSchool {
   readonly schoolId: string;
   readonly slug: string;
@@ -60,7 +70,7 @@ const secrets = () => (secretsClient ??= new SecretsManagerClient({}));
 async function ensureSecret(
   schoolId: string,
   names: ReturnType<typeof schoolResourceNames>,
-  replicaRegion: string | undefined,
+  options: SchoolSecretsOptions,
 ): Promise<{ arn: string; password: string }> {
   const password = randomBytes(24).toString('base64url');
   try {
@@ -70,7 +80,10 @@ async function ensureSecret(
         SecretString: JSON.stringify({ engine: 'postgres', username: names.role, password, dbname: names.database }),
         // The tenant role reads only secrets tagged with the school of its session (ABAC).
         Tags: [{ Key: schoolIdTag, Value: schoolId }],
-        ...(replicaRegion ? { AddReplicaRegions: [{ Region: replicaRegion }] } : {}),
+        ...(options.kmsKeyId ? { KmsKeyId: options.kmsKeyId } : {}),
+        ...(options.replica
+          ? { AddReplicaRegions: [{ Region: options.replica.region, KmsKeyId: options.replica.kmsKeyId }] }
+          : {}),
       }),
     );
     return { arn: created.ARN!, password };
@@ -105,6 +118,26 @@ async function ensureRoleAndDatabase(
   await master.execute(`REVOKE ALL ON DATABASE "${names.database}" FROM PUBLIC`);
 }
 
+/**
+ * The school's secret, role and database in its shard group; safe to repeat (a retry
+ * reads the secret already made and re-asserts the role with its password).
+ */
+export async function createSchoolDatabase(
+  schoolId: string,
+  shardGroup: ShardGroupAccess,
+  secrets: SchoolSecretsOptions = {},
+): Promise<{ secretArn: string; database: string }> {
+  const names = schoolResourceNames(schoolId);
+  const secret = await ensureSecret(schoolId, names, secrets);
+  const master = new DataApiSession({
+    resourceArn: shardGroup.resourceArn,
+    secretArn: shardGroup.masterSecretArn,
+    database: 'postgres',
+  });
+  await ensureRoleAndDatabase(master, names, secret.password);
+  return { secretArn: secret.arn, database: names.database };
+}
+
 /** Removes what provisioning made, in reverse; each step tolerates a part already gone. */
 export async function removeSchoolDatabase(shardGroup: ShardGroupAccess, schoolId: string): Promise<void> {
   const names = schoolResourceNames(schoolId);
@@ -136,12 +169,13 @@ export function schoolSession(
  * slug) → secret → role and database → migrations as the school's own role → ACTIVE with
  * its schema version. Every step is idempotent, so a retry with the same school id
  * resumes; on failure everything made is removed, the slug released, and the school left
- * FAILED with the reason. The onboarding workflow runs these same steps as states.
+ * FAILED with the reason. The onboarding workflow runs these same steps as states, with a
+ * shard group slot and the first admin around them (`onboarding-steps.ts`).
  */
 export async function provisionSchool(
   school: NewSchool,
   shardGroup: ShardGroupAccess,
-  options: { directory?: TenantDirectory; migrations?: readonly Migration[]; secretReplicaRegion?: string } = {},
+  options: { directory?: TenantDirectory; migrations?: readonly Migration[]; secrets?: SchoolSecretsOptions } = {},
 ): Promise<SchoolRecord> {
   const directory = options.directory ?? new TenantDirectory();
   const names = schoolResourceNames(school.schoolId);
@@ -152,19 +186,13 @@ export async function provisionSchool(
   });
   if (registered.status !== 'PROVISIONING') return registered;
   try {
-    const secret = await ensureSecret(school.schoolId, names, options.secretReplicaRegion);
-    const master = new DataApiSession({
-      resourceArn: shardGroup.resourceArn,
-      secretArn: shardGroup.masterSecretArn,
-      database: 'postgres',
-    });
-    await ensureRoleAndDatabase(master, names, secret.password);
+    const { secretArn } = await createSchoolDatabase(school.schoolId, shardGroup, options.secrets);
     const migrated = await migrateSchoolDatabase(
-      new DataApiSession({ resourceArn: shardGroup.resourceArn, secretArn: secret.arn, database: names.database }),
+      new DataApiSession({ resourceArn: shardGroup.resourceArn, secretArn, database: names.database }),
       options.migrations,
     );
     return await directory.setStatus(school.schoolId, ['PROVISIONING'], 'ACTIVE', {
-      secretArn: secret.arn,
+      secretArn,
       schemaVersion: migrated.to,
     });
   } catch (error) {

@@ -9,3 +9,10 @@ export const tenantRoleVariable = 'CAMPUS_TENANT_ROLE_ARN';
 export const schoolIdTag = 'campus:school-id';
 /** The user pool that staff and guardians sign in to (the auth stack's pool on AWS). */
 export const userPoolVariable = 'CAMPUS_USER_POOL_ID';
+/** How school secrets are kept: their key and DR replica (JSON); unset on the local platform. */
+export const schoolSecretsVariable = 'CAMPUS_SCHOOL_SECRETS';
+/**
+ * Fault injection for tests of the lifecycle workflows, honoured on the local platform
+ * only: `<step>[:<error name>[:<times>]]`.
+ */
+export const injectFaultVariable = 'CAMPUS_INJECT_FAULT';

@@ -31,3 +31,37 @@ export function readShardGroupClusters(env: NodeJS.ProcessEnv = process.env): Re
   if (!raw) throw new Error(`${shardGroupClustersVariable} is not set.`);
   return z.record(z.string().regex(/^[a-z][a-z0-9]{1,11}$/), clusterArn).parse(JSON.parse(raw));
 }
+
+/** Name of the variable that tells the lifecycle workflows each shard group's cluster, master secret and capacity. */
+export const shardGroupsVariable = 'CAMPUS_SHARD_GROUPS';
+
+const shardGroupSetting = z.object({
+  clusterArn,
+  masterSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/),
+  maxSchools: z.number().int().positive(),
+});
+
+/** A shard group as the lifecycle workflows use it: where it is, how to administer it, how many schools fit. */
+export interface ShardGroupSetting {
+  readonly id: string;
+  /** `resourceArn` of Data API calls. */
+  readonly resourceArn: string;
+  readonly masterSecretArn: string;
+  readonly maxSchools: number;
+}
+
+/**
+ * The shard groups of the stage, from the stage config through the workflow functions'
+ * environment: adding a group or capacity is a config change and a deploy.
+ */
+export function readShardGroups(env: NodeJS.ProcessEnv = process.env): ShardGroupSetting[] {
+  const raw = env[shardGroupsVariable];
+  if (!raw) throw new Error(`${shardGroupsVariable} is not set.`);
+  const parsed = z.record(z.string().regex(/^[a-z][a-z0-9]{1,11}$/), shardGroupSetting).parse(JSON.parse(raw));
+  return Object.entries(parsed).map(([id, group]) => ({
+    id,
+    resourceArn: group.clusterArn,
+    masterSecretArn: group.masterSecretArn,
+    maxSchools: group.maxSchools,
+  }));
+}

@@ -3,8 +3,10 @@ import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
+  AdminGetUserCommand,
   AdminRemoveUserFromGroupCommand,
   CognitoIdentityProviderClient,
+  UserNotFoundException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Role } from './roles';
@@ -30,6 +32,13 @@ export interface UserDirectory {
   disable(email: string): Promise<void>;
   /** Removes a user whose invitation must be undone (compensation). */
   remove(email: string): Promise<void>;
+  /** The account with this e-mail, if there is one: its subject and school. */
+  accountOf(email: string): Promise<{ userId: string; schoolId: string | undefined } | undefined>;
+  /**
+   * Removes the account if it belongs to this school (undoing an onboarding's invitation);
+   * an account that is gone or another school's is left alone.
+   */
+  removeFromSchool(email: string, schoolId: string): Promise<void>;
 }
 
 export class CognitoUserDirectory implements UserDirectory {
@@ -80,5 +89,26 @@ export class CognitoUserDirectory implements UserDirectory {
 
   async remove(email: string): Promise<void> {
     await this.client.send(new AdminDeleteUserCommand({ UserPoolId: this.userPoolId, Username: email }));
+  }
+
+  async accountOf(email: string): Promise<{ userId: string; schoolId: string | undefined } | undefined> {
+    try {
+      const user = await this.client.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: email }));
+      const attribute = (name: string) => user.UserAttributes?.find((a) => a.Name === name)?.Value;
+      return { userId: attribute('sub')!, schoolId: attribute('custom:school_id') };
+    } catch (error) {
+      if (error instanceof UserNotFoundException) return undefined;
+      throw error;
+    }
+  }
+
+  async removeFromSchool(email: string, schoolId: string): Promise<void> {
+    const account = await this.accountOf(email);
+    if (account?.schoolId !== schoolId) return;
+    try {
+      await this.remove(email);
+    } catch (error) {
+      if (!(error instanceof UserNotFoundException)) throw error;
+    }
   }
 }

@@ -16,6 +16,8 @@ import {
 import { Construct } from 'constructs';
 import { type ShardGroupConfig, type StageConfig, stagePrefix, removalPolicyOf } from '../config';
 import { retentionDays } from '../retention';
+import { shardGroupMasterSecretName } from '../naming';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 
 /** The engine of every shard group and of its Global Database secondaries. */
 export const shardGroupEngineVersion = AuroraPostgresEngineVersion.VER_16_9;
@@ -88,7 +90,7 @@ export class ShardGroup extends Construct implements ShardGroupRef {
       storageEncryptionKey: this.key,
       credentials: Credentials.fromGeneratedSecret('campus_admin', {
         encryptionKey: this.key,
-        secretName: `${stagePrefix(config)}/shard-groups/${group.id}/master`,
+        secretName: shardGroupMasterSecretName(config, group),
         // A copy in the DR region, so a promoted secondary can be reached with the same credentials.
         replicaRegions: [
           {
@@ -147,5 +149,9 @@ export class ShardGroup extends Construct implements ShardGroupRef {
 
   get clusterIdentifier(): string {
     return this.cluster.clusterIdentifier;
+  }
+
+  get masterSecret(): ISecret {
+    return this.cluster.secret!;
   }
 }

@@ -10,7 +10,15 @@ import { accessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
 import { type SchoolObjectPolicies, schoolObjectPolicies } from '../constructs/school-object-policies';
 import { nagAccountParameter } from '../nag';
 import { TenantDataAccess } from '../constructs/tenant-data-access';
-import { drClusterIdentifier, replicaBucketName, schoolSecretPrefix, stackName, physicalName } from '../naming';
+import {
+  drClusterIdentifier,
+  physicalName,
+  replicaBucketName,
+  schoolSecretPrefix,
+  shardGroupMasterSecretName,
+  stackName,
+} from '../naming';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { PlatformData, ShardGroupRef } from '../platform-data';
 
 export interface FailoverDataStackProps extends StackProps {
@@ -29,6 +37,7 @@ export class FailoverDataStack extends Stack implements PlatformData {
   readonly shardGroups: ShardGroupRef[];
   readonly tables: Record<string, ITableV2>;
   readonly tenantDataAccess: TenantDataAccess;
+  readonly schoolSecretsKey: IKey;
   readonly exportsBucket: IBucket;
   readonly reportsBucket: IBucket;
   readonly importsBucket: IBucket;
@@ -42,7 +51,13 @@ export class FailoverDataStack extends Stack implements PlatformData {
       const cluster = DatabaseCluster.fromDatabaseClusterAttributes(this, `ShardGroup-${group.id}`, {
         clusterIdentifier: drClusterIdentifier(config, group),
       });
-      return { group, clusterArn: cluster.clusterArn, clusterIdentifier: cluster.clusterIdentifier };
+      // The master secret's replica here has the same name; its ARN suffix is not known, so it is found by name.
+      const masterSecret = Secret.fromSecretNameV2(
+        this,
+        `ShardGroupMaster-${group.id}`,
+        shardGroupMasterSecretName(config, group),
+      );
+      return { group, clusterArn: cluster.clusterArn, clusterIdentifier: cluster.clusterIdentifier, masterSecret };
     });
     this.tables = Object.fromEntries(
       platformTables.map((definition) => [
@@ -53,6 +68,7 @@ export class FailoverDataStack extends Stack implements PlatformData {
         }),
       ]),
     );
+    this.schoolSecretsKey = props.replicaKey;
     this.tenantDataAccess = new TenantDataAccess(this, 'TenantDataAccess', {
       schoolSecretPrefix: schoolSecretPrefix(config),
       clusterArns: this.shardGroups.map((group) => group.clusterArn),

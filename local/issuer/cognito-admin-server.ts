@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isRole, type Role } from '../../lambdas/shared/roles';
 import { startHttpServer, type RunningServer } from '../http-server';
 import { type LocalUser, type LocalUserStore, UsernameExistsError } from './user-store';
+import type { InvitationOutbox } from './outbox';
 
 class CognitoError extends Error {
   constructor(
@@ -34,6 +35,8 @@ export function startCognitoAdmin(options: {
   users: LocalUserStore;
   port: number;
   log?: (line: string) => void;
+  /** Where invitations go, as Cognito would e-mail them. */
+  outbox?: InvitationOutbox;
 }): Promise<RunningServer> {
   const { users } = options;
   const userNamed = (username: unknown) => {
@@ -60,6 +63,7 @@ export function startCognitoAdmin(options: {
         });
         // Cognito e-mails the invitation; here the operator reads it in the platform's log.
         options.log?.(`[sign-in] invited ${user.username}, temporary password ${password}`);
+        options.outbox?.send({ to: user.username, temporaryPassword: password });
         return {
           User: {
             Username: user.username,

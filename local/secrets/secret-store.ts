@@ -28,6 +28,11 @@ export class SecretStore {
     }
   }
 
+  /** Every stored secret's ARN. */
+  arns(): string[] {
+    return [...this.secrets.keys()];
+  }
+
   /** The ARN of the secret stored under `name`, if any. */
   arnOf(name: string): string | undefined {
     return [...this.secrets.keys()].find((arn) => arn.includes(`:secret:${name}-`));

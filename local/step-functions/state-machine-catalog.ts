@@ -14,10 +14,16 @@ export interface LocalFunction {
  * (`arn:aws:states:::lambda:invoke`, whose output wraps the payload) or by the
  * function's ARN as the resource (whose output is the payload).
  */
-export interface TaskTarget {
-  readonly integration: 'lambda:invoke' | 'function-arn';
-  readonly function: LocalFunction;
-}
+export type TaskTarget =
+  | { readonly integration: 'lambda:invoke' | 'function-arn'; readonly function: LocalFunction }
+  /** EventBridge PutEvents and SNS Publish, recorded in the platform's event log. */
+  | { readonly integration: 'events:putEvents' | 'sns:publish' };
+
+/** Service integrations other than Lambda that the local platform records rather than runs. */
+const recordedIntegrations = {
+  'arn:aws:states:::events:putEvents': 'events:putEvents',
+  'arn:aws:states:::sns:publish': 'sns:publish',
+} as const;
 
 // ASL is free-form JSON; only the fields read here are typed.
 interface AslState {
@@ -63,7 +69,8 @@ function* statesOf(machine: AslMachine): Generator<[string, AslState]> {
 /**
  * The state machines of synthesized templates, ready for the local runner: each
  * `DefinitionString` resolved to plain ASL, and each Task state bound to the handler
- * module of the SchoolFunction it invokes. A Task the local platform cannot run (another
+ * module of the SchoolFunction it invokes (EventBridge and SNS Tasks to the platform's
+ * event log). A Task the local platform cannot run (another
  * service integration, a callback pattern) is refused when the platform starts, not
  * when an execution reaches it.
  */
@@ -75,7 +82,7 @@ export function stateMachinesIn(
   const templates = stacks.map((stack) => stack.template);
   const functionsByArn = new Map<string, LocalFunction>();
   for (const template of templates) {
-    for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       if (resource.Type !== 'AWS::Lambda::Function') continue;
       const entry = resource.Metadata?.[handlerEntryMetadataKey];
       if (typeof entry !== 'string') continue;
@@ -92,7 +99,7 @@ export function stateMachinesIn(
 
   const machines: LocalStateMachine[] = [];
   for (const template of templates) {
-    for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       if (resource.Type !== 'AWS::StepFunctions::StateMachine') continue;
       const name = values.nameOf(template, logicalId);
       const definitionString = resource.Properties?.DefinitionString;
@@ -109,13 +116,17 @@ export function stateMachinesIn(
           throw new UnsupportedStateMachineError(`${name}: Task state names must be unique locally ("${stateName}").`);
         }
         const resourceArn = state.Resource ?? '';
+        if (Object.hasOwn(recordedIntegrations, resourceArn)) {
+          tasks[stateName] = { integration: recordedIntegrations[resourceArn as keyof typeof recordedIntegrations] };
+          continue;
+        }
         const invoke = resourceArn === 'arn:aws:states:::lambda:invoke';
         const functionArn = invoke ? state.Parameters?.FunctionName : resourceArn;
         const target = functionArn ? functionsByArn.get(functionArn) : undefined;
         if (!target) {
           throw new UnsupportedStateMachineError(
             `${name}: Task "${stateName}" uses ${resourceArn}${invoke ? ` on ${functionArn}` : ''}, which the local platform cannot run; ` +
-              'Tasks must invoke a SchoolFunction (lambda:invoke without a callback, or the function ARN).',
+              'Tasks must invoke a SchoolFunction (lambda:invoke without a callback, or the function ARN), or put events or publish to SNS.',
           );
         }
         if (invoke && state.Parameters?.InvocationType === 'Event') {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { LocalEventLog } from '../events/event-log';
 import { loadHandler } from '../handler-module';
 import { lambdaContext } from '../lambda-context';
 import type { LocalStateMachine, TaskTarget } from './state-machine-catalog';
@@ -68,6 +69,8 @@ export interface StepFunctionsServiceOptions {
   /** Replaces every Wait state's duration. @default the definition's */
   readonly waitMs?: number;
   readonly log?: (line: string) => void;
+  /** Where EventBridge and SNS Tasks send what they carry. */
+  readonly eventLog: LocalEventLog;
 }
 
 const maxInputBytes = 256 * 1024;
@@ -273,7 +276,36 @@ export class StepFunctionsService {
 
   private readonly handlers = new Map<string, Promise<(event: unknown, context: unknown) => Promise<unknown>>>();
 
+  /** What an EventBridge PutEvents or SNS Publish Task returns, after recording what it carries. */
+  private recordedTask(integration: 'events:putEvents' | 'sns:publish'): (input: unknown) => Promise<never> {
+    const { eventLog } = this.options;
+    return async (input) => {
+      if (integration === 'sns:publish') {
+        const message = input as { TopicArn: string; Message: unknown; Subject?: string };
+        const published = eventLog.publish({
+          topicArn: message.TopicArn,
+          subject: message.Subject,
+          message: typeof message.Message === 'string' ? message.Message : JSON.stringify(message.Message),
+        });
+        return { MessageId: published.id } as never;
+      }
+      const { Entries } = input as {
+        Entries: { Source: string; DetailType: string; Detail: unknown; EventBusName?: string }[];
+      };
+      const put = Entries.map((entry) =>
+        eventLog.putEvent({
+          source: entry.Source,
+          detailType: entry.DetailType,
+          eventBusName: entry.EventBusName ?? 'default',
+          detail: typeof entry.Detail === 'string' ? JSON.parse(entry.Detail) : entry.Detail,
+        }),
+      );
+      return { Entries: put.map((event) => ({ EventId: event.id })), FailedEntryCount: 0 } as never;
+    };
+  }
+
   private taskHandler(target: TaskTarget): (input: unknown) => Promise<never> {
+    if (!('function' in target)) return this.recordedTask(target.integration);
     const { function: fn } = target;
     return async (input) => {
       let handler = this.handlers.get(fn.entry);

@@ -15,6 +15,7 @@ const expectedStacks = (stage: string) => [
   `campus-${stage}-data`,
   `campus-${stage}-dr-storage`,
   `campus-${stage}-observability`,
+  `campus-${stage}-onboarding`,
   `campus-${stage}-web`,
   `campus-${stage}-web-firewall`,
 ];

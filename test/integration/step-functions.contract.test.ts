@@ -14,6 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../lib/project';
 import { localStage } from '../../local/local-stage';
+import { LocalEventLog } from '../../local/events/event-log';
 import { type LocalStepFunctions, startStepFunctions } from '../../local/step-functions/local-step-functions';
 import { GreetingWorkflowStack } from '../fixtures/workflows/greeting-workflow.stack';
 
@@ -26,6 +27,7 @@ const start = (port = 0) =>
     accountId: '000000000000',
     region: 'eu-west-1',
     retryIntervalMs: 10,
+    eventLog: new LocalEventLog(join(stateDir, 'events.jsonl')),
     workflowStacks: (app) =>
       new GreetingWorkflowStack(app, 'greeting', { config: localStage, env: { region: 'eu-west-1' } }),
   });

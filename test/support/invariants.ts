@@ -31,7 +31,23 @@ export const cdkOwnedFunctions: readonly { pathPattern: RegExp; reason: string }
 
 /** IAM actions that accept no resource narrower than `*`, per the AWS service authorization reference. */
 export const actionsWithoutResourceScope: readonly { actions: readonly string[]; reason: string }[] = [
-  { actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], reason: 'X-Ray has no resource-level permissions' },
+  {
+    actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+    reason: 'X-Ray has no resource-level permissions',
+  },
+  {
+    actions: [
+      'logs:CreateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:DescribeLogGroups',
+      'logs:DescribeResourcePolicies',
+      'logs:GetLogDelivery',
+      'logs:ListLogDeliveries',
+      'logs:PutResourcePolicy',
+      'logs:UpdateLogDelivery',
+    ],
+    reason: 'CloudWatch Logs vended delivery (state machine logging) has no resource-level permissions',
+  },
   {
     actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
     reason: 'CDK-owned BucketDeployment policy; it invalidates the distribution it deploys to',

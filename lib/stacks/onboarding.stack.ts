@@ -1,0 +1,209 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { schoolSecretsVariable, userPoolVariable } from '../../lambdas/shared/platform-variables';
+import { shardGroupsVariable } from '../../lambdas/shared/runtime';
+import { type StageConfig, stagePrefix } from '../config';
+import { SchoolFunction } from '../constructs/school-function';
+import { acknowledgeWildcards, nagAccountOf } from '../nag';
+import { schoolSecretPrefix } from '../naming';
+import type { ShardGroupRef } from '../platform-data';
+import { OnboardSchoolWorkflow } from '../workflows/onboard-school.workflow';
+
+export interface OnboardingStackProps extends StackProps {
+  readonly config: StageConfig;
+  /** The groups schools are placed in, with their master secrets. */
+  readonly shardGroups: readonly ShardGroupRef[];
+  /** Schools, slugs and shard group slots. */
+  readonly tenantDirectory: ITableV2;
+  /** The key school secrets are encrypted with. */
+  readonly schoolSecretsKey: IKey;
+  /**
+   * Where school secrets are replicated, and the key there (an alias name is enough).
+   * @default no replica (a stage serving from its DR region)
+   */
+  readonly secretsReplica?: { readonly region: string; readonly keyAlias: string };
+  /** The user pool the first school admin is invited to. */
+  readonly userPool: IUserPool;
+}
+
+/**
+ * The school lifecycle workflows (DESIGN.md §6): the onboarding state machine with the
+ * functions that run its steps, each function allowed only what its steps touch, and the
+ * topic that tells operators how each run ended.
+ */
+export class OnboardingStack extends Stack {
+  readonly onboardSchool: OnboardSchoolWorkflow;
+  readonly operatorTopic: Topic;
+  /** The step functions, by name, for monitoring. */
+  readonly stepFunctions: Record<string, SchoolFunction>;
+
+  constructor(scope: Construct, id: string, props: OnboardingStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const prefix = stagePrefix(config);
+
+    const topicKey = new Key(this, 'OperatorTopicKey', {
+      description: `Campus Cloud ${config.name}: onboarding notices`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.operatorTopic = new Topic(this, 'OperatorNotices', {
+      topicName: `${prefix}-onboarding-notices`,
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    this.operatorTopic.addSubscription(new EmailSubscription(config.operatorEmail));
+
+    const stepFunction = (name: string, entry: string, description: string) =>
+      new SchoolFunction(this, name, {
+        config,
+        entry,
+        serviceName: 'campus-onboarding',
+        description,
+        timeout: Duration.minutes(2),
+        environment: {
+          [shardGroupsVariable]: this.toJsonString(
+            Object.fromEntries(
+              props.shardGroups.map((ref) => [
+                ref.group.id,
+                {
+                  clusterArn: ref.clusterArn,
+                  masterSecretArn: ref.masterSecret.secretArn,
+                  maxSchools: ref.group.maxSchools,
+                },
+              ]),
+            ),
+          ),
+        },
+      });
+
+    // Directory steps: read and write records by key; nothing else.
+    const directorySteps = stepFunction(
+      'DirectorySteps',
+      'lambdas/onboarding/directory-steps.handler.ts',
+      'Onboarding steps on the tenant directory: validation, shard group slots, registration, status.',
+    );
+    directorySteps.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [props.tenantDirectory.tableArn],
+      }),
+    );
+    props.tenantDirectory.encryptionKey?.grant(directorySteps, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+
+    // Database steps: the Data API as each group's master, and the school secrets they create.
+    const databaseSteps = stepFunction(
+      'DatabaseSteps',
+      'lambdas/onboarding/database-steps.handler.ts',
+      'Onboarding steps in a shard group: school role, database and secret, migrations, defaults.',
+    );
+    databaseSteps.addEnvironment(
+      schoolSecretsVariable,
+      this.toJsonString({
+        kmsKeyId: props.schoolSecretsKey.keyArn,
+        ...(props.secretsReplica
+          ? { replica: { region: props.secretsReplica.region, kmsKeyId: props.secretsReplica.keyAlias } }
+          : {}),
+      }),
+    );
+    databaseSteps.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'rds-data:ExecuteStatement',
+          'rds-data:BeginTransaction',
+          'rds-data:CommitTransaction',
+          'rds-data:RollbackTransaction',
+        ],
+        resources: props.shardGroups.map((ref) => ref.clusterArn),
+      }),
+    );
+    // Statements on this role rather than grants: a grant may write the other stack's key policy, a cycle.
+    databaseSteps.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: props.shardGroups.map((ref) => ref.masterSecret.secretArn),
+      }),
+    );
+    const viaSecretsManager = { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } };
+    const masterKeys = props.shardGroups.flatMap((ref) => ref.masterSecret.encryptionKey?.keyArn ?? []);
+    if (masterKeys.length) {
+      databaseSteps.addToRolePolicy(
+        new PolicyStatement({ actions: ['kms:Decrypt'], resources: masterKeys, conditions: viaSecretsManager }),
+      );
+    }
+    const schoolSecrets = this.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${schoolSecretPrefix(config)}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    databaseSteps.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:DeleteSecret',
+          'secretsmanager:TagResource',
+          ...(props.secretsReplica ? ['secretsmanager:ReplicateSecretToRegions'] : []),
+        ],
+        resources: [schoolSecrets],
+      }),
+    );
+    databaseSteps.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [props.schoolSecretsKey.keyArn],
+        conditions: viaSecretsManager,
+      }),
+    );
+    acknowledgeWildcards(
+      databaseSteps.role!,
+      {
+        resources: [
+          `arn:aws:secretsmanager:${this.region}:${nagAccountOf(this)}:secret:${schoolSecretPrefix(config)}*`,
+        ],
+      },
+      'Onboarding creates each school secret, so it can only name them by the stage prefix; offboarding and compensation delete them.',
+    );
+
+    // Admin-user steps: invite the first admin, and undo that invitation.
+    const adminUserSteps = stepFunction(
+      'AdminUserSteps',
+      'lambdas/onboarding/admin-user-steps.handler.ts',
+      'Onboarding steps in the user pool: the first school admin.',
+    );
+    adminUserSteps.addEnvironment(userPoolVariable, props.userPool.userPoolId);
+    adminUserSteps.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'cognito-idp:AdminCreateUser',
+          'cognito-idp:AdminAddUserToGroup',
+          'cognito-idp:AdminGetUser',
+          'cognito-idp:AdminDeleteUser',
+        ],
+        resources: [props.userPool.userPoolArn],
+      }),
+    );
+
+    this.stepFunctions = {
+      'onboarding-directory-steps': directorySteps,
+      'onboarding-database-steps': databaseSteps,
+      'onboarding-admin-user-steps': adminUserSteps,
+    };
+    this.onboardSchool = new OnboardSchoolWorkflow(this, 'OnboardSchool', {
+      config,
+      directorySteps,
+      databaseSteps,
+      adminUserSteps,
+      operatorTopic: this.operatorTopic,
+    });
+    // Publishing to the encrypted topic needs its key.
+    topicKey.grant(this.onboardSchool.stateMachine, 'kms:GenerateDataKey', 'kms:Decrypt');
+  }
+}
