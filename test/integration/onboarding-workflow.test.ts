@@ -1,9 +1,13 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { latestSchemaVersion } from '../../layers/migrations';
 import { schoolResourceNames, schoolSession } from '../../lambdas/onboarding/school-provisioning';
 import { injectFaultVariable } from '../../lambdas/shared/platform-variables';
 import { ShardGroupSlots } from '../../lambdas/shared/shard-group-slots';
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
+import { projectRoot } from '../../lib/project';
 import { onboardingEventTypes } from '../../lib/workflows/onboard-school.workflow';
 import { useLocalPlatform } from '../support/local-platform';
 import { callApi } from '../support/school-fixture';
@@ -189,5 +193,24 @@ describe('onboarding workflow (the synthesized state machine on the local Step F
     expect(await schoolSession(winner, group.resourceArn).query('SELECT current_database() AS db')).toEqual([
       { db: schoolResourceNames(winner.schoolId).database },
     ]);
+  });
+
+  it('brings a school live from the command line, `npm run onboard -- --file examples/school.json`', async () => {
+    const { stdout } = await promisify(execFile)(
+      join(projectRoot, 'node_modules', '.bin', 'tsx'),
+      ['scripts/workflows/onboard.ts', '--file', 'examples/school.json'],
+      { cwd: projectRoot, env: { ...process.env, CAMPUS_STATE_DIR: platform().stateDir }, encoding: 'utf8' },
+    );
+    expect(stdout).toContain('• Create role, database and secret');
+    expect(stdout).toMatch(/hillcrest is ACTIVE \(school s[a-z0-9]+, shard group sg\d\)/);
+    const password = /first admin sign-in: marta\.sousa@hillcrest\.example \/ (\S+)/.exec(stdout)![1]!;
+    const token = await accessTokenFor(platform().url, 'marta.sousa@hillcrest.example', password);
+    const settings = await callApi<{ name: string; timezone: string }>(
+      platform().url,
+      token,
+      'GET',
+      '/api/school/settings',
+    );
+    expect(settings.body).toMatchObject({ name: 'Hillcrest Secondary School', timezone: 'Europe/Lisbon' });
   });
 });

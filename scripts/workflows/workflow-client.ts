@@ -1,0 +1,123 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { loadStageConfig, servingRegion, stagePrefix } from '../../lib/config';
+import { projectRoot } from '../../lib/project';
+
+/** Where a workflow command runs: the local platform (`npm start`), or a deployed stage. */
+export interface WorkflowTarget {
+  readonly client: SFNClient;
+  /** `local`, or the stage's name. */
+  readonly stage: string;
+  /** The local platform's state directory, when the target is local. */
+  readonly localStateDir?: string;
+}
+
+/** The options every workflow command takes: `--stage NAME` for a deployed stage. */
+export const targetOptions = { stage: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * The Step Functions client for the target: a deployed stage's region with the default
+ * credential chain, or the endpoint the running local platform wrote to its state
+ * directory (`CAMPUS_STATE_DIR`, `.local/` by default).
+ */
+export function workflowTarget(stage: string | undefined): WorkflowTarget {
+  if (stage) {
+    const config = loadStageConfig(stage);
+    return { client: new SFNClient({ region: servingRegion(config) }), stage: config.name };
+  }
+  const stateDir = process.env.CAMPUS_STATE_DIR ?? join(projectRoot, '.local');
+  const endpointsFile = join(stateDir, 'endpoints.json');
+  if (!existsSync(endpointsFile)) {
+    throw new Error(
+      `The local platform is not running (no ${endpointsFile}): start it with \`npm start\`, or pass --stage NAME.`,
+    );
+  }
+  const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as { stepFunctions: string; region: string };
+  const key = JSON.parse(readFileSync(join(stateDir, 'access-key.json'), 'utf8')) as {
+    accessKeyId: string;
+    secretAccessKey: string;
+  };
+  return {
+    client: new SFNClient({ endpoint: endpoints.stepFunctions, region: endpoints.region, credentials: key }),
+    stage: 'local',
+    localStateDir: stateDir,
+  };
+}
+
+/** The state machine `campus-<stage>-<workflow>`'s ARN. */
+export async function stateMachineArnOf(target: WorkflowTarget, workflow: string): Promise<string> {
+  const name = `${stagePrefix({ name: target.stage })}-${workflow}`;
+  let nextToken: string | undefined;
+  do {
+    const page = await target.client.send(new ListStateMachinesCommand({ nextToken }));
+    const found = page.stateMachines?.find((machine) => machine.name === name);
+    if (found) return found.stateMachineArn!;
+    nextToken = page.nextToken;
+  } while (nextToken);
+  throw new Error(`There is no state machine ${name} on ${target.stage}.`);
+}
+
+const seconds = (from: Date | undefined, to: Date | undefined) =>
+  from && to ? `${((to.getTime() - from.getTime()) / 1000).toFixed(2)} s` : '';
+
+/** A Lambda error's own message, from the JSON cause Step Functions records. */
+export function errorMessageOf(cause: string | undefined): string | undefined {
+  try {
+    return (JSON.parse(cause ?? '') as { errorMessage?: string }).errorMessage ?? cause;
+  } catch {
+    return cause;
+  }
+}
+
+/**
+ * Starts an execution and prints its progress state by state (with each state's time and
+ * any error it met) until it ends; returns how it ended.
+ */
+export async function startAndFollow(
+  target: WorkflowTarget,
+  workflow: string,
+  input: unknown,
+  name: string,
+  print: (line: string) => void = console.log,
+): Promise<DescribeExecutionCommandOutput> {
+  const stateMachineArn = await stateMachineArnOf(target, workflow);
+  const { executionArn } = await target.client.send(
+    new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
+  );
+  print(`started ${executionArn}`);
+  const seen = new Set<number>();
+  const entered = new Map<string, Date>();
+  for (;;) {
+    const execution = await target.client.send(new DescribeExecutionCommand({ executionArn }));
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await target.client.send(new GetExecutionHistoryCommand({ executionArn, nextToken }));
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    for (const event of events) {
+      if (seen.has(event.id!)) continue;
+      seen.add(event.id!);
+      const stateName = event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name;
+      if (event.type?.endsWith('StateEntered')) entered.set(stateName!, event.timestamp!);
+      if (event.type?.endsWith('StateExited'))
+        print(`  • ${stateName}  ${seconds(entered.get(stateName!), event.timestamp)}`);
+      if (event.type === 'TaskFailed') {
+        const { error, cause } = event.taskFailedEventDetails!;
+        print(`    ! ${error}: ${errorMessageOf(cause)}`);
+      }
+    }
+    if (execution.status !== 'RUNNING') return execution;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
