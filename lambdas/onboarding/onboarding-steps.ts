@@ -168,6 +168,29 @@ export async function createAdmin(state: OnboardingState, ports: OnboardingPorts
   }
 }
 
+/** The first admin's staff record, tied to their account; a retry finds it written. */
+export async function recordAdmin(state: OnboardingState, ports: OnboardingPorts) {
+  if (!state.adminUser) throw new Error(`The onboarding of ${state.schoolId} has no admin yet.`);
+  const [staff] = await schoolDatabase(ports, state).query<{ id: string }>(
+    `WITH changed AS (
+       INSERT INTO staff (user_sub, email, name, role, status)
+       VALUES (:userId, :email, :name, 'school-admin', 'active')
+       ON CONFLICT (user_sub) DO UPDATE SET email = excluded.email
+       RETURNING *, xmax = 0 AS inserted),
+     audited AS (
+       INSERT INTO audit_log (actor, action, entity, entity_id, after)
+       SELECT :actor, 'invite', 'staff', changed.id::text, to_jsonb(changed) - 'inserted' FROM changed WHERE inserted)
+     SELECT id FROM changed`,
+    {
+      actor: onboardingActor,
+      userId: state.adminUser.userId,
+      email: state.adminUser.email,
+      name: state.request.admin.name,
+    },
+  );
+  return { staffId: staff!.id };
+}
+
 export async function activate(state: OnboardingState, ports: OnboardingPorts) {
   if (!state.database || !state.migration) throw new Error(`The onboarding of ${state.schoolId} is not complete.`);
   const record = await ports.directory.setStatus(state.schoolId, ['PROVISIONING'], 'ACTIVE', {
@@ -230,6 +253,7 @@ export const onboardingSteps = {
   'run-migrations': runMigrations,
   'seed-defaults': seedDefaults,
   'create-admin': createAdmin,
+  'record-admin': recordAdmin,
   activate,
   'remove-admin': removeAdmin,
   'remove-database': removeDatabase,

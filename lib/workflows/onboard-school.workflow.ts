@@ -186,6 +186,7 @@ export class OnboardSchoolWorkflow extends Construct {
       step('Run migrations', props.databaseSteps, 'run-migrations', '$.migration'),
       step('Seed defaults', props.databaseSteps, 'seed-defaults', '$.defaults'),
       step('Create first admin', props.adminUserSteps, 'create-admin', '$.adminUser'),
+      step('Record admin as staff', props.databaseSteps, 'record-admin', sfn.JsonPath.DISCARD),
       step('Activate school', props.directorySteps, 'activate', '$.activation'),
     ].map((task) => compensate(forward(task)));
 

@@ -49,6 +49,7 @@ describe('onboarding workflow (the synthesized state machine on the local Step F
       'Run migrations',
       'Seed defaults',
       'Create first admin',
+      'Record admin as staff',
       'Activate school',
       'Emit onboarded event',
       'Notify operator',
@@ -73,6 +74,9 @@ describe('onboarding workflow (the synthesized state machine on the local Step F
     ).toEqual([{ name: 'School riverside', timezone: 'Europe/Lisbon', currency: 'EUR', passMark: 50 }]);
     expect(await db.query('SELECT count(*)::int AS n FROM terms')).toEqual([{ n: 3 }]);
     expect(await db.query("SELECT count(*)::int AS n FROM fee_categories WHERE code = 'tuition'")).toEqual([{ n: 1 }]);
+    expect(await db.query('SELECT email, role, status FROM staff')).toEqual([
+      { email: 'admin@riverside.example', role: 'school-admin', status: 'active' },
+    ]);
 
     // The first admin signs in with the one-time password of the invitation and reads the settings.
     const invitation = platform().outbox.latestFor('admin@riverside.example')!;
@@ -114,6 +118,7 @@ describe('onboarding workflow (the synthesized state machine on the local Step F
     ['run-migrations', 'Run migrations'],
     ['seed-defaults', 'Seed defaults'],
     ['create-admin', 'Create first admin'],
+    ['record-admin', 'Record admin as staff'],
     ['activate', 'Activate school'],
   ] as const;
 
