@@ -31,11 +31,24 @@ try {
       if (verbose || /stale|error|fatal/i.test(line)) console.log(line);
     },
   });
+  // Loaded once the platform has set the functions' environment, as their modules read it when loaded.
+  const { ensureDemoSchool } = await import('./demo/demo-school');
+  const demo = await ensureDemoSchool(platform, { log: (line) => console.log(line) });
   console.log(`ready at ${platform.url}`);
   if (platform.firstRunSignIn) {
     console.log(
       `platform operator sign-in (shown once): ${platform.firstRunSignIn.username} / ${platform.firstRunSignIn.password}`,
     );
+  }
+  if (demo) {
+    const counts = demo.counts;
+    console.log(
+      `Demo High School is ACTIVE: ${counts.students} students in ${counts.classes} classes, ${counts.staff} staff, ` +
+        `${counts.guardians} guardians, ${counts.attendance} attendance marks, ${counts.scores} scores, ${counts.payments} payments.`,
+    );
+    console.log('demo sign-ins (shown once; also in .local/outbox.jsonl):');
+    for (const signIn of demo.signIns)
+      console.log(`  ${signIn.role.padEnd(12)} ${signIn.email} / ${signIn.password}  (${signIn.who})`);
   }
   let stopping = false;
   const stop = (signal: string) => {

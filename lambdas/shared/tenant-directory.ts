@@ -73,6 +73,14 @@ export class TenantDirectory {
     return out.Item ? toRecord(out.Item) : undefined;
   }
 
+  /** The school holding a slug, if any (a failed onboarding gives its slug back). */
+  async schoolBySlug(slug: string): Promise<SchoolRecord | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: slugKey(slug), ConsistentRead: true }),
+    );
+    return out.Item ? this.getSchool(String(out.Item.schoolId)) : undefined;
+  }
+
   /**
    * Claims the slug and writes the school as PROVISIONING. Repeating the call for the same
    * school returns its record as it stands; a slug held by another school is refused with
