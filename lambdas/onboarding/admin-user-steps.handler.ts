@@ -1,4 +1,6 @@
+import { onboardingRunners } from './onboarding-steps';
 import { stepHandler } from './step-handler';
+import { onboardingPorts } from './workflow-ports';
 
 /** Onboarding steps in the user directory: the first school admin. */
-export const handler = stepHandler(['create-admin', 'remove-admin']);
+export const handler = stepHandler(onboardingRunners(['create-admin', 'remove-admin'], onboardingPorts));

@@ -261,3 +261,18 @@ export const onboardingSteps = {
   'release-slot': releaseSlot,
 } as const;
 export type OnboardingStepName = keyof typeof onboardingSteps | 'validate';
+
+/** The runners of some onboarding steps, for one of the functions that run them. */
+export function onboardingRunners(
+  names: readonly OnboardingStepName[],
+  ports: () => OnboardingPorts,
+): Record<string, (event: Readonly<Record<string, unknown>>) => unknown> {
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      name === 'validate'
+        ? (event: Readonly<Record<string, unknown>>) => validateRequest(event.input)
+        : (event: Readonly<Record<string, unknown>>) => onboardingSteps[name](event.state as OnboardingState, ports()),
+    ]),
+  );
+}

@@ -1,38 +1,29 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
 import type { Context } from 'aws-lambda';
 import { logger, tracer } from '../shared/observability';
-import { injectFaultVariable, schoolSecretsVariable } from '../shared/platform-variables';
-import { readRuntime, readShardGroups } from '../shared/runtime';
-import { ShardGroupSlots } from '../shared/shard-group-slots';
-import { TenantDirectory } from '../shared/tenant-directory';
-import { CognitoUserDirectory } from '../shared/user-directory';
-import type { OnboardingState } from './onboarding.schemas';
-import { type OnboardingPorts, onboardingSteps, validateRequest } from './onboarding-steps';
-import type { SchoolSecretsOptions } from './school-provisioning';
+import { injectFaultVariable } from '../shared/platform-variables';
+import { readRuntime } from '../shared/runtime';
 
-/** What a Task of the lifecycle state machines sends its function: the step to run and the state so far. */
-export type StepEvent =
-  | { readonly step: 'validate'; readonly input: unknown }
-  | { readonly step: keyof typeof onboardingSteps; readonly state: OnboardingState };
+/** What a Task of the lifecycle state machines sends its function: the step to run, and its input. */
+export interface StepEvent {
+  readonly step: string;
+  readonly [input: string]: unknown;
+}
 
-const schoolSecrets = z
-  .object({
-    kmsKeyId: z.string().min(1).optional(),
-    replica: z.object({ region: z.string().min(1), kmsKeyId: z.string().min(1) }).optional(),
-  })
-  .strict();
+export type StepRunner = (event: StepEvent) => Promise<unknown> | unknown;
 
 // Per step and school: a fault with `times` fails that many attempts, then lets the step run.
 const injected = new Map<string, number>();
 
+/** Test fault injection, honoured on the local platform only (see `injectFaultVariable`). */
 function injectFault(step: string, schoolId: string | undefined): void {
   const setting = process.env[injectFaultVariable];
   if (!setting || readRuntime().stage !== 'local') return;
   const [target, errorName = 'InjectedFault', times] = setting.split(':');
-  if (target !== step) return;
+  const [targetStep, targetSchool] = (target ?? '').split('@');
+  if (targetStep !== step || (targetSchool && targetSchool !== schoolId)) return;
   const key = `${step}/${schoolId ?? ''}`;
   const count = (injected.get(key) ?? 0) + 1;
   injected.set(key, count);
@@ -42,30 +33,27 @@ function injectFault(step: string, schoolId: string | undefined): void {
   throw fault;
 }
 
-let ports: OnboardingPorts | undefined;
-function portsFromEnvironment(): OnboardingPorts {
-  const secrets = process.env[schoolSecretsVariable];
-  return (ports ??= {
-    directory: new TenantDirectory(),
-    slots: new ShardGroupSlots(),
-    shardGroups: readShardGroups(),
-    users: new CognitoUserDirectory(),
-    secrets: secrets ? (schoolSecrets.parse(JSON.parse(secrets)) as SchoolSecretsOptions) : {},
-  });
+/** The school a step works on, wherever its input carries it. */
+function schoolIdIn(event: StepEvent): string | undefined {
+  for (const key of ['state', 'school']) {
+    const value = event[key] as { schoolId?: unknown } | undefined;
+    if (typeof value?.schoolId === 'string') return value.schoolId;
+  }
+  return undefined;
 }
 
 /**
- * A function that runs some of the onboarding steps (grouped by the permissions they
- * need): logs carry the school id and step, never the admin's personal data.
+ * A function that runs some steps of the lifecycle workflows (grouped by the permissions
+ * they need): logs carry the step and school id, never an admin's personal data.
  */
-export function stepHandler(steps: readonly StepEvent['step'][]) {
+export function stepHandler(runners: Readonly<Record<string, StepRunner>>) {
   return middy(async (event: StepEvent, _context: Context) => {
-    if (!steps.includes(event.step)) throw new Error(`This function does not run the step ${event.step}.`);
-    const schoolId = event.step === 'validate' ? undefined : event.state.schoolId;
+    const run = Object.hasOwn(runners, event.step) ? runners[event.step] : undefined;
+    if (!run) throw new Error(`This function does not run the step ${event.step}.`);
+    const schoolId = schoolIdIn(event);
     logger.appendKeys({ step: event.step, ...(schoolId ? { schoolId } : {}) });
     injectFault(event.step, schoolId);
-    if (event.step === 'validate') return validateRequest(event.input);
-    const result = await onboardingSteps[event.step](event.state, portsFromEnvironment());
+    const result = await run(event);
     logger.info('step done');
     return result;
   })

@@ -177,6 +177,28 @@ export class TenantDirectory {
     }
   }
 
+  /**
+   * Records the schema version a school's database has reached (fleet migration); a
+   * version never goes back, so a late or repeated write changes nothing.
+   */
+  async recordSchemaVersion(schoolId: string, version: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: schoolKey(schoolId),
+          UpdateExpression: 'SET schemaVersion = :version, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND schemaVersion < :version',
+          ExpressionAttributeValues: { ':version': version, ':now': new Date().toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!(await this.getSchool(schoolId)))
+        throw new SchoolStatusConflictError(`School ${schoolId} is not registered.`);
+    }
+  }
+
   /** Schools in one status, by slug, a page at a time (the byStatus index). */
   async listSchools(
     status: SchoolStatus,

@@ -13,6 +13,7 @@ import { SchoolFunction } from '../constructs/school-function';
 import { acknowledgeWildcards, nagAccountOf } from '../nag';
 import { schoolSecretPrefix } from '../naming';
 import type { ShardGroupRef } from '../platform-data';
+import { MigrateFleetWorkflow } from '../workflows/migrate-fleet.workflow';
 import { OnboardSchoolWorkflow } from '../workflows/onboard-school.workflow';
 
 export interface OnboardingStackProps extends StackProps {
@@ -39,6 +40,7 @@ export interface OnboardingStackProps extends StackProps {
  */
 export class OnboardingStack extends Stack {
   readonly onboardSchool: OnboardSchoolWorkflow;
+  readonly migrateFleet: MigrateFleetWorkflow;
   readonly operatorTopic: Topic;
   /** The step functions, by name, for monitoring. */
   readonly stepFunctions: Record<string, SchoolFunction>;
@@ -112,17 +114,16 @@ export class OnboardingStack extends Stack {
           : {}),
       }),
     );
-    databaseSteps.addToRolePolicy(
-      new PolicyStatement({
-        actions: [
-          'rds-data:ExecuteStatement',
-          'rds-data:BeginTransaction',
-          'rds-data:CommitTransaction',
-          'rds-data:RollbackTransaction',
-        ],
-        resources: props.shardGroups.map((ref) => ref.clusterArn),
-      }),
-    );
+    const dataApiStatement = new PolicyStatement({
+      actions: [
+        'rds-data:ExecuteStatement',
+        'rds-data:BeginTransaction',
+        'rds-data:CommitTransaction',
+        'rds-data:RollbackTransaction',
+      ],
+      resources: props.shardGroups.map((ref) => ref.clusterArn),
+    });
+    databaseSteps.addToRolePolicy(dataApiStatement);
     // Statements on this role rather than grants: a grant may write the other stack's key policy, a cycle.
     databaseSteps.addToRolePolicy(
       new PolicyStatement({
@@ -191,11 +192,53 @@ export class OnboardingStack extends Stack {
       }),
     );
 
+    // Fleet steps: list ACTIVE schools, migrate each as its own role, record the version reached.
+    const fleetSteps = stepFunction(
+      'FleetSteps',
+      'lambdas/onboarding/fleet-steps.handler.ts',
+      'Fleet migration steps: plan the waves, migrate one school, check a wave, report.',
+    );
+    fleetSteps.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [props.tenantDirectory.tableArn],
+      }),
+    );
+    fleetSteps.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${props.tenantDirectory.tableArn}/index/byStatus`],
+      }),
+    );
+    props.tenantDirectory.encryptionKey?.grant(fleetSteps, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+    fleetSteps.addToRolePolicy(dataApiStatement);
+    fleetSteps.addToRolePolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [schoolSecrets] }),
+    );
+    fleetSteps.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [props.schoolSecretsKey.keyArn],
+        conditions: viaSecretsManager,
+      }),
+    );
+    acknowledgeWildcards(
+      fleetSteps.role!,
+      {
+        resources: [
+          `arn:aws:secretsmanager:${this.region}:${nagAccountOf(this)}:secret:${schoolSecretPrefix(config)}*`,
+        ],
+      },
+      "Fleet migration runs each school's migrations as the school's own role, reading its secret; school secrets are named by the stage prefix.",
+    );
+
     this.stepFunctions = {
       'onboarding-directory-steps': directorySteps,
       'onboarding-database-steps': databaseSteps,
       'onboarding-admin-user-steps': adminUserSteps,
+      'fleet-steps': fleetSteps,
     };
+    this.migrateFleet = new MigrateFleetWorkflow(this, 'MigrateFleet', { config, fleetSteps });
     this.onboardSchool = new OnboardSchoolWorkflow(this, 'OnboardSchool', {
       config,
       directorySteps,

@@ -1,41 +1,18 @@
-import { type CfnElement, Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { EventBridgePutEvents, LambdaInvoke, SnsPublish } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { EventBridgePutEvents, SnsPublish } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { OnboardingStepName } from '../../lambdas/onboarding/onboarding-steps';
-import { type StageConfig, removalPolicyOf, stagePrefix } from '../config';
-import { acknowledgeWildcards, nagArnOf } from '../nag';
-import { retentionDays } from '../retention';
+import type { StageConfig } from '../config';
+import { lifecycleStateMachine, retryTransient, stepTask } from './workflow-parts';
 
 /** EventBridge source of the lifecycle workflows' events. */
 export const lifecycleEventSource = 'campus.lifecycle';
 /** The one event an onboarding execution ends with. */
 export const onboardingEventTypes = { succeeded: 'SchoolOnboarded', failed: 'SchoolOnboardingFailed' } as const;
-
-/**
- * Errors worth trying again: the Data API waking a paused cluster, throttling, Lambda's
- * own service errors and timeouts. Every step is idempotent, so a retry is safe.
- */
-export const transientErrors = [
-  'DatabaseResumingException',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'ProvisionedThroughputExceededException',
-  'ServiceUnavailableException',
-  'ServiceUnavailable',
-  'InternalServerErrorException',
-  'InternalFailure',
-  'TimeoutError',
-  'Sandbox.Timedout',
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-];
 
 export interface OnboardSchoolWorkflowProps {
   readonly config: StageConfig;
@@ -65,30 +42,18 @@ export class OnboardSchoolWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: OnboardSchoolWorkflowProps) {
     super(scope, id);
-    const name = `${stagePrefix(props.config)}-onboard-school`;
 
     // Without a result path the step's output replaces the state (validation's does).
     const step = (label: string, fn: IFunction, stepName: OnboardingStepName, resultPath?: string) =>
-      new LambdaInvoke(this, label, {
-        lambdaFunction: fn,
-        payload: sfn.TaskInput.fromObject(
-          stepName === 'validate'
-            ? { step: stepName, input: sfn.JsonPath.entirePayload }
-            : { step: stepName, state: sfn.JsonPath.entirePayload },
-        ),
-        payloadResponseOnly: true,
-        retryOnServiceExceptions: false,
-        ...(resultPath ? { resultPath } : {}),
-      });
-    const forward = (task: sfn.TaskStateBase) =>
-      task.addRetry({
-        errors: transientErrors,
-        interval: Duration.seconds(2),
-        maxAttempts: 6,
-        backoffRate: 2,
-        maxDelay: Duration.seconds(30),
-        jitterStrategy: sfn.JitterType.FULL,
-      });
+      stepTask(
+        this,
+        label,
+        fn,
+        stepName,
+        stepName === 'validate' ? { input: sfn.JsonPath.entirePayload } : { state: sfn.JsonPath.entirePayload },
+        resultPath,
+      );
+    const forward = retryTransient;
     // Compensation must finish: any error is retried, and one that persists is recorded and passed over.
     const undo = (task: sfn.TaskStateBase, next: sfn.IChainable, failurePath: string) =>
       task
@@ -236,32 +201,12 @@ export class OnboardSchoolWorkflow extends Construct {
     for (const task of steps) chain = chain.next(task);
     chain.next(liveEvent).next(liveNotice).next(result).next(live);
 
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName: name,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(chain),
+    this.stateMachine = lifecycleStateMachine(this, {
+      config: props.config,
+      name: 'onboard-school',
+      definition: chain,
       timeout: Duration.hours(1),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'Logs', {
-          logGroupName: `/aws/vendedlogs/states/${name}`,
-          retention: retentionDays(props.config.retention.logDays),
-          removalPolicy: removalPolicyOf(props.config),
-        }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: false,
-      },
+      functions: [props.directorySteps, props.databaseSteps, props.adminUserSteps],
     });
-    const functions = [props.directorySteps, props.databaseSteps, props.adminUserSteps];
-    acknowledgeWildcards(
-      this.stateMachine.role,
-      { resources: functions.map((fn) => `${nagArnOf(fn.node.defaultChild as CfnElement)}:*`) },
-      'CDK grants each invoked function with its versions and aliases (ARN:*); the functions are exactly the three step functions.',
-    );
-    acknowledgeWildcards(
-      this.stateMachine.role,
-      { resources: ['*'] },
-      'CloudWatch Logs delivery and X-Ray actions support no resource-level permissions; every other statement names its resource.',
-    );
   }
 }

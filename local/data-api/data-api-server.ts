@@ -82,6 +82,8 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     ]),
   );
   const pools = new Map<string, pg.Pool>();
+  // Below the server's 100 connections, with room for superuser and maintenance sessions.
+  const connectionBudget = 80;
   const transactions = new Map<string, Transaction>();
 
   function clusterFor(resourceArn: string | undefined): ClusterState {
@@ -109,13 +111,35 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     return state;
   }
 
+  /**
+   * A database per school means a pool per school: before opening another connection,
+   * pools of this cluster that sit wholly idle are closed, least recently used first, so
+   * the server's connection limit is never reached by idle connections.
+   */
+  async function makeRoom(state: ClusterState): Promise<void> {
+    const prefix = `${state.cluster.resourceArn}|`;
+    const ofCluster = [...pools].filter(([key]) => key.startsWith(prefix));
+    let open = ofCluster.reduce((sum, [, pool]) => sum + pool.totalCount, 0);
+    for (const [key, pool] of ofCluster) {
+      if (open < connectionBudget) break;
+      if (pool.totalCount === 0 || pool.idleCount < pool.totalCount || pool.waitingCount > 0) continue;
+      open -= pool.totalCount;
+      pools.delete(key);
+      await pool.end().catch(() => undefined);
+    }
+  }
+
   function poolFor(state: ClusterState, secretArn: string, database: string | undefined): pg.Pool {
     const secret = options.secrets.get(secretArn);
     const db = database || secret.dbname || 'postgres';
     // The password is part of the key: a wrong one must not reuse a pool that logged in with the right one.
     const key = `${state.cluster.resourceArn}|${secret.username}|${createHash('sha256').update(secret.password).digest('hex')}|${db}`;
     let pool = pools.get(key);
-    if (!pool) {
+    if (pool) {
+      // Most recently used last: idle pools at the front are closed first.
+      pools.delete(key);
+      pools.set(key, pool);
+    } else {
       pool = new pg.Pool({
         host: '127.0.0.1',
         port: state.cluster.port,
@@ -135,7 +159,9 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
 
   async function connect(state: ClusterState, secretArn: string, database: string | undefined): Promise<pg.PoolClient> {
     try {
-      return await poolFor(state, secretArn, database).connect();
+      const pool = poolFor(state, secretArn, database);
+      if (pool.idleCount === 0) await makeRoom(state);
+      return await pool.connect();
     } catch (error) {
       throw fromPostgres(error);
     }

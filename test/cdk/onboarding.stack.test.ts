@@ -28,25 +28,55 @@ const statementsOf = (stack: string, rolePrefix: string) =>
 const actionsOf = (statements: { Action: string | string[] }[]) =>
   [...new Set(statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])))].sort();
 
+/** Every state, those inside Map and Parallel states included. */
+function allStates(machine: { States: Record<string, AslState> }): [string, AslState][] {
+  return Object.entries(machine.States).flatMap(([name, state]) => {
+    const nested = state as AslState & {
+      ItemProcessor?: { States: Record<string, AslState> };
+      Iterator?: { States: Record<string, AslState> };
+    };
+    const inner = nested.ItemProcessor ?? nested.Iterator;
+    return [[name, state] as [string, AslState], ...(inner ? allStates(inner) : [])];
+  });
+}
+
 describe.each(['dev', 'prod'])('onboarding stack (%s)', (stage) => {
   const name = `campus-${stage}-onboarding`;
-  const [[, machine]] = resourcesOf(name, 'AWS::StepFunctions::StateMachine') as [[string, Resource]];
-  const states = Object.entries(definitionOf(machine).States);
+  const machines = resourcesOf(name, 'AWS::StepFunctions::StateMachine');
+  const machineNamed = (suffix: string) =>
+    machines.find(([, m]) => m.Properties!.StateMachineName === `campus-${stage}-${suffix}`)![1];
+  const machine = machineNamed('onboard-school');
+  const states = allStates(definitionOf(machine));
 
-  it('has one standard state machine, named for the stage, logged without execution data and traced', () => {
-    expect(machine.Properties).toMatchObject({
-      StateMachineName: `campus-${stage}-onboard-school`,
-      StateMachineType: 'STANDARD',
-      TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
-    });
+  it('has the lifecycle state machines, each standard, logged without execution data and traced', () => {
+    expect(machines.map(([, m]) => m.Properties!.StateMachineName).sort()).toEqual([
+      `campus-${stage}-migrate-fleet`,
+      `campus-${stage}-onboard-school`,
+    ]);
+    for (const [, m] of machines) {
+      expect(m.Properties).toMatchObject({
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+      });
+    }
   });
 
-  it('gives every Task a Retry and a Catch', () => {
-    const tasks = states.filter(([, state]) => state.Type === 'Task');
-    expect(tasks.length).toBeGreaterThanOrEqual(18);
-    const unguarded = tasks.filter(([, state]) => !state.Retry?.length || !state.Catch?.length).map(([n]) => n);
-    expect(unguarded).toEqual([]);
+  it('gives every Task of every lifecycle state machine a Retry and a Catch, Maps included', () => {
+    for (const [, m] of machines) {
+      const tasks = allStates(definitionOf(m)).filter(([, state]) => state.Type === 'Task');
+      const unguarded = tasks.filter(([, state]) => !state.Retry?.length || !state.Catch?.length).map(([n]) => n);
+      expect(unguarded).toEqual([]);
+    }
+  });
+
+  it('migrates the fleet in three waves, the canary alone and the others with bounded concurrency', () => {
+    const maps = allStates(definitionOf(machineNamed('migrate-fleet'))).filter(([, state]) => state.Type === 'Map');
+    expect(maps.map(([n, state]) => [n, (state as { MaxConcurrency?: number }).MaxConcurrency])).toEqual([
+      ['Migrate canary wave', 1],
+      ['Migrate early wave', 10],
+      ['Migrate remaining wave', 10],
+    ]);
   });
 
   it('retries forward steps only on transient errors, never on every error', () => {
@@ -80,6 +110,13 @@ describe.each(['dev', 'prod'])('onboarding stack (%s)', (stage) => {
   });
 
   it('gives each step function only what its steps touch', () => {
+    const fleet = actionsOf(statementsOf(name, 'FleetStepsRole'));
+    expect(fleet.filter((a) => a.startsWith('dynamodb:'))).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(fleet.some((a) => a.startsWith('cognito-idp:') || a === 'secretsmanager:CreateSecret')).toBe(false);
     expect(actionsOf(statementsOf(name, 'DirectoryStepsRole')).filter((a) => !a.startsWith('logs:'))).toEqual([
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
