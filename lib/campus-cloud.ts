@@ -152,7 +152,9 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     // School secrets are replicated to the DR region, unless this is it.
     ...(failover ? {} : { secretsReplica: { region: config.drRegion, keyAlias: drReplicaKeyAlias(config) } }),
     userPool: authApi.userPool,
-    description: description('school lifecycle workflows: onboarding, fleet migration'),
+    exportsBucket: data.exportsBucket,
+    exportsPolicies: data.exportsPolicies,
+    description: description('school lifecycle workflows: onboarding, offboarding, fleet migration'),
   });
   const backup = new BackupStack(app, `${prefix}-backup`, {
     config,

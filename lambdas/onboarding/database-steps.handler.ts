@@ -1,11 +1,16 @@
+import { offboardingRunners } from './offboarding-steps';
 import { onboardingRunners } from './onboarding-steps';
 import { stepHandler } from './step-handler';
-import { onboardingPorts } from './workflow-ports';
+import { offboardingPorts, onboardingPorts } from './workflow-ports';
 
-/** Onboarding steps in the school's shard group: its role, database and secret, schema, defaults, first admin's record. */
-export const handler = stepHandler(
-  onboardingRunners(
+/**
+ * Lifecycle steps in a school's shard group: its role, database and secret, schema,
+ * defaults and first admin's record; its archive, its users and its removal.
+ */
+export const handler = stepHandler({
+  ...onboardingRunners(
     ['create-database', 'run-migrations', 'seed-defaults', 'record-admin', 'remove-database'],
     onboardingPorts,
   ),
-);
+  ...offboardingRunners(['export-archive', 'delete-users', 'delete-database'], offboardingPorts),
+});

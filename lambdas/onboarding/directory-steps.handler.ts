@@ -1,11 +1,24 @@
+import { offboardingRunners } from './offboarding-steps';
 import { onboardingRunners } from './onboarding-steps';
 import { stepHandler } from './step-handler';
-import { onboardingPorts } from './workflow-ports';
+import { offboardingPorts, onboardingPorts } from './workflow-ports';
 
-/** Onboarding steps on the tenant directory: validate, slots, registration, status. */
-export const handler = stepHandler(
-  onboardingRunners(
+/** Lifecycle steps on the tenant directory: validation, slots, registration, status, approvals. */
+export const handler = stepHandler({
+  ...onboardingRunners(
     ['validate', 'reserve-slot', 'register-school', 'activate', 'mark-failed', 'release-slot'],
     onboardingPorts,
   ),
-);
+  ...offboardingRunners(
+    [
+      'find-school',
+      'suspend-school',
+      'request-approval',
+      'cancel-offboarding',
+      'begin-deletion',
+      'release-offboarded-slot',
+      'mark-deleted',
+    ],
+    offboardingPorts,
+  ),
+});

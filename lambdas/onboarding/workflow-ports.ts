@@ -1,10 +1,12 @@
 import * as z from 'zod';
-import { schoolSecretsVariable } from '../shared/platform-variables';
+import { getObjectText, putObject } from '../shared/object-storage';
+import { archiveRetentionDaysVariable, schoolSecretsVariable } from '../shared/platform-variables';
 import { readShardGroups } from '../shared/runtime';
 import { ShardGroupSlots } from '../shared/shard-group-slots';
 import { TenantDirectory } from '../shared/tenant-directory';
 import { CognitoUserDirectory } from '../shared/user-directory';
 import type { FleetPorts } from './fleet-migration';
+import type { OffboardingPorts } from './offboarding-steps';
 import type { OnboardingPorts } from './onboarding-steps';
 import type { SchoolSecretsOptions } from './school-provisioning';
 
@@ -16,6 +18,7 @@ const schoolSecrets = z
   .strict();
 
 let directory: TenantDirectory | undefined;
+let offboarding: OffboardingPorts | undefined;
 let onboarding: OnboardingPorts | undefined;
 let fleet: FleetPorts | undefined;
 
@@ -28,6 +31,21 @@ export function onboardingPorts(): OnboardingPorts {
     shardGroups: readShardGroups(),
     users: new CognitoUserDirectory(),
     secrets: secrets ? (schoolSecrets.parse(JSON.parse(secrets)) as SchoolSecretsOptions) : {},
+  });
+}
+
+/** The offboarding steps' ports: archives go to the exports bucket. */
+export function offboardingPorts(): OffboardingPorts {
+  return (offboarding ??= {
+    directory: (directory ??= new TenantDirectory()),
+    slots: new ShardGroupSlots(),
+    shardGroups: readShardGroups(),
+    users: new CognitoUserDirectory(),
+    archives: {
+      put: (key, body, contentType) => putObject('exports', key, body, contentType),
+      get: (key) => getObjectText('exports', key),
+    },
+    retentionDays: Number(process.env[archiveRetentionDaysVariable] ?? 30),
   });
 }
 

@@ -29,6 +29,12 @@ export async function putObject(
   );
 }
 
+/** An object's content as text. */
+export async function getObjectText(purpose: BucketPurpose, key: string): Promise<string> {
+  const out = await s3Client().send(new GetObjectCommand({ Bucket: bucketName(purpose), Key: key }));
+  return out.Body!.transformToString('utf-8');
+}
+
 /** A download link that works without credentials until it expires, saving the file under `fileName`. */
 export async function signedDownloadUrl(
   purpose: BucketPurpose,

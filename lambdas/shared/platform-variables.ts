@@ -16,3 +16,5 @@ export const schoolSecretsVariable = 'CAMPUS_SCHOOL_SECRETS';
  * only: `<step>[:<error name>[:<times>]]`.
  */
 export const injectFaultVariable = 'CAMPUS_INJECT_FAULT';
+/** Days the record and archive of an offboarded school are kept (the stage's export retention). */
+export const archiveRetentionDaysVariable = 'CAMPUS_ARCHIVE_RETENTION_DAYS';

@@ -38,6 +38,16 @@ export interface SchoolRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly failureReason?: string;
+  /** While offboarding waits for an operator: the task token that approves it, and the archive made. */
+  readonly pendingApproval?: {
+    readonly taskToken: string;
+    readonly archivePrefix: string;
+    readonly requestedAt: string;
+  } | null;
+  /** Where the school's archive is, once it is offboarded. */
+  readonly archivePrefix?: string;
+  /** Until when the record and archive of a DELETED school are kept. */
+  readonly retainUntil?: string;
 }
 
 export class SlugTakenError extends Error {
@@ -140,7 +150,12 @@ export class TenantDirectory {
     schoolId: string,
     from: readonly SchoolStatus[],
     to: SchoolStatus,
-    fields: Partial<Pick<SchoolRecord, 'schemaVersion' | 'secretArn' | 'failureReason'>> = {},
+    fields: Partial<
+      Pick<
+        SchoolRecord,
+        'schemaVersion' | 'secretArn' | 'failureReason' | 'pendingApproval' | 'archivePrefix' | 'retainUntil'
+      >
+    > = {},
   ): Promise<SchoolRecord> {
     const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
     const values: Record<string, unknown> = { ':to': to, ':now': new Date().toISOString() };

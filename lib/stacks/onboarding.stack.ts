@@ -6,14 +6,22 @@ import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { schoolSecretsVariable, userPoolVariable } from '../../lambdas/shared/platform-variables';
+import { bucketVariable } from '../../lambdas/shared/buckets';
+import {
+  archiveRetentionDaysVariable,
+  schoolSecretsVariable,
+  userPoolVariable,
+} from '../../lambdas/shared/platform-variables';
 import { shardGroupsVariable } from '../../lambdas/shared/runtime';
 import { type StageConfig, stagePrefix } from '../config';
 import { SchoolFunction } from '../constructs/school-function';
 import { acknowledgeWildcards, nagAccountOf } from '../nag';
 import { schoolSecretPrefix } from '../naming';
 import type { ShardGroupRef } from '../platform-data';
+import type { SchoolObjectPolicies } from '../constructs/school-object-policies';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { MigrateFleetWorkflow } from '../workflows/migrate-fleet.workflow';
+import { OffboardSchoolWorkflow } from '../workflows/offboard-school.workflow';
 import { OnboardSchoolWorkflow } from '../workflows/onboard-school.workflow';
 
 export interface OnboardingStackProps extends StackProps {
@@ -31,6 +39,9 @@ export interface OnboardingStackProps extends StackProps {
   readonly secretsReplica?: { readonly region: string; readonly keyAlias: string };
   /** The user pool the first school admin is invited to. */
   readonly userPool: IUserPool;
+  /** Where offboarding writes a school's archive, and the policy that lets it. */
+  readonly exportsBucket: IBucket;
+  readonly exportsPolicies: SchoolObjectPolicies;
 }
 
 /**
@@ -41,6 +52,7 @@ export interface OnboardingStackProps extends StackProps {
 export class OnboardingStack extends Stack {
   readonly onboardSchool: OnboardSchoolWorkflow;
   readonly migrateFleet: MigrateFleetWorkflow;
+  readonly offboardSchool: OffboardSchoolWorkflow;
   readonly operatorTopic: Topic;
   /** The step functions, by name, for monitoring. */
   readonly stepFunctions: Record<string, SchoolFunction>;
@@ -231,6 +243,25 @@ export class OnboardingStack extends Stack {
       },
       "Fleet migration runs each school's migrations as the school's own role, reading its secret; school secrets are named by the stage prefix.",
     );
+
+    // Offboarding: the archive into the exports bucket, the school's accounts removed, the record kept for the retention.
+    databaseSteps.role!.addManagedPolicy(props.exportsPolicies.write);
+    databaseSteps.addEnvironment(bucketVariable('exports'), props.exportsBucket.bucketName);
+    databaseSteps.addEnvironment(userPoolVariable, props.userPool.userPoolId);
+    databaseSteps.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
+        resources: [props.userPool.userPoolArn],
+      }),
+    );
+    directorySteps.addEnvironment(archiveRetentionDaysVariable, String(config.retention.exportDays));
+    this.offboardSchool = new OffboardSchoolWorkflow(this, 'OffboardSchool', {
+      config,
+      directorySteps,
+      databaseSteps,
+      operatorTopic: this.operatorTopic,
+    });
+    topicKey.grant(this.offboardSchool.stateMachine, 'kms:GenerateDataKey', 'kms:Decrypt');
 
     this.stepFunctions = {
       'onboarding-directory-steps': directorySteps,

@@ -3,14 +3,11 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { EventBridgePutEvents, SnsPublish } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { OnboardingStepName } from '../../lambdas/onboarding/onboarding-steps';
 import type { StageConfig } from '../config';
-import { lifecycleStateMachine, retryTransient, stepTask } from './workflow-parts';
+import { emitEvent, lifecycleStateMachine, notifyOperator, retryTransient, stepTask } from './workflow-parts';
 
-/** EventBridge source of the lifecycle workflows' events. */
-export const lifecycleEventSource = 'campus.lifecycle';
 /** The one event an onboarding execution ends with. */
 export const onboardingEventTypes = { succeeded: 'SchoolOnboarded', failed: 'SchoolOnboardingFailed' } as const;
 
@@ -61,26 +58,10 @@ export class OnboardSchoolWorkflow extends Construct {
         .addCatch(next, { errors: ['States.ALL'], resultPath: failurePath })
         .next(next);
     const emit = (label: string, detailType: string, detail: Record<string, unknown>) =>
-      new EventBridgePutEvents(this, label, {
-        entries: [
-          {
-            source: lifecycleEventSource,
-            detailType,
-            detail: sfn.TaskInput.fromObject(detail),
-            ...(props.eventBus ? { eventBus: props.eventBus } : {}),
-          },
-        ],
-        resultPath: sfn.JsonPath.DISCARD,
-      }).addRetry({ errors: ['States.ALL'], interval: Duration.seconds(1), maxAttempts: 4, backoffRate: 2 });
+      emitEvent(this, label, detailType, detail, props.eventBus);
     const notify = (label: string, subject: string, message: string) =>
-      new SnsPublish(this, label, {
-        topic: props.operatorTopic,
-        subject,
-        message: sfn.TaskInput.fromText(message),
-        resultPath: sfn.JsonPath.DISCARD,
-      }).addRetry({ errors: ['States.ALL'], interval: Duration.seconds(1), maxAttempts: 4, backoffRate: 2 });
+      notifyOperator(this, label, props.operatorTopic, subject, message);
     const failure = {
-      executionId: sfn.JsonPath.executionId,
       'error.$': '$.failure.Error',
       'cause.$': '$.failure.Cause',
     };
@@ -181,7 +162,6 @@ export class OnboardSchoolWorkflow extends Construct {
     // The school is live whatever happens to the note; the event, though, must be sent.
     liveNotice.addCatch(result, { errors: ['States.ALL'], resultPath: sfn.JsonPath.DISCARD });
     const liveEvent = emit('Emit onboarded event', onboardingEventTypes.succeeded, {
-      executionId: sfn.JsonPath.executionId,
       'schoolId.$': '$.schoolId',
       'slug.$': '$.request.slug',
       'name.$': '$.request.name',

@@ -2,11 +2,16 @@ import { type CfnElement, Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { EventBridgePutEvents, LambdaInvoke, SnsPublish } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { type StageConfig, removalPolicyOf, stagePrefix } from '../config';
 import { acknowledgeWildcards, nagArnOf } from '../nag';
 import { retentionDays } from '../retention';
+
+/** EventBridge source of the lifecycle workflows' events. */
+export const lifecycleEventSource = 'campus.lifecycle';
 
 /**
  * Errors worth trying again: the Data API waking a paused cluster, throttling, Lambda's
@@ -99,4 +104,35 @@ export function lifecycleStateMachine(
     'CloudWatch Logs delivery and X-Ray actions support no resource-level permissions; every other statement names its resource.',
   );
   return stateMachine;
+}
+
+/** Sends one lifecycle event (the detail's `.$` keys are paths into the state), retried a few times. */
+export function emitEvent(
+  scope: Construct,
+  label: string,
+  detailType: string,
+  detail: Record<string, unknown>,
+  eventBus?: IEventBus,
+): sfn.TaskStateBase {
+  return new EventBridgePutEvents(scope, label, {
+    entries: [
+      {
+        source: lifecycleEventSource,
+        detailType,
+        detail: sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, ...detail }),
+        ...(eventBus ? { eventBus } : {}),
+      },
+    ],
+    resultPath: sfn.JsonPath.DISCARD,
+  }).addRetry({ errors: ['States.ALL'], interval: Duration.seconds(1), maxAttempts: 4, backoffRate: 2 });
+}
+
+/** A note to the operators' topic, retried a few times; its answer is dropped. */
+export function notifyOperator(scope: Construct, label: string, topic: ITopic, subject: string, message: string) {
+  return new SnsPublish(scope, label, {
+    topic,
+    subject,
+    message: sfn.TaskInput.fromText(message),
+    resultPath: sfn.JsonPath.DISCARD,
+  }).addRetry({ errors: ['States.ALL'], interval: Duration.seconds(1), maxAttempts: 4, backoffRate: 2 });
 }

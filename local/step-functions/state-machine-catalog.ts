@@ -15,7 +15,10 @@ export interface LocalFunction {
  * function's ARN as the resource (whose output is the payload).
  */
 export type TaskTarget =
-  | { readonly integration: 'lambda:invoke' | 'function-arn'; readonly function: LocalFunction }
+  | {
+      readonly integration: 'lambda:invoke' | 'lambda:invoke.waitForTaskToken' | 'function-arn';
+      readonly function: LocalFunction;
+    }
   /** EventBridge PutEvents and SNS Publish, recorded in the platform's event log. */
   | { readonly integration: 'events:putEvents' | 'sns:publish' };
 
@@ -55,6 +58,28 @@ const unlimitedTaskSeconds = 2_000_000;
 
 export class UnsupportedStateMachineError extends Error {
   override readonly name = 'UnsupportedStateMachineError';
+}
+
+/** Stands where the state's parameters ask for `$$.Task.Token`; the local service puts a token there. */
+export const localTaskTokenMarker = '__LOCAL_TASK_TOKEN__';
+
+/**
+ * The local runner's context has no `$$.Task.Token`: a parameter that asks for it is
+ * rewritten to the marker, which the service replaces with the token it issues.
+ */
+function markTaskToken(state: AslState): void {
+  const visit = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(visit);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) =>
+        key.endsWith('.$') && inner === '$$.Task.Token'
+          ? [key.slice(0, -2), localTaskTokenMarker]
+          : [key, visit(inner)],
+      ),
+    );
+  };
+  if (state.Parameters) state.Parameters = visit(state.Parameters) as AslState['Parameters'];
 }
 
 function* statesOf(machine: AslMachine): Generator<[string, AslState]> {
@@ -120,7 +145,9 @@ export function stateMachinesIn(
           tasks[stateName] = { integration: recordedIntegrations[resourceArn as keyof typeof recordedIntegrations] };
           continue;
         }
-        const invoke = resourceArn === 'arn:aws:states:::lambda:invoke';
+        const waitsForToken = resourceArn === 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+        if (waitsForToken) markTaskToken(state);
+        const invoke = resourceArn === 'arn:aws:states:::lambda:invoke' || waitsForToken;
         const functionArn = invoke ? state.Parameters?.FunctionName : resourceArn;
         const target = functionArn ? functionsByArn.get(functionArn) : undefined;
         if (!target) {
@@ -138,7 +165,10 @@ export function stateMachinesIn(
         if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
           state.TimeoutSeconds = unlimitedTaskSeconds;
         }
-        tasks[stateName] = { integration: invoke ? 'lambda:invoke' : 'function-arn', function: target };
+        tasks[stateName] = {
+          integration: waitsForToken ? 'lambda:invoke.waitForTaskToken' : invoke ? 'lambda:invoke' : 'function-arn',
+          function: target,
+        };
       }
       const arn = values.arnOf(template, logicalId);
       if (machines.some((machine) => machine.arn === arn)) {

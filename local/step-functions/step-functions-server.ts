@@ -37,6 +37,13 @@ const requests = {
     ...paging,
   }),
   ListStateMachines: z.object(paging),
+  SendTaskSuccess: z.object({ taskToken: z.string().min(1).max(1024), output: z.string().max(256 * 1024) }),
+  SendTaskFailure: z.object({
+    taskToken: z.string().min(1).max(1024),
+    error: z.string().max(256).optional(),
+    cause: z.string().max(32768).optional(),
+  }),
+  SendTaskHeartbeat: z.object({ taskToken: z.string().min(1).max(1024) }),
   DescribeStateMachine: z.object({ stateMachineArn }),
 };
 type Operation = keyof typeof requests;
@@ -120,6 +127,20 @@ function handle(service: StepFunctionsService, operation: Operation, body: unkno
         })),
         ...(nextToken ? { nextToken } : {}),
       };
+    }
+    case 'SendTaskSuccess': {
+      const request = requests.SendTaskSuccess.parse(body);
+      service.sendTaskSuccess(request.taskToken, request.output);
+      return {};
+    }
+    case 'SendTaskFailure': {
+      const request = requests.SendTaskFailure.parse(body);
+      service.sendTaskFailure(request.taskToken, request.error, request.cause);
+      return {};
+    }
+    case 'SendTaskHeartbeat': {
+      service.taskWaiting(requests.SendTaskHeartbeat.parse(body).taskToken);
+      return {};
     }
     case 'DescribeStateMachine': {
       const machine = service.stateMachine(requests.DescribeStateMachine.parse(body).stateMachineArn);

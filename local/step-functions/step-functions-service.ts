@@ -5,7 +5,12 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import type { LocalEventLog } from '../events/event-log';
 import { loadHandler } from '../handler-module';
 import { lambdaContext } from '../lambda-context';
-import type { LocalStateMachine, TaskTarget } from './state-machine-catalog';
+import {
+  type LocalFunction,
+  type LocalStateMachine,
+  localTaskTokenMarker,
+  type TaskTarget,
+} from './state-machine-catalog';
 
 type ExecutionEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
@@ -37,6 +42,7 @@ export interface ExecutionRecord {
 
 /** The service's error names, which the endpoint returns as `__type`. */
 export type StepFunctionsErrorType =
+  | 'TaskDoesNotExist'
   | 'ExecutionAlreadyExists'
   | 'ExecutionDoesNotExist'
   | 'InvalidArn'
@@ -275,6 +281,52 @@ export class StepFunctionsService {
   }
 
   private readonly handlers = new Map<string, Promise<(event: unknown, context: unknown) => Promise<unknown>>>();
+  /** Tasks waiting for SendTaskSuccess or SendTaskFailure, by token. */
+  private readonly waiting = new Map<string, { resolve: (output: unknown) => void; reject: (error: Error) => void }>();
+
+  /** Whether a token belongs to a task still waiting (SendTaskHeartbeat). */
+  taskWaiting(token: string): void {
+    if (!this.waiting.has(token)) throw new StepFunctionsError('TaskDoesNotExist', 'Task does not exist anymore');
+  }
+
+  sendTaskSuccess(token: string, output: string): void {
+    this.taskWaiting(token);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(output);
+    } catch {
+      throw new StepFunctionsError('ValidationException', 'The output is not valid JSON.');
+    }
+    this.waiting.get(token)!.resolve(parsed);
+    this.waiting.delete(token);
+  }
+
+  sendTaskFailure(token: string, error?: string, cause?: string): void {
+    this.taskWaiting(token);
+    const failure = new Error(cause ?? '');
+    failure.name = error ?? 'TaskFailed';
+    this.waiting.get(token)!.reject(failure);
+    this.waiting.delete(token);
+  }
+
+  /** Invokes the function with a fresh task token in its payload, then waits for that token to be answered. */
+  private callbackTask(target: TaskTarget & { function: LocalFunction }): (input: unknown) => Promise<never> {
+    const invoke = this.taskHandler({ integration: 'lambda:invoke', function: target.function });
+    return async (input) => {
+      const token = randomUUID();
+      const answered = new Promise<unknown>((resolve, reject) => this.waiting.set(token, { resolve, reject }));
+      const withToken = JSON.parse(
+        JSON.stringify(input).replaceAll(`"${localTaskTokenMarker}"`, JSON.stringify(token)),
+      );
+      try {
+        await invoke(withToken);
+      } catch (error) {
+        this.waiting.delete(token);
+        throw error;
+      }
+      return (await answered) as never;
+    };
+  }
 
   /** What an EventBridge PutEvents or SNS Publish Task returns, after recording what it carries. */
   private recordedTask(integration: 'events:putEvents' | 'sns:publish'): (input: unknown) => Promise<never> {
@@ -306,6 +358,7 @@ export class StepFunctionsService {
 
   private taskHandler(target: TaskTarget): (input: unknown) => Promise<never> {
     if (!('function' in target)) return this.recordedTask(target.integration);
+    if (target.integration === 'lambda:invoke.waitForTaskToken') return this.callbackTask(target);
     const { function: fn } = target;
     return async (input) => {
       let handler = this.handlers.get(fn.entry);

@@ -1,7 +1,9 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { tenantDirectoryTable } from '../../lambdas/shared/tables';
 import { localUserPoolId } from '../../lambdas/shared/user-directory';
@@ -19,6 +21,9 @@ import type { WorkflowStacks } from '../step-functions/workflow-templates';
 export const platformWorkflowStacks: WorkflowStacks = (app) => {
   const env = { account: localAccountId, region: localRegion };
   const platform = new Stack(app, 'campus-local-platform', { env });
+  const exportsBucket = Bucket.fromBucketName(platform, 'Exports', physicalName(localStage, 'exports'));
+  const exportsObjects = (action: string) =>
+    new PolicyStatement({ actions: [action], resources: [exportsBucket.arnForObjects('schools/*')] });
   Validations.of(platform).acknowledge({
     id: 'CloudFormation-Validate::F0001',
     reason: 'Holds only references to the local platform’s own resources; it is never deployed.',
@@ -47,5 +52,10 @@ export const platformWorkflowStacks: WorkflowStacks = (app) => {
       `arn:aws:kms:${localRegion}:${localAccountId}:key/local`,
     ),
     userPool: UserPool.fromUserPoolId(platform, 'UserPool', localUserPoolId),
+    exportsBucket,
+    exportsPolicies: {
+      write: new ManagedPolicy(platform, 'ExportsWrite', { statements: [exportsObjects('s3:PutObject')] }),
+      read: new ManagedPolicy(platform, 'ExportsRead', { statements: [exportsObjects('s3:GetObject')] }),
+    },
   });
 };

@@ -9,12 +9,18 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tenantDirectoryTable } from '../../lambdas/shared/tables';
+import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
 import { loadStageConfig, servingRegion, stagePrefix } from '../../lib/config';
 import { projectRoot } from '../../lib/project';
 
 /** Where a workflow command runs: the local platform (`npm start`), or a deployed stage. */
 export interface WorkflowTarget {
   readonly client: SFNClient;
+  /** The stage's tenant directory (to find a pending approval). */
+  readonly directory: TenantDirectory;
   /** `local`, or the stage's name. */
   readonly stage: string;
   /** The local platform's state directory, when the target is local. */
@@ -32,7 +38,12 @@ export const targetOptions = { stage: { type: 'string' }, help: { type: 'boolean
 export function workflowTarget(stage: string | undefined): WorkflowTarget {
   if (stage) {
     const config = loadStageConfig(stage);
-    return { client: new SFNClient({ region: servingRegion(config) }), stage: config.name };
+    const region = servingRegion(config);
+    return {
+      client: new SFNClient({ region }),
+      directory: directoryOf(new DynamoDBClient({ region }), config.name),
+      stage: config.name,
+    };
   }
   const stateDir = process.env.CAMPUS_STATE_DIR ?? join(projectRoot, '.local');
   const endpointsFile = join(stateDir, 'endpoints.json');
@@ -41,16 +52,31 @@ export function workflowTarget(stage: string | undefined): WorkflowTarget {
       `The local platform is not running (no ${endpointsFile}): start it with \`npm start\`, or pass --stage NAME.`,
     );
   }
-  const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as { stepFunctions: string; region: string };
+  const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as {
+    stepFunctions: string;
+    dynamodb: string;
+    region: string;
+  };
   const key = JSON.parse(readFileSync(join(stateDir, 'access-key.json'), 'utf8')) as {
     accessKeyId: string;
     secretAccessKey: string;
   };
   return {
     client: new SFNClient({ endpoint: endpoints.stepFunctions, region: endpoints.region, credentials: key }),
+    directory: directoryOf(
+      new DynamoDBClient({ endpoint: endpoints.dynamodb, region: endpoints.region, credentials: key }),
+      'local',
+    ),
     stage: 'local',
     localStateDir: stateDir,
   };
+}
+
+function directoryOf(client: DynamoDBClient, stage: string): TenantDirectory {
+  return new TenantDirectory(
+    `${stagePrefix({ name: stage })}-${tenantDirectoryTable.logicalName}`,
+    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+  );
 }
 
 /** The state machine `campus-<stage>-<workflow>`'s ARN. */
@@ -88,6 +114,8 @@ export async function startAndFollow(
   input: unknown,
   name: string,
   print: (line: string) => void = console.log,
+  /** Stop following once this state is entered (the run goes on). */
+  until?: string,
 ): Promise<DescribeExecutionCommandOutput> {
   const stateMachineArn = await stateMachineArnOf(target, workflow);
   const { executionArn } = await target.client.send(
@@ -109,7 +137,13 @@ export async function startAndFollow(
       if (seen.has(event.id!)) continue;
       seen.add(event.id!);
       const stateName = event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name;
-      if (event.type?.endsWith('StateEntered')) entered.set(stateName!, event.timestamp!);
+      if (event.type?.endsWith('StateEntered')) {
+        entered.set(stateName!, event.timestamp!);
+        if (stateName === until) {
+          print(`  … ${stateName}`);
+          return execution;
+        }
+      }
       if (event.type?.endsWith('StateExited'))
         print(`  • ${stateName}  ${seconds(entered.get(stateName!), event.timestamp)}`);
       if (event.type === 'TaskFailed') {

@@ -51,6 +51,7 @@ describe.each(['dev', 'prod'])('onboarding stack (%s)', (stage) => {
   it('has the lifecycle state machines, each standard, logged without execution data and traced', () => {
     expect(machines.map(([, m]) => m.Properties!.StateMachineName).sort()).toEqual([
       `campus-${stage}-migrate-fleet`,
+      `campus-${stage}-offboard-school`,
       `campus-${stage}-onboard-school`,
     ]);
     for (const [, m] of machines) {
@@ -129,7 +130,12 @@ describe.each(['dev', 'prod'])('onboarding stack (%s)', (stage) => {
       'xray:PutTraceSegments',
     ]);
     const database = actionsOf(statementsOf(name, 'DatabaseStepsRole'));
-    expect(database.some((a) => a.startsWith('dynamodb:') || a.startsWith('cognito-idp:'))).toBe(false);
+    expect(database.some((a) => a.startsWith('dynamodb:'))).toBe(false);
+    // Offboarding removes the school's accounts; only the admin-user function creates one.
+    expect(database.filter((a) => a.startsWith('cognito-idp:'))).toEqual([
+      'cognito-idp:AdminDeleteUser',
+      'cognito-idp:AdminGetUser',
+    ]);
     expect(database).toEqual(expect.arrayContaining(['rds-data:ExecuteStatement', 'secretsmanager:CreateSecret']));
     const admin = actionsOf(statementsOf(name, 'AdminUserStepsRole')).filter(
       (a) => !a.startsWith('logs:') && !a.startsWith('xray:'),
@@ -147,5 +153,21 @@ describe.each(['dev', 'prod'])('onboarding stack (%s)', (stage) => {
     expect(topic.Properties).toMatchObject({ TopicName: `campus-${stage}-onboarding-notices` });
     expect(topic.Properties!.KmsMasterKeyId).toBeDefined();
     expect(resourcesOf(name, 'AWS::SNS::Subscription').map(([, s]) => s.Properties!.Protocol)).toEqual(['email']);
+  });
+
+  it('waits for an operator with a task token before offboarding deletes anything', () => {
+    const offboard = allStates(definitionOf(machineNamed('offboard-school')));
+    const names = offboard.map(([n]) => n);
+    const wait = offboard.find(([n]) => n === 'Wait for approval')![1] as AslState & {
+      TimeoutSeconds?: number;
+      Parameters?: { Payload?: Record<string, unknown> };
+    };
+    expect(wait.Resource).toContain('lambda:invoke.waitForTaskToken');
+    expect(wait.Parameters!.Payload!['taskToken.$']).toBe('$$.Task.Token');
+    expect(wait.TimeoutSeconds).toBe(14 * 24 * 3600);
+    for (const step of ['Delete users', 'Delete database, role and secret', 'Mark school deleted']) {
+      expect(names.indexOf(step)).toBeGreaterThan(names.indexOf('Wait for approval'));
+    }
+    expect(names.indexOf('Export archive')).toBeLessThan(names.indexOf('Wait for approval'));
   });
 });
