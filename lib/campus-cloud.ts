@@ -154,7 +154,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     userPool: authApi.userPool,
     exportsBucket: data.exportsBucket,
     exportsPolicies: data.exportsPolicies,
-    description: description('school lifecycle workflows: onboarding, offboarding, fleet migration'),
+    description: description('school lifecycle workflows: onboarding, offboarding, fleet migration, moves'),
   });
   const backup = new BackupStack(app, `${prefix}-backup`, {
     config,

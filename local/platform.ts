@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { directoryCacheSecondsVariable } from '../lambdas/shared/platform-variables';
 import { shardGroupClustersVariable, shardGroupsVariable } from '../lambdas/shared/runtime';
 import { platformBuckets } from '../lambdas/shared/buckets';
 import { localUserPoolId, userPoolVariable } from '../lambdas/shared/user-directory';
@@ -52,6 +53,10 @@ export interface PlatformOptions {
   readonly shardGroupCapacity?: number;
   /** Replaces every state machine Retry interval, so tests of retry paths do not wait. */
   readonly stepFunctionsRetryIntervalMs?: number;
+  /** Replaces every Wait state's duration (with `directoryCacheSeconds`, so moves wait out a shorter cache). */
+  readonly stepFunctionsWaitMs?: number;
+  /** How long API functions trust a directory read. @default 30 */
+  readonly directoryCacheSeconds?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -168,6 +173,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ...(options.stepFunctionsRetryIntervalMs === undefined
         ? {}
         : { retryIntervalMs: options.stepFunctionsRetryIntervalMs }),
+      ...(options.stepFunctionsWaitMs === undefined ? {} : { waitMs: options.stepFunctionsWaitMs }),
       log,
     });
     started.push({ stop: () => stepFunctions.close() });
@@ -234,6 +240,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         ),
       } satisfies HealthTargets),
       [shardGroupClustersVariable]: JSON.stringify(Object.fromEntries(shardGroups.map((g) => [g.id, g.resourceArn]))),
+      ...(options.directoryCacheSeconds === undefined
+        ? {}
+        : { [directoryCacheSecondsVariable]: String(options.directoryCacheSeconds) }),
       [shardGroupsVariable]: JSON.stringify(
         Object.fromEntries(
           shardGroups.map((g) => [

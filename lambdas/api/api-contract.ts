@@ -11,6 +11,7 @@ import * as structure from './structure/structure.schemas';
 import * as staff from './staff/staff.schemas';
 import * as students from './students/student.schemas';
 import { pageQuery } from './validation';
+import { schoolStatuses } from '../shared/tenant-directory';
 
 /** One route's request and response, as zod schemas: the source of the OpenAPI document. */
 export interface RouteContract {
@@ -49,7 +50,7 @@ function resourceContracts(
 
 const classPath = z.object({ classId: z.uuid() });
 const childPath = z.object({ studentId: z.uuid() });
-const schoolStatus = z.enum(['PROVISIONING', 'ACTIVE', 'SUSPENDED', 'OFFBOARDING', 'DELETED', 'FAILED']);
+const schoolStatus = z.enum(schoolStatuses);
 const component = z.object({
   status: z.enum(['up', 'down', 'paused']),
   latencyMs: z.number(),

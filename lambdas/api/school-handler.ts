@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import type { DataApiSession } from '../shared/data-api';
 import { conflict, errorResponse, forbidden, HttpError, invalid } from '../shared/http';
 import { logger, metricNames, metrics } from '../shared/observability';
+import { directoryCacheSecondsVariable } from '../shared/platform-variables';
 import { schoolSessionFor } from '../shared/school-session';
 import { type SchoolRecord, schoolDataAccess, TenantDirectory } from '../shared/tenant-directory';
 import { type ApiEvent, type ApiResult, apiHandler } from './api-handler';
@@ -20,8 +21,12 @@ export interface SchoolRequest {
 /** Response header with the request's Data API round trips, read by tests and the API benchmark. */
 export const roundTripsHeader = 'x-campus-data-api-calls';
 
-/** How long a Lambda instance trusts a directory read: a suspension takes effect within this. */
-const directoryCacheMs = 30_000;
+/**
+ * How long a Lambda instance trusts a directory read: a suspension takes effect within
+ * this, and the move workflow waits longer than this before dropping a moved school's old
+ * database. `CAMPUS_DIRECTORY_CACHE_SECONDS` shortens it (the local platform's tests).
+ */
+const directoryCacheMs = Number(process.env[directoryCacheSecondsVariable] ?? 30) * 1000;
 const schools = new Map<string, { record: SchoolRecord | undefined; readAt: number }>();
 let directory: TenantDirectory | undefined;
 
@@ -50,6 +55,14 @@ function databaseError(error: unknown): HttpError | undefined {
   if ((error as Error).name !== 'DatabaseErrorException') return undefined;
   const message = (error as Error).message;
   switch (/SQLState: (\w{5})/.exec(message)?.[1]) {
+    // The database itself refuses writes while the school is moved; a session cut by the move is retried.
+    case '25006':
+    case '57P01':
+      return new HttpError(
+        503,
+        'SCHOOL_READ_ONLY',
+        'This school is read-only while it is moved; try again in a few minutes.',
+      );
     case '23505':
       return conflict('That already exists.', fieldsOf(message, 'is already taken'));
     case '23503':
@@ -84,7 +97,13 @@ export function schoolHandler(handle: (request: SchoolRequest) => Promise<ApiRes
       throw new HttpError(403, 'SCHOOL_UNAVAILABLE', 'This school is not available.');
     }
     if (access === 'read-only' && event.requestContext.http.method !== 'GET') {
-      throw new HttpError(403, 'SCHOOL_READ_ONLY', 'This school is suspended: its data can be read but not changed.');
+      throw school.status === 'MOVING'
+        ? new HttpError(
+            503,
+            'SCHOOL_READ_ONLY',
+            'This school is read-only while it is moved; try again in a few minutes.',
+          )
+        : new HttpError(403, 'SCHOOL_READ_ONLY', 'This school is suspended: its data can be read but not changed.');
     }
     const db = await schoolSessionFor(school);
     const counted = (result: ApiResult): ApiResult =>

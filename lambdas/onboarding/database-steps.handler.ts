@@ -1,7 +1,8 @@
 import { offboardingRunners } from './offboarding-steps';
 import { onboardingRunners } from './onboarding-steps';
+import { moveRunners } from './school-move';
 import { stepHandler } from './step-handler';
-import { offboardingPorts, onboardingPorts } from './workflow-ports';
+import { movePorts, offboardingPorts, onboardingPorts } from './workflow-ports';
 
 /**
  * Lifecycle steps in a school's shard group: its role, database and secret, schema,
@@ -13,4 +14,8 @@ export const handler = stepHandler({
     onboardingPorts,
   ),
   ...offboardingRunners(['export-archive', 'delete-users', 'delete-database'], offboardingPorts),
+  ...moveRunners(
+    ['lock-source', 'copy-database', 'verify-copy', 'drop-source', 'drop-target', 'unlock-source'],
+    movePorts,
+  ),
 });

@@ -1,7 +1,8 @@
 import { offboardingRunners } from './offboarding-steps';
 import { onboardingRunners } from './onboarding-steps';
+import { moveRunners } from './school-move';
 import { stepHandler } from './step-handler';
-import { offboardingPorts, onboardingPorts } from './workflow-ports';
+import { movePorts, offboardingPorts, onboardingPorts } from './workflow-ports';
 
 /** Lifecycle steps on the tenant directory: validation, slots, registration, status, approvals. */
 export const handler = stepHandler({
@@ -20,5 +21,17 @@ export const handler = stepHandler({
       'mark-deleted',
     ],
     offboardingPorts,
+  ),
+  ...moveRunners(
+    [
+      'plan-move',
+      'reserve-target-slot',
+      'mark-moving',
+      'switch-directory',
+      'release-source-slot',
+      'release-target-slot',
+      'mark-back-active',
+    ],
+    movePorts,
   ),
 });

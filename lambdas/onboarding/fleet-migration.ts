@@ -4,6 +4,7 @@ import { DataApiSession } from '../shared/data-api';
 import type { ShardGroupSetting } from '../shared/runtime';
 import { migrateSchoolDatabase } from '../shared/schema-migrations';
 import type { SchoolRecord, TenantDirectory } from '../shared/tenant-directory';
+import { parseWorkflowInput } from './workflow-input';
 
 /** The input of the fleet migration state machine. */
 export const fleetMigrationRequest = z
@@ -74,13 +75,7 @@ async function activeSchools(directory: TenantDirectory): Promise<SchoolRecord[]
  * the others; only ACTIVE schools whose directory version is behind are in them.
  */
 export async function planWaves(input: unknown, ports: FleetPorts): Promise<FleetPlan> {
-  const parsed = fleetMigrationRequest.safeParse(input ?? {});
-  if (!parsed.success) {
-    throw new InvalidFleetRequestError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; '),
-    );
-  }
-  const request = parsed.data;
+  const request = parseWorkflowInput(fleetMigrationRequest, input ?? {}, InvalidFleetRequestError);
   const schools = (await activeSchools(ports.directory)).sort((a, b) => a.slug.localeCompare(b.slug));
   const pending = schools.filter((school) => school.schemaVersion < latestSchemaVersion);
   const ref = (school: SchoolRecord): SchoolRef => ({ schoolId: school.schoolId, slug: school.slug });

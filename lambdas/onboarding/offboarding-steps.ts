@@ -6,6 +6,7 @@ import { type SchoolRecord, SchoolStatusConflictError, type TenantDirectory } fr
 import type { UserDirectory } from '../shared/user-directory';
 import { type ArchiveStore, exportSchoolArchive } from './school-archive';
 import { removeSchoolDatabase } from './school-provisioning';
+import { parseWorkflowInput } from './workflow-input';
 
 /** What an operator gives to take a school off the platform. */
 export const offboardingRequest = z
@@ -65,21 +66,16 @@ async function schoolDatabase(ports: OffboardingPorts, schoolId: string): Promis
 
 /** First state: checks the request and finds the school, which must be ACTIVE or SUSPENDED. */
 export async function findSchool(input: { request: unknown; run: string }, ports: OffboardingPorts) {
-  const parsed = offboardingRequest.safeParse(input.request);
-  if (!parsed.success) {
-    throw new InvalidOffboardingRequestError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; '),
-    );
-  }
-  const school = await ports.directory.schoolBySlug(parsed.data.slug);
-  if (!school) throw new InvalidOffboardingRequestError(`slug: no school is called ${parsed.data.slug}`);
+  const request = parseWorkflowInput(offboardingRequest, input.request, InvalidOffboardingRequestError);
+  const school = await ports.directory.schoolBySlug(request.slug);
+  if (!school) throw new InvalidOffboardingRequestError(`slug: no school is called ${request.slug}`);
   if (school.status !== 'ACTIVE' && school.status !== 'SUSPENDED') {
     throw new SchoolStatusConflictError(
       `${school.slug} is ${school.status}; only an ACTIVE or SUSPENDED school is offboarded.`,
     );
   }
   const { schoolId, slug, name, shardGroupId, status } = school;
-  return { request: parsed.data, run: input.run, school: { schoolId, slug, name, shardGroupId, status } };
+  return { request, run: input.run, school: { schoolId, slug, name, shardGroupId, status } };
 }
 
 /** Read-only from here: the archive is then a consistent picture of the school. */

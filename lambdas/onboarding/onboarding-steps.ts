@@ -13,6 +13,7 @@ import {
   type SchoolSecretsOptions,
   schoolResourceNames,
 } from './school-provisioning';
+import { parseWorkflowInput } from './workflow-input';
 
 /** What the steps work with: the directory, the slots, the shard groups and the user directory. */
 export interface OnboardingPorts {
@@ -54,12 +55,8 @@ function schoolDatabase(ports: OnboardingPorts, state: OnboardingState): DataApi
 
 /** First state: checks the request and gives the school its id. */
 export function validateRequest(input: unknown): OnboardingState {
-  const parsed = onboardingRequest.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`);
-    throw new InvalidOnboardingRequestError(problems.join('; '));
-  }
-  return { schoolId: newSchoolId(), request: parsed.data satisfies OnboardingRequest };
+  const request: OnboardingRequest = parseWorkflowInput(onboardingRequest, input, InvalidOnboardingRequestError);
+  return { schoolId: newSchoolId(), request };
 }
 
 export async function reserveSlot(state: OnboardingState, ports: OnboardingPorts) {

@@ -138,16 +138,27 @@ export async function createSchoolDatabase(
   return { secretArn: secret.arn, database: names.database };
 }
 
-/** Removes what provisioning made, in reverse; each step tolerates a part already gone. */
-export async function removeSchoolDatabase(shardGroup: ShardGroupAccess, schoolId: string): Promise<void> {
-  const names = schoolResourceNames(schoolId);
-  const master = new DataApiSession({
+/** The shard group's master session, on its `postgres` database. */
+export function masterSession(shardGroup: ShardGroupAccess): DataApiSession {
+  return new DataApiSession({
     resourceArn: shardGroup.resourceArn,
     secretArn: shardGroup.masterSecretArn,
     database: 'postgres',
   });
+}
+
+/** Drops the school's database and role in one shard group (the secret, shared by every group, stays). */
+export async function dropSchoolDatabase(shardGroup: ShardGroupAccess, schoolId: string): Promise<void> {
+  const names = schoolResourceNames(schoolId);
+  const master = masterSession(shardGroup);
   await master.execute(`DROP DATABASE IF EXISTS "${names.database}" WITH (FORCE)`);
   await master.execute(`DROP ROLE IF EXISTS "${names.role}"`);
+}
+
+/** Removes what provisioning made, in reverse; each step tolerates a part already gone. */
+export async function removeSchoolDatabase(shardGroup: ShardGroupAccess, schoolId: string): Promise<void> {
+  const names = schoolResourceNames(schoolId);
+  await dropSchoolDatabase(shardGroup, schoolId);
   try {
     await secrets().send(new DeleteSecretCommand({ SecretId: names.secretName, ForceDeleteWithoutRecovery: true }));
   } catch (error) {

@@ -35,9 +35,11 @@ function injectFault(step: string, schoolId: string | undefined): void {
 
 /** The school a step works on, wherever its input carries it. */
 function schoolIdIn(event: StepEvent): string | undefined {
+  type Carrier = { schoolId?: unknown; school?: { schoolId?: unknown } } | undefined;
   for (const key of ['state', 'school']) {
-    const value = event[key] as { schoolId?: unknown } | undefined;
-    if (typeof value?.schoolId === 'string') return value.schoolId;
+    const value = event[key] as Carrier;
+    const id = value?.schoolId ?? value?.school?.schoolId;
+    if (typeof id === 'string') return id;
   }
   return undefined;
 }

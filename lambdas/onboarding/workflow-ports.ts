@@ -7,6 +7,7 @@ import { TenantDirectory } from '../shared/tenant-directory';
 import { CognitoUserDirectory } from '../shared/user-directory';
 import type { FleetPorts } from './fleet-migration';
 import type { OffboardingPorts } from './offboarding-steps';
+import type { MovePorts } from './school-move';
 import type { OnboardingPorts } from './onboarding-steps';
 import type { SchoolSecretsOptions } from './school-provisioning';
 
@@ -47,6 +48,13 @@ export function offboardingPorts(): OffboardingPorts {
     },
     retentionDays: Number(process.env[archiveRetentionDaysVariable] ?? 30),
   });
+}
+
+/** The move steps' ports: copies go through an archive in the exports bucket. */
+export function movePorts(): MovePorts {
+  const { directory: d, slots, shardGroups, secrets } = onboardingPorts();
+  const { archives } = offboardingPorts();
+  return { directory: d, slots, shardGroups, secrets, archives };
 }
 
 /** The fleet migration steps' ports. */

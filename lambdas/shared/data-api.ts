@@ -63,7 +63,8 @@ function toParameters(params: SqlParams | undefined): SqlParameter[] {
  * doing and become 4xx answers; they are not the service failures `DataApiErrors` alarms on.
  */
 function callerCaused(error: Error): boolean {
-  return error.name === 'DatabaseErrorException' && /SQLState: 2[23]\w{3}/.test(error.message);
+  // 25006: a write to a school made read-only while it is moved (expected, answered 503).
+  return error.name === 'DatabaseErrorException' && /SQLState: (2[23]\w{3}|25006)/.test(error.message);
 }
 
 let sharedClient: RDSDataClient | undefined;

@@ -10,16 +10,25 @@ import {
 import { platformResourceName } from './resource-names';
 import { tenantDirectoryTable } from './tables';
 
-export const schoolStatuses = ['PROVISIONING', 'ACTIVE', 'SUSPENDED', 'OFFBOARDING', 'DELETED', 'FAILED'] as const;
+export const schoolStatuses = [
+  'PROVISIONING',
+  'ACTIVE',
+  'MOVING',
+  'SUSPENDED',
+  'OFFBOARDING',
+  'DELETED',
+  'FAILED',
+] as const;
 export type SchoolStatus = (typeof schoolStatuses)[number];
 
 /**
  * What may be done with a school's data in each status: an ACTIVE school is read and
- * written; a SUSPENDED or OFFBOARDING one is only read (and exported); any other has no data to use.
+ * written; a MOVING (between shard groups), SUSPENDED or OFFBOARDING one is only read
+ * (and exported); any other has no data to use.
  */
 export function schoolDataAccess(status: SchoolStatus): 'read-write' | 'read-only' | 'none' {
   if (status === 'ACTIVE') return 'read-write';
-  return status === 'SUSPENDED' || status === 'OFFBOARDING' ? 'read-only' : 'none';
+  return status === 'MOVING' || status === 'SUSPENDED' || status === 'OFFBOARDING' ? 'read-only' : 'none';
 }
 
 /** A school in the tenant directory: where its database lives and what state it is in. */
@@ -211,6 +220,37 @@ export class TenantDirectory {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       if (!(await this.getSchool(schoolId)))
         throw new SchoolStatusConflictError(`School ${schoolId} is not registered.`);
+    }
+  }
+
+  /**
+   * Switches a MOVING school to its new shard group and makes it ACTIVE there, in one
+   * conditional write (a retry after it landed changes nothing).
+   */
+  async switchShardGroup(schoolId: string, from: string, to: string): Promise<SchoolRecord> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: schoolKey(schoolId),
+          UpdateExpression: 'SET shardGroupId = :to, #status = :active, updatedAt = :now',
+          ConditionExpression:
+            '(shardGroupId = :from AND #status = :moving) OR (shardGroupId = :to AND #status = :active)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':from': from,
+            ':to': to,
+            ':moving': 'MOVING',
+            ':active': 'ACTIVE',
+            ':now': new Date().toISOString(),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRecord(out.Attributes!);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      throw new SchoolStatusConflictError(`School ${schoolId} is not MOVING from ${from}.`);
     }
   }
 

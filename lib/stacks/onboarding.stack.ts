@@ -21,6 +21,7 @@ import type { ShardGroupRef } from '../platform-data';
 import type { SchoolObjectPolicies } from '../constructs/school-object-policies';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { MigrateFleetWorkflow } from '../workflows/migrate-fleet.workflow';
+import { MoveSchoolWorkflow } from '../workflows/move-school.workflow';
 import { OffboardSchoolWorkflow } from '../workflows/offboard-school.workflow';
 import { OnboardSchoolWorkflow } from '../workflows/onboard-school.workflow';
 
@@ -53,6 +54,7 @@ export class OnboardingStack extends Stack {
   readonly onboardSchool: OnboardSchoolWorkflow;
   readonly migrateFleet: MigrateFleetWorkflow;
   readonly offboardSchool: OffboardSchoolWorkflow;
+  readonly moveSchool: MoveSchoolWorkflow;
   readonly operatorTopic: Topic;
   /** The step functions, by name, for monitoring. */
   readonly stepFunctions: Record<string, SchoolFunction>;
@@ -262,6 +264,15 @@ export class OnboardingStack extends Stack {
       operatorTopic: this.operatorTopic,
     });
     topicKey.grant(this.offboardSchool.stateMachine, 'kms:GenerateDataKey', 'kms:Decrypt');
+    // Moves read back the archive they copy through.
+    databaseSteps.role!.addManagedPolicy(props.exportsPolicies.read);
+    this.moveSchool = new MoveSchoolWorkflow(this, 'MoveSchool', {
+      config,
+      directorySteps,
+      databaseSteps,
+      operatorTopic: this.operatorTopic,
+    });
+    topicKey.grant(this.moveSchool.stateMachine, 'kms:GenerateDataKey', 'kms:Decrypt');
 
     this.stepFunctions = {
       'onboarding-directory-steps': directorySteps,

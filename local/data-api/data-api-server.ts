@@ -208,7 +208,7 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     text: string,
     values: unknown[],
     continueAfterTimeout: boolean,
-    release?: () => void,
+    release?: (broken?: Error) => void,
   ) {
     let timer: NodeJS.Timeout | undefined;
     const query = client.query({ text, values, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig & {
@@ -222,7 +222,8 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     try {
       outcome = await Promise.race([query, timeout]);
     } catch (error) {
-      release?.();
+      // A connection the server cut (a school made read-only for a move) is closed, not pooled again.
+      release?.(connectionLost(error) ? (error as Error) : undefined);
       throw fromPostgres(error);
     } finally {
       clearTimeout(timer);
@@ -246,6 +247,12 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
       'StatementTimeoutException',
       `Statement timed out after ${limits.callTimeoutMs / 1000} seconds.`,
     );
+  }
+
+  /** The server ended the session (terminated, shut down) or the socket broke. */
+  function connectionLost(error: unknown): boolean {
+    const code = (error as { code?: string }).code;
+    return code === '57P01' || code === '57P02' || code === '57P03' || /Connection terminated/i.test(String(error));
   }
 
   async function cancel(client: pg.PoolClient): Promise<void> {
@@ -326,8 +333,17 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
         const tx = transactionFor(body.transactionId as string, state.cluster.resourceArn, secretArn);
         return shapeResult(await run(tx.client, text, values, continueAfterTimeout), body);
       }
-      const client = await connect(state, secretArn, body.database as string);
-      return shapeResult(await run(client, text, values, continueAfterTimeout, () => client.release()), body);
+      const execute = async () => {
+        const client = await connect(state, secretArn, body.database as string);
+        return run(client, text, values, continueAfterTimeout, (broken) => client.release(broken));
+      };
+      try {
+        return shapeResult(await execute(), body);
+      } catch (error) {
+        // A pooled session the server had terminated fails before its statement runs: once more, on a new one.
+        if (!(error instanceof DataApiError) || !/SQLState: 57P01/.test(error.message)) throw error;
+        return shapeResult(await execute(), body);
+      }
     },
     '/BatchExecute': async (body) => {
       checkRequest(body);

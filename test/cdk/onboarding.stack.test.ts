@@ -51,6 +51,7 @@ describe.each(['dev', 'prod'])('onboarding stack (%s)', (stage) => {
   it('has the lifecycle state machines, each standard, logged without execution data and traced', () => {
     expect(machines.map(([, m]) => m.Properties!.StateMachineName).sort()).toEqual([
       `campus-${stage}-migrate-fleet`,
+      `campus-${stage}-move-school`,
       `campus-${stage}-offboard-school`,
       `campus-${stage}-onboard-school`,
     ]);
@@ -169,5 +170,17 @@ describe.each(['dev', 'prod'])('onboarding stack (%s)', (stage) => {
       expect(names.indexOf(step)).toBeGreaterThan(names.indexOf('Wait for approval'));
     }
     expect(names.indexOf('Export archive')).toBeLessThan(names.indexOf('Wait for approval'));
+  });
+
+  it('moves a school with the switch as its commit point: verify before it, wait out API caches after it', () => {
+    const move = allStates(definitionOf(machineNamed('move-school')));
+    const names = move.map(([n]) => n);
+    const switchState = move.find(([n]) => n === 'Switch directory')![1];
+    expect(switchState.Catch![0]!.Next).toBe('Drop target copy');
+    expect(names.indexOf('Verify copy')).toBeLessThan(names.indexOf('Switch directory'));
+    const wait = move.find(([n]) => n === 'Let directory caches expire')![1] as AslState & { Seconds?: number };
+    expect(wait.Seconds).toBeGreaterThan(30);
+    const drop = move.find(([n]) => n === 'Drop source')![1];
+    expect(drop.Catch![0]!.Next).toBe('Move incomplete');
   });
 });
