@@ -1,0 +1,68 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { type AtRiskModel, scoreRisk, setupFeatures, setupOf } from '../../lambdas/scoring/at-risk-model';
+import { projectRoot } from '../../lib/project';
+import { readLabelledStudents, trainAtRiskModel } from '../../scripts/model/at-risk-training';
+import { modelFile, trainingFile } from '../../scripts/model/training-data';
+
+const model = JSON.parse(readFileSync(modelFile, 'utf8')) as AtRiskModel;
+const student = { term1: 11 / 20, term2: 12 / 20, failures: 0, absences: 2 };
+
+describe('the at-risk model', () => {
+  it('is the artefact that training on the shipped data produces', () => {
+    const retrained = trainAtRiskModel(readLabelledStudents(trainingFile), model.trainedOn, model.version);
+    for (const setup of ['A', 'B', 'C'] as const) {
+      retrained.setups[setup].weights.forEach((weight, i) =>
+        expect(weight).toBeCloseTo(model.setups[setup].weights[i]!, 9),
+      );
+    }
+  });
+
+  it('reads only grades, repeated years and absences, and uses what the school has recorded', () => {
+    const inputs = new Set(Object.values(setupFeatures).flat());
+    expect([...inputs].sort()).toEqual(['absences', 'failures', 'term1', 'term2']);
+    expect(setupOf(student)).toBe('A');
+    expect(setupOf({ ...student, term2: null })).toBe('B');
+    expect(setupOf({ ...student, term1: null, term2: null })).toBe('C');
+  });
+
+  it('rises as grades fall and absences grow, and names the drivers in a teacher’s words', () => {
+    const steady = scoreRisk(model, student);
+    const slipping = scoreRisk(model, { ...student, term2: 7 / 20, absences: 14 });
+    expect(slipping.risk).toBeGreaterThan(steady.risk);
+    expect(slipping.risk).toBeGreaterThan(0.5);
+    expect(steady.risk).toBeLessThan(0.2);
+    const top = slipping.drivers[0]!;
+    expect(top).toMatchObject({ feature: 'term2', text: 'second-term grade 7/20' });
+    expect(top.contribution).toBeGreaterThan(0);
+    expect(slipping.drivers.map((d) => d.text)).toContain('14 absences');
+    expect(slipping.modelVersion).toBe(model.version);
+  });
+
+  it('serves any grading scale: the same standing on 0–100 gives the same risk', () => {
+    const onTwenty = scoreRisk(model, { ...student, term2: 8 / 20 });
+    const onHundred = scoreRisk(model, { ...student, term2: 40 / 100 }, 100);
+    expect(onHundred.risk).toBeCloseTo(onTwenty.risk, 12);
+    expect(onHundred.drivers.find((d) => d.feature === 'term2')!.text).toBe('second-term grade 40/100');
+  });
+
+  it('evaluates a CSV from the command line into one JSON object per setup', async () => {
+    const { stdout } = await promisify(execFile)(
+      join(projectRoot, 'node_modules', '.bin', 'tsx'),
+      ['scripts/model/evaluate.ts', '--csv', trainingFile],
+      { cwd: projectRoot, encoding: 'utf8' },
+    );
+    const report = JSON.parse(stdout) as { setups: Record<string, Record<string, number>> };
+    expect(Object.keys(report.setups)).toEqual(['A', 'B', 'C']);
+    for (const setup of ['A', 'B'] as const) {
+      const m = report.setups[setup]!;
+      expect(m).toMatchObject({ n: 649, majorityAccuracy: 0.8459 });
+      expect(m.accuracy).toBeGreaterThan(0.9);
+      expect(m.auc).toBeGreaterThan(0.9);
+      expect(Object.keys(m.confusion!)).toEqual(['truePositive', 'falsePositive', 'trueNegative', 'falseNegative']);
+    }
+  }, 60_000);
+});
