@@ -1,15 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DescribeExecutionCommand,
-  ListStateMachinesCommand,
-  SFNClient,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { schoolMigrations } from '../layers/migrations';
 import { newSchoolId, provisionSchool } from '../lambdas/onboarding/school-provisioning';
 import { startPlatform } from '../local/platform';
+import { runExecutionToEnd } from '../local/step-functions/executions';
 
 /**
  * `npm run bench:onboarding`: the onboarding state machine on the local platform, timed
@@ -22,18 +18,13 @@ const dir = mkdtempSync(join(tmpdir(), 'campus-bench-onboarding-'));
 const platform = await startPlatform({ stateDir: dir, port: 0, shardGroupCapacity: 500 });
 const sfn = new SFNClient({ endpoint: platform.stepFunctions.url });
 
-/** Runs an execution through the Step Functions API until it ends. */
+/** Runs an execution through the Step Functions API until it ends; only success is measured. */
 async function run(machine: string, input: unknown) {
-  const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
-  const stateMachineArn = stateMachines!.find((candidate) => candidate.name === machine)!.stateMachineArn!;
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }));
-  for (;;) {
-    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (execution.status === 'SUCCEEDED') return execution;
-    if (execution.status !== 'RUNNING')
-      throw new Error(`${machine}: ${execution.status} ${execution.error} ${execution.cause}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+  const execution = await runExecutionToEnd(sfn, machine, input, { pollMs: 5 });
+  if (execution.status !== 'SUCCEEDED') {
+    throw new Error(`${machine}: ${execution.status} ${execution.error} ${execution.cause}`);
   }
+  return execution;
 }
 
 async function onboard(slug: string): Promise<number> {

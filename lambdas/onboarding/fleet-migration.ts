@@ -1,9 +1,10 @@
 import * as z from 'zod';
 import { latestSchemaVersion } from '../../layers/migrations';
-import { DataApiSession } from '../shared/data-api';
+import { schoolSession } from './school-provisioning';
 import type { ShardGroupSetting } from '../shared/runtime';
 import { migrateSchoolDatabase } from '../shared/schema-migrations';
 import type { SchoolRecord, TenantDirectory } from '../shared/tenant-directory';
+import { taskErrorMessage } from './task-failure';
 import { parseWorkflowInput } from './workflow-input';
 
 /** The input of the fleet migration state machine. */
@@ -39,15 +40,6 @@ export interface SchoolOutcome extends SchoolRef {
   /** For a failure: the error's name, and the cause Step Functions recorded. */
   readonly error?: string;
   readonly cause?: string;
-}
-
-/** A Lambda error's own message, from the JSON cause Step Functions records (or the plain cause). */
-function messageOf(cause: string | undefined): string {
-  try {
-    return (JSON.parse(cause ?? '') as { errorMessage?: string }).errorMessage ?? String(cause);
-  } catch {
-    return String(cause ?? '');
-  }
 }
 
 export interface FleetPorts {
@@ -111,9 +103,7 @@ export async function migrateSchool(school: SchoolRef, ports: FleetPorts): Promi
   const group = ports.shardGroups.find((candidate) => candidate.id === record.shardGroupId);
   if (!group)
     throw new Error(`School ${school.slug} is in shard group ${record.shardGroupId}, which this stage does not have.`);
-  const result = await migrateSchoolDatabase(
-    new DataApiSession({ resourceArn: group.resourceArn, secretArn: record.secretArn, database: record.database }),
-  );
+  const result = await migrateSchoolDatabase(schoolSession(record, group.resourceArn));
   await ports.directory.recordSchemaVersion(school.schoolId, result.to);
   // Only what the report needs: every outcome travels in the execution's state.
   return { ...school, outcome: result.applied.length ? 'migrated' : 'up-to-date', from: result.from, to: result.to };
@@ -139,7 +129,11 @@ export function fleetReport(plan: FleetPlan, results: FleetResults) {
   const count = (outcome: SchoolOutcome['outcome']) => outcomes.filter((o) => o.outcome === outcome).length;
   const failed = outcomes
     .filter((o) => o.outcome === 'failed')
-    .map(({ slug, schoolId, error, cause }) => ({ slug, schoolId, error: `${error}: ${messageOf(cause)}` }));
+    .map(({ slug, schoolId, error, cause }) => ({
+      slug,
+      schoolId,
+      error: `${error}: ${taskErrorMessage(cause) ?? ''}`,
+    }));
   const pending = plan.waves.canary.length + plan.waves.early.length + plan.waves.rest.length;
   const notReached = pending - outcomes.length;
   const report = {

@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { DataApiSession } from '../shared/data-api';
+import { type DataApiSession } from '../shared/data-api';
 import type { ShardGroupSetting } from '../shared/runtime';
 import type { ShardGroupSlots } from '../shared/shard-group-slots';
 import { type SchoolRecord, SchoolStatusConflictError, type TenantDirectory } from '../shared/tenant-directory';
 import type { UserDirectory } from '../shared/user-directory';
 import { type ArchiveStore, exportSchoolArchive } from './school-archive';
-import { removeSchoolDatabase } from './school-provisioning';
+import { removeSchoolDatabase, schoolSession } from './school-provisioning';
 import { parseWorkflowInput } from './workflow-input';
 
 /** What an operator gives to take a school off the platform. */
@@ -57,11 +57,7 @@ function groupOf(ports: OffboardingPorts, school: Pick<SchoolRecord, 'shardGroup
 async function schoolDatabase(ports: OffboardingPorts, schoolId: string): Promise<DataApiSession> {
   const school = await record(ports, schoolId);
   if (!school.secretArn) throw new Error(`School ${school.slug} has no database secret.`);
-  return new DataApiSession({
-    resourceArn: groupOf(ports, school).resourceArn,
-    secretArn: school.secretArn,
-    database: school.database,
-  });
+  return schoolSession(school, groupOf(ports, school).resourceArn);
 }
 
 /** First state: checks the request and finds the school, which must be ACTIVE or SUSPENDED. */

@@ -1,4 +1,4 @@
-import { DataApiSession, typed } from '../shared/data-api';
+import { type DataApiSession, typed } from '../shared/data-api';
 import { migrateSchoolDatabase } from '../shared/schema-migrations';
 import type { ShardGroupSetting } from '../shared/runtime';
 import type { ShardGroupSlots } from '../shared/shard-group-slots';
@@ -12,7 +12,9 @@ import {
   removeSchoolDatabase,
   type SchoolSecretsOptions,
   schoolResourceNames,
+  schoolSession,
 } from './school-provisioning';
+import { taskErrorMessage } from './task-failure';
 import { parseWorkflowInput } from './workflow-input';
 
 /** What the steps work with: the directory, the slots, the shard groups and the user directory. */
@@ -46,11 +48,10 @@ function groupOf(ports: OnboardingPorts, state: OnboardingState): ShardGroupSett
 
 function schoolDatabase(ports: OnboardingPorts, state: OnboardingState): DataApiSession {
   if (!state.database) throw new Error(`The onboarding of ${state.schoolId} has no database yet.`);
-  return new DataApiSession({
-    resourceArn: groupOf(ports, state).resourceArn,
-    secretArn: state.database.secretArn,
-    database: schoolResourceNames(state.schoolId).database,
-  });
+  return schoolSession(
+    { secretArn: state.database.secretArn, database: schoolResourceNames(state.schoolId).database },
+    groupOf(ports, state).resourceArn,
+  );
 }
 
 /** First state: checks the request and gives the school its id. */
@@ -215,13 +216,7 @@ export async function removeDatabase(state: OnboardingState, ports: OnboardingPo
 /** The reason an execution failed, in words an operator reads: the error's own message. */
 export function failureReason(failure: OnboardingState['failure']): string {
   if (!failure) return 'unknown failure';
-  try {
-    const cause = JSON.parse(failure.Cause ?? '') as { errorMessage?: string };
-    if (cause.errorMessage) return `${failure.Error}: ${cause.errorMessage}`.slice(0, 1000);
-  } catch {
-    // Not a Lambda error: the cause is plain text.
-  }
-  return `${failure.Error ?? 'Error'}: ${failure.Cause ?? ''}`.slice(0, 1000);
+  return `${failure.Error ?? 'Error'}: ${taskErrorMessage(failure.Cause) ?? ''}`.slice(0, 1000);
 }
 
 /** The school this execution registered, if any, ends FAILED with the reason and gives its slug back. */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { schoolMigrations } from '../../layers/migrations';
-import { DataApiSession } from '../shared/data-api';
+import { type DataApiSession } from '../shared/data-api';
 import type { ShardGroupSetting } from '../shared/runtime';
 import { migrateSchoolDatabase } from '../shared/schema-migrations';
 import type { ShardGroupSlots } from '../shared/shard-group-slots';
@@ -12,6 +12,7 @@ import {
   masterSession,
   type SchoolSecretsOptions,
   schoolResourceNames,
+  schoolSession,
 } from './school-provisioning';
 import { parseWorkflowInput } from './workflow-input';
 
@@ -55,11 +56,7 @@ function group(ports: MovePorts, id: string): ShardGroupSetting {
 }
 
 function session(ports: MovePorts, state: MoveState, groupId: string): DataApiSession {
-  return new DataApiSession({
-    resourceArn: group(ports, groupId).resourceArn,
-    secretArn: state.school.secretArn!,
-    database: state.school.database,
-  });
+  return schoolSession(state.school, group(ports, groupId).resourceArn);
 }
 
 /** First state: checks the request; the school must be ACTIVE (or already MOVING, for a retried run). */

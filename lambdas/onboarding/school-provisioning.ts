@@ -129,12 +129,7 @@ export async function createSchoolDatabase(
 ): Promise<{ secretArn: string; database: string }> {
   const names = schoolResourceNames(schoolId);
   const secret = await ensureSecret(schoolId, names, secrets);
-  const master = new DataApiSession({
-    resourceArn: shardGroup.resourceArn,
-    secretArn: shardGroup.masterSecretArn,
-    database: 'postgres',
-  });
-  await ensureRoleAndDatabase(master, names, secret.password);
+  await ensureRoleAndDatabase(masterSession(shardGroup), names, secret.password);
   return { secretArn: secret.arn, database: names.database };
 }
 
@@ -199,7 +194,7 @@ export async function provisionSchool(
   try {
     const { secretArn } = await createSchoolDatabase(school.schoolId, shardGroup, options.secrets);
     const migrated = await migrateSchoolDatabase(
-      new DataApiSession({ resourceArn: shardGroup.resourceArn, secretArn, database: names.database }),
+      schoolSession({ secretArn, database: names.database }, shardGroup.resourceArn),
       options.migrations,
     );
     return await directory.setStatus(school.schoolId, ['PROVISIONING'], 'ACTIVE', {

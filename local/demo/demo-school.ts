@@ -1,15 +1,13 @@
-import {
-  DescribeExecutionCommand,
-  ListStateMachinesCommand,
-  SFNClient,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { schoolSession } from '../../lambdas/onboarding/school-provisioning';
 import { type DataApiSession, typed } from '../../lambdas/shared/data-api';
 import type { Role } from '../../lambdas/shared/roles';
 import { type SchoolRecord, TenantDirectory } from '../../lambdas/shared/tenant-directory';
 import { CognitoUserDirectory, UserExistsError } from '../../lambdas/shared/user-directory';
+import { stagePrefix } from '../../lib/config';
+import { localStage } from '../local-stage';
 import type { Platform } from '../platform';
+import { runExecutionToEnd } from '../step-functions/executions';
 import { type DemoSchoolData, generateDemoSchool, readUciStudents } from './demo-data';
 
 /** What `npm start` onboards on its first run. */
@@ -42,26 +40,16 @@ export interface DemoSchool {
 const demoActor = 'demo-data';
 
 async function onboardDemoSchool(platform: Platform): Promise<void> {
-  const sfn = new SFNClient({ endpoint: platform.stepFunctions.url });
-  const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
-  const machine = stateMachines?.find((candidate) => candidate.name?.endsWith('-onboard-school'));
-  if (!machine) throw new Error('The onboarding state machine is not running on this platform.');
-  const { executionArn } = await sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn: machine.stateMachineArn,
-      name: `onboard-demo-high-${Date.now()}`,
-      input: JSON.stringify(demoSchoolRequest),
-    }),
+  const execution = await runExecutionToEnd(
+    new SFNClient({ endpoint: platform.stepFunctions.url }),
+    `${stagePrefix(localStage)}-onboard-school`,
+    demoSchoolRequest,
+    { name: `onboard-demo-high-${Date.now()}`, pollMs: 50 },
   );
-  for (;;) {
-    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (execution.status === 'SUCCEEDED') return;
-    if (execution.status !== 'RUNNING') {
-      throw new Error(
-        `Onboarding the demo school ended ${execution.status}: ${execution.error} ${execution.cause ?? ''}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  if (execution.status !== 'SUCCEEDED') {
+    throw new Error(
+      `Onboarding the demo school ended ${execution.status}: ${execution.error} ${execution.cause ?? ''}`,
+    );
   }
 }
 

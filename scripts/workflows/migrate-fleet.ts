@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { errorMessageOf, startAndFollow, targetOptions, workflowTarget } from './workflow-client';
+import { taskErrorMessage } from '../../lambdas/onboarding/task-failure';
+import { startAndFollow, targetOptions, workflowTarget } from './workflow-client';
 
 /**
  * `npm run migrate-fleet -- [--failure-threshold N] [--canary SLUG] [--early-percent P] [--stage NAME]`:
@@ -36,7 +37,7 @@ try {
   if (execution.status === 'SUCCEEDED') {
     console.log((JSON.parse(execution.output!) as { summary: string }).summary);
   } else {
-    console.error(`fleet migration ${execution.status}: ${execution.error}: ${errorMessageOf(execution.cause)}`);
+    console.error(`fleet migration ${execution.status}: ${execution.error}: ${taskErrorMessage(execution.cause)}`);
     process.exit(1);
   }
 } catch (error) {

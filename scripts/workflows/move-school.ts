@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { errorMessageOf, startAndFollow, targetOptions, workflowTarget } from './workflow-client';
+import { taskErrorMessage } from '../../lambdas/onboarding/task-failure';
+import { startAndFollow, targetOptions, workflowTarget } from './workflow-client';
 
 /**
  * `npm run move-school -- --school SLUG --to SHARD_GROUP [--stage NAME]`: moves a school's
@@ -26,7 +27,7 @@ try {
     `move-${values.school}-${Date.now()}`,
   );
   if (execution.status !== 'SUCCEEDED') {
-    console.error(`move ${execution.status}: ${execution.error}: ${errorMessageOf(execution.cause)}`);
+    console.error(`move ${execution.status}: ${execution.error}: ${taskErrorMessage(execution.cause)}`);
     process.exit(1);
   }
   const result = JSON.parse(execution.output!) as {

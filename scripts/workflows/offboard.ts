@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { errorMessageOf, startAndFollow, targetOptions, workflowTarget } from './workflow-client';
+import { taskErrorMessage } from '../../lambdas/onboarding/task-failure';
+import { startAndFollow, targetOptions, workflowTarget } from './workflow-client';
 
 /**
  * `npm run offboard -- --school SLUG --reason TEXT [--stage NAME]`: suspends the school,
@@ -30,7 +31,7 @@ try {
     'Wait for approval',
   );
   if (execution.status === 'FAILED' || execution.status === 'ABORTED' || execution.status === 'TIMED_OUT') {
-    console.error(`offboarding ${execution.status}: ${execution.error}: ${errorMessageOf(execution.cause)}`);
+    console.error(`offboarding ${execution.status}: ${execution.error}: ${taskErrorMessage(execution.cause)}`);
     process.exit(1);
   }
   console.log(

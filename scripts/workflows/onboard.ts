@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { onboardingInputJsonSchema, onboardingRequest } from '../../lambdas/onboarding/onboarding.schemas';
 import { InvitationOutbox, outboxFileName } from '../../local/issuer/outbox';
-import { errorMessageOf, startAndFollow, targetOptions, workflowTarget } from './workflow-client';
+import { taskErrorMessage } from '../../lambdas/onboarding/task-failure';
+import { startAndFollow, targetOptions, workflowTarget } from './workflow-client';
 
 /**
  * `npm run onboard -- --file school.json [--stage NAME]`: brings a school live through the
@@ -46,7 +47,7 @@ try {
   const name = `onboard-${checked.data.slug}-${Date.now()}`;
   const execution = await startAndFollow(target, 'onboard-school', input, name);
   if (execution.status !== 'SUCCEEDED') {
-    console.error(`onboarding ${execution.status}: ${execution.error}: ${errorMessageOf(execution.cause)}`);
+    console.error(`onboarding ${execution.status}: ${execution.error}: ${taskErrorMessage(execution.cause)}`);
     process.exit(1);
   }
   const result = JSON.parse(execution.output!) as {

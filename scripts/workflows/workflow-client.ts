@@ -5,7 +5,6 @@ import {
   type DescribeExecutionCommandOutput,
   GetExecutionHistoryCommand,
   type HistoryEvent,
-  ListStateMachinesCommand,
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -13,7 +12,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tenantDirectoryTable } from '../../lambdas/shared/tables';
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
+import { taskErrorMessage } from '../../lambdas/onboarding/task-failure';
 import { loadStageConfig, servingRegion, stagePrefix } from '../../lib/config';
+import { stateMachineArnNamed } from '../../local/step-functions/executions';
 import { projectRoot } from '../../lib/project';
 
 /** Where a workflow command runs: the local platform (`npm start`), or a deployed stage. */
@@ -82,27 +83,13 @@ function directoryOf(client: DynamoDBClient, stage: string): TenantDirectory {
 /** The state machine `campus-<stage>-<workflow>`'s ARN. */
 export async function stateMachineArnOf(target: WorkflowTarget, workflow: string): Promise<string> {
   const name = `${stagePrefix({ name: target.stage })}-${workflow}`;
-  let nextToken: string | undefined;
-  do {
-    const page = await target.client.send(new ListStateMachinesCommand({ nextToken }));
-    const found = page.stateMachines?.find((machine) => machine.name === name);
-    if (found) return found.stateMachineArn!;
-    nextToken = page.nextToken;
-  } while (nextToken);
-  throw new Error(`There is no state machine ${name} on ${target.stage}.`);
+  const arn = await stateMachineArnNamed(target.client, name);
+  if (!arn) throw new Error(`There is no state machine ${name} on ${target.stage}.`);
+  return arn;
 }
 
 const seconds = (from: Date | undefined, to: Date | undefined) =>
   from && to ? `${((to.getTime() - from.getTime()) / 1000).toFixed(2)} s` : '';
-
-/** A Lambda error's own message, from the JSON cause Step Functions records. */
-export function errorMessageOf(cause: string | undefined): string | undefined {
-  try {
-    return (JSON.parse(cause ?? '') as { errorMessage?: string }).errorMessage ?? cause;
-  } catch {
-    return cause;
-  }
-}
 
 /**
  * Starts an execution and prints its progress state by state (with each state's time and
@@ -148,7 +135,7 @@ export async function startAndFollow(
         print(`  • ${stateName}  ${seconds(entered.get(stateName!), event.timestamp)}`);
       if (event.type === 'TaskFailed') {
         const { error, cause } = event.taskFailedEventDetails!;
-        print(`    ! ${error}: ${errorMessageOf(cause)}`);
+        print(`    ! ${error}: ${taskErrorMessage(cause)}`);
       }
     }
     if (execution.status !== 'RUNNING') return execution;

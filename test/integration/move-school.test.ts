@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { schoolSession } from '../../lambdas/onboarding/school-provisioning';
-import { DataApiSession } from '../../lambdas/shared/data-api';
+import { masterSession, schoolSession } from '../../lambdas/onboarding/school-provisioning';
 import { injectFaultVariable } from '../../lambdas/shared/platform-variables';
 import { ShardGroupSlots } from '../../lambdas/shared/shard-group-slots';
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
@@ -21,11 +20,7 @@ afterEach(() => {
 
 const databaseExists = async (groupId: string, database: string) => {
   const group = platform().shardGroups.find((g) => g.id === groupId)!;
-  const master = new DataApiSession({
-    resourceArn: group.resourceArn,
-    secretArn: group.masterSecretArn,
-    database: 'postgres',
-  });
+  const master = masterSession(group);
   return (await master.query('SELECT 1 FROM pg_database WHERE datname = :database', { database })).length === 1;
 };
 

@@ -8,8 +8,12 @@ import {
   exportSchoolArchive,
   importSchoolArchive,
 } from '../../lambdas/onboarding/school-archive';
-import { newSchoolId, provisionSchool, schoolSession } from '../../lambdas/onboarding/school-provisioning';
-import { DataApiSession } from '../../lambdas/shared/data-api';
+import {
+  masterSession,
+  newSchoolId,
+  provisionSchool,
+  schoolSession,
+} from '../../lambdas/onboarding/school-provisioning';
 import { getObjectText, putObject } from '../../lambdas/shared/object-storage';
 import { ShardGroupSlots } from '../../lambdas/shared/shard-group-slots';
 import { type SchoolRecord, TenantDirectory } from '../../lambdas/shared/tenant-directory';
@@ -105,11 +109,7 @@ describe('offboarding workflow (task-token approval on the local Step Functions)
       { schoolId: newSchoolId(), slug: 'restored', name: 'Restored', plan: 'standard' },
       { id: group.id, resourceArn: group.resourceArn, masterSecretArn: group.masterSecretArn },
     );
-    const db = new DataApiSession({
-      resourceArn: group.resourceArn,
-      secretArn: empty.secretArn!,
-      database: empty.database,
-    });
+    const db = schoolSession(empty, group.resourceArn);
     const prefix = (await new TenantDirectory().getSchool(school.schoolId))!.pendingApproval!.archivePrefix;
     await importSchoolArchive(db, store, prefix);
     const again = await exportSchoolArchive(db, store, `schools/${empty.schoolId}/round-trip`, {
@@ -142,11 +142,7 @@ describe('offboarding workflow (task-token approval on the local Step Functions)
     expect((await latestExecution('campus-local-offboard-school')).status).toBe('SUCCEEDED');
 
     const group = platform().shardGroups.find((g) => g.id === school.shardGroupId)!;
-    const master = new DataApiSession({
-      resourceArn: group.resourceArn,
-      secretArn: group.masterSecretArn,
-      database: 'postgres',
-    });
+    const master = masterSession(group);
     expect(await master.query('SELECT 1 FROM pg_database WHERE datname = :name', { name: school.database })).toEqual(
       [],
     );

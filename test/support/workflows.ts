@@ -1,16 +1,15 @@
 import {
-  DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
   GetExecutionHistoryCommand,
   type HistoryEvent,
-  ListStateMachinesCommand,
   SFNClient,
-  StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { DataApiSession } from '../../lambdas/shared/data-api';
+import { masterSession } from '../../lambdas/onboarding/school-provisioning';
+import { taskErrorMessage } from '../../lambdas/onboarding/task-failure';
 import { ShardGroupSlots } from '../../lambdas/shared/shard-group-slots';
 import { type SchoolRecord, schoolStatuses, TenantDirectory } from '../../lambdas/shared/tenant-directory';
 import type { Platform } from '../../local/platform';
+import { runExecutionToEnd, stateMachineArnNamed } from '../../local/step-functions/executions';
 
 /** A finished execution with its history, as an operator's tools would read it. */
 export interface FinishedExecution {
@@ -28,28 +27,16 @@ export interface FinishedExecution {
 const client = () => new SFNClient({});
 
 export async function stateMachineArn(name: string): Promise<string> {
-  const { stateMachines } = await client().send(new ListStateMachinesCommand({}));
-  const machine = stateMachines?.find((candidate) => candidate.name === name);
-  if (!machine) throw new Error(`No state machine ${name}.`);
-  return machine.stateMachineArn!;
+  const arn = await stateMachineArnNamed(client(), name);
+  if (!arn) throw new Error(`No state machine ${name}.`);
+  return arn;
 }
 
 /** Starts an execution through the Step Functions API and waits for it to end. */
 export async function runExecution(machineName: string, input: unknown, name?: string): Promise<FinishedExecution> {
   const sfn = client();
-  const { executionArn } = await sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn: await stateMachineArn(machineName),
-      input: JSON.stringify(input),
-      ...(name ? { name } : {}),
-    }),
-  );
-  let execution: DescribeExecutionCommandOutput;
-  for (;;) {
-    execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (execution.status !== 'RUNNING') break;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  const execution = await runExecutionToEnd(sfn, machineName, input, name ? { name } : {});
+  const { executionArn } = execution;
   const history: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
@@ -57,14 +44,9 @@ export async function runExecution(machineName: string, input: unknown, name?: s
     history.push(...(page.events ?? []));
     nextToken = page.nextToken;
   } while (nextToken);
-  let message = execution.cause;
-  try {
-    message = (JSON.parse(execution.cause ?? '') as { errorMessage?: string }).errorMessage ?? message;
-  } catch {
-    // A plain-text cause.
-  }
+  const message = taskErrorMessage(execution.cause);
   return {
-    executionArn: executionArn!,
+    executionArn,
     status: execution.status,
     output: execution.output ? (JSON.parse(execution.output) as Record<string, unknown>) : undefined,
     error: execution.error,
@@ -110,11 +92,7 @@ export async function orphans(platform: Platform): Promise<string[]> {
   const live = new Set((await allSchools()).filter((s) => s.status === 'ACTIVE').map((s) => s.schoolId));
   const found: string[] = [];
   for (const group of platform.shardGroups) {
-    const master = new DataApiSession({
-      resourceArn: group.resourceArn,
-      secretArn: group.masterSecretArn,
-      database: 'postgres',
-    });
+    const master = masterSession(group);
     const databases = await master.query<{ name: string }>(
       "SELECT datname AS name FROM pg_database WHERE datname LIKE 'school\\_%'",
     );
