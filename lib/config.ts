@@ -120,6 +120,22 @@ export const stageConfigSchema = z
     protectData: z.boolean(),
     /** Powertools log level for every function. */
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+    /** The nightly scoring run of every ACTIVE school. */
+    scoring: z
+      .object({
+        /** EventBridge Scheduler expression. @default cron(30 1 * * ? *), 01:30 every night */
+        schedule: z
+          .string()
+          .regex(/^(cron|rate)\(.+\)$/, 'must be a Scheduler expression such as cron(30 1 * * ? *)')
+          .default('cron(30 1 * * ? *)'),
+        /** Time zone the schedule is read in. @default UTC */
+        timezone: z.string().min(1).default('UTC'),
+        /** Schools scored at once. @default 20 */
+        maxConcurrentSchools: z.number().int().min(1).max(1000).default(20),
+        /** Chunks of one school scored at once. @default 10 */
+        maxConcurrentChunks: z.number().int().min(1).max(1000).default(10),
+      })
+      .prefault({}),
   })
   .refine((s) => s.primaryRegion !== s.drRegion, { path: ['drRegion'], message: 'must differ from primaryRegion' })
   .refine((s) => s.primaryAvailabilityZones.every((z) => z.startsWith(s.primaryRegion)), {

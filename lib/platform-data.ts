@@ -32,4 +32,6 @@ export interface PlatformData {
   readonly importsBucket: IBucket;
   /** Policies over the exports bucket's school objects, for workers and handlers in other stacks. */
   readonly exportsPolicies: SchoolObjectPolicies;
+  /** Policies over the reports bucket's school objects: the reports worker writes them, the API signs links. */
+  readonly reportsPolicies: SchoolObjectPolicies;
 }

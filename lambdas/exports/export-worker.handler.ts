@@ -6,7 +6,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { exportJobMessage } from '../shared/export-jobs';
 import { putObject } from '../shared/object-storage';
 import { logger, tracer } from '../shared/observability';
-import { exportsQueue } from '../shared/queues';
+import { isLastDelivery, exportsQueue } from '../shared/queues';
 import { schoolSessionFor } from '../shared/school-session';
 import { schoolDataAccess, TenantDirectory } from '../shared/tenant-directory';
 import { failExport, runExport } from './school-export';
@@ -34,7 +34,7 @@ async function exportRecord(record: SQSRecord): Promise<void> {
     logger.info('export finished', { outcome, dataApiCalls: db.roundTrips });
   } catch (error) {
     // On the last delivery the request is marked failed before the message goes to the dead-letter queue.
-    if (Number(record.attributes.ApproximateReceiveCount) >= exportsQueue.maxReceiveCount) {
+    if (isLastDelivery(record, exportsQueue)) {
       await failExport(db, message.exportId, 'The export could not be written; ask for it again.').catch(
         (cause: unknown) => logger.error('could not mark the export failed', { cause }),
       );

@@ -1,5 +1,5 @@
 import { onboardingRunners } from './onboarding-steps';
-import { stepHandler } from './step-handler';
+import { stepHandler } from '../shared/step-handler';
 import { onboardingPorts } from './workflow-ports';
 
 /** Onboarding steps in the user directory: the first school admin. */

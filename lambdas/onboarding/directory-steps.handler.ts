@@ -1,7 +1,7 @@
 import { offboardingRunners } from './offboarding-steps';
 import { onboardingRunners } from './onboarding-steps';
 import { moveRunners } from './school-move';
-import { stepHandler } from './step-handler';
+import { stepHandler } from '../shared/step-handler';
 import { movePorts, offboardingPorts, onboardingPorts } from './workflow-ports';
 
 /** Lifecycle steps on the tenant directory: validation, slots, registration, status, approvals. */

@@ -4,7 +4,7 @@ import { schoolSession } from './school-provisioning';
 import type { ShardGroupSetting } from '../shared/runtime';
 import { migrateSchoolDatabase } from '../shared/schema-migrations';
 import type { SchoolRecord, TenantDirectory } from '../shared/tenant-directory';
-import { taskErrorMessage } from './task-failure';
+import { taskErrorMessage } from '../shared/task-failure';
 import { parseWorkflowInput } from './workflow-input';
 
 /** The input of the fleet migration state machine. */

@@ -7,7 +7,7 @@ import {
   planWaves,
   type SchoolRef,
 } from './fleet-migration';
-import { stepHandler } from './step-handler';
+import { stepHandler } from '../shared/step-handler';
 import { fleetPorts } from './workflow-ports';
 
 /** Fleet migration steps: plan the waves, migrate one school, check a wave, report. */

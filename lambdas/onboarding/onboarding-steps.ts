@@ -14,7 +14,7 @@ import {
   schoolResourceNames,
   schoolSession,
 } from './school-provisioning';
-import { taskErrorMessage } from './task-failure';
+import { taskErrorMessage } from '../shared/task-failure';
 import { parseWorkflowInput } from './workflow-input';
 
 /** What the steps work with: the directory, the slots, the shard groups and the user directory. */

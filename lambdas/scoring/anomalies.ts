@@ -9,27 +9,7 @@
  *   student's earlier scores, in units of their median absolute deviation.
  */
 
-/** Thresholds a school can change in its settings. */
-export interface AnomalySettings {
-  /** Recent weeks compared with the weeks before them. @default 2 */
-  readonly recentWeeks: number;
-  /** Smallest fall in attendance rate, beyond the cohort's, worth a flag (0–1). @default 0.2 */
-  readonly minAttendanceDrop: number;
-  /** How unlikely the recent attendance must be under the student's usual rate. @default 0.01 */
-  readonly attendanceSignificance: number;
-  /** Smallest fall in a score, beyond the cohort's, as a fraction of its maximum. @default 0.2 */
-  readonly minGradeDrop: number;
-  /** How many of the student's usual deviations a score must fall (robust z). @default 3 */
-  readonly gradeZThreshold: number;
-}
-
-export const defaultAnomalySettings: AnomalySettings = {
-  recentWeeks: 2,
-  minAttendanceDrop: 0.2,
-  attendanceSignificance: 0.01,
-  minGradeDrop: 0.2,
-  gradeZThreshold: 3,
-};
+import { type AnomalySettings, defaultAnomalySettings } from '../shared/analytics-settings';
 
 /** One week of a student's attendance: school days, and days present (late counts as present). */
 export interface AttendanceWeek {

@@ -59,6 +59,17 @@ export interface RiskScore {
   readonly modelVersion: string;
 }
 
+/**
+ * A grade as the model knows grades: the school's pass mark (a fraction of its scale) maps
+ * to 0.5, where the training course's pass mark of 10/20 sits, and the ends of the scale to
+ * 0 and 1, linearly on each side. "Just passing" then means the same on every scale.
+ */
+export function onModelScale(fraction: number, passMark: number): number {
+  const mark = Math.min(Math.max(passMark, 0.01), 0.99);
+  const clamped = Math.min(Math.max(fraction, 0), 1);
+  return clamped < mark ? (0.5 * clamped) / mark : 0.5 + (0.5 * (clamped - mark)) / (1 - mark);
+}
+
 /** The setup a record allows: the most the school has recorded. */
 export function setupOf(record: LearningRecord): Setup {
   if (record.term1 !== null && record.term2 !== null) return 'A';
@@ -96,6 +107,7 @@ export function scoreRisk(
   record: LearningRecord,
   scaleMax = 20,
   setup: Setup = setupOf(record),
+  describeFeature: (feature: Feature) => string = (feature) => describe(feature, record, scaleMax),
 ): RiskScore {
   const m = model.setups[setup];
   const z = featureValues(record, m.features).map((value, i) => (value - m.mean[i]!) / m.scale[i]!);
@@ -106,7 +118,7 @@ export function scoreRisk(
       feature,
       // Passing is what the weights model: a push towards it lowers the risk.
       contribution: -z[i]! * m.weights[i + 1]!,
-      text: describe(feature, record, scaleMax),
+      text: describeFeature(feature),
     }))
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
   return { setup, risk, drivers, modelVersion: model.version };

@@ -1,40 +1,10 @@
-import * as z from 'zod';
+import { type CareerCluster, defaultCareerClusters } from '../shared/analytics-settings';
 
 /**
  * Career-cluster suggestions from a student's subject strengths relative to the cohort
  * (school-level peer percentiles). The subject → cluster mapping is data a school edits
- * (its subjects have their own codes); `defaultCareerClusters` is where it starts.
+ * in its analytics settings; `defaultCareerClusters` is where it starts.
  */
-export const careerClusterMapping = z
-  .array(
-    z
-      .object({
-        id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
-        name: z.string().trim().min(1).max(100),
-        /** Subject codes whose strength points to this cluster. */
-        subjects: z.array(z.string().min(1).max(20)).min(1).max(10),
-      })
-      .strict(),
-  )
-  .min(1)
-  .max(40)
-  .refine((clusters) => new Set(clusters.map((c) => c.id)).size === clusters.length, 'cluster ids must be unique');
-export type CareerCluster = z.output<typeof careerClusterMapping>[number];
-
-/**
- * The default mapping, for subjects coded as the demo school codes them: POR Portuguese,
- * MAT Mathematics, ENG English, SCI Sciences, HIS History, GEO Geography, PE Physical
- * Education, ART Arts.
- */
-export const defaultCareerClusters: readonly CareerCluster[] = [
-  { id: 'stem', name: 'Science, technology, engineering and mathematics', subjects: ['MAT', 'SCI'] },
-  { id: 'health', name: 'Health and care', subjects: ['SCI', 'PE'] },
-  { id: 'languages', name: 'Languages and communication', subjects: ['POR', 'ENG'] },
-  { id: 'humanities', name: 'Humanities and social sciences', subjects: ['HIS', 'GEO'] },
-  { id: 'business', name: 'Business and economics', subjects: ['MAT', 'GEO', 'ENG'] },
-  { id: 'arts', name: 'Arts and design', subjects: ['ART'] },
-  { id: 'sport', name: 'Sport and physical activity', subjects: ['PE'] },
-];
 
 export interface CareerSuggestion {
   readonly clusterId: string;

@@ -3,7 +3,7 @@ import type { BucketPurpose } from './buckets';
 /**
  * SQS queue definitions of the platform. The CDK stacks create each queue with its
  * dead-letter queue from these, and the local platform does the same and polls them into
- * the same handlers. The batch and report issues add their queues here.
+ * the same handlers.
  */
 export interface QueueDefinition {
   /** Logical name; the physical name is `<stage prefix>-<logicalName>`, its DLQ's `…-dlq`. */
@@ -36,11 +36,58 @@ export const exportsQueue: QueueDefinition = {
   writesTo: ['exports'],
 };
 
-export const platformQueues: readonly QueueDefinition[] = [exportsQueue];
+/** Report requests (report cards, school analytics, fee statements), one message each, into the reports worker. */
+export const reportsQueue: QueueDefinition = {
+  logicalName: 'reports',
+  urlVariable: 'CAMPUS_REPORTS_QUEUE_URL',
+  handlerTimeoutSeconds: 120,
+  visibilityTimeoutSeconds: 720,
+  maxReceiveCount: 3,
+  batchSize: 1,
+  handler: 'lambdas/reports/report-worker.handler.ts',
+  writesTo: ['reports'],
+};
+
+/**
+ * Fast work: rescoring the classes whose attendance or scores were just saved, many
+ * messages a batch so that one school's are scored together, within seconds.
+ */
+export const rescoreQueue: QueueDefinition = {
+  logicalName: 'analytics-fast',
+  urlVariable: 'CAMPUS_RESCORE_QUEUE_URL',
+  handlerTimeoutSeconds: 60,
+  visibilityTimeoutSeconds: 360,
+  maxReceiveCount: 5,
+  batchSize: 10,
+  handler: 'lambdas/scoring/rescore-classes.handler.ts',
+};
+
+/** Heavy work: rescoring a whole school after a bulk import of past attendance or scores. */
+export const schoolRescoreQueue: QueueDefinition = {
+  logicalName: 'analytics-heavy',
+  urlVariable: 'CAMPUS_SCHOOL_RESCORE_QUEUE_URL',
+  handlerTimeoutSeconds: 600,
+  visibilityTimeoutSeconds: 3600,
+  maxReceiveCount: 3,
+  batchSize: 1,
+  handler: 'lambdas/scoring/rescore-school.handler.ts',
+};
+
+export const platformQueues: readonly QueueDefinition[] = [
+  exportsQueue,
+  reportsQueue,
+  rescoreQueue,
+  schoolRescoreQueue,
+];
 
 /** The URL of a queue this function was given. */
 export function queueUrl(queue: QueueDefinition, env: NodeJS.ProcessEnv = process.env): string {
   const url = env[queue.urlVariable];
   if (!url) throw new Error(`${queue.urlVariable} is not set.`);
   return url;
+}
+
+/** Whether this delivery of a message is its last before the dead-letter queue: the time to record the failure. */
+export function isLastDelivery(record: { attributes: { ApproximateReceiveCount: string } }, queue: QueueDefinition) {
+  return Number(record.attributes.ApproximateReceiveCount) >= queue.maxReceiveCount;
 }

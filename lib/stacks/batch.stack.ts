@@ -1,16 +1,21 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { handlerName } from '../../lambdas/api/routes';
 import { type BucketPurpose, bucketVariable } from '../../lambdas/shared/buckets';
-import { platformQueues, type QueueDefinition } from '../../lambdas/shared/queues';
+import { platformQueues, type QueueDefinition, reportsQueue } from '../../lambdas/shared/queues';
+import { scoringRunsTable } from '../../lambdas/shared/tables';
 import type { StageConfig } from '../config';
 import { grantSchoolData } from '../constructs/school-data-grant';
 import { SchoolFunction } from '../constructs/school-function';
 import { physicalName } from '../naming';
 import type { PlatformData } from '../platform-data';
+import { ScoringRunWorkflow } from '../workflows/scoring-run.workflow';
 
 export interface BatchStackProps extends StackProps {
   readonly config: StageConfig;
@@ -20,10 +25,11 @@ export interface BatchStackProps extends StackProps {
   readonly queues?: readonly QueueDefinition[];
 }
 
-/** A data bucket and the policies over its school objects; only the exports bucket has them so far. */
+/** A data bucket and the policies over its school objects. */
 function schoolObjects(data: PlatformData, purpose: BucketPurpose) {
-  if (purpose !== 'exports') throw new Error(`No school object policies for the ${purpose} bucket yet.`);
-  return { bucket: data.exportsBucket, policies: data.exportsPolicies };
+  if (purpose === 'exports') return { bucket: data.exportsBucket, policies: data.exportsPolicies };
+  if (purpose === 'reports') return { bucket: data.reportsBucket, policies: data.reportsPolicies };
+  throw new Error(`No school object policies for the ${purpose} bucket.`);
 }
 
 /** What one platform queue is made of here: the queue, its dead-letter queue and its consumer. */
@@ -42,6 +48,11 @@ export interface BatchQueue {
  */
 export class BatchStack extends Stack {
   readonly queues = new Map<string, BatchQueue>();
+  /** Runs every step of the scoring run. */
+  readonly scoringSteps: SchoolFunction;
+  readonly scoringRun: ScoringRunWorkflow;
+  /** Starts the scoring run of every ACTIVE school, nightly. */
+  readonly nightlyScoring: Schedule;
 
   constructor(scope: Construct, id: string, props: BatchStackProps) {
     super(scope, id, props);
@@ -83,6 +94,47 @@ export class BatchStack extends Stack {
       }
       this.queues.set(definition.logicalName, { definition, queue, deadLetterQueue, worker });
     }
+
+    this.scoringSteps = new SchoolFunction(this, 'scoring-steps', {
+      config,
+      entry: 'lambdas/scoring/scoring-steps.handler.ts',
+      serviceName: 'campus-scoring',
+      description: 'Steps of the scoring run: plan schools, score chunks of students, finish',
+      timeout: Duration.minutes(5),
+      memorySize: 1769,
+    });
+    const tenantDirectory = props.tenantDirectory;
+    grantSchoolData(this.scoringSteps, {
+      tenantDataAccess: data.tenantDataAccess,
+      tenantDirectory,
+      shardGroups: data.shardGroups,
+    });
+    // Listing the ACTIVE schools is a query of the status index, nothing else of the directory.
+    this.scoringSteps.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${tenantDirectory.tableArn}/index/byStatus`] }),
+    );
+    // Runs and their schools' progress: by key, and a run's school items by query; no index, no scan, no delete.
+    const runsTable = data.tables[scoringRunsTable.logicalName]!;
+    this.scoringSteps.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        resources: [runsTable.tableArn],
+      }),
+    );
+    runsTable.encryptionKey?.grant(this.scoringSteps, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+    const reports = this.queue(reportsQueue);
+    reports.grantSendMessages(this.scoringSteps);
+    this.scoringSteps.addEnvironment(reportsQueue.urlVariable, reports.queueUrl);
+    this.scoringRun = new ScoringRunWorkflow(this, 'ScoringRun', { config, scoringSteps: this.scoringSteps });
+
+    this.nightlyScoring = new Schedule(this, 'NightlyScoring', {
+      scheduleName: physicalName(config, 'nightly-scoring'),
+      description: 'Scores every ACTIVE school: at-risk, anomalies, percentiles, careers',
+      schedule: ScheduleExpression.expression(config.scoring.schedule, TimeZone.of(config.scoring.timezone)),
+      target: new StepFunctionsStartExecution(this.scoringRun.stateMachine, {
+        input: ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
+      }),
+    });
   }
 
   /** The queue a definition names; the API sends to some of them. */

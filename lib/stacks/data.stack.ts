@@ -47,6 +47,7 @@ export class DataStack extends Stack implements PlatformData {
   readonly reportsBucket: Bucket;
   readonly importsBucket: Bucket;
   readonly exportsPolicies: SchoolObjectPolicies;
+  readonly reportsPolicies: SchoolObjectPolicies;
   readonly tenantDataAccess: TenantDataAccess;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -131,6 +132,12 @@ export class DataStack extends Stack implements PlatformData {
       'Exports',
       this.exportsBucket,
       nagArnOf(this.exportsBucket.node.defaultChild as CfnBucket),
+    );
+    this.reportsPolicies = schoolObjectPolicies(
+      this,
+      'Reports',
+      this.reportsBucket,
+      nagArnOf(this.reportsBucket.node.defaultChild as CfnBucket),
     );
   }
 

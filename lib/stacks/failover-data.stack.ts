@@ -42,6 +42,7 @@ export class FailoverDataStack extends Stack implements PlatformData {
   readonly reportsBucket: IBucket;
   readonly importsBucket: IBucket;
   readonly exportsPolicies: SchoolObjectPolicies;
+  readonly reportsPolicies: SchoolObjectPolicies;
 
   constructor(scope: Construct, id: string, props: FailoverDataStackProps) {
     super(scope, id, props);
@@ -84,6 +85,12 @@ export class FailoverDataStack extends Stack implements PlatformData {
       'Exports',
       this.exportsBucket,
       `arn:aws:s3:::${replicaBucketName(config, 'exports', nagAccountParameter)}`,
+    );
+    this.reportsPolicies = schoolObjectPolicies(
+      this,
+      'Reports',
+      this.reportsBucket,
+      `arn:aws:s3:::${replicaBucketName(config, 'reports', nagAccountParameter)}`,
     );
     // Uploads waiting for import are transient and not replicated: a fresh bucket takes new ones.
     const removalPolicy = removalPolicyOf(config);

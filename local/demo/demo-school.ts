@@ -93,16 +93,22 @@ async function writeDemoData(db: DataApiSession, data: DemoSchoolData, bursarSub
     await db.query(
       `WITH year AS (SELECT id FROM academic_years ORDER BY starts_on LIMIT 1),
        added AS (
-         INSERT INTO students (admission_no, given_name, family_name, date_of_birth, class_id, enrolled_on)
-         SELECT s."admissionNo", s."givenName", s."familyName", s."dateOfBirth", classes.id, year_start.starts_on
+         INSERT INTO students (admission_no, given_name, family_name, date_of_birth, class_id, enrolled_on, repeated_years)
+         SELECT s."admissionNo", s."givenName", s."familyName", s."dateOfBirth", classes.id, year_start.starts_on,
+                s."repeatedYears"
            FROM jsonb_to_recordset(:students::jsonb)
-                AS s("admissionNo" text, "givenName" text, "familyName" text, "dateOfBirth" date, "className" text)
+                AS s("admissionNo" text, "givenName" text, "familyName" text, "dateOfBirth" date, "className" text,
+                     "repeatedYears" smallint)
            JOIN classes ON classes.name = s."className"
            CROSS JOIN (SELECT starts_on FROM academic_years ORDER BY starts_on LIMIT 1) year_start
          RETURNING id, class_id)
        INSERT INTO enrolments (student_id, academic_year_id, class_id)
        SELECT added.id, year.id, added.class_id FROM added, year`,
-      { students: typed.json(data.students.map(({ profile: _profile, ...student }) => student)) },
+      {
+        students: typed.json(
+          data.students.map(({ profile, ...student }) => ({ ...student, repeatedYears: profile.failures })),
+        ),
+      },
     );
     await db.query(
       `WITH input AS (
@@ -250,6 +256,8 @@ export async function ensureDemoSchool(
   const teacherAccount = await demoAccount(platform, school, { ...teacher, role: 'teacher' });
   const guardianAccount = await demoAccount(platform, school, { ...guardian, role: 'guardian' });
   await writeDemoData(db, data, bursarAccount.userId);
+  // Statistics for the planner now, rather than when autovacuum next looks at the school.
+  await db.execute('ANALYZE');
   for (const [table, account] of [
     ['staff', bursarAccount],
     ['staff', teacherAccount],

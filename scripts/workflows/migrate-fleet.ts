@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { taskErrorMessage } from '../../lambdas/onboarding/task-failure';
+import { taskErrorMessage } from '../../lambdas/shared/task-failure';
 import { startAndFollow, targetOptions, workflowTarget } from './workflow-client';
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { onboardingInputJsonSchema, onboardingRequest } from '../../lambdas/onboarding/onboarding.schemas';
 import { InvitationOutbox, outboxFileName } from '../../local/issuer/outbox';
-import { taskErrorMessage } from '../../lambdas/onboarding/task-failure';
+import { taskErrorMessage } from '../../lambdas/shared/task-failure';
 import { startAndFollow, targetOptions, workflowTarget } from './workflow-client';
 
 /**

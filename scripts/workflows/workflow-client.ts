@@ -12,7 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tenantDirectoryTable } from '../../lambdas/shared/tables';
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
-import { taskErrorMessage } from '../../lambdas/onboarding/task-failure';
+import { taskErrorMessage } from '../../lambdas/shared/task-failure';
 import { loadStageConfig, servingRegion, stagePrefix } from '../../lib/config';
 import { stateMachineArnNamed } from '../../local/step-functions/executions';
 import { projectRoot } from '../../lib/project';

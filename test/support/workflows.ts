@@ -5,7 +5,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { masterSession } from '../../lambdas/onboarding/school-provisioning';
-import { taskErrorMessage } from '../../lambdas/onboarding/task-failure';
+import { taskErrorMessage } from '../../lambdas/shared/task-failure';
 import { ShardGroupSlots } from '../../lambdas/shared/shard-group-slots';
 import { type SchoolRecord, schoolStatuses, TenantDirectory } from '../../lambdas/shared/tenant-directory';
 import type { Platform } from '../../local/platform';

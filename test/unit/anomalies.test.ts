@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  anomalyFlags,
-  binomialTail,
-  defaultAnomalySettings,
-  mad,
-  median,
-  type StudentHistory,
-} from '../../lambdas/scoring/anomalies';
+import { anomalyFlags, binomialTail, mad, median, type StudentHistory } from '../../lambdas/scoring/anomalies';
+import { defaultAnomalySettings } from '../../lambdas/shared/analytics-settings';
 import { seededRandom } from '../../local/demo/demo-data';
 
 /**

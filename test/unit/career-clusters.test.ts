@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { careerClusterMapping, careerSuggestions, defaultCareerClusters } from '../../lambdas/scoring/career-clusters';
+import { careerSuggestions } from '../../lambdas/scoring/career-clusters';
+import { careerClusterMapping, defaultCareerClusters } from '../../lambdas/shared/analytics-settings';
 
 const names = {
   MAT: 'Mathematics',

@@ -1,7 +1,7 @@
 import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api';
 import { conflict, forbidden, invalid, notFound } from '../../shared/http';
 import { type Caller, subjectAccessCte } from '../class-access';
-import { type GradeBand, gradeFor, termResultsSql } from '../grading';
+import { type GradeBand, gradeFor, termResultsSql } from '../../shared/grading';
 import { cursorValues, keysetPage } from '../sql-fragments';
 import type { Assessment, ClassGrades, NewAssessment, ReportCard, ScoreEntry } from './assessment.schemas';
 

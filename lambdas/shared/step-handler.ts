@@ -2,11 +2,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger, tracer } from '../shared/observability';
-import { injectFaultVariable } from '../shared/platform-variables';
-import { readRuntime } from '../shared/runtime';
+import { logger, tracer } from './observability';
+import { injectFaultVariable } from './platform-variables';
+import { readRuntime } from './runtime';
 
-/** What a Task of the lifecycle state machines sends its function: the step to run, and its input. */
+/** What a Task of the state machines sends its function: the step to run, and its input. */
 export interface StepEvent {
   readonly step: string;
   readonly [input: string]: unknown;
@@ -35,6 +35,7 @@ function injectFault(step: string, schoolId: string | undefined): void {
 
 /** The school a step works on, wherever its input carries it. */
 function schoolIdIn(event: StepEvent): string | undefined {
+  if (typeof event.schoolId === 'string') return event.schoolId;
   type Carrier = { schoolId?: unknown; school?: { schoolId?: unknown } } | undefined;
   for (const key of ['state', 'school']) {
     const value = event[key] as Carrier;
@@ -45,7 +46,7 @@ function schoolIdIn(event: StepEvent): string | undefined {
 }
 
 /**
- * A function that runs some steps of the lifecycle workflows (grouped by the permissions
+ * A function that runs some steps of the state machines (grouped by the permissions
  * they need): logs carry the step and school id, never an admin's personal data.
  */
 export function stepHandler(runners: Readonly<Record<string, StepRunner>>) {

@@ -1,0 +1,81 @@
+import { type DataApiSession, typed } from '../shared/data-api';
+import { type ReportKind, reportObjectKey, reportRequest } from '../shared/report-jobs';
+import { readFeeStatement, readReportCards, readSchoolAnalytics, readSchoolHeader } from './report-data';
+import { type RenderedReport, renderFeeStatement, renderReportCards, renderSchoolAnalytics } from './report-pdfs';
+
+/** Where reports go; the reports bucket on AWS and locally. */
+export interface ReportStore {
+  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
+}
+
+/** A request whose scope no longer exists (a term or student removed): failed at once, not retried. */
+export class ReportScopeError extends Error {
+  override readonly name = 'ReportScopeError';
+}
+
+async function render(db: DataApiSession, request: ReturnType<typeof reportRequest.parse>): Promise<RenderedReport> {
+  const school = await readSchoolHeader(db);
+  const today = new Date().toISOString().slice(0, 10);
+  switch (request.kind) {
+    case 'report-cards': {
+      const cards = await readReportCards(db, request);
+      if (!cards) throw new ReportScopeError('The term no longer exists.');
+      return renderReportCards(school, cards);
+    }
+    case 'school-analytics':
+      return renderSchoolAnalytics(school, await readSchoolAnalytics(db, school.atRiskThreshold), today);
+    case 'fee-statement': {
+      const statement = await readFeeStatement(db, request.studentId);
+      if (!statement) throw new ReportScopeError('The student no longer exists.');
+      return renderFeeStatement(school, statement, today);
+    }
+  }
+}
+
+/**
+ * Renders one requested report: claims it (queued, or left running by an attempt that
+ * stopped), reads its data, renders the PDF, puts it in the store and marks it done. A
+ * request already done or failed is left alone, so a message delivered twice renders once.
+ */
+export async function runReport(
+  db: DataApiSession,
+  store: ReportStore,
+  schoolId: string,
+  reportId: string,
+): Promise<{ outcome: 'written' | 'skipped'; pages?: number; bytes?: number }> {
+  const [claimed] = await db.query<{ request: string }>(
+    `UPDATE reports SET status = 'running', started_at = coalesce(started_at, now())
+      WHERE id = :id AND status IN ('queued', 'running')
+      RETURNING (scope || jsonb_build_object('kind', kind))::text AS request`,
+    { id: typed.uuid(reportId) },
+  );
+  if (!claimed) return { outcome: 'skipped' };
+  const request = reportRequest.parse(JSON.parse(claimed.request));
+  let rendered: RenderedReport;
+  try {
+    rendered = await render(db, request);
+  } catch (error) {
+    if (error instanceof ReportScopeError) {
+      await failReport(db, reportId, error.message);
+      return { outcome: 'skipped' };
+    }
+    throw error;
+  }
+  const key = reportObjectKey(schoolId, reportId, request.kind as ReportKind);
+  await store.put(key, rendered.pdf, 'application/pdf');
+  await db.execute(
+    `UPDATE reports SET status = 'done', object_key = :key, pages = :pages, finished_at = now()
+      WHERE id = :id AND status = 'running'`,
+    { id: typed.uuid(reportId), key, pages: rendered.pages },
+  );
+  return { outcome: 'written', pages: rendered.pages, bytes: rendered.pdf.length };
+}
+
+/** Records that a report cannot be made, with a reason the requester can read. */
+export async function failReport(db: DataApiSession, reportId: string, reason: string): Promise<void> {
+  await db.execute(
+    `UPDATE reports SET status = 'failed', failure = :reason, finished_at = now()
+      WHERE id = :id AND status IN ('queued', 'running')`,
+    { id: typed.uuid(reportId), reason },
+  );
+}

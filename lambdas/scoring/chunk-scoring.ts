@@ -1,0 +1,153 @@
+import modelArtefact from '../../layers/model/at-risk-model.json';
+import type { AnalyticsSettings } from '../shared/analytics-settings';
+import { type DataApiSession, typed } from '../shared/data-api';
+import { type AnomalyFlag, anomalyFlags } from './anomalies';
+import { type AtRiskModel, type Driver, type Feature, onModelScale, type Setup, scoreRisk } from './at-risk-model';
+import { type CareerSuggestion, careerSuggestions } from './career-clusters';
+import { type ChunkDescriptor, readChunkFeatures, type StudentFeatures } from './chunk-features';
+
+/** The model every scorer runs: the artefact `npm run model:train` wrote. */
+export const atRiskModel = modelArtefact as AtRiskModel;
+
+/** The training course counts absences over a school year of about 180 days. */
+const trainingYearDays = 180;
+/** Fewer days marked than this and the absence rate is taken over this many, so one early absence is not a year of them. */
+const minimumDaysForRate = 20;
+
+/** What a school's settings say about scoring it, read once per run (or rescoring) and passed to each chunk. */
+export interface SchoolScoringSettings {
+  /** The pass mark as a fraction of the school's scale. */
+  readonly passMark: number;
+  readonly analytics: AnalyticsSettings;
+}
+
+export interface StudentAnalytics {
+  readonly studentId: string;
+  readonly setup: Setup;
+  readonly risk: number;
+  readonly drivers: readonly Driver[];
+  readonly anomalies: readonly Omit<AnomalyFlag, 'studentId'>[];
+  readonly percentiles: StudentFeatures['subjects'];
+  readonly careers: readonly CareerSuggestion[];
+}
+
+const percentText = (fraction: number) => `${Math.round(fraction * 100)} %`;
+
+function riskOf(student: StudentFeatures, passMark: number, model: AtRiskModel) {
+  const absences = (student.absences / Math.max(student.daysMarked, minimumDaysForRate)) * trainingYearDays;
+  const record = {
+    term1: student.term1 === null ? null : onModelScale(student.term1, passMark),
+    // A second-term grade without a first is read as a first-term one: the model has no setup for it alone.
+    term2: student.term1 === null ? null : student.term2 === null ? null : onModelScale(student.term2, passMark),
+    failures: student.repeatedYears,
+    absences,
+  };
+  // What a teacher reads is the school's own numbers, not the model's scale.
+  const describe = (feature: Feature): string => {
+    switch (feature) {
+      case 'term1':
+        return `first-term grade ${percentText(student.term1!)}`;
+      case 'term2':
+        return `second-term grade ${percentText(student.term2!)}`;
+      case 'failures':
+        return student.repeatedYears === 1 ? '1 repeated year' : `${student.repeatedYears} repeated years`;
+      case 'absences':
+        return `${student.absences} ${student.absences === 1 ? 'absence' : 'absences'} in ${student.daysMarked} days`;
+    }
+  };
+  return scoreRisk(model, record, 20, undefined, describe);
+}
+
+/** Scores a chunk's students: risk for each, anomalies within each class, careers from school percentiles. */
+export function scoreStudents(
+  students: readonly StudentFeatures[],
+  settings: SchoolScoringSettings,
+  model: AtRiskModel = atRiskModel,
+): StudentAnalytics[] {
+  const byClass = new Map<string, StudentFeatures[]>();
+  for (const student of students)
+    byClass.set(student.classId ?? '', [...(byClass.get(student.classId ?? '') ?? []), student]);
+  const flags = new Map<string, Omit<AnomalyFlag, 'studentId'>[]>();
+  for (const cohort of byClass.values()) {
+    const histories = cohort.map((s) => ({ studentId: s.studentId, attendance: s.weeks, scores: s.recentScores }));
+    for (const { studentId, ...flag } of anomalyFlags(histories, settings.analytics.anomalies)) {
+      flags.set(studentId, [...(flags.get(studentId) ?? []), flag]);
+    }
+  }
+  return students.map((student) => {
+    const risk = riskOf(student, settings.passMark, model);
+    const names = Object.fromEntries(student.subjects.map((s) => [s.subject, s.name]));
+    return {
+      studentId: student.studentId,
+      setup: risk.setup,
+      risk: Math.round(risk.risk * 10_000) / 10_000,
+      drivers: risk.drivers.map((d) => ({ ...d, contribution: Math.round(d.contribution * 1000) / 1000 })),
+      anomalies: flags.get(student.studentId) ?? [],
+      percentiles: student.subjects,
+      careers: careerSuggestions(student.subjects, names, settings.analytics.careerClusters),
+    };
+  });
+}
+
+/**
+ * Writes a chunk's results in one statement. A result replaces an older one only if the
+ * data it scored was read later, so a re-run chunk, a rescoring and a nightly run can land
+ * in any order and the newest reading stays.
+ */
+export async function writeStudentAnalytics(
+  db: DataApiSession,
+  results: readonly StudentAnalytics[],
+  provenance: { runId: string; modelVersion: string; dataAsOf: Date },
+): Promise<number> {
+  if (results.length === 0) return 0;
+  return db.execute(
+    `INSERT INTO student_analytics
+       (student_id, run_id, model_version, setup, risk, drivers, anomalies, percentiles, careers, data_as_of)
+     SELECT r."studentId", :runId, :modelVersion, r.setup, r.risk, r.drivers, r.anomalies, r.percentiles, r.careers,
+            :dataAsOf
+       FROM jsonb_to_recordset(:results::jsonb) AS r("studentId" uuid, setup text, risk numeric, drivers jsonb,
+                                                    anomalies jsonb, percentiles jsonb, careers jsonb)
+       JOIN students s ON s.id = r."studentId"
+     ON CONFLICT (student_id) DO UPDATE SET
+       run_id = excluded.run_id, model_version = excluded.model_version, setup = excluded.setup,
+       risk = excluded.risk, drivers = excluded.drivers, anomalies = excluded.anomalies,
+       percentiles = excluded.percentiles, careers = excluded.careers,
+       data_as_of = excluded.data_as_of, scored_at = now()
+     WHERE student_analytics.data_as_of <= excluded.data_as_of`,
+    {
+      runId: provenance.runId,
+      modelVersion: provenance.modelVersion,
+      dataAsOf: typed.timestamp(provenance.dataAsOf),
+      results: typed.json(results),
+    },
+  );
+}
+
+export interface ChunkOutcome {
+  readonly students: number;
+  readonly atRisk: number;
+  readonly anomalies: number;
+  /** Data API calls the chunk made: one read, one write. */
+  readonly roundTrips: number;
+}
+
+/** One chunk, end to end: one read of every feature, scoring in memory, one batched write. */
+export async function scoreChunk(
+  db: DataApiSession,
+  chunk: ChunkDescriptor,
+  settings: SchoolScoringSettings,
+  runId: string,
+  model: AtRiskModel = atRiskModel,
+): Promise<ChunkOutcome> {
+  const before = db.roundTrips;
+  const dataAsOf = new Date();
+  const students = await readChunkFeatures(db, chunk);
+  const results = scoreStudents(students, settings, model);
+  await writeStudentAnalytics(db, results, { runId, modelVersion: model.version, dataAsOf });
+  return {
+    students: results.length,
+    atRisk: results.filter((r) => r.risk >= settings.analytics.atRiskThreshold).length,
+    anomalies: results.reduce((sum, r) => sum + r.anomalies.length, 0),
+    roundTrips: db.roundTrips - before,
+  };
+}

@@ -1,0 +1,156 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { schoolSession } from '../../lambdas/onboarding/school-provisioning';
+import { atRiskModel } from '../../lambdas/scoring/chunk-scoring';
+import { bucketName } from '../../lambdas/shared/buckets';
+import { typed } from '../../lambdas/shared/data-api';
+import { s3Client } from '../../lambdas/shared/object-storage';
+import { injectFaultVariable } from '../../lambdas/shared/platform-variables';
+import { ScoringRuns } from '../../lambdas/shared/scoring-runs';
+import { type DemoSchool, ensureDemoSchool } from '../../local/demo/demo-school';
+import { useLocalPlatform } from '../support/local-platform';
+import { pdfText } from '../support/pdf-text';
+import { exampleSettings, schoolFixture } from '../support/school-fixture';
+import { runExecution } from '../support/workflows';
+
+const machine = 'campus-local-scoring-run';
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error('Timed out waiting.');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('the scoring run on the local platform', () => {
+  const platform = useLocalPlatform('scoring-run', { stepFunctionsRetryIntervalMs: 10 });
+  let demo: DemoSchool;
+  const demoDb = () =>
+    schoolSession(demo.school, platform().shardGroups.find((g) => g.id === demo.school.shardGroupId)!.resourceArn);
+  afterEach(() => {
+    delete process.env[injectFaultVariable];
+  });
+
+  it('scores every active student of the demo school, each chunk in one read and one batched write', async () => {
+    demo = (await ensureDemoSchool(platform()))!;
+    const run = await runExecution(machine, { trigger: 'operator', schoolId: demo.school.schoolId });
+    expect(run.status).toBe('SUCCEEDED');
+    const runId = run.executionArn.split(':').at(-1)!;
+    expect(run.output).toMatchObject({ runId, status: 'SUCCEEDED', schools: 1, schoolsDone: 1, schoolsFailed: 0 });
+
+    const [counts] = await demoDb().query<Record<string, number>>(
+      `SELECT (SELECT count(*)::int FROM students WHERE status = 'active') AS students,
+              (SELECT count(*)::int FROM student_analytics WHERE run_id = :runId AND model_version = :version) AS scored,
+              (SELECT count(*)::int FROM student_analytics WHERE jsonb_array_length(drivers) > 0) AS explained,
+              (SELECT count(*)::int FROM student_analytics WHERE jsonb_array_length(percentiles) = 8) AS ranked`,
+      { runId, version: atRiskModel.version },
+    );
+    expect(counts!.students).toBeGreaterThanOrEqual(600);
+    expect(counts).toEqual({
+      students: counts!.students,
+      scored: counts!.students,
+      explained: counts!.students,
+      ranked: counts!.students,
+    });
+
+    // Every chunk made exactly two Data API calls: its read and its write.
+    const chunkOutputs = run.history
+      .filter((event) => event.stateExitedEventDetails?.name === 'Score chunk')
+      .map((event) => JSON.parse(event.stateExitedEventDetails!.output!) as { roundTrips: number });
+    expect(chunkOutputs.length).toBeGreaterThanOrEqual(2);
+    expect(chunkOutputs.every((output) => output.roundTrips === 2)).toBe(true);
+
+    const school = await new ScoringRuns().getSchoolRun(runId, demo.school.schoolId);
+    expect(school).toMatchObject({
+      status: 'DONE',
+      trigger: 'operator',
+      chunksDone: chunkOutputs.length,
+      chunksTotal: chunkOutputs.length,
+      studentsTotal: counts!.students,
+      studentsScored: counts!.students,
+    });
+  });
+
+  it('queues the school analytics report once for the run, and the worker renders it as a PDF', async () => {
+    const db = demoDb();
+    const [report] = await db.query<{ id: string; runId: string }>(
+      `SELECT id, run_id AS "runId" FROM reports WHERE kind = 'school-analytics'`,
+    );
+    expect(report).toBeDefined();
+    const done = await eventually(async () => {
+      const [row] = await db.query<{ status: string; objectKey: string; pages: number }>(
+        `SELECT status, object_key AS "objectKey", pages FROM reports WHERE id = :id`,
+        { id: typed.uuid(report!.id) },
+      );
+      return row?.status === 'done' ? row : undefined;
+    });
+    const object = await s3Client().send(new GetObjectCommand({ Bucket: bucketName('reports'), Key: done.objectKey }));
+    const file = await object.Body!.transformToByteArray();
+    const pdf = await pdfText(file);
+    expect(pdf.pages).toBe(done.pages);
+    expect(pdf.title).toBe('School analytics report — Demo High School');
+    expect(pdf.text[0]).toContain('Enrolment by grade');
+    expect(pdf.text.join(' ')).toContain('Students at risk of ending the year below the pass mark');
+  });
+
+  it('is safe to run again: each student keeps one row, with the newest reading', async () => {
+    const db = demoDb();
+    const before = await db.query<{ studentId: string; dataAsOf: string }>(
+      `SELECT student_id AS "studentId", data_as_of::text AS "dataAsOf" FROM student_analytics ORDER BY student_id`,
+    );
+    const again = await runExecution(machine, { trigger: 'operator', schoolId: demo.school.schoolId });
+    expect(again.status).toBe('SUCCEEDED');
+    const after = await db.query<{ studentId: string; dataAsOf: string; runId: string }>(
+      `SELECT student_id AS "studentId", data_as_of::text AS "dataAsOf", run_id AS "runId"
+         FROM student_analytics ORDER BY student_id`,
+    );
+    expect(after.map((r) => r.studentId)).toEqual(before.map((r) => r.studentId));
+    expect(after.every((r, i) => r.dataAsOf > before[i]!.dataAsOf)).toBe(true);
+    expect(new Set(after.map((r) => r.runId))).toEqual(new Set([again.executionArn.split(':').at(-1)]));
+    // One school report per run.
+    const [{ reports }] = (await db.query<{ reports: number }>(
+      `SELECT count(*)::int AS reports FROM reports WHERE kind = 'school-analytics'`,
+    )) as [{ reports: number }];
+    expect(reports).toBe(2);
+  });
+
+  it('counts a chunk scored twice once', async () => {
+    const runs = new ScoringRuns();
+    const runId = `test-run-${Date.now()}`;
+    await runs.startRun({ runId, trigger: 'operator', scope: 'all', schools: 1, modelVersion: 'v' });
+    await runs.planSchool({ runId, trigger: 'operator', modelVersion: 'v' }, 'school-x', {
+      chunksTotal: 2,
+      studentsTotal: 30,
+    });
+    const outcome = { students: 15, atRisk: 2, anomalies: 1 };
+    expect(await runs.recordChunk(runId, 'school-x', 'c1', outcome)).toBe(true);
+    expect(await runs.recordChunk(runId, 'school-x', 'c1', outcome)).toBe(false);
+    expect(await runs.recordChunk(runId, 'school-x', 'c2', outcome)).toBe(true);
+    expect(await runs.getSchoolRun(runId, 'school-x')).toMatchObject({
+      chunksDone: 2,
+      studentsScored: 30,
+      atRisk: 4,
+      anomalies: 2,
+    });
+  });
+
+  it('scores every ACTIVE school when no school is named; a school that fails is recorded and the run ends PARTIAL', async () => {
+    const other = await schoolFixture(platform(), 'scoring-other');
+    const admin = await other.user('school-admin');
+    expect((await admin.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
+    process.env[injectFaultVariable] = `score-chunk@${demo.school.schoolId}:BrokenChunk`;
+    const run = await runExecution(machine, { trigger: 'operator' });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output).toMatchObject({ status: 'PARTIAL', schools: 2, schoolsDone: 1, schoolsFailed: 1 });
+    const runId = run.executionArn.split(':').at(-1)!;
+    const runs = new ScoringRuns();
+    expect(await runs.getSchoolRun(runId, other.school.schoolId)).toMatchObject({ status: 'DONE' });
+    expect(await runs.getSchoolRun(runId, demo.school.schoolId)).toMatchObject({
+      status: 'FAILED',
+      failure: expect.stringContaining('Fault injected into score-chunk'),
+    });
+  });
+});
