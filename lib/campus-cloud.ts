@@ -15,8 +15,7 @@ import { WebStack } from './stacks/web.stack';
 import { WebFirewallStack } from './stacks/web-firewall.stack';
 import { drBackupVaultArn, drReplicaKeyAlias, stackName } from './naming';
 import { handlerName } from '../lambdas/api/routes';
-import { idempotencyTable, tenantDirectoryTable } from '../lambdas/shared/tables';
-import { exportsQueue } from '../lambdas/shared/queues';
+import { idempotencyTable, scoringRunsTable, tenantDirectoryTable } from '../lambdas/shared/tables';
 
 export interface CampusCloudStacks {
   readonly config: StageConfig;
@@ -136,9 +135,13 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     tenantDataAccess: data.tenantDataAccess,
     tenantDirectory: data.tables[tenantDirectoryTable.logicalName]!,
     idempotencyTable: data.tables[idempotencyTable.logicalName]!,
-    exportsQueue: batch.queue(exportsQueue),
+    queue: (definition) => batch.queue(definition),
     exportsBucket: data.exportsBucket,
     exportsPolicies: data.exportsPolicies,
+    reportsBucket: data.reportsBucket,
+    reportsPolicies: data.reportsPolicies,
+    scoringRun: batch.scoringRun.stateMachine,
+    scoringRunsTable: data.tables[scoringRunsTable.logicalName]!,
     userPool: authApi.userPool,
     shardGroups: data.shardGroups,
     description: description('HTTP API routes and handlers from the route manifest'),
@@ -175,10 +178,13 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
   observability.monitorFunction('token-claims', authApi.tokenClaimsFunction);
   for (const [handler, fn] of apiRoutes.functions) observability.monitorFunction(handlerName(handler), fn);
   for (const [name, fn] of Object.entries(onboarding.stepFunctions)) observability.monitorFunction(name, fn);
-  for (const [name, { definition, worker, deadLetterQueue }] of batch.queues) {
+  for (const [name, { definition, worker, queue, deadLetterQueue }] of batch.queues) {
     observability.monitorFunction(handlerName(definition.handler), worker);
     observability.monitorDeadLetterQueue(name, deadLetterQueue);
+    observability.monitorQueueAge(name, queue, definition.maxAgeSeconds);
   }
+  observability.monitorFunction('scoring.scoring-steps', batch.scoringSteps);
+  observability.monitorStateMachine('scoring-run', batch.scoringRun.stateMachine);
 
   const stacks: CampusCloudStacks = {
     config,

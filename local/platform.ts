@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { directoryCacheSecondsVariable } from '../lambdas/shared/platform-variables';
+import { directoryCacheSecondsVariable, scoringRunArnVariable } from '../lambdas/shared/platform-variables';
 import { shardGroupClustersVariable, shardGroupsVariable } from '../lambdas/shared/runtime';
 import { platformBuckets } from '../lambdas/shared/buckets';
 import { localUserPoolId, userPoolVariable } from '../lambdas/shared/user-directory';
@@ -29,6 +29,7 @@ import { freePort } from './ports';
 import { PostgresServer } from './postgres/postgres-server';
 import { type SqsHandler, startSqsPoller } from './sqs/sqs-poller';
 import { localAccountId, localRegion, startSqs } from './sqs/sqs-server';
+import { type LocalScheduler, startLocalScheduler } from './scheduler/local-scheduler';
 import { type LocalStepFunctions, startStepFunctions } from './step-functions/local-step-functions';
 import type { WorkflowStacks } from './step-functions/workflow-templates';
 import { platformWorkflowStacks } from './workflows/platform-workflows';
@@ -55,9 +56,18 @@ export interface PlatformOptions {
   readonly stepFunctionsRetryIntervalMs?: number;
   /** Replaces every Wait state's duration (with `directoryCacheSeconds`, so moves wait out a shorter cache). */
   readonly stepFunctionsWaitMs?: number;
+  /** Fire the schedules (the nightly scoring run) at their times. @default false: tests fire them by hand */
+  readonly runSchedules?: boolean;
   /** How long API functions trust a directory read. @default 30 */
   readonly directoryCacheSeconds?: number;
   readonly log?: (line: string) => void;
+}
+
+/** The scoring run's ARN for `POST /api/analytics/runs`, when the workflow stacks include it. */
+function scoringRunVariable(stepFunctions: LocalStepFunctions): Record<string, string> {
+  const name = `${stagePrefix(localStage)}-scoring-run`;
+  const machine = stepFunctions.service.listStateMachines().find((candidate) => candidate.name === name);
+  return machine ? { [scoringRunArnVariable]: machine.arn } : {};
 }
 
 export interface LocalShardGroup {
@@ -76,6 +86,8 @@ export interface Platform {
   readonly dynamoDbUrl: string;
   readonly sqsUrl: string;
   readonly stepFunctions: LocalStepFunctions;
+  /** EventBridge Scheduler's part: the synthesized schedules, fired at their times when `runSchedules`. */
+  readonly scheduler: LocalScheduler;
   /** What the workflows sent to EventBridge and SNS. */
   readonly events: LocalEventLog;
   /** Invitations the user directory would have e-mailed. */
@@ -177,6 +189,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       log,
     });
     started.push({ stop: () => stepFunctions.close() });
+    const scheduler = startLocalScheduler({
+      schedules: stepFunctions.schedules,
+      timed: options.runSchedules ?? false,
+      start: (targetArn, input) => stepFunctions.service.start(targetArn, undefined, input),
+      log,
+    });
+    started.push(scheduler);
 
     // The issuer's URL holds the gateway's port, so the port is chosen first.
     const port = options.port || (await freePort());
@@ -240,6 +259,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         ),
       } satisfies HealthTargets),
       [shardGroupClustersVariable]: JSON.stringify(Object.fromEntries(shardGroups.map((g) => [g.id, g.resourceArn]))),
+      ...scoringRunVariable(stepFunctions),
       ...(options.directoryCacheSeconds === undefined
         ? {}
         : { [directoryCacheSecondsVariable]: String(options.directoryCacheSeconds) }),
@@ -318,6 +338,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       dynamoDbUrl: dynamoDb.url,
       sqsUrl: sqs.url,
       stepFunctions,
+      scheduler,
       events,
       outbox,
       shardGroups,

@@ -27,6 +27,7 @@ try {
     port,
     // Loopback only, unless asked: local sign-in is not hardened for a network.
     public: process.argv.includes('--public'),
+    runSchedules: true,
     log: (line) => {
       if (verbose || /stale|error|fatal/i.test(line)) console.log(line);
     },
@@ -35,6 +36,8 @@ try {
   const { ensureDemoSchool } = await import('./demo/demo-school');
   const demo = await ensureDemoSchool(platform, { log: (line) => console.log(line) });
   console.log(`ready at ${platform.url}`);
+  for (const { name, at } of platform.scheduler.nextFires())
+    console.log(`schedule ${name}: next at ${at.toISOString()}`);
   if (platform.firstRunSignIn) {
     console.log(
       `platform operator sign-in (shown once): ${platform.firstRunSignIn.username} / ${platform.firstRunSignIn.password}`,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import * as analytics from './analytics/analytics.schemas';
 import * as assessments from './assessments/assessment.schemas';
 import * as attendance from './attendance/attendance.schemas';
 import * as fees from './fees/fee.schemas';
@@ -7,6 +8,7 @@ import * as exportsApi from './exports/export.schemas';
 import * as imports from './imports/import.schemas';
 import { pageOf, resourceSchema } from './resource-schema';
 import type { ResourceSpec } from './resource-crud';
+import * as reports from './reports/report.schemas';
 import * as structure from './structure/structure.schemas';
 import * as staff from './staff/staff.schemas';
 import * as students from './students/student.schemas';
@@ -55,6 +57,23 @@ const component = z.object({
   status: z.enum(['up', 'down', 'paused']),
   latencyMs: z.number(),
   detail: z.string().optional(),
+});
+
+/** A school's part of a scoring run, as the school admin follows it. */
+const scoringRun = z.object({
+  runId: z.string(),
+  status: z.enum(['STARTING', 'SCORING', 'DONE', 'FAILED']),
+  trigger: z.enum(['schedule', 'api', 'operator']),
+  modelVersion: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  chunksTotal: z.number().int().optional(),
+  chunksDone: z.number().int().optional(),
+  studentsTotal: z.number().int().optional(),
+  studentsScored: z.number().int().optional(),
+  atRisk: z.number().int().optional(),
+  anomalies: z.number().int().optional(),
+  failure: z.string().optional(),
 });
 
 /** Every route of the manifest, by route key; a test keeps the two in step. */
@@ -219,4 +238,19 @@ export const apiContract: Readonly<Record<string, RouteContract>> = {
   'POST /api/exports': { body: exportsApi.exportRequest, response: exportsApi.exportView, status: 202 },
   'GET /api/exports': { query: exportsApi.exportListQuery, response: pageOf(exportsApi.exportView) },
   'GET /api/exports/{exportId}': { path: exportsApi.exportPath, response: exportsApi.exportView },
+  'GET /api/analytics/overview': { response: analytics.analyticsOverview },
+  'GET /api/analytics/at-risk': { query: analytics.atRiskQuery, response: analytics.atRiskPage },
+  'GET /api/analytics/students/{studentId}': { path: analytics.studentPath, response: analytics.studentAnalytics },
+  'GET /api/portal/children/{studentId}/analytics': { path: childPath, response: analytics.studentAnalytics },
+  'GET /api/analytics/settings': { response: analytics.analyticsSettings },
+  'PUT /api/analytics/settings': { body: analytics.analyticsSettings, response: analytics.analyticsSettings },
+  'POST /api/analytics/runs': {
+    response: z.object({ runId: z.string(), status: z.literal('STARTING') }),
+    status: 202,
+  },
+  'GET /api/analytics/runs': { query: analytics.runListQuery, response: pageOf(scoringRun) },
+  'GET /api/analytics/runs/{runId}': { path: analytics.runPath, response: scoringRun },
+  'POST /api/reports': { body: reports.reportRequest, response: reports.reportView, status: 202 },
+  'GET /api/reports': { query: reports.reportListQuery, response: pageOf(reports.reportView) },
+  'GET /api/reports/{reportId}': { path: reports.reportPath, response: reports.reportView },
 };

@@ -3,10 +3,21 @@ import type { Role } from '../shared/roles';
 /**
  * Platform resources a route's handler uses beyond its school's database and directory
  * record: the school index (`list-schools`), the user pool (`manage-users`), sending to
- * the exports queue, reading the exports bucket (to sign download links), and the
- * Powertools idempotency table (`idempotency`).
+ * the exports, reports and rescoring queues, reading the exports and reports buckets (to
+ * sign download links), the Powertools idempotency table (`idempotency`), starting the
+ * scoring run (`start-scoring`) and reading its progress (`read-scoring-runs`).
  */
-export type RouteGrant = 'list-schools' | 'manage-users' | 'queue-exports' | 'read-exports' | 'idempotency';
+export type RouteGrant =
+  | 'list-schools'
+  | 'manage-users'
+  | 'queue-exports'
+  | 'read-exports'
+  | 'idempotency'
+  | 'queue-reports'
+  | 'read-reports'
+  | 'queue-rescore'
+  | 'start-scoring'
+  | 'read-scoring-runs';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -77,6 +88,7 @@ function attendanceRoutes(): RouteDefinition[] {
       path,
       handler,
       access: ['school-admin', 'teacher'],
+      grants: ['queue-rescore'],
       summary: 'Mark a whole class for a day in one request; safe to send again.',
     },
     {
@@ -192,6 +204,7 @@ function assessmentRoutes(): RouteDefinition[] {
       path: '/api/assessments/{assessmentId}/scores',
       handler,
       access: graders,
+      grants: ['queue-rescore'],
       summary: "Enter or correct an assessment's scores in one request; safe to send again.",
     },
     {
@@ -417,6 +430,7 @@ export const routes: readonly RouteDefinition[] = [
     path: '/api/imports/students',
     handler: 'lambdas/api/imports/student-import.handler.ts',
     access: ['school-admin'],
+    grants: ['queue-rescore'],
     summary:
       'Import students with their guardians from a CSV file: mode=dry-run reports row by row, mode=commit writes all or nothing.',
   },
@@ -425,6 +439,7 @@ export const routes: readonly RouteDefinition[] = [
     path: '/api/imports/attendance',
     handler: 'lambdas/api/imports/attendance-import.handler.ts',
     access: ['school-admin'],
+    grants: ['queue-rescore'],
     summary:
       'Import past attendance from a CSV file: mode=dry-run reports row by row, mode=commit writes all or nothing.',
   },
@@ -433,6 +448,7 @@ export const routes: readonly RouteDefinition[] = [
     path: '/api/imports/scores',
     handler: 'lambdas/api/imports/score-import.handler.ts',
     access: ['school-admin'],
+    grants: ['queue-rescore'],
     summary:
       'Import past scores from a CSV file, creating the assessments they belong to: mode=dry-run reports row by row, mode=commit writes all or nothing.',
   },
@@ -460,7 +476,114 @@ export const routes: readonly RouteDefinition[] = [
     grants: ['read-exports'],
     summary: 'One export request and its progress; when done, a download link valid for 15 minutes.',
   },
+  ...analyticsRoutes(),
+  ...reportRoutes(),
 ];
+
+function analyticsRoutes(): RouteDefinition[] {
+  const handler = 'lambdas/api/analytics/analytics.handler.ts';
+  const runs = 'lambdas/api/analytics/scoring-runs.handler.ts';
+  const readers: Role[] = ['school-admin', 'teacher'];
+  return [
+    {
+      method: 'GET',
+      path: '/api/analytics/overview',
+      handler,
+      access: readers,
+      summary: 'Scored, at-risk and flagged students, and the spread of risk (teachers: their classes).',
+    },
+    {
+      method: 'GET',
+      path: '/api/analytics/at-risk',
+      handler,
+      access: readers,
+      summary: 'Students at risk of ending the year below the pass mark, riskiest first, with what drives it; paged.',
+    },
+    {
+      method: 'GET',
+      path: '/api/analytics/students/{studentId}',
+      handler,
+      access: readers,
+      summary: "A student's risk and drivers, anomalies, peer percentiles and career suggestions.",
+    },
+    {
+      method: 'GET',
+      path: '/api/portal/children/{studentId}/analytics',
+      handler,
+      access: ['guardian'],
+      summary:
+        "A child's percentiles, anomalies and career suggestions; risk only if the school shows it to guardians.",
+    },
+    {
+      method: 'GET',
+      path: '/api/analytics/settings',
+      handler,
+      access: ['school-admin'],
+      summary: 'Analytics settings: at-risk threshold, whether guardians see risk, anomaly thresholds, career mapping.',
+    },
+    {
+      method: 'PUT',
+      path: '/api/analytics/settings',
+      handler,
+      access: ['school-admin'],
+      summary: 'Write the analytics settings; the next scoring uses them.',
+    },
+    {
+      method: 'POST',
+      path: '/api/analytics/runs',
+      handler: runs,
+      access: ['school-admin'],
+      grants: ['start-scoring', 'read-scoring-runs'],
+      summary: 'Score the school now (202); one run at a time.',
+    },
+    {
+      method: 'GET',
+      path: '/api/analytics/runs',
+      handler: runs,
+      access: ['school-admin'],
+      grants: ['read-scoring-runs'],
+      summary: "The school's scoring runs, newest first, with their progress; paged.",
+    },
+    {
+      method: 'GET',
+      path: '/api/analytics/runs/{runId}',
+      handler: runs,
+      access: ['school-admin'],
+      grants: ['read-scoring-runs'],
+      summary: 'One scoring run: chunks done of total, students scored, at risk, anomalies.',
+    },
+  ];
+}
+
+function reportRoutes(): RouteDefinition[] {
+  const handler = 'lambdas/api/reports/reports.handler.ts';
+  return [
+    {
+      method: 'POST',
+      path: '/api/reports',
+      handler,
+      access: allSchoolRoles,
+      grants: ['queue-reports'],
+      summary:
+        'Ask for a PDF (202): report cards (a student or a class), the school analytics report, a fee statement.',
+    },
+    {
+      method: 'GET',
+      path: '/api/reports',
+      handler,
+      access: allSchoolRoles,
+      summary: 'Report requests, newest first (school admins: all; others: their own); paged.',
+    },
+    {
+      method: 'GET',
+      path: '/api/reports/{reportId}',
+      handler,
+      access: allSchoolRoles,
+      grants: ['read-reports'],
+      summary: 'One report request and its progress; when done, a download link valid for 15 minutes.',
+    },
+  ];
+}
 
 /** `GET /api/health` — the form of API Gateway's `routeKey`. */
 export function routeKey(route: Pick<RouteDefinition, 'method' | 'path'>): string {

@@ -41,8 +41,12 @@ export function packClasses(classes: readonly ClassCount[], chunkSize: number): 
   return chunks.map(({ classIds, unassigned }, i) => ({ chunkId: `c${i + 1}`, classIds, unassigned }));
 }
 
-/** One read: the school's pass mark and analytics settings, and its active students per class. */
-export async function planSchool(db: DataApiSession, chunkSize = defaultChunkSize): Promise<SchoolPlan> {
+/**
+ * One read: the school's pass mark and analytics settings, and its active students per
+ * class. Undefined for a school without settings (not yet set up): there is no pass mark
+ * to score against.
+ */
+export async function planSchool(db: DataApiSession, chunkSize = defaultChunkSize): Promise<SchoolPlan | undefined> {
   const [row] = await db.query<{ passMarkPercent: number; analytics: string; classes: string }>(
     `SELECT ss.pass_mark::float8 AS "passMarkPercent", ss.analytics::text AS analytics,
             coalesce((SELECT jsonb_agg(jsonb_build_object('classId', class_id, 'students', n)
@@ -51,7 +55,7 @@ export async function planSchool(db: DataApiSession, chunkSize = defaultChunkSiz
                                GROUP BY class_id) per_class), '[]')::text AS classes
        FROM school_settings ss`,
   );
-  if (!row) throw new Error('The school has no settings to score by.');
+  if (!row) return undefined;
   const classes = JSON.parse(row.classes) as ClassCount[];
   return {
     settings: { passMark: row.passMarkPercent / 100, analytics: analyticsSettingsOf(JSON.parse(row.analytics)) },

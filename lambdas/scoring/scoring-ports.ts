@@ -1,6 +1,4 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { queueUrl, reportsQueue } from '../shared/queues';
-import { queueReport, type ReportQueue } from '../shared/report-jobs';
+import { queueReport, sqsReportQueue } from '../shared/report-jobs';
 import { schoolSessionFor } from '../shared/school-session';
 import { ScoringRuns } from '../shared/scoring-runs';
 import { TenantDirectory } from '../shared/tenant-directory';
@@ -8,17 +6,6 @@ import type { ScoringPorts } from './scoring-run';
 
 /** The actor the audit log names for what scoring runs write. */
 export const scoringActor = 'scoring-run';
-
-let sqs: SQSClient | undefined;
-
-/** Sends to the reports queue this function was given. */
-export const reportQueue: ReportQueue = {
-  send: async (message) => {
-    await (sqs ??= new SQSClient({})).send(
-      new SendMessageCommand({ QueueUrl: queueUrl(reportsQueue), MessageBody: JSON.stringify(message) }),
-    );
-  },
-};
 
 let ports: ScoringPorts | undefined;
 
@@ -29,7 +16,7 @@ export function scoringPorts(): ScoringPorts {
     runs: new ScoringRuns(),
     session: schoolSessionFor,
     queueSchoolReport: async (db, schoolId, runId) => {
-      await queueReport(db, reportQueue, schoolId, { kind: 'school-analytics' }, scoringActor, runId);
+      await queueReport(db, sqsReportQueue, schoolId, { kind: 'school-analytics' }, scoringActor, runId);
     },
   });
 }

@@ -90,6 +90,7 @@ export async function planSchoolRun(
 ): Promise<SchoolChunks> {
   const school = await activeSchool(ports, event.schoolId);
   const plan = await planSchool(await ports.session(school), event.chunkSize ?? defaultChunkSize);
+  if (!plan) throw new SchoolNotScorableError(`School ${school.schoolId} has no settings (pass mark) to score by.`);
   await ports.runs.planSchool(
     { runId: event.runId, trigger: event.trigger, modelVersion: atRiskModel.version },
     school.schoolId,

@@ -20,3 +20,6 @@ export const injectFaultVariable = 'CAMPUS_INJECT_FAULT';
 export const archiveRetentionDaysVariable = 'CAMPUS_ARCHIVE_RETENTION_DAYS';
 /** How long API functions trust a directory read, in seconds (default 30). */
 export const directoryCacheSecondsVariable = 'CAMPUS_DIRECTORY_CACHE_SECONDS';
+
+/** The scoring run state machine that `POST /api/analytics/runs` starts. */
+export const scoringRunArnVariable = 'CAMPUS_SCORING_RUN_ARN';

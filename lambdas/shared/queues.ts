@@ -20,6 +20,8 @@ export interface QueueDefinition {
   readonly batchSize: number;
   /** Handler module relative to the project root; it exports `handler` and reports `batchItemFailures`. */
   readonly handler: string;
+  /** How long a message may wait before the queue-age alarm warns. */
+  readonly maxAgeSeconds: number;
   /** Buckets the consumer writes, under `schools/`. @default none */
   readonly writesTo?: readonly BucketPurpose[];
 }
@@ -31,6 +33,7 @@ export const exportsQueue: QueueDefinition = {
   handlerTimeoutSeconds: 300,
   visibilityTimeoutSeconds: 360,
   maxReceiveCount: 3,
+  maxAgeSeconds: 900,
   batchSize: 1,
   handler: 'lambdas/exports/export-worker.handler.ts',
   writesTo: ['exports'],
@@ -43,6 +46,7 @@ export const reportsQueue: QueueDefinition = {
   handlerTimeoutSeconds: 120,
   visibilityTimeoutSeconds: 720,
   maxReceiveCount: 3,
+  maxAgeSeconds: 600,
   batchSize: 1,
   handler: 'lambdas/reports/report-worker.handler.ts',
   writesTo: ['reports'],
@@ -58,6 +62,7 @@ export const rescoreQueue: QueueDefinition = {
   handlerTimeoutSeconds: 60,
   visibilityTimeoutSeconds: 360,
   maxReceiveCount: 5,
+  maxAgeSeconds: 120,
   batchSize: 10,
   handler: 'lambdas/scoring/rescore-classes.handler.ts',
 };
@@ -69,6 +74,7 @@ export const schoolRescoreQueue: QueueDefinition = {
   handlerTimeoutSeconds: 600,
   visibilityTimeoutSeconds: 3600,
   maxReceiveCount: 3,
+  maxAgeSeconds: 1800,
   batchSize: 1,
   handler: 'lambdas/scoring/rescore-school.handler.ts',
 };

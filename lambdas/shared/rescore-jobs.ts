@@ -1,7 +1,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { logger } from './observability';
-import { queueUrl, rescoreQueue, schoolRescoreQueue } from './queues';
+import { type QueueDefinition, queueUrl, rescoreQueue, schoolRescoreQueue } from './queues';
 
 /**
  * Rescoring after a save: the API names the classes whose attendance or scores changed
@@ -24,10 +24,10 @@ export type SchoolRescoreMessage = z.infer<typeof schoolRescoreMessage>;
 
 let sqs: SQSClient | undefined;
 
-async function send(url: string, body: unknown): Promise<void> {
+async function send(queue: QueueDefinition, body: unknown): Promise<void> {
   try {
     await (sqs ??= new SQSClient({})).send(
-      new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(body) }),
+      new SendMessageCommand({ QueueUrl: queueUrl(queue), MessageBody: JSON.stringify(body) }),
     );
   } catch (error) {
     // The save is already committed; the nightly run scores these students anyway.
@@ -37,10 +37,10 @@ async function send(url: string, body: unknown): Promise<void> {
 
 /** Asks for the classes' students to be scored again; never fails the save that changed them. */
 export async function requestRescore(message: RescoreMessage): Promise<void> {
-  await send(queueUrl(rescoreQueue), rescoreMessage.parse(message));
+  await send(rescoreQueue, rescoreMessage.parse(message));
 }
 
 /** Asks for the whole school to be scored again (after a bulk import); never fails the import. */
 export async function requestSchoolRescore(message: SchoolRescoreMessage): Promise<void> {
-  await send(queueUrl(schoolRescoreQueue), schoolRescoreMessage.parse(message));
+  await send(schoolRescoreQueue, schoolRescoreMessage.parse(message));
 }

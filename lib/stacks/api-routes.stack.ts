@@ -12,9 +12,16 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IUserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { userPoolVariable } from '../../lambdas/shared/platform-variables';
-import { bucketVariable } from '../../lambdas/shared/buckets';
-import { exportsQueue } from '../../lambdas/shared/queues';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { scoringRunArnVariable, userPoolVariable } from '../../lambdas/shared/platform-variables';
+import { type BucketPurpose, bucketVariable } from '../../lambdas/shared/buckets';
+import {
+  exportsQueue,
+  type QueueDefinition,
+  reportsQueue,
+  rescoreQueue,
+  schoolRescoreQueue,
+} from '../../lambdas/shared/queues';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -34,11 +41,18 @@ export interface ApiRoutesStackProps extends StackProps {
   /** Tokens must be issued to these clients (the JWT authorizer's audience). */
   readonly clients: readonly UserPoolClient[];
   readonly tenantDataAccess: TenantDataAccess;
-  /** Where `queue-exports` routes send export requests. */
-  readonly exportsQueue: IQueue;
+  /** The platform queue a definition names: routes send exports, reports and rescoring requests to them. */
+  readonly queue: (definition: QueueDefinition) => IQueue;
   /** What `read-exports` routes sign download links for, and the policy that lets them. */
   readonly exportsBucket: IBucket;
   readonly exportsPolicies: SchoolObjectPolicies;
+  /** What `read-reports` routes sign download links for, and the policy that lets them. */
+  readonly reportsBucket: IBucket;
+  readonly reportsPolicies: SchoolObjectPolicies;
+  /** The scoring run that `start-scoring` routes start. */
+  readonly scoringRun: IStateMachine;
+  /** Where `read-scoring-runs` routes read a school's runs. */
+  readonly scoringRunsTable: ITableV2;
   /** The tenant directory, which school routes read to find a school's database. */
   readonly tenantDirectory: ITableV2;
   /** Where `idempotency` routes keep Powertools idempotency records. */
@@ -120,14 +134,37 @@ export class ApiRoutesStack extends Stack {
         }),
       );
     }
-    if (grants.has('queue-exports')) {
-      props.exportsQueue.grantSendMessages(fn);
-      fn.addEnvironment(exportsQueue.urlVariable, props.exportsQueue.queueUrl);
+    const sendsTo = (definition: QueueDefinition) => {
+      const queue = props.queue(definition);
+      queue.grantSendMessages(fn);
+      fn.addEnvironment(definition.urlVariable, queue.queueUrl);
+    };
+    // Download links are signed with the function's own credentials: it may read that bucket's school objects, nothing else.
+    const readsObjects = (purpose: BucketPurpose, bucket: IBucket, policies: SchoolObjectPolicies) => {
+      fn.role!.addManagedPolicy(policies.read);
+      fn.addEnvironment(bucketVariable(purpose), bucket.bucketName);
+    };
+    if (grants.has('queue-exports')) sendsTo(exportsQueue);
+    if (grants.has('read-exports')) readsObjects('exports', props.exportsBucket, props.exportsPolicies);
+    if (grants.has('queue-reports')) sendsTo(reportsQueue);
+    if (grants.has('read-reports')) readsObjects('reports', props.reportsBucket, props.reportsPolicies);
+    if (grants.has('queue-rescore')) {
+      sendsTo(rescoreQueue);
+      sendsTo(schoolRescoreQueue);
     }
-    if (grants.has('read-exports')) {
-      // Download links are signed with the function's own credentials: it may read school exports, nothing else.
-      fn.role!.addManagedPolicy(props.exportsPolicies.read);
-      fn.addEnvironment(bucketVariable('exports'), props.exportsBucket.bucketName);
+    if (grants.has('start-scoring')) {
+      props.scoringRun.grantStartExecution(fn);
+      fn.addEnvironment(scoringRunArnVariable, props.scoringRun.stateMachineArn);
+    }
+    if (grants.has('read-scoring-runs')) {
+      // A school's runs by the school index, and one run's school item by key.
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+          resources: [props.scoringRunsTable.tableArn, `${props.scoringRunsTable.tableArn}/index/bySchool`],
+        }),
+      );
+      props.scoringRunsTable.encryptionKey?.grantDecrypt(fn);
     }
     if (grants.has('idempotency')) {
       // What Powertools idempotency does with its records, by key only.

@@ -161,6 +161,15 @@ export class ObservabilityStack extends Stack {
     this.alarm(`dlq-${name}`, 'critical', visible, 0, `Messages in dead-letter queue ${name}`, 1);
   }
 
+  /**
+   * A work queue: its oldest message waiting longer than `maxAgeSeconds` (workers down,
+   * throttled or failing) warns, for 5 minutes running.
+   */
+  monitorQueueAge(name: string, queue: IQueue, maxAgeSeconds: number): void {
+    const age = queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' });
+    this.alarm(`queue-${name}-age`, 'warning', age, maxAgeSeconds, `Queue ${name}: oldest message waiting too long`, 5);
+  }
+
   /** A state machine: any failed execution alarms. */
   monitorStateMachine(name: string, stateMachine: IStateMachine): void {
     const failed = stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' });

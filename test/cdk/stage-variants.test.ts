@@ -9,8 +9,7 @@ import { loadStageConfig } from '../../lib/config';
 import { ApiRoutesStack } from '../../lib/stacks/api-routes.stack';
 import { ObservabilityStack } from '../../lib/stacks/observability.stack';
 import { appLikeCli } from '../support/app';
-import { idempotencyTable, tenantDirectoryTable } from '../../lambdas/shared/tables';
-import { exportsQueue } from '../../lambdas/shared/queues';
+import { idempotencyTable, scoringRunsTable, tenantDirectoryTable } from '../../lambdas/shared/tables';
 
 const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
 
@@ -148,9 +147,13 @@ describe('a protected route from the manifest', () => {
       tenantDataAccess: stacks.data.tenantDataAccess,
       tenantDirectory: stacks.data.tables[tenantDirectoryTable.logicalName]!,
       idempotencyTable: stacks.data.tables[idempotencyTable.logicalName]!,
-      exportsQueue: stacks.batch.queue(exportsQueue),
+      queue: (definition) => stacks.batch.queue(definition),
       exportsBucket: stacks.data.exportsBucket,
       exportsPolicies: stacks.data.exportsPolicies,
+      reportsBucket: stacks.data.reportsBucket,
+      reportsPolicies: stacks.data.reportsPolicies,
+      scoringRun: stacks.batch.scoringRun.stateMachine,
+      scoringRunsTable: stacks.data.tables[scoringRunsTable.logicalName]!,
       userPool: stacks.authApi.userPool,
       shardGroups: stacks.data.shardGroups,
       routes: [
@@ -273,9 +276,13 @@ describe.each(['dev', 'prod'])('a regional failover: %s served from the DR regio
       tenantDataAccess: failoverStacks.data.tenantDataAccess,
       tenantDirectory: failoverStacks.data.tables[tenantDirectoryTable.logicalName]!,
       idempotencyTable: failoverStacks.data.tables[idempotencyTable.logicalName]!,
-      exportsQueue: failoverStacks.batch.queue(exportsQueue),
+      queue: (definition) => failoverStacks.batch.queue(definition),
       exportsBucket: failoverStacks.data.exportsBucket,
       exportsPolicies: failoverStacks.data.exportsPolicies,
+      reportsBucket: failoverStacks.data.reportsBucket,
+      reportsPolicies: failoverStacks.data.reportsPolicies,
+      scoringRun: failoverStacks.batch.scoringRun.stateMachine,
+      scoringRunsTable: failoverStacks.data.tables[scoringRunsTable.logicalName]!,
       userPool: failoverStacks.authApi.userPool,
       shardGroups: failoverStacks.data.shardGroups,
       routes: [

@@ -1,4 +1,5 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { schoolSession } from '../../lambdas/onboarding/school-provisioning';
 import { atRiskModel } from '../../lambdas/scoring/chunk-scoring';
@@ -28,6 +29,7 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30
 describe('the scoring run on the local platform', () => {
   const platform = useLocalPlatform('scoring-run', { stepFunctionsRetryIntervalMs: 10 });
   let demo: DemoSchool;
+  let firstRunId: string;
   const demoDb = () =>
     schoolSession(demo.school, platform().shardGroups.find((g) => g.id === demo.school.shardGroupId)!.resourceArn);
   afterEach(() => {
@@ -39,6 +41,7 @@ describe('the scoring run on the local platform', () => {
     const run = await runExecution(machine, { trigger: 'operator', schoolId: demo.school.schoolId });
     expect(run.status).toBe('SUCCEEDED');
     const runId = run.executionArn.split(':').at(-1)!;
+    firstRunId = runId;
     expect(run.output).toMatchObject({ runId, status: 'SUCCEEDED', schools: 1, schoolsDone: 1, schoolsFailed: 0 });
 
     const [counts] = await demoDb().query<Record<string, number>>(
@@ -76,9 +79,12 @@ describe('the scoring run on the local platform', () => {
 
   it('queues the school analytics report once for the run, and the worker renders it as a PDF', async () => {
     const db = demoDb();
-    const [report] = await db.query<{ id: string; runId: string }>(
-      `SELECT id, run_id AS "runId" FROM reports WHERE kind = 'school-analytics'`,
+    const reports = await db.query<{ id: string }>(
+      `SELECT id FROM reports WHERE kind = 'school-analytics' AND run_id = :runId`,
+      { runId: firstRunId },
     );
+    expect(reports).toHaveLength(1);
+    const report = reports[0];
     expect(report).toBeDefined();
     const done = await eventually(async () => {
       const [row] = await db.query<{ status: string; objectKey: string; pages: number }>(
@@ -101,6 +107,13 @@ describe('the scoring run on the local platform', () => {
     const before = await db.query<{ studentId: string; dataAsOf: string }>(
       `SELECT student_id AS "studentId", data_as_of::text AS "dataAsOf" FROM student_analytics ORDER BY student_id`,
     );
+    const countReports = async () =>
+      (
+        (await db.query<{ reports: number }>(
+          `SELECT count(*)::int AS reports FROM reports WHERE kind = 'school-analytics'`,
+        )) as [{ reports: number }]
+      )[0].reports;
+    const reportsBefore = await countReports();
     const again = await runExecution(machine, { trigger: 'operator', schoolId: demo.school.schoolId });
     expect(again.status).toBe('SUCCEEDED');
     const after = await db.query<{ studentId: string; dataAsOf: string; runId: string }>(
@@ -111,10 +124,7 @@ describe('the scoring run on the local platform', () => {
     expect(after.every((r, i) => r.dataAsOf > before[i]!.dataAsOf)).toBe(true);
     expect(new Set(after.map((r) => r.runId))).toEqual(new Set([again.executionArn.split(':').at(-1)]));
     // One school report per run.
-    const [{ reports }] = (await db.query<{ reports: number }>(
-      `SELECT count(*)::int AS reports FROM reports WHERE kind = 'school-analytics'`,
-    )) as [{ reports: number }];
-    expect(reports).toBe(2);
+    expect(await countReports()).toBe(reportsBefore + 1);
   });
 
   it('counts a chunk scored twice once', async () => {
@@ -152,5 +162,25 @@ describe('the scoring run on the local platform', () => {
       status: 'FAILED',
       failure: expect.stringContaining('Fault injected into score-chunk'),
     });
+  });
+
+  it('is started every night by the same schedule as on AWS, for every ACTIVE school', async () => {
+    const schedule = platform().stepFunctions.schedules.find((s) => s.name === 'campus-local-nightly-scoring')!;
+    expect(schedule).toMatchObject({ expression: 'cron(30 1 * * ? *)', timezone: 'UTC', enabled: true });
+    expect(JSON.parse(schedule.input)).toEqual({ trigger: 'schedule' });
+    expect(schedule.targetArn).toMatch(/:stateMachine:campus-local-scoring-run$/);
+    const sfn = new SFNClient({});
+    const before = await sfn.send(new ListExecutionsCommand({ stateMachineArn: schedule.targetArn }));
+    platform().scheduler.fire(schedule.name);
+    const started = await eventually(async () => {
+      const now = await sfn.send(new ListExecutionsCommand({ stateMachineArn: schedule.targetArn }));
+      const fresh = now.executions!.find(
+        (e) => !before.executions!.some((b) => b.executionArn === e.executionArn) && e.status !== 'RUNNING',
+      );
+      return fresh;
+    });
+    expect(started.status).toBe('SUCCEEDED');
+    const runId = started.executionArn!.split(':').at(-1)!;
+    expect(await new ScoringRuns().getRun(runId)).toMatchObject({ trigger: 'schedule', scope: 'all' });
   });
 });

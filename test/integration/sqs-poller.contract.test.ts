@@ -16,6 +16,7 @@ const definition: QueueDefinition = {
   handlerTimeoutSeconds: 1,
   visibilityTimeoutSeconds: 1,
   maxReceiveCount: 2,
+  maxAgeSeconds: 60,
   batchSize: 5,
   handler: 'lambdas/test/contract-jobs.handler.ts',
 };

@@ -1,3 +1,4 @@
+import { requestRescore } from '../../shared/rescore-jobs';
 import { json } from '../../shared/http';
 import { callerOf } from '../class-access';
 import { schoolRoutes } from '../school-handler';
@@ -26,6 +27,7 @@ export const handler = schoolRoutes({
         callerOf(request),
         parsePath(assessmentPath, request.event).assessmentId,
         parseBody(scoreEntry, request.event),
+        (classId) => requestRescore({ schoolId: request.principal.schoolId, classIds: [classId], reason: 'scores' }),
       ),
     ),
   'GET /api/classes/{classId}/grades': async ({ event, db }) =>

@@ -86,8 +86,11 @@ export async function enterScores(
   caller: Caller,
   assessmentId: string,
   input: ScoreEntry,
+  /** Told the class when scores changed, so its students are scored again. */
+  onChanged: (classId: string) => Promise<void> = async () => undefined,
 ): Promise<{ received: number; changed: number }> {
   const [row] = await db.query<{
+    classId: string | null;
     found: boolean;
     allowed: boolean;
     strangers: string;
@@ -112,6 +115,7 @@ export async function enterScores(
         WHERE EXISTS (SELECT 1 FROM caller) AND NOT EXISTS (SELECT 1 FROM strangers) AND NOT EXISTS (SELECT 1 FROM too_high)),
      ${upsertScores('SELECT :assessmentId, student_id, score FROM accepted', 'score')}
      SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM caller) AS allowed,
+            (SELECT class_id FROM target) AS "classId",
             (SELECT coalesce(json_agg(position ORDER BY position), '[]') FROM strangers)::text AS strangers,
             (SELECT coalesce(json_agg(position ORDER BY position), '[]') FROM too_high)::text AS "tooHigh",
             (SELECT count(*) FROM upserted)::int AS changed`,
@@ -135,6 +139,7 @@ export async function enterScores(
     })),
   ];
   if (fields.length) throw invalid(fields, 'Some scores cannot be entered; nothing was written.');
+  if (row!.changed > 0) await onChanged(row!.classId!);
   return { received: input.scores.length, changed: row!.changed };
 }
 

@@ -1,3 +1,4 @@
+import { requestRescore } from '../../shared/rescore-jobs';
 import { json } from '../../shared/http';
 import { callerOf } from '../class-access';
 import { schoolRoutes } from '../school-handler';
@@ -21,7 +22,11 @@ export const handler = schoolRoutes({
   'PUT /api/classes/{classId}/attendance/{date}': async (request) => {
     const { classId, date } = parsePath(classDay, request.event);
     const marks = parseBody(classMarks, request.event);
-    return json(200, await markClassDay(request.db, callerOf(request), classId, date, marks));
+    const result = await markClassDay(request.db, callerOf(request), classId, date, marks);
+    if (result.changed > 0) {
+      await requestRescore({ schoolId: request.principal.schoolId, classIds: [classId], reason: 'attendance' });
+    }
+    return json(200, result);
   },
   'GET /api/students/{studentId}/attendance': async ({ event, db }) =>
     json(200, await studentAttendance(db, parsePath(studentPath, event).studentId, parseQuery(period, event))),

@@ -1,3 +1,4 @@
+import { requestSchoolRescore, type SchoolRescoreMessage } from '../../shared/rescore-jobs';
 import type { DataApiSession } from '../../shared/data-api';
 import { HttpError, json } from '../../shared/http';
 import type { SchoolRequest } from '../school-handler';
@@ -16,12 +17,18 @@ export type CsvImporter = (
  * `maxCsvBytes`), `?mode=dry-run|commit` says what to do with it. Each kind of import is
  * its own function, so each carries only its own importer.
  */
-export function csvImportRoute(importer: CsvImporter) {
+export function csvImportRoute(importer: CsvImporter, reason: SchoolRescoreMessage['reason']) {
   return async ({ event, db, principal }: SchoolRequest) => {
     if (!/^text\/csv\b/.test(event.headers['content-type'] ?? '')) {
       throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv.');
     }
     const text = bodyText(event, maxCsvBytes);
-    return json(200, await importer(db, principal.userId, text, parseQuery(importMode, event).mode));
+    const { mode } = parseQuery(importMode, event);
+    const result = await importer(db, principal.userId, text, mode);
+    // A committed import that changed records has the whole school scored again, in the background.
+    if (mode === 'commit' && result.invalid === 0 && result.new + (result.updated ?? 0) > 0) {
+      await requestSchoolRescore({ schoolId: principal.schoolId, reason });
+    }
+    return json(200, result);
   };
 }

@@ -17,7 +17,7 @@ export const handler = schoolRoutes({
   'GET /api/portal/children/{studentId}': async ({ event, db, principal }) => {
     const { studentId } = parsePath(childPath, event);
     await requireMyChild(db, principal.userId, studentId);
-    return json(200, await studentProfile(db, studentId));
+    return json(200, await studentProfile(db, studentId, { forGuardian: true }));
   },
   'GET /api/portal/children/{studentId}/fees': async ({ event, db, principal }) => {
     const { studentId } = parsePath(childPath, event);

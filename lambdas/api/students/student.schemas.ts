@@ -18,6 +18,8 @@ export const newStudent = z
     dateOfBirth: isoDate.optional(),
     classId: z.uuid().optional(),
     enrolledOn: isoDate.optional(),
+    /** School years repeated before; the at-risk model reads it. @default 0 */
+    repeatedYears: z.int().min(0).max(10).optional(),
   })
   .strict();
 export type NewStudent = z.infer<typeof newStudent>;
@@ -57,6 +59,7 @@ export const student = z.object({
   status: studentStatus,
   enrolledOn: isoDate,
   withdrawnOn: isoDate.nullable(),
+  repeatedYears: z.number().int(),
 });
 export type Student = z.infer<typeof student>;
 
@@ -77,6 +80,20 @@ export const studentProfile = student.extend({
     z.object({ subject: z.string(), term: z.string(), percent: z.number(), assessments: z.number().int() }),
   ),
   feeBalanceMinor: z.number().int(),
+  /**
+   * The latest at-risk score, once the student has been scored: the chance of ending the
+   * year below the pass mark and what pushes it. Guardians see it only if the school
+   * chose so in its analytics settings (otherwise null for them).
+   */
+  risk: z
+    .object({
+      risk: z.number(),
+      setup: z.enum(['A', 'B', 'C']),
+      drivers: z.array(z.object({ feature: z.string(), contribution: z.number(), text: z.string() })),
+      modelVersion: z.string(),
+      scoredAt: z.string(),
+    })
+    .nullable(),
 });
 export type StudentProfile = z.infer<typeof studentProfile>;
 

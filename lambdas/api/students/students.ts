@@ -6,7 +6,8 @@ import type { NewStudent, Student, StudentChange, StudentListQuery, StudentProfi
 const studentColumns = `s.id, s.admission_no AS "admissionNo", s.given_name AS "givenName",
   s.family_name AS "familyName", to_char(s.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth",
   s.class_id AS "classId", c.name AS "className", s.status,
-  to_char(s.enrolled_on, 'YYYY-MM-DD') AS "enrolledOn", to_char(s.withdrawn_on, 'YYYY-MM-DD') AS "withdrawnOn"`;
+  to_char(s.enrolled_on, 'YYYY-MM-DD') AS "enrolledOn", to_char(s.withdrawn_on, 'YYYY-MM-DD') AS "withdrawnOn",
+  s.repeated_years AS "repeatedYears"`;
 
 const optionalDate = (value: string | null | undefined) => (value ? typed.date(value) : null);
 const optionalUuid = (value: string | null | undefined) => (value ? typed.uuid(value) : null);
@@ -60,8 +61,9 @@ export async function listStudents(
 export async function createStudent(db: DataApiSession, actor: string, input: NewStudent): Promise<Student> {
   const [created] = await db.query<Student>(
     `${withAudit(
-      `INSERT INTO students (admission_no, given_name, family_name, date_of_birth, class_id, enrolled_on)
-       VALUES (:admissionNo, :givenName, :familyName, :dateOfBirth, :classId, coalesce(:enrolledOn, current_date))
+      `INSERT INTO students (admission_no, given_name, family_name, date_of_birth, class_id, enrolled_on, repeated_years)
+       VALUES (:admissionNo, :givenName, :familyName, :dateOfBirth, :classId, coalesce(:enrolledOn, current_date),
+               :repeatedYears)
        RETURNING *`,
       'create',
       'student',
@@ -75,6 +77,7 @@ export async function createStudent(db: DataApiSession, actor: string, input: Ne
       dateOfBirth: optionalDate(input.dateOfBirth),
       classId: optionalUuid(input.classId),
       enrolledOn: optionalDate(input.enrolledOn),
+      repeatedYears: input.repeatedYears ?? 0,
     },
   );
   return created!;
@@ -85,6 +88,7 @@ const changeColumns = {
   familyName: 'family_name',
   dateOfBirth: 'date_of_birth',
   classId: 'class_id',
+  repeatedYears: 'repeated_years',
 } as const;
 
 /** Applies the given fields, recording before and after in the audit log: one round trip. */
@@ -101,7 +105,11 @@ export async function updateStudent(
     const value = change[field];
     sets.push(`${column} = :${field}`);
     params[field] =
-      field === 'dateOfBirth' ? optionalDate(value) : field === 'classId' ? optionalUuid(value) : (value ?? null);
+      field === 'dateOfBirth'
+        ? optionalDate(value as string | null | undefined)
+        : field === 'classId'
+          ? optionalUuid(value as string | null | undefined)
+          : (value ?? null);
   }
   const [updated] = await db.query<Student>(
     `WITH before AS (SELECT * FROM students WHERE id = :id),
@@ -149,9 +157,23 @@ export async function withdrawStudent(
 }
 
 /** Everything the profile page shows, in one round trip. */
-export async function studentProfile(db: DataApiSession, studentId: string): Promise<StudentProfile> {
+/**
+ * A student's profile in one round trip. `forGuardian` hides the risk score unless the
+ * school lets guardians see it.
+ */
+export async function studentProfile(
+  db: DataApiSession,
+  studentId: string,
+  options: { forGuardian?: boolean } = {},
+): Promise<StudentProfile> {
   const [row] = await db.query<
-    Student & { guardians: string; attendance: string; latestGrades: string; feeBalanceMinor: number }
+    Student & {
+      guardians: string;
+      attendance: string;
+      latestGrades: string;
+      feeBalanceMinor: number;
+      risk: string | null;
+    }
   >(
     `SELECT ${studentColumns},
       coalesce((
@@ -179,9 +201,15 @@ export async function studentProfile(db: DataApiSession, studentId: string): Pro
         ) latest
       ), '[]')::text AS "latestGrades",
       (coalesce((SELECT sum(amount_minor) FROM invoices WHERE student_id = s.id), 0)
-        - coalesce((SELECT sum(amount_minor) FROM payments WHERE student_id = s.id), 0))::bigint AS "feeBalanceMinor"
+        - coalesce((SELECT sum(amount_minor) FROM payments WHERE student_id = s.id), 0))::bigint AS "feeBalanceMinor",
+      (SELECT json_build_object('risk', sa.risk::float8, 'setup', sa.setup, 'drivers', sa.drivers,
+                                'modelVersion', sa.model_version, 'scoredAt', sa.scored_at)
+         FROM student_analytics sa
+        WHERE sa.student_id = s.id
+          AND (NOT :forGuardian OR (SELECT (analytics->>'guardiansSeeRisk')::boolean FROM school_settings))
+      )::text AS risk
     FROM students s LEFT JOIN classes c ON c.id = s.class_id WHERE s.id = :id`,
-    { id: typed.uuid(studentId) },
+    { id: typed.uuid(studentId), forGuardian: options.forGuardian ?? false },
   );
   if (!row) throw notFound('The student');
   const attendance = JSON.parse(row.attendance) as { days: number; present: number; rate: number | null };
@@ -194,5 +222,6 @@ export async function studentProfile(db: DataApiSession, studentId: string): Pro
       percent: Number(grade.percent),
     })),
     feeBalanceMinor: Number(row.feeBalanceMinor),
+    risk: row.risk ? (JSON.parse(row.risk) as StudentProfile['risk']) : null,
   };
 }

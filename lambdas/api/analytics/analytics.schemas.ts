@@ -1,0 +1,85 @@
+import * as z from 'zod';
+import { analyticsSettings } from '../../shared/analytics-settings';
+import { pageQuery } from '../validation';
+
+export { analyticsSettings };
+
+export const studentPath = z.object({ studentId: z.uuid() }).strict();
+export const runPath = z.object({ runId: z.string().min(1).max(80) }).strict();
+
+export const atRiskQuery = z
+  .object({
+    classId: z.uuid().optional(),
+    /** At least this risk (0–1). @default the school's at-risk threshold */
+    minRisk: z.coerce.number().min(0).max(1).optional(),
+    ...pageQuery,
+  })
+  .strict();
+export type AtRiskQuery = z.infer<typeof atRiskQuery>;
+
+export const runListQuery = z.object({ ...pageQuery }).strict();
+
+const driver = z.object({ feature: z.string(), contribution: z.number(), text: z.string() });
+const anomaly = z.object({
+  kind: z.enum(['attendance', 'grades']),
+  before: z.number(),
+  now: z.number(),
+  drop: z.number(),
+  evidence: z.number(),
+  reason: z.string(),
+});
+const percentile = z.object({
+  subject: z.string(),
+  name: z.string(),
+  class: z.number(),
+  grade: z.number(),
+  school: z.number(),
+});
+const career = z.object({ clusterId: z.string(), name: z.string(), strength: z.number(), reason: z.string() });
+
+export const studentAnalytics = z.object({
+  studentId: z.uuid(),
+  /** Null for a guardian when the school does not show risk to guardians. */
+  risk: z.number().nullable(),
+  setup: z.enum(['A', 'B', 'C']).nullable(),
+  drivers: z.array(driver),
+  anomalies: z.array(anomaly),
+  percentiles: z.array(percentile),
+  careers: z.array(career),
+  modelVersion: z.string(),
+  runId: z.string(),
+  scoredAt: z.string(),
+});
+export type StudentAnalyticsView = z.infer<typeof studentAnalytics>;
+
+export const atRiskStudent = z.object({
+  studentId: z.uuid(),
+  admissionNo: z.string(),
+  name: z.string(),
+  classId: z.uuid().nullable(),
+  className: z.string().nullable(),
+  risk: z.number(),
+  setup: z.enum(['A', 'B', 'C']),
+  /** The pushes towards risk, largest first. */
+  drivers: z.array(driver),
+  anomalies: z.number().int(),
+});
+export const atRiskPage = z.object({
+  items: z.array(atRiskStudent),
+  nextCursor: z.string().nullable(),
+  threshold: z.number(),
+});
+
+export const analyticsOverview = z.object({
+  students: z.number().int(),
+  scored: z.number().int(),
+  atRisk: z.number().int(),
+  threshold: z.number(),
+  withAnomalies: z.number().int(),
+  /** How many students are in each tenth of risk, 0–10 % first. */
+  riskHistogram: z.array(z.number().int()).length(10),
+  bySetup: z.object({ A: z.number().int(), B: z.number().int(), C: z.number().int() }),
+  modelVersion: z.string().nullable(),
+  lastScoredAt: z.string().nullable(),
+});
+export type AnalyticsOverview = z.infer<typeof analyticsOverview>;
