@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tenantDirectoryTable } from '../../lambdas/shared/tables';
+import { ScoringRuns } from '../../lambdas/shared/scoring-runs';
+import { scoringRunsTable, tenantDirectoryTable } from '../../lambdas/shared/tables';
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
 import { taskErrorMessage } from '../../lambdas/shared/task-failure';
 import { loadStageConfig, servingRegion, stagePrefix } from '../../lib/config';
@@ -22,6 +23,8 @@ export interface WorkflowTarget {
   readonly client: SFNClient;
   /** The stage's tenant directory (to find a pending approval). */
   readonly directory: TenantDirectory;
+  /** The stage's scoring runs (to follow a run's progress). */
+  readonly scoringRuns: ScoringRuns;
   /** `local`, or the stage's name. */
   readonly stage: string;
   /** The local platform's state directory, when the target is local. */
@@ -40,9 +43,10 @@ export function workflowTarget(stage: string | undefined): WorkflowTarget {
   if (stage) {
     const config = loadStageConfig(stage);
     const region = servingRegion(config);
+    const dynamodb = new DynamoDBClient({ region });
     return {
       client: new SFNClient({ region }),
-      directory: directoryOf(new DynamoDBClient({ region }), config.name),
+      ...platformTables(dynamodb, config.name),
       stage: config.name,
     };
   }
@@ -64,7 +68,7 @@ export function workflowTarget(stage: string | undefined): WorkflowTarget {
   };
   return {
     client: new SFNClient({ endpoint: endpoints.stepFunctions, region: endpoints.region, credentials: key }),
-    directory: directoryOf(
+    ...platformTables(
       new DynamoDBClient({ endpoint: endpoints.dynamodb, region: endpoints.region, credentials: key }),
       'local',
     ),
@@ -73,11 +77,13 @@ export function workflowTarget(stage: string | undefined): WorkflowTarget {
   };
 }
 
-function directoryOf(client: DynamoDBClient, stage: string): TenantDirectory {
-  return new TenantDirectory(
-    `${stagePrefix({ name: stage })}-${tenantDirectoryTable.logicalName}`,
-    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-  );
+function platformTables(client: DynamoDBClient, stage: string) {
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const name = (logicalName: string) => `${stagePrefix({ name: stage })}-${logicalName}`;
+  return {
+    directory: new TenantDirectory(name(tenantDirectoryTable.logicalName), documents),
+    scoringRuns: new ScoringRuns(name(scoringRunsTable.logicalName), documents),
+  };
 }
 
 /** The state machine `campus-<stage>-<workflow>`'s ARN. */

@@ -25,7 +25,7 @@ describe('EventBridge Scheduler expressions on the local platform', () => {
   });
 
   it('fires a rate after its interval, and refuses what it cannot run', () => {
-    expect(nextFireOf('rate(2 hours)')(new Date('2026-11-26T21:00:00Z')).toISOString()).toBe(
+    expect(nextFireOf('rate(2 hours)')(new Date('2026-11-26T21:00:00Z'))?.toISOString()).toBe(
       '2026-11-26T23:00:00.000Z',
     );
     expect(() => nextFireOf('cron(0 9 * * ? 2027)')).toThrow(UnsupportedScheduleError);
