@@ -64,4 +64,68 @@ describe.each(['dev', 'prod'])('batch stack (%s)', (stage) => {
       },
     ]);
   });
+
+  it('defines the scoring run: schools in a Distributed Map, each school’s chunks in another, a failed school caught', () => {
+    const [, machine] = resourcesOf(stack, 'AWS::StepFunctions::StateMachine').find(([id]) =>
+      id.startsWith('ScoringRun'),
+    )!;
+    expect(machine.Properties?.StateMachineName).toBe(`campus-${stage}-scoring-run`);
+    // The definition with each reference to another resource written as X.
+    const parts = (machine.Properties?.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    type State = { Type: string; ItemProcessor?: Machine; Catch?: { Next: string }[]; ItemReader?: unknown };
+    type Machine = { StartAt: string; States: Record<string, State> };
+    const definition = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'X')).join('')) as Machine;
+    expect(definition.StartAt).toBe('Start scoring run');
+    const schools = definition.States['Score schools']!;
+    expect(schools.ItemProcessor).toMatchObject({
+      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+    });
+    const perSchool = schools.ItemProcessor!.States;
+    expect(Object.keys(perSchool).sort()).toEqual(
+      ['Finish school', 'Plan school', 'Record failed school', 'Score chunks'].sort(),
+    );
+    expect(perSchool['Score chunks']!.ItemProcessor).toMatchObject({
+      ProcessorConfig: { Mode: 'DISTRIBUTED' },
+      StartAt: 'Score chunk',
+    });
+    for (const name of ['Plan school', 'Score chunks', 'Finish school']) {
+      expect(perSchool[name]!.Catch).toEqual([expect.objectContaining({ Next: 'Record failed school' })]);
+    }
+    // Items come from the state (chunk descriptors), which the local platform runs as they are.
+    expect(schools.ItemReader).toBeUndefined();
+    expect(perSchool['Score chunks']!.ItemReader).toBeUndefined();
+  });
+
+  it('starts the scoring run nightly through EventBridge Scheduler, with a role that may start only it', () => {
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: `campus-${stage}-nightly-scoring`,
+      ScheduleExpression: 'cron(30 1 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      Target: Match.objectLike({ Input: JSON.stringify({ trigger: 'schedule' }) }),
+    });
+    const roles = resourcesOf(stack, 'AWS::IAM::Policy').filter(([, policy]) =>
+      JSON.stringify(policy.Properties?.PolicyDocument).includes('states:StartExecution'),
+    );
+    expect(roles.length).toBeGreaterThan(0);
+    for (const [, policy] of roles) {
+      const statements = policy.Properties?.PolicyDocument.Statement as {
+        Action: string | string[];
+        Resource: unknown;
+      }[];
+      for (const statement of statements.filter((st) => [st.Action].flat().includes('states:StartExecution'))) {
+        expect(JSON.stringify(statement.Resource)).toMatch(/ScoringRun/);
+      }
+    }
+  });
+
+  it('gives the scoring steps only what they use: runs by key and query, no scan, no delete, no wildcard action', () => {
+    const [, policy] = resourcesOf(stack, 'AWS::IAM::Policy').find(([id]) => id.startsWith('scoringsteps'))!;
+    const statements = policy.Properties?.PolicyDocument.Statement as { Action: string | string[] }[];
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
+    expect(actions).toEqual(
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']),
+    );
+    expect(actions.some((action) => /Scan|Delete|\*$/.test(action) && !action.startsWith('kms:'))).toBe(false);
+    expect(actions).toContain('sqs:SendMessage');
+  });
 });

@@ -2,6 +2,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { schoolSession } from '../../lambdas/onboarding/school-provisioning';
+import { readChunkFeatures } from '../../lambdas/scoring/chunk-features';
 import { atRiskModel } from '../../lambdas/scoring/chunk-scoring';
 import { bucketName } from '../../lambdas/shared/buckets';
 import { typed } from '../../lambdas/shared/data-api';
@@ -182,5 +183,51 @@ describe('the scoring run on the local platform', () => {
     expect(started.status).toBe('SUCCEEDED');
     const runId = started.executionArn!.split(':').at(-1)!;
     expect(await new ScoringRuns().getRun(runId)).toMatchObject({ trigger: 'schedule', scope: 'all' });
+  });
+
+  it('ranks each subject result within its class, grade and school, ties sharing a mid-rank, on any scale', async () => {
+    const { db } = await schoolFixture(platform(), 'percentiles');
+    await db.execute(
+      `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on)
+                     VALUES ('Now', current_date - 60, current_date + 200) RETURNING id),
+       term AS (INSERT INTO terms (academic_year_id, name, starts_on, ends_on)
+                SELECT id, 'Term 1', current_date - 60, current_date + 30 FROM year RETURNING id),
+       grades AS (INSERT INTO grade_levels (name, ordinal) VALUES ('7', 7), ('8', 8) RETURNING *),
+       classes AS (INSERT INTO classes (academic_year_id, grade_level_id, name)
+                   SELECT year.id, grades.id, c.name FROM year, (VALUES ('7A', 7), ('7B', 7), ('8A', 8)) c(name, grade)
+                     JOIN grades ON grades.ordinal = c.grade RETURNING *),
+       subjects AS (INSERT INTO subjects (code, name) VALUES ('MAT', 'Mathematics'), ('POR', 'Portuguese') RETURNING *),
+       pupils AS (INSERT INTO students (admission_no, given_name, family_name, class_id)
+                  SELECT p.name, p.name, 'Pupil', classes.id
+                    FROM (VALUES ('a', '7A'), ('b', '7A'), ('c', '7A'), ('d', '7B'), ('e', '8A')) p(name, class)
+                    JOIN classes ON classes.name = p.class RETURNING *),
+       -- Mathematics out of 20 in 7A, out of 100 elsewhere: only the fraction counts.
+       tests AS (INSERT INTO assessments (class_id, subject_id, term_id, name, max_score)
+                 SELECT classes.id, subjects.id, term.id, 'Test', CASE WHEN classes.name = '7A' THEN 20 ELSE 100 END
+                   FROM classes, subjects, term RETURNING *)
+       INSERT INTO scores (assessment_id, student_id, score, entered_by)
+       SELECT tests.id, pupils.id, r.score, 'test'
+         FROM (VALUES ('a', 'MAT', 10), ('b', 'MAT', 14), ('c', 'MAT', 14), ('d', 'MAT', 90), ('e', 'MAT', 30),
+                      ('a', 'POR', 19)) r(pupil, subject, score)
+         JOIN pupils ON pupils.admission_no = r.pupil
+         JOIN subjects ON subjects.code = r.subject
+         JOIN tests ON tests.class_id = pupils.class_id AND tests.subject_id = subjects.id`,
+    );
+    const [{ ids }] = (await db.query<{ ids: string }>(`SELECT json_agg(id)::text AS ids FROM classes`)) as [
+      { ids: string },
+    ];
+    const features = await readChunkFeatures(db, { chunkId: 'c1', classIds: JSON.parse(ids), unassigned: false });
+    const [{ byId }] = (await db.query<{ byId: string }>(
+      `SELECT json_object_agg(id, admission_no)::text AS "byId" FROM students`,
+    )) as [{ byId: string }];
+    const names = JSON.parse(byId) as Record<string, string>;
+    const of = (pupil: string, subject = 'MAT') =>
+      features.find((f) => names[f.studentId] === pupil)!.subjects.find((s) => s.subject === subject)!;
+    expect(of('a')).toMatchObject({ class: 16.7, grade: 12.5, school: 30 });
+    expect(of('b')).toMatchObject({ class: 66.7, grade: 50, school: 60 });
+    expect(of('c').class).toBe(of('b').class);
+    expect(of('d')).toMatchObject({ class: 50, grade: 87.5, school: 90 });
+    // Another subject is ranked on its own.
+    expect(of('a', 'POR')).toMatchObject({ class: 50, grade: 50, school: 50 });
   });
 });
