@@ -44,6 +44,8 @@ const migrationsTable = 'schema_migrations';
 
 /** Rows per Data API call: well under its 1 MiB response limit for any table here. */
 const pageRows = 2000;
+/** Bytes of row text per page: with the Data API's JSON escaping, well inside its 1 MiB response. */
+const pageBytes = 400_000;
 
 const quoteIdent = (name: string) => {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Unexpected identifier ${name}.`);
@@ -103,16 +105,23 @@ export async function exportSchoolArchive(
   for (const shape of await tablesOf(db)) {
     const order = (shape.key.length ? shape.key : shape.columns.map((c) => c.name)).map(quoteIdent).join(', ');
     const records: (string | null)[][] = [];
-    for (let offset = 0; ; offset += pageRows) {
-      const page = await db.query<{ row: string }>(
-        `SELECT to_jsonb(t)::text AS row FROM ${quoteIdent(shape.table)} t ORDER BY ${order} LIMIT :limit OFFSET :offset`,
-        { limit: pageRows, offset },
+    for (let offset = 0; ;) {
+      // Up to pageRows rows, cut where they pass pageBytes (always at least one row).
+      const page = await db.query<{ row: string; fetched: number }>(
+        `WITH page AS (
+           SELECT to_jsonb(t)::text AS row, row_number() OVER (ORDER BY ${order}) AS n
+             FROM ${quoteIdent(shape.table)} t ORDER BY ${order} OFFSET :offset LIMIT :limit),
+         sized AS (
+           SELECT row, n, sum(octet_length(row)) OVER (ORDER BY n) AS upto, count(*) OVER () AS fetched FROM page)
+         SELECT row, fetched::int AS fetched FROM sized WHERE upto <= :budget OR upto = octet_length(row) ORDER BY n`,
+        { limit: pageRows, offset, budget: pageBytes },
       );
       for (const { row } of page) {
         const values = JSON.parse(row) as Record<string, unknown>;
         records.push(shape.columns.map((column) => cellOf(values[column.name], column.type)));
       }
-      if (page.length < pageRows) break;
+      offset += page.length;
+      if (page.length === 0 || (page[0]!.fetched < pageRows && page.length === page[0]!.fetched)) break;
     }
     const csv = stringify([shape.columns.map((c) => c.name), ...records], {
       quoted_string: true,
@@ -169,21 +178,29 @@ export async function importSchoolArchive(
       const [header, ...rows] = parse(csv, {
         cast: (value, context) => (value === '' && !context.quoting ? null : value),
       }) as (string | null)[][];
-      for (let start = 0; start < rows.length; start += pageRows) {
-        const objects = rows.slice(start, start + pageRows).map((row) =>
-          Object.fromEntries(
-            header!.map((column, i) => {
-              const value = row[i] ?? null;
-              const type = types.get(column!);
-              return [column, value !== null && (type === 'jsonb' || type === 'json') ? JSON.parse(value) : value];
-            }),
-          ),
-        );
+      const objects = rows.map((row) =>
+        Object.fromEntries(
+          header!.map((column, i) => {
+            const value = row[i] ?? null;
+            const type = types.get(column!);
+            return [column, value !== null && (type === 'jsonb' || type === 'json') ? JSON.parse(value) : value];
+          }),
+        ),
+      );
+      // Batches of up to pageRows rows and about pageBytes each, well inside the 4 MiB request.
+      for (let start = 0; start < objects.length;) {
+        let end = start;
+        let bytes = 0;
+        while (end < objects.length && end - start < pageRows && (end === start || bytes < pageBytes)) {
+          bytes += JSON.stringify(objects[end]).length;
+          end += 1;
+        }
         // The append-only audit log refuses updates and deletes, not inserts; identities keep their values.
         await db.execute(
           `INSERT INTO ${table} OVERRIDING SYSTEM VALUE SELECT * FROM jsonb_populate_recordset(NULL::${table}, :rows::jsonb)`,
-          { rows: typed.json(objects) },
+          { rows: typed.json(objects.slice(start, end)) },
         );
+        start = end;
       }
       for (const column of shape.identity ?? []) {
         await db.query(

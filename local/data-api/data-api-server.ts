@@ -157,11 +157,20 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     return pool;
   }
 
+  const listening = new WeakSet<pg.PoolClient>();
+
   async function connect(state: ClusterState, secretArn: string, database: string | undefined): Promise<pg.PoolClient> {
     try {
       const pool = poolFor(state, secretArn, database);
       if (pool.idleCount === 0) await makeRoom(state);
-      return await pool.connect();
+      const client = await pool.connect();
+      // A session the server ends while checked out (a transaction held between calls when a
+      // move or offboarding terminates it) reports on its next query; its 'error' event must not crash the process.
+      if (!listening.has(client)) {
+        listening.add(client);
+        client.on('error', () => undefined);
+      }
+      return client;
     } catch (error) {
       throw fromPostgres(error);
     }
