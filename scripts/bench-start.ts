@@ -13,7 +13,7 @@ import { freePort } from '../local/ports';
 async function launch(stateDir: string): Promise<{ child: ChildProcess; seconds: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), ['local/start.ts'], {
+  const child = spawn(join(projectRoot, 'node_modules', '.bin', 'node'), ['--import', 'tsx', 'local/start.ts'], {
     cwd: projectRoot,
     env: { ...process.env, PORT: String(port), CAMPUS_STATE_DIR: stateDir },
     stdio: ['ignore', 'pipe', 'pipe'],

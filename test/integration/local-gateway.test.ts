@@ -94,7 +94,8 @@ describe('local gateway over real HTTP', () => {
 describe('npm start', () => {
   it('prints "ready at", serves /api/health, and stops cleanly on SIGTERM', async () => {
     const port = 3900 + Math.floor(Math.random() * 90);
-    const child = spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), ['local/start.ts'], {
+    // As `npm start` runs it: node itself with tsx's loader, so signals reach the platform directly.
+    const child = spawn(join(projectRoot, 'node_modules', '.bin', 'node'), ['--import', 'tsx', 'local/start.ts'], {
       cwd: projectRoot,
       // Its own state directory: a developer's running `npm start` keeps `.local/`.
       env: { ...process.env, PORT: String(port), CAMPUS_STATE_DIR: mkdtempSync(join(tmpdir(), 'campus-start-')) },
