@@ -5,7 +5,7 @@ import { conflict, errorResponse, forbidden, HttpError, invalid } from '../share
 import { logger, metricNames, metrics } from '../shared/observability';
 import { directoryCacheSecondsVariable } from '../shared/platform-variables';
 import { schoolSessionFor } from '../shared/school-session';
-import { type SchoolRecord, schoolDataAccess, TenantDirectory } from '../shared/tenant-directory';
+import { readSchoolRecord, type SchoolRecord, schoolDataAccess } from '../shared/school-records';
 import { type ApiEvent, type ApiResult, apiHandler } from './api-handler';
 import type { Principal } from './principal';
 
@@ -28,12 +28,11 @@ export const roundTripsHeader = 'x-campus-data-api-calls';
  */
 const directoryCacheMs = Number(process.env[directoryCacheSecondsVariable] ?? 30) * 1000;
 const schools = new Map<string, { record: SchoolRecord | undefined; readAt: number }>();
-let directory: TenantDirectory | undefined;
 
 async function loadSchool(schoolId: string): Promise<SchoolRecord | undefined> {
   const cached = schools.get(schoolId);
   if (cached && Date.now() - cached.readAt < directoryCacheMs) return cached.record;
-  const record = await (directory ??= new TenantDirectory()).getSchool(schoolId);
+  const record = await readSchoolRecord(schoolId);
   schools.set(schoolId, { record, readAt: Date.now() });
   return record;
 }

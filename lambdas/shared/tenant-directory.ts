@@ -1,63 +1,25 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { platformResourceName } from './resource-names';
+import {
+  directoryClient,
+  readSchoolRecord,
+  type SchoolRecord,
+  type SchoolStatus,
+  schoolKey,
+  toRecord,
+} from './school-records';
 import { tenantDirectoryTable } from './tables';
 
-export const schoolStatuses = [
-  'PROVISIONING',
-  'ACTIVE',
-  'MOVING',
-  'SUSPENDED',
-  'OFFBOARDING',
-  'DELETED',
-  'FAILED',
-] as const;
-export type SchoolStatus = (typeof schoolStatuses)[number];
-
-/**
- * What may be done with a school's data in each status: an ACTIVE school is read and
- * written; a MOVING (between shard groups), SUSPENDED or OFFBOARDING one is only read
- * (and exported); any other has no data to use.
- */
-export function schoolDataAccess(status: SchoolStatus): 'read-write' | 'read-only' | 'none' {
-  if (status === 'ACTIVE') return 'read-write';
-  return status === 'MOVING' || status === 'SUSPENDED' || status === 'OFFBOARDING' ? 'read-only' : 'none';
-}
-
-/** A school in the tenant directory: where its database lives and what state it is in. */
-export interface SchoolRecord {
-  readonly schoolId: string;
-  readonly slug: string;
-  readonly name: string;
-  readonly shardGroupId: string;
-  /** Database and PostgreSQL role name in the shard group. */
-  readonly database: string;
-  /** The school role's secret, the `secretArn` of its Data API calls. */
-  readonly secretArn?: string;
-  readonly status: SchoolStatus;
-  readonly schemaVersion: number;
-  readonly plan: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly failureReason?: string;
-  /** While offboarding waits for an operator: the task token that approves it, and the archive made. */
-  readonly pendingApproval?: {
-    readonly taskToken: string;
-    readonly archivePrefix: string;
-    readonly requestedAt: string;
-  } | null;
-  /** Where the school's archive is, once it is offboarded. */
-  readonly archivePrefix?: string;
-  /** Until when the record and archive of a DELETED school are kept. */
-  readonly retainUntil?: string;
-}
+export { schoolDataAccess, schoolStatuses } from './school-records';
+export type { SchoolRecord, SchoolStatus } from './school-records';
 
 export class SlugTakenError extends Error {
   override readonly name = 'SlugTakenError';
@@ -66,10 +28,7 @@ export class SchoolStatusConflictError extends Error {
   override readonly name = 'SchoolStatusConflictError';
 }
 
-const schoolKey = (schoolId: string) => ({ pk: `SCHOOL#${schoolId}`, sk: 'SCHOOL' });
 const slugKey = (slug: string) => ({ pk: `SLUG#${slug}`, sk: 'SLUG' });
-
-let sharedClient: DynamoDBDocumentClient | undefined;
 
 /**
  * The tenant directory (DynamoDB): the only writer of school records. Every change is a
@@ -79,17 +38,11 @@ let sharedClient: DynamoDBDocumentClient | undefined;
 export class TenantDirectory {
   constructor(
     private readonly tableName: string = platformResourceName(tenantDirectoryTable.logicalName),
-    private readonly client: DynamoDBDocumentClient = (sharedClient ??= DynamoDBDocumentClient.from(
-      new DynamoDBClient({}),
-      { marshallOptions: { removeUndefinedValues: true } },
-    )),
+    private readonly client: DynamoDBDocumentClient = directoryClient(),
   ) {}
 
   async getSchool(schoolId: string): Promise<SchoolRecord | undefined> {
-    const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: schoolKey(schoolId), ConsistentRead: true }),
-    );
-    return out.Item ? toRecord(out.Item) : undefined;
+    return readSchoolRecord(schoolId, this.client, this.tableName);
   }
 
   /** The school holding a slug, if any (a failed onboarding gives its slug back). */
@@ -291,9 +244,4 @@ export class TenantDirectory {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
-}
-
-function toRecord(item: Record<string, unknown>): SchoolRecord {
-  const { pk: _pk, sk: _sk, ...record } = item;
-  return record as unknown as SchoolRecord;
 }
