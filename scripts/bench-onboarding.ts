@@ -5,7 +5,8 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { schoolMigrations } from '../layers/migrations';
 import { newSchoolId, provisionSchool } from '../lambdas/onboarding/school-provisioning';
 import { startPlatform } from '../local/platform';
-import { runExecutionToEnd } from '../local/step-functions/executions';
+import { runExecutionToSuccess } from '../local/step-functions/executions';
+import { onboardBenchSchool } from './bench-schools';
 
 /**
  * `npm run bench:onboarding`: the onboarding state machine on the local platform, timed
@@ -18,26 +19,9 @@ const dir = mkdtempSync(join(tmpdir(), 'campus-bench-onboarding-'));
 const platform = await startPlatform({ stateDir: dir, port: 0, shardGroupCapacity: 500 });
 const sfn = new SFNClient({ endpoint: platform.stepFunctions.url });
 
-/** Runs an execution through the Step Functions API until it ends; only success is measured. */
-async function run(machine: string, input: unknown) {
-  const execution = await runExecutionToEnd(sfn, machine, input, { pollMs: 5 });
-  if (execution.status !== 'SUCCEEDED') {
-    throw new Error(`${machine}: ${execution.status} ${execution.error} ${execution.cause}`);
-  }
-  return execution;
-}
-
 async function onboard(slug: string): Promise<number> {
   const started = performance.now();
-  await run('campus-local-onboard-school', {
-    name: `Bench School ${slug}`,
-    slug,
-    country: 'PT',
-    timezone: 'Europe/Lisbon',
-    currency: 'EUR',
-    admin: { name: `Admin ${slug}`, email: `admin@${slug}.example` },
-    plan: 'standard',
-  });
+  await onboardBenchSchool(sfn, slug);
   return performance.now() - started;
 }
 
@@ -78,7 +62,7 @@ try {
     `200 schools provisioned one migration behind in ${((performance.now() - provisionStarted) / 1000).toFixed(1)} s`,
   );
   const fleetStarted = performance.now();
-  const fleet = await run('campus-local-migrate-fleet', {});
+  const fleet = await runExecutionToSuccess(sfn, 'campus-local-migrate-fleet', {}, { pollMs: 5 });
   const fleetSeconds = (performance.now() - fleetStarted) / 1000;
   console.log(
     `migrate fleet (canary, 10 %, the rest; 10 at a time): ${(JSON.parse(fleet.output!) as { summary: string }).summary}; ` +

@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { schoolSession } from '../lambdas/onboarding/school-provisioning';
 import type { DataApiSession } from '../lambdas/shared/data-api';
 import { TenantDirectory } from '../lambdas/shared/tenant-directory';
 import { startPlatform } from '../local/platform';
-import { runExecutionToEnd } from '../local/step-functions/executions';
+import { executionHistory, runExecutionToSuccess } from '../local/step-functions/executions';
+import { onboardBenchSchool } from './bench-schools';
 
 /**
  * `npm run bench:scoring`: the scoring run on the local platform over 20 schools of 2,500
@@ -19,12 +20,6 @@ const studentsPerSchool = 2500;
 const dir = mkdtempSync(join(tmpdir(), 'campus-bench-scoring-'));
 const platform = await startPlatform({ stateDir: dir, port: 0, fastAndUnsafe: true, shardGroupCapacity: 100 });
 const sfn = new SFNClient({ endpoint: platform.stepFunctions.url });
-
-async function run(machine: string, input: unknown) {
-  const execution = await runExecutionToEnd(sfn, machine, input, { pollMs: 20 });
-  if (execution.status !== 'SUCCEEDED') throw new Error(`${machine}: ${execution.status} ${execution.cause}`);
-  return execution;
-}
 
 /**
  * A school of 2,500 students as a school would hold it after two months: 6 grades, 100
@@ -79,32 +74,13 @@ async function fillSchool(db: DataApiSession, seed: number): Promise<void> {
   await db.execute('ANALYZE');
 }
 
-const history = async (executionArn: string) => {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
-};
-
 try {
   const directory = new TenantDirectory();
   const fillStarted = performance.now();
   const sessions: DataApiSession[] = [];
   for (let i = 0; i < schools; i += 1) {
     const slug = `bench-scoring-${String(i).padStart(2, '0')}`;
-    await run('campus-local-onboard-school', {
-      name: `Bench School ${i}`,
-      slug,
-      country: 'PT',
-      timezone: 'Europe/Lisbon',
-      currency: 'EUR',
-      admin: { name: `Admin ${i}`, email: `admin@${slug}.example` },
-      plan: 'standard',
-    });
+    await onboardBenchSchool(sfn, slug, `Bench School ${i}`);
     const school = (await directory.schoolBySlug(slug))!;
     const group = platform.shardGroups.find((g) => g.id === school.shardGroupId)!;
     const db = schoolSession(school, group.resourceArn);
@@ -122,10 +98,15 @@ try {
   // The scoring run of every ACTIVE school, timed from StartExecution to SUCCEEDED.
   for (let round = 1; round <= 2; round += 1) {
     const started = performance.now();
-    const execution = await run('campus-local-scoring-run', { trigger: 'operator' });
+    const execution = await runExecutionToSuccess(
+      sfn,
+      'campus-local-scoring-run',
+      { trigger: 'operator' },
+      { pollMs: 20 },
+    );
     const seconds = (performance.now() - started) / 1000;
     const output = JSON.parse(execution.output!) as { studentsScored: number; chunksDone: number; status: string };
-    const chunks = (await history(execution.executionArn))
+    const chunks = (await executionHistory(sfn, execution.executionArn))
       .filter((event) => event.stateExitedEventDetails?.name === 'Score chunk')
       .map((event) => JSON.parse(event.stateExitedEventDetails!.output!) as { roundTrips: number; students: number });
     const trips = [...new Set(chunks.map((c) => c.roundTrips))].join(', ');

@@ -7,7 +7,7 @@ import { CognitoUserDirectory, UserExistsError } from '../../lambdas/shared/user
 import { stagePrefix } from '../../lib/config';
 import { localStage } from '../local-stage';
 import type { Platform } from '../platform';
-import { runExecutionToEnd } from '../step-functions/executions';
+import { runExecutionToSuccess } from '../step-functions/executions';
 import { type DemoSchoolData, generateDemoSchool, readUciStudents } from './demo-data';
 
 /** What `npm start` onboards on its first run. */
@@ -41,29 +41,21 @@ const demoActor = 'demo-data';
 
 /** Scores the demo school through the scoring run, so its analytics are there from the first start. */
 async function scoreDemoSchool(platform: Platform, schoolId: string): Promise<void> {
-  const execution = await runExecutionToEnd(
+  await runExecutionToSuccess(
     new SFNClient({ endpoint: platform.stepFunctions.url }),
     `${stagePrefix(localStage)}-scoring-run`,
     { trigger: 'operator', schoolId },
-    { name: `score-demo-high-${Date.now()}`, pollMs: 50 },
+    { name: `score-demo-high-${Date.now()}`, pollMs: 50, what: 'Scoring the demo school' },
   );
-  if (execution.status !== 'SUCCEEDED') {
-    throw new Error(`Scoring the demo school ended ${execution.status}: ${execution.error} ${execution.cause ?? ''}`);
-  }
 }
 
 async function onboardDemoSchool(platform: Platform): Promise<void> {
-  const execution = await runExecutionToEnd(
+  await runExecutionToSuccess(
     new SFNClient({ endpoint: platform.stepFunctions.url }),
     `${stagePrefix(localStage)}-onboard-school`,
     demoSchoolRequest,
-    { name: `onboard-demo-high-${Date.now()}`, pollMs: 50 },
+    { name: `onboard-demo-high-${Date.now()}`, pollMs: 50, what: 'Onboarding the demo school' },
   );
-  if (execution.status !== 'SUCCEEDED') {
-    throw new Error(
-      `Onboarding the demo school ended ${execution.status}: ${execution.error} ${execution.cause ?? ''}`,
-    );
-  }
 }
 
 /** Writes the generated school in one transaction: all of it, or (on any error) none of it. */

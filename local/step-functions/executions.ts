@@ -1,6 +1,8 @@
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
   ListStateMachinesCommand,
   type SFNClient,
   StartExecutionCommand,
@@ -44,4 +46,32 @@ export async function runExecutionToEnd(
     if (execution.status !== 'RUNNING') return { ...execution, executionArn: executionArn! };
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 25));
   }
+}
+
+/** An execution's whole history, oldest first (GetExecutionHistory, every page). */
+export async function executionHistory(client: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+/** Runs an execution to its end and returns it if it SUCCEEDED; otherwise throws, naming how it ended. */
+export async function runExecutionToSuccess(
+  client: SFNClient,
+  machineName: string,
+  input: unknown,
+  options: { name?: string; pollMs?: number; what?: string } = {},
+): Promise<DescribeExecutionCommandOutput & { executionArn: string }> {
+  const execution = await runExecutionToEnd(client, machineName, input, options);
+  if (execution.status !== 'SUCCEEDED') {
+    throw new Error(
+      `${options.what ?? machineName} ended ${execution.status}: ${execution.error} ${execution.cause ?? ''}`,
+    );
+  }
+  return execution;
 }

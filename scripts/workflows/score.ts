@@ -32,7 +32,7 @@ try {
   }
   const runId = randomUUID();
   const started = Date.now();
-  await target.client.send(
+  const { executionArn } = await target.client.send(
     new StartExecutionCommand({
       stateMachineArn: await stateMachineArnOf(target, 'scoring-run'),
       name: runId,
@@ -40,8 +40,6 @@ try {
     }),
   );
   console.log(`scoring ${values.school ?? 'every ACTIVE school'} on ${target.stage}: run ${runId}`);
-  const executionArn =
-    `${await stateMachineArnOf(target, 'scoring-run')}`.replace(':stateMachine:', ':execution:') + `:${runId}`;
   let last = '';
   for (;;) {
     const execution = await target.client.send(new DescribeExecutionCommand({ executionArn }));

@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -15,7 +13,7 @@ import { scoringRunsTable, tenantDirectoryTable } from '../../lambdas/shared/tab
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
 import { taskErrorMessage } from '../../lambdas/shared/task-failure';
 import { loadStageConfig, servingRegion, stagePrefix } from '../../lib/config';
-import { stateMachineArnNamed } from '../../local/step-functions/executions';
+import { executionHistory, stateMachineArnNamed } from '../../local/step-functions/executions';
 import { projectRoot } from '../../lib/project';
 
 /** Where a workflow command runs: the local platform (`npm start`), or a deployed stage. */
@@ -119,13 +117,7 @@ export async function startAndFollow(
   const entered = new Map<string, Date>();
   for (;;) {
     const execution = await target.client.send(new DescribeExecutionCommand({ executionArn }));
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await target.client.send(new GetExecutionHistoryCommand({ executionArn, nextToken }));
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
+    const events = await executionHistory(target.client, executionArn!);
     for (const event of events) {
       if (seen.has(event.id!)) continue;
       seen.add(event.id!);

@@ -1,15 +1,10 @@
-import {
-  type DescribeExecutionCommandOutput,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
-  SFNClient,
-} from '@aws-sdk/client-sfn';
+import { type DescribeExecutionCommandOutput, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { masterSession } from '../../lambdas/onboarding/school-provisioning';
 import { taskErrorMessage } from '../../lambdas/shared/task-failure';
 import { ShardGroupSlots } from '../../lambdas/shared/shard-group-slots';
 import { type SchoolRecord, schoolStatuses, TenantDirectory } from '../../lambdas/shared/tenant-directory';
 import type { Platform } from '../../local/platform';
-import { runExecutionToEnd, stateMachineArnNamed } from '../../local/step-functions/executions';
+import { executionHistory, runExecutionToEnd, stateMachineArnNamed } from '../../local/step-functions/executions';
 
 /** A finished execution with its history, as an operator's tools would read it. */
 export interface FinishedExecution {
@@ -37,13 +32,7 @@ export async function runExecution(machineName: string, input: unknown, name?: s
   const sfn = client();
   const execution = await runExecutionToEnd(sfn, machineName, input, name ? { name } : {});
   const { executionArn } = execution;
-  const history: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-    history.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  const history = await executionHistory(sfn, executionArn);
   const message = taskErrorMessage(execution.cause);
   return {
     executionArn,
