@@ -4,11 +4,9 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger, tracer } from '../shared/observability';
 import { type RescoreMessage, rescoreMessage } from '../shared/rescore-jobs';
+import { readSchoolRecord } from '../shared/school-records';
 import { schoolSessionFor } from '../shared/school-session';
-import { TenantDirectory } from '../shared/tenant-directory';
 import { rescoreClasses, rescoreRunId } from './rescoring';
-
-let directory: TenantDirectory | undefined;
 
 /**
  * The fast queue's consumer: the batch's messages are grouped by school and each school's
@@ -33,7 +31,7 @@ export const handler = middy(async (event: SQSEvent, _context: Context): Promise
   }
   for (const [schoolId, { records, messages }] of bySchool) {
     try {
-      const school = await (directory ??= new TenantDirectory()).getSchool(schoolId);
+      const school = await readSchoolRecord(schoolId);
       if (school?.status !== 'ACTIVE') {
         logger.warn('rescoring dropped: the school is not ACTIVE', { schoolId, status: school?.status });
         continue;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { type DataApiSession, typed } from './data-api';
-import { queueUrl, reportsQueue } from './queues';
+import { sendToQueue } from './queue-messages';
+import { reportsQueue } from './queues';
 
 /**
  * PDF reports: what a school asks for, what the reports worker reads, and where the file
@@ -45,16 +45,8 @@ export interface ReportQueue {
   send(message: ReportJobMessage): Promise<void>;
 }
 
-let sqs: SQSClient | undefined;
-
 /** The reports queue this function was given. */
-export const sqsReportQueue: ReportQueue = {
-  send: async (message) => {
-    await (sqs ??= new SQSClient({})).send(
-      new SendMessageCommand({ QueueUrl: queueUrl(reportsQueue), MessageBody: JSON.stringify(message) }),
-    );
-  },
-};
+export const sqsReportQueue: ReportQueue = { send: (message) => sendToQueue(reportsQueue, message) };
 
 export interface QueuedReport {
   readonly id: string;

@@ -1,7 +1,7 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { logger } from './observability';
-import { type QueueDefinition, queueUrl, rescoreQueue, schoolRescoreQueue } from './queues';
+import { sendToQueue } from './queue-messages';
+import { type QueueDefinition, rescoreQueue, schoolRescoreQueue } from './queues';
 
 /**
  * Rescoring after a save: the API names the classes whose attendance or scores changed
@@ -22,13 +22,9 @@ export const schoolRescoreMessage = z
   .strict();
 export type SchoolRescoreMessage = z.infer<typeof schoolRescoreMessage>;
 
-let sqs: SQSClient | undefined;
-
 async function send(queue: QueueDefinition, body: unknown): Promise<void> {
   try {
-    await (sqs ??= new SQSClient({})).send(
-      new SendMessageCommand({ QueueUrl: queueUrl(queue), MessageBody: JSON.stringify(body) }),
-    );
+    await sendToQueue(queue, body);
   } catch (error) {
     // The save is already committed; the nightly run scores these students anyway.
     logger.warn('rescoring could not be queued; the nightly run will score the change', { error });

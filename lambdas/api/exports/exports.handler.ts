@@ -1,20 +1,13 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { json } from '../../shared/http';
 import { signedDownloadUrl } from '../../shared/object-storage';
-import { exportsQueue, queueUrl } from '../../shared/queues';
+import { sendToQueue } from '../../shared/queue-messages';
+import { exportsQueue } from '../../shared/queues';
 import { schoolRoutes } from '../school-handler';
 import { parseBody, parsePath, parseQuery } from '../validation';
 import { exportListQuery, exportPath, exportRequest } from './export.schemas';
 import { type ExportQueue, getExport, listExports, requestExport } from './exports';
 
-let sqs: SQSClient | undefined;
-const queue: ExportQueue = {
-  send: async (message) => {
-    await (sqs ??= new SQSClient({})).send(
-      new SendMessageCommand({ QueueUrl: queueUrl(exportsQueue), MessageBody: JSON.stringify(message) }),
-    );
-  },
-};
+const queue: ExportQueue = { send: (message) => sendToQueue(exportsQueue, message) };
 
 export const handler = schoolRoutes({
   'POST /api/exports': async ({ event, db, principal }) =>

@@ -1,0 +1,11 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type QueueDefinition, queueUrl } from './queues';
+
+let sqs: SQSClient | undefined;
+
+/** Sends one JSON message to a platform queue this function was given (by the queue's URL variable). */
+export async function sendToQueue(queue: QueueDefinition, body: unknown): Promise<void> {
+  await (sqs ??= new SQSClient({})).send(
+    new SendMessageCommand({ QueueUrl: queueUrl(queue), MessageBody: JSON.stringify(body) }),
+  );
+}
