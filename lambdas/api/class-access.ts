@@ -36,3 +36,13 @@ export const subjectAccessCte = `caller AS (
      WHERE st.user_sub = :actor AND st.status = 'active' AND ta.class_id = :classId AND ta.subject_id = :subjectId
   )
 )`;
+
+/**
+ * SQL (a subquery) for the classes a teacher works with: those they are assigned a subject
+ * in or are home-room teacher of, as an active member of staff (`:actor` is their user id).
+ */
+export const myClassesSql = `SELECT ta.class_id FROM teaching_assignments ta JOIN staff st ON st.id = ta.staff_id
+   WHERE st.user_sub = :actor AND st.status = 'active'
+  UNION
+  SELECT c.id FROM classes c JOIN staff st ON st.id = c.homeroom_teacher_id
+   WHERE st.user_sub = :actor AND st.status = 'active'`;

@@ -1,3 +1,4 @@
+import { currentAcademicYearSql } from '../shared/academic-year';
 import { analyticsSettingsOf } from '../shared/analytics-settings';
 import { type DataApiSession, typed } from '../shared/data-api';
 import { type GradeBand, termResultsSql } from '../shared/grading';
@@ -111,9 +112,7 @@ export interface SchoolAnalytics {
 /** The school analytics report's figures, in one read. */
 export async function readSchoolAnalytics(db: DataApiSession, atRiskThreshold: number): Promise<SchoolAnalytics> {
   const [row] = await db.query<Record<string, string | number | null>>(
-    `WITH year AS (
-       SELECT id, starts_on, ends_on FROM academic_years
-        ORDER BY starts_on <= current_date DESC, abs(starts_on - current_date) LIMIT 1),
+    `WITH year AS (${currentAcademicYearSql}),
      active AS (SELECT s.id, s.class_id, s.given_name || ' ' || s.family_name AS name FROM students s WHERE s.status = 'active')
      SELECT
        coalesce((SELECT jsonb_agg(jsonb_build_object('grade', g.name, 'students', n) ORDER BY g.ordinal)

@@ -1,3 +1,4 @@
+import { currentAcademicYearSql } from '../shared/academic-year';
 import { type DataApiSession, typed } from '../shared/data-api';
 import type { AttendanceWeek } from './anomalies';
 
@@ -65,9 +66,7 @@ const inChunk = (students: string) =>
     OR (:unassigned AND ${students}.class_id IS NULL))`;
 
 export const chunkFeaturesSql = `
-WITH year AS (
-  SELECT id, starts_on, ends_on FROM academic_years
-   ORDER BY starts_on <= current_date DESC, abs(starts_on - current_date) LIMIT 1),
+WITH year AS (${currentAcademicYearSql}),
 year_terms AS (
   SELECT t.id, row_number() OVER (ORDER BY t.starts_on) AS term_no
     FROM terms t JOIN year ON t.academic_year_id = year.id),

@@ -65,8 +65,11 @@ export function scoreStudents(
   model: AtRiskModel = atRiskModel,
 ): StudentAnalytics[] {
   const byClass = new Map<string, StudentFeatures[]>();
-  for (const student of students)
-    byClass.set(student.classId ?? '', [...(byClass.get(student.classId ?? '') ?? []), student]);
+  for (const student of students) {
+    const cohort = byClass.get(student.classId ?? '');
+    if (cohort) cohort.push(student);
+    else byClass.set(student.classId ?? '', [student]);
+  }
   const flags = new Map<string, Omit<AnomalyFlag, 'studentId'>[]>();
   for (const cohort of byClass.values()) {
     const histories = cohort.map((s) => ({ studentId: s.studentId, attendance: s.weeks, scores: s.recentScores }));

@@ -90,3 +90,14 @@ export function analyticsSettingsOf(saved: unknown): AnalyticsSettings {
   const parsed = analyticsSettings.safeParse(saved ?? {});
   return parsed.success ? parsed.data : analyticsSettings.parse({});
 }
+
+const platformDefaults = analyticsSettings.parse({});
+
+/**
+ * One analytics setting read in SQL from `school_settings`, falling back to the platform's
+ * default, for queries that filter by it in the same round trip.
+ */
+export const analyticsSettingSql = {
+  atRiskThreshold: `(SELECT coalesce((analytics->>'atRiskThreshold')::float8, ${platformDefaults.atRiskThreshold}) FROM school_settings)`,
+  guardiansSeeRisk: `(SELECT coalesce((analytics->>'guardiansSeeRisk')::boolean, ${platformDefaults.guardiansSeeRisk}) FROM school_settings)`,
+} as const;

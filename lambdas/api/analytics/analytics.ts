@@ -1,7 +1,12 @@
-import { type AnalyticsSettings, analyticsSettings, analyticsSettingsOf } from '../../shared/analytics-settings';
+import {
+  type AnalyticsSettings,
+  analyticsSettingSql,
+  analyticsSettings,
+  analyticsSettingsOf,
+} from '../../shared/analytics-settings';
 import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api';
 import { notFound } from '../../shared/http';
-import type { Caller } from '../class-access';
+import { type Caller, myClassesSql } from '../class-access';
 import { cursorValues, keysetPage } from '../sql-fragments';
 import type { AnalyticsOverview, AtRiskQuery, StudentAnalyticsView } from './analytics.schemas';
 
@@ -11,17 +16,11 @@ import type { AnalyticsOverview, AtRiskQuery, StudentAnalyticsView } from './ana
  * teacher of, as an active member of staff (`:actor`).
  */
 const visibleStudents = `visible AS (
-  SELECT s.id FROM students s
-   WHERE s.status = 'active' AND (:isAdmin OR s.class_id IN (
-     SELECT ta.class_id FROM teaching_assignments ta JOIN staff st ON st.id = ta.staff_id
-      WHERE st.user_sub = :actor AND st.status = 'active'
-     UNION
-     SELECT c.id FROM classes c JOIN staff st ON st.id = c.homeroom_teacher_id
-      WHERE st.user_sub = :actor AND st.status = 'active')))`;
+  SELECT s.id FROM students s WHERE s.status = 'active' AND (:isAdmin OR s.class_id IN (${myClassesSql})))`;
 
 const callerParams = (caller: Caller) => ({ isAdmin: caller.isAdmin, actor: caller.userId });
 
-const settingsThreshold = `(SELECT coalesce((analytics->>'atRiskThreshold')::float8, 0.5) FROM school_settings)`;
+const settingsThreshold = analyticsSettingSql.atRiskThreshold;
 
 /** Counts over the students the caller sees: scored, at risk, with anomalies, by risk tenth and setup. */
 export async function analyticsOverview(db: DataApiSession, caller: Caller): Promise<AnalyticsOverview> {
@@ -169,7 +168,7 @@ export async function childAnalytics(
   studentId: string,
 ): Promise<StudentAnalyticsView> {
   const [row] = await db.query<AnalyticsRow>(
-    `SELECT ${analyticsColumns(`coalesce((SELECT (analytics->>'guardiansSeeRisk')::boolean FROM school_settings), false)`)}
+    `SELECT ${analyticsColumns(analyticsSettingSql.guardiansSeeRisk)}
        FROM student_analytics sa
       WHERE sa.student_id = :studentId
         AND EXISTS (SELECT 1 FROM student_guardians sg JOIN guardians g ON g.id = sg.guardian_id

@@ -2,6 +2,7 @@ import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api
 import { forbidden, notFound } from '../../shared/http';
 import { queueReport, type ReportQueue, type ReportRequest } from '../../shared/report-jobs';
 import type { Role } from '../../shared/roles';
+import { myClassesSql } from '../class-access';
 import { cursorValues, keysetPage } from '../sql-fragments';
 import type { ReportView } from './report.schemas';
 
@@ -34,8 +35,7 @@ async function checkScope(db: DataApiSession, caller: ReportCaller, request: Rep
   const studentId = request.kind === 'school-analytics' ? null : (request.studentId ?? null);
   const [row] = await db.query<{ exists: boolean; allowed: boolean }>(
     `WITH target AS (
-       SELECT coalesce(:classId::uuid, (SELECT class_id FROM students WHERE id = :studentId::uuid)) AS class_id),
-     me AS (SELECT id FROM staff WHERE user_sub = :actor AND status = 'active')
+       SELECT coalesce(:classId::uuid, (SELECT class_id FROM students WHERE id = :studentId::uuid)) AS class_id)
      SELECT (:termId::uuid IS NULL OR EXISTS (SELECT 1 FROM terms WHERE id = :termId::uuid))
             AND (:classId::uuid IS NULL OR EXISTS (SELECT 1 FROM classes WHERE id = :classId::uuid))
             AND (:studentId::uuid IS NULL OR EXISTS (SELECT 1 FROM students WHERE id = :studentId::uuid)) AS exists,
@@ -44,10 +44,7 @@ async function checkScope(db: DataApiSession, caller: ReportCaller, request: Rep
               WHEN :isGuardian THEN EXISTS (
                 SELECT 1 FROM student_guardians sg JOIN guardians g ON g.id = sg.guardian_id
                  WHERE sg.student_id = :studentId::uuid AND g.user_sub = :actor)
-              WHEN :isTeacher THEN EXISTS (
-                SELECT 1 FROM target, me WHERE target.class_id IN (
-                  SELECT class_id FROM teaching_assignments WHERE staff_id = me.id
-                  UNION SELECT id FROM classes WHERE homeroom_teacher_id = me.id))
+              WHEN :isTeacher THEN EXISTS (SELECT 1 FROM target WHERE target.class_id IN (${myClassesSql}))
               ELSE false
             END AS allowed`,
     {

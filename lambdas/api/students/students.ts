@@ -1,3 +1,4 @@
+import { analyticsSettingSql } from '../../shared/analytics-settings';
 import { type DataApiSession, type SqlParams, typed } from '../../shared/data-api';
 import { conflict, notFound } from '../../shared/http';
 import { cursorValues, keysetPage, likePrefix, withAudit } from '../sql-fragments';
@@ -206,7 +207,7 @@ export async function studentProfile(
                                 'modelVersion', sa.model_version, 'scoredAt', sa.scored_at)
          FROM student_analytics sa
         WHERE sa.student_id = s.id
-          AND (NOT :forGuardian OR (SELECT (analytics->>'guardiansSeeRisk')::boolean FROM school_settings))
+          AND (NOT :forGuardian OR ${analyticsSettingSql.guardiansSeeRisk})
       )::text AS risk
     FROM students s LEFT JOIN classes c ON c.id = s.class_id WHERE s.id = :id`,
     { id: typed.uuid(studentId), forGuardian: options.forGuardian ?? false },
