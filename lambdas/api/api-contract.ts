@@ -2,6 +2,7 @@ import * as z from 'zod';
 import * as analytics from './analytics/analytics.schemas';
 import * as assessments from './assessments/assessment.schemas';
 import * as attendance from './attendance/attendance.schemas';
+import * as dashboard from './dashboard/dashboard.schemas';
 import * as fees from './fees/fee.schemas';
 import * as people from './guardians/guardian.schemas';
 import * as exportsApi from './exports/export.schemas';
@@ -88,8 +89,20 @@ export const apiContract: Readonly<Record<string, RouteContract>> = {
     }),
   },
   'GET /api/me': {
-    response: z.object({ userId: z.string(), roles: z.array(z.string()), schoolId: z.string().optional() }),
+    response: z.object({
+      userId: z.string(),
+      roles: z.array(z.string()),
+      schoolId: z.string().optional(),
+      school: z
+        .object({
+          name: z.string(),
+          status: z.enum(schoolStatuses),
+          access: z.enum(['read-write', 'read-only', 'none']),
+        })
+        .optional(),
+    }),
   },
+  'GET /api/dashboard': { response: dashboard.schoolDashboard },
   'GET /api/openapi.json': { response: z.record(z.string(), z.unknown()) },
   'GET /api/docs': { html: true },
   'GET /api/students': { query: students.studentListQuery, response: students.studentPage },
@@ -134,6 +147,7 @@ export const apiContract: Readonly<Record<string, RouteContract>> = {
     body: structure.classAssignments,
     response: structure.classAssignments,
   },
+  'GET /api/me/classes': { response: structure.myClasses },
   'GET /api/school/settings': { response: structure.schoolSettings },
   'PUT /api/school/settings': { body: structure.schoolSettings, response: structure.schoolSettings },
   'GET /api/assessments': { query: assessments.assessmentListQuery, response: pageOf(assessments.assessment) },

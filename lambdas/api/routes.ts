@@ -166,6 +166,13 @@ function structureRoutes(): RouteDefinition[] {
     },
     {
       method: 'GET',
+      path: '/api/me/classes',
+      handler,
+      access: ['school-admin', 'teacher'],
+      summary: "The caller's classes this year (home room or a subject they teach), with their subjects.",
+    },
+    {
+      method: 'GET',
       path: '/api/school/settings',
       handler,
       access: allSchoolRoles,
@@ -399,10 +406,19 @@ export const routes: readonly RouteDefinition[] = [
   },
   {
     method: 'GET',
+    path: '/api/dashboard',
+    handler: 'lambdas/api/dashboard/dashboard.handler.ts',
+    access: ['school-admin'],
+    summary:
+      "The school at a glance: today's attendance and its trend, the term's grade distribution, fees collected against due.",
+  },
+  {
+    method: 'GET',
     path: '/api/me',
     handler: 'lambdas/api/session/get-me.handler.ts',
     access: ['platform-operator', 'school-admin', 'teacher', 'bursar', 'guardian'],
-    summary: 'The signed-in caller: user id, roles and school, from the verified token.',
+    summary:
+      'The signed-in caller: user id, roles and school (from the verified token), and whether the school can be used.',
   },
   {
     method: 'GET',

@@ -1,3 +1,4 @@
+import { webContentSecurityPolicy } from '../edge/content-security-policy';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Annotations, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
@@ -96,19 +97,11 @@ export class WebStack extends Stack {
           override: true,
         },
         contentSecurityPolicy: {
-          contentSecurityPolicy: [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            "font-src 'self'",
-            `connect-src 'self' https://cognito-idp.${region}.amazonaws.com ${hostedSignIn}`,
-            `form-action 'self' ${hostedSignIn}`,
-            "frame-ancestors 'none'",
-            "base-uri 'self'",
-            "object-src 'none'",
-            'upgrade-insecure-requests',
-          ].join('; '),
+          contentSecurityPolicy: webContentSecurityPolicy({
+            connectTo: [`https://cognito-idp.${region}.amazonaws.com`, hostedSignIn],
+            formActionTo: [hostedSignIn],
+            upgradeInsecureRequests: true,
+          }),
           override: true,
         },
         contentTypeOptions: { override: true },

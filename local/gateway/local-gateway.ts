@@ -1,3 +1,4 @@
+import { webContentSecurityPolicy } from '../../lib/edge/content-security-policy';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,13 @@ type ApiHandler = (
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
   context: Context,
 ) => Promise<APIGatewayProxyResultV2>;
+/** The web stack's policy: locally the issuer and the API share the app's origin. */
+const localContentSecurityPolicy = webContentSecurityPolicy({
+  connectTo: [],
+  formActionTo: [],
+  upgradeInsecureRequests: false,
+});
+
 export type Claims = Record<string, string | string[]>;
 
 export interface LocalGatewayOptions {
@@ -160,9 +168,12 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       const content = await readFile(file);
       response.writeHead(200, {
         'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
-        'cache-control': uri === '/index.html' ? 'no-cache' : 'public, max-age=300',
+        // Scripts and styles carry a content hash in their names; index.html and the rest do not.
+        'cache-control': uri.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        'content-security-policy': localContentSecurityPolicy,
         'x-content-type-options': 'nosniff',
         'x-frame-options': 'DENY',
+        'referrer-policy': 'strict-origin-when-cross-origin',
       });
       response.end(content);
     } catch {

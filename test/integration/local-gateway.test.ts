@@ -79,8 +79,14 @@ describe('local gateway over real HTTP', () => {
     expect(html).toContain('<title>Campus Cloud</title>');
     const deepLink = await fetch(`${gateway.url}/students/st_42`);
     expect(await deepLink.text()).toBe(html);
-    const script = await fetch(`${gateway.url}/assets/app.js`);
+    expect(home.headers.get('cache-control')).toBe('no-cache');
+    expect(home.headers.get('content-security-policy')).toContain("script-src 'self'");
+    // The entry script's name carries its content hash, so it may be cached for good.
+    const entry = /<script type="module" src="(\/assets\/app-[\w]+\.js)"/.exec(html)?.[1];
+    expect(entry).toBeDefined();
+    const script = await fetch(`${gateway.url}${entry}`);
     expect(script.headers.get('content-type')).toMatch(/text\/javascript/);
+    expect(script.headers.get('cache-control')).toContain('immutable');
     expect((await fetch(`${gateway.url}/assets/missing.js`)).status).toBe(404);
   });
 

@@ -70,7 +70,7 @@ describe('local OIDC issuer (oidc-provider) and JWT checks in the gateway', () =
       headers: { authorization: `Bearer ${tokens.body.access_token}` },
     });
     expect(me.status).toBe(200);
-    expect(await me.json()).toEqual({ userId: access.sub, roles: ['teacher'], schoolId: teacher.schoolId });
+    expect(await me.json()).toMatchObject({ userId: access.sub, roles: ['teacher'], schoolId: teacher.schoolId });
 
     const refreshed = await token(discovery.token_endpoint, {
       grant_type: 'refresh_token',

@@ -2,7 +2,7 @@ import { json } from '../../shared/http';
 import { resourceHandlers } from '../resource-crud';
 import { schoolRoutes } from '../school-handler';
 import { parseBody, parsePath } from '../validation';
-import { classAssignmentsOf, readSettings, setClassAssignments, writeSettings } from './structure';
+import { classAssignmentsOf, myClasses, readSettings, setClassAssignments, writeSettings } from './structure';
 import {
   academicYear,
   academicYears,
@@ -39,6 +39,7 @@ export const handler = schoolRoutes({
         parseBody(classAssignments, event),
       ),
     ),
+  'GET /api/me/classes': async ({ db, principal }) => json(200, await myClasses(db, principal.userId)),
   'GET /api/school/settings': async ({ db }) => json(200, await readSettings(db)),
   'PUT /api/school/settings': async ({ event, db, principal }) =>
     json(200, await writeSettings(db, principal.userId, parseBody(schoolSettings, event))),

@@ -172,3 +172,17 @@ export const classes: ResourceSpec = {
   sortField: 'name',
   filters: ['academicYearId', 'gradeLevelId'],
 };
+
+/** A class the caller works with, as the teacher's home screen lists it. */
+export const myClass = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  gradeLevel: z.string(),
+  /** The caller is its home-room teacher (and so marks its attendance). */
+  homeroom: z.boolean(),
+  activeStudents: z.number().int(),
+  /** The subjects the caller teaches in it. */
+  subjects: z.array(z.object({ id: z.uuid(), code: z.string(), name: z.string() })),
+});
+export const myClasses = z.object({ items: z.array(myClass) });
+export type MyClasses = z.infer<typeof myClasses>;

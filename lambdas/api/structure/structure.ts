@@ -1,6 +1,7 @@
 import { type DataApiSession, typed } from '../../shared/data-api';
 import { invalid, notFound } from '../../shared/http';
-import type { ClassAssignments, SchoolSettings } from './structure.schemas';
+import { currentAcademicYearSql } from '../../shared/academic-year';
+import type { ClassAssignments, MyClasses, SchoolSettings } from './structure.schemas';
 
 /** Who teaches what in a class. */
 export async function classAssignmentsOf(db: DataApiSession, classId: string): Promise<ClassAssignments> {
@@ -111,4 +112,34 @@ export async function writeSettings(
     },
   );
   return fromSettingsRow(row!);
+}
+
+/**
+ * The classes of the year under way that the caller teaches a subject in or is home-room
+ * teacher of (as an active member of staff), with the subjects they teach there.
+ */
+export async function myClasses(db: DataApiSession, actor: string): Promise<MyClasses> {
+  const [row] = await db.query<{ items: string }>(
+    `WITH me AS (SELECT id FROM staff WHERE user_sub = :actor AND status = 'active'),
+          year AS (${currentAcademicYearSql}),
+          mine AS (
+            SELECT c.id, c.name, gl.name AS grade_level, gl.ordinal,
+                   c.homeroom_teacher_id IS NOT DISTINCT FROM (SELECT id FROM me) AS homeroom
+              FROM classes c JOIN grade_levels gl ON gl.id = c.grade_level_id
+             WHERE c.academic_year_id = (SELECT id FROM year)
+               AND (c.homeroom_teacher_id = (SELECT id FROM me)
+                    OR EXISTS (SELECT 1 FROM teaching_assignments ta
+                                WHERE ta.class_id = c.id AND ta.staff_id = (SELECT id FROM me))))
+     SELECT coalesce(json_agg(json_build_object(
+              'id', m.id, 'name', m.name, 'gradeLevel', m.grade_level, 'homeroom', m.homeroom,
+              'activeStudents', (SELECT count(*) FROM students s WHERE s.class_id = m.id AND s.status = 'active'),
+              'subjects', coalesce((SELECT json_agg(json_build_object('id', sj.id, 'code', sj.code, 'name', sj.name)
+                                                    ORDER BY sj.name)
+                                      FROM teaching_assignments ta JOIN subjects sj ON sj.id = ta.subject_id
+                                     WHERE ta.class_id = m.id AND ta.staff_id = (SELECT id FROM me)), '[]'))
+              ORDER BY m.ordinal, m.name), '[]')::text AS items
+       FROM mine m`,
+    { actor },
+  );
+  return { items: JSON.parse(row!.items) };
 }

@@ -1,0 +1,74 @@
+import type { DataApiSession } from '../../shared/data-api';
+import type { SchoolDashboard } from './dashboard.schemas';
+
+/** How many days back the attendance trend reaches. */
+const trendDays = 42;
+
+/**
+ * The admin's dashboard in one round trip: today's attendance, the attendance trend, the
+ * current term's grade distribution on the school's scale, and fees invoiced, due,
+ * collected and overdue. "Today" is the school's, from its time zone.
+ */
+export async function schoolDashboard(db: DataApiSession): Promise<SchoolDashboard> {
+  const [row] = await db.query<{ dashboard: string }>(
+    `WITH settings AS (SELECT timezone, grading_scale FROM school_settings),
+          today AS (SELECT (now() AT TIME ZONE (SELECT timezone FROM settings))::date AS d),
+          active AS (SELECT id FROM students WHERE status = 'active'),
+          marks_today AS (
+            SELECT a.status FROM attendance a JOIN active s ON s.id = a.student_id
+             WHERE a.on_date = (SELECT d FROM today)),
+          trend AS (
+            SELECT on_date, count(*)::int AS marked,
+                   (count(*) FILTER (WHERE status IN ('present', 'late')))::float8 / count(*) AS rate
+              FROM attendance
+             WHERE on_date > (SELECT d FROM today) - ${trendDays} AND on_date <= (SELECT d FROM today)
+             GROUP BY on_date),
+          term AS (
+            SELECT id, name FROM terms WHERE starts_on <= (SELECT d FROM today)
+             ORDER BY starts_on DESC LIMIT 1),
+          results AS (
+            SELECT 100 * sum(sc.score / a.max_score * a.weight) / sum(a.weight) AS percent
+              FROM scores sc
+              JOIN assessments a ON a.id = sc.assessment_id AND a.term_id = (SELECT id FROM term)
+              JOIN active s ON s.id = sc.student_id
+             GROUP BY sc.student_id, a.subject_id),
+          bands AS (
+            SELECT b->>'label' AS label, (b->>'minPercent')::float8 AS min_percent
+              FROM settings, jsonb_array_elements(grading_scale) b),
+          graded AS (
+            SELECT (SELECT label FROM bands WHERE r.percent >= bands.min_percent
+                     ORDER BY min_percent DESC LIMIT 1) AS label
+              FROM results r),
+          due AS (
+            SELECT student_id, sum(amount_minor) AS due_minor FROM invoices
+             WHERE due_on <= (SELECT d FROM today) GROUP BY student_id),
+          paid AS (SELECT student_id, sum(amount_minor) AS paid_minor FROM payments GROUP BY student_id),
+          owing AS (
+            SELECT due.due_minor - coalesce(paid.paid_minor, 0) AS owed
+              FROM due LEFT JOIN paid USING (student_id)
+             WHERE due.due_minor > coalesce(paid.paid_minor, 0))
+     SELECT json_build_object(
+       'today', (SELECT d FROM today),
+       'attendanceToday', json_build_object(
+          'present', (SELECT count(*) FROM marks_today WHERE status = 'present'),
+          'late', (SELECT count(*) FROM marks_today WHERE status = 'late'),
+          'absent', (SELECT count(*) FROM marks_today WHERE status = 'absent'),
+          'excused', (SELECT count(*) FROM marks_today WHERE status = 'excused'),
+          'unmarked', (SELECT count(*) FROM active) - (SELECT count(*) FROM marks_today)),
+       'attendanceTrend', coalesce((SELECT json_agg(json_build_object('date', on_date, 'rate', rate, 'marked', marked)
+                                                    ORDER BY on_date) FROM trend), '[]'),
+       'term', (SELECT json_build_object('id', id, 'name', name) FROM term),
+       'gradeDistribution', coalesce((SELECT json_agg(json_build_object(
+                               'label', b.label, 'minPercent', b.min_percent,
+                               'results', (SELECT count(*) FROM graded g WHERE g.label = b.label))
+                             ORDER BY b.min_percent DESC) FROM bands b), '[]'),
+       'fees', json_build_object(
+          'invoicedMinor', (SELECT coalesce(sum(amount_minor), 0) FROM invoices),
+          'dueMinor', (SELECT coalesce(sum(due_minor), 0) FROM due),
+          'collectedMinor', (SELECT coalesce(sum(amount_minor), 0) FROM payments),
+          'overdueMinor', (SELECT coalesce(sum(owed), 0) FROM owing),
+          'studentsOverdue', (SELECT count(*) FROM owing))
+     )::text AS dashboard`,
+  );
+  return JSON.parse(row!.dashboard) as SchoolDashboard;
+}

@@ -1,0 +1,36 @@
+import { type UserManagerSettings, WebStorageStateStore } from 'oidc-client-ts';
+import type { WebConfig } from '../config';
+
+/** Scopes both issuers accept: Cognito refuses `offline_access` and issues a refresh token anyway. */
+export const signInScopes = 'openid email profile';
+
+/**
+ * One client for Cognito and the local issuer. Tokens live in sessionStorage: per tab and gone
+ * with it, so two tabs never race to use the same rotating refresh token. Renewal is ours
+ * (one refresh at a time, see session.ts) rather than the library's timer.
+ */
+export function userManagerSettings(config: WebConfig, storage: Storage): UserManagerSettings {
+  const hosted = config.signInDomain ? `https://${config.signInDomain}` : undefined;
+  return {
+    authority: config.authority,
+    client_id: config.clientId,
+    redirect_uri: config.redirectUri,
+    post_logout_redirect_uri: config.postLogoutRedirectUri,
+    scope: signInScopes,
+    userStore: new WebStorageStateStore({ store: storage }),
+    automaticSilentRenew: false,
+    revokeTokenTypes: ['refresh_token'],
+    // Cognito's sign-out and revocation are on its hosted domain, not in the pool's discovery document.
+    ...(hosted
+      ? { metadataSeed: { end_session_endpoint: `${hosted}/logout`, revocation_endpoint: `${hosted}/oauth2/revoke` } }
+      : {}),
+  };
+}
+
+/**
+ * Extra sign-out parameters. Cognito's /logout wants `client_id` and `logout_uri`; the library
+ * sends `client_id` itself only when it has no ID token, and the local issuer refuses it twice.
+ */
+export function signOutParameters(config: WebConfig, idToken: string | undefined): Record<string, string> {
+  return { logout_uri: config.postLogoutRedirectUri, ...(idToken ? { client_id: config.clientId } : {}) };
+}

@@ -1,0 +1,79 @@
+import { render } from 'preact';
+import { createApiClient } from './api/client';
+import type { Me, SchoolSettings } from './api/types';
+import { App } from './app';
+import type { AppServices } from './app-context';
+import { type Session, startSession } from './auth/session';
+import { loadWebConfig } from './config';
+import { defaultFormat, formatters } from './format';
+import { t } from './i18n/i18n';
+import { AttendanceOutbox } from './offline/attendance-outbox';
+import { interceptLinks } from './router';
+import { SignedOut, SchoolUnavailable, StartFailed } from './signed-out';
+
+const root = document.getElementById('app')!;
+
+async function boot(): Promise<void> {
+  const config = await loadWebConfig();
+  const { session, navigateTo } = await startSession(config);
+  if (navigateTo) history.replaceState(null, '', navigateTo);
+  session.onChange((state) => {
+    if (state.status === 'signed-out') render(<SignedOut session={session} state={state} />, root);
+  });
+  if (session.state.status !== 'signed-in') {
+    render(<SignedOut session={session} state={session.state} />, root);
+    return;
+  }
+  await startApp(session);
+}
+
+async function startApp(session: Session): Promise<void> {
+  const api = createApiClient({
+    accessToken: () => session.accessToken(),
+    refresh: () => session.refresh(),
+    signedOut: () => render(<SignedOut session={session} state={{ status: 'signed-out', reason: 'expired' }} />, root),
+  });
+  // Both at once: settings fail harmlessly for an operator (no school) or an unavailable school.
+  const [me, settings] = await Promise.all([
+    api.get<Me>('/api/me'),
+    api.get<SchoolSettings>('/api/school/settings').catch(() => undefined),
+  ]);
+  if (me.school && me.school.access === 'none') {
+    render(<SchoolUnavailable session={session} name={me.school.name} />, root);
+    return;
+  }
+  const format = settings
+    ? { locale: settings.locale, timeZone: settings.timezone, currency: settings.currency }
+    : defaultFormat;
+  document.documentElement.lang = format.locale;
+  const outbox = new AttendanceOutbox(api);
+  let notice = '';
+  let clearNotice: ReturnType<typeof setTimeout> | undefined;
+  const services: AppServices = {
+    api,
+    session,
+    me,
+    settings,
+    format: formatters(format),
+    outbox,
+    notify(message) {
+      notice = message;
+      draw();
+      clearTimeout(clearNotice);
+      clearNotice = setTimeout(() => {
+        notice = '';
+        draw();
+      }, 6000);
+    },
+  };
+  const draw = () => render(<App services={services} notice={notice} />, root);
+  interceptLinks(root);
+  draw();
+  void outbox.start();
+}
+
+boot().catch((error: unknown) => {
+  console.error(error);
+  render(<StartFailed message={error instanceof Error ? error.message : String(error)} />, root);
+  document.title = t('start.failedTitle');
+});
