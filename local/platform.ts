@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { directoryCacheSecondsVariable, scoringRunArnVariable } from '../lambdas/shared/platform-variables';
+import {
+  directoryCacheSecondsVariable,
+  onboardingArnVariable,
+  scoringRunArnVariable,
+} from '../lambdas/shared/platform-variables';
 import { shardGroupClustersVariable, shardGroupsVariable } from '../lambdas/shared/runtime';
 import { platformBuckets } from '../lambdas/shared/buckets';
 import { localUserPoolId, userPoolVariable } from '../lambdas/shared/user-directory';
@@ -63,11 +67,22 @@ export interface PlatformOptions {
   readonly log?: (line: string) => void;
 }
 
-/** The scoring run's ARN for `POST /api/analytics/runs`, when the workflow stacks include it. */
-function scoringRunVariable(stepFunctions: LocalStepFunctions): Record<string, string> {
-  const name = `${stagePrefix(localStage)}-scoring-run`;
-  const machine = stepFunctions.service.listStateMachines().find((candidate) => candidate.name === name);
-  return machine ? { [scoringRunArnVariable]: machine.arn } : {};
+/**
+ * The ARNs API functions are given of state machines they start or follow (the scoring run,
+ * the onboarding workflow), when the workflow stacks include them.
+ */
+function stateMachineVariables(stepFunctions: LocalStepFunctions): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const [variable, name] of [
+    [scoringRunArnVariable, 'scoring-run'],
+    [onboardingArnVariable, 'onboard-school'],
+  ] as const) {
+    const machine = stepFunctions.service
+      .listStateMachines()
+      .find((candidate) => candidate.name === `${stagePrefix(localStage)}-${name}`);
+    if (machine) variables[variable] = machine.arn;
+  }
+  return variables;
 }
 
 export interface LocalShardGroup {
@@ -259,7 +274,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         ),
       } satisfies HealthTargets),
       [shardGroupClustersVariable]: JSON.stringify(Object.fromEntries(shardGroups.map((g) => [g.id, g.resourceArn]))),
-      ...scoringRunVariable(stepFunctions),
+      ...stateMachineVariables(stepFunctions),
       ...(options.directoryCacheSeconds === undefined
         ? {}
         : { [directoryCacheSecondsVariable]: String(options.directoryCacheSeconds) }),

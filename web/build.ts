@@ -56,7 +56,8 @@ export async function buildWeb(outDir = join(webDir, 'dist')): Promise<WebBuild>
   const metafile = result.metafile;
   const publicPath = (output: string) => `/${relative(outDir, output).split('\\').join('/')}`;
   const scripts = Object.keys(metafile.outputs).filter((output) => output.endsWith('.js'));
-  const entry = scripts.find((output) => metafile.outputs[output]?.entryPoint);
+  // Each screen loaded on demand is an entry point of its own to esbuild: find the app's by its source.
+  const entry = scripts.find((output) => metafile.outputs[output]?.entryPoint?.endsWith('src/main.tsx'));
   if (!entry) throw new Error('esbuild produced no entry chunk');
   const initial = initialChunks(metafile, entry);
   const css = await readFile(join(webDir, 'src', 'app.css'), 'utf8');

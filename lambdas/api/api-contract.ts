@@ -7,6 +7,7 @@ import * as fees from './fees/fee.schemas';
 import * as people from './guardians/guardian.schemas';
 import * as exportsApi from './exports/export.schemas';
 import * as imports from './imports/import.schemas';
+import * as onboardingRuns from './platform/onboarding-runs.schemas';
 import { pageOf, resourceSchema } from './resource-schema';
 import type { ResourceSpec } from './resource-crud';
 import * as reports from './reports/report.schemas';
@@ -152,6 +153,10 @@ export const apiContract: Readonly<Record<string, RouteContract>> = {
   'PUT /api/school/settings': { body: structure.schoolSettings, response: structure.schoolSettings },
   'GET /api/assessments': { query: assessments.assessmentListQuery, response: pageOf(assessments.assessment) },
   'POST /api/assessments': { body: assessments.newAssessment, response: assessments.assessment, status: 201 },
+  'GET /api/assessments/{assessmentId}/scores': {
+    path: assessments.assessmentPath,
+    response: assessments.assessmentScores,
+  },
   'PUT /api/assessments/{assessmentId}/scores': {
     path: assessments.assessmentPath,
     body: assessments.scoreEntry,
@@ -192,7 +197,7 @@ export const apiContract: Readonly<Record<string, RouteContract>> = {
   'GET /api/portal/children/{studentId}': { path: childPath, response: students.studentProfile },
   'GET /api/portal/children/{studentId}/fees': {
     path: childPath,
-    response: z.object({ invoices: z.array(z.unknown()), payments: z.array(z.unknown()) }),
+    response: fees.childFeeLines,
   },
   'GET /api/portal/children/{studentId}/report-card': {
     path: childPath,
@@ -240,6 +245,14 @@ export const apiContract: Readonly<Record<string, RouteContract>> = {
         failureReason: z.string().optional(),
       }),
     ),
+  },
+  'GET /api/platform/onboarding-runs': {
+    query: onboardingRuns.onboardingRunsQuery,
+    response: onboardingRuns.onboardingRunPage,
+  },
+  'GET /api/platform/onboarding-runs/{runName}': {
+    path: onboardingRuns.onboardingRunPath,
+    response: onboardingRuns.onboardingRunDetail,
   },
   'GET /api/staff': { query: staff.staffListQuery, response: pageOf(staff.staffMember) },
   'POST /api/staff': { body: staff.invitation, response: staff.staffMember, status: 201 },

@@ -5,7 +5,8 @@ import type { Role } from '../shared/roles';
  * record: the school index (`list-schools`), the user pool (`manage-users`), sending to
  * the exports, reports and rescoring queues, reading the exports and reports buckets (to
  * sign download links), the Powertools idempotency table (`idempotency`), starting the
- * scoring run (`start-scoring`) and reading its progress (`read-scoring-runs`).
+ * scoring run (`start-scoring`) and reading its progress (`read-scoring-runs`), and
+ * following the onboarding workflow's executions (`read-onboarding-runs`).
  */
 export type RouteGrant =
   | 'list-schools'
@@ -17,7 +18,8 @@ export type RouteGrant =
   | 'read-reports'
   | 'queue-rescore'
   | 'start-scoring'
-  | 'read-scoring-runs';
+  | 'read-scoring-runs'
+  | 'read-onboarding-runs';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -141,7 +143,13 @@ function structureRoutes(): RouteDefinition[] {
   const handler = 'lambdas/api/structure/structure.handler.ts';
   return [
     ...resourceRoutes('/api/academic-years', handler, { plural: 'academic years', singular: 'an academic year' }),
-    ...resourceRoutes('/api/terms', handler, { plural: 'terms, by academic year', singular: 'a term' }),
+    // Guardians read the terms too: report cards are asked for by term.
+    ...resourceRoutes(
+      '/api/terms',
+      handler,
+      { plural: 'terms, by academic year', singular: 'a term' },
+      { readers: allSchoolRoles },
+    ),
     ...resourceRoutes('/api/grade-levels', handler, { plural: 'grade levels', singular: 'a grade level' }),
     ...resourceRoutes('/api/subjects', handler, { plural: 'subjects', singular: 'a subject' }),
     ...resourceRoutes(
@@ -205,6 +213,13 @@ function assessmentRoutes(): RouteDefinition[] {
       handler,
       access: graders,
       summary: 'Add an assessment with its maximum score and weight (teachers: for a subject they teach).',
+    },
+    {
+      method: 'GET',
+      path: '/api/assessments/{assessmentId}/scores',
+      handler,
+      access: ['school-admin', 'teacher'],
+      summary: "An assessment with its class's active students and their scores (the score entry grid).",
     },
     {
       method: 'PUT',
@@ -355,6 +370,22 @@ function peopleRoutes(): RouteDefinition[] {
       access: ['platform-operator'],
       grants: ['list-schools'],
       summary: 'Schools in a lifecycle status, from the tenant directory (no school data).',
+    },
+    {
+      method: 'GET',
+      path: '/api/platform/onboarding-runs',
+      handler: 'lambdas/api/platform/onboarding-runs.handler.ts',
+      access: ['platform-operator'],
+      grants: ['read-onboarding-runs'],
+      summary: 'Runs of the onboarding workflow, newest first, by status (no school data).',
+    },
+    {
+      method: 'GET',
+      path: '/api/platform/onboarding-runs/{runName}',
+      handler: 'lambdas/api/platform/onboarding-runs.handler.ts',
+      access: ['platform-operator'],
+      grants: ['read-onboarding-runs'],
+      summary: 'One onboarding run: the school it brings live, its steps so far, how it ended.',
     },
   ];
 }

@@ -23,3 +23,6 @@ export const directoryCacheSecondsVariable = 'CAMPUS_DIRECTORY_CACHE_SECONDS';
 
 /** The scoring run state machine that `POST /api/analytics/runs` starts. */
 export const scoringRunArnVariable = 'CAMPUS_SCORING_RUN_ARN';
+
+/** The onboarding state machine whose runs platform operators follow (`GET /api/platform/onboarding-runs`). */
+export const onboardingArnVariable = 'CAMPUS_ONBOARDING_ARN';

@@ -13,7 +13,13 @@ import type { IUserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { scoringRunArnVariable, userPoolVariable } from '../../lambdas/shared/platform-variables';
+import {
+  onboardingArnVariable,
+  scoringRunArnVariable,
+  userPoolVariable,
+} from '../../lambdas/shared/platform-variables';
+import { acknowledgeWildcards, nagAccountOf } from '../nag';
+import { lifecycleStateMachineName } from '../workflows/workflow-parts';
 import { type BucketPurpose, bucketVariable } from '../../lambdas/shared/buckets';
 import {
   exportsQueue,
@@ -165,6 +171,26 @@ export class ApiRoutesStack extends Stack {
         }),
       );
       props.scoringRunsTable.encryptionKey?.grantDecrypt(fn);
+    }
+    if (grants.has('read-onboarding-runs')) {
+      // By name, not by reference: the onboarding stack is deployed after this one.
+      const stack = Stack.of(this);
+      const name = lifecycleStateMachineName(props.config, 'onboard-school');
+      const machineArn = `arn:aws:states:${stack.region}:${stack.account}:stateMachine:${name}`;
+      const executions = `arn:aws:states:${stack.region}:${stack.account}:execution:${name}:*`;
+      fn.addEnvironment(onboardingArnVariable, machineArn);
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:ListExecutions'], resources: [machineArn] }));
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+          resources: [executions],
+        }),
+      );
+      acknowledgeWildcards(
+        fn.role!,
+        { resources: [`arn:aws:states:${stack.region}:${nagAccountOf(stack)}:execution:${name}:*`] },
+        'Execution names are chosen when a run starts; the ARNs stay within the onboarding state machine, read only.',
+      );
     }
     if (grants.has('idempotency')) {
       // What Powertools idempotency does with its records, by key only.

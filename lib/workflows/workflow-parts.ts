@@ -68,6 +68,11 @@ export function retryTransient<T extends sfn.TaskStateBase>(task: T): T {
   return task;
 }
 
+/** `campus-<stage>-<name>`: a lifecycle state machine's name, which others may use to find it. */
+export function lifecycleStateMachineName(config: StageConfig, name: string): string {
+  return `${stagePrefix(config)}-${name}`;
+}
+
 /**
  * A lifecycle state machine: standard, `campus-<stage>-<name>`, traced, logged at ALL
  * without execution data (inputs hold people's e-mails), with the stage's log retention.
@@ -76,7 +81,7 @@ export function lifecycleStateMachine(
   scope: Construct,
   props: { config: StageConfig; name: string; definition: sfn.IChainable; timeout: Duration; functions: IFunction[] },
 ): sfn.StateMachine {
-  const name = `${stagePrefix(props.config)}-${props.name}`;
+  const name = lifecycleStateMachineName(props.config, props.name);
   const stateMachine = new sfn.StateMachine(scope, 'StateMachine', {
     stateMachineName: name,
     stateMachineType: sfn.StateMachineType.STANDARD,

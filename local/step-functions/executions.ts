@@ -1,12 +1,12 @@
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
   ListStateMachinesCommand,
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+
+export { executionHistory } from '../../lambdas/shared/execution-history';
 
 /**
  * Running executions through the Step Functions API, the local endpoint's or AWS's alike:
@@ -46,18 +46,6 @@ export async function runExecutionToEnd(
     if (execution.status !== 'RUNNING') return { ...execution, executionArn: executionArn! };
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 25));
   }
-}
-
-/** An execution's whole history, oldest first (GetExecutionHistory, every page). */
-export async function executionHistory(client: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
 }
 
 /** Runs an execution to its end and returns it if it SUCCEEDED; otherwise throws, naming how it ended. */

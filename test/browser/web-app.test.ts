@@ -3,16 +3,8 @@ import { describe, expect } from 'vitest';
 import { schoolSession } from '../../lambdas/onboarding/school-provisioning';
 import type { DataApiSession } from '../../lambdas/shared/data-api';
 import { type DemoSchool, ensureDemoSchool } from '../../local/demo/demo-school';
-import {
-  browserTest as test,
-  desktop,
-  newContext,
-  phone,
-  screenReady,
-  screenshot,
-  seriousViolations,
-  signIn,
-} from '../support/browser';
+import { desktop, newContext, phone, screenReady, screenshot, seriousViolations, signIn } from '../support/browser';
+import { browserTest as test } from '../support/browser-test';
 import { useLocalPlatform } from '../support/local-platform';
 
 /**

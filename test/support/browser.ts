@@ -2,7 +2,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { test } from 'vitest';
 import { projectRoot } from '../../lib/project';
 
 /** Debian's chromium (`apt-get install -y --no-install-recommends chromium`); `.ci/run` installs it. */
@@ -31,20 +30,6 @@ export async function launchBrowser(): Promise<Browser> {
     timeout: 30_000,
   });
 }
-
-/**
- * `test` with one browser per file (`({ browser }) => …`). A fixture rather than beforeAll: if
- * Chromium cannot start, each test fails, where a failing beforeAll would report them skipped.
- */
-export const browserTest = test.extend(
-  'browser',
-  { scope: 'file' }, // eslint-disable-next-line no-empty-pattern -- vitest reads the fixtures a fixture needs from this pattern
-  async ({}, { onCleanup }) => {
-    const browser = await launchBrowser();
-    onCleanup(() => browser.close());
-    return browser;
-  },
-);
 
 export const desktop = { viewport: { width: 1280, height: 800 } } as const;
 export const phone = {

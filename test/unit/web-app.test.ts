@@ -6,6 +6,8 @@ import { parseWebConfig, type WebConfig } from '../../web/src/config';
 import { formatters } from '../../web/src/format';
 import { t } from '../../web/src/i18n/i18n';
 import { matchPath } from '../../web/src/router';
+import { studentCsvColumns } from '../../lambdas/api/imports/import.schemas';
+import { attendanceCsvColumns, scoreCsvColumns } from '../../lambdas/shared/csv-formats';
 
 const local: WebConfig = {
   stage: 'local',
@@ -150,11 +152,23 @@ describe('web app: routing, texts and formats', () => {
     expect(t('marking.title', { name: '7A' })).toBe('Attendance, 7A');
   });
 
+  it('names in the import wizard exactly the columns each CSV import reads, required ones first', () => {
+    // Every lower-case word of the hint that is not one of these is taken as a column name.
+    const prose = new Set(['required', 'present', 'absent', 'late', 'or', 'excused']);
+    const named = (key: Parameters<typeof t>[0]) =>
+      (t(key).match(/\b[a-z][a-z_]*\b/g) ?? []).filter((word) => !prose.has(word));
+    expect(named('import.columns.students')).toEqual([...studentCsvColumns]);
+    expect(named('import.columns.attendance')).toEqual([...attendanceCsvColumns]);
+    expect(named('import.columns.scores')).toEqual([...scoreCsvColumns]);
+  });
+
   it("formats for the school's locale, time zone and currency", () => {
     const pt = formatters({ locale: 'pt-PT', timeZone: 'Europe/Lisbon', currency: 'EUR' });
     expect(pt.money(123456)).toBe('1234,56\u00a0€');
     expect(pt.date('2026-11-26', 'long')).toBe('26 de novembro de 2026');
     expect(pt.percent(0.981)).toBe('98%');
+    expect(pt.dateTime('2026-11-26 23:37:13.479277+00')).toBe(pt.dateTime('2026-11-26T23:37:13.479Z'));
+    expect(pt.dateTime('not a time')).toBe('not a time');
     const jp = formatters({ locale: 'en-US', timeZone: 'Asia/Tokyo', currency: 'JPY' });
     expect(jp.money(1200)).toBe('¥1,200');
     // A calendar date is never shifted by the school's time zone.

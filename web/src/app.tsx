@@ -123,7 +123,7 @@ export function App({ services, notice }: { services: AppServices; notice: strin
       <Navigation services={services} />
       {readOnly ? (
         <div class="banner banner-warn" role="status">
-          {t('shell.readOnly')}
+          {me.school?.status === 'SUSPENDED' ? t('shell.suspended') : t('shell.readOnly')}
         </div>
       ) : null}
       <main id="main" class="app-main">

@@ -22,6 +22,11 @@ export interface Formatters {
 
 const dash = '—';
 
+/** ISO timestamps, and PostgreSQL's text form of them (`2026-11-26 23:37:13.47+00`). */
+export function parseInstant(text: string): Date {
+  return new Date(text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+}
+
 export function formatters(format: SchoolFormat): Formatters {
   const { locale, timeZone, currency } = format;
   const dates = {
@@ -37,7 +42,11 @@ export function formatters(format: SchoolFormat): Formatters {
   const calendarDate = (iso: string) => new Date(`${iso.slice(0, 10)}T00:00:00Z`);
   return {
     date: (iso, style = 'medium') => (iso ? dates[style].format(calendarDate(iso)) : dash),
-    dateTime: (instant) => (instant ? instants.format(new Date(instant.replace(' ', 'T'))) : dash),
+    dateTime: (instant) => {
+      if (!instant) return dash;
+      const date = parseInstant(instant);
+      return Number.isNaN(date.getTime()) ? instant : instants.format(date);
+    },
     money: (minor) => (minor === null || minor === undefined ? dash : money.format(minor / 10 ** minorDigits)),
     number: (value, digits = 0) =>
       value === null || value === undefined
@@ -58,3 +67,19 @@ export const defaultFormat: SchoolFormat = {
   timeZone: 'UTC',
   currency: 'EUR',
 };
+
+/**
+ * What someone typed as an amount (`1234.5`, `1 234,50`, `1.234,50`) in minor units, or
+ * undefined if it is not one. The last `.` or `,` followed by at most `digits` digits is the
+ * decimal separator; other separators and spaces group thousands.
+ */
+export function parseMoney(text: string, digits = 2): number | undefined {
+  const cleaned = text.replace(/[\s\u00a0\u202f']/g, '');
+  if (!/^\d[\d.,]*$/.test(cleaned)) return undefined;
+  const match = new RegExp(`^(.*?)(?:[.,](\\d{1,${Math.max(digits, 1)}}))?$`).exec(cleaned);
+  if (!match) return undefined;
+  const whole = match[1]!.replace(/[.,]/g, '');
+  if (!/^\d+$/.test(whole)) return undefined;
+  const fraction = digits ? (match[2] ?? '').padEnd(digits, '0') : '';
+  return Number(whole + fraction);
+}

@@ -9,7 +9,9 @@ import { defaultFormat, formatters } from './format';
 import { t } from './i18n/i18n';
 import { AttendanceOutbox } from './offline/attendance-outbox';
 import { interceptLinks } from './router';
-import { SignedOut, SchoolUnavailable, StartFailed } from './signed-out';
+import { SchoolSuspended, SchoolUnavailable, SignedOut, StartFailed } from './signed-out';
+
+const suspendedSeenKey = 'campus:suspended-seen';
 
 const root = document.getElementById('app')!;
 
@@ -41,6 +43,22 @@ async function startApp(session: Session): Promise<void> {
   if (me.school && me.school.access === 'none') {
     render(<SchoolUnavailable session={session} name={me.school.name} />, root);
     return;
+  }
+  if (me.school?.status === 'SUSPENDED' && sessionStorage.getItem(suspendedSeenKey) !== me.schoolId) {
+    // Said once per session, plainly, before any screen; the banner keeps saying it after.
+    await new Promise<void>((resume) =>
+      render(
+        <SchoolSuspended
+          session={session}
+          name={me.school!.name}
+          onContinue={() => {
+            sessionStorage.setItem(suspendedSeenKey, me.schoolId ?? '');
+            resume();
+          }}
+        />,
+        root,
+      ),
+    );
   }
   const format = settings
     ? { locale: settings.locale, timeZone: settings.timezone, currency: settings.currency }

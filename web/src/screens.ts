@@ -20,30 +20,66 @@ export interface Screen {
 
 const admin: Role[] = ['school-admin'];
 const staff: Role[] = ['school-admin', 'teacher'];
+const schoolStaff: Role[] = ['school-admin', 'teacher', 'bursar'];
+const operator: Role[] = ['platform-operator'];
 
 /** Every screen, who may open it, and where its code is. The navigation is built from the same list. */
 export const screens: readonly Screen[] = [
   { path: '/dashboard', roles: admin, nav: 'nav.dashboard', load: () => import('./screens/dashboard') },
-  {
-    path: '/students',
-    roles: ['school-admin', 'teacher', 'bursar'],
-    nav: 'nav.students',
-    load: () => import('./screens/students/student-list'),
-  },
-  { path: '/students/new', roles: admin, load: () => import('./screens/students/student-form') },
-  {
-    path: '/students/:studentId',
-    roles: ['school-admin', 'teacher', 'bursar'],
-    load: () => import('./screens/students/student-profile'),
-  },
-  { path: '/students/:studentId/edit', roles: admin, load: () => import('./screens/students/student-form') },
   {
     path: '/my-classes',
     roles: ['teacher'],
     nav: 'nav.myClasses',
     load: () => import('./screens/teaching/my-classes'),
   },
+  { path: '/students', roles: schoolStaff, nav: 'nav.students', load: () => import('./screens/students/student-list') },
+  { path: '/students/new', roles: admin, load: () => import('./screens/students/student-form') },
+  { path: '/students/:studentId', roles: schoolStaff, load: () => import('./screens/students/student-profile') },
+  { path: '/students/:studentId/edit', roles: admin, load: () => import('./screens/students/student-form') },
+  { path: '/analytics/at-risk', roles: staff, nav: 'nav.atRisk', load: () => import('./screens/analytics/at-risk') },
+  { path: '/classes', roles: admin, nav: 'nav.classes', load: () => import('./screens/admin/classes') },
   { path: '/classes/:classId/attendance', roles: staff, load: () => import('./screens/teaching/attendance-marking') },
+  { path: '/classes/:classId/scores', roles: staff, load: () => import('./screens/teaching/score-entry') },
+  { path: '/classes/:classId/analytics', roles: staff, load: () => import('./screens/teaching/class-analytics') },
+  {
+    path: '/fees',
+    roles: ['bursar', 'school-admin'],
+    nav: 'nav.fees',
+    load: () => import('./screens/fees/fee-structures'),
+  },
+  {
+    path: '/fees/payments/new',
+    roles: ['bursar'],
+    nav: 'nav.payment',
+    load: () => import('./screens/fees/record-payment'),
+  },
+  {
+    path: '/fees/balances',
+    roles: ['bursar', 'school-admin'],
+    nav: 'nav.balances',
+    load: () => import('./screens/fees/balances'),
+  },
+  {
+    path: '/fees/receipts/:paymentId',
+    roles: ['bursar', 'school-admin'],
+    load: () => import('./screens/fees/receipt'),
+  },
+  { path: '/children', roles: ['guardian'], nav: 'nav.children', load: () => import('./screens/portal/my-children') },
+  { path: '/children/:studentId', roles: ['guardian'], load: () => import('./screens/portal/child-profile') },
+  { path: '/reports', roles: staff, nav: 'nav.reports', load: () => import('./screens/reports/reports') },
+  { path: '/staff', roles: admin, nav: 'nav.staff', load: () => import('./screens/admin/staff') },
+  { path: '/import', roles: admin, nav: 'nav.import', load: () => import('./screens/admin/csv-import') },
+  { path: '/exports', roles: admin, nav: 'nav.exports', load: () => import('./screens/admin/exports') },
+  { path: '/audit', roles: admin, nav: 'nav.audit', load: () => import('./screens/admin/audit-log') },
+  { path: '/settings', roles: admin, nav: 'nav.settings', load: () => import('./screens/admin/settings') },
+  { path: '/platform/schools', roles: operator, nav: 'nav.schools', load: () => import('./screens/platform/schools') },
+  {
+    path: '/platform/onboarding',
+    roles: operator,
+    nav: 'nav.onboarding',
+    load: () => import('./screens/platform/onboarding-runs'),
+  },
+  { path: '/platform/onboarding/:runName', roles: operator, load: () => import('./screens/platform/onboarding-run') },
 ];
 
 export interface MatchedScreen {

@@ -59,3 +59,27 @@ export function StartFailed({ message }: { message: string }) {
     </Frame>
   );
 }
+
+/** A suspended school: its records can be read (and exported), not changed. */
+export function SchoolSuspended({
+  session,
+  name,
+  onContinue,
+}: {
+  session: Session;
+  name: string;
+  onContinue: () => void;
+}) {
+  return (
+    <Frame title={t('suspended.title', { name })}>
+      <p>{t('suspended.body')}</p>
+      <p>{t('unavailable.contact')}</p>
+      <button type="button" class="button" onClick={onContinue}>
+        {t('suspended.continue')}
+      </button>
+      <button type="button" class="button button-ghost" onClick={() => void session.signOut()}>
+        {t('shell.signOut')}
+      </button>
+    </Frame>
+  );
+}

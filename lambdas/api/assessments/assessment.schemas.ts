@@ -52,6 +52,13 @@ export const scoreEntry = z
   .strict();
 export type ScoreEntry = z.infer<typeof scoreEntry>;
 
+/** An assessment with each active student of its class and their score, if entered: the score entry grid. */
+export const assessmentScores = z.object({
+  assessment,
+  students: z.array(studentInList.extend({ score: z.number().nullable() })),
+});
+export type AssessmentScores = z.infer<typeof assessmentScores>;
+
 export const classGradesPath = z.object({ classId: z.uuid() }).strict();
 export const termQuery = z.object({ termId: z.uuid() }).strict();
 export const reportCardPath = z.object({ studentId: z.uuid() }).strict();

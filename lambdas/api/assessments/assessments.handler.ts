@@ -12,13 +12,22 @@ import {
   scoreEntry,
   termQuery,
 } from './assessment.schemas';
-import { classTermGrades, createAssessment, enterScores, listAssessments, reportCardOf } from './assessments';
+import {
+  assessmentScores,
+  classTermGrades,
+  createAssessment,
+  enterScores,
+  listAssessments,
+  reportCardOf,
+} from './assessments';
 
 export const handler = schoolRoutes({
   'GET /api/assessments': async ({ event, db }) =>
     json(200, await listAssessments(db, parseQuery(assessmentListQuery, event))),
   'POST /api/assessments': async (request) =>
     json(201, await createAssessment(request.db, callerOf(request), parseBody(newAssessment, request.event))),
+  'GET /api/assessments/{assessmentId}/scores': async ({ event, db }) =>
+    json(200, await assessmentScores(db, parsePath(assessmentPath, event).assessmentId)),
   'PUT /api/assessments/{assessmentId}/scores': async (request) =>
     json(
       200,

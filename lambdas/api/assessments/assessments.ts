@@ -3,7 +3,14 @@ import { conflict, forbidden, invalid, notFound } from '../../shared/http';
 import { type Caller, subjectAccessCte } from '../class-access';
 import { type GradeBand, gradeFor, termResultsSql } from '../../shared/grading';
 import { cursorValues, keysetPage } from '../sql-fragments';
-import type { Assessment, ClassGrades, NewAssessment, ReportCard, ScoreEntry } from './assessment.schemas';
+import type {
+  AssessmentScores,
+  Assessment,
+  ClassGrades,
+  NewAssessment,
+  ReportCard,
+  ScoreEntry,
+} from './assessment.schemas';
 
 const assessmentColumns = (alias: string) => `${alias}.id, ${alias}.class_id AS "classId",
   ${alias}.subject_id AS "subjectId", ${alias}.term_id AS "termId", ${alias}.name,
@@ -141,6 +148,25 @@ export async function enterScores(
   if (fields.length) throw invalid(fields, 'Some scores cannot be entered; nothing was written.');
   if (row!.changed > 0) await onChanged(row!.classId!);
   return { received: input.scores.length, changed: row!.changed };
+}
+
+/** An assessment and its class's active students with their scores, by family name: one round trip. */
+export async function assessmentScores(db: DataApiSession, assessmentId: string): Promise<AssessmentScores> {
+  const [row] = await db.query<{ assessment: string | null; students: string }>(
+    `WITH target AS (SELECT * FROM assessments WHERE id = :assessmentId)
+     SELECT (SELECT json_build_object('id', id, 'classId', class_id, 'subjectId', subject_id, 'termId', term_id,
+                                      'name', name, 'maxScore', max_score, 'weight', weight, 'heldOn', held_on)
+               FROM target)::text AS assessment,
+            coalesce((SELECT json_agg(json_build_object(
+                        'studentId', s.id, 'admissionNo', s.admission_no, 'givenName', s.given_name,
+                        'familyName', s.family_name, 'score', sc.score)
+                      ORDER BY s.family_name, s.given_name, s.id)
+                        FROM target t JOIN students s ON s.class_id = t.class_id AND s.status = 'active'
+                        LEFT JOIN scores sc ON sc.assessment_id = t.id AND sc.student_id = s.id), '[]')::text AS students`,
+    { assessmentId: typed.uuid(assessmentId) },
+  );
+  if (!row!.assessment) throw notFound('The assessment');
+  return { assessment: JSON.parse(row!.assessment), students: JSON.parse(row!.students) };
 }
 
 interface TermResult {

@@ -81,6 +81,15 @@ export const studentBalance = studentInList.extend({
 });
 export type StudentBalance = z.infer<typeof studentBalance>;
 
+/** A child's fees as their guardian sees them: invoices and payments, newest first. */
+export const childFeeLines = z.object({
+  invoices: z.array(z.object({ invoiceId: z.uuid(), name: z.string(), amountMinor: z.number().int(), dueOn: isoDate })),
+  payments: z.array(
+    z.object({ receiptNo: z.number().int(), amountMinor: z.number().int(), paidOn: isoDate, method: paymentMethod }),
+  ),
+});
+export type ChildFeeLines = z.infer<typeof childFeeLines>;
+
 export const feeStructures: ResourceSpec = {
   entity: 'fee-structure',
   label: 'The fee structure',

@@ -1,3 +1,4 @@
+import type { ChildFeeLines } from '../fees/fee.schemas';
 import { type DataApiSession, typed } from '../../shared/data-api';
 import { notFound } from '../../shared/http';
 
@@ -34,7 +35,7 @@ export async function requireMyChild(db: DataApiSession, guardianUserId: string,
 }
 
 /** The fee lines a guardian sees for a child: invoices and payments, newest first. */
-export async function childFees(db: DataApiSession, studentId: string) {
+export async function childFees(db: DataApiSession, studentId: string): Promise<ChildFeeLines> {
   const [row] = await db.query<{ invoices: string; payments: string }>(
     `SELECT coalesce((SELECT json_agg(json_build_object('invoiceId', i.id, 'name', f.name, 'amountMinor', i.amount_minor,
                                                        'dueOn', i.due_on) ORDER BY i.due_on DESC)
@@ -44,5 +45,5 @@ export async function childFees(db: DataApiSession, studentId: string) {
                         FROM payments p WHERE p.student_id = :id), '[]')::text AS payments`,
     { id: typed.uuid(studentId) },
   );
-  return { invoices: JSON.parse(row!.invoices) as unknown[], payments: JSON.parse(row!.payments) as unknown[] };
+  return { invoices: JSON.parse(row!.invoices), payments: JSON.parse(row!.payments) };
 }

@@ -53,6 +53,8 @@ export interface ApiClient {
   put<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T>;
   patch<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T>;
   delete<T>(path: string, options?: RequestOptions): Promise<T>;
+  /** POSTs a file as it is (a CSV import), reporting the share sent so far. */
+  upload<T>(path: string, file: Blob, options: { query?: Query; onProgress?: (sent: number) => void }): Promise<T>;
 }
 
 export function withQuery(path: string, query: Query | undefined): string {
@@ -124,11 +126,47 @@ export function createApiClient(tokens: TokenSource, fetchImpl: typeof fetch = (
     return (type.includes('json') ? await response.json() : await response.text()) as T;
   }
 
+  /** XMLHttpRequest rather than fetch: only it reports upload progress. */
+  function sendFile(url: string, token: string, file: Blob, onProgress?: (sent: number) => void) {
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = new XMLHttpRequest();
+      request.open('POST', url);
+      request.setRequestHeader('authorization', `Bearer ${token}`);
+      request.setRequestHeader('content-type', file.type || 'text/csv');
+      request.setRequestHeader('accept', 'application/json');
+      request.upload.onprogress = (event) => event.lengthComputable && onProgress?.(event.loaded / event.total);
+      request.onload = () => resolve({ status: request.status, body: request.responseText });
+      request.onerror = () => reject(new NetworkError(new Error('upload failed')));
+      request.send(file);
+    });
+  }
+
+  async function upload<T>(path: string, file: Blob, options: { query?: Query; onProgress?: (sent: number) => void }) {
+    const url = withQuery(path, options.query);
+    let token = await tokens.accessToken();
+    let answer = token ? await sendFile(url, token, file, options.onProgress) : undefined;
+    if (!answer || answer.status === 401) {
+      token = await tokens.refresh();
+      if (!token) {
+        tokens.signedOut();
+        throw new ApiError(401, 'SIGNED_OUT', 'Your session has ended.');
+      }
+      answer = await sendFile(url, token, file, options.onProgress);
+    }
+    if (answer.status < 200 || answer.status >= 300) {
+      throw await errorOf(
+        new Response(answer.body, { status: answer.status, headers: { 'content-type': 'application/json' } }),
+      );
+    }
+    return JSON.parse(answer.body) as T;
+  }
+
   return {
     get: (path, options) => call('GET', path, options),
     post: (path, body, options) => call('POST', path, { ...options, body }),
     put: (path, body, options) => call('PUT', path, { ...options, body }),
     patch: (path, body, options) => call('PATCH', path, { ...options, body }),
     delete: (path, options) => call('DELETE', path, options),
+    upload,
   };
 }

@@ -33,3 +33,23 @@ export function useLookup<T extends Named = Named>(
   const [resource] = useResource(() => loadAll(api, path) as Promise<T[]>, [path]);
   return resource.status === 'ready' ? resource.data : undefined;
 }
+
+export interface Term extends Named {
+  readonly academicYearId: string;
+  readonly startsOn: string;
+  readonly endsOn: string;
+}
+
+/** The term under way on `today`, or else the latest that has started, or else the first. */
+export function currentTerm(terms: readonly Term[] | undefined, today: string): Term | undefined {
+  if (!terms?.length) return undefined;
+  const started = terms.filter((term) => term.startsOn <= today).sort((a, b) => b.startsOn.localeCompare(a.startsOn));
+  return started.find((term) => today <= term.endsOn) ?? started[0] ?? terms[0];
+}
+
+/** The school's terms, and the one under way (what term pickers start on). */
+export function useTerms(): { terms: Term[] | undefined; current: Term | undefined } {
+  const { format } = useApp();
+  const terms = useLookup<Term>('/api/terms');
+  return { terms, current: currentTerm(terms, format.today()) };
+}

@@ -6,6 +6,8 @@
 export interface Datum {
   readonly label: string;
   readonly value: number;
+  /** A shorter label under the bar, where the full one would not fit. */
+  readonly axisLabel?: string;
 }
 
 function DataTable({
@@ -67,7 +69,7 @@ export function BarChart({
                 rx="2"
               />
               <text x={x + barWidth / 2} y={height + 14} class="axis-label" text-anchor="middle">
-                {datum.label}
+                {datum.axisLabel ?? datum.label}
               </text>
             </g>
           );
