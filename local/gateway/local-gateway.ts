@@ -2,6 +2,7 @@ import { webContentSecurityPolicy } from '../../lib/edge/content-security-policy
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { extname, resolve, sep } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { handlerName, type RouteDefinition, routes as manifestRoutes } from '../../lambdas/api/routes';
@@ -15,6 +16,28 @@ type ApiHandler = (
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
   context: Context,
 ) => Promise<APIGatewayProxyResultV2>;
+/** Text the gateway compresses, as CloudFront does for the distribution (`compress: true`). */
+const compressible = /^(text\/|application\/(javascript|json)|image\/svg)/;
+const compressedFiles = new Map<string, { key: string; body: Buffer; encoding: 'br' | 'gzip' }>();
+
+/** A web file as the browser asked for it: Brotli or gzip for text, kept until the file changes. */
+async function compressed(
+  file: string,
+  info: { size: number; mtimeMs: number },
+  type: string,
+  acceptEncoding: string,
+): Promise<{ body: Buffer; encoding?: 'br' | 'gzip' }> {
+  const encoding = /\bbr\b/.test(acceptEncoding) ? 'br' : /\bgzip\b/.test(acceptEncoding) ? 'gzip' : undefined;
+  if (!encoding || !compressible.test(type)) return { body: await readFile(file) };
+  const key = `${encoding}:${info.size}:${info.mtimeMs}`;
+  const cached = compressedFiles.get(file);
+  if (cached?.key === key) return cached;
+  const content = await readFile(file);
+  const body = encoding === 'br' ? brotliCompressSync(content) : gzipSync(content);
+  compressedFiles.set(file, { key, body, encoding });
+  return { body, encoding };
+}
+
 /** The web stack's policy: locally the issuer and the API share the app's origin. */
 const localContentSecurityPolicy = webContentSecurityPolicy({
   connectTo: [],
@@ -159,15 +182,18 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     response.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
   }
 
-  async function serveWeb(response: ServerResponse, url: URL): Promise<void> {
+  async function serveWeb(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const uri = spaFallback(decodeURIComponent(url.pathname));
     const file = resolve(webRoot, `.${uri}`);
     if (file !== webRoot && !file.startsWith(webRoot + sep)) return sendJson(response, 403, { message: 'Forbidden' });
     try {
-      if (!(await stat(file)).isFile()) throw new Error('not a file');
-      const content = await readFile(file);
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error('not a file');
+      const type = contentTypes[extname(file)] ?? 'application/octet-stream';
+      const { body, encoding } = await compressed(file, info, type, String(request.headers['accept-encoding'] ?? ''));
       response.writeHead(200, {
-        'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+        ...(encoding ? { 'content-encoding': encoding, vary: 'accept-encoding' } : {}),
+        'content-type': type,
         // Scripts and styles carry a content hash in their names; index.html and the rest do not.
         'cache-control': uri.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
         'content-security-policy': localContentSecurityPolicy,
@@ -175,7 +201,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         'x-frame-options': 'DENY',
         'referrer-policy': 'strict-origin-when-cross-origin',
       });
-      response.end(content);
+      response.end(body);
     } catch {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not Found');
     }
@@ -191,7 +217,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       response.end(JSON.stringify(options.webConfig));
       return;
     }
-    const work = url.pathname.startsWith('/api/') ? serveApi(request, response, url) : serveWeb(response, url);
+    const work = url.pathname.startsWith('/api/') ? serveApi(request, response, url) : serveWeb(request, response, url);
     work.catch((error) => {
       console.error('local gateway error:', error);
       if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });

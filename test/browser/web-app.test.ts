@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import { schoolSession } from '../../lambdas/onboarding/school-provisioning';
 import type { DataApiSession } from '../../lambdas/shared/data-api';
+import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
 import { type DemoSchool, ensureDemoSchool } from '../../local/demo/demo-school';
 import { desktop, newContext, phone, screenReady, screenshot, seriousViolations, signIn } from '../support/browser';
 import { browserTest as test } from '../support/browser-test';
@@ -13,7 +14,8 @@ import { useLocalPlatform } from '../support/local-platform';
  * checked with axe-core and photographed at phone and desktop width (test-results/screens/).
  */
 
-const platform = useLocalPlatform('web-app');
+// Directory reads are not cached, so a school suspended by a test is seen at once.
+const platform = useLocalPlatform('web-app', { directoryCacheSeconds: 0 });
 let demo: DemoSchool | undefined;
 let db: DataApiSession | undefined;
 
@@ -167,5 +169,292 @@ describe('school admin', () => {
       .poll(() => page.getByRole('heading', { level: 1 }).innerText())
       .toBe(`${active!.given_name} ${active!.family_name}`);
     await context.close();
+  });
+
+  test('imports a CSV of 200 students: checks it, sees the refused rows, fixes it, imports it, and again changes nothing', async ({
+    browser,
+  }) => {
+    const { demo, db } = await demoSchool();
+    const admin = signInOf(demo, 'school-admin');
+    const context = await newContext(browser, desktop);
+    const page = await context.newPage();
+    await signIn(page, platform().url, admin.email, admin.password, '/import');
+    await checkScreen(page, 'admin-import-desktop');
+    const header = 'admission_no,given_name,family_name,date_of_birth,class,guardian_name,guardian_email,relationship';
+    const rows = Array.from({ length: 200 }, (_, i) => {
+      const n = String(i + 1).padStart(3, '0');
+      return `WEB-${n},Ana${n},Import${n},2012-03-${String((i % 28) + 1).padStart(2, '0')},7A,Parent ${n},parent${n}@families.example,mother`;
+    });
+    const broken = [...rows];
+    broken[4] = 'WEB-005,Ana005,Import005,2012-02-30,7A,Parent 005,parent005@families.example,mother';
+    const upload = (lines: string[]) =>
+      page.getByLabel('CSV file').setInputFiles({
+        name: 'students.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from([header, ...lines].join('\n')),
+      });
+
+    await upload(broken);
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'What the import would do' }).count()).toBe(1);
+    // Line 6 of the file (after the header) is the refused one, with its column and reason.
+    const refused = page.locator('tbody tr', { hasText: 'Refused' });
+    await expect.poll(() => refused.count()).toBe(1);
+    expect((await refused.innerText()).split('\t')).toEqual(['6', '—', 'Refused', 'date_of_birth: Invalid ISO date']);
+    expect(await page.getByRole('button', { name: /^Import/ }).isDisabled()).toBe(true);
+    await checkScreen(page, 'admin-import-report-desktop');
+
+    await upload(rows);
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    const importButton = page.getByRole('button', { name: 'Import 200 rows' });
+    await importButton.click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Imported' }).count(), { timeout: 60_000 }).toBe(1);
+    await expect.poll(() => page.locator('.toast').innerText()).toBe('Imported 200 rows.');
+    const count = async () =>
+      (
+        await db.query<{ students: number; linked: number }>(
+          `SELECT count(*)::int AS students,
+                  (SELECT count(*)::int FROM student_guardians sg JOIN students s ON s.id = sg.student_id
+                    WHERE s.admission_no LIKE 'WEB-%') AS linked
+             FROM students WHERE admission_no LIKE 'WEB-%'`,
+        )
+      )[0];
+    expect(await count()).toEqual({ students: 200, linked: 200 });
+
+    // The same file again: every row is already there.
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await expect.poll(() => page.locator('.stat', { hasText: 'Already there' }).innerText()).toContain('200');
+    expect(await count()).toEqual({ students: 200, linked: 200 });
+    await context.close();
+  });
+});
+
+describe('bursar', () => {
+  test('records a payment whose first answer is lost, saves again, and the school has it once', async ({ browser }) => {
+    const { demo, db } = await demoSchool();
+    const bursar = signInOf(demo, 'bursar');
+    const context = await newContext(browser, desktop);
+    const page = await context.newPage();
+    await signIn(page, platform().url, bursar.email, bursar.password, '/fees/payments/new');
+    const [student] = await db.query<{ id: string; admission_no: string; family_name: string; paid: number }>(
+      `SELECT s.id, s.admission_no, s.family_name,
+              (SELECT count(*)::int FROM payments p WHERE p.student_id = s.id) AS paid
+         FROM students s WHERE s.status = 'active' AND s.admission_no NOT LIKE 'WEB-%' ORDER BY s.admission_no LIMIT 1`,
+    );
+    await page.getByLabel('Find the student').fill(student!.admission_no);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const choice = page.getByLabel('Student', { exact: true });
+    await expect.poll(() => choice.locator('option').count()).toBeGreaterThan(1);
+    await choice.selectOption(student!.id);
+    await page.getByLabel('Amount').fill('12,50');
+    await page.getByLabel('Paid by').selectOption('bank-transfer');
+    await checkScreen(page, 'bursar-payment-desktop');
+
+    // The server records the first request, but its answer never reaches the browser.
+    let lost = 0;
+    await page.route('**/api/payments', async (route) => {
+      if (lost++ === 0) {
+        await route.fetch();
+        await route.abort('connectionreset');
+      } else await route.continue();
+    });
+    await page.getByRole('button', { name: 'Record the payment' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('cannot be reached');
+    await page.getByRole('button', { name: 'Record the payment' }).click();
+    await page.waitForURL(/\/fees\/receipts\/[\w-]+$/);
+    await checkScreen(page, 'bursar-receipt-desktop');
+    expect(await page.locator('.receipt').innerText()).toContain('12,50');
+    const payments = await db.query<{ amount_minor: number; method: string }>(
+      `SELECT amount_minor::int, method FROM payments WHERE student_id = :id::uuid ORDER BY recorded_at`,
+      { id: student!.id },
+    );
+    expect(payments).toHaveLength(student!.paid + 1);
+    expect(payments.at(-1)).toEqual({ amount_minor: 1250, method: 'bank-transfer' });
+    await context.close();
+  });
+});
+
+describe('guardian', () => {
+  test('sees only their own children, and another student is not found', async ({ browser }) => {
+    const { demo, db } = await demoSchool();
+    const guardian = signInOf(demo, 'guardian');
+    const context = await newContext(browser, phone);
+    const page = await context.newPage();
+    await signIn(page, platform().url, guardian.email, guardian.password);
+    await expect.poll(() => page.url()).toMatch(/\/children$/);
+    await checkScreen(page, 'guardian-children-phone');
+    const children = await db.query<{ id: string; name: string }>(
+      `SELECT s.id, s.given_name || ' ' || s.family_name AS name
+         FROM students s JOIN student_guardians sg ON sg.student_id = s.id
+         JOIN guardians g ON g.id = sg.guardian_id WHERE g.email = :email ORDER BY s.given_name`,
+      { email: guardian.email },
+    );
+    expect(children.length).toBeGreaterThan(0);
+    const shown = (await page.locator('.class-card h2').allInnerTexts()).map((text) => text.trim()).sort();
+    expect(shown).toEqual(children.map((child) => child.name).sort());
+
+    await page.getByRole('link', { name: children[0]!.name }).click();
+    await page.waitForURL(/\/children\/[\w-]+$/);
+    await checkScreen(page, 'guardian-child-phone');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(children[0]!.name);
+
+    const [stranger] = await db.query<{ id: string }>(
+      `SELECT id FROM students WHERE id NOT IN (SELECT student_id FROM student_guardians sg JOIN guardians g
+         ON g.id = sg.guardian_id WHERE g.email = :email) LIMIT 1`,
+      { email: guardian.email },
+    );
+    await page.goto(`${platform().url}/children/${stranger!.id}`);
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('Not found');
+    await context.close();
+  });
+});
+
+describe('platform operator', () => {
+  test('sees the schools and follows the demo school’s onboarding run step by step', async ({ browser }) => {
+    await demoSchool();
+    const operator = platform().firstRunSignIn!;
+    const context = await newContext(browser, desktop);
+    const page = await context.newPage();
+    await signIn(page, platform().url, operator.username, operator.password);
+    await expect.poll(() => page.url()).toMatch(/\/platform\/schools$/);
+    await checkScreen(page, 'operator-schools-desktop');
+    await expect.poll(() => page.getByRole('cell', { name: 'demo-high' }).count()).toBe(1);
+    await page.getByRole('link', { name: 'Onboarding' }).click();
+    await screenReady(page);
+    await checkScreen(page, 'operator-onboarding-desktop');
+    await page
+      .getByRole('link', { name: /^onboard-demo-high/ })
+      .first()
+      .click();
+    await page.waitForURL(/\/platform\/onboarding\/[\w-]+$/);
+    await checkScreen(page, 'operator-onboarding-run-desktop');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Demo High School');
+    expect(await page.locator('.step-succeeded').count()).toBeGreaterThan(3);
+    await context.close();
+  });
+});
+
+describe('every screen', () => {
+  /** Each role's screens, with real ids from the demo school. */
+  async function screensOf(role: string): Promise<string[]> {
+    const { db, demo } = await demoSchool();
+    const [ids] = await db.query<{ student: string; class: string; payment: string; child: string }>(
+      `SELECT (SELECT id FROM students WHERE status = 'active' ORDER BY admission_no LIMIT 1) AS student,
+              (SELECT c.id FROM classes c JOIN staff st ON st.id = c.homeroom_teacher_id
+                WHERE st.email = :teacher) AS class,
+              (SELECT id FROM payments ORDER BY receipt_no LIMIT 1) AS payment,
+              (SELECT sg.student_id FROM student_guardians sg JOIN guardians g ON g.id = sg.guardian_id
+                WHERE g.email = :guardian LIMIT 1) AS child`,
+      { teacher: signInOf(demo, 'teacher').email, guardian: signInOf(demo, 'guardian').email },
+    );
+    const { student, class: classId, payment, child } = ids!;
+    const byRole: Record<string, string[]> = {
+      'school-admin': [
+        '/dashboard',
+        '/students',
+        `/students/${student}`,
+        `/students/${student}/edit`,
+        '/students/new',
+        '/analytics/at-risk',
+        '/classes',
+        `/classes/${classId}/attendance`,
+        `/classes/${classId}/scores`,
+        `/classes/${classId}/analytics`,
+        '/fees',
+        '/fees/balances',
+        `/fees/receipts/${payment}`,
+        '/reports',
+        '/staff',
+        '/import',
+        '/exports',
+        '/audit',
+        '/settings',
+      ],
+      teacher: [
+        '/my-classes',
+        `/classes/${classId}/attendance`,
+        `/classes/${classId}/scores`,
+        `/classes/${classId}/analytics`,
+        '/students',
+        '/reports',
+      ],
+      bursar: [
+        '/fees',
+        '/fees/payments/new',
+        '/fees/balances',
+        '/fees/balances?view=overdue',
+        `/fees/receipts/${payment}`,
+      ],
+      guardian: ['/children', `/children/${child}`],
+    };
+    return byRole[role]!;
+  }
+
+  const accounts = async (role: string) => {
+    if (role === 'platform-operator') {
+      await demoSchool();
+      const { username, password } = platform().firstRunSignIn!;
+      return { email: username, password };
+    }
+    return signInOf((await demoSchool()).demo, role);
+  };
+
+  for (const role of ['school-admin', 'teacher', 'bursar', 'guardian', 'platform-operator']) {
+    test(`${role}: each screen passes axe and is photographed at desktop and phone width`, async ({ browser }) => {
+      const account = await accounts(role);
+      const paths =
+        role === 'platform-operator' ? ['/platform/schools', '/platform/onboarding'] : await screensOf(role);
+      for (const [device, width] of [
+        [desktop, 'desktop'],
+        [phone, 'phone'],
+      ] as const) {
+        const context = await newContext(browser, device);
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (error) => errors.push(error.message));
+        await signIn(page, platform().url, account.email, account.password);
+        for (const path of paths) {
+          await page.goto(`${platform().url}${path}`);
+          const name = `${role}${path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'id').replace(/\W+/g, '-')}-${width}`;
+          await checkScreen(page, name);
+          expect(await page.getByRole('heading', { level: 1 }).count(), `${path}: one h1`).toBe(1);
+          if (width === 'phone') {
+            const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+            expect(overflow, `${path} is wider than the phone`).toBeLessThanOrEqual(0);
+          }
+        }
+        expect(errors).toEqual([]);
+        await context.close();
+      }
+    });
+  }
+});
+
+describe('a suspended school', () => {
+  test('says so on a page of its own, then opens read-only with a banner', async ({ browser }) => {
+    const { demo } = await demoSchool();
+    const admin = signInOf(demo, 'school-admin');
+    const directory = new TenantDirectory();
+    await directory.setStatus(demo.school.schoolId, ['ACTIVE'], 'SUSPENDED');
+    try {
+      const context = await newContext(browser, desktop);
+      const page = await context.newPage();
+      await page.goto(platform().url);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.locator('input[name="username"]').fill(admin.email);
+      await page.locator('input[name="password"]').fill(admin.password);
+      await page.locator('form button[type="submit"]').click();
+      await expect
+        .poll(() => page.getByRole('heading', { level: 1 }).innerText())
+        .toBe('Demo High School is suspended');
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, 'suspended-school-desktop');
+      await page.getByRole('button', { name: 'Continue, read only' }).click();
+      await screenReady(page);
+      await expect.poll(() => page.getByRole('status').filter({ hasText: 'This school is suspended' }).count()).toBe(1);
+      await context.close();
+    } finally {
+      await directory.setStatus(demo.school.schoolId, ['SUSPENDED'], 'ACTIVE');
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, createApiClient, NetworkError, withQuery } from '../../web/src/api/client';
 import { safeReturnTo } from '../../web/src/auth/return-to';
-import { signOutParameters, userManagerSettings } from '../../web/src/auth/settings';
+import { signOutParameters, storedSession, userManagerSettings } from '../../web/src/auth/settings';
+import { User, UserManager, WebStorageStateStore } from 'oidc-client-ts';
 import { parseWebConfig, type WebConfig } from '../../web/src/config';
 import { formatters } from '../../web/src/format';
 import { t } from '../../web/src/i18n/i18n';
@@ -41,7 +42,7 @@ describe('web app: config and sign-in settings', () => {
   });
 
   it('asks both issuers for the same scopes and seeds Cognito’s hosted sign-out and revocation only on AWS', () => {
-    const onAws = userManagerSettings(aws, memoryStorage());
+    const onAws = userManagerSettings(aws, new WebStorageStateStore({ store: memoryStorage() }));
     expect(onAws).toMatchObject({
       scope: 'openid email profile',
       automaticSilentRenew: false,
@@ -51,7 +52,9 @@ describe('web app: config and sign-in settings', () => {
       end_session_endpoint: 'https://campus-dev.auth.eu-west-1.amazoncognito.com/logout',
       revocation_endpoint: 'https://campus-dev.auth.eu-west-1.amazoncognito.com/oauth2/revoke',
     });
-    expect(userManagerSettings(local, memoryStorage()).metadataSeed).toBeUndefined();
+    expect(
+      userManagerSettings(local, new WebStorageStateStore({ store: memoryStorage() })).metadataSeed,
+    ).toBeUndefined();
   });
 
   it('sends client_id on sign-out only with an ID token (the library adds it otherwise; twice is refused)', () => {
@@ -60,6 +63,27 @@ describe('web app: config and sign-in settings', () => {
       client_id: 'campus-web',
     });
     expect(signOutParameters(aws, undefined)).toEqual({ logout_uri: aws.postLogoutRedirectUri });
+  });
+
+  it('reads a still-valid token where the OIDC library stores the user, so a returning tab starts before the library loads', async () => {
+    const storage = memoryStorage();
+    const manager = new UserManager(userManagerSettings(local, new WebStorageStateStore({ store: storage })));
+    const now = Math.floor(Date.now() / 1000);
+    await manager.storeUser(
+      new User({
+        access_token: 'access-1',
+        token_type: 'Bearer',
+        profile: { sub: 'u1', iss: local.authority, aud: 'campus-web', exp: now + 3600, iat: now, name: 'Ana Lima' },
+        expires_at: now + 3600,
+      }),
+    );
+    expect(storedSession(storage, local, now)).toEqual({
+      accessToken: 'access-1',
+      profile: expect.objectContaining({ name: 'Ana Lima' }),
+    });
+    // Within the margin of its expiry, or expired: the library's own path refreshes it.
+    expect(storedSession(storage, local, now + 3590)).toBeUndefined();
+    expect(storedSession(storage, { ...local, clientId: 'another-client' }, now)).toBeUndefined();
   });
 
   it('returns after sign-in only to a path of this site', () => {

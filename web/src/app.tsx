@@ -3,8 +3,8 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { AppContext, type AppServices, hasRole } from './app-context';
 import { t } from './i18n/i18n';
 import { markScreenLoading } from './ready';
-import { matchPath, navigate, useLocation } from './router';
-import { homePath, type Screen, type ScreenProps, screens } from './screens';
+import { navigate, useLocation } from './router';
+import { homePath, type Screen, type ScreenProps, screenAt, screens } from './screens';
 import { forgetRosters } from './offline/rosters';
 import { SyncStatus } from './offline/sync-status';
 import { ErrorState, Loading } from './ui/feedback';
@@ -45,13 +45,7 @@ function NotFound() {
 function Outlet({ services }: { services: AppServices }) {
   const location = useLocation();
   const { me } = services;
-  const match = useMemo(() => {
-    for (const screen of screens) {
-      const params = matchPath(screen.path, location.pathname);
-      if (params) return { screen, params };
-    }
-    return undefined;
-  }, [location.pathname]);
+  const match = useMemo(() => screenAt(location.pathname), [location.pathname]);
   const allowed = match && hasRole(me, ...match.screen.roles);
   const { Component, error } = useScreen(allowed ? match.screen : undefined);
   useEffect(() => {

@@ -25,7 +25,8 @@ export function parseWebConfig(value: unknown): WebConfig {
 }
 
 export async function loadWebConfig(fetchImpl: typeof fetch = fetch): Promise<WebConfig> {
-  const response = await fetchImpl('/config.json', { cache: 'no-cache' });
+  // Served with no-cache; index.html preloads it, and a fetch with other options would not use that.
+  const response = await fetchImpl('/config.json');
   if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
   return parseWebConfig(await response.json());
 }

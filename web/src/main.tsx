@@ -9,11 +9,16 @@ import { defaultFormat, formatters } from './format';
 import { t } from './i18n/i18n';
 import { AttendanceOutbox } from './offline/attendance-outbox';
 import { interceptLinks } from './router';
+import { screenAt } from './screens';
 import { SchoolSuspended, SchoolUnavailable, SignedOut, StartFailed } from './signed-out';
 
 const suspendedSeenKey = 'campus:suspended-seen';
 
 const root = document.getElementById('app')!;
+
+// The first screen's code is fetched while the app signs in, not after.
+const firstScreen = screenAt(location.pathname);
+void firstScreen?.screen.load().catch(() => undefined);
 
 async function boot(): Promise<void> {
   const config = await loadWebConfig();
@@ -35,6 +40,9 @@ async function startApp(session: Session): Promise<void> {
     refresh: () => session.refresh(),
     signedOut: () => render(<SignedOut session={session} state={{ status: 'signed-out', reason: 'expired' }} />, root),
   });
+  // With the app's own requests, those of the screen it opens on (refused harmlessly if not the user's).
+  if (firstScreen?.screen.prefetch && location.pathname === firstScreen.screen.path)
+    api.prefetch(firstScreen.screen.prefetch);
   // Both at once: settings fail harmlessly for an operator (no school) or an unavailable school.
   const [me, settings] = await Promise.all([
     api.get<Me>('/api/me'),

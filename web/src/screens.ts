@@ -1,6 +1,7 @@
 import type { FunctionComponent } from 'preact';
 import type { Role } from './app-context';
 import type { MessageKey } from './i18n/i18n';
+import { matchPath } from './router';
 
 export interface ScreenProps {
   readonly params: Record<string, string>;
@@ -16,6 +17,8 @@ export interface Screen {
   readonly load: () => Promise<ScreenModule>;
   /** Listed in the navigation under this label. */
   readonly nav?: MessageKey;
+  /** GETs the screen makes as it opens (no parameters), started with the app's own when it opens first. */
+  readonly prefetch?: readonly string[];
 }
 
 const admin: Role[] = ['school-admin'];
@@ -25,7 +28,13 @@ const operator: Role[] = ['platform-operator'];
 
 /** Every screen, who may open it, and where its code is. The navigation is built from the same list. */
 export const screens: readonly Screen[] = [
-  { path: '/dashboard', roles: admin, nav: 'nav.dashboard', load: () => import('./screens/dashboard') },
+  {
+    path: '/dashboard',
+    roles: admin,
+    nav: 'nav.dashboard',
+    load: () => import('./screens/dashboard'),
+    prefetch: ['/api/dashboard'],
+  },
   {
     path: '/my-classes',
     roles: ['teacher'],
@@ -85,6 +94,15 @@ export const screens: readonly Screen[] = [
 export interface MatchedScreen {
   readonly screen: Screen;
   readonly params: Record<string, string>;
+}
+
+/** The screen at an app path, and its parameters. */
+export function screenAt(pathname: string): MatchedScreen | undefined {
+  for (const screen of screens) {
+    const params = matchPath(screen.path, pathname);
+    if (params) return { screen, params };
+  }
+  return undefined;
 }
 
 /** Where each role starts. */

@@ -1,8 +1,9 @@
 import { json } from '../../shared/http';
+import { callerOf } from '../class-access';
 import { schoolRoutes } from '../school-handler';
 import { schoolDashboard } from './dashboard';
 
 /** The school admin's home screen, in one request. */
 export const handler = schoolRoutes({
-  'GET /api/dashboard': async ({ db }) => json(200, await schoolDashboard(db)),
+  'GET /api/dashboard': async (request) => json(200, await schoolDashboard(request.db, callerOf(request))),
 });

@@ -1,17 +1,22 @@
 import type { DataApiSession } from '../../shared/data-api';
+import { analyticsOverview } from '../analytics/analytics';
+import type { Caller } from '../class-access';
 import type { SchoolDashboard } from './dashboard.schemas';
 
 /** How many days back the attendance trend reaches. */
 const trendDays = 42;
 
 /**
- * The admin's dashboard in one round trip: today's attendance, the attendance trend, the
+ * The admin's dashboard: today's attendance, the attendance trend, the
  * current term's grade distribution on the school's scale, and fees invoiced, due,
- * collected and overdue. "Today" is the school's, from its time zone.
+ * collected and overdue, in one round trip; with it, the analytics overview (at risk, the
+ * spread of risk). "Today" is the school's, from its time zone.
  */
-export async function schoolDashboard(db: DataApiSession): Promise<SchoolDashboard> {
-  const [row] = await db.query<{ dashboard: string }>(
-    `WITH settings AS (SELECT timezone, grading_scale FROM school_settings),
+export async function schoolDashboard(db: DataApiSession, caller: Caller): Promise<SchoolDashboard> {
+  // Two round trips at once: the figures of this screen, and the analytics overview as its own route reads it.
+  const [rows, risk] = await Promise.all([
+    db.query<{ dashboard: string }>(
+      `WITH settings AS (SELECT timezone, grading_scale FROM school_settings),
           today AS (SELECT (now() AT TIME ZONE (SELECT timezone FROM settings))::date AS d),
           active AS (SELECT id FROM students WHERE status = 'active'),
           marks_today AS (
@@ -35,10 +40,13 @@ export async function schoolDashboard(db: DataApiSession): Promise<SchoolDashboa
           bands AS (
             SELECT b->>'label' AS label, (b->>'minPercent')::float8 AS min_percent
               FROM settings, jsonb_array_elements(grading_scale) b),
-          graded AS (
-            SELECT (SELECT label FROM bands WHERE r.percent >= bands.min_percent
-                     ORDER BY min_percent DESC LIMIT 1) AS label
-              FROM results r),
+          -- Counted once per band in one pass (a count per band would read the results once per band).
+          graded AS MATERIALIZED (
+            SELECT label, count(*)::int AS results FROM (
+              SELECT (SELECT label FROM bands WHERE r.percent >= bands.min_percent
+                       ORDER BY min_percent DESC LIMIT 1) AS label
+                FROM results r) labelled
+             GROUP BY label),
           due AS (
             SELECT student_id, sum(amount_minor) AS due_minor FROM invoices
              WHERE due_on <= (SELECT d FROM today) GROUP BY student_id),
@@ -59,9 +67,9 @@ export async function schoolDashboard(db: DataApiSession): Promise<SchoolDashboa
                                                     ORDER BY on_date) FROM trend), '[]'),
        'term', (SELECT json_build_object('id', id, 'name', name) FROM term),
        'gradeDistribution', coalesce((SELECT json_agg(json_build_object(
-                               'label', b.label, 'minPercent', b.min_percent,
-                               'results', (SELECT count(*) FROM graded g WHERE g.label = b.label))
-                             ORDER BY b.min_percent DESC) FROM bands b), '[]'),
+                               'label', b.label, 'minPercent', b.min_percent, 'results', coalesce(g.results, 0))
+                             ORDER BY b.min_percent DESC)
+                               FROM bands b LEFT JOIN graded g ON g.label = b.label), '[]'),
        'fees', json_build_object(
           'invoicedMinor', (SELECT coalesce(sum(amount_minor), 0) FROM invoices),
           'dueMinor', (SELECT coalesce(sum(due_minor), 0) FROM due),
@@ -69,6 +77,8 @@ export async function schoolDashboard(db: DataApiSession): Promise<SchoolDashboa
           'overdueMinor', (SELECT coalesce(sum(owed), 0) FROM owing),
           'studentsOverdue', (SELECT count(*) FROM owing))
      )::text AS dashboard`,
-  );
-  return JSON.parse(row!.dashboard) as SchoolDashboard;
+    ),
+    analyticsOverview(db, caller),
+  ]);
+  return { ...(JSON.parse(rows[0]!.dashboard) as Omit<SchoolDashboard, 'risk'>), risk };
 }

@@ -38,6 +38,9 @@ export interface TokenSource {
   signedOut(): void;
 }
 
+/** How long a prefetched answer waits for the screen that asked for it. */
+const prefetchForMs = 10_000;
+
 export type Query = Record<string, string | number | boolean | undefined | null>;
 
 export interface RequestOptions {
@@ -53,6 +56,11 @@ export interface ApiClient {
   put<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T>;
   patch<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T>;
   delete<T>(path: string, options?: RequestOptions): Promise<T>;
+  /**
+   * Starts GETs a screen is about to make, so they travel with the app's own start-up
+   * requests; the screen's own `get` of the same path takes the answer (within a few seconds).
+   */
+  prefetch(paths: readonly string[]): void;
   /** POSTs a file as it is (a CSV import), reporting the share sent so far. */
   upload<T>(path: string, file: Blob, options: { query?: Query; onProgress?: (sent: number) => void }): Promise<T>;
 }
@@ -118,8 +126,18 @@ export function createApiClient(tokens: TokenSource, fetchImpl: typeof fetch = (
     return response;
   }
 
+  const prefetched = new Map<string, { at: number; response: Promise<Response> }>();
+
+  function takePrefetched(method: string, path: string, options?: RequestOptions): Promise<Response> | undefined {
+    if (method !== 'GET') return undefined;
+    const key = withQuery(path, options?.query);
+    const entry = prefetched.get(key);
+    prefetched.delete(key);
+    return entry && Date.now() - entry.at < prefetchForMs ? entry.response : undefined;
+  }
+
   async function call<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
-    const response = await send(method, path, options);
+    const response = await (takePrefetched(method, path, options) ?? send(method, path, options));
     if (!response.ok) throw await errorOf(response);
     if (response.status === 204) return undefined as T;
     const type = response.headers.get('content-type') ?? '';
@@ -168,5 +186,13 @@ export function createApiClient(tokens: TokenSource, fetchImpl: typeof fetch = (
     patch: (path, body, options) => call('PATCH', path, { ...options, body }),
     delete: (path, options) => call('DELETE', path, options),
     upload,
+    prefetch(paths) {
+      for (const path of paths) {
+        const response = send('GET', path);
+        // A refused or failed prefetch is dropped; the screen asks again and shows the error itself.
+        response.catch(() => prefetched.delete(path));
+        prefetched.set(path, { at: Date.now(), response });
+      }
+    },
   };
 }

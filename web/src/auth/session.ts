@@ -1,7 +1,10 @@
-import { ErrorResponse, type User, UserManager } from 'oidc-client-ts';
+import type * as oidcLibrary from 'oidc-client-ts';
+import type { User, UserManager } from 'oidc-client-ts';
+
+type OidcLibrary = typeof oidcLibrary;
 import type { WebConfig } from '../config';
 import { safeReturnTo } from './return-to';
-import { signOutParameters, userManagerSettings } from './settings';
+import { signOutParameters, storedSession, userManagerSettings } from './settings';
 
 export const callbackPath = '/auth/callback';
 
@@ -26,23 +29,57 @@ export interface Session {
   onChange(listener: (state: SessionState) => void): () => void;
 }
 
-function profileOf(user: User): Profile {
-  const claims = user.profile;
-  const name = (claims.name ?? [claims.given_name, claims.family_name].filter(Boolean).join(' ')) || claims.email || '';
-  return { name, email: claims.email ?? '' };
+function profileOf(claims: Record<string, unknown>): Profile {
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const name =
+    text(claims.name) ||
+    [text(claims.given_name), text(claims.family_name)].filter(Boolean).join(' ') ||
+    text(claims.email);
+  return { name, email: text(claims.email) };
+}
+
+/**
+ * Runs once the first screen shows its data (or after 5 s): what can wait should not share the
+ * first screen's bandwidth on a slow line.
+ */
+function afterFirstScreen(run: () => void): void {
+  const root = document.documentElement;
+  if (root.dataset.ready === 'true') return run();
+  const observer = new MutationObserver(() => {
+    if (root.dataset.ready !== 'true') return;
+    observer.disconnect();
+    clearTimeout(timer);
+    run();
+  });
+  observer.observe(root, { attributes: true, attributeFilter: ['data-ready'] });
+  const timer = setTimeout(() => {
+    observer.disconnect();
+    run();
+  }, 5000);
 }
 
 /**
  * Starts the session: finishes a sign-in when the browser is on the callback path, otherwise
- * loads the stored user, refreshing once if its access token has already expired.
+ * takes the stored user, refreshing once if its access token has already expired. A returning
+ * tab whose token is still valid goes on at once, while the OIDC library (most of the
+ * start-up JavaScript) loads in the background for renewal and sign-out.
  * Returns where the app should go (the page the user was on before signing in).
  */
 export async function startSession(
   config: WebConfig,
   location: Pick<Location, 'pathname' | 'search'> = window.location,
 ): Promise<{ session: Session; navigateTo?: string }> {
-  const manager = new UserManager(userManagerSettings(config, window.sessionStorage));
-  let user: User | null = null;
+  let managerPromise: Promise<{ manager: UserManager; oidc: OidcLibrary }> | undefined;
+  const library = () =>
+    (managerPromise ??= import('oidc-client-ts').then((oidc) => {
+      const manager = new oidc.UserManager(
+        userManagerSettings(config, new oidc.WebStorageStateStore({ store: window.sessionStorage })),
+      );
+      manager.events.addAccessTokenExpiring(() => void refresh());
+      return { manager, oidc };
+    }));
+
+  let user: Pick<User, 'access_token' | 'expired' | 'refresh_token' | 'id_token'> | null = null;
   let state: SessionState = { status: 'signed-out' };
   let inFlight: Promise<string | undefined> | undefined;
   const listeners = new Set<(state: SessionState) => void>();
@@ -52,11 +89,12 @@ export async function startSession(
   };
   const signedIn = (next: User) => {
     user = next;
-    set({ status: 'signed-in', profile: profileOf(next) });
+    set({ status: 'signed-in', profile: profileOf(next.profile) });
   };
 
   const refresh = (): Promise<string | undefined> => {
     inFlight ??= (async () => {
+      const { manager } = await library();
       try {
         if (!user?.refresh_token) throw new Error('no refresh token');
         const renewed = await manager.signinSilent();
@@ -75,10 +113,22 @@ export async function startSession(
     return inFlight;
   };
 
-  manager.events.addAccessTokenExpiring(() => void refresh());
-
   let navigateTo: string | undefined;
-  if (location.pathname === callbackPath) {
+  const fast =
+    location.pathname === callbackPath ? undefined : storedSession(window.sessionStorage, config, Date.now() / 1000);
+  if (fast) {
+    // The stored token stands in until the library has read the user itself.
+    user = { access_token: fast.accessToken, expired: false, refresh_token: undefined, id_token: undefined };
+    set({ status: 'signed-in', profile: profileOf(fast.profile) });
+    afterFirstScreen(
+      () =>
+        void library().then(async ({ manager }) => {
+          const stored = await manager.getUser();
+          if (stored) user = stored;
+        }),
+    );
+  } else if (location.pathname === callbackPath) {
+    const { manager, oidc } = await library();
     try {
       const signedInUser = await manager.signinRedirectCallback();
       signedIn(signedInUser);
@@ -86,15 +136,17 @@ export async function startSession(
     } catch (error) {
       // A reloaded or bookmarked callback has no matching state: start again from the home page.
       const message =
-        error instanceof ErrorResponse ? (error.error_description ?? error.error ?? undefined) : undefined;
+        error instanceof oidc.ErrorResponse ? (error.error_description ?? error.error ?? undefined) : undefined;
       set({ status: 'signed-out', ...(message ? { reason: 'error' as const, message } : {}) });
       navigateTo = '/';
     }
   } else {
-    user = await manager.getUser();
-    if (user && !user.expired) signedIn(user);
-    else if (user?.refresh_token) await refresh();
-    else if (user) await manager.removeUser();
+    const { manager } = await library();
+    const stored = await manager.getUser();
+    user = stored;
+    if (stored && !stored.expired) signedIn(stored);
+    else if (stored?.refresh_token) await refresh();
+    else if (stored) await manager.removeUser();
   }
 
   const session: Session = {
@@ -108,10 +160,12 @@ export async function startSession(
     },
     refresh,
     async signIn(returnTo = `${window.location.pathname}${window.location.search}`) {
+      const { manager } = await library();
       await manager.signinRedirect({ state: { returnTo } });
     },
     async signOut() {
-      const idToken = user?.id_token;
+      const { manager } = await library();
+      const idToken = (await manager.getUser())?.id_token;
       // Best effort: a revocation that fails must not keep the user signed in on this device.
       await manager.revokeTokens(['refresh_token']).catch(() => undefined);
       user = null;

@@ -1,5 +1,4 @@
-import type { SchoolDashboard } from '../../../lambdas/api/dashboard/dashboard.schemas';
-import type { AnalyticsOverview } from '../api/types';
+import type { SchoolDashboard } from '../api/types';
 import { useApp, useResource } from '../app-context';
 import { t } from '../i18n/i18n';
 import { BarChart, LineChart, Meter } from '../ui/charts';
@@ -9,29 +8,23 @@ import { Card, Page, Stat } from '../ui/page';
 /** The school admin's home: today's attendance, its trend, the term's grades, risk and fees. */
 export default function Dashboard() {
   const { api, format } = useApp();
-  const [resource, reload] = useResource(
-    (signal) =>
-      Promise.all([
-        api.get<SchoolDashboard>('/api/dashboard', { signal }),
-        api.get<AnalyticsOverview>('/api/analytics/overview', { signal }),
-      ]),
-    [],
-  );
+  const [resource, reload] = useResource((signal) => api.get<SchoolDashboard>('/api/dashboard', { signal }), []);
   const data = resource.data;
   return (
     <Page
       title={t('dashboard.title')}
-      subtitle={data ? format.date(data[0].today, 'long') : undefined}
+      subtitle={data ? format.date(data.today, 'long') : undefined}
       ready={Boolean(data)}
     >
       {resource.status === 'error' ? <ErrorState error={resource.error} onRetry={reload} /> : null}
-      {!data ? <Loading /> : <DashboardBody dashboard={data[0]} overview={data[1]} />}
+      {!data ? <Loading /> : <DashboardBody dashboard={data} />}
     </Page>
   );
 }
 
-function DashboardBody({ dashboard, overview }: { dashboard: SchoolDashboard; overview: AnalyticsOverview }) {
+function DashboardBody({ dashboard }: { dashboard: SchoolDashboard }) {
   const { format } = useApp();
+  const overview = dashboard.risk;
   const today = dashboard.attendanceToday;
   const marked = today.present + today.late + today.absent + today.excused;
   const presentRate = marked ? (today.present + today.late) / marked : undefined;

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { markScreenReady } from '../ready';
+import './shared-modules';
 
 export interface PageProps {
   readonly title: string;

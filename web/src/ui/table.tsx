@@ -26,7 +26,8 @@ export function Table<T>({
   rowKey: (row: T) => string;
 }) {
   return (
-    <div class={compact ? 'table-compact' : 'table-wrap'}>
+    // A region that takes focus, so a table wider than a phone can be scrolled from the keyboard.
+    <div class={compact ? 'table-compact' : 'table-wrap'} role="region" aria-label={caption} tabIndex={0}>
       <table class={compact ? 'compact' : undefined}>
         <caption class="visually-hidden">{caption}</caption>
         <thead>
