@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, jwtVerify } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { IssuerStore } from './issuer-store';
-import { signInPage } from './sign-in-page';
+import { signInPage, signOutPage } from './sign-in-page';
 import { type LocalUser, LocalUserStore } from './user-store';
 
 /** Where the issuer is mounted on the gateway: Cognito's hosted endpoints live under `/oauth2` too. */
@@ -98,6 +98,8 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
   const postLogoutRedirectUri = `${options.origin}/`;
 
   const configuration: Configuration = {
+    // The web app is served from the issuer's own origin; no other site may call its endpoints.
+    clientBasedCORS: (_ctx, origin) => origin === options.origin,
     clients: [
       {
         client_id: localWebClientId,
@@ -130,7 +132,14 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // Our own page rather than the library's (which loads a web font from Google).
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = signOutPage(form);
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: async () => apiResource,

@@ -7,6 +7,7 @@ import { type DemoSchool, ensureDemoSchool } from '../../local/demo/demo-school'
 import { desktop, newContext, phone, screenReady, screenshot, seriousViolations, signIn } from '../support/browser';
 import { browserTest as test } from '../support/browser-test';
 import { useLocalPlatform } from '../support/local-platform';
+import { token } from '../support/sign-in';
 
 /**
  * The web app in Debian's Chromium against a real local platform and its demo school: each
@@ -138,6 +139,104 @@ describe('teacher', () => {
     await signIn(page, platform().url, teacher.email, teacher.password);
     await checkScreen(page, 'teacher-my-classes-desktop');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('My classes');
+    await context.close();
+  });
+});
+
+describe('teacher, scores', () => {
+  test('enters scores from the keyboard, Enter moving to the next student, and they are saved', async ({ browser }) => {
+    const { demo, db } = await demoSchool();
+    const teacher = signInOf(demo, 'teacher');
+    const [assessment] = await db.query<{ id: string; class_id: string; subject_id: string; term_id: string }>(
+      `SELECT a.id, a.class_id, a.subject_id, a.term_id FROM assessments a
+         JOIN teaching_assignments ta ON ta.class_id = a.class_id AND ta.subject_id = a.subject_id
+         JOIN staff st ON st.id = ta.staff_id WHERE st.email = :email ORDER BY a.name LIMIT 1`,
+      { email: teacher.email },
+    );
+    const context = await newContext(browser, desktop);
+    const page = await context.newPage();
+    const { class_id: classId, subject_id: subjectId, term_id: termId, id } = assessment!;
+    await signIn(
+      page,
+      platform().url,
+      teacher.email,
+      teacher.password,
+      `/classes/${classId}/scores?subjectId=${subjectId}&termId=${termId}&assessmentId=${id}`,
+    );
+    await page.locator('#score-0').waitFor();
+    await checkScreen(page, 'teacher-scores-desktop');
+    await page.locator('#score-0').fill('13.5');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('score-1');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('7');
+    await page.keyboard.press('ArrowUp');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('score-0');
+    await page.getByRole('button', { name: 'Save scores' }).click();
+    await expect.poll(() => page.locator('.toast').innerText()).toMatch(/^Saved \d+ scores/);
+    const saved = await db.query<{ score: number }>(
+      `SELECT sc.score::float8 AS score FROM scores sc JOIN students s ON s.id = sc.student_id
+        WHERE sc.assessment_id = :id::uuid AND s.status = 'active'
+        ORDER BY s.family_name, s.given_name, s.id LIMIT 2`,
+      { id },
+    );
+    expect(saved.map((row) => row.score)).toEqual([13.5, 7]);
+    await context.close();
+  });
+});
+
+describe('session', () => {
+  test('renews an expired access token with the refresh token, then signs out for good', async ({ browser }) => {
+    const { demo } = await demoSchool();
+    const teacher = signInOf(demo, 'teacher');
+    const context = await newContext(browser, desktop);
+    const page = await context.newPage();
+    await signIn(page, platform().url, teacher.email, teacher.password);
+    const stored = () =>
+      page.evaluate(() => {
+        const key = Object.keys(sessionStorage).find((name) => name.startsWith('oidc.user:'));
+        return key
+          ? (JSON.parse(sessionStorage.getItem(key)!) as { access_token: string; refresh_token: string })
+          : undefined;
+      });
+    // Age the stored token past its expiry: the next start must refresh it.
+    await page.evaluate(() => {
+      const key = Object.keys(sessionStorage).find((name) => name.startsWith('oidc.user:'))!;
+      const user = JSON.parse(sessionStorage.getItem(key)!) as { expires_at: number };
+      sessionStorage.setItem(key, JSON.stringify({ ...user, expires_at: Math.floor(Date.now() / 1000) - 10 }));
+    });
+    const before = (await stored())!;
+    const grants: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/oauth2/token'))
+        grants.push(new URLSearchParams(request.postData() ?? '').get('grant_type') ?? '');
+    });
+    await page.reload();
+    await screenReady(page);
+    expect(grants).toEqual(['refresh_token']);
+    const after = (await stored())!;
+    expect(after.access_token).not.toBe(before.access_token);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('My classes');
+
+    // Sign out: the issuer asks once, the app is back at its sign-in page, and the refresh token is revoked.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/oauth2\//);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'issuer-sign-out-desktop');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/oauth2'));
+    await expect.poll(() => page.getByRole('button', { name: 'Sign in' }).count()).toBe(1);
+    expect(await stored()).toBeUndefined();
+    const config = (await (await fetch(`${platform().url}/config.json`)).json()) as {
+      authority: string;
+      clientId: string;
+    };
+    const reuse = await token(`${config.authority}/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: after.refresh_token,
+      client_id: config.clientId,
+    });
+    expect(reuse.status).toBe(400);
     await context.close();
   });
 });

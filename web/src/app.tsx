@@ -49,10 +49,17 @@ function Outlet({ services }: { services: AppServices }) {
   const allowed = match && hasRole(me, ...match.screen.roles);
   const { Component, error } = useScreen(allowed ? match.screen : undefined);
   useEffect(() => {
-    if (location.pathname === '/') navigate(homePath(me.roles), { replace: true });
+    if (location.pathname === '/' && homePath(me.roles) !== '/') navigate(homePath(me.roles), { replace: true });
   }, [location.pathname, me.roles]);
   useEffect(() => markScreenLoading(), [location.pathname]);
 
+  if (location.pathname === '/' && homePath(me.roles) === '/') {
+    return (
+      <Page title={t('noRole.title')}>
+        <p>{t('noRole.body')}</p>
+      </Page>
+    );
+  }
   if (location.pathname === '/') return <Loading />;
   if (!match || !allowed) return <NotFound />;
   if (error) return <ErrorState error={error} onRetry={() => location.pathname && window.location.reload()} />;

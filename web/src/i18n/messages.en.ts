@@ -50,6 +50,8 @@ export const messages = {
   'nav.dashboard': 'Dashboard',
   'nav.students': 'Students',
   'nav.myClasses': 'My classes',
+  'noRole.title': 'No role yet',
+  'noRole.body': 'Your account has no role in Campus Cloud yet. Ask your school’s administrator to give you one.',
   'notFound.title': 'Page not found',
   'notFound.body': 'This page does not exist, or it is not part of your role.',
   'notFound.home': 'Go to your home page',
