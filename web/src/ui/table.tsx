@@ -44,7 +44,9 @@ export function Table<T>({
             <tr key={rowKey(row)}>
               {columns.map((column, index) =>
                 index === 0 ? (
-                  <th scope="row">{column.cell(row)}</th>
+                  <th scope="row" class={column.numeric ? 'num' : undefined}>
+                    {column.cell(row)}
+                  </th>
                 ) : (
                   <td class={`${column.numeric ? 'num' : ''} ${column.wide ? 'wide' : ''}`}>{column.cell(row)}</td>
                 ),

@@ -42,6 +42,8 @@ export function AttendanceCalendar({
     timeZone: 'UTC',
   }).format(first);
   const summary = resource.data?.summary;
+  // Monday first: 2024-01-01 was a Monday.
+  const weekdays = Array.from({ length: 7 }, (_, i) => format.weekday(`2024-01-0${i + 1}`));
   return (
     <div class="calendar">
       <div class="calendar-head">
@@ -65,6 +67,11 @@ export function AttendanceCalendar({
       </div>
       {resource.status === 'error' ? <ErrorState error={resource.error} onRetry={reload} /> : null}
       {resource.status === 'loading' && !resource.data ? <Loading /> : null}
+      <div class="calendar-grid calendar-weekdays" aria-hidden="true">
+        {weekdays.map((day) => (
+          <span key={day}>{day}</span>
+        ))}
+      </div>
       <ol class="calendar-grid" aria-label={monthName}>
         {cells.map((date, index) => {
           if (!date) return <li key={`lead-${index}`} class="calendar-blank" aria-hidden="true" />;
