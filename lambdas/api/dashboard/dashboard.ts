@@ -31,22 +31,22 @@ export async function schoolDashboard(db: DataApiSession, caller: Caller): Promi
           term AS (
             SELECT id, name FROM terms WHERE starts_on <= (SELECT d FROM today)
              ORDER BY starts_on DESC LIMIT 1),
+          -- float8 rather than numeric: the same figures, several times faster to sum over a term.
           results AS (
-            SELECT 100 * sum(sc.score / a.max_score * a.weight) / sum(a.weight) AS percent
+            SELECT 100 * sum(sc.score::float8 / a.max_score::float8 * a.weight::float8) / sum(a.weight::float8) AS percent
               FROM scores sc
               JOIN assessments a ON a.id = sc.assessment_id AND a.term_id = (SELECT id FROM term)
               JOIN active s ON s.id = sc.student_id
              GROUP BY sc.student_id, a.subject_id),
           bands AS (
-            SELECT b->>'label' AS label, (b->>'minPercent')::float8 AS min_percent
-              FROM settings, jsonb_array_elements(grading_scale) b),
-          -- Counted once per band in one pass (a count per band would read the results once per band).
+            SELECT label, min_percent, lead(min_percent) OVER (ORDER BY min_percent) AS below
+              FROM (SELECT b->>'label' AS label, (b->>'minPercent')::float8 AS min_percent
+                      FROM settings, jsonb_array_elements(grading_scale) b) scale),
+          -- Each result in its band by a range join, counted in one pass.
           graded AS MATERIALIZED (
-            SELECT label, count(*)::int AS results FROM (
-              SELECT (SELECT label FROM bands WHERE r.percent >= bands.min_percent
-                       ORDER BY min_percent DESC LIMIT 1) AS label
-                FROM results r) labelled
-             GROUP BY label),
+            SELECT b.label, count(*)::int AS results
+              FROM results r JOIN bands b ON r.percent >= b.min_percent AND (b.below IS NULL OR r.percent < b.below)
+             GROUP BY b.label),
           due AS (
             SELECT student_id, sum(amount_minor) AS due_minor FROM invoices
              WHERE due_on <= (SELECT d FROM today) GROUP BY student_id),
