@@ -15,22 +15,33 @@ const pageStyle = `<style>
   footer { margin-top: 1.5rem; font-size: 0.85rem; color: #4a5866; }
 </style>`;
 
-/** The local issuer's sign-in form: what Cognito's hosted page is on AWS. */
-export function signInPage(options: { action: string; username?: string; error?: string; clientName: string }): string {
-  const error = options.error
-    ? `<p class="error" role="alert" id="sign-in-error">${escapeHtml(options.error)}</p>`
-    : '';
+/** A page of the local issuer: its look, and `main`'s content. */
+function issuerPage(title: string, main: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · Campus Cloud</title>
+<title>${title} · Campus Cloud</title>
 ${pageStyle}
 </head>
 <body>
 <main>
-  <h1>Sign in</h1>
+${main}
+  <footer>Local sign-in of the Campus Cloud platform on this machine.</footer>
+</main>
+</body>
+</html>`;
+}
+
+/** The local issuer's sign-in form: what Cognito's hosted page is on AWS. */
+export function signInPage(options: { action: string; username?: string; error?: string; clientName: string }): string {
+  const error = options.error
+    ? `<p class="error" role="alert" id="sign-in-error">${escapeHtml(options.error)}</p>`
+    : '';
+  return issuerPage(
+    'Sign in',
+    `  <h1>Sign in</h1>
   <p class="sub">to ${escapeHtml(options.clientName)}</p>
   ${error}
   <form method="post" action="${escapeHtml(options.action)}" autocomplete="on">
@@ -39,11 +50,8 @@ ${pageStyle}
     <label for="password">Password</label>
     <input id="password" name="password" type="password" required autocomplete="current-password">
     <button type="submit">Sign in</button>
-  </form>
-  <footer>Local sign-in of the Campus Cloud platform on this machine.</footer>
-</main>
-</body>
-</html>`;
+  </form>`,
+  );
 }
 
 /**
@@ -51,23 +59,12 @@ ${pageStyle}
  * oidc-provider's hidden form (with its anti-forgery token) that the buttons submit.
  */
 export function signOutPage(form: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign out · Campus Cloud</title>
-${pageStyle}
-</head>
-<body>
-<main>
-  <h1>Sign out</h1>
+  return issuerPage(
+    'Sign out',
+    `  <h1>Sign out</h1>
   <p class="sub">of Campus Cloud on this device</p>
   ${form}
   <button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Sign out</button>
-  <button type="submit" form="op.logoutForm" class="secondary">Stay signed in</button>
-  <footer>Local sign-in of the Campus Cloud platform on this machine.</footer>
-</main>
-</body>
-</html>`;
+  <button type="submit" form="op.logoutForm" class="secondary">Stay signed in</button>`,
+  );
 }

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'preact/hooks';
 import { useApp, useResource } from '../app-context';
 import type { ApiClient } from './client';
 import type { Page } from './types';
@@ -8,10 +9,15 @@ export interface Named {
   readonly name: string;
 }
 
-const cache = new Map<string, Promise<Named[]>>();
+export type LookupPath = '/api/classes' | '/api/subjects' | '/api/terms' | '/api/grade-levels' | '/api/academic-years';
+
+const cache = new Map<LookupPath, Promise<Named[]>>();
+/** Bumped when a list is forgotten, so every screen showing it reads it again. */
+const generations = new Map<LookupPath, number>();
+const listeners = new Set<() => void>();
 
 /** Every item of a short list, read once per page load (up to the API's page size of 200). */
-function loadAll(api: ApiClient, path: string): Promise<Named[]> {
+function loadAll(api: ApiClient, path: LookupPath): Promise<Named[]> {
   let pending = cache.get(path);
   if (!pending) {
     pending = api.get<Page<Named>>(path, { query: { limit: 200 } }).then((page) => page.items);
@@ -21,17 +27,24 @@ function loadAll(api: ApiClient, path: string): Promise<Named[]> {
   return pending;
 }
 
-/** Forget a list after changing it, so the next form reads it fresh. */
-export function forgetLookup(path: string): void {
+/** Forget a list after changing it: the screens using it read it fresh, and so does the next form. */
+export function forgetLookup(path: LookupPath): void {
   cache.delete(path);
+  generations.set(path, (generations.get(path) ?? 0) + 1);
+  for (const listener of listeners) listener();
 }
 
-export function useLookup<T extends Named = Named>(
-  path: '/api/classes' | '/api/subjects' | '/api/terms' | '/api/grade-levels' | '/api/academic-years',
-) {
+export function useLookup<T extends Named = Named>(path: LookupPath) {
   const { api } = useApp();
-  const [resource] = useResource(() => loadAll(api, path) as Promise<T[]>, [path]);
-  return resource.status === 'ready' ? resource.data : undefined;
+  const [, setGeneration] = useState(0);
+  useEffect(() => {
+    const listener = () => setGeneration(generations.get(path) ?? 0);
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  }, [path]);
+  const [resource] = useResource(() => loadAll(api, path) as Promise<T[]>, [path, generations.get(path) ?? 0]);
+  // While a forgotten list is read again, the screen keeps showing the one it had.
+  return resource.data;
 }
 
 export interface Term extends Named {

@@ -151,7 +151,6 @@ function SettingsForm({ settings }: { settings: SchoolSettings }) {
 function Terms() {
   const { api, format, notify } = useApp();
   const years = useLookup<{ id: string; name: string; startsOn: string; endsOn: string }>('/api/academic-years');
-  const [version, setVersion] = useState(0);
   const terms = useLookup<{ id: string; name: string; academicYearId: string; startsOn: string; endsOn: string }>(
     '/api/terms',
   );
@@ -160,7 +159,6 @@ function Terms() {
     () => api.post<{ name: string }>('/api/terms', draft),
     (term) => {
       forgetLookup('/api/terms');
-      setVersion(version + 1);
       notify(t('settings.termAdded', { name: term.name }));
       setDraft({ ...draft, name: '', startsOn: '', endsOn: '' });
     },

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { forgetLookup, useLookup } from '../../api/lookups';
+import { useLookup } from '../../api/lookups';
 import type { FeeStructure, Page as ApiPage } from '../../api/types';
 import { hasRole, useApiGet, useApp } from '../../app-context';
 import { parseMoney } from '../../format';
@@ -97,7 +97,6 @@ function NewFeeStructure({ onCreated }: { onCreated: () => void }) {
       });
     },
     (created) => {
-      forgetLookup('/api/fee-structures');
       notify(t('fees.created', { name: created.name }));
       setDraft((current) => ({ ...current, name: '', amount: '' }));
       onCreated();
