@@ -200,6 +200,7 @@ export const messages = {
   'marking.queued': 'Saved on this device. It will be sent when the connection returns.',
   'marking.waiting': 'Saved on this device at {when}, waiting to be sent.',
   'marking.refused': 'The school did not accept the register saved on this device: {reason}',
+  'marking.discard': 'Discard the register saved on this device',
   'marking.alreadyMarked': 'This register was already marked: saving replaces the marks.',
   'marking.offlineRoster': 'Offline: this is the class list from your last visit.',
   'marking.noStudents': 'No active students in this class',

@@ -37,8 +37,9 @@ export default function AttendanceMarking({ params }: ScreenProps) {
   const classId = params.classId!;
   const { search } = useLocation();
   const date = search.get('date') ?? format.today();
-  const { pending } = useOutbox();
-  const waiting = pending.find((entry) => entry.classId === classId && entry.date === date);
+  // Subscribed so the screen follows the outbox as registers are sent or refused.
+  useOutbox();
+  const waiting = outbox.waitingFor(classId, date);
 
   const [resource, reload] = useResource<{ roster: Roster; sheet?: ClassDaySheet; offline: boolean }>(
     async (signal) => {
@@ -131,9 +132,16 @@ export default function AttendanceMarking({ params }: ScreenProps) {
       {data?.offline ? <Notice tone="warn">{t('marking.offlineRoster')}</Notice> : null}
       {waiting ? (
         <Notice tone="warn">
-          {waiting.refused
-            ? t('marking.refused', { reason: waiting.refused })
-            : t('marking.waiting', { when: format.dateTime(waiting.queuedAt) })}
+          {waiting.refused ? (
+            <>
+              <p>{t('marking.refused', { reason: waiting.refused })}</p>
+              <button type="button" class="button button-secondary" onClick={() => void outbox.discard(classId, date)}>
+                {t('marking.discard')}
+              </button>
+            </>
+          ) : (
+            t('marking.waiting', { when: format.dateTime(waiting.queuedAt) })
+          )}
         </Notice>
       ) : alreadyMarked ? (
         <Notice>{t('marking.alreadyMarked')}</Notice>
