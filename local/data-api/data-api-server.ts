@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import { badRequest, DataApiError } from './errors';
 import { toPositional } from './named-parameters';
@@ -63,6 +64,10 @@ interface ClusterState {
   lastUsed: number;
   resumingUntil: number;
 }
+
+/** Statements longer than this (bulk inserts of many rows) are not kept prepared. */
+const maxPreparedLength = 16 * 1024;
+const maxPreparedPerConnection = 200;
 
 // Raw text for every column: values.ts converts by type the way the Data API does.
 const rawText = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
@@ -220,7 +225,8 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     release?: (broken?: Error) => void,
   ) {
     let timer: NodeJS.Timeout | undefined;
-    const query = client.query({ text, values, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig & {
+    const name = statementName(client, text);
+    const query = client.query({ name, text, values, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig & {
       queryMode: 'extended';
     });
     const timedOut = Symbol('timeout');
@@ -231,6 +237,8 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     try {
       outcome = await Promise.race([query, timeout]);
     } catch (error) {
+      // A table changed under a kept statement so that its columns differ: prepare it afresh next time.
+      if (name && staleStatement(error)) preparedOn.get(client)?.delete(text);
       // A connection the server cut (a school made read-only for a move) is closed, not pooled again.
       release?.(connectionLost(error) ? (error as Error) : undefined);
       throw fromPostgres(error);
@@ -258,6 +266,35 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     );
   }
 
+  /**
+   * A name for a statement this connection should keep prepared: PostgreSQL then parses it
+   * once per connection and can reuse its plan, where the unnamed statement is parsed and
+   * planned on every call. Only data statements, only so many per connection.
+   */
+  const preparedOn = new WeakMap<pg.PoolClient, Map<string, string>>();
+  let statementCount = 0;
+  function statementName(client: pg.PoolClient, text: string): string | undefined {
+    if (text.length > maxPreparedLength || !/^\s*(select|with|insert|update|delete|values)\b/i.test(text)) {
+      return undefined;
+    }
+    let prepared = preparedOn.get(client);
+    if (!prepared) {
+      prepared = new Map();
+      preparedOn.set(client, prepared);
+    }
+    let name = prepared.get(text);
+    if (name === undefined) {
+      if (prepared.size >= maxPreparedPerConnection) return undefined;
+      name = `campus_${++statementCount}`;
+      prepared.set(text, name);
+    }
+    return name;
+  }
+
+  function staleStatement(error: unknown): boolean {
+    return (error as { code?: string }).code === '0A000' && /cached plan must not change/.test(String(error));
+  }
+
   /** The server ended the session (terminated, shut down) or the socket broke. */
   function connectionLost(error: unknown): boolean {
     const code = (error as { code?: string }).code;
@@ -278,12 +315,24 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     }
   }
 
+  // The same few statements come again and again: rewrite each (with its parameters' casts) once.
+  const rewritten = new LRUCache<string, { text: string; names: string[] }>({ max: 1000 });
+  const rewrite = (sql: string, casts?: readonly (string | undefined)[]) => {
+    const key = casts ? `${casts.join(',')}\u0000${sql}` : sql;
+    let result = rewritten.get(key);
+    if (!result) {
+      const names = casts ? rewrite(sql).names : [];
+      result = toPositional(sql, casts ? (name) => casts[names.indexOf(name)] : undefined);
+      rewritten.set(key, result);
+    }
+    return result;
+  };
+
   function prepare(sql: unknown, parameters: SqlParameter[] | undefined) {
     if (typeof sql !== 'string' || !sql.trim()) throw badRequest('sql is required.');
-    const { names } = toPositional(sql);
+    const { names } = rewrite(sql);
     const { values, casts } = bindParameters(names, parameters);
-    const { text } = toPositional(sql, (name) => casts[names.indexOf(name)]);
-    return { text, values };
+    return { text: rewrite(sql, casts).text, values };
   }
 
   function shapeResult(result: pg.QueryResult<unknown[]>, body: Record<string, unknown>) {
@@ -349,8 +398,11 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
       try {
         return shapeResult(await execute(), body);
       } catch (error) {
-        // A pooled session the server had terminated fails before its statement runs: once more, on a new one.
-        if (!(error instanceof DataApiError) || !/SQLState: 57P01/.test(error.message)) throw error;
+        // A pooled session the server had terminated fails before its statement runs: once more,
+        // on a new one; so does a kept statement whose table changed (nothing ran).
+        if (!(error instanceof DataApiError) || !/SQLState: 57P01|cached plan must not change/.test(error.message)) {
+          throw error;
+        }
         return shapeResult(await execute(), body);
       }
     },

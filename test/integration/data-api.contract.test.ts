@@ -305,6 +305,23 @@ describe('Data API contract: rules the real service enforces', () => {
   });
 });
 
+describe('Data API: statements kept prepared on their connection', () => {
+  it('prepares a repeated statement once, and still answers after its table changes shape', async () => {
+    await execute({ sql: 'CREATE TABLE kept (id integer PRIMARY KEY, label text)' });
+    await execute({ sql: "INSERT INTO kept VALUES (1, 'one')" });
+    // One call at a time takes the same pooled connection again.
+    for (let i = 0; i < 6; i++)
+      expect(rows(await execute({ sql: 'SELECT * FROM kept' }))).toEqual([{ id: 1, label: 'one' }]);
+    const prepared = rows(await execute({ sql: 'SELECT statement FROM pg_prepared_statements' }));
+    expect(prepared).toContainEqual({ statement: 'SELECT * FROM kept' });
+    // Not DDL: only data statements are kept.
+    expect(prepared.some((row) => /CREATE TABLE/.test(String(row.statement)))).toBe(false);
+
+    await execute({ sql: 'ALTER TABLE kept ADD COLUMN extra integer DEFAULT 7' });
+    expect(rows(await execute({ sql: 'SELECT * FROM kept' }))).toEqual([{ id: 1, label: 'one', extra: 7 }]);
+  });
+});
+
 describe('Data API contract: transactions', () => {
   const insert = (id: number, transactionId?: string) =>
     execute({
