@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { IssuerStore } from './issuer-store';
 import { signInPage, signOutPage } from './sign-in-page';
@@ -51,6 +52,9 @@ async function loadKeys(file: string): Promise<IssuerKeys> {
   writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
   return keys;
 }
+
+/** Tokens whose signature the gateway has checked, at most this many. */
+const maxVerifiedTokens = 10_000;
 
 function publicPart(jwk: JWK): JWK {
   const { kty, n, e, kid, alg, use } = jwk;
@@ -230,6 +234,10 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
     );
   }
 
+  const verified = new LRUCache<string, { claims: Readonly<Record<string, string | string[]>>; expiresAt: number }>({
+    max: maxVerifiedTokens,
+  });
+
   return {
     issuerUrl,
     clientId: localWebClientId,
@@ -256,16 +264,24 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
       void callback(request, response);
     },
     async verifyToken(token) {
+      // A session sends the same token on every call: its signature is checked once, its expiry every time.
+      const known = verified.get(token);
+      if (known && known.expiresAt > Date.now() / 1000) return known.claims;
+      if (known) verified.delete(token);
       const { payload } = await jwtVerify(token, jwks, { issuer: issuerUrl, algorithms: ['RS256'] });
       // The HTTP API's JWT authorizer accepts a token whose aud or client_id is an allowed client.
       const audiences = [payload.aud, payload.client_id].flat().filter(Boolean);
       if (!audiences.includes(localWebClientId)) throw new Error('The token was not issued to an allowed client.');
-      return Object.fromEntries(
-        Object.entries(payload).map(([name, value]) => [
-          name,
-          Array.isArray(value) ? value.map(String) : typeof value === 'object' ? JSON.stringify(value) : String(value),
-        ]),
+      const claims = Object.freeze(
+        Object.fromEntries(
+          Object.entries(payload).map(([name, value]) => [
+            name,
+            Array.isArray(value) ? value.map(String) : typeof value === 'object' ? JSON.stringify(value) : String(value),
+          ]),
+        ),
       );
+      if (payload.exp !== undefined) verified.set(token, { claims, expiresAt: payload.exp });
+      return claims;
     },
   };
 }

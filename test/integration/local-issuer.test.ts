@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeJwt } from 'jose';
+import { decodeJwt, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from '../../local/platform';
 import { accessTokenFor, authorizationCodeFlow, token } from '../support/sign-in';
@@ -110,5 +110,29 @@ describe('local OIDC issuer (oidc-provider) and JWT checks in the gateway', () =
     expect((await me(forged)).status).toBe(401);
     expect((await me('not-a-jwt')).status).toBe(401);
     expect((await me(accessToken)).status).toBe(200);
+  });
+
+  it('checks a signature once per token but its expiry on every call', async () => {
+    const keys = JSON.parse(readFileSync(join(stateDir, 'issuer', 'keys.json'), 'utf8')) as { signing: JWK };
+    const mint = (expiresAt: number) =>
+      importJWK(keys.signing, 'RS256').then((key) =>
+        new SignJWT({ client_id: platform.issuer.clientId, 'custom:school_id': teacher.schoolId })
+          .setProtectedHeader({ alg: 'RS256', kid: keys.signing.kid! })
+          .setIssuer(platform.issuer.issuerUrl)
+          .setSubject('user-1')
+          .setIssuedAt()
+          .setExpirationTime(expiresAt)
+          .sign(key),
+      );
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const shortLived = await mint(expiresAt);
+    await expect(platform.issuer.verifyToken(shortLived)).resolves.toMatchObject({ sub: 'user-1' });
+    // Accepted once, the same token with its payload edited is still refused.
+    const [header, , signature] = shortLived.split('.');
+    const edited = Buffer.from(JSON.stringify({ sub: 'user-2', exp: expiresAt + 600 })).toString('base64url');
+    await expect(platform.issuer.verifyToken(`${header}.${edited}.${signature}`)).rejects.toThrow();
+    await expect(platform.issuer.verifyToken(shortLived)).resolves.toMatchObject({ sub: 'user-1' });
+    await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 50));
+    await expect(platform.issuer.verifyToken(shortLived)).rejects.toThrow(/exp/);
   });
 });
