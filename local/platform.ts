@@ -248,6 +248,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       POWERTOOLS_SERVICE_NAME: 'campus-api',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_TRACE_ENABLED: 'false',
+      // With tracing off, the X-Ray SDK's automatic mode would still install a process-wide
+      // async hook (cls-hooked) that every promise of every handler in this one process pays for.
+      AWS_XRAY_MANUAL_MODE: 'true',
       POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_REGION: localRegion,
       AWS_ACCESS_KEY_ID: accessKey.accessKeyId,

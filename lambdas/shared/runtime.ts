@@ -26,11 +26,18 @@ const clusterArn = z.string().regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:clust
  * stores only the shard group id, so after a regional failover the same records lead to
  * the DR clusters: only this variable changes.
  */
-export function readShardGroupClusters(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function readShardGroupClusters(env: NodeJS.ProcessEnv = process.env): Readonly<Record<string, string>> {
   const raw = env[shardGroupClustersVariable];
   if (!raw) throw new Error(`${shardGroupClustersVariable} is not set.`);
-  return z.record(z.string().regex(/^[a-z][a-z0-9]{1,11}$/), clusterArn).parse(JSON.parse(raw));
+  // Every request reads it: parse a value once.
+  if (parsedClusters?.raw !== raw) {
+    const clusters = z.record(z.string().regex(/^[a-z][a-z0-9]{1,11}$/), clusterArn).parse(JSON.parse(raw));
+    parsedClusters = { raw, clusters: Object.freeze(clusters) };
+  }
+  return parsedClusters.clusters;
 }
+
+let parsedClusters: { raw: string; clusters: Readonly<Record<string, string>> } | undefined;
 
 /** Name of the variable that tells the lifecycle workflows each shard group's cluster, master secret and capacity. */
 export const shardGroupsVariable = 'CAMPUS_SHARD_GROUPS';
