@@ -51,7 +51,7 @@ for (const stack of stacks.filter((s) => s.startsWith('campus-dev-'))) {
     const key = resource.Properties?.Code?.S3Key;
     if (resource.Type !== 'AWS::Lambda::Function' || !resource.Properties?.LoggingConfig || typeof key !== 'string')
       continue;
-    const file = join(assembly, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs');
+    const file = join(assembly, `asset.${key.replace(/\.zip$/, '')}`, 'index.js');
     if (!existsSync(file)) continue;
     const code = readFileSync(file);
     const name = String(resource.Metadata?.['aws:cdk:path']).split('/').slice(1, 2).join('');

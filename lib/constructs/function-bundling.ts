@@ -8,11 +8,14 @@ import { projectRoot } from '../project';
  * - The AWS SDK v3 comes from the nodejs22.x runtime (the CDK default for Node.js 18+):
  *   bundling it would put 300–550 KB of SDK into every function. Powertools, zod and
  *   everything else are bundled at the versions the tests run.
+ * - CommonJS, not ESM: the runtime's SDK is CommonJS, and an ESM bundle reaches it through
+ *   Node's CommonJS interop, which scans each SDK module's exports as it loads: 40–50 ms
+ *   more cold init for the Data API, STS and DynamoDB clients alone (`npm run bench:api`).
  * - The X-Ray SDK requires all of semver for its SDK v2 patcher, which nothing here uses;
  *   a small module stands in for it (see `lambdas/shared/bundling/xray-semver.cjs`).
  */
 export const functionBundling = {
-  format: 'esm',
+  format: 'cjs',
   target: 'node22',
   platform: 'node',
   minify: true,
@@ -20,6 +23,4 @@ export const functionBundling = {
   /** Packages Lambda's Node.js runtime provides. */
   external: ['@aws-sdk/*'],
   alias: { semver: join(projectRoot, 'lambdas/shared/bundling/xray-semver.cjs') },
-  // Some CommonJS dependencies call require(); give the ESM bundle one.
-  banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
 } as const;

@@ -29,8 +29,8 @@ export interface SchoolFunctionProps {
 }
 
 /**
- * Every Lambda of the platform: arm64 on Node.js 22, bundled by esbuild as minified ESM
- * with source maps (see `functionBundling`: the runtime's AWS SDK v3, everything else
+ * Every Lambda of the platform: arm64 on Node.js 22, bundled by esbuild as minified
+ * CommonJS with source maps (see `functionBundling`: the runtime's AWS SDK v3, everything else
  * bundled), X-Ray tracing, its own log group with the stage's retention, and Powertools
  * configured from the stage.
  */
@@ -69,7 +69,7 @@ export class SchoolFunction extends NodejsFunction {
         ...props.environment,
       },
       bundling: {
-        format: OutputFormat.ESM,
+        format: OutputFormat.CJS,
         target: functionBundling.target,
         minify: functionBundling.minify,
         sourceMap: true,
@@ -78,7 +78,6 @@ export class SchoolFunction extends NodejsFunction {
         esbuildArgs: Object.fromEntries(
           Object.entries(functionBundling.alias).map(([module, path]) => [`--alias:${module}`, path]),
         ),
-        banner: functionBundling.banner,
       },
     });
     (this.node.defaultChild as CfnResource).addMetadata(handlerEntryMetadataKey, props.entry);
