@@ -2,13 +2,14 @@ import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { routes } from '../lambdas/api/routes';
 import { functionBundling } from '../lib/constructs/function-bundling';
 import { projectRoot } from '../lib/project';
 import { startPlatform } from '../local/platform';
+import { postgresCpuMs } from './load/process-cpu';
 import { schoolFixture } from '../test/support/school-fixture';
 
 /**
@@ -19,12 +20,14 @@ import { schoolFixture } from '../test/support/school-fixture';
  * 10,000-row count, which is a correctness check.
  */
 const concurrency = 50;
+const cpus = availableParallelism();
 const perScenario = Number(process.env.BENCH_REQUESTS ?? 1000);
 const dir = mkdtempSync(join(tmpdir(), 'campus-bench-api-'));
 // Bundles sit inside the project so the AWS SDK resolves from node_modules, as it does
 // from the runtime's own copy on Lambda; cold init includes loading it.
 const bundleDir = mkdtempSync(join(projectRoot, 'node_modules', '.campus-bench-bundles-'));
-const platform = await startPlatform({ stateDir: join(dir, 'state'), port: 0 });
+const stateDir = join(dir, 'state');
+const platform = await startPlatform({ stateDir, port: 0 });
 
 function percentiles(latencies: number[]) {
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -33,15 +36,42 @@ function percentiles(latencies: number[]) {
 }
 
 /** Runs a plan in the load process; asynchronously, as the platform answers from this process's event loop. */
-async function load(requests: { method: string; path: string; token: string; body?: unknown }[]) {
+async function load(
+  requests: { method: string; path: string; token: string; body?: unknown }[],
+  clients = concurrency,
+) {
   const planFile = join(dir, `plan-${randomUUID()}.json`);
-  writeFileSync(planFile, JSON.stringify({ url: platform.url, concurrency, requests }));
+  writeFileSync(planFile, JSON.stringify({ url: platform.url, concurrency: clients, requests }));
   const { stdout } = await promisify(execFile)(
     join(projectRoot, 'node_modules', '.bin', 'tsx'),
     [join(projectRoot, 'scripts/load/http-load.ts'), planFile],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
-  return JSON.parse(stdout) as { latencies: number[]; statuses: Record<string, number>; seconds: number };
+  return JSON.parse(stdout) as {
+    latencies: number[];
+    statuses: Record<string, number>;
+    seconds: number;
+    cpuMsPerRequest: number;
+  };
+}
+
+/** A load run with the CPU each part of the machine spent per request: this process (the platform), PostgreSQL, the load process. */
+async function measured(requests: Parameters<typeof load>[0]) {
+  const postgresBefore = postgresCpuMs(stateDir);
+  const platformBefore = process.cpuUsage();
+  const result = await load(requests);
+  const platformUsage = process.cpuUsage(platformBefore);
+  const postgresAfter = postgresCpuMs(stateDir);
+  const n = result.latencies.length;
+  return {
+    ...result,
+    cpu: {
+      platform: (platformUsage.user + platformUsage.system) / 1000 / n,
+      postgres:
+        postgresBefore === undefined || postgresAfter === undefined ? undefined : (postgresAfter - postgresBefore) / n,
+      load: result.cpuMsPerRequest,
+    },
+  };
 }
 
 try {
@@ -88,13 +118,27 @@ try {
       };
     },
   };
-  console.log(`School API on the local platform, ${concurrency} concurrent clients, ${perScenario} requests each:`);
+  console.log(
+    `School API on the local platform (${cpus} cores), ${perScenario} requests by ${concurrency} concurrent clients, each sending its next request when answered (target p95 ≤ 50 ms):`,
+  );
   for (const [name, make] of Object.entries(scenarios)) {
     // Warm the handler and the pools first.
     await load(Array.from({ length: 50 }, (_, i) => ({ ...make(i + 100_000), token: admin.token })));
-    const result = await load(Array.from({ length: perScenario }, (_, i) => ({ ...make(i), token: admin.token })));
+    const alone = await load(
+      Array.from({ length: 200 }, (_, i) => ({ ...make(i + 200_000), token: admin.token })),
+      1,
+    );
+    const result = await measured(Array.from({ length: perScenario }, (_, i) => ({ ...make(i), token: admin.token })));
+    const { platform: platformMs, postgres: postgresMs, load: loadMs } = result.cpu;
+    const perRequest = platformMs + (postgresMs ?? 0) + loadMs;
+    console.log(`  ${name}`);
     console.log(
-      `  ${name}: ${percentiles(result.latencies)}, ${(perScenario / result.seconds).toFixed(0)} req/s, statuses ${JSON.stringify(result.statuses)}`,
+      `    ${concurrency} clients: ${percentiles(result.latencies)}, ${(perScenario / result.seconds).toFixed(0)} req/s, statuses ${JSON.stringify(result.statuses)}`,
+    );
+    console.log(`    1 client: ${percentiles(alone.latencies)}`);
+    console.log(
+      `    CPU per request: platform ${platformMs.toFixed(2)} ms, PostgreSQL ${postgresMs === undefined ? 'n/a' : `${postgresMs.toFixed(2)} ms`}, ` +
+        `load process ${loadMs.toFixed(2)} ms: at most ${((cpus * 1000) / perRequest).toFixed(0)} req/s on ${cpus} cores`,
     );
   }
 
@@ -121,28 +165,26 @@ try {
 
   // Each API function as Lambda runs it: the SchoolFunction bundle, loaded cold in a fresh process.
   console.log(
-    'API function bundles (as deployed: esbuild, minified ESM, AWS SDK from the runtime) and cold init in a fresh Node.js process:',
+    'API function bundles (as deployed: esbuild, minified CommonJS, AWS SDK from the runtime) and cold init in a fresh Node.js process:',
   );
   const handlers = [...new Set(routes.map((route) => route.handler))];
   for (const handler of handlers) {
-    const outfile = join(bundleDir, `${handler.replace(/[/.]/g, '_')}.mjs`);
-    const { banner, external, ...options } = functionBundling;
+    const outfile = join(bundleDir, `${handler.replace(/[/.]/g, '_')}.cjs`);
     await build({
-      ...options,
-      external: [...external],
-      mainFields: [...options.mainFields],
+      ...functionBundling,
+      external: [...functionBundling.external],
+      mainFields: [...functionBundling.mainFields],
       entryPoints: [join(projectRoot, handler)],
       bundle: true,
       outfile,
-      banner: { js: banner },
       logLevel: 'silent',
     });
+    // As Lambda's runtime loads a CommonJS handler: require().
     const init = execFileSync(
       join(projectRoot, 'node_modules', '.bin', 'node'),
       [
-        '--input-type=module',
         '-e',
-        `const t = performance.now(); await import(${JSON.stringify(outfile)}); console.log((performance.now() - t).toFixed(0));`,
+        `const t = performance.now(); require(${JSON.stringify(outfile)}); console.log((performance.now() - t).toFixed(0));`,
       ],
       {
         encoding: 'utf8',
