@@ -276,7 +276,11 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
         Object.fromEntries(
           Object.entries(payload).map(([name, value]) => [
             name,
-            Array.isArray(value) ? value.map(String) : typeof value === 'object' ? JSON.stringify(value) : String(value),
+            Array.isArray(value)
+              ? value.map(String)
+              : typeof value === 'object'
+                ? JSON.stringify(value)
+                : String(value),
           ]),
         ),
       );
