@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, 
 import { errorResponse, HttpError } from '../shared/http';
 import { logger, metrics, tracer } from '../shared/observability';
 import { authorize, type Principal } from './principal';
-import { findRoute } from './routes';
+import { type RouteDefinition, routeKey } from './routes';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyResultV2;
@@ -32,16 +32,18 @@ const publishRecordedMetrics: middy.MiddlewareObj<ApiEvent, ApiResult> = {
 
 /**
  * Wraps a domain call as an HTTP API handler: Powertools logging, metrics and tracing,
- * the route manifest's access rule, and errors mapped to JSON responses (never a stack trace).
+ * the access rule of the route (from the handler's own group of the route manifest), and
+ * errors mapped to JSON responses (never a stack trace).
  */
-export function apiHandler(handle: (request: ApiRequest) => Promise<ApiResult>) {
+export function apiHandler(ownRoutes: readonly RouteDefinition[], handle: (request: ApiRequest) => Promise<ApiResult>) {
+  const byKey = new Map(ownRoutes.map((route) => [routeKey(route), route]));
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(publishRecordedMetrics)
     .handler(async (event, context) => {
       try {
-        const route = findRoute(event.routeKey);
+        const route = byKey.get(event.routeKey);
         if (!route) throw new HttpError(404, 'NOT_FOUND', `No route ${event.routeKey}.`);
         return await handle({ event, principal: authorize(route, event), context });
       } catch (error) {

@@ -39,7 +39,7 @@ export interface RouteDefinition {
 /** Staff who read the student register. */
 const schoolStaff: readonly Role[] = ['school-admin', 'teacher', 'bursar'];
 
-function studentRoutes(): RouteDefinition[] {
+export function studentRoutes(): RouteDefinition[] {
   const handler = 'lambdas/api/students/students.handler.ts';
   return [
     {
@@ -74,7 +74,7 @@ function studentRoutes(): RouteDefinition[] {
   ];
 }
 
-function attendanceRoutes(): RouteDefinition[] {
+export function attendanceRoutes(): RouteDefinition[] {
   const handler = 'lambdas/api/attendance/attendance.handler.ts';
   const path = '/api/classes/{classId}/attendance/{date}';
   return [
@@ -139,7 +139,7 @@ function resourceRoutes(
   ];
 }
 
-function structureRoutes(): RouteDefinition[] {
+export function structureRoutes(): RouteDefinition[] {
   const handler = 'lambdas/api/structure/structure.handler.ts';
   return [
     ...resourceRoutes('/api/academic-years', handler, { plural: 'academic years', singular: 'an academic year' }),
@@ -196,7 +196,7 @@ function structureRoutes(): RouteDefinition[] {
   ];
 }
 
-function assessmentRoutes(): RouteDefinition[] {
+export function assessmentRoutes(): RouteDefinition[] {
   const handler = 'lambdas/api/assessments/assessments.handler.ts';
   const graders: Role[] = ['school-admin', 'teacher'];
   return [
@@ -246,7 +246,7 @@ function assessmentRoutes(): RouteDefinition[] {
   ];
 }
 
-function feeRoutes(): RouteDefinition[] {
+export function feeRoutes(): RouteDefinition[] {
   const handler = 'lambdas/api/fees/fees.handler.ts';
   const payments = 'lambdas/api/fees/payments.handler.ts';
   // Bursars own fees; school admins may look.
@@ -299,10 +299,8 @@ function feeRoutes(): RouteDefinition[] {
   ];
 }
 
-function peopleRoutes(): RouteDefinition[] {
+export function guardianRoutes(): RouteDefinition[] {
   const guardians = 'lambdas/api/guardians/guardians.handler.ts';
-  const portal = 'lambdas/api/portal/portal.handler.ts';
-  const family: Role[] = ['guardian'];
   const link = '/api/students/{studentId}/guardians/{guardianId}';
   return [
     ...resourceRoutes(
@@ -327,6 +325,13 @@ function peopleRoutes(): RouteDefinition[] {
       grants: ['manage-users'],
       summary: 'Invite a guardian to the portal: an account tied to their record.',
     },
+  ];
+}
+
+export function portalRoutes(): RouteDefinition[] {
+  const portal = 'lambdas/api/portal/portal.handler.ts';
+  const family: Role[] = ['guardian'];
+  return [
     { method: 'GET', path: '/api/portal/children', handler: portal, access: family, summary: "A guardian's children." },
     {
       method: 'GET',
@@ -356,6 +361,11 @@ function peopleRoutes(): RouteDefinition[] {
       access: family,
       summary: "A child's marks over a period.",
     },
+  ];
+}
+
+export function auditRoutes(): RouteDefinition[] {
+  return [
     {
       method: 'GET',
       path: '/api/audit',
@@ -363,6 +373,12 @@ function peopleRoutes(): RouteDefinition[] {
       access: ['school-admin'],
       summary: "The school's audit log, newest first, filtered by entity or actor.",
     },
+  ];
+}
+
+/** Platform operators' routes: the tenant directory and the onboarding workflow, never a school's data. */
+export function platformRoutes(): RouteDefinition[] {
+  return [
     {
       method: 'GET',
       path: '/api/platform/schools',
@@ -390,7 +406,7 @@ function peopleRoutes(): RouteDefinition[] {
   ];
 }
 
-function staffRoutes(): RouteDefinition[] {
+export function staffRoutes(): RouteDefinition[] {
   const handler = 'lambdas/api/staff/staff.handler.ts';
   const admin: Role[] = ['school-admin'];
   return [
@@ -422,112 +438,160 @@ function staffRoutes(): RouteDefinition[] {
   ];
 }
 
+export function healthRoutes(): RouteDefinition[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/health',
+      handler: 'lambdas/api/health/get-health.handler.ts',
+      access: 'public',
+      summary: 'Service health: version, stage and server time.',
+    },
+  ];
+}
+
+export function dashboardRoutes(): RouteDefinition[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/dashboard',
+      handler: 'lambdas/api/dashboard/dashboard.handler.ts',
+      access: ['school-admin'],
+      summary:
+        "The school at a glance: today's attendance and its trend, the term's grade distribution, fees collected against due.",
+    },
+  ];
+}
+
+export function sessionRoutes(): RouteDefinition[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/me',
+      handler: 'lambdas/api/session/get-me.handler.ts',
+      access: ['platform-operator', 'school-admin', 'teacher', 'bursar', 'guardian'],
+      summary:
+        'The signed-in caller: user id, roles and school (from the verified token), and whether the school can be used.',
+    },
+  ];
+}
+
+export function docsRoutes(): RouteDefinition[] {
+  const handler = 'lambdas/api/docs/docs.handler.ts';
+  return [
+    {
+      method: 'GET',
+      path: '/api/openapi.json',
+      handler,
+      access: 'public',
+      summary: 'This API as an OpenAPI 3.1 document, generated from the validation schemas.',
+    },
+    {
+      method: 'GET',
+      path: '/api/docs',
+      handler,
+      access: 'public',
+      summary: 'A readable page of every route, its roles and what it does.',
+    },
+  ];
+}
+
+export function importRoutes(): RouteDefinition[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/imports/students',
+      handler: 'lambdas/api/imports/student-import.handler.ts',
+      access: ['school-admin'],
+      grants: ['queue-rescore'],
+      summary:
+        'Import students with their guardians from a CSV file: mode=dry-run reports row by row, mode=commit writes all or nothing.',
+    },
+    {
+      method: 'POST',
+      path: '/api/imports/attendance',
+      handler: 'lambdas/api/imports/attendance-import.handler.ts',
+      access: ['school-admin'],
+      grants: ['queue-rescore'],
+      summary:
+        'Import past attendance from a CSV file: mode=dry-run reports row by row, mode=commit writes all or nothing.',
+    },
+    {
+      method: 'POST',
+      path: '/api/imports/scores',
+      handler: 'lambdas/api/imports/score-import.handler.ts',
+      access: ['school-admin'],
+      grants: ['queue-rescore'],
+      summary:
+        'Import past scores from a CSV file, creating the assessments they belong to: mode=dry-run reports row by row, mode=commit writes all or nothing.',
+    },
+  ];
+}
+
+export function exportRoutes(): RouteDefinition[] {
+  const handler = 'lambdas/api/exports/exports.handler.ts';
+  return [
+    {
+      method: 'POST',
+      path: '/api/exports',
+      handler,
+      access: ['school-admin'],
+      grants: ['queue-exports'],
+      summary:
+        'Ask for a CSV export of students, attendance (a date range) or grades; it is written in the background (202).',
+    },
+    {
+      method: 'GET',
+      path: '/api/exports',
+      handler,
+      access: ['school-admin'],
+      summary: 'Export requests, newest first, paged.',
+    },
+    {
+      method: 'GET',
+      path: '/api/exports/{exportId}',
+      handler,
+      access: ['school-admin'],
+      grants: ['read-exports'],
+      summary: 'One export request and its progress; when done, a download link valid for 15 minutes.',
+    },
+  ];
+}
+
 /**
  * The route manifest: the single source of the HTTP API's routes. The CDK API stack
  * creates one route (and one function per handler module) from each entry; the local
- * gateway serves the same entries. Only routes that work belong here.
+ * gateway serves the same entries. Only routes that work belong here. Each handler module
+ * takes only its own group (`studentRoutes()`…), so a function's bundle carries its own
+ * routes, not the manifest: hence the pure annotation, which lets esbuild drop this array
+ * where nothing reads it.
  */
-export const routes: readonly RouteDefinition[] = [
-  {
-    method: 'GET',
-    path: '/api/health',
-    handler: 'lambdas/api/health/get-health.handler.ts',
-    access: 'public',
-    summary: 'Service health: version, stage and server time.',
-  },
-  {
-    method: 'GET',
-    path: '/api/dashboard',
-    handler: 'lambdas/api/dashboard/dashboard.handler.ts',
-    access: ['school-admin'],
-    summary:
-      "The school at a glance: today's attendance and its trend, the term's grade distribution, fees collected against due.",
-  },
-  {
-    method: 'GET',
-    path: '/api/me',
-    handler: 'lambdas/api/session/get-me.handler.ts',
-    access: ['platform-operator', 'school-admin', 'teacher', 'bursar', 'guardian'],
-    summary:
-      'The signed-in caller: user id, roles and school (from the verified token), and whether the school can be used.',
-  },
-  {
-    method: 'GET',
-    path: '/api/openapi.json',
-    handler: 'lambdas/api/docs/docs.handler.ts',
-    access: 'public',
-    summary: 'This API as an OpenAPI 3.1 document, generated from the validation schemas.',
-  },
-  {
-    method: 'GET',
-    path: '/api/docs',
-    handler: 'lambdas/api/docs/docs.handler.ts',
-    access: 'public',
-    summary: 'A readable page of every route, its roles and what it does.',
-  },
-  ...studentRoutes(),
-  ...attendanceRoutes(),
-  ...structureRoutes(),
-  ...assessmentRoutes(),
-  ...feeRoutes(),
-  ...peopleRoutes(),
-  ...staffRoutes(),
-  {
-    method: 'POST',
-    path: '/api/imports/students',
-    handler: 'lambdas/api/imports/student-import.handler.ts',
-    access: ['school-admin'],
-    grants: ['queue-rescore'],
-    summary:
-      'Import students with their guardians from a CSV file: mode=dry-run reports row by row, mode=commit writes all or nothing.',
-  },
-  {
-    method: 'POST',
-    path: '/api/imports/attendance',
-    handler: 'lambdas/api/imports/attendance-import.handler.ts',
-    access: ['school-admin'],
-    grants: ['queue-rescore'],
-    summary:
-      'Import past attendance from a CSV file: mode=dry-run reports row by row, mode=commit writes all or nothing.',
-  },
-  {
-    method: 'POST',
-    path: '/api/imports/scores',
-    handler: 'lambdas/api/imports/score-import.handler.ts',
-    access: ['school-admin'],
-    grants: ['queue-rescore'],
-    summary:
-      'Import past scores from a CSV file, creating the assessments they belong to: mode=dry-run reports row by row, mode=commit writes all or nothing.',
-  },
-  {
-    method: 'POST',
-    path: '/api/exports',
-    handler: 'lambdas/api/exports/exports.handler.ts',
-    access: ['school-admin'],
-    grants: ['queue-exports'],
-    summary:
-      'Ask for a CSV export of students, attendance (a date range) or grades; it is written in the background (202).',
-  },
-  {
-    method: 'GET',
-    path: '/api/exports',
-    handler: 'lambdas/api/exports/exports.handler.ts',
-    access: ['school-admin'],
-    summary: 'Export requests, newest first, paged.',
-  },
-  {
-    method: 'GET',
-    path: '/api/exports/{exportId}',
-    handler: 'lambdas/api/exports/exports.handler.ts',
-    access: ['school-admin'],
-    grants: ['read-exports'],
-    summary: 'One export request and its progress; when done, a download link valid for 15 minutes.',
-  },
-  ...analyticsRoutes(),
-  ...reportRoutes(),
-];
+export const routes: readonly RouteDefinition[] = /* @__PURE__ */ manifest();
 
-function analyticsRoutes(): RouteDefinition[] {
+function manifest(): RouteDefinition[] {
+  return [
+    ...healthRoutes(),
+    ...dashboardRoutes(),
+    ...sessionRoutes(),
+    ...docsRoutes(),
+    ...studentRoutes(),
+    ...attendanceRoutes(),
+    ...structureRoutes(),
+    ...assessmentRoutes(),
+    ...feeRoutes(),
+    ...guardianRoutes(),
+    ...portalRoutes(),
+    ...auditRoutes(),
+    ...platformRoutes(),
+    ...staffRoutes(),
+    ...importRoutes(),
+    ...exportRoutes(),
+    ...analyticsRoutes(),
+    ...reportRoutes(),
+  ];
+}
+
+export function analyticsRoutes(): RouteDefinition[] {
   const handler = 'lambdas/api/analytics/analytics.handler.ts';
   const runs = 'lambdas/api/analytics/scoring-runs.handler.ts';
   const readers: Role[] = ['school-admin', 'teacher'];
@@ -602,7 +666,7 @@ function analyticsRoutes(): RouteDefinition[] {
   ];
 }
 
-function reportRoutes(): RouteDefinition[] {
+export function reportRoutes(): RouteDefinition[] {
   const handler = 'lambdas/api/reports/reports.handler.ts';
   return [
     {

@@ -8,6 +8,7 @@ import { schoolSessionFor } from '../shared/school-session';
 import { readSchoolRecord, type SchoolRecord, schoolDataAccess } from '../shared/school-records';
 import { type ApiEvent, type ApiResult, apiHandler } from './api-handler';
 import type { Principal } from './principal';
+import { type RouteDefinition, routeKey } from './routes';
 
 export interface SchoolRequest {
   readonly event: ApiEvent;
@@ -85,8 +86,11 @@ function databaseError(error: unknown): HttpError | undefined {
  * other status is refused); the handler gets a Data API session on the school's database
  * under the school's role; its round trips are counted, published and returned in a header.
  */
-export function schoolHandler(handle: (request: SchoolRequest) => Promise<ApiResult>) {
-  return apiHandler(async ({ event, principal, context }) => {
+export function schoolHandler(
+  ownRoutes: readonly RouteDefinition[],
+  handle: (request: SchoolRequest) => Promise<ApiResult>,
+) {
+  return apiHandler(ownRoutes, async ({ event, principal, context }) => {
     if (!principal?.schoolId) throw forbidden('This is for the staff and families of a school.');
     const schoolId = principal.schoolId;
     logger.appendKeys({ schoolId, userId: principal.userId });
@@ -121,9 +125,19 @@ export function schoolHandler(handle: (request: SchoolRequest) => Promise<ApiRes
   });
 }
 
-/** One handler module serving several routes of a domain, chosen by API Gateway's route key. */
-export function schoolRoutes(routes: Readonly<Record<string, (request: SchoolRequest) => Promise<ApiResult>>>) {
-  return schoolHandler(async (request) => {
+/**
+ * One handler module serving several routes of its domain's group of the manifest, chosen
+ * by API Gateway's route key. A key the group does not hold is a wiring mistake, refused
+ * when the module loads.
+ */
+export function schoolRoutes(
+  ownRoutes: readonly RouteDefinition[],
+  routes: Readonly<Record<string, (request: SchoolRequest) => Promise<ApiResult>>>,
+) {
+  const known = new Set(ownRoutes.map(routeKey));
+  const unknown = Object.keys(routes).filter((key) => !known.has(key));
+  if (unknown.length) throw new Error(`Routes not in the manifest group: ${unknown.join(', ')}.`);
+  return schoolHandler(ownRoutes, async (request) => {
     const route = Object.hasOwn(routes, request.event.routeKey) ? routes[request.event.routeKey] : undefined;
     if (!route) throw new HttpError(404, 'NOT_FOUND', `No route ${request.event.routeKey}.`);
     return route(request);

@@ -2,6 +2,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiHandler } from '../../lambdas/api/api-handler';
+import { healthRoutes, studentRoutes } from '../../lambdas/api/routes';
+import { schoolRoutes } from '../../lambdas/api/school-handler';
 import { json } from '../../lambdas/shared/http';
 import { metrics } from '../../lambdas/shared/observability';
 
@@ -33,7 +35,7 @@ describe('API handler wrapper: metrics', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('publishes the metrics a request recorded, in CloudWatch embedded metric format', async () => {
-    const handler = apiHandler(async () => {
+    const handler = apiHandler(healthRoutes(), async () => {
       metrics.addMetric('ProbeCount', MetricUnit.Count, 2);
       return json(200, {});
     });
@@ -44,7 +46,20 @@ describe('API handler wrapper: metrics', () => {
   });
 
   it('writes nothing, and warns about nothing, when a request recorded no metric', async () => {
-    await apiHandler(async () => json(200, {}))(event, context);
+    await apiHandler(healthRoutes(), async () => json(200, {}))(event, context);
     expect(written.filter((line) => /metric/i.test(line))).toEqual([]);
+  });
+});
+
+describe('API handler wrapper: routes', () => {
+  it("answers 404 for a route key outside the handler's own group", async () => {
+    const response = await apiHandler(studentRoutes(), async () => json(200, {}))(event, context);
+    expect(response).toMatchObject({ statusCode: 404 });
+  });
+
+  it('refuses, when the module loads, a school handler for a route its group does not hold', () => {
+    expect(() => schoolRoutes(studentRoutes(), { 'GET /api/health': async () => json(200, {}) })).toThrow(
+      /not in the manifest group: GET \/api\/health/,
+    );
   });
 });

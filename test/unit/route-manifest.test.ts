@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { routeKey, routes } from '../../lambdas/api/routes';
+import * as manifest from '../../lambdas/api/routes';
+import { type RouteDefinition, routeKey, routes } from '../../lambdas/api/routes';
 
 describe('the route manifest', () => {
   it('has each method and path once', () => {
@@ -27,6 +28,22 @@ describe('the route manifest', () => {
       expect(route.path.startsWith('/api/')).toBe(true);
       expect(route.handler).toMatch(/^lambdas\/api\/[\w/-]+\.handler\.ts$/);
       expect(route.summary.length).toBeGreaterThan(5);
+    }
+  });
+
+  it('is the union of the domain groups, and a handler module finds all its routes in one group', () => {
+    // A handler module takes its group (`studentRoutes()`…), not the whole manifest, to keep its bundle small.
+    const groups = Object.entries(manifest).filter((entry): entry is [string, () => RouteDefinition[]] =>
+      /^[a-z]+Routes$/.test(entry[0]),
+    );
+    const grouped = groups.flatMap(([, group]) => group().map(routeKey));
+    expect([...grouped].sort()).toEqual(routes.map(routeKey).sort());
+    const groupOf = new Map<string, string>();
+    for (const [name, group] of groups) {
+      for (const route of group()) {
+        expect(groupOf.get(route.handler) ?? name, route.handler).toBe(name);
+        groupOf.set(route.handler, name);
+      }
     }
   });
 });

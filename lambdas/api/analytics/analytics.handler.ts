@@ -11,9 +11,10 @@ import {
   writeAnalyticsSettings,
 } from './analytics';
 import { analyticsSettings, atRiskQuery, studentPath } from './analytics.schemas';
+import { analyticsRoutes } from '../routes';
 
 /** Student analytics: the school's overview, the at-risk list, one student's scores, a child's for their guardian. */
-export const handler = schoolRoutes({
+export const handler = schoolRoutes(analyticsRoutes(), {
   'GET /api/analytics/overview': async (request) => json(200, await analyticsOverview(request.db, callerOf(request))),
   'GET /api/analytics/at-risk': async (request) =>
     json(200, await atRiskStudents(request.db, callerOf(request), parseQuery(atRiskQuery, request.event))),

@@ -6,6 +6,7 @@ import { schoolRoutes } from '../school-handler';
 import { parsePath, parseQuery } from '../validation';
 import { runListQuery, runPath } from './analytics.schemas';
 import { type StartScoring, schoolRun, schoolRuns, startSchoolRun } from './scoring-runs';
+import { analyticsRoutes } from '../routes';
 
 let sfn: SFNClient | undefined;
 let runs: ScoringRuns | undefined;
@@ -21,7 +22,7 @@ const start: StartScoring = async (name, input) => {
 };
 
 /** Scoring runs of the caller's school: start one, follow its progress, list them. */
-export const handler = schoolRoutes({
+export const handler = schoolRoutes(analyticsRoutes(), {
   'POST /api/analytics/runs': async ({ principal }) =>
     json(202, await startSchoolRun((runs ??= new ScoringRuns()), start, principal.schoolId, principal.userId)),
   'GET /api/analytics/runs': async ({ event, principal }) =>

@@ -20,8 +20,9 @@ import {
   listAssessments,
   reportCardOf,
 } from './assessments';
+import { assessmentRoutes } from '../routes';
 
-export const handler = schoolRoutes({
+export const handler = schoolRoutes(assessmentRoutes(), {
   'GET /api/assessments': async ({ event, db }) =>
     json(200, await listAssessments(db, parseQuery(assessmentListQuery, event))),
   'POST /api/assessments': async (request) =>

@@ -13,8 +13,9 @@ import {
   studentPath,
 } from './attendance.schemas';
 import { classDaySheet, markClassDay } from './attendance';
+import { attendanceRoutes } from '../routes';
 
-export const handler = schoolRoutes({
+export const handler = schoolRoutes(attendanceRoutes(), {
   'GET /api/classes/{classId}/attendance/{date}': async (request) => {
     const { classId, date } = parsePath(classDay, request.event);
     return json(200, await classDaySheet(request.db, callerOf(request), classId, date));

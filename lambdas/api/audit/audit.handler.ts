@@ -3,6 +3,7 @@ import { type typed } from '../../shared/data-api';
 import { invalid, json } from '../../shared/http';
 import { schoolRoutes } from '../school-handler';
 import { parseQuery } from '../validation';
+import { auditRoutes } from '../routes';
 
 const auditQuery = z
   .object({
@@ -30,7 +31,7 @@ interface AuditEntry {
 }
 
 /** The school's audit log, newest first: school admins only. */
-export const handler = schoolRoutes({
+export const handler = schoolRoutes(auditRoutes(), {
   'GET /api/audit': async ({ event, db }) => {
     const query = parseQuery(auditQuery, event);
     if (query.entityId && !query.entity) {

@@ -1,7 +1,7 @@
 import { json } from '../../shared/http';
 import { readRuntime } from '../../shared/runtime';
 import { apiHandler } from '../api-handler';
-import { routes } from '../routes';
+import { routes, docsRoutes } from '../routes';
 import { openApiDocument } from './openapi';
 
 let document: ReturnType<typeof openApiDocument> | undefined;
@@ -31,7 +31,7 @@ ${rows}
 </tbody></table></body></html>`;
 }
 
-export const handler = apiHandler(async ({ event }) => {
+export const handler = apiHandler(docsRoutes(), async ({ event }) => {
   const { version } = readRuntime();
   if (event.routeKey === 'GET /api/docs') {
     return {

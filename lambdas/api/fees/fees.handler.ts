@@ -4,9 +4,10 @@ import { schoolRoutes } from '../school-handler';
 import { parseBody, parsePath, parseQuery } from '../validation';
 import { balanceQuery, feeStructure, feeStructures, feeStructurePath, invoiceRun, overdueQuery } from './fee.schemas';
 import { balances, overdue, runInvoices } from './fees';
+import { feeRoutes } from '../routes';
 
 /** Fee structures, invoice runs, balances and the overdue list (payments have their own function). */
-export const handler = schoolRoutes({
+export const handler = schoolRoutes(feeRoutes(), {
   ...resourceHandlers('/api/fee-structures', feeStructures, feeStructure, 'feeStructureId'),
   'POST /api/fee-structures/{feeStructureId}/invoices': async ({ event, db, principal }) =>
     json(

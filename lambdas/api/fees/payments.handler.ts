@@ -13,6 +13,7 @@ import { type SchoolRequest, schoolRoutes } from '../school-handler';
 import { parseBody, parsePath } from '../validation';
 import { type NewPayment, newPayment, paymentPath } from './fee.schemas';
 import { receiptFor, recordPayment } from './fees';
+import { feeRoutes } from '../routes';
 
 const idempotencyConfig = new IdempotencyConfig({
   // One payment per school and client key; the same key with another payment is refused.
@@ -67,7 +68,7 @@ async function pay(request: SchoolRequest) {
 }
 
 /** Payments and receipts: the only fee routes that need the idempotency store. */
-export const handler = schoolRoutes({
+export const handler = schoolRoutes(feeRoutes(), {
   'POST /api/payments': pay,
   'GET /api/payments/{paymentId}/receipt': async ({ event, db }) =>
     json(200, await receiptFor(db, parsePath(paymentPath, event).paymentId)),

@@ -5,10 +5,11 @@ import { schoolRoutes } from '../school-handler';
 import { parseBody, parsePath } from '../validation';
 import { guardian, guardianLink, guardianLinkPath, guardianPath, guardians } from './guardian.schemas';
 import { inviteGuardian, linkGuardian, unlinkGuardian } from './guardians';
+import { guardianRoutes } from '../routes';
 
 let directory: UserDirectory | undefined;
 
-export const handler = schoolRoutes({
+export const handler = schoolRoutes(guardianRoutes(), {
   'POST /api/guardians/{guardianId}/invite': async ({ event, db, principal }) =>
     json(
       200,

@@ -2,6 +2,7 @@ import { json } from '../../shared/http';
 import { readRuntime } from '../../shared/runtime';
 import { apiHandler } from '../api-handler';
 import { checkComponents, type ComponentsHealth } from './component-checks';
+import { healthRoutes } from '../routes';
 
 export interface HealthResponse {
   /** `degraded` when a probed component is down; the status code is then 503. */
@@ -12,7 +13,7 @@ export interface HealthResponse {
   components: ComponentsHealth;
 }
 
-export const handler = apiHandler(async () => {
+export const handler = apiHandler(healthRoutes(), async () => {
   const { stage, version } = readRuntime();
   const components = await checkComponents();
   const down = Object.values(components).some((component) => component.status === 'down');

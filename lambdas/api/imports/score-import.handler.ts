@@ -1,5 +1,8 @@
 import { schoolRoutes } from '../school-handler';
 import { csvImportRoute } from './csv-import-route';
 import { importScores } from './score-import';
+import { importRoutes } from '../routes';
 
-export const handler = schoolRoutes({ 'POST /api/imports/scores': csvImportRoute(importScores, 'score-import') });
+export const handler = schoolRoutes(importRoutes(), {
+  'POST /api/imports/scores': csvImportRoute(importScores, 'score-import'),
+});

@@ -3,6 +3,7 @@ import { invalid, json } from '../../shared/http';
 import { schoolStatuses, TenantDirectory } from '../../shared/tenant-directory';
 import { apiHandler } from '../api-handler';
 import { parseQuery } from '../validation';
+import { platformRoutes } from '../routes';
 
 const query = z
   .object({
@@ -18,7 +19,7 @@ let directory: TenantDirectory | undefined;
  * Platform operators list schools and their directory status. They see where a school
  * lives and in what state, never its data: this route reads only the directory.
  */
-export const handler = apiHandler(async ({ event }) => {
+export const handler = apiHandler(platformRoutes(), async ({ event }) => {
   const { status, limit, cursor } = parseQuery(query, event);
   try {
     const page = await (directory ??= new TenantDirectory()).listSchools(status, { limit, after: cursor });

@@ -5,6 +5,7 @@ import { apiHandler } from '../api-handler';
 import { parsePath, parseQuery } from '../validation';
 import { onboardingRun, onboardingRuns } from './onboarding-runs';
 import { onboardingRunPath, onboardingRunsQuery } from './onboarding-runs.schemas';
+import { platformRoutes } from '../routes';
 
 let sfn: SFNClient | undefined;
 
@@ -12,7 +13,7 @@ let sfn: SFNClient | undefined;
  * Platform operators follow the onboarding runs: read-only views of the executions of the
  * onboarding state machine. They start runs with the console, the CLI or `npm run onboard`.
  */
-export const handler = apiHandler(async ({ event }) => {
+export const handler = apiHandler(platformRoutes(), async ({ event }) => {
   const stateMachineArn = process.env[onboardingArnVariable]!;
   const client = (sfn ??= new SFNClient({}));
   if (event.routeKey === 'GET /api/platform/onboarding-runs/{runName}') {

@@ -8,11 +8,12 @@ import { schoolRoutes } from '../school-handler';
 import { studentProfile } from '../students/students';
 import { parsePath, parseQuery } from '../validation';
 import { childFees, myChildren, requireMyChild } from './portal';
+import { portalRoutes } from '../routes';
 
 const childPath = z.object({ studentId: z.uuid() }).strict();
 
 /** The guardian portal: a guardian's own children, and nothing else of the school. */
-export const handler = schoolRoutes({
+export const handler = schoolRoutes(portalRoutes(), {
   'GET /api/portal/children': async ({ db, principal }) => json(200, { items: await myChildren(db, principal.userId) }),
   'GET /api/portal/children/{studentId}': async ({ event, db, principal }) => {
     const { studentId } = parsePath(childPath, event);

@@ -2,6 +2,7 @@ import { json } from '../../shared/http';
 import { readSchoolRecord, schoolDataAccess, type SchoolStatus } from '../../shared/school-records';
 import { apiHandler } from '../api-handler';
 import type { Principal } from '../principal';
+import { sessionRoutes } from '../routes';
 
 /** The caller's school as the web app needs it: its name, and whether its data can be read or changed. */
 export interface MeSchool {
@@ -17,7 +18,7 @@ export type MeResponse = Principal & { readonly school?: MeSchool };
  * A suspended or removed school still answers here (one read of its directory record, no
  * school data), so the app can say why it cannot be used instead of failing on every screen.
  */
-export const handler = apiHandler(async ({ principal }) => {
+export const handler = apiHandler(sessionRoutes(), async ({ principal }) => {
   if (!principal?.schoolId) return json(200, principal satisfies MeResponse | undefined);
   const record = await readSchoolRecord(principal.schoolId);
   const school: MeSchool = record

@@ -18,10 +18,11 @@ import {
   term,
 } from './structure.schemas';
 import * as z from 'zod';
+import { structureRoutes } from '../routes';
 
 const classPath = z.object({ classId: z.uuid() }).strict();
 
-export const handler = schoolRoutes({
+export const handler = schoolRoutes(structureRoutes(), {
   ...resourceHandlers('/api/academic-years', academicYears, academicYear),
   ...resourceHandlers('/api/terms', terms, term),
   ...resourceHandlers('/api/grade-levels', gradeLevels, gradeLevel),

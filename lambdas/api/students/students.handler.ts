@@ -3,8 +3,9 @@ import { schoolRoutes } from '../school-handler';
 import { parseBody, parsePath, parseQuery } from '../validation';
 import { newStudent, studentChange, studentId, studentListQuery, withdrawal } from './student.schemas';
 import { createStudent, listStudents, studentProfile, updateStudent, withdrawStudent } from './students';
+import { studentRoutes } from '../routes';
 
-export const handler = schoolRoutes({
+export const handler = schoolRoutes(studentRoutes(), {
   'GET /api/students': async ({ event, db }) => json(200, await listStudents(db, parseQuery(studentListQuery, event))),
   'POST /api/students': async ({ event, db, principal }) =>
     json(201, await createStudent(db, principal.userId, parseBody(newStudent, event))),
