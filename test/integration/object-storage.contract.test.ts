@@ -9,7 +9,8 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
 import { bucketName } from '../../lambdas/shared/buckets';
-import { putObject, s3Client, signedDownloadUrl } from '../../lambdas/shared/object-storage';
+import { signedDownloadUrl } from '../../lambdas/shared/download-links';
+import { putObject, s3Client } from '../../lambdas/shared/object-storage';
 import { useLocalPlatform } from '../support/local-platform';
 
 const platform = useLocalPlatform('objects');

@@ -1,5 +1,5 @@
 import { json } from '../../shared/http';
-import { signedDownloadUrl } from '../../shared/object-storage';
+import { signedDownloadUrl } from '../../shared/download-links';
 import { sendToQueue } from '../../shared/queue-messages';
 import { exportsQueue } from '../../shared/queues';
 import { schoolRoutes } from '../school-handler';

@@ -4,7 +4,7 @@ import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { s3ClientConfig } from '../../shared/object-storage';
+import { s3ClientConfig } from '../../shared/s3-client-config';
 
 /**
  * What the health check may probe, set by whoever deploys the function. A component

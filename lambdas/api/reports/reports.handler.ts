@@ -1,5 +1,5 @@
 import { json } from '../../shared/http';
-import { signedDownloadUrl } from '../../shared/object-storage';
+import { signedDownloadUrl } from '../../shared/download-links';
 import { sqsReportQueue } from '../../shared/report-jobs';
 import { schoolRoutes } from '../school-handler';
 import { parseBody, parsePath, parseQuery } from '../validation';
