@@ -196,6 +196,7 @@ try {
       ...functionBundling,
       external: [...functionBundling.external],
       mainFields: [...functionBundling.mainFields],
+      banner: { js: functionBundling.banner },
       entryPoints: [join(projectRoot, handler)],
       bundle: true,
       outfile,

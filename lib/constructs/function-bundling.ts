@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { projectRoot } from '../project';
 
 /**
@@ -23,4 +24,24 @@ export const functionBundling = {
   /** Packages Lambda's Node.js runtime provides. */
   external: ['@aws-sdk/*'],
   alias: { semver: join(projectRoot, 'lambdas/shared/bundling/xray-semver.cjs') },
+  // ESM dependencies (pdfkit) find their files by `import.meta.url`, which CommonJS lacks: the bundle's own URL stands in.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;",
 } as const;
+
+/**
+ * pdfkit reads its standard fonts' metrics at run time with `require('#standard-fonts/<name>')`
+ * through `createRequire`, which esbuild cannot follow: the bundle alone could draw no text.
+ * A bundle that does so gets the font modules beside it and a `package.json` whose import
+ * map resolves them, as pdfkit's own does. The shell command runs after esbuild, in `outputDir`.
+ */
+export function standardFontsCommand(outputDir: string): string {
+  // pdfkit's CommonJS entry is `js/pdfkit.js`, beside `js/standard-fonts/`.
+  const fonts = join(dirname(createRequire(import.meta.url).resolve('pdfkit')), 'standard-fonts');
+  const importMap = JSON.stringify({ imports: { '#standard-fonts/*': './standard-fonts/*.cjs' } });
+  return [
+    `if grep -q '#standard-fonts/' "${outputDir}/index.js"; then`,
+    `cp -r "${fonts}" "${outputDir}/standard-fonts"`,
+    `&& printf '%s' '${importMap}' > "${outputDir}/package.json"; fi`,
+  ].join(' ');
+}

@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 import { type StageConfig, removalPolicyOf } from '../config';
 import { projectRoot, projectVersion } from '../project';
 import { retentionDays } from '../retention';
-import { functionBundling } from './function-bundling';
+import { functionBundling, standardFontsCommand } from './function-bundling';
 
 /** Template metadata naming a function's handler module, so the local platform can run the same code. */
 export const handlerEntryMetadataKey = 'campus:entry';
@@ -78,6 +78,13 @@ export class SchoolFunction extends NodejsFunction {
         esbuildArgs: Object.fromEntries(
           Object.entries(functionBundling.alias).map(([module, path]) => [`--alias:${module}`, path]),
         ),
+        define: { ...functionBundling.define },
+        banner: functionBundling.banner,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => [standardFontsCommand(outputDir)],
+        },
       },
     });
     (this.node.defaultChild as CfnResource).addMetadata(handlerEntryMetadataKey, props.entry);

@@ -1,0 +1,53 @@
+import { execFileSync, execSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { functionBundling, standardFontsCommand } from '../../lib/constructs/function-bundling';
+import { projectRoot } from '../../lib/project';
+
+const dir = mkdtempSync(join(tmpdir(), 'campus-bundle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Bundles an entry as every function is bundled, into a directory of its own with no node_modules, as Lambda unpacks it. */
+async function bundle(name: string, source: string): Promise<string> {
+  const outputDir = join(dir, name);
+  await build({
+    ...functionBundling,
+    external: [...functionBundling.external],
+    mainFields: [...functionBundling.mainFields],
+    banner: { js: functionBundling.banner },
+    stdin: { contents: source, resolveDir: join(projectRoot, 'lambdas'), loader: 'ts' },
+    bundle: true,
+    outfile: join(outputDir, 'index.js'),
+    logLevel: 'silent',
+  });
+  execSync(standardFontsCommand(outputDir), { shell: '/bin/bash' });
+  return outputDir;
+}
+
+describe('function bundles, run where Lambda runs them (a directory with the bundle only)', () => {
+  it('draws a PDF with pdfkit’s standard fonts, which it loads at run time by a path esbuild cannot follow', async () => {
+    const outputDir = await bundle(
+      'fee-statement',
+      `import { renderFeeStatement } from './reports/report-pdfs';
+       const school = { name: 'Demo High', locale: 'en-GB', currency: 'GBP', timezone: 'Europe/London',
+         gradingScale: [{ grade: 'A', minPercent: 70 }, { grade: 'F', minPercent: 0 }], passMarkPercent: 40, atRiskThreshold: 0.5 };
+       const statement = { admissionNo: 'A1', name: 'Ada Lovelace', className: '7-1', guardians: ['Anne Lovelace'],
+         invoices: [{ fee: 'Tuition', issuedOn: '2026-09-01', dueOn: '2026-09-30', amountMinor: 120000 }],
+         payments: [{ receiptNo: 1, paidOn: '2026-09-10', method: 'card', amountMinor: 50000 }] };
+       renderFeeStatement(school, statement, '2026-11-27').then((r) => process.stdout.write(JSON.stringify({ pages: r.pages, head: r.pdf.subarray(0, 5).toString(), bytes: r.pdf.length })));`,
+    );
+    const out = JSON.parse(
+      execFileSync(process.execPath, [join(outputDir, 'index.js')], { cwd: outputDir, encoding: 'utf8' }),
+    );
+    expect(out).toMatchObject({ pages: 1, head: '%PDF-' });
+    expect(out.bytes).toBeGreaterThan(1000);
+  });
+
+  it('adds nothing beside a bundle that does not use pdfkit', async () => {
+    const outputDir = await bundle('plain', `process.stdout.write('ok');`);
+    expect(execFileSync('ls', [outputDir], { encoding: 'utf8' }).trim()).toBe('index.js');
+  });
+});
