@@ -1,5 +1,5 @@
 import { execFileSync, execSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { globSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -27,8 +27,8 @@ async function bundle(name: string, source: string): Promise<string> {
   return outputDir;
 }
 
-describe('function bundles, run where Lambda runs them (a directory with the bundle only)', () => {
-  it('draws a PDF with pdfkit’s standard fonts, which it loads at run time by a path esbuild cannot follow', async () => {
+describe('function bundles, run as Lambda runs them', () => {
+  it('draws a PDF from a bundle alone in its directory, with pdfkit’s standard fonts, which it loads by a path esbuild cannot follow', async () => {
     const outputDir = await bundle(
       'fee-statement',
       `import { renderFeeStatement } from './reports/report-pdfs';
@@ -49,5 +49,40 @@ describe('function bundles, run where Lambda runs them (a directory with the bun
   it('adds nothing beside a bundle that does not use pdfkit', async () => {
     const outputDir = await bundle('plain', `process.stdout.write('ok');`);
     expect(execFileSync('ls', [outputDir], { encoding: 'utf8' }).trim()).toBe('index.js');
+  });
+
+  it('loads every handler module’s bundle in a fresh Node.js process, the SDK coming from outside it as on Lambda', async () => {
+    // Inside the project, so `@aws-sdk/*` resolves from node_modules as it does from the runtime.
+    const root = mkdtempSync(join(projectRoot, 'node_modules', '.campus-bundle-test-'));
+    try {
+      const entries = globSync('lambdas/**/*.handler.ts', { cwd: projectRoot });
+      expect(entries.length).toBeGreaterThan(20);
+      const failures: string[] = [];
+      for (const entry of entries) {
+        const outputDir = join(root, entry.replace(/[/.]/g, '_'));
+        await build({
+          ...functionBundling,
+          external: [...functionBundling.external],
+          mainFields: [...functionBundling.mainFields],
+          banner: { js: functionBundling.banner },
+          entryPoints: [join(projectRoot, entry)],
+          bundle: true,
+          outfile: join(outputDir, 'index.js'),
+          logLevel: 'silent',
+        });
+        execSync(standardFontsCommand(outputDir), { shell: '/bin/bash' });
+        try {
+          execFileSync(process.execPath, ['-e', `require(${JSON.stringify(join(outputDir, 'index.js'))}).handler`], {
+            env: { ...process.env, CAMPUS_STAGE: 'test', CAMPUS_VERSION: '0', AWS_REGION: 'eu-west-1' },
+            stdio: 'pipe',
+          });
+        } catch (error) {
+          failures.push(`${entry}: ${String((error as { stderr?: Buffer }).stderr).slice(0, 300)}`);
+        }
+      }
+      expect(failures).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
