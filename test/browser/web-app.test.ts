@@ -131,6 +131,56 @@ describe('teacher', () => {
     await context.close();
   });
 
+  test('sees a register saved offline that the school then refused, with the reason, and discards it', async ({
+    browser,
+  }) => {
+    const { demo, db } = await demoSchool();
+    const teacher = signInOf(demo, 'teacher');
+    const context = await newContext(browser, phone);
+    const page = await context.newPage();
+    await signIn(page, platform().url, teacher.email, teacher.password);
+    await expect.poll(() => page.url()).toMatch(/\/my-classes$/);
+    const homeroomCard = page.locator('.class-card', { has: page.getByText('Home room') });
+    const className = (await homeroomCard.locator('h2').innerText()).replace('Home room', '').trim();
+    await homeroomCard.getByRole('link', { name: `Take attendance for ${className}` }).click();
+    await page.waitForURL(/\/classes\/[\w-]+\/attendance$/);
+    const classId = /classes\/([\w-]+)\/attendance/.exec(page.url())![1]!;
+    const day = saturday(3);
+    await page.goto(`${platform().url}/classes/${classId}/attendance?date=${day}`);
+    await screenReady(page);
+
+    // Saved offline; by the time the connection returns, the school has been suspended (read-only).
+    await context.setOffline(true);
+    await page.locator('.register-row').nth(0).locator('.segment-absent').click();
+    await page.getByRole('button', { name: /^Save the register/ }).click();
+    await expect.poll(() => page.getByTestId('sync-status').innerText()).toBe('Offline · 1 register waiting');
+    const directory = new TenantDirectory();
+    await directory.setStatus(demo.school.schoolId, ['ACTIVE'], 'SUSPENDED');
+    try {
+      await context.setOffline(false);
+      const refusal = page.getByText(/^The school did not accept the register saved on this device: /);
+      await expect.poll(() => refusal.count(), { timeout: 15_000 }).toBe(1);
+      expect(await refusal.innerText()).toContain('This school is suspended');
+      await checkScreen(page, 'teacher-attendance-refused-phone');
+      // A refusal is not retried: the teacher decides, here by discarding it.
+      await page.getByRole('button', { name: 'Discard the register saved on this device' }).click();
+      await expect.poll(() => refusal.count()).toBe(0);
+      await expect.poll(() => page.getByTestId('sync-status').count()).toBe(0);
+    } finally {
+      await directory.setStatus(demo.school.schoolId, ['SUSPENDED'], 'ACTIVE');
+    }
+    // Gone from the device too: a reload (with the school active again) finds nothing waiting.
+    await page.reload();
+    await screenReady(page);
+    expect(await page.getByTestId('sync-status').count()).toBe(0);
+    const [{ n }] = (await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM attendance WHERE class_id = :classId::uuid AND on_date = :day::date',
+      { classId, day },
+    )) as [{ n: number }];
+    expect(n).toBe(0);
+    await context.close();
+  });
+
   test('sees its classes at desktop width too', async ({ browser }) => {
     const { demo } = await demoSchool();
     const teacher = signInOf(demo, 'teacher');
