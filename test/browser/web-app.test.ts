@@ -49,6 +49,16 @@ function saturday(weeksBack: number): string {
   return day.toISOString().slice(0, 10);
 }
 
+/** From the teacher's class list, the register of their home-room class; resolves to the class id. */
+async function openHomeroomRegister(page: Page): Promise<string> {
+  await expect.poll(() => page.url()).toMatch(/\/my-classes$/);
+  const homeroomCard = page.locator('.class-card', { has: page.getByText('Home room') });
+  const className = (await homeroomCard.locator('h2').innerText()).replace('Home room', '').trim();
+  await homeroomCard.getByRole('link', { name: `Take attendance for ${className}` }).click();
+  await page.waitForURL(/\/classes\/[\w-]+\/attendance$/);
+  return /classes\/([\w-]+)\/attendance/.exec(page.url())![1]!;
+}
+
 describe('teacher', () => {
   test('marks a class on a 360 px phone in a few taps, then again offline, and the marks reach the database once', async ({
     browser,
@@ -61,11 +71,7 @@ describe('teacher', () => {
 
     await expect.poll(() => page.url()).toMatch(/\/my-classes$/);
     await checkScreen(page, 'teacher-my-classes-phone');
-    const homeroomCard = page.locator('.class-card', { has: page.getByText('Home room') });
-    const className = (await homeroomCard.locator('h2').innerText()).replace('Home room', '').trim();
-    await homeroomCard.getByRole('link', { name: `Take attendance for ${className}` }).click();
-    await page.waitForURL(/\/classes\/[\w-]+\/attendance$/);
-    const classId = /classes\/([\w-]+)\/attendance/.exec(page.url())![1]!;
+    const classId = await openHomeroomRegister(page);
 
     // A day without marks: everyone starts present.
     const day = saturday(1);
@@ -139,12 +145,7 @@ describe('teacher', () => {
     const context = await newContext(browser, phone);
     const page = await context.newPage();
     await signIn(page, platform().url, teacher.email, teacher.password);
-    await expect.poll(() => page.url()).toMatch(/\/my-classes$/);
-    const homeroomCard = page.locator('.class-card', { has: page.getByText('Home room') });
-    const className = (await homeroomCard.locator('h2').innerText()).replace('Home room', '').trim();
-    await homeroomCard.getByRole('link', { name: `Take attendance for ${className}` }).click();
-    await page.waitForURL(/\/classes\/[\w-]+\/attendance$/);
-    const classId = /classes\/([\w-]+)\/attendance/.exec(page.url())![1]!;
+    const classId = await openHomeroomRegister(page);
     const day = saturday(3);
     await page.goto(`${platform().url}/classes/${classId}/attendance?date=${day}`);
     await screenReady(page);
