@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import { schoolSession } from '../../lambdas/onboarding/school-provisioning';
 import type { DataApiSession } from '../../lambdas/shared/data-api';
@@ -35,6 +35,16 @@ function signInOf(demo: DemoSchool, role: string) {
   return account;
 }
 
+/** A new browser context with the viewport of `device`, signed in as the demo school's `role` (at `path`). */
+async function signedIn(browser: Browser, role: string, device: typeof desktop | typeof phone, path?: string) {
+  const { demo, db } = await demoSchool();
+  const account = signInOf(demo, role);
+  const context = await newContext(browser, device);
+  const page = await context.newPage();
+  await signIn(page, platform().url, account.email, account.password, path);
+  return { demo, db, account, context, page };
+}
+
 /** axe-clean, and photographed: the checks every screen gets. */
 async function checkScreen(page: Page, name: string): Promise<void> {
   await screenReady(page);
@@ -63,11 +73,7 @@ describe('teacher', () => {
   test('marks a class on a 360 px phone in a few taps, then again offline, and the marks reach the database once', async ({
     browser,
   }) => {
-    const { demo, db } = await demoSchool();
-    const teacher = signInOf(demo, 'teacher');
-    const context = await newContext(browser, phone);
-    const page = await context.newPage();
-    await signIn(page, platform().url, teacher.email, teacher.password);
+    const { db, context, page } = await signedIn(browser, 'teacher', phone);
 
     await expect.poll(() => page.url()).toMatch(/\/my-classes$/);
     await checkScreen(page, 'teacher-my-classes-phone');
@@ -140,11 +146,7 @@ describe('teacher', () => {
   test('sees a register saved offline that the school then refused, with the reason, and discards it', async ({
     browser,
   }) => {
-    const { demo, db } = await demoSchool();
-    const teacher = signInOf(demo, 'teacher');
-    const context = await newContext(browser, phone);
-    const page = await context.newPage();
-    await signIn(page, platform().url, teacher.email, teacher.password);
+    const { demo, db, context, page } = await signedIn(browser, 'teacher', phone);
     const classId = await openHomeroomRegister(page);
     const day = saturday(3);
     await page.goto(`${platform().url}/classes/${classId}/attendance?date=${day}`);
@@ -183,11 +185,7 @@ describe('teacher', () => {
   });
 
   test('sees its classes at desktop width too', async ({ browser }) => {
-    const { demo } = await demoSchool();
-    const teacher = signInOf(demo, 'teacher');
-    const context = await newContext(browser, desktop);
-    const page = await context.newPage();
-    await signIn(page, platform().url, teacher.email, teacher.password);
+    const { context, page } = await signedIn(browser, 'teacher', desktop);
     await checkScreen(page, 'teacher-my-classes-desktop');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('My classes');
     await context.close();
@@ -238,11 +236,7 @@ describe('teacher, scores', () => {
 
 describe('session', () => {
   test('renews an expired access token with the refresh token, then signs out for good', async ({ browser }) => {
-    const { demo } = await demoSchool();
-    const teacher = signInOf(demo, 'teacher');
-    const context = await newContext(browser, desktop);
-    const page = await context.newPage();
-    await signIn(page, platform().url, teacher.email, teacher.password);
+    const { context, page } = await signedIn(browser, 'teacher', desktop);
     const stored = () =>
       page.evaluate(() => {
         const key = Object.keys(sessionStorage).find((name) => name.startsWith('oidc.user:'));
@@ -294,11 +288,7 @@ describe('session', () => {
 
 describe('school admin', () => {
   test('signs in to the dashboard and finds a student by name', async ({ browser }) => {
-    const { demo, db } = await demoSchool();
-    const admin = signInOf(demo, 'school-admin');
-    const context = await newContext(browser, desktop);
-    const page = await context.newPage();
-    await signIn(page, platform().url, admin.email, admin.password);
+    const { db, context, page } = await signedIn(browser, 'school-admin', desktop);
     await expect.poll(() => page.url()).toMatch(/\/dashboard$/);
     await checkScreen(page, 'admin-dashboard-desktop');
     const [active] = await db.query<{ n: number; given_name: string; family_name: string }>(
@@ -324,11 +314,7 @@ describe('school admin', () => {
   test('imports a CSV of 200 students: checks it, sees the refused rows, fixes it, imports it, and again changes nothing', async ({
     browser,
   }) => {
-    const { demo, db } = await demoSchool();
-    const admin = signInOf(demo, 'school-admin');
-    const context = await newContext(browser, desktop);
-    const page = await context.newPage();
-    await signIn(page, platform().url, admin.email, admin.password, '/import');
+    const { db, context, page } = await signedIn(browser, 'school-admin', desktop, '/import');
     await checkScreen(page, 'admin-import-desktop');
     const header = 'admission_no,given_name,family_name,date_of_birth,class,guardian_name,guardian_email,relationship';
     const rows = Array.from({ length: 200 }, (_, i) => {
@@ -381,11 +367,7 @@ describe('school admin', () => {
 
 describe('bursar', () => {
   test('records a payment whose first answer is lost, saves again, and the school has it once', async ({ browser }) => {
-    const { demo, db } = await demoSchool();
-    const bursar = signInOf(demo, 'bursar');
-    const context = await newContext(browser, desktop);
-    const page = await context.newPage();
-    await signIn(page, platform().url, bursar.email, bursar.password, '/fees/payments/new');
+    const { db, context, page } = await signedIn(browser, 'bursar', desktop, '/fees/payments/new');
     const [student] = await db.query<{ id: string; admission_no: string; family_name: string; paid: number }>(
       `SELECT s.id, s.admission_no, s.family_name,
               (SELECT count(*)::int FROM payments p WHERE p.student_id = s.id) AS paid
@@ -426,11 +408,7 @@ describe('bursar', () => {
 
 describe('guardian', () => {
   test('sees only their own children, and another student is not found', async ({ browser }) => {
-    const { demo, db } = await demoSchool();
-    const guardian = signInOf(demo, 'guardian');
-    const context = await newContext(browser, phone);
-    const page = await context.newPage();
-    await signIn(page, platform().url, guardian.email, guardian.password);
+    const { db, account: guardian, context, page } = await signedIn(browser, 'guardian', phone);
     await expect.poll(() => page.url()).toMatch(/\/children$/);
     await checkScreen(page, 'guardian-children-phone');
     const children = await db.query<{ id: string; name: string }>(
