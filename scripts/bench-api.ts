@@ -6,7 +6,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { routes } from '../lambdas/api/routes';
-import { functionBundling } from '../lib/constructs/function-bundling';
+import { functionBuildOptions } from '../lib/constructs/function-bundling';
 import { projectRoot } from '../lib/project';
 import { startPlatform } from '../local/platform';
 import { postgresCpuMs } from './load/process-cpu';
@@ -192,16 +192,7 @@ try {
   const handlers = [...new Set(routes.map((route) => route.handler))];
   for (const handler of handlers) {
     const outfile = join(bundleDir, `${handler.replace(/[/.]/g, '_')}.cjs`);
-    await build({
-      ...functionBundling,
-      external: [...functionBundling.external],
-      mainFields: [...functionBundling.mainFields],
-      banner: { js: functionBundling.banner },
-      entryPoints: [join(projectRoot, handler)],
-      bundle: true,
-      outfile,
-      logLevel: 'silent',
-    });
+    await build({ ...functionBuildOptions(), entryPoints: [join(projectRoot, handler)], outfile, logLevel: 'silent' });
     // As Lambda's runtime loads a CommonJS handler: require().
     const init = execFileSync(
       join(projectRoot, 'node_modules', '.bin', 'node'),

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { BuildOptions } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { projectRoot } from '../project';
 
@@ -28,6 +29,19 @@ export const functionBundling = {
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;",
 } as const;
+
+/** The same bundling through esbuild's own API, for what builds a function outside CDK (`bench:api`, the bundle tests). */
+export function functionBuildOptions(): BuildOptions {
+  const { banner, external, mainFields, define, ...options } = functionBundling;
+  return {
+    ...options,
+    external: [...external],
+    mainFields: [...mainFields],
+    define: { ...define },
+    banner: { js: banner },
+    bundle: true,
+  };
+}
 
 /**
  * pdfkit reads its standard fonts' metrics at run time with `require('#standard-fonts/<name>')`

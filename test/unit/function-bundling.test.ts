@@ -2,30 +2,27 @@ import { execFileSync, execSync } from 'node:child_process';
 import { globSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { functionBundling, standardFontsCommand } from '../../lib/constructs/function-bundling';
+import { functionBuildOptions, standardFontsCommand } from '../../lib/constructs/function-bundling';
 import { projectRoot } from '../../lib/project';
 
 const dir = mkdtempSync(join(tmpdir(), 'campus-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Bundles an entry as every function is bundled, into a directory of its own with no node_modules, as Lambda unpacks it. */
-async function bundle(name: string, source: string): Promise<string> {
-  const outputDir = join(dir, name);
-  await build({
-    ...functionBundling,
-    external: [...functionBundling.external],
-    mainFields: [...functionBundling.mainFields],
-    banner: { js: functionBundling.banner },
-    stdin: { contents: source, resolveDir: join(projectRoot, 'lambdas'), loader: 'ts' },
-    bundle: true,
-    outfile: join(outputDir, 'index.js'),
-    logLevel: 'silent',
-  });
+/**
+ * Builds a function as every function is built, into `outputDir` as Lambda unpacks it: the
+ * bundle, and what the CDK hook puts beside it.
+ */
+async function bundleInto(outputDir: string, source: Pick<BuildOptions, 'entryPoints' | 'stdin'>): Promise<string> {
+  await build({ ...functionBuildOptions(), ...source, outfile: join(outputDir, 'index.js'), logLevel: 'silent' });
   execSync(standardFontsCommand(outputDir), { shell: '/bin/bash' });
   return outputDir;
 }
+
+/** A bundle of `source` (TypeScript, as if in `lambdas/`) alone in a directory of its own, with no node_modules. */
+const bundle = (name: string, source: string) =>
+  bundleInto(join(dir, name), { stdin: { contents: source, resolveDir: join(projectRoot, 'lambdas'), loader: 'ts' } });
 
 describe('function bundles, run as Lambda runs them', () => {
   it('draws a PDF from a bundle alone in its directory, with pdfkit’s standard fonts, which it loads by a path esbuild cannot follow', async () => {
@@ -59,18 +56,9 @@ describe('function bundles, run as Lambda runs them', () => {
       expect(entries.length).toBeGreaterThan(20);
       const failures: string[] = [];
       for (const entry of entries) {
-        const outputDir = join(root, entry.replace(/[/.]/g, '_'));
-        await build({
-          ...functionBundling,
-          external: [...functionBundling.external],
-          mainFields: [...functionBundling.mainFields],
-          banner: { js: functionBundling.banner },
+        const outputDir = await bundleInto(join(root, entry.replace(/[/.]/g, '_')), {
           entryPoints: [join(projectRoot, entry)],
-          bundle: true,
-          outfile: join(outputDir, 'index.js'),
-          logLevel: 'silent',
         });
-        execSync(standardFontsCommand(outputDir), { shell: '/bin/bash' });
         try {
           execFileSync(process.execPath, ['-e', `require(${JSON.stringify(join(outputDir, 'index.js'))}).handler`], {
             env: { ...process.env, CAMPUS_STAGE: 'test', CAMPUS_VERSION: '0', AWS_REGION: 'eu-west-1' },
