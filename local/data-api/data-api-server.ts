@@ -68,6 +68,8 @@ interface ClusterState {
 /** Statements longer than this (bulk inserts of many rows) are not kept prepared. */
 const maxPreparedLength = 16 * 1024;
 const maxPreparedPerConnection = 200;
+/** PostgreSQL's refusal of a kept statement whose table changed shape: nothing ran, it can run afresh. */
+const stalePlan = /cached plan must not change result type/;
 
 // Raw text for every column: values.ts converts by type the way the Data API does.
 const rawText = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
@@ -292,7 +294,7 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
   }
 
   function staleStatement(error: unknown): boolean {
-    return (error as { code?: string }).code === '0A000' && /cached plan must not change/.test(String(error));
+    return (error as { code?: string }).code === '0A000' && stalePlan.test(String(error));
   }
 
   /** The server ended the session (terminated, shut down) or the socket broke. */
@@ -400,7 +402,10 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
       } catch (error) {
         // A pooled session the server had terminated fails before its statement runs: once more,
         // on a new one; so does a kept statement whose table changed (nothing ran).
-        if (!(error instanceof DataApiError) || !/SQLState: 57P01|cached plan must not change/.test(error.message)) {
+        if (
+          !(error instanceof DataApiError) ||
+          !(/SQLState: 57P01/.test(error.message) || stalePlan.test(error.message))
+        ) {
           throw error;
         }
         return shapeResult(await execute(), body);
