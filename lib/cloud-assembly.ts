@@ -34,7 +34,7 @@ export function stackNamesIn(dir: string): string[] {
 }
 
 export function readTemplate(dir: string, stack: string): TemplateJson {
-  return JSON.parse(readFileSync(join(dir, `${stack}.template.json`), 'utf8'));
+  return JSON.parse(readFileSync(join(dir, `${stack}.template.json`), 'utf8')) as TemplateJson;
 }
 
 /** Every `Validations.acknowledge` recorded in the assembly's metadata. */

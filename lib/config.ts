@@ -257,7 +257,7 @@ const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null 
 export function deepMerge(base: Plain, override: Plain): Plain {
   const out: Plain = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    out[key] = isPlain(value) && isPlain(out[key]) ? deepMerge(out[key] as Plain, value) : value;
+    out[key] = isPlain(value) && isPlain(out[key]) ? deepMerge(out[key], value) : value;
   }
   return out;
 }
@@ -273,7 +273,7 @@ export function loadStageConfig(name: string, overrides: StageOverrides = {}): S
       { path: 'stage', message: `unknown stage; choose one of ${stageNames.join(', ')}` },
     ]);
   }
-  return parseStageConfig(name, deepMerge(base as Plain, overrides as Plain));
+  return parseStageConfig(name, deepMerge(base, overrides));
 }
 
 /** What happens to stateful resources when their stack is deleted: kept in protected stages. */

@@ -6,4 +6,6 @@ import { fileURLToPath } from 'node:url';
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The platform version reported by `GET /api/health`, from package.json. */
-export const projectVersion: string = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version;
+export const projectVersion = (
+  JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }
+).version;

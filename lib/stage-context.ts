@@ -10,7 +10,7 @@ import { loadStageConfig, type StageConfig, StageConfigError, type StageOverride
  */
 export function stagesFromContext(app: App): StageConfig[] {
   const picked = app.node.tryGetContext('stage') as string | undefined;
-  const raw = app.node.tryGetContext('campus:stage-overrides') ?? {};
+  const raw = (app.node.tryGetContext('campus:stage-overrides') ?? {}) as unknown;
   const overrides = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, StageOverrides>;
   const activeRegion = app.node.tryGetContext('activeRegion') as string | undefined;
   if (activeRegion && !picked) {

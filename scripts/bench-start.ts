@@ -29,8 +29,8 @@ async function launch(stateDir: string): Promise<{ child: ChildProcess; seconds:
         resolve();
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`exited ${code}:\n${output}`)));
   });
   return { child, seconds: (performance.now() - started) / 1000 };

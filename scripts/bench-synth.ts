@@ -48,7 +48,7 @@ const resources = stacks.reduce((n, s) => n + Object.keys(readTemplate(assembly,
 const bundles = new Map<string, { raw: number; gzip: number }>();
 for (const stack of stacks.filter((s) => s.startsWith('campus-dev-'))) {
   for (const resource of Object.values(readTemplate(assembly, stack).Resources)) {
-    const key = resource.Properties?.Code?.S3Key;
+    const key: unknown = (resource.Properties?.Code as { S3Key?: unknown } | undefined)?.S3Key;
     if (resource.Type !== 'AWS::Lambda::Function' || !resource.Properties?.LoggingConfig || typeof key !== 'string')
       continue;
     const file = join(assembly, `asset.${key.replace(/\.zip$/, '')}`, 'index.js');

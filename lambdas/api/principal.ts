@@ -41,7 +41,7 @@ export function authorize(
   event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'>,
 ): Principal | undefined {
   if (route.access === 'public') return undefined;
-  const principal = principalFromClaims(event.requestContext.authorizer?.jwt?.claims as Claims | undefined);
+  const principal = principalFromClaims(event.requestContext.authorizer?.jwt?.claims);
   const effective = principal.roles.filter((role) => !schoolRoles.includes(role) || principal.schoolId);
   if (!effective.some((role) => route.access.includes(role))) throw forbidden();
   return principal;

@@ -31,21 +31,22 @@ export interface ResourceSpec {
   readonly filters: readonly string[];
 }
 
+/** A field's value as the request's schema gave it: text, a number, or (for `json`) any JSON. */
 function parameter(spec: ColumnSpec, value: unknown): SqlValue {
   if (value === null || value === undefined) return null;
+  if (spec.type === 'json') return typed.json(value);
+  const scalar = value as string | number;
   switch (spec.type) {
     case 'uuid':
-      return typed.uuid(String(value));
+      return typed.uuid(String(scalar));
     case 'date':
-      return typed.date(String(value));
+      return typed.date(String(scalar));
     case 'decimal':
-      return typed.decimal(String(value));
-    case 'json':
-      return typed.json(value);
+      return typed.decimal(String(scalar));
     case 'integer':
-      return Number(value);
+      return Number(scalar);
     default:
-      return String(value);
+      return String(scalar);
   }
 }
 
@@ -67,7 +68,7 @@ function selectList(spec: ResourceSpec, alias: string): string {
 
 function fromRow<T>(spec: ResourceSpec, row: Record<string, unknown>): T {
   for (const [field, { type }] of Object.entries(spec.fields)) {
-    if (type === 'json' && typeof row[field] === 'string') row[field] = JSON.parse(row[field] as string);
+    if (type === 'json' && typeof row[field] === 'string') row[field] = JSON.parse(row[field]);
   }
   return row as T;
 }

@@ -115,17 +115,19 @@ export interface FleetResults {
   readonly rest?: SchoolOutcome[];
 }
 
+/** Every school's outcome in the waves run so far. */
+const outcomesOf = (results: FleetResults): SchoolOutcome[] =>
+  [results.canary, results.early, results.rest].flatMap((wave) => wave ?? []);
+
 /** After a wave: stop if more schools failed, across the waves so far, than the threshold allows. */
 export function checkWaves(plan: FleetPlan, results: FleetResults): { stop: boolean; failed: number } {
-  const failed = Object.values(results)
-    .flat()
-    .filter((outcome) => outcome.outcome === 'failed').length;
+  const failed = outcomesOf(results).filter((outcome) => outcome.outcome === 'failed').length;
   return { stop: failed > plan.request.failureThreshold, failed };
 }
 
 /** What the run did, with each failed school named; `summary` is one line for people. */
 export function fleetReport(plan: FleetPlan, results: FleetResults) {
-  const outcomes = Object.values(results).flat();
+  const outcomes = outcomesOf(results);
   const count = (outcome: SchoolOutcome['outcome']) => outcomes.filter((o) => o.outcome === outcome).length;
   const failed = outcomes
     .filter((o) => o.outcome === 'failed')

@@ -176,14 +176,14 @@ export async function importSchoolArchive(
       const types = new Map(shape.columns.map((c) => [c.name, c.type]));
       const table = quoteIdent(archived.table);
       const [header, ...rows] = parse(csv, {
-        cast: (value, context) => (value === '' && !context.quoting ? null : value),
+        cast: (value, context): string | null => (value === '' && !context.quoting ? null : value),
       }) as (string | null)[][];
       const objects = rows.map((row) =>
         Object.fromEntries(
-          header!.map((column, i) => {
+          header!.map((column, i): [string, unknown] => {
             const value = row[i] ?? null;
             const type = types.get(column!);
-            return [column, value !== null && (type === 'jsonb' || type === 'json') ? JSON.parse(value) : value];
+            return [column!, value !== null && (type === 'jsonb' || type === 'json') ? JSON.parse(value) : value];
           }),
         ),
       );

@@ -9,7 +9,6 @@ import type { FleetPorts } from './fleet-migration';
 import type { OffboardingPorts } from './offboarding-steps';
 import type { MovePorts } from './school-move';
 import type { OnboardingPorts } from './onboarding-steps';
-import type { SchoolSecretsOptions } from './school-provisioning';
 
 const schoolSecrets = z
   .object({
@@ -31,7 +30,7 @@ export function onboardingPorts(): OnboardingPorts {
     slots: new ShardGroupSlots(),
     shardGroups: readShardGroups(),
     users: new CognitoUserDirectory(),
-    secrets: secrets ? (schoolSecrets.parse(JSON.parse(secrets)) as SchoolSecretsOptions) : {},
+    secrets: secrets ? schoolSecrets.parse(JSON.parse(secrets)) : {},
   });
 }
 

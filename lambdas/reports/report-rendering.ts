@@ -1,5 +1,5 @@
 import { type DataApiSession, typed } from '../shared/data-api';
-import { type ReportKind, reportObjectKey, reportRequest } from '../shared/report-jobs';
+import { reportObjectKey, reportRequest } from '../shared/report-jobs';
 import { readFeeStatement, readReportCards, readSchoolAnalytics, readSchoolHeader } from './report-data';
 import { type RenderedReport, renderFeeStatement, renderReportCards, renderSchoolAnalytics } from './report-pdfs';
 
@@ -61,7 +61,7 @@ export async function runReport(
     }
     throw error;
   }
-  const key = reportObjectKey(schoolId, reportId, request.kind as ReportKind);
+  const key = reportObjectKey(schoolId, reportId, request.kind);
   await store.put(key, rendered.pdf, 'application/pdf');
   await db.execute(
     `UPDATE reports SET status = 'done', object_key = :key, pages = :pages, finished_at = now()

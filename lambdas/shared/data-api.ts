@@ -42,6 +42,14 @@ export const typed = {
   json: (value: unknown): TypedValue => ({ value: JSON.stringify(value), typeHint: 'JSON' }),
 };
 
+/**
+ * A column the SQL built as JSON and sent as text (`json_agg(…)::text`, `jsonb::text`): its
+ * shape is the statement's, so the caller names it, or the value's place infers it.
+ */
+export function jsonColumn<T = unknown>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
 function toParameter(name: string, value: SqlValue): SqlParameter {
   if (value === null || value === undefined) return { name, value: { isNull: true } };
   if (typeof value === 'string') return { name, value: { stringValue: value } };

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { platformResourceName } from './resource-names';
 import { scoringRunsTable } from './tables';
+import { pageKeys } from './page-keys';
 
 /** How a scoring run was started. */
 export type ScoringTrigger = 'schedule' | 'api' | 'operator';
@@ -208,12 +209,12 @@ export class ScoringRuns {
         ExpressionAttributeValues: { ':schoolId': schoolId },
         ScanIndexForward: false,
         Limit: page.limit,
-        ...(page.after ? { ExclusiveStartKey: JSON.parse(Buffer.from(page.after, 'base64url').toString()) } : {}),
+        ...(page.after ? { ExclusiveStartKey: pageKeys.decode(page.after) } : {}),
       }),
     );
     return {
       items: (out.Items ?? []).map(toSchoolRun),
-      nextAfter: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : null,
+      nextAfter: pageKeys.encode(out.LastEvaluatedKey),
     };
   }
 

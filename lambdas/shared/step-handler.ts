@@ -12,7 +12,8 @@ export interface StepEvent {
   readonly [input: string]: unknown;
 }
 
-export type StepRunner = (event: StepEvent) => Promise<unknown> | unknown;
+/** What it returns becomes the Task's output (a promise is awaited). */
+export type StepRunner = (event: StepEvent) => unknown;
 
 // Per step and school: a fault with `times` fails that many attempts, then lets the step run.
 const injected = new Map<string, number>();

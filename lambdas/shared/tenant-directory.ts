@@ -17,6 +17,7 @@ import {
   toRecord,
 } from './school-records';
 import { tenantDirectoryTable } from './tables';
+import { pageKeys } from './page-keys';
 
 export { schoolDataAccess, schoolStatuses } from './school-records';
 export type { SchoolRecord, SchoolStatus } from './school-records';
@@ -220,12 +221,12 @@ export class TenantDirectory {
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':status': status },
         Limit: page.limit,
-        ...(page.after ? { ExclusiveStartKey: JSON.parse(Buffer.from(page.after, 'base64url').toString()) } : {}),
+        ...(page.after ? { ExclusiveStartKey: pageKeys.decode(page.after) } : {}),
       }),
     );
     return {
       items: (out.Items ?? []).map(toRecord),
-      nextAfter: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : null,
+      nextAfter: pageKeys.encode(out.LastEvaluatedKey),
     };
   }
 

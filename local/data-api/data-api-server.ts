@@ -83,10 +83,7 @@ const rawText = { getTypeParser: () => (value: string) => value } as unknown as 
 export async function startDataApi(options: DataApiServerOptions): Promise<DataApiServer> {
   const limits = { ...awsDataApiLimits, ...options.limits };
   const clusters = new Map(
-    options.clusters.map((c) => [
-      c.resourceArn,
-      { cluster: c, lastUsed: Date.now(), resumingUntil: 0 } as ClusterState,
-    ]),
+    options.clusters.map((c) => [c.resourceArn, { cluster: c, lastUsed: Date.now(), resumingUntil: 0 }]),
   );
   const pools = new Map<string, pg.Pool>();
   // Below the server's 100 connections, with room for superuser and maintenance sessions.
@@ -195,7 +192,10 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
   }
 
   function expireLater(id: string): NodeJS.Timeout {
-    const timer = setTimeout(() => endTransaction(id, 'ROLLBACK').catch(() => undefined), limits.transactionIdleMs);
+    const timer = setTimeout(
+      () => void endTransaction(id, 'ROLLBACK').catch(() => undefined),
+      limits.transactionIdleMs,
+    );
     timer.unref();
     return timer;
   }
@@ -228,7 +228,13 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
   ) {
     let timer: NodeJS.Timeout | undefined;
     const name = statementName(client, text);
-    const query = client.query({ name, text, values, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig & {
+    const query = client.query<unknown[]>({
+      name,
+      text,
+      values,
+      rowMode: 'array',
+      queryMode: 'extended',
+    } as pg.QueryConfig & {
       queryMode: 'extended';
     });
     const timedOut = Symbol('timeout');
@@ -378,7 +384,7 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
   function checkRequest(body: Record<string, unknown>): void {
     if ('schema' in body && body.schema !== undefined) throw badRequest("The schema parameter isn't supported.");
     if (body.formatRecordsAs !== undefined && body.formatRecordsAs !== 'JSON' && body.formatRecordsAs !== 'NONE') {
-      throw badRequest(`Invalid formatRecordsAs: ${String(body.formatRecordsAs)}.`);
+      throw badRequest(`Invalid formatRecordsAs: ${JSON.stringify(body.formatRecordsAs)}.`);
     }
   }
 
@@ -484,7 +490,7 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     }
     let body: Record<string, unknown>;
     try {
-      body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+      body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
     } catch {
       throw badRequest('The request body is not valid JSON.');
     }

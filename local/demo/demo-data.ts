@@ -18,10 +18,11 @@ export interface UciStudent {
 export const uciStudentsFile = join(projectRoot, 'data', 'uci-student-performance', 'student-por.csv');
 
 export function readUciStudents(file: string = uciStudentsFile): UciStudent[] {
-  const rows = parse(readFileSync(file, 'utf8'), { delimiter: ';', columns: true, skip_empty_lines: true }) as Record<
-    string,
-    string
-  >[];
+  const rows = parse<Record<string, string>>(readFileSync(file, 'utf8'), {
+    delimiter: ';',
+    columns: true,
+    skip_empty_lines: true,
+  });
   return rows.map((row) => ({
     age: Number(row.age),
     failures: Number(row.failures),

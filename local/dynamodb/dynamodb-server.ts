@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
@@ -66,7 +65,7 @@ export async function startDynamoDb(options: LocalDynamoDbOptions): Promise<Loca
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
-  }) as Server;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

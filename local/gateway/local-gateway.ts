@@ -111,12 +111,15 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+/** What `withTimeout` resolves to when the time ran out (a handler may itself return any string). */
+const timedOut = Symbol('timed out');
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof timedOut> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
-    new Promise<'timeout'>((done) => {
-      timer = setTimeout(() => done('timeout'), ms);
+    new Promise<typeof timedOut>((done) => {
+      timer = setTimeout(() => done(timedOut), ms);
     }),
   ]).finally(() => clearTimeout(timer));
 }
@@ -159,7 +162,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     if (!body) return sendJson(response, 413, { message: 'Request Entity Too Large' });
     const event = httpApiEvent(request, url, body, found, claims);
     const functionName = handlerName(found.route.handler);
-    let result: APIGatewayProxyResultV2 | 'timeout';
+    let result: Awaited<ReturnType<ApiHandler>> | typeof timedOut;
     try {
       const handler = await handlerFor(found.route.handler);
       result = await withTimeout(handler(event, lambdaContext(functionName, timeoutMs)), timeoutMs);
@@ -167,7 +170,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       console.error(`handler ${found.route.handler} failed:`, error);
       return sendJson(response, 500, { message: 'Internal Server Error' });
     }
-    if (result === 'timeout') return sendJson(response, 503, { message: 'Service Unavailable' });
+    if (result === timedOut) return sendJson(response, 503, { message: 'Service Unavailable' });
     if (typeof result === 'string' || result === undefined || result === null) {
       // HTTP APIs treat a non-structured result as a 200 JSON body.
       response.writeHead(200, { 'content-type': 'application/json' }).end(typeof result === 'string' ? result : '');

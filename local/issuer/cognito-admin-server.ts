@@ -40,7 +40,7 @@ export function startCognitoAdmin(options: {
 }): Promise<RunningServer> {
   const { users } = options;
   const userNamed = (username: unknown) => {
-    const user = users.findByUsername(String(username ?? ''));
+    const user = users.findByUsername(typeof username === 'string' ? username : '');
     if (!user) throw new CognitoError('UserNotFoundException', 'User does not exist.');
     return user;
   };
@@ -48,11 +48,12 @@ export function startCognitoAdmin(options: {
     if (!isRole(String(group))) throw new CognitoError('ResourceNotFoundException', 'Group not found.');
     return String(group) as Role;
   };
-  const operations: Record<string, (body: Record<string, unknown>) => Promise<unknown> | unknown> = {
+  const operations: Record<string, (body: Record<string, unknown>) => unknown> = {
     async AdminCreateUser(body) {
       const attributes = Object.fromEntries(((body.UserAttributes as Attributes) ?? []).map((a) => [a.Name, a.Value]));
       const email = attributes.email ?? String(body.Username);
-      const password = String(body.TemporaryPassword ?? randomBytes(12).toString('base64url'));
+      const password =
+        typeof body.TemporaryPassword === 'string' ? body.TemporaryPassword : randomBytes(12).toString('base64url');
       try {
         const user = await users.create({
           email,

@@ -31,9 +31,9 @@ export interface LocalIssuer {
   readonly postLogoutRedirectUri: string;
   readonly users: LocalUserStore;
   /** Serves every request under the mount path. */
-  handle(request: IncomingMessage, response: ServerResponse): void;
+  readonly handle: (request: IncomingMessage, response: ServerResponse) => void;
   /** Verifies an access or ID token as the HTTP API's JWT authorizer does; resolves to its claims. */
-  verifyToken(token: string): Promise<Record<string, string | string[]>>;
+  readonly verifyToken: (token: string) => Promise<Record<string, string | string[]>>;
 }
 
 interface IssuerKeys {
@@ -58,7 +58,7 @@ const maxVerifiedTokens = 10_000;
 
 function publicPart(jwk: JWK): JWK {
   const { kty, n, e, kid, alg, use } = jwk;
-  return { kty, n, e, kid, alg, use } as JWK;
+  return { kty, n, e, kid, alg, use };
 }
 
 /** The claims Cognito puts in tokens for a user of this platform. */
@@ -280,7 +280,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
               ? value.map(String)
               : typeof value === 'object'
                 ? JSON.stringify(value)
-                : String(value),
+                : String(value as string | number | boolean),
           ]),
         ),
       );

@@ -54,8 +54,8 @@ const xmlEscape = (text: string) =>
 function amzDate(text: string | undefined): number {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text ?? '');
   if (!match) throw new S3Error(403, 'AccessDenied', 'The request date is missing or malformed.');
-  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
-  return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!);
+  const [, y, mo, d, h, mi, s] = match.map(Number);
+  return Date.UTC(y!, mo! - 1, d, h, mi, s);
 }
 
 function signerFor(credential: string, key: LocalAccessKey): { signer: SignatureV4; region: string } {

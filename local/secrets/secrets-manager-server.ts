@@ -48,10 +48,14 @@ function describe(arn: string) {
  * secret created here is usable as a `secretArn` at once. JSON 1.1 protocol, the
  * service's exception names.
  */
+/** The version a write makes: the caller's idempotency token, or a new one. */
+const versionOf = (body: Record<string, unknown>) =>
+  typeof body.ClientRequestToken === 'string' ? body.ClientRequestToken : randomUUID();
+
 export async function startSecretsManager(options: { store: SecretStore; port: number }): Promise<LocalSecretsManager> {
   const { store } = options;
   const found = (secretId: unknown) => {
-    const hit = store.find(String(secretId ?? ''));
+    const hit = store.find(typeof secretId === 'string' ? secretId : '');
     if (!hit) throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     return hit;
   };
@@ -66,7 +70,7 @@ export async function startSecretsManager(options: { store: SecretStore; port: n
         );
       }
       const arn = store.put(name.data, parseSecretString(body.SecretString as string | undefined));
-      return { ...describe(arn), VersionId: String(body.ClientRequestToken ?? randomUUID()) };
+      return { ...describe(arn), VersionId: versionOf(body) };
     },
     GetSecretValue(body) {
       const { arn, secret } = found(body.SecretId);
@@ -83,7 +87,7 @@ export async function startSecretsManager(options: { store: SecretStore; port: n
       store.put(describe(arn).Name, parseSecretString(body.SecretString as string | undefined));
       return {
         ...describe(arn),
-        VersionId: String(body.ClientRequestToken ?? randomUUID()),
+        VersionId: versionOf(body),
         VersionStages: ['AWSCURRENT'],
       };
     },

@@ -109,7 +109,7 @@ export function stateMachinesIn(
   for (const template of templates) {
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       if (resource.Type !== 'AWS::Lambda::Function') continue;
-      const entry = resource.Metadata?.[handlerEntryMetadataKey];
+      const entry: unknown = resource.Metadata?.[handlerEntryMetadataKey];
       if (typeof entry !== 'string') continue;
       const arn = values.arnOf(template, logicalId);
       if (functionsByArn.has(arn)) throw new UnsupportedStateMachineError(`Two functions are named ${arn}.`);
@@ -127,7 +127,7 @@ export function stateMachinesIn(
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       if (resource.Type !== 'AWS::StepFunctions::StateMachine') continue;
       const name = values.nameOf(template, logicalId);
-      const definitionString = resource.Properties?.DefinitionString;
+      const definitionString: unknown = resource.Properties?.DefinitionString;
       if (definitionString === undefined) {
         throw new UnsupportedStateMachineError(`State machine ${name} has no DefinitionString.`);
       }

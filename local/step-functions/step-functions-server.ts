@@ -1,12 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
 import { startHttpServer } from '../http-server';
-import {
-  type ExecutionRecord,
-  type ExecutionStatus,
-  StepFunctionsError,
-  type StepFunctionsService,
-} from './step-functions-service';
+import { type ExecutionRecord, StepFunctionsError, type StepFunctionsService } from './step-functions-service';
 
 export interface LocalStepFunctions {
   readonly url: string;
@@ -99,7 +94,7 @@ function handle(service: StepFunctionsService, operation: Operation, body: unkno
     case 'ListExecutions': {
       const request = requests.ListExecutions.parse(body);
       const { items, nextToken } = page(
-        service.list(request.stateMachineArn, request.statusFilter as ExecutionStatus | undefined),
+        service.list(request.stateMachineArn, request.statusFilter),
         request.maxResults,
         request.nextToken,
       );

@@ -103,11 +103,11 @@ function stateNames(
     for (const [name, state] of Object.entries(machine.States ?? {})) {
       if (matches(state)) names.push(name);
       for (const nested of [state.Iterator, state.ItemProcessor, ...((state.Branches as unknown[]) ?? [])]) {
-        if (nested) visit(nested as typeof machine);
+        if (nested) visit(nested);
       }
     }
   };
-  visit(definition as { States?: Record<string, Record<string, unknown>> });
+  visit(definition);
   return names;
 }
 
@@ -315,7 +315,7 @@ export class StepFunctionsService {
     return async (input) => {
       const token = randomUUID();
       const answered = new Promise<unknown>((resolve, reject) => this.waiting.set(token, { resolve, reject }));
-      const withToken = JSON.parse(
+      const withToken: unknown = JSON.parse(
         JSON.stringify(input).replaceAll(`"${localTaskTokenMarker}"`, JSON.stringify(token)),
       );
       try {
@@ -393,7 +393,7 @@ export class StepFunctionsService {
         clearTimeout(timer);
       }
       // What crosses Lambda's boundary is JSON.
-      const output = result === undefined ? null : JSON.parse(JSON.stringify(result));
+      const output: unknown = result === undefined ? null : JSON.parse(JSON.stringify(result));
       const wrapped =
         target.integration === 'lambda:invoke'
           ? { ExecutedVersion: '$LATEST', Payload: output, SdkHttpMetadata: { HttpStatusCode: 200 }, StatusCode: 200 }

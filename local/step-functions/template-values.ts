@@ -76,7 +76,7 @@ export class TemplateValues {
     const resource = template.Resources[logicalId];
     if (!resource) throw new UnresolvableTemplateValueError(`No resource ${logicalId} in the template.`);
     const property = nameProperties[resource.Type];
-    const named = property ? resource.Properties?.[property] : undefined;
+    const named: unknown = property ? resource.Properties?.[property] : undefined;
     // CloudFormation names an unnamed resource after its stack and logical id, which keeps stacks apart.
     return named === undefined
       ? `${this.stackNames.get(template)}-${logicalId}`
@@ -104,7 +104,7 @@ export class TemplateValues {
       case 'Ref':
         return this.ref(template, String(argument));
       case 'Fn::GetAtt': {
-        const [logicalId, attribute] = Array.isArray(argument) ? argument : String(argument).split('.');
+        const [logicalId, attribute] = (Array.isArray(argument) ? argument : String(argument).split('.')) as string[];
         if (attribute !== 'Arn') {
           throw new UnresolvableTemplateValueError(`Fn::GetAtt ${logicalId}.${attribute} has no local value.`);
         }

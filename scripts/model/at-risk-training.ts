@@ -23,10 +23,11 @@ export interface LabelledStudent {
 
 /** Reads a `;`-separated UCI file; grades become fractions of the 0–20 scale. */
 export function readLabelledStudents(file: string): LabelledStudent[] {
-  const rows = parse(readFileSync(file, 'utf8'), { delimiter: ';', columns: true, skip_empty_lines: true }) as Record<
-    string,
-    string
-  >[];
+  const rows = parse<Record<string, string>>(readFileSync(file, 'utf8'), {
+    delimiter: ';',
+    columns: true,
+    skip_empty_lines: true,
+  });
   return rows.map((row) => ({
     record: {
       term1: Number(row.G1) / 20,

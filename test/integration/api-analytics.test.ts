@@ -14,7 +14,7 @@ let db: DataApiSession;
 const tokens = new Map<Role, string>();
 
 const as = <T = Record<string, unknown>>(role: Role, method: string, path: string, body?: unknown) =>
-  callApi<T>(platform().url, tokens.get(role)!, method, path, body);
+  callApi<T>(platform().url, tokens.get(role), method, path, body);
 
 /** Polls a GET until `done` holds for its answer. */
 async function until<T>(role: Role, path: string, done: (answer: ApiResponse<T>) => boolean, timeoutMs = 30_000) {

@@ -70,7 +70,7 @@ async function mint(
   return new SignJWT({ client_id: 'campus-web', token_use: 'access', ...claims })
     .setProtectedHeader({ alg: 'RS256', kid: keys.signing.kid! })
     .setIssuer(platform().issuer.issuerUrl)
-    .setSubject(String(claims.sub ?? randomUUID()))
+    .setSubject(typeof claims.sub === 'string' ? claims.sub : randomUUID())
     .setIssuedAt()
     .setExpirationTime(options.expiresIn ?? '10m')
     .sign(key);

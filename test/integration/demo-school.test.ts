@@ -75,7 +75,7 @@ describe('Demo High School on the local platform', () => {
       ),
     );
     expect(Object.keys(tokens).sort()).toEqual(['bursar', 'guardian', 'school-admin', 'teacher']);
-    const call = <T>(role: string, path: string) => callApi<T>(platform().url, tokens[role]!, 'GET', path);
+    const call = <T>(role: string, path: string) => callApi<T>(platform().url, tokens[role], 'GET', path);
 
     const students = await call<{ items: unknown[] }>('school-admin', '/api/students?limit=50');
     expect(students.status).toBe(200);

@@ -19,7 +19,7 @@ export function assemblyDir(): string {
 /** Names of every synthesized stack, e.g. `campus-dev-data`. */
 export const stackNames = () => stackNamesIn(assemblyDir());
 export const templateJson = (stack: string) => readTemplate(assemblyDir(), stack);
-export const template = (stack: string) => Template.fromJSON(templateJson(stack) as unknown as Record<string, unknown>);
+export const template = (stack: string) => Template.fromJSON(templateJson(stack));
 export const acknowledgements = () => acknowledgementsIn(assemblyDir());
 
 /** Every resource of one type in a stack, keyed by logical id. */

@@ -12,7 +12,7 @@ function event(groups: string[], attributes: Record<string, string> = {}): PreTo
     callerContext: { awsSdkVersion: 'x', clientId: 'client' },
     request: { userAttributes: attributes, groupConfiguration: { groupsToOverride: groups, iamRolesToOverride: [] } },
     response: { claimsAndScopeOverrideDetails: {} },
-  } as PreTokenGenerationV2TriggerEvent;
+  };
 }
 
 // Cognito's AdminGetUser cannot run here: the MFA lookup port is a stand-in that records its calls.

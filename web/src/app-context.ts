@@ -19,7 +19,7 @@ export interface AppServices {
   /** Attendance saved while offline, waiting to be sent. */
   readonly outbox: AttendanceOutbox;
   /** Shows a short confirmation (saved, queued) in the page's live region. */
-  notify(message: string): void;
+  readonly notify: (message: string) => void;
 }
 
 export const AppContext = createContext<AppServices | undefined>(undefined);

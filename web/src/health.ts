@@ -29,7 +29,8 @@ export async function fetchHealth(fetchImpl: typeof fetch = fetch) {
   try {
     const response = await fetchImpl('/api/health', { headers: { accept: 'application/json' } });
     // A degraded platform answers 503 with its report.
-    const report = response.ok || response.status === 503 ? await response.json().catch(() => undefined) : undefined;
+    const report: unknown =
+      response.ok || response.status === 503 ? await response.json().catch(() => undefined) : undefined;
     if (!report || typeof report !== 'object' || !('components' in report)) {
       return { ok: false as const, reason: `HTTP ${response.status}` };
     }

@@ -4,7 +4,7 @@ import {
   analyticsSettings,
   analyticsSettingsOf,
 } from '../../shared/analytics-settings';
-import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api';
+import { type DataApiSession, type SqlValue, typed, jsonColumn } from '../../shared/data-api';
 import { notFound } from '../../shared/http';
 import { type Caller, myClassesSql } from '../class-access';
 import { cursorValues, keysetPage } from '../sql-fragments';
@@ -136,10 +136,10 @@ const analyticsColumns = (showRisk: string) => `sa.student_id AS "studentId",
 
 const view = (row: AnalyticsRow): StudentAnalyticsView => ({
   ...row,
-  drivers: JSON.parse(row.drivers),
-  anomalies: JSON.parse(row.anomalies),
-  percentiles: JSON.parse(row.percentiles),
-  careers: JSON.parse(row.careers),
+  drivers: jsonColumn(row.drivers),
+  anomalies: jsonColumn(row.anomalies),
+  percentiles: jsonColumn(row.percentiles),
+  careers: jsonColumn(row.careers),
 });
 
 /** A student's latest analytics, if the caller may see the student and they have been scored. One round trip. */

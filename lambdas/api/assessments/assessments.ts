@@ -1,4 +1,4 @@
-import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api';
+import { type DataApiSession, type SqlValue, typed, jsonColumn } from '../../shared/data-api';
 import { conflict, forbidden, invalid, notFound } from '../../shared/http';
 import { type Caller, subjectAccessCte } from '../class-access';
 import { type GradeBand, gradeFor, termResultsSql } from '../../shared/grading';
@@ -166,7 +166,7 @@ export async function assessmentScores(db: DataApiSession, assessmentId: string)
     { assessmentId: typed.uuid(assessmentId) },
   );
   if (!row!.assessment) throw notFound('The assessment');
-  return { assessment: JSON.parse(row!.assessment), students: JSON.parse(row!.students) };
+  return { assessment: jsonColumn(row!.assessment), students: jsonColumn(row!.students) };
 }
 
 interface TermResult {
@@ -278,8 +278,8 @@ export async function reportCardOf(db: DataApiSession, studentId: string, termId
   const subjects = gradesOf(JSON.parse(row!.results) as TermResult[], scale, passMark);
   const attendance = JSON.parse(row!.attendance) as { days: number; present: number; rate: number | string | null };
   return {
-    student: JSON.parse(row!.student),
-    term: JSON.parse(row!.term),
+    student: jsonColumn(row!.student),
+    term: jsonColumn(row!.term),
     subjects,
     averagePercent: subjects.length
       ? Math.round((subjects.reduce((sum, s) => sum + s.percent, 0) / subjects.length) * 10) / 10

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type typed } from '../../shared/data-api';
+import { jsonColumn, type typed } from '../../shared/data-api';
 import { invalid, json } from '../../shared/http';
 import { schoolRoutes } from '../school-handler';
 import { parseQuery } from '../validation';
@@ -62,8 +62,8 @@ export const handler = schoolRoutes(auditRoutes(), {
     const items = rows.slice(0, query.limit).map((row) => ({
       ...row,
       id: Number(row.id),
-      before: row.before === null ? null : JSON.parse(row.before),
-      after: row.after === null ? null : JSON.parse(row.after),
+      before: row.before === null ? null : jsonColumn(row.before),
+      after: row.after === null ? null : jsonColumn(row.after),
     }));
     return json(200, { items, nextBefore: rows.length > query.limit ? items.at(-1)!.id : null });
   },

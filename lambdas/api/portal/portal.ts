@@ -1,5 +1,5 @@
 import type { ChildFeeLines } from '../fees/fee.schemas';
-import { type DataApiSession, typed } from '../../shared/data-api';
+import { type DataApiSession, typed, jsonColumn } from '../../shared/data-api';
 import { notFound } from '../../shared/http';
 
 export interface Child {
@@ -45,5 +45,5 @@ export async function childFees(db: DataApiSession, studentId: string): Promise<
                         FROM payments p WHERE p.student_id = :id), '[]')::text AS payments`,
     { id: typed.uuid(studentId) },
   );
-  return { invoices: JSON.parse(row!.invoices), payments: JSON.parse(row!.payments) };
+  return { invoices: jsonColumn(row!.invoices), payments: jsonColumn(row!.payments) };
 }

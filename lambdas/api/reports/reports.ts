@@ -94,7 +94,7 @@ export async function requestReport(
   return {
     id: queued.id,
     kind,
-    scope: scope as Record<string, string>,
+    scope: scope,
     status: 'queued',
     requestedBy: caller.userId,
     requestedAt: new Date().toISOString(),

@@ -1,4 +1,4 @@
-import { type DataApiSession, typed } from '../../shared/data-api';
+import { type DataApiSession, typed, jsonColumn } from '../../shared/data-api';
 import { invalid, notFound } from '../../shared/http';
 import { currentAcademicYearSql } from '../../shared/academic-year';
 import type { ClassAssignments, MyClasses, SchoolSettings } from './structure.schemas';
@@ -13,7 +13,7 @@ export async function classAssignmentsOf(db: DataApiSession, classId: string): P
     { classId: typed.uuid(classId) },
   );
   if (!row!.exists) throw notFound('The class');
-  return { assignments: JSON.parse(row!.assignments) };
+  return { assignments: jsonColumn(row!.assignments) };
 }
 
 /**
@@ -71,7 +71,7 @@ const settingsColumns = `name, timezone, currency, locale, grading_scale::text A
   pass_mark::float8 AS "passMarkPercent", chronic_absence_rate::float8 AS "chronicAbsenceRate"`;
 
 type SettingsRow = Omit<SchoolSettings, 'gradingScale'> & { gradingScale: string };
-const fromSettingsRow = (row: SettingsRow): SchoolSettings => ({ ...row, gradingScale: JSON.parse(row.gradingScale) });
+const fromSettingsRow = (row: SettingsRow): SchoolSettings => ({ ...row, gradingScale: jsonColumn(row.gradingScale) });
 
 export async function readSettings(db: DataApiSession): Promise<SchoolSettings> {
   const [row] = await db.query<SettingsRow>(`SELECT ${settingsColumns} FROM school_settings`);
@@ -141,5 +141,5 @@ export async function myClasses(db: DataApiSession, actor: string): Promise<MyCl
        FROM mine m`,
     { actor },
   );
-  return { items: JSON.parse(row!.items) };
+  return { items: jsonColumn(row!.items) };
 }

@@ -1,5 +1,5 @@
 import { analyticsSettingSql } from '../../shared/analytics-settings';
-import { type DataApiSession, type SqlParams, typed } from '../../shared/data-api';
+import { type DataApiSession, type SqlParams, typed, jsonColumn } from '../../shared/data-api';
 import { conflict, notFound } from '../../shared/http';
 import { cursorValues, keysetPage, likePrefix, withAudit } from '../sql-fragments';
 import type { NewStudent, Student, StudentChange, StudentListQuery, StudentProfile } from './student.schemas';
@@ -216,7 +216,7 @@ export async function studentProfile(
   const attendance = JSON.parse(row.attendance) as { days: number; present: number; rate: number | null };
   return {
     ...row,
-    guardians: JSON.parse(row.guardians),
+    guardians: jsonColumn(row.guardians),
     attendance: { ...attendance, rate: attendance.rate === null ? null : Number(attendance.rate) },
     latestGrades: (JSON.parse(row.latestGrades) as StudentProfile['latestGrades']).map((grade) => ({
       ...grade,

@@ -126,9 +126,7 @@ export function SelectField({
 export function useSubmission<T>(submit: () => Promise<T>, onDone?: (result: T) => void) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  const run = async (event?: Event) => {
-    event?.preventDefault();
-    if (busy) return;
+  const submitOnce = async () => {
     setBusy(true);
     setError(undefined);
     try {
@@ -139,6 +137,11 @@ export function useSubmission<T>(submit: () => Promise<T>, onDone?: (result: T) 
     } finally {
       setBusy(false);
     }
+  };
+  // An event handler: what fails is kept in `error`, so nothing is left to await.
+  const run = (event?: Event): void => {
+    event?.preventDefault();
+    if (!busy) void submitOnce();
   };
   const fieldError = (field: string) => (error instanceof ApiError ? error.fieldMessage(field) : undefined);
   return { busy, error, run, fieldError };

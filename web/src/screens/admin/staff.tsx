@@ -50,23 +50,23 @@ function RoleControl({ member, onChanged }: { member: StaffMember; onChanged: ()
   const { api, notify } = useApp();
   const [busy, setBusy] = useState(false);
   if (member.status === 'deactivated') return <>{t(`staff.role.${member.role}`)}</>;
+  const changeRole = async (role: string) => {
+    setBusy(true);
+    try {
+      await api.put(`/api/staff/${member.id}/role`, { role });
+      notify(t('staff.roleChanged', { name: member.name, role: t(`staff.role.${role as StaffMember['role']}`) }));
+    } catch {
+      notify(t('staff.roleFailed', { name: member.name }));
+    }
+    setBusy(false);
+    onChanged();
+  };
   return (
     <select
       aria-label={t('staff.roleOf', { name: member.name })}
       value={member.role}
       disabled={busy}
-      onChange={async (event) => {
-        const role = event.currentTarget.value;
-        setBusy(true);
-        try {
-          await api.put(`/api/staff/${member.id}/role`, { role });
-          notify(t('staff.roleChanged', { name: member.name, role: t(`staff.role.${role as StaffMember['role']}`) }));
-        } catch {
-          notify(t('staff.roleFailed', { name: member.name }));
-        }
-        setBusy(false);
-        onChanged();
-      }}
+      onChange={(event) => void changeRole(event.currentTarget.value)}
     >
       {roles.map((role) => (
         <option key={role} value={role}>
@@ -94,7 +94,7 @@ function Deactivate({ member, onChanged }: { member: StaffMember; onChanged: () 
       disabled={action.busy}
       aria-label={t('staff.deactivateLabel', { name: member.name })}
       onClick={() => {
-        if (window.confirm(t('staff.deactivateConfirm', { name: member.name }))) void action.run();
+        if (window.confirm(t('staff.deactivateConfirm', { name: member.name }))) action.run();
       }}
     >
       {t('staff.deactivate')}

@@ -61,7 +61,7 @@ function InvoiceRun({ structure }: { structure: FeeStructure }) {
       type="button"
       class="button button-secondary"
       disabled={run.busy}
-      onClick={() => void run.run()}
+      onClick={() => run.run()}
       aria-label={t('fees.invoiceLabel', { name: structure.name })}
     >
       {run.busy ? t('common.saving') : t('fees.invoiceButton')}

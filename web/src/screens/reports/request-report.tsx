@@ -3,6 +3,7 @@ import type { ReportRequest, ReportView } from '../../api/types';
 import { useApp } from '../../app-context';
 import { t } from '../../i18n/i18n';
 import { ErrorState } from '../../ui/feedback';
+import { useSubmission } from '../../ui/forms';
 
 const pollMs = 1500;
 
@@ -43,34 +44,18 @@ export function ReportStatus({ report }: { report: ReportView }) {
 export function RequestReportButton({ request, label }: { request: ReportRequest; label: string }) {
   const { api } = useApp();
   const [queued, setQueued] = useState<ReportView | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const ask = useSubmission(() => api.post<ReportView>('/api/reports', request), setQueued);
   const report = useReportProgress(queued);
   return (
     <div class="report-request">
       {report ? (
         <ReportStatus report={report} />
       ) : (
-        <button
-          type="button"
-          class="button button-secondary"
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true);
-            setError(undefined);
-            try {
-              setQueued(await api.post<ReportView>('/api/reports', request));
-            } catch (caught) {
-              setError(caught);
-            } finally {
-              setBusy(false);
-            }
-          }}
-        >
+        <button type="button" class="button button-secondary" disabled={ask.busy} onClick={() => ask.run()}>
           {label}
         </button>
       )}
-      {error ? <ErrorState error={error} /> : null}
+      {ask.error ? <ErrorState error={ask.error} /> : null}
     </div>
   );
 }

@@ -34,7 +34,7 @@ export function AttendanceCalendar({
   const first = new Date(`${range.from}T00:00:00Z`);
   const lead = (first.getUTCDay() + 6) % 7;
   const days = Number(range.to.slice(8));
-  const cells: (string | undefined)[] = [...Array(lead).fill(undefined)];
+  const cells = new Array<string | undefined>(lead).fill(undefined);
   for (let day = 1; day <= days; day++) cells.push(`${month}-${String(day).padStart(2, '0')}`);
   const monthName = new Intl.DateTimeFormat(document.documentElement.lang || 'en', {
     month: 'long',

@@ -153,7 +153,7 @@ export default function AttendanceMarking({ params }: ScreenProps) {
       ) : data.roster.students.length === 0 ? (
         <EmptyState title={t('marking.noStudents')} />
       ) : (
-        <form class="register" onSubmit={save}>
+        <form class="register" onSubmit={(event) => void save(event)}>
           <div class="register-tools">
             <p class="register-counts" aria-live="polite">
               {counts.map(([status, count]) => `${t(`attendance.${status}`)} ${count}`).join(' · ')}
