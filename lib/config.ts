@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as z from 'zod';
+import { defaultDirectoryCacheSeconds } from '../lambdas/shared/directory-cache';
 import { stagePrefixOf } from '../lambdas/shared/resource-names';
 
 /** AWS region names such as `eu-west-1` or `us-gov-west-1`. */
@@ -77,6 +78,14 @@ export const stageConfigSchema = z
       /** Steady-state requests per second across the HTTP API stage. */
       throttleRateLimit: z.number().int().min(1),
       throttleBurstLimit: z.number().int().min(1),
+      /**
+       * Seconds an API function trusts a directory read (a suspension takes effect within
+       * this); the move workflow's wait before dropping a moved school's old database follows.
+       * @default 30
+       */
+      directoryCacheSeconds: z.number().int().min(0).max(300).default(defaultDirectoryCacheSeconds),
+      /** Each API function's timeout, under the HTTP API's 30-second integration limit. @default 10 */
+      functionTimeoutSeconds: z.number().int().min(1).max(29).default(10),
     }),
     alarmEmail: z.email('must be an e-mail address'),
     /** Where onboarding operators hear how each school onboarding ended (SNS e-mail). */

@@ -13,6 +13,11 @@ export const localStage: StageConfig = parseStageConfig('local', {
   ],
 });
 
+/** The local stage with API settings of a platform's own (tests shorten the directory cache). */
+export function localStageWith(api: Partial<StageConfig['api']>): StageConfig {
+  return parseStageConfig('local', { ...localStage, api: { ...localStage.api, ...api } });
+}
+
 /** The `resourceArn` of a local shard group, shaped like a real cluster ARN. */
 export function localClusterArn(groupId: string): string {
   return `arn:aws:rds:local:000000000000:cluster:campus-local-${groupId}`;

@@ -28,7 +28,7 @@ import { objectsMountPath, s3Endpoint } from './objects/s3-endpoint';
 import { localAccessKey } from './access-key';
 import { startCognitoAdmin } from './issuer/cognito-admin-server';
 import { createLocalIssuer, issuerMountPath, type LocalIssuer } from './issuer/local-issuer';
-import { localClusterArn, localStage } from './local-stage';
+import { localClusterArn, localStage, localStageWith } from './local-stage';
 import { freePort } from './ports';
 import { PostgresServer } from './postgres/postgres-server';
 import { type SqsHandler, startSqsPoller } from './sqs/sqs-poller';
@@ -62,7 +62,10 @@ export interface PlatformOptions {
   readonly stepFunctionsWaitMs?: number;
   /** Fire the schedules (the nightly scoring run) at their times. @default false: tests fire them by hand */
   readonly runSchedules?: boolean;
-  /** How long API functions trust a directory read. @default 30 */
+  /**
+   * How long API functions trust a directory read; the move workflow's wait follows it.
+   * @default the local stage's `api.directoryCacheSeconds`
+   */
   readonly directoryCacheSeconds?: number;
   readonly log?: (line: string) => void;
 }
@@ -187,7 +190,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const events = new LocalEventLog(join(options.stateDir, 'events.jsonl'), log);
     const outbox = new InvitationOutbox(join(options.stateDir, outboxFileName));
-    const workflowStacks = options.workflowStacks === undefined ? platformWorkflowStacks : options.workflowStacks;
+    const stage =
+      options.directoryCacheSeconds === undefined
+        ? localStage
+        : localStageWith({ directoryCacheSeconds: options.directoryCacheSeconds });
+    const workflowStacks =
+      options.workflowStacks === undefined ? platformWorkflowStacks(stage) : options.workflowStacks;
     const stepFunctions = await startStepFunctions({
       port: 0,
       stateDir: join(options.stateDir, 'step-functions'),
@@ -278,9 +286,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       } satisfies HealthTargets),
       [shardGroupClustersVariable]: JSON.stringify(Object.fromEntries(shardGroups.map((g) => [g.id, g.resourceArn]))),
       ...stateMachineVariables(stepFunctions),
-      ...(options.directoryCacheSeconds === undefined
-        ? {}
-        : { [directoryCacheSecondsVariable]: String(options.directoryCacheSeconds) }),
+      [directoryCacheSecondsVariable]: String(stage.api.directoryCacheSeconds),
       [shardGroupsVariable]: JSON.stringify(
         Object.fromEntries(
           shardGroups.map((g) => [

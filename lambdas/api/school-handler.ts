@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import type { DataApiSession } from '../shared/data-api';
 import { conflict, errorResponse, forbidden, HttpError, invalid } from '../shared/http';
 import { logger, metricNames, metrics } from '../shared/observability';
+import { defaultDirectoryCacheSeconds } from '../shared/directory-cache';
 import { directoryCacheSecondsVariable } from '../shared/platform-variables';
 import { schoolSessionFor } from '../shared/school-session';
 import { readSchoolRecord, type SchoolRecord, schoolDataAccess } from '../shared/school-records';
@@ -23,11 +24,11 @@ export interface SchoolRequest {
 export const roundTripsHeader = 'x-campus-data-api-calls';
 
 /**
- * How long a Lambda instance trusts a directory read: a suspension takes effect within
- * this, and the move workflow waits longer than this before dropping a moved school's old
- * database. `CAMPUS_DIRECTORY_CACHE_SECONDS` shortens it (the local platform's tests).
+ * How long a Lambda instance trusts a directory read (the stage's `api.directoryCacheSeconds`,
+ * which the API stack sets): a suspension takes effect within this, and the move workflow's
+ * wait before dropping a moved school's old database is derived from it.
  */
-const directoryCacheMs = Number(process.env[directoryCacheSecondsVariable] ?? 30) * 1000;
+const directoryCacheMs = Number(process.env[directoryCacheSecondsVariable] ?? defaultDirectoryCacheSeconds) * 1000;
 const schools = new Map<string, { record: SchoolRecord | undefined; readAt: number }>();
 
 async function loadSchool(schoolId: string): Promise<SchoolRecord | undefined> {

@@ -18,7 +18,7 @@ export const schoolSecretsVariable = 'CAMPUS_SCHOOL_SECRETS';
 export const injectFaultVariable = 'CAMPUS_INJECT_FAULT';
 /** Days the record and archive of an offboarded school are kept (the stage's export retention). */
 export const archiveRetentionDaysVariable = 'CAMPUS_ARCHIVE_RETENTION_DAYS';
-/** How long API functions trust a directory read, in seconds (default 30). */
+/** How long API functions trust a directory read, in seconds (the stage's `api.directoryCacheSeconds`). */
 export const directoryCacheSecondsVariable = 'CAMPUS_DIRECTORY_CACHE_SECONDS';
 
 /** The scoring run state machine that `POST /api/analytics/runs` starts. */

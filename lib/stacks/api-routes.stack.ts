@@ -1,4 +1,4 @@
-import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   type HttpApi,
   HttpAuthorizer,
@@ -14,6 +14,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import {
+  directoryCacheSecondsVariable,
   onboardingArnVariable,
   scoringRunArnVariable,
   userPoolVariable,
@@ -233,6 +234,8 @@ export class ApiRoutesStack extends Stack {
       entry: route.handler,
       serviceName: 'campus-api',
       description: route.summary,
+      timeout: Duration.seconds(config.api.functionTimeoutSeconds),
+      environment: { [directoryCacheSecondsVariable]: String(config.api.directoryCacheSeconds) },
     });
     this.functions.set(route.handler, fn);
     return fn;

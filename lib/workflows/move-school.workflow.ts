@@ -3,6 +3,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { drainSecondsAfterSwitch } from '../../lambdas/shared/directory-cache';
 import type { StageConfig } from '../config';
 import { emitEvent, lifecycleStateMachine, notifyOperator, retryTransient, stepTask } from './workflow-parts';
 
@@ -16,12 +17,6 @@ export interface MoveSchoolWorkflowProps {
   /** Runs the steps in the shard groups (lock, copy, verify, drop). */
   readonly databaseSteps: IFunction;
   readonly operatorTopic: ITopic;
-  /**
-   * How long to wait after the switch before dropping the old database, so that no API
-   * function still reads it from a cached directory record (their cache is 30 s).
-   * @default 60 seconds
-   */
-  readonly cacheExpiry?: Duration;
 }
 
 /**
@@ -101,8 +96,9 @@ export class MoveSchoolWorkflow extends Construct {
         .addCatch(incomplete, { errors: ['States.ALL'], resultPath: '$.failure' });
       return task;
     };
+    // No API function may still reach the old database through a directory record it cached.
     const expire = new sfn.Wait(this, 'Let directory caches expire', {
-      time: sfn.WaitTime.duration(props.cacheExpiry ?? Duration.seconds(60)),
+      time: sfn.WaitTime.duration(Duration.seconds(drainSecondsAfterSwitch(props.config.api))),
     });
     const dropSource = afterSwitch(stepTask(this, 'Drop source', db, 'drop-source', state, sfn.JsonPath.DISCARD));
     const releaseSource = afterSwitch(

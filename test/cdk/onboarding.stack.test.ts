@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type Resource, resourcesOf } from '../support/assembly';
 import { actionsWithoutResourceScope } from '../support/invariants';
+import { drainSecondsAfterSwitch } from '../../lambdas/shared/directory-cache';
+import { directoryCacheSecondsVariable } from '../../lambdas/shared/platform-variables';
+import { loadStageConfig } from '../../lib/config';
 
 interface AslState {
   Type: string;
@@ -179,7 +182,19 @@ describe.each(['dev', 'prod'])('onboarding stack (%s)', (stage) => {
     expect(switchState.Catch![0]!.Next).toBe('Drop target copy');
     expect(names.indexOf('Verify copy')).toBeLessThan(names.indexOf('Switch directory'));
     const wait = move.find(([n]) => n === 'Let directory caches expire')![1] as AslState & { Seconds?: number };
-    expect(wait.Seconds).toBeGreaterThan(30);
+    // Derived from what the API functions of the same stage are given: every cached directory
+    // read of the old record has expired and every request that began with one has ended.
+    const apiFunctions = resourcesOf(`campus-${stage}-api-routes`, 'AWS::Lambda::Function').map(([, fn]) => fn);
+    expect(apiFunctions.length).toBeGreaterThan(10);
+    const caches = new Set(
+      apiFunctions.map((fn) => Number(fn.Properties!.Environment.Variables[directoryCacheSecondsVariable])),
+    );
+    const timeouts = apiFunctions.map((fn) => Number(fn.Properties!.Timeout));
+    const config = loadStageConfig(stage);
+    expect([...caches]).toEqual([config.api.directoryCacheSeconds]);
+    expect(Math.max(...timeouts)).toBe(config.api.functionTimeoutSeconds);
+    expect(wait.Seconds).toBe(drainSecondsAfterSwitch(config.api));
+    expect(wait.Seconds).toBeGreaterThan(config.api.directoryCacheSeconds + Math.max(...timeouts));
     const drop = move.find(([n]) => n === 'Drop source')![1];
     expect(drop.Catch![0]!.Next).toBe('Move incomplete');
   });
