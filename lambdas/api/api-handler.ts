@@ -1,9 +1,7 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { errorResponse, HttpError } from '../shared/http';
-import { logger, metrics, tracer } from '../shared/observability';
+import { lambdaHandler } from '../shared/lambda-handler';
+import { logger } from '../shared/observability';
 import { authorize, type Principal } from './principal';
 import { type RouteDefinition, routeKey } from './routes';
 
@@ -18,38 +16,26 @@ export interface ApiRequest {
   readonly context: Context;
 }
 
-/**
- * Flushes metrics only when the request recorded some: Powertools' own middleware warns on
- * every request that records none, which is most of them.
- */
-const publishIfRecorded = () => {
-  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-};
-const publishRecordedMetrics: middy.MiddlewareObj<ApiEvent, ApiResult> = {
-  after: publishIfRecorded,
-  onError: publishIfRecorded,
-};
+/** The API's error policy: a refusal is its JSON answer; anything else is logged and a plain 500. */
+function apiError(error: unknown): ApiResult {
+  if (error instanceof HttpError) return errorResponse(error);
+  logger.error('unhandled error', error as Error);
+  return errorResponse(new HttpError(500, 'INTERNAL', 'Something went wrong on our side.'));
+}
 
 /**
- * Wraps a domain call as an HTTP API handler: Powertools logging, metrics and tracing,
- * the access rule of the route (from the handler's own group of the route manifest), and
- * errors mapped to JSON responses (never a stack trace).
+ * Wraps a domain call as an HTTP API handler (see `lambdaHandler`): the access rule of the
+ * route (from the handler's own group of the route manifest), and errors mapped to JSON
+ * responses (never a stack trace).
  */
 export function apiHandler(ownRoutes: readonly RouteDefinition[], handle: (request: ApiRequest) => Promise<ApiResult>) {
   const byKey = new Map(ownRoutes.map((route) => [routeKey(route), route]));
-  return middy<ApiEvent, ApiResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
-    .use(publishRecordedMetrics)
-    .handler(async (event, context) => {
-      try {
-        const route = byKey.get(event.routeKey);
-        if (!route) throw new HttpError(404, 'NOT_FOUND', `No route ${event.routeKey}.`);
-        return await handle({ event, principal: authorize(route, event), context });
-      } catch (error) {
-        if (error instanceof HttpError) return errorResponse(error);
-        logger.error('unhandled error', error as Error);
-        return errorResponse(new HttpError(500, 'INTERNAL', 'Something went wrong on our side.'));
-      }
-    });
+  return lambdaHandler<ApiEvent, ApiResult>(
+    async (event, context) => {
+      const route = byKey.get(event.routeKey);
+      if (!route) throw new HttpError(404, 'NOT_FOUND', `No route ${event.routeKey}.`);
+      return await handle({ event, principal: authorize(route, event), context });
+    },
+    { answer: apiError },
+  );
 }

@@ -1,5 +1,6 @@
 import { AdminGetUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
+import { lambdaHandler } from '../shared/lambda-handler';
 import { logger } from '../shared/observability';
 import { shapeTokenClaims } from './token-claims';
 
@@ -11,7 +12,7 @@ async function hasMfa(userPoolId: string, userName: string): Promise<boolean> {
 }
 
 /** Cognito pre token generation trigger (event version 2). */
-export const handler = async (event: PreTokenGenerationV2TriggerEvent) => {
+export const handler = lambdaHandler(async (event: PreTokenGenerationV2TriggerEvent) => {
   logger.appendKeys({ triggerSource: event.triggerSource });
   return shapeTokenClaims(event, hasMfa);
-};
+});

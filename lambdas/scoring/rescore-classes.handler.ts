@@ -1,8 +1,6 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger, tracer } from '../shared/observability';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { lambdaHandler } from '../shared/lambda-handler';
+import { logger } from '../shared/observability';
 import { type RescoreMessage, rescoreMessage } from '../shared/rescore-jobs';
 import { readSchoolRecord } from '../shared/school-records';
 import { schoolSessionFor } from '../shared/school-session';
@@ -14,7 +12,7 @@ import { rescoreClasses, rescoreRunId } from './rescoring';
  * failed (they come back, and reach the dead-letter queue after their receive count); a
  * message that is not a rescoring request fails alone.
  */
-export const handler = middy(async (event: SQSEvent, _context: Context): Promise<SQSBatchResponse> => {
+export const handler = lambdaHandler(async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const failures: string[] = [];
   const bySchool = new Map<string, { records: SQSRecord[]; messages: RescoreMessage[] }>();
   for (const record of event.Records) {
@@ -45,6 +43,4 @@ export const handler = middy(async (event: SQSEvent, _context: Context): Promise
     }
   }
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer));
+});

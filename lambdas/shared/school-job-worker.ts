@@ -1,11 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
 import type { DataApiSession } from './data-api';
-import { logger, tracer } from './observability';
+import { lambdaHandler } from './lambda-handler';
+import { logger } from './observability';
 import { isLastDelivery, type QueueDefinition } from './queues';
 import { readSchoolRecord, type SchoolRecord, schoolDataAccess } from './school-records';
 import { schoolSessionFor } from './school-session';
@@ -57,9 +55,7 @@ export function schoolJobWorker<M extends { schoolId: string }>(job: SchoolJob<M
       throw error;
     }
   };
-  return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  return lambdaHandler((event: SQSEvent, context): Promise<SQSBatchResponse> =>
     processPartialResponse(event, workOn, processor, { context }),
-  )
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer));
+  );
 }

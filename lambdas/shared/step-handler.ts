@@ -1,8 +1,5 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
-import { logger, tracer } from './observability';
+import { lambdaHandler } from './lambda-handler';
+import { logger } from './observability';
 import { injectFaultVariable } from './platform-variables';
 import { readRuntime } from './runtime';
 
@@ -48,10 +45,11 @@ function schoolIdIn(event: StepEvent): string | undefined {
 
 /**
  * A function that runs some steps of the state machines (grouped by the permissions
- * they need): logs carry the step and school id, never an admin's personal data.
+ * they need; see `lambdaHandler`): logs carry the step and school id, never an admin's
+ * personal data; a step's error reaches the state machine by its name, for Retry and Catch.
  */
 export function stepHandler(runners: Readonly<Record<string, StepRunner>>) {
-  return middy(async (event: StepEvent, _context: Context) => {
+  return lambdaHandler(async (event: StepEvent) => {
     const run = Object.hasOwn(runners, event.step) ? runners[event.step] : undefined;
     if (!run) throw new Error(`This function does not run the step ${event.step}.`);
     const schoolId = schoolIdIn(event);
@@ -60,7 +58,5 @@ export function stepHandler(runners: Readonly<Record<string, StepRunner>>) {
     const result = await run(event);
     logger.info('step done');
     return result;
-  })
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer));
+  });
 }

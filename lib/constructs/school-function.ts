@@ -5,6 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { ServiceName } from '../../lambdas/shared/observability';
 import { type StageConfig, removalPolicyOf } from '../config';
 import { projectRoot, projectVersion } from '../project';
 import { retentionDays } from '../retention';
@@ -18,7 +19,7 @@ export interface SchoolFunctionProps {
   /** Handler module relative to the project root, e.g. `lambdas/api/health/get-health.handler.ts`. */
   readonly entry: string;
   /** Powertools service name: the bounded context, e.g. `campus-api`. */
-  readonly serviceName: string;
+  readonly serviceName: ServiceName;
   readonly description: string;
   /** @default Duration.seconds(10) */
   readonly timeout?: Duration;

@@ -39,6 +39,7 @@ import type { SchoolObjectPolicies } from '../constructs/school-object-policies'
 import { SchoolFunction } from '../constructs/school-function';
 import type { TenantDataAccess } from '../constructs/tenant-data-access';
 import type { ShardGroupRef } from '../platform-data';
+import { serviceNames } from '../../lambdas/shared/observability';
 
 export interface ApiRoutesStackProps extends StackProps {
   readonly config: StageConfig;
@@ -232,7 +233,7 @@ export class ApiRoutesStack extends Stack {
     const fn = new SchoolFunction(this, handlerName(route.handler), {
       config,
       entry: route.handler,
-      serviceName: 'campus-api',
+      serviceName: serviceNames.api,
       description: route.summary,
       timeout: Duration.seconds(config.api.functionTimeoutSeconds),
       environment: { [directoryCacheSecondsVariable]: String(config.api.directoryCacheSeconds) },

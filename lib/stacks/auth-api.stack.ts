@@ -20,6 +20,7 @@ import { mfaRequiredRoles, roles } from '../../lambdas/shared/roles';
 import { type StageConfig, stagePrefix, removalPolicyOf } from '../config';
 import { SchoolFunction } from '../constructs/school-function';
 import { retentionDays } from '../retention';
+import { serviceNames } from '../../lambdas/shared/observability';
 
 export interface AuthApiStackProps extends StackProps {
   readonly config: StageConfig;
@@ -93,7 +94,7 @@ export class AuthApiStack extends Stack {
     this.tokenClaimsFunction = new SchoolFunction(this, 'TokenClaims', {
       config,
       entry: 'lambdas/auth/token-claims.handler.ts',
-      serviceName: 'campus-auth',
+      serviceName: serviceNames.auth,
       description: `Shapes tokens: ${mfaRequiredRoles.join(', ')} only with MFA; school id in the access token`,
       timeout: Duration.seconds(5),
     });

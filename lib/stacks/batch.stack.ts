@@ -16,6 +16,7 @@ import { SchoolFunction } from '../constructs/school-function';
 import { physicalName } from '../naming';
 import type { PlatformData } from '../platform-data';
 import { ScoringRunWorkflow } from '../workflows/scoring-run.workflow';
+import { serviceNames } from '../../lambdas/shared/observability';
 
 export interface BatchStackProps extends StackProps {
   readonly config: StageConfig;
@@ -74,7 +75,7 @@ export class BatchStack extends Stack {
       const worker = new SchoolFunction(this, handlerName(definition.handler), {
         config,
         entry: definition.handler,
-        serviceName: 'campus-batch',
+        serviceName: serviceNames.batch,
         description: `Consumer of the ${definition.logicalName} queue`,
         timeout: Duration.seconds(definition.handlerTimeoutSeconds),
         memorySize: 1024,
@@ -98,7 +99,7 @@ export class BatchStack extends Stack {
     this.scoringSteps = new SchoolFunction(this, 'scoring-steps', {
       config,
       entry: 'lambdas/scoring/scoring-steps.handler.ts',
-      serviceName: 'campus-scoring',
+      serviceName: serviceNames.scoring,
       description: 'Steps of the scoring run: plan schools, score chunks of students, finish',
       timeout: Duration.minutes(5),
       memorySize: 1769,

@@ -19,7 +19,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { metricNames, metricsNamespace } from '../../lambdas/shared/observability';
+import { dataApiServices, metricNames, metricsNamespace } from '../../lambdas/shared/observability';
 import { type StageConfig, stagePrefix } from '../config';
 import type { ShardGroupRef } from '../platform-data';
 
@@ -27,7 +27,7 @@ export interface ObservabilityStackProps extends StackProps {
   readonly config: StageConfig;
   readonly api: HttpApi;
   readonly shardGroups: readonly ShardGroupRef[];
-  /** Services (Powertools service names) whose Data API errors are alarmed. @default ['campus-api'] */
+  /** Services (Powertools service names) whose Data API errors are alarmed. @default every service that uses the Data API */
   readonly dataApiServices?: readonly string[];
 }
 
@@ -112,7 +112,8 @@ export class ObservabilityStack extends Stack {
     });
 
     // Data API errors, published by the shared Data API client under each service's name.
-    const dataApiErrors = (props.dataApiServices ?? ['campus-api']).map(
+    const alarmedServices = props.dataApiServices ?? dataApiServices;
+    const dataApiErrors = alarmedServices.map(
       (service) =>
         new Metric({
           namespace: metricsNamespace,
@@ -125,7 +126,7 @@ export class ObservabilityStack extends Stack {
     );
     dataApiErrors.forEach((metric, i) => {
       this.alarm(
-        `data-api-errors-${(props.dataApiServices ?? ['campus-api'])[i]}`,
+        `data-api-errors-${alarmedServices[i]}`,
         'warning',
         metric,
         5,

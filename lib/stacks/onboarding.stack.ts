@@ -24,6 +24,7 @@ import { MigrateFleetWorkflow } from '../workflows/migrate-fleet.workflow';
 import { MoveSchoolWorkflow } from '../workflows/move-school.workflow';
 import { OffboardSchoolWorkflow } from '../workflows/offboard-school.workflow';
 import { OnboardSchoolWorkflow } from '../workflows/onboard-school.workflow';
+import { serviceNames } from '../../lambdas/shared/observability';
 
 export interface OnboardingStackProps extends StackProps {
   readonly config: StageConfig;
@@ -80,7 +81,7 @@ export class OnboardingStack extends Stack {
       new SchoolFunction(this, name, {
         config,
         entry,
-        serviceName: 'campus-onboarding',
+        serviceName: serviceNames.onboarding,
         description,
         timeout: Duration.minutes(2),
         environment: {

@@ -1,7 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { loadStageConfig } from '../../lib/config';
-import { resourcesOf, template } from '../support/assembly';
+import { dataApiServices } from '../../lambdas/shared/observability';
+import { resourcesOf, stackNames, template } from '../support/assembly';
 
 describe.each(['dev', 'prod'])('observability stack (%s)', (stage) => {
   const config = loadStageConfig(stage);
@@ -44,6 +45,44 @@ describe.each(['dev', 'prod'])('observability stack (%s)', (stage) => {
       const acu = alarm(`shard-group-${group.id}-acu-warning`);
       expect(acu?.Threshold).toBe(80);
       expect(metricOf(acu)).toMatchObject({ MetricName: 'ACUUtilization', Namespace: 'AWS/RDS' });
+    }
+  });
+
+  it('alarms the Data API errors of every service with a function that can call the Data API', () => {
+    // A function reaches the Data API with rds-data actions of its own or through the tenant role.
+    const roleReaches = new Map<string, boolean>();
+    const functions: { service: string; role: string }[] = [];
+    for (const stack of stackNames().filter((s) => s.startsWith(`campus-${stage}-`))) {
+      for (const [, policy] of [
+        ...resourcesOf(stack, 'AWS::IAM::Policy'),
+        ...resourcesOf(stack, 'AWS::IAM::ManagedPolicy'),
+      ]) {
+        const statements = policy.Properties!.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[];
+        const reaches = statements.some((statement) => {
+          const actions = [statement.Action].flat().map(String);
+          return (
+            actions.some((action) => action.startsWith('rds-data:')) ||
+            (actions.includes('sts:AssumeRole') && JSON.stringify(statement.Resource).includes('TenantDataAccess'))
+          );
+        });
+        for (const role of policy.Properties!.Roles ?? []) {
+          const key = `${stack}/${role.Ref}`;
+          roleReaches.set(key, (roleReaches.get(key) ?? false) || reaches);
+        }
+      }
+      for (const [, fn] of resourcesOf(stack, 'AWS::Lambda::Function')) {
+        const service = fn.Properties!.Environment?.Variables?.POWERTOOLS_SERVICE_NAME;
+        if (service) functions.push({ service, role: `${stack}/${fn.Properties!.Role['Fn::GetAtt'][0]}` });
+      }
+    }
+    const services = [...new Set(functions.filter((f) => roleReaches.get(f.role)).map((f) => f.service))].sort();
+    expect(services).toEqual([...dataApiServices].sort());
+    for (const service of services) {
+      expect(metricOf(alarm(`data-api-errors-${service}-warning`)), service).toMatchObject({
+        Namespace: 'CampusCloud',
+        MetricName: 'DataApiErrors',
+        Dimensions: [{ Name: 'service', Value: service }],
+      });
     }
   });
 
