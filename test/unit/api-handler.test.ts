@@ -1,11 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { apiHandler } from '../../lambdas/api/api-handler';
 import { healthRoutes, studentRoutes } from '../../lambdas/api/routes';
 import { schoolRoutes } from '../../lambdas/api/school-handler';
 import { json } from '../../lambdas/shared/http';
 import { metrics } from '../../lambdas/shared/observability';
+import { useCapturedOutput } from '../support/captured-output';
 
 // The suite turns metrics off for handlers; this file checks them, so it turns them on before the imports run.
 vi.hoisted(() => {
@@ -21,18 +22,7 @@ const event = {
 const context = { functionName: 'f', awsRequestId: 'r1', getRemainingTimeInMillis: () => 1000 } as unknown as Context;
 
 describe('API handler wrapper: metrics', () => {
-  let written: string[];
-  beforeEach(() => {
-    written = [];
-    for (const stream of [process.stdout, process.stderr]) {
-      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        written.push(String(chunk));
-        return true;
-      });
-    }
-    vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void written.push(args.join(' ')));
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const output = useCapturedOutput();
 
   it('publishes the metrics a request recorded, in CloudWatch embedded metric format', async () => {
     const handler = apiHandler(healthRoutes(), async () => {
@@ -40,14 +30,14 @@ describe('API handler wrapper: metrics', () => {
       return json(200, {});
     });
     await handler(event, context);
-    const emf = written.find((line) => line.includes('"ProbeCount"'));
+    const emf = output().find((line) => line.includes('"ProbeCount"'));
     expect(emf).toBeDefined();
     expect(JSON.parse(emf!)._aws.CloudWatchMetrics[0].Namespace).toBe('CampusCloud');
   });
 
   it('writes nothing, and warns about nothing, when a request recorded no metric', async () => {
     await apiHandler(healthRoutes(), async () => json(200, {}))(event, context);
-    expect(written.filter((line) => /metric/i.test(line))).toEqual([]);
+    expect(output().filter((line) => /metric/i.test(line))).toEqual([]);
   });
 });
 

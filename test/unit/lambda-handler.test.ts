@@ -1,11 +1,12 @@
 import type { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context, SQSEvent } from 'aws-lambda';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { apiHandler } from '../../lambdas/api/api-handler';
 import { healthRoutes } from '../../lambdas/api/routes';
 import { DataApiSession } from '../../lambdas/shared/data-api';
 import { lambdaHandler } from '../../lambdas/shared/lambda-handler';
 import { stepHandler } from '../../lambdas/shared/step-handler';
+import { useCapturedOutput } from '../support/captured-output';
 
 // The suite turns metrics off for handlers; this file checks them, so it turns them on before the imports run.
 vi.hoisted(() => {
@@ -24,24 +25,12 @@ function failingSession(): DataApiSession {
 }
 
 describe('every kind of handler publishes the Data API errors of its invocation', () => {
-  let written: string[];
+  const output = useCapturedOutput();
   const published = () =>
-    written
+    output()
       .filter((line) => line.includes('"_aws"'))
       .map((line) => JSON.parse(line) as { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } })
       .flatMap((emf) => emf._aws.CloudWatchMetrics.flatMap((group) => group.Metrics.map((metric) => metric.Name)));
-  beforeEach(() => {
-    written = [];
-    for (const stream of [process.stdout, process.stderr]) {
-      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        written.push(String(chunk));
-        return true;
-      });
-    }
-    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    vi.spyOn(console, 'error').mockImplementation(() => undefined);
-  });
-  afterEach(() => vi.restoreAllMocks());
 
   it('an API route: answers 500 and publishes DataApiErrors', async () => {
     const handler = apiHandler(healthRoutes(), async () => {
@@ -76,6 +65,6 @@ describe('every kind of handler publishes the Data API errors of its invocation'
     const handler = lambdaHandler(async () => 'done');
     expect(await handler({}, context)).toBe('done');
     expect(published()).toEqual([]);
-    expect(written.filter((line) => /metric/i.test(line))).toEqual([]);
+    expect(output().filter((line) => /metric/i.test(line))).toEqual([]);
   });
 });
