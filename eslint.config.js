@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import campus from './lint/import-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', 'web/dist/', '.local/', 'coverage/', 'test-results/'] },
@@ -12,7 +13,11 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
       globals: { console: 'readonly', process: 'readonly', performance: 'readonly' },
     },
+    plugins: { campus },
     rules: {
+      // The project's import directions: lambdas ↛ local/lib/scripts/test, contexts ↛ each other,
+      // web → only the API's types, lib → only lambdas' definitions, stage scripts ↛ local/test.
+      'campus/import-boundaries': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       // Ports are promise-returning interfaces; an implementation with nothing to await is still one.
@@ -33,6 +38,29 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
+    },
+  },
+  {
+    // Every function is built by one middy stack (lambda-handler.ts): logger, tracer, metrics, errors.
+    files: ['lambdas/**/*.ts'],
+    ignores: ['lambdas/shared/lambda-handler.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@middy/core', message: 'Build handlers with lambdaHandler (lambdas/shared/lambda-handler.ts).' },
+            {
+              name: '@aws-lambda-powertools/logger/middleware',
+              message: 'lambdaHandler (lambdas/shared/lambda-handler.ts) injects the Lambda context.',
+            },
+            {
+              name: '@aws-lambda-powertools/tracer/middleware',
+              message: 'lambdaHandler (lambdas/shared/lambda-handler.ts) traces every handler.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

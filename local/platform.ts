@@ -8,7 +8,7 @@ import {
 } from '../lambdas/shared/platform-variables';
 import { shardGroupClustersVariable, shardGroupsVariable } from '../lambdas/shared/runtime';
 import { platformBuckets } from '../lambdas/shared/buckets';
-import { localUserPoolId, userPoolVariable } from '../lambdas/shared/user-directory';
+import { userPoolVariable } from '../lambdas/shared/user-directory';
 import { platformQueues } from '../lambdas/shared/queues';
 import { platformTables, tenantDirectoryTable } from '../lambdas/shared/tables';
 import { type HealthTargets, healthTargetsVariable } from '../lambdas/api/health/component-checks';
@@ -26,7 +26,7 @@ import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
 import { ObjectStore } from './objects/object-store';
 import { objectsMountPath, s3Endpoint } from './objects/s3-endpoint';
 import { localAccessKey } from './access-key';
-import { startCognitoAdmin } from './issuer/cognito-admin-server';
+import { localUserPoolId, startCognitoAdmin } from './issuer/cognito-admin-server';
 import { createLocalIssuer, issuerMountPath, type LocalIssuer } from './issuer/local-issuer';
 import { localClusterArn, localStage, localStageWith } from './local-stage';
 import { freePort } from './ports';
@@ -348,6 +348,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           secretsManager: secretsManager.url,
           s3: environment.AWS_ENDPOINT_URL_S3,
           region: localRegion,
+          // What Cognito would have e-mailed: one JSON object a line (`{ to, temporaryPassword, time }`).
+          invitations: join(options.stateDir, outboxFileName),
         },
         null,
         2,

@@ -5,7 +5,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { schoolMigrations } from '../layers/migrations';
 import { newSchoolId, provisionSchool } from '../lambdas/onboarding/school-provisioning';
 import { startPlatform } from '../local/platform';
-import { runExecutionToSuccess } from '../local/step-functions/executions';
+import { runExecutionToSuccess } from '../lambdas/shared/state-machine-executions';
 import { onboardBenchSchool } from './bench-schools';
 
 /**

@@ -1,5 +1,5 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { runExecutionToSuccess } from '../local/step-functions/executions';
+import { runExecutionToSuccess } from '../lambdas/shared/state-machine-executions';
 
 /** Onboards one benchmark school through the onboarding state machine; throws unless it succeeds. */
 export async function onboardBenchSchool(sfn: SFNClient, slug: string, name = `Bench School ${slug}`): Promise<void> {

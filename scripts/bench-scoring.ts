@@ -6,7 +6,7 @@ import { schoolSession } from '../lambdas/onboarding/school-provisioning';
 import type { DataApiSession } from '../lambdas/shared/data-api';
 import { TenantDirectory } from '../lambdas/shared/tenant-directory';
 import { startPlatform } from '../local/platform';
-import { executionHistory, runExecutionToSuccess } from '../local/step-functions/executions';
+import { executionHistory, runExecutionToSuccess } from '../lambdas/shared/state-machine-executions';
 import { onboardBenchSchool } from './bench-schools';
 
 /**

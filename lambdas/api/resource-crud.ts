@@ -1,35 +1,11 @@
-import * as z from 'zod';
 import { type DataApiSession, type SqlValue, typed } from '../shared/data-api';
-import type { ApiResult } from './api-handler';
+import { auditEntry } from '../shared/audit-entry';
+import { notFound } from '../shared/http';
+import type { Implementation } from './api-handler';
+import type { ColumnSpec, ResourceOperation, ResourceRoutes, ResourceRow, ResourceSpec } from './resource-schema';
+import type { RouteSpec } from './route-contract';
 import type { SchoolRequest } from './school-handler';
-import { parseBody, parsePath, parseQuery } from './validation';
-import { json, notFound } from '../shared/http';
 import { cursorValues, keysetPage } from './sql-fragments';
-
-type ColumnType = 'text' | 'uuid' | 'date' | 'integer' | 'decimal' | 'json';
-
-export interface ColumnSpec {
-  readonly column: string;
-  readonly type: ColumnType;
-}
-
-/**
- * A table of school data served as a plain resource: list (keyset-paged, filtered),
- * read, create, change and delete, each one audited statement. Column and table names
- * here are constants of the code, never input.
- */
-export interface ResourceSpec {
-  /** Audit entity name, e.g. `grade-level`; also used in messages. */
-  readonly entity: string;
-  readonly label: string;
-  readonly table: string;
-  /** API field → column; `id` is always there. */
-  readonly fields: Readonly<Record<string, ColumnSpec>>;
-  /** Field the list is sorted by (then by id). */
-  readonly sortField: string;
-  /** Fields a list may be filtered on, by equality. */
-  readonly filters: readonly string[];
-}
 
 /** A field's value as the request's schema gave it: text, a number, or (for `json`) any JSON. */
 function parameter(spec: ColumnSpec, value: unknown): SqlValue {
@@ -113,22 +89,22 @@ export async function getResource<T>(db: DataApiSession, spec: ResourceSpec, id:
   return fromRow<T>(spec, row);
 }
 
+/** The people a resource's rows are about: a guardian's own row. */
+const peopleOf = (spec: ResourceSpec) => (spec.entity === 'guardian' ? ['id'] : []);
+
 export async function createResource<T>(
   db: DataApiSession,
   spec: ResourceSpec,
-  actor: string,
   input: Record<string, unknown>,
 ): Promise<T> {
   const fields = Object.keys(input).filter((field) => spec.fields[field]);
-  const params: Record<string, SqlValue> = { actor };
+  const params: Record<string, SqlValue> = {};
   for (const field of fields) params[field] = parameter(spec.fields[field]!, input[field]);
   const [row] = await db.query(
     `WITH changed AS (
        INSERT INTO ${spec.table} (${fields.map((f) => spec.fields[f]!.column).join(', ')})
        VALUES (${fields.map((f) => `:${f}`).join(', ')}) RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, after)
-       SELECT :actor, 'create', '${spec.entity}', changed.id::text, to_jsonb(changed) FROM changed)
+     ${auditEntry({ action: 'create', entity: spec.entity, after: 'changed', rows: 'one', people: peopleOf(spec) })}
      SELECT ${selectList(spec, 'changed')} FROM changed`,
     params,
   );
@@ -138,22 +114,18 @@ export async function createResource<T>(
 export async function updateResource<T>(
   db: DataApiSession,
   spec: ResourceSpec,
-  actor: string,
   id: string,
   change: Record<string, unknown>,
 ): Promise<T> {
   const fields = Object.keys(change).filter((field) => spec.fields[field]);
-  const params: Record<string, SqlValue> = { actor, id: typed.uuid(id) };
+  const params: Record<string, SqlValue> = { id: typed.uuid(id) };
   for (const field of fields) params[field] = parameter(spec.fields[field]!, change[field]);
   const [row] = await db.query(
     `WITH before AS (SELECT * FROM ${spec.table} WHERE id = :id),
      changed AS (
        UPDATE ${spec.table} SET ${fields.map((f) => `${spec.fields[f]!.column} = :${f}`).join(', ')}
         WHERE id = :id RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-       SELECT :actor, 'update', '${spec.entity}', changed.id::text, to_jsonb(before), to_jsonb(changed)
-         FROM changed JOIN before ON before.id = changed.id)
+     ${auditEntry({ action: 'update', entity: spec.entity, before: 'before', after: 'changed', rows: 'one', people: peopleOf(spec) })}
      SELECT ${selectList(spec, 'changed')} FROM changed`,
     params,
   );
@@ -162,56 +134,33 @@ export async function updateResource<T>(
 }
 
 /** Deletes a row nothing refers to (a reference makes it a 409), keeping its last state in the audit log. */
-export async function deleteResource(db: DataApiSession, spec: ResourceSpec, actor: string, id: string): Promise<void> {
+export async function deleteResource(db: DataApiSession, spec: ResourceSpec, id: string): Promise<void> {
   const [row] = await db.query(
-    `WITH changed AS (DELETE FROM ${spec.table} WHERE id = :id RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, before)
-       SELECT :actor, 'delete', '${spec.entity}', changed.id::text, to_jsonb(changed) FROM changed)
-     SELECT id FROM changed`,
-    { actor, id: typed.uuid(id) },
+    `WITH removed AS (DELETE FROM ${spec.table} WHERE id = :id RETURNING *),
+     ${auditEntry({ action: 'delete', entity: spec.entity, before: 'removed', rows: 'one', people: peopleOf(spec) })}
+     SELECT id FROM removed`,
+    { id: typed.uuid(id) },
   );
   if (!row) throw notFound(spec.label);
 }
 
-/**
- * The five routes of a resource at `path` (list, create) and `path/{id}` (read, change,
- * delete; the parameter may have another name, so that sibling routes agree on it), for a
- * domain's `schoolRoutes`; the manifest lists the same five.
- */
-export function resourceHandlers(
-  path: string,
-  spec: ResourceSpec,
-  schemas: { create: z.ZodType; change: z.ZodType; list: z.ZodType },
-  idParameter = 'id',
-): Record<string, (request: SchoolRequest) => Promise<ApiResult>> {
-  const idPath = z.object({ [idParameter]: z.uuid() }).strict();
-  const idOf = (request: SchoolRequest) => String(parsePath(idPath, request.event)[idParameter]);
-  return {
-    [`GET ${path}`]: async ({ event, db }) =>
-      json(200, await listResource(db, spec, parseQuery(schemas.list, event) as ListParameters)),
-    [`POST ${path}`]: async ({ event, db, principal }) =>
-      json(
-        201,
-        await createResource(db, spec, principal.userId, parseBody(schemas.create, event) as Record<string, unknown>),
-      ),
-    [`GET ${path}/{${idParameter}}`]: async (request) => json(200, await getResource(request.db, spec, idOf(request))),
-    [`PATCH ${path}/{${idParameter}}`]: async (request) =>
-      json(
-        200,
-        await updateResource(
-          request.db,
-          spec,
-          request.principal.userId,
-          idOf(request),
-          parseBody(schemas.change, request.event) as Record<string, unknown>,
-        ),
-      ),
-    [`DELETE ${path}/{${idParameter}}`]: async (request) => {
-      await deleteResource(request.db, spec, request.principal.userId, idOf(request));
-      return { statusCode: 204 };
+/** The five routes of a resource (`resourceRoutes`), under the operation names it declares them by. */
+export function resourceImplementations<P extends string, S extends string>(
+  resource: ResourceRoutes<P, S>,
+): { readonly [K in ResourceOperation<P, S>]: Implementation<RouteSpec, SchoolRequest> } {
+  const { spec, idParameter, operations } = resource;
+  const idOf = (params: unknown) => String((params as Record<string, unknown>)[idParameter]);
+  const implementations: Record<string, Implementation<RouteSpec, SchoolRequest>> = {
+    [operations.list]: ({ db, query }) => listResource<ResourceRow>(db, spec, query as ListParameters),
+    [operations.create]: ({ db, body }) => createResource<ResourceRow>(db, spec, body as Record<string, unknown>),
+    [operations.get]: ({ db, params }) => getResource<ResourceRow>(db, spec, idOf(params)),
+    [operations.update]: ({ db, params, body }) =>
+      updateResource<ResourceRow>(db, spec, idOf(params), body as Record<string, unknown>),
+    [operations.delete]: async ({ db, params }) => {
+      await deleteResource(db, spec, idOf(params));
     },
   };
+  return implementations as { readonly [K in ResourceOperation<P, S>]: Implementation<RouteSpec, SchoolRequest> };
 }
 
 type ListParameters = { limit: number; cursor?: string } & Record<string, unknown>;

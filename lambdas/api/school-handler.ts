@@ -7,9 +7,17 @@ import { defaultDirectoryCacheSeconds } from '../shared/directory-cache';
 import { directoryCacheSecondsVariable } from '../shared/platform-variables';
 import { schoolSessionFor } from '../shared/school-session';
 import { readSchoolRecord, type SchoolRecord, schoolDataAccess } from '../shared/school-records';
-import { type ApiEvent, type ApiResult, apiHandler } from './api-handler';
+import {
+  type ApiEvent,
+  type ApiResult,
+  byOperation,
+  type Implementations,
+  parseRequest,
+  respond,
+  routedHandler,
+} from './api-handler';
 import type { Principal } from './principal';
-import { type RouteDefinition, routeKey } from './routes';
+import type { RouteGroup, RouteSpecs } from './route-contract';
 
 export interface SchoolRequest {
   readonly event: ApiEvent;
@@ -82,16 +90,18 @@ function databaseError(error: unknown): HttpError | undefined {
 }
 
 /**
- * Wraps a handler of school data: the school comes from the verified token only; the
- * directory must list it ACTIVE (SUSPENDED and OFFBOARDING schools are read-only, any
- * other status is refused); the handler gets a Data API session on the school's database
- * under the school's role; its round trips are counted, published and returned in a header.
+ * A handler module of school data (see `routedHandler`): the school comes from the verified
+ * token only; the directory must list it ACTIVE (SUSPENDED and OFFBOARDING schools are
+ * read-only, any other status is refused); each route gets a Data API session on the
+ * school's database under the school's role, and its request validated against its
+ * declaration; its round trips are counted, published and returned in a header.
  */
-export function schoolHandler(
-  ownRoutes: readonly RouteDefinition[],
-  handle: (request: SchoolRequest) => Promise<ApiResult>,
+export function schoolRoutes<S extends RouteSpecs>(
+  group: RouteGroup<S>,
+  implementations: Implementations<S, SchoolRequest>,
 ) {
-  return apiHandler(ownRoutes, async ({ event, principal, context }) => {
+  const run = byOperation<SchoolRequest>(implementations);
+  return routedHandler(group, Object.keys(implementations), async (route, { event, principal, context }) => {
     if (!principal?.schoolId) throw forbidden('This is for the staff and families of a school.');
     const schoolId = principal.schoolId;
     logger.appendKeys({ schoolId, userId: principal.userId });
@@ -109,13 +119,18 @@ export function schoolHandler(
           )
         : new HttpError(403, 'SCHOOL_READ_ONLY', 'This school is suspended: its data can be read but not changed.');
     }
-    const db = await schoolSessionFor(school);
+    // Its audited writes name the caller of the token and this request.
+    const db = await schoolSessionFor(school, {
+      actor: principal.userId,
+      requestId: event.requestContext.requestId,
+    });
     const counted = (result: ApiResult): ApiResult =>
       typeof result === 'object' && result !== null && 'statusCode' in result
         ? { ...result, headers: { ...result.headers, [roundTripsHeader]: String(db.roundTrips) } }
         : result;
     try {
-      return counted(await handle({ event, context, principal: { ...principal, schoolId }, school, db }));
+      const request = { event, context, principal: { ...principal, schoolId }, school, db };
+      return counted(respond(route, await run[route.operation]!({ ...request, ...parseRequest(route, event) })));
     } catch (error) {
       const refusal = error instanceof HttpError ? error : databaseError(error);
       if (refusal) return counted(errorResponse(refusal));
@@ -123,24 +138,5 @@ export function schoolHandler(
     } finally {
       metrics.addMetric(metricNames.dataApiCalls, MetricUnit.Count, db.roundTrips);
     }
-  });
-}
-
-/**
- * One handler module serving several routes of its domain's group of the manifest, chosen
- * by API Gateway's route key. A key the group does not hold is a wiring mistake, refused
- * when the module loads.
- */
-export function schoolRoutes(
-  ownRoutes: readonly RouteDefinition[],
-  routes: Readonly<Record<string, (request: SchoolRequest) => Promise<ApiResult>>>,
-) {
-  const known = new Set(ownRoutes.map(routeKey));
-  const unknown = Object.keys(routes).filter((key) => !known.has(key));
-  if (unknown.length) throw new Error(`Routes not in the manifest group: ${unknown.join(', ')}.`);
-  return schoolHandler(ownRoutes, async (request) => {
-    const route = Object.hasOwn(routes, request.event.routeKey) ? routes[request.event.routeKey] : undefined;
-    if (!route) throw new HttpError(404, 'NOT_FOUND', `No route ${request.event.routeKey}.`);
-    return route(request);
   });
 }

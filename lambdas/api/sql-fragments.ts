@@ -7,19 +7,6 @@ export function likePrefix(text: string): string {
   return `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/**
- * A write with its audit entry in the same statement (one round trip, nothing half-written):
- * `write` must be a data-modifying statement ending in `RETURNING *`; the audit entry
- * records the actor, the action and the row after the write.
- */
-export function withAudit(write: string, action: string, entity: string): string {
-  return `WITH changed AS (${write}),
-    audited AS (
-      INSERT INTO audit_log (actor, action, entity, entity_id, after)
-      SELECT :actor, '${action}', '${entity}', changed.id::text, to_jsonb(changed) FROM changed
-    )`;
-}
-
 /** Opaque cursor for keyset pagination: the sort values of the last row returned. */
 export const cursor = {
   encode: (values: readonly (string | number)[]): string => Buffer.from(JSON.stringify(values)).toString('base64url'),

@@ -1,3 +1,4 @@
+import { auditEntry } from '../shared/audit-entry';
 import { type DataApiSession, typed } from '../shared/data-api';
 import { migrateSchoolDatabase } from '../shared/schema-migrations';
 import type { ShardGroupSetting } from '../shared/runtime';
@@ -51,7 +52,7 @@ function schoolDatabase(ports: OnboardingPorts, state: OnboardingState): DataApi
   return schoolSession(
     { secretArn: state.database.secretArn, database: schoolResourceNames(state.schoolId).database },
     groupOf(ports, state).resourceArn,
-  );
+  ).as({ actor: onboardingActor, requestId: `onboarding/${state.schoolId}` });
 }
 
 /** First state: checks the request and gives the school its id. */
@@ -117,16 +118,14 @@ export async function seedDefaults(state: OnboardingState, ports: OnboardingPort
        SELECT c.code, c.name FROM jsonb_to_recordset(:categories::jsonb) AS c(code text, name text)
        ON CONFLICT DO NOTHING
        RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, after)
-       SELECT :actor, 'create', 'school-defaults', NULL,
-              jsonb_build_object('settings', (SELECT to_jsonb(settings) FROM settings),
-                                 'terms', (SELECT jsonb_agg(terms) FROM terms),
-                                 'feeCategories', (SELECT jsonb_agg(categories) FROM categories))
-        WHERE EXISTS (SELECT 1 FROM settings) OR EXISTS (SELECT 1 FROM terms) OR EXISTS (SELECT 1 FROM categories))
+     ${auditEntry({
+       action: 'create',
+       entity: 'school-defaults',
+       rows: 'many',
+       parts: { settings: { after: 'settings' }, terms: { after: 'terms' }, feeCategories: { after: 'categories' } },
+     })}
      SELECT (SELECT count(*) FROM terms)::int AS terms, (SELECT count(*) FROM categories)::int AS categories`,
     {
-      actor: onboardingActor,
       name: settings.name,
       timezone: settings.timezone,
       currency: settings.currency,
@@ -175,12 +174,11 @@ export async function recordAdmin(state: OnboardingState, ports: OnboardingPorts
        VALUES (:userId, :email, :name, 'school-admin', 'active')
        ON CONFLICT (user_sub) DO UPDATE SET email = excluded.email
        RETURNING *, xmax = 0 AS inserted),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, after)
-       SELECT :actor, 'invite', 'staff', changed.id::text, to_jsonb(changed) - 'inserted' FROM changed WHERE inserted)
+     -- A retry finds the record written; only the first write is recorded.
+     added AS (SELECT id, user_sub, email, name, role, status, created_at FROM changed WHERE inserted),
+     ${auditEntry({ action: 'invite', entity: 'staff', after: 'added', rows: 'one', people: ['id'] })}
      SELECT id FROM changed`,
     {
-      actor: onboardingActor,
       userId: state.adminUser.userId,
       email: state.adminUser.email,
       name: state.request.admin.name,

@@ -183,7 +183,9 @@ export async function importSchoolArchive(
           header!.map((column, i): [string, unknown] => {
             const value = row[i] ?? null;
             const type = types.get(column!);
-            return [column!, value !== null && (type === 'jsonb' || type === 'json') ? JSON.parse(value) : value];
+            // JSON columns and arrays (`uuid[]`) were written as JSON; the rest as PostgreSQL's text.
+            const json = type === 'jsonb' || type === 'json' || Boolean(type?.endsWith('[]'));
+            return [column!, value !== null && json ? JSON.parse(value) : value];
           }),
         ),
       );

@@ -1,5 +1,5 @@
 import { type DataApiSession, typed } from '../shared/data-api';
-import { reportObjectKey, reportRequest } from '../shared/report-jobs';
+import { reportObjectKey, reportRequest } from '../shared/report-requests';
 import { readFeeStatement, readReportCards, readSchoolAnalytics, readSchoolHeader } from './report-data';
 import { type RenderedReport, renderFeeStatement, renderReportCards, renderSchoolAnalytics } from './report-pdfs';
 

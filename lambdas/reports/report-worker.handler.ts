@@ -1,6 +1,6 @@
 import { putObject } from '../shared/object-storage';
 import { reportsQueue } from '../shared/queues';
-import { reportJobMessage } from '../shared/report-jobs';
+import { reportJobMessage } from '../shared/report-requests';
 import { schoolJobWorker } from '../shared/school-job-worker';
 import { failReport, runReport } from './report-rendering';
 

@@ -16,7 +16,8 @@ export function scoringPorts(): ScoringPorts {
     runs: new ScoringRuns(),
     session: schoolSessionFor,
     queueSchoolReport: async (db, schoolId, runId) => {
-      await queueReport(db, sqsReportQueue, schoolId, { kind: 'school-analytics' }, scoringActor, runId);
+      const asRun = db.as({ actor: scoringActor, requestId: runId });
+      await queueReport(asRun, sqsReportQueue, schoolId, { kind: 'school-analytics' }, scoringActor, runId);
     },
   });
 }

@@ -83,6 +83,23 @@ const resumingError = 'DatabaseResumingException';
 const resumeDelaysMs = [500, 1000, 2000, 4000, 8000];
 
 /**
+ * Who writes through a session, as its audited writes record it (`audit-entry.ts`): the
+ * caller from the verified token and the API request, or a workflow and its run.
+ */
+export interface AuditIdentity {
+  readonly actor: string;
+  readonly requestId: string;
+}
+
+/** A statement's parameters with the session's audit identity, which an audited write reads. */
+function withAuditIdentity(sql: string, params: SqlParams | undefined, identity: AuditIdentity | undefined): SqlParams {
+  if (!sql.includes(':auditActor')) return params ?? {};
+  // Fail closed: a write with no one to name is not made.
+  if (!identity) throw new Error('An audited write needs its session to know who writes (auditIdentity).');
+  return { ...params, auditActor: identity.actor, auditRequest: identity.requestId };
+}
+
+/**
  * Every call a request makes to one school database: named, typed parameters, JSON
  * records, transactions, retries while a paused cluster resumes, and a count of round
  * trips (the API keeps each request to at most two), with failed calls published as the
@@ -96,7 +113,14 @@ export class DataApiSession {
   constructor(
     readonly target: DataApiTarget,
     private readonly rdsData: RDSDataClient = client(),
+    /** Who the session's audited writes name; without it they are refused. */
+    readonly auditIdentity?: AuditIdentity,
   ) {}
+
+  /** The same database, written as someone (a request's caller, a workflow). */
+  as(identity: AuditIdentity): DataApiSession {
+    return new DataApiSession(this.target, this.rdsData, identity);
+  }
 
   /** Runs one statement and returns its rows. */
   async query<Row = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<Row[]> {
@@ -115,7 +139,7 @@ export class DataApiSession {
         new ExecuteStatementCommand({
           ...this.target,
           sql,
-          parameters: toParameters(params),
+          parameters: toParameters(withAuditIdentity(sql, params, this.auditIdentity)),
           ...(records ? { formatRecordsAs: 'JSON' as const } : {}),
           ...(this.transactionId ? { transactionId: this.transactionId } : {}),
         }),
@@ -130,7 +154,7 @@ export class DataApiSession {
         new BatchExecuteStatementCommand({
           ...this.target,
           sql,
-          parameterSets: paramSets.map(toParameters),
+          parameterSets: paramSets.map((params) => toParameters(withAuditIdentity(sql, params, this.auditIdentity))),
           ...(this.transactionId ? { transactionId: this.transactionId } : {}),
         }),
     );

@@ -15,12 +15,12 @@ const readSkewSeconds = 5;
 
 /**
  * After a move switches a school's directory record to its new database, how long before the
- * old database may be dropped: each cached read of the old record has expired (`cacheSeconds`),
- * and each request that began with one has ended (the API function's timeout).
+ * old database may be dropped: each cached read of the old record has expired (the cache's
+ * time), and each request that began with one has ended (the longest API function timeout).
  */
 export function drainSecondsAfterSwitch(settings: {
   readonly directoryCacheSeconds: number;
-  readonly functionTimeoutSeconds: number;
+  readonly longestRequestSeconds: number;
 }): number {
-  return settings.directoryCacheSeconds + settings.functionTimeoutSeconds + readSkewSeconds;
+  return settings.directoryCacheSeconds + settings.longestRequestSeconds + readSkewSeconds;
 }

@@ -31,8 +31,12 @@ export const invalid = (fields: readonly FieldError[], message = 'Some fields ar
 
 const jsonHeaders = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
-export function json(statusCode: number, body: unknown): APIGatewayProxyResultV2 {
-  return { statusCode, headers: jsonHeaders, body: JSON.stringify(body) };
+export function json(
+  statusCode: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): APIGatewayProxyResultV2 {
+  return { statusCode, headers: { ...jsonHeaders, ...headers }, body: JSON.stringify(body) };
 }
 
 /** The response body for an error: `{ error: { code, message, fields } }`. */

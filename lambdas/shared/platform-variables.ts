@@ -11,11 +11,6 @@ export const schoolIdTag = 'campus:school-id';
 export const userPoolVariable = 'CAMPUS_USER_POOL_ID';
 /** How school secrets are kept: their key and DR replica (JSON); unset on the local platform. */
 export const schoolSecretsVariable = 'CAMPUS_SCHOOL_SECRETS';
-/**
- * Fault injection for tests of the lifecycle workflows, honoured on the local platform
- * only: `<step>[:<error name>[:<times>]]`.
- */
-export const injectFaultVariable = 'CAMPUS_INJECT_FAULT';
 /** Days the record and archive of an offboarded school are kept (the stage's export retention). */
 export const archiveRetentionDaysVariable = 'CAMPUS_ARCHIVE_RETENTION_DAYS';
 /** How long API functions trust a directory read, in seconds (the stage's `api.directoryCacheSeconds`). */
@@ -26,3 +21,9 @@ export const scoringRunArnVariable = 'CAMPUS_SCORING_RUN_ARN';
 
 /** The onboarding state machine whose runs platform operators follow (`GET /api/platform/onboarding-runs`). */
 export const onboardingArnVariable = 'CAMPUS_ONBOARDING_ARN';
+
+/** Name of the variable that maps shard group ids to their clusters' ARNs. */
+export const shardGroupClustersVariable = 'CAMPUS_SHARD_GROUP_CLUSTERS';
+
+/** Name of the variable that tells the lifecycle workflows each shard group's cluster, master secret and capacity. */
+export const shardGroupsVariable = 'CAMPUS_SHARD_GROUPS';

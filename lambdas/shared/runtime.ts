@@ -1,4 +1,7 @@
 import * as z from 'zod';
+import { shardGroupClustersVariable, shardGroupsVariable } from './platform-variables';
+
+export { shardGroupClustersVariable, shardGroupsVariable };
 
 /**
  * What every function learns from its environment. The SchoolFunction construct sets
@@ -15,9 +18,6 @@ export function readRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   const parsed = runtimeSchema.parse(env);
   return { stage: parsed.CAMPUS_STAGE, version: parsed.CAMPUS_VERSION };
 }
-
-/** Name of the variable that maps shard group ids to their clusters' ARNs. */
-export const shardGroupClustersVariable = 'CAMPUS_SHARD_GROUP_CLUSTERS';
 
 const clusterArn = z.string().regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[a-z][a-z0-9-]*$/);
 
@@ -38,9 +38,6 @@ export function readShardGroupClusters(env: NodeJS.ProcessEnv = process.env): Re
 }
 
 let parsedClusters: { raw: string; clusters: Readonly<Record<string, string>> } | undefined;
-
-/** Name of the variable that tells the lifecycle workflows each shard group's cluster, master secret and capacity. */
-export const shardGroupsVariable = 'CAMPUS_SHARD_GROUPS';
 
 const shardGroupSetting = z.object({
   clusterArn,

@@ -14,8 +14,6 @@ import type { Role } from './roles';
 import { userPoolVariable } from './platform-variables';
 
 export { userPoolVariable };
-/** The id the local platform gives its user pool. */
-export const localUserPoolId = 'local_campus';
 
 export class UserExistsError extends Error {
   override readonly name = 'UserExistsError';

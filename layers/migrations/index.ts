@@ -2,12 +2,19 @@ import { schoolSchema } from './0001-school-schema';
 import { exportRequests } from './0002-exports';
 import { feeCategories } from './0003-fee-categories';
 import { analytics } from './0004-analytics';
+import { auditShape } from './0005-audit-shape';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
 
 /** Every migration of a school database, in order. */
-export const schoolMigrations: readonly Migration[] = [schoolSchema, exportRequests, feeCategories, analytics];
+export const schoolMigrations: readonly Migration[] = [
+  schoolSchema,
+  exportRequests,
+  feeCategories,
+  analytics,
+  auditShape,
+];
 
 /** The version a school database has once every migration has run. */
 export const latestSchemaVersion = schoolMigrations.at(-1)!.version;

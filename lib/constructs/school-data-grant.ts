@@ -3,7 +3,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { tenantRoleVariable } from '../../lambdas/shared/platform-variables';
-import { shardGroupClustersVariable } from '../../lambdas/shared/runtime';
+import { shardGroupClustersVariable } from '../../lambdas/shared/platform-variables';
 import type { ShardGroupRef } from '../platform-data';
 import type { TenantDataAccess } from './tenant-data-access';
 

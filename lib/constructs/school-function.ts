@@ -5,7 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { ServiceName } from '../../lambdas/shared/observability';
+import type { ServiceName } from '../../lambdas/shared/telemetry-names';
 import { type StageConfig, removalPolicyOf } from '../config';
 import { projectRoot, projectVersion } from '../project';
 import { retentionDays } from '../retention';

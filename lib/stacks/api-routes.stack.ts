@@ -32,14 +32,22 @@ import {
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { handlerName, type RouteDefinition, type RouteGrant, routeKey, routes } from '../../lambdas/api/routes';
+import {
+  handlerName,
+  type RouteDefinition,
+  type RouteGrant,
+  type RouteGroup,
+  routeKey,
+  routeGroups,
+} from '../../lambdas/api/routes';
+import { apiFunctionDescription, apiFunctionTimeoutSeconds } from '../api-functions';
 import type { StageConfig } from '../config';
 import { grantSchoolData } from '../constructs/school-data-grant';
 import type { SchoolObjectPolicies } from '../constructs/school-object-policies';
 import { SchoolFunction } from '../constructs/school-function';
 import type { TenantDataAccess } from '../constructs/tenant-data-access';
 import type { ShardGroupRef } from '../platform-data';
-import { serviceNames } from '../../lambdas/shared/observability';
+import { serviceNames } from '../../lambdas/shared/telemetry-names';
 
 export interface ApiRoutesStackProps extends StackProps {
   readonly config: StageConfig;
@@ -70,10 +78,10 @@ export interface ApiRoutesStackProps extends StackProps {
   /** The shard groups whose cluster ARNs handlers of school routes receive. */
   readonly shardGroups: readonly ShardGroupRef[];
   /**
-   * @default the project's route manifest. Handlers check access against the manifest
-   * itself, so another list only serves to test this stack's wiring.
+   * @default the project's route manifest. Handlers check access against their own groups,
+   * so other groups only serve to test this stack's wiring.
    */
-  readonly routes?: readonly RouteDefinition[];
+  readonly routeGroups?: readonly RouteGroup[];
 }
 
 /**
@@ -101,27 +109,37 @@ export class ApiRoutesStack extends Stack {
 
     // A function serves several routes: it gets what any of its protected routes needs, once.
     const needs = new Map<SchoolFunction, Set<RouteGrant>>();
-    for (const route of props.routes ?? routes) {
-      const fn = this.functionFor(route, props.config);
-      if (route.access !== 'public') {
-        const grants = needs.get(fn) ?? new Set<RouteGrant>();
-        for (const grant of route.grants ?? []) grants.add(grant);
-        needs.set(fn, grants);
-      }
-      const httpRoute = new HttpRoute(this, `Route ${routeKey(route)}`, {
-        httpApi: props.api,
-        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
-        integration: this.integrationFor(route, fn),
-        ...(route.access === 'public' ? {} : { authorizer }),
-      });
-      if (route.access === 'public') {
-        Validations.of(httpRoute).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason: `${routeKey(route)} is public by design in the route manifest (${route.summary}); it returns no school data.`,
-        });
-      }
+    for (const group of props.routeGroups ?? routeGroups) {
+      const fn = this.functionFor(group, props.config);
+      for (const route of group.routes) this.addRoute(route, fn, authorizer, needs, props);
     }
     for (const [fn, grants] of needs) this.grantRouteNeeds(fn, grants, props);
+  }
+
+  private addRoute(
+    route: RouteDefinition,
+    fn: SchoolFunction,
+    authorizer: IHttpRouteAuthorizer,
+    needs: Map<SchoolFunction, Set<RouteGrant>>,
+    props: ApiRoutesStackProps,
+  ): void {
+    if (route.access !== 'public') {
+      const grants = needs.get(fn) ?? new Set<RouteGrant>();
+      for (const grant of route.grants ?? []) grants.add(grant);
+      needs.set(fn, grants);
+    }
+    const httpRoute = new HttpRoute(this, `Route ${routeKey(route)}`, {
+      httpApi: props.api,
+      routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+      integration: this.integrationFor(route, fn),
+      ...(route.access === 'public' ? {} : { authorizer }),
+    });
+    if (route.access === 'public') {
+      Validations.of(httpRoute).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `${routeKey(route)} is public by design in the route manifest (${route.summary}); it returns no school data.`,
+      });
+    }
   }
 
   /** A protected route's function: its school's data, and the platform resources its routes' grants name. */
@@ -226,19 +244,18 @@ export class ApiRoutesStack extends Stack {
     return integration;
   }
 
-  /** One function per handler module, shared by the routes it serves. */
-  private functionFor(route: RouteDefinition, config: StageConfig): SchoolFunction {
-    const existing = this.functions.get(route.handler);
-    if (existing) return existing;
-    const fn = new SchoolFunction(this, handlerName(route.handler), {
+  /** One function per handler module (a group of the manifest), shared by the routes it serves. */
+  private functionFor(group: RouteGroup, config: StageConfig): SchoolFunction {
+    const fn = new SchoolFunction(this, handlerName(group.handler), {
       config,
-      entry: route.handler,
+      entry: group.handler,
       serviceName: serviceNames.api,
-      description: route.summary,
-      timeout: Duration.seconds(config.api.functionTimeoutSeconds),
+      description: apiFunctionDescription(group),
+      timeout: Duration.seconds(apiFunctionTimeoutSeconds(config, group)),
+      ...(group.function.memorySize ? { memorySize: group.function.memorySize } : {}),
       environment: { [directoryCacheSecondsVariable]: String(config.api.directoryCacheSeconds) },
     });
-    this.functions.set(route.handler, fn);
+    this.functions.set(group.handler, fn);
     return fn;
   }
 }

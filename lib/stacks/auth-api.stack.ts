@@ -20,7 +20,7 @@ import { mfaRequiredRoles, roles } from '../../lambdas/shared/roles';
 import { type StageConfig, stagePrefix, removalPolicyOf } from '../config';
 import { SchoolFunction } from '../constructs/school-function';
 import { retentionDays } from '../retention';
-import { serviceNames } from '../../lambdas/shared/observability';
+import { serviceNames } from '../../lambdas/shared/telemetry-names';
 
 export interface AuthApiStackProps extends StackProps {
   readonly config: StageConfig;

@@ -16,7 +16,7 @@ import { SchoolFunction } from '../constructs/school-function';
 import { physicalName } from '../naming';
 import type { PlatformData } from '../platform-data';
 import { ScoringRunWorkflow } from '../workflows/scoring-run.workflow';
-import { serviceNames } from '../../lambdas/shared/observability';
+import { serviceNames } from '../../lambdas/shared/telemetry-names';
 
 export interface BatchStackProps extends StackProps {
   readonly config: StageConfig;

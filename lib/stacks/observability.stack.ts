@@ -19,7 +19,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { dataApiServices, metricNames, metricsNamespace } from '../../lambdas/shared/observability';
+import { dataApiServices, metricNames, metricsNamespace } from '../../lambdas/shared/telemetry-names';
 import { type StageConfig, stagePrefix } from '../config';
 import type { ShardGroupRef } from '../platform-data';
 

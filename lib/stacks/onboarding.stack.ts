@@ -12,7 +12,7 @@ import {
   schoolSecretsVariable,
   userPoolVariable,
 } from '../../lambdas/shared/platform-variables';
-import { shardGroupsVariable } from '../../lambdas/shared/runtime';
+import { shardGroupsVariable } from '../../lambdas/shared/platform-variables';
 import { type StageConfig, stagePrefix } from '../config';
 import { SchoolFunction } from '../constructs/school-function';
 import { acknowledgeWildcards, nagAccountOf } from '../nag';
@@ -24,7 +24,7 @@ import { MigrateFleetWorkflow } from '../workflows/migrate-fleet.workflow';
 import { MoveSchoolWorkflow } from '../workflows/move-school.workflow';
 import { OffboardSchoolWorkflow } from '../workflows/offboard-school.workflow';
 import { OnboardSchoolWorkflow } from '../workflows/onboard-school.workflow';
-import { serviceNames } from '../../lambdas/shared/observability';
+import { serviceNames } from '../../lambdas/shared/telemetry-names';
 
 export interface OnboardingStackProps extends StackProps {
   readonly config: StageConfig;

@@ -4,6 +4,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { drainSecondsAfterSwitch } from '../../lambdas/shared/directory-cache';
+import { longestApiRequestSeconds } from '../api-functions';
 import type { StageConfig } from '../config';
 import { emitEvent, lifecycleStateMachine, notifyOperator, retryTransient, stepTask } from './workflow-parts';
 
@@ -98,7 +99,14 @@ export class MoveSchoolWorkflow extends Construct {
     };
     // No API function may still reach the old database through a directory record it cached.
     const expire = new sfn.Wait(this, 'Let directory caches expire', {
-      time: sfn.WaitTime.duration(Duration.seconds(drainSecondsAfterSwitch(props.config.api))),
+      time: sfn.WaitTime.duration(
+        Duration.seconds(
+          drainSecondsAfterSwitch({
+            directoryCacheSeconds: props.config.api.directoryCacheSeconds,
+            longestRequestSeconds: longestApiRequestSeconds(props.config),
+          }),
+        ),
+      ),
     });
     const dropSource = afterSwitch(stepTask(this, 'Drop source', db, 'drop-source', state, sfn.JsonPath.DISCARD));
     const releaseSource = afterSwitch(

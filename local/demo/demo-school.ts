@@ -1,5 +1,6 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { schoolSession } from '../../lambdas/onboarding/school-provisioning';
+import { auditEntry } from '../../lambdas/shared/audit-entry';
 import { type DataApiSession, typed } from '../../lambdas/shared/data-api';
 import type { Role } from '../../lambdas/shared/roles';
 import { type SchoolRecord, TenantDirectory } from '../../lambdas/shared/tenant-directory';
@@ -7,7 +8,7 @@ import { CognitoUserDirectory, UserExistsError } from '../../lambdas/shared/user
 import { stagePrefix } from '../../lib/config';
 import { localStage } from '../local-stage';
 import type { Platform } from '../platform';
-import { runExecutionToSuccess } from '../step-functions/executions';
+import { runExecutionToSuccess } from '../../lambdas/shared/state-machine-executions';
 import { type DemoSchoolData, generateDemoSchool, readUciStudents } from './demo-data';
 
 /** What `npm start` onboards on its first run. */
@@ -189,13 +190,14 @@ async function writeDemoData(db: DataApiSession, data: DemoSchoolData, bursarSub
          JOIN invoiced ON invoiced.student_id = students.id AND invoiced.fee_structure_id = fees.id`,
       { fees: typed.json(data.feeStructures), payments: typed.json(data.payments), bursar: bursarSub },
     );
+    // One entry for the generated data: what it holds, by count.
     await db.query(
-      `INSERT INTO audit_log (actor, action, entity, entity_id, after)
-       SELECT :actor, 'import', 'demo-data', NULL, jsonb_build_object(
-         'students', (SELECT count(*) FROM students), 'guardians', (SELECT count(*) FROM guardians),
-         'attendance', (SELECT count(*) FROM attendance), 'scores', (SELECT count(*) FROM scores),
-         'payments', (SELECT count(*) FROM payments))`,
-      { actor: demoActor },
+      `WITH summary AS (
+         SELECT (SELECT count(*) FROM students) AS students, (SELECT count(*) FROM guardians) AS guardians,
+                (SELECT count(*) FROM attendance) AS attendance, (SELECT count(*) FROM scores) AS scores,
+                (SELECT count(*) FROM payments) AS payments),
+       ${auditEntry({ action: 'import', entity: 'demo-data', after: 'summary', rows: 'one', entityId: 'NULL' })}
+       SELECT 1`,
     );
   });
 }
@@ -241,7 +243,7 @@ export async function ensureDemoSchool(
   }
   if (school.status !== 'ACTIVE') return undefined;
   const group = platform.shardGroups.find((candidate) => candidate.id === school.shardGroupId)!;
-  const db = schoolSession(school, group.resourceArn);
+  const db = schoolSession(school, group.resourceArn).as({ actor: demoActor, requestId: 'demo-data' });
   const [{ students }] = (await db.query<{ students: number }>('SELECT count(*)::int AS students FROM students')) as [
     { students: number },
   ];

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { extname, resolve, sep } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { handlerName, type RouteDefinition, routes as manifestRoutes } from '../../lambdas/api/routes';
+import { handlerName, type RouteDefinition, routeGroups, routes as manifestRoutes } from '../../lambdas/api/routes';
+import { localStage } from '../local-stage';
 import { loadHandler } from '../handler-module';
 import { loadSpaFallback } from './cloudfront-function';
 import { httpApiEvent } from './http-api-event';
@@ -70,7 +71,7 @@ export interface LocalGatewayOptions {
   readonly mounts?: Readonly<Record<string, (request: IncomingMessage, response: ServerResponse) => void>>;
   /** Served as `/config.json`, as the web stack deploys it: where the app finds its issuer and client. */
   readonly webConfig?: Readonly<Record<string, unknown>>;
-  /** Handler time limit, as the function's timeout. @default 10 s */
+  /** Handler time limit of functions whose group sets none. @default the local stage's `api.functionTimeoutSeconds` */
   readonly handlerTimeoutMs?: number;
 }
 
@@ -134,7 +135,14 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const spaFallback = loadSpaFallback(options.projectRoot);
   const webRoot = resolve(options.webDir);
   const handlers = new Map<string, Promise<ApiHandler>>();
-  const timeoutMs = options.handlerTimeoutMs ?? 10_000;
+  // Each function's timeout, as the API stack gives it: its group's own, or the stage's.
+  const groupTimeouts = new Map(
+    routeGroups.flatMap((group) =>
+      group.function.timeoutSeconds ? [[group.handler, group.function.timeoutSeconds * 1000] as const] : [],
+    ),
+  );
+  const timeoutOf = (handler: string) =>
+    groupTimeouts.get(handler) ?? options.handlerTimeoutMs ?? localStage.api.functionTimeoutSeconds * 1000;
 
   const handlerFor = (modulePath: string) => {
     let loaded = handlers.get(modulePath);
@@ -165,12 +173,15 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     let result: Awaited<ReturnType<ApiHandler>> | typeof timedOut;
     try {
       const handler = await handlerFor(found.route.handler);
+      const timeoutMs = timeoutOf(found.route.handler);
       result = await withTimeout(handler(event, lambdaContext(functionName, timeoutMs)), timeoutMs);
     } catch (error) {
       console.error(`handler ${found.route.handler} failed:`, error);
       return sendJson(response, 500, { message: 'Internal Server Error' });
     }
     if (result === timedOut) return sendJson(response, 503, { message: 'Service Unavailable' });
+    // As HTTP APIs do, every answer names its request.
+    response.setHeader('apigw-requestid', event.requestContext.requestId);
     if (typeof result === 'string' || result === undefined || result === null) {
       // HTTP APIs treat a non-structured result as a 200 JSON body.
       response.writeHead(200, { 'content-type': 'application/json' }).end(typeof result === 'string' ? result : '');

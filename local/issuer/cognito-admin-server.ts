@@ -25,6 +25,9 @@ function attributesOf(user: LocalUser): Attributes {
   ];
 }
 
+/** The id the local platform gives its user pool (its users are the local issuer's). */
+export const localUserPoolId = 'local_campus';
+
 /**
  * The Cognito user-pool admin operations the platform calls (create a user, add to or
  * remove from a group, disable, enable, read, delete), over the local issuer's users, so

@@ -5,6 +5,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import type { LocalEventLog } from '../events/event-log';
 import { loadHandler } from '../handler-module';
 import { lambdaContext } from '../lambda-context';
+import { FaultInjector } from './fault-injection';
 import {
   type LocalFunction,
   type LocalStateMachine,
@@ -119,6 +120,8 @@ function stateNames(
  * stopped is ABORTED, since it cannot be resumed).
  */
 export class StepFunctionsService {
+  /** Faults Task invocations fail with, for tests of Retry, Catch and compensation. */
+  readonly faults = new FaultInjector();
   private readonly machines = new Map<string, { machine: LocalStateMachine; runner: StateMachine }>();
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly running = new Map<string, { abort(): void; done: Promise<void> }>();
@@ -370,6 +373,7 @@ export class StepFunctionsService {
       let timer: NodeJS.Timeout | undefined;
       let result: unknown;
       try {
+        this.faults.failIfInjected(payload);
         const invoke = (await handler)(structuredClone(payload ?? null), lambdaContext(fn.name, fn.timeoutMs));
         // Lambda would kill a timed-out invocation; in-process it runs on, so say so when it ends.
         const startedAt = Date.now();

@@ -6,7 +6,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { platformTables, tenantDirectoryTable } from '../../lambdas/shared/tables';
-import { localUserPoolId } from '../../lambdas/shared/user-directory';
+import { localUserPoolId } from '../issuer/cognito-admin-server';
 import { physicalName, shardGroupMasterSecretName } from '../../lib/naming';
 import { TenantDataAccess } from '../../lib/constructs/tenant-data-access';
 import type { PlatformData } from '../../lib/platform-data';

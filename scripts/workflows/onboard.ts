@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { onboardingInputJsonSchema, onboardingRequest } from '../../lambdas/onboarding/onboarding.schemas';
-import { InvitationOutbox, outboxFileName } from '../../local/issuer/outbox';
 import { taskErrorMessage } from '../../lambdas/shared/task-failure';
 import { startAndFollow, targetOptions, workflowTarget } from './workflow-client';
 
@@ -57,8 +55,8 @@ try {
     adminEmail: string;
   };
   console.log(`${result.slug} is ACTIVE (school ${result.schoolId}, shard group ${result.shardGroupId})`);
-  if (target.localStateDir) {
-    const invitation = new InvitationOutbox(join(target.localStateDir, outboxFileName)).latestFor(result.adminEmail);
+  if (target.localInvitation) {
+    const invitation = target.localInvitation(result.adminEmail);
     console.log(
       `first admin sign-in: ${result.adminEmail} / ${invitation?.temporaryPassword ?? '(no invitation found)'}`,
     );

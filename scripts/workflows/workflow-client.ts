@@ -13,7 +13,7 @@ import { scoringRunsTable, tenantDirectoryTable } from '../../lambdas/shared/tab
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
 import { taskErrorMessage } from '../../lambdas/shared/task-failure';
 import { loadStageConfig, servingRegion, stagePrefix } from '../../lib/config';
-import { executionHistory, stateMachineArnNamed } from '../../local/step-functions/executions';
+import { executionHistory, stateMachineArnNamed } from '../../lambdas/shared/state-machine-executions';
 import { projectRoot } from '../../lib/project';
 
 /** Where a workflow command runs: the local platform (`npm start`), or a deployed stage. */
@@ -25,8 +25,12 @@ export interface WorkflowTarget {
   readonly scoringRuns: ScoringRuns;
   /** `local`, or the stage's name. */
   readonly stage: string;
-  /** The local platform's state directory, when the target is local. */
-  readonly localStateDir?: string;
+  /**
+   * The newest invitation the local platform would have e-mailed to an address (its
+   * one-time password), from the outbox its endpoints file names; undefined on a stage,
+   * where Cognito e-mails it.
+   */
+  readonly localInvitation?: (email: string) => { temporaryPassword: string } | undefined;
 }
 
 /** The options every workflow command takes: `--stage NAME` for a deployed stage. */
@@ -59,6 +63,8 @@ export function workflowTarget(stage: string | undefined): WorkflowTarget {
     stepFunctions: string;
     dynamodb: string;
     region: string;
+    /** One JSON object a line: `{ to, temporaryPassword, time }`. */
+    invitations: string;
   };
   const key = JSON.parse(readFileSync(join(stateDir, 'access-key.json'), 'utf8')) as {
     accessKeyId: string;
@@ -71,7 +77,15 @@ export function workflowTarget(stage: string | undefined): WorkflowTarget {
       'local',
     ),
     stage: 'local',
-    localStateDir: stateDir,
+    localInvitation: (email) =>
+      existsSync(endpoints.invitations)
+        ? readFileSync(endpoints.invitations, 'utf8')
+            .split('\n')
+            .filter((line) => line.trim())
+            .map((line) => JSON.parse(line) as { to: string; temporaryPassword: string })
+            .filter((invitation) => invitation.to === email.toLowerCase())
+            .at(-1)
+        : undefined,
   };
 }
 

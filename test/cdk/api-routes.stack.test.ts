@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { routeKey, routes } from '../../lambdas/api/routes';
+import { routeGroups, routeKey, routes } from '../../lambdas/api/routes';
+import { apiFunctionDescription } from '../../lib/api-functions';
+import { loadStageConfig } from '../../lib/config';
 import { resourcesOf, template } from '../support/assembly';
 
 describe.each(['dev', 'prod'])('API routes stack (%s)', (stage) => {
@@ -52,6 +54,18 @@ describe.each(['dev', 'prod'])('API routes stack (%s)', (stage) => {
     template(name).hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { CAMPUS_STAGE: stage, POWERTOOLS_SERVICE_NAME: 'campus-api' } },
     });
+  });
+
+  it("gives each function its group's timeout and memory, or the stage's API defaults", () => {
+    const functions = resourcesOf(name, 'AWS::Lambda::Function').map(([, fn]) => fn.Properties!);
+    const config = loadStageConfig(stage);
+    for (const group of routeGroups) {
+      const fn = functions.find((p) => p.Description === apiFunctionDescription(group));
+      expect(fn, group.handler).toBeDefined();
+      expect(fn!.Timeout).toBe(group.function.timeoutSeconds ?? config.api.functionTimeoutSeconds);
+      expect(fn!.MemorySize).toBe(group.function.memorySize ?? 512);
+    }
+    expect(functions.filter((p) => p.Timeout === 29).length).toBe(3);
   });
 
   it('lets only the payments function write idempotency records, by key', () => {

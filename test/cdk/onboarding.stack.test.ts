@@ -192,8 +192,13 @@ describe.each(['dev', 'prod'])('onboarding stack (%s)', (stage) => {
     const timeouts = apiFunctions.map((fn) => Number(fn.Properties!.Timeout));
     const config = loadStageConfig(stage);
     expect([...caches]).toEqual([config.api.directoryCacheSeconds]);
-    expect(Math.max(...timeouts)).toBe(config.api.functionTimeoutSeconds);
-    expect(wait.Seconds).toBe(drainSecondsAfterSwitch(config.api));
+    expect(Math.min(...timeouts)).toBe(config.api.functionTimeoutSeconds);
+    expect(wait.Seconds).toBe(
+      drainSecondsAfterSwitch({
+        directoryCacheSeconds: config.api.directoryCacheSeconds,
+        longestRequestSeconds: Math.max(...timeouts),
+      }),
+    );
     expect(wait.Seconds).toBeGreaterThan(config.api.directoryCacheSeconds + Math.max(...timeouts));
     const drop = move.find(([n]) => n === 'Drop source')![1];
     expect(drop.Catch![0]!.Next).toBe('Move incomplete');

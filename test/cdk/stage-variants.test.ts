@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { addStage, type CampusCloudStacks, enableNag } from '../../lib/campus-cloud';
 import { loadStageConfig } from '../../lib/config';
 import { ApiRoutesStack } from '../../lib/stacks/api-routes.stack';
+import { routeGroup } from '../../lambdas/api/route-contract';
 import { ObservabilityStack } from '../../lib/stacks/observability.stack';
 import { appLikeCli } from '../support/app';
 import { idempotencyTable, scoringRunsTable, tenantDirectoryTable } from '../../lambdas/shared/tables';
@@ -156,14 +157,16 @@ describe('a protected route from the manifest', () => {
       scoringRunsTable: stacks.data.tables[scoringRunsTable.logicalName]!,
       userPool: stacks.authApi.userPool,
       shardGroups: stacks.data.shardGroups,
-      routes: [
-        {
-          method: 'GET',
-          path: '/api/school/health',
-          handler: 'lambdas/api/health/get-health.handler.ts',
-          access: ['school-admin'],
-          summary: 'protected',
-        },
+      routeGroups: [
+        routeGroup('lambdas/api/health/get-health.handler.ts', {
+          protectedHealth: {
+            method: 'GET',
+            path: '/api/school/health',
+            access: ['school-admin'],
+            summary: 'protected',
+            response: { status: 200 },
+          },
+        }),
       ],
     });
     const t = Template.fromStack(routesStack);
@@ -285,14 +288,16 @@ describe.each(['dev', 'prod'])('a regional failover: %s served from the DR regio
       scoringRunsTable: failoverStacks.data.tables[scoringRunsTable.logicalName]!,
       userPool: failoverStacks.authApi.userPool,
       shardGroups: failoverStacks.data.shardGroups,
-      routes: [
-        {
-          method: 'GET',
-          path: '/api/school',
-          handler: 'lambdas/api/health/get-health.handler.ts',
-          access: ['teacher'],
-          summary: 'x',
-        },
+      routeGroups: [
+        routeGroup('lambdas/api/health/get-health.handler.ts', {
+          school: {
+            method: 'GET',
+            path: '/api/school',
+            access: ['teacher'],
+            summary: 'x',
+            response: { status: 200 },
+          },
+        }),
       ],
     });
     const fn = Object.values(Template.fromStack(routesStack).findResources('AWS::Lambda::Function'))[0] as any;

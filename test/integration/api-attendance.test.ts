@@ -75,11 +75,14 @@ describe('attendance API (a class marked in one request)', () => {
     marks.marks[3] = { studentId: students[3]!, status: 'late', note: 'bus' } as (typeof marks.marks)[number];
     const changed = await homeroomTeacher.call<{ changed: number }>('PUT', path(), marks);
     expect(changed.body.changed).toBe(1);
-    const [entry] = await maple.db.query<{ before: string; after: string }>(
-      "SELECT before::text, after::text FROM audit_log WHERE entity = 'attendance' AND after->>'status' = 'late'",
+    // One entry for the request: the one mark it changed, as it was and as it is, and whose it is.
+    const [entry] = await maple.db.query<{ before: string; after: string; subjects: string }>(
+      `SELECT before::text, after::text, array_to_json(subjects)::text AS subjects FROM audit_log
+        WHERE entity = 'attendance' ORDER BY id DESC LIMIT 1`,
     );
-    expect(JSON.parse(entry!.before).status).toBe('present');
-    expect(JSON.parse(entry!.after)).toMatchObject({ status: 'late', note: 'bus' });
+    expect(JSON.parse(entry!.before)).toMatchObject([{ status: 'present', student_id: students[3] }]);
+    expect(JSON.parse(entry!.after)).toMatchObject([{ status: 'late', note: 'bus', student_id: students[3] }]);
+    expect(JSON.parse(entry!.subjects)).toEqual([students[3]]);
   });
 
   it("shows the day's register with counts", async () => {

@@ -63,12 +63,8 @@ async function exported(request: object): Promise<{ view: ExportView; csv: strin
   }
 }
 
-const upload = (kind: string, csv: string) =>
-  fetch(`${platform().url}/api/imports/${kind}?mode=dry-run`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'text/csv' },
-    body: csv,
-  }).then(async (response) => (await response.json()) as ImportResult);
+const upload = async (kind: string, csv: string) =>
+  (await admin.call<ImportResult>('POST', `/api/imports/${kind}?mode=dry-run`, csv, { contentType: 'text/csv' })).body;
 
 describe('CSV exports, written by the exports worker from the queue', () => {
   it('exports every student with each guardian, and escapes cells a spreadsheet would run', async () => {

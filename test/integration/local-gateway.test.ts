@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../lib/project';
 import { type LocalGateway, startLocalGateway } from '../../local/gateway/local-gateway';
+import { healthRoutes } from '../../lambdas/api/health/health.routes';
+import { routeGroup } from '../../lambdas/api/route-contract';
 
 describe('local gateway over real HTTP', () => {
   let gateway: LocalGateway;
@@ -23,20 +25,16 @@ describe('local gateway over real HTTP', () => {
       projectRoot,
       webDir: join(projectRoot, 'web', 'dist'),
       routes: [
-        {
-          method: 'GET',
-          path: '/api/health',
-          handler: 'lambdas/api/health/get-health.handler.ts',
-          access: 'public',
-          summary: 'health',
-        },
-        {
-          method: 'GET',
-          path: '/api/schools/{schoolId}/health',
-          handler: 'lambdas/api/health/get-health.handler.ts',
-          access: ['school-admin'],
-          summary: 'a protected route to prove the 401 path',
-        },
+        ...healthRoutes.routes,
+        ...routeGroup('lambdas/api/health/get-health.handler.ts', {
+          protectedHealth: {
+            method: 'GET',
+            path: '/api/schools/{schoolId}/health',
+            access: ['school-admin'],
+            summary: 'a protected route to prove the 401 path',
+            response: { status: 200 },
+          },
+        }).routes,
       ],
     });
   });

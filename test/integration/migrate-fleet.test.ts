@@ -8,8 +8,9 @@ import { runExecution } from '../support/workflows';
 const platform = useLocalPlatform('migrate-fleet', { stepFunctionsRetryIntervalMs: 1 });
 const machine = 'campus-local-migrate-fleet';
 const behind = latestSchemaVersion - 1;
-/** A table the pending migration creates: made ahead of it in one school, it makes that school fail. */
-const created = /CREATE TABLE (\w+)/.exec(schoolMigrations.at(-1)!.statements.join('\n'))![1]!;
+/** An index the pending migration creates: made ahead of it in one school, it makes that school fail. */
+const created = /CREATE INDEX (\w+) ON (\w+)/.exec(schoolMigrations.at(-1)!.statements.join('\n'))!;
+const [, index, indexed] = created as unknown as [string, string, string];
 const schools: SchoolRecord[] = [];
 
 const databaseOf = (school: SchoolRecord) => {
@@ -50,10 +51,8 @@ beforeAll(async () => {
       )),
     );
   }
-  // fleet-03 (in the wave after the canary) cannot take the pending migration: it already has a table it creates.
-  await databaseOf(schools.find((s) => s.slug === 'fleet-03')!).execute(
-    `CREATE TABLE ${created} (id text PRIMARY KEY)`,
-  );
+  // fleet-03 (in the wave after the canary) cannot take the pending migration: it already has an index it creates.
+  await databaseOf(schools.find((s) => s.slug === 'fleet-03')!).execute(`CREATE INDEX ${index} ON ${indexed} (id)`);
 }, 120_000);
 
 describe('fleet migration (the synthesized state machine on the local Step Functions)', () => {
@@ -76,7 +75,7 @@ describe('fleet migration (the synthesized state machine on the local Step Funct
   });
 
   it('finishes once the school is fixed, migrating only the schools still behind', async () => {
-    await databaseOf(schools.find((s) => s.slug === 'fleet-03')!).execute(`DROP TABLE ${created}`);
+    await databaseOf(schools.find((s) => s.slug === 'fleet-03')!).execute(`DROP INDEX ${index}`);
     const execution = await runExecution(machine, {});
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.output).toMatchObject({

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { masterSession, schoolSession } from '../../lambdas/onboarding/school-provisioning';
-import { injectFaultVariable } from '../../lambdas/shared/platform-variables';
 import { ShardGroupSlots } from '../../lambdas/shared/shard-group-slots';
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
 import { useLocalPlatform } from '../support/local-platform';
@@ -14,9 +13,7 @@ const platform = useLocalPlatform('move-school', {
   stepFunctionsWaitMs: 1500,
   directoryCacheSeconds: 1,
 });
-afterEach(() => {
-  delete process.env[injectFaultVariable];
-});
+afterEach(() => platform().stepFunctions.service.faults.clear());
 
 const databaseExists = async (groupId: string, database: string) => {
   const group = platform().shardGroups.find((g) => g.id === groupId)!;
@@ -114,7 +111,7 @@ describe('moving a school between shard groups (the synthesized state machine)',
     const count = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM students'))[0]!.n;
     const rows = await count();
 
-    process.env[injectFaultVariable] = 'verify-copy';
+    platform().stepFunctions.service.faults.inject({ step: 'verify-copy' });
     const execution = await runExecution('campus-local-move-school', { slug: 'mover', targetShardGroupId: to });
     expect(execution).toMatchObject({ status: 'FAILED', error: 'InjectedFault' });
     expect(execution.states).toEqual(

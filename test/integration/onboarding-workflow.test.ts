@@ -4,7 +4,6 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { latestSchemaVersion } from '../../layers/migrations';
 import { schoolResourceNames, schoolSession } from '../../lambdas/onboarding/school-provisioning';
-import { injectFaultVariable } from '../../lambdas/shared/platform-variables';
 import { ShardGroupSlots } from '../../lambdas/shared/shard-group-slots';
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
 import { projectRoot } from '../../lib/project';
@@ -16,9 +15,8 @@ import { allSchools, type FinishedExecution, orphans, runExecution, schoolIdOf }
 
 const platform = useLocalPlatform('onboarding', { shardGroupCapacity: 50, stepFunctionsRetryIntervalMs: 1 });
 const machine = 'campus-local-onboard-school';
-afterEach(() => {
-  delete process.env[injectFaultVariable];
-});
+const faults = () => platform().stepFunctions.service.faults;
+afterEach(() => faults().clear());
 
 const request = (slug: string, overrides: Record<string, unknown> = {}) => ({
   name: `School ${slug}`,
@@ -126,7 +124,7 @@ describe('onboarding workflow (the synthesized state machine on the local Step F
     'undoes everything when %s fails: no database, role, secret, user or slot is left, the school is FAILED',
     async (step, state) => {
       const slug = `fault-${step}`;
-      process.env[injectFaultVariable] = step;
+      faults().inject({ step });
       const execution = await runExecution(machine, request(slug));
       expect(execution.status).toBe('FAILED');
       expect(execution.error).toBe('InjectedFault');
@@ -155,13 +153,13 @@ describe('onboarding workflow (the synthesized state machine on the local Step F
       expect(events[0]!.detail).toMatchObject({ schoolId, slug, error: 'InjectedFault' });
 
       // The slug is free again: the same request, without the fault, brings the school live.
-      delete process.env[injectFaultVariable];
+      faults().clear();
       expect((await runExecution(machine, request(slug))).status).toBe('SUCCEEDED');
     },
   );
 
   it('retries a step on transient errors (a cluster resuming) and carries on', async () => {
-    process.env[injectFaultVariable] = 'run-migrations:DatabaseResumingException:2';
+    faults().inject({ step: 'run-migrations', error: 'DatabaseResumingException', times: 2 });
     const execution = await runExecution(machine, request('resuming'));
     expect(execution.status).toBe('SUCCEEDED');
     const failures = execution.history.filter((event) => event.type === 'TaskFailed');

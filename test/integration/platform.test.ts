@@ -6,7 +6,7 @@ import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { platformTables } from '../../lambdas/shared/tables';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { HealthResponse } from '../../lambdas/api/health/get-health.handler';
+import type { HealthReport as HealthResponse } from '../../lambdas/api/health/health.schemas';
 import { readShardGroupClusters } from '../../lambdas/shared/runtime';
 import { localStage } from '../../local/local-stage';
 import { type Platform, startPlatform } from '../../local/platform';

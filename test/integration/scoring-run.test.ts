@@ -7,7 +7,6 @@ import { atRiskModel } from '../../lambdas/scoring/chunk-scoring';
 import { bucketName } from '../../lambdas/shared/buckets';
 import { typed } from '../../lambdas/shared/data-api';
 import { s3Client } from '../../lambdas/shared/object-storage';
-import { injectFaultVariable } from '../../lambdas/shared/platform-variables';
 import { ScoringRuns } from '../../lambdas/shared/scoring-runs';
 import { type DemoSchool, ensureDemoSchool } from '../../local/demo/demo-school';
 import { useLocalPlatform } from '../support/local-platform';
@@ -33,9 +32,7 @@ describe('the scoring run on the local platform', () => {
   let firstRunId: string;
   const demoDb = () =>
     schoolSession(demo.school, platform().shardGroups.find((g) => g.id === demo.school.shardGroupId)!.resourceArn);
-  afterEach(() => {
-    delete process.env[injectFaultVariable];
-  });
+  afterEach(() => platform().stepFunctions.service.faults.clear());
 
   it('scores every active student of the demo school, each chunk in one read and one batched write', async () => {
     demo = (await ensureDemoSchool(platform()))!;
@@ -152,7 +149,11 @@ describe('the scoring run on the local platform', () => {
     const other = await schoolFixture(platform(), 'scoring-other');
     const admin = await other.user('school-admin');
     expect((await admin.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
-    process.env[injectFaultVariable] = `score-chunk@${demo.school.schoolId}:BrokenChunk`;
+    platform().stepFunctions.service.faults.inject({
+      step: 'score-chunk',
+      schoolId: demo.school.schoolId,
+      error: 'BrokenChunk',
+    });
     const run = await runExecution(machine, { trigger: 'operator' });
     expect(run.status).toBe('SUCCEEDED');
     expect(run.output).toMatchObject({ status: 'PARTIAL', schools: 2, schoolsDone: 1, schoolsFailed: 1 });

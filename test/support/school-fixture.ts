@@ -5,6 +5,7 @@ import { newSchoolId, provisionSchool, schoolSession } from '../../lambdas/onboa
 import type { DataApiSession } from '../../lambdas/shared/data-api';
 import type { SchoolRecord } from '../../lambdas/shared/tenant-directory';
 import type { Platform } from '../../local/platform';
+import { assertMatchesContract } from './api-contract';
 import { accessTokenFor } from './sign-in';
 
 /** Settings a test school can start from. */
@@ -28,6 +29,8 @@ export interface ApiResponse<T = unknown> {
   readonly body: T;
   /** Data API round trips the request made, from the API's header. */
   readonly roundTrips: number | undefined;
+  /** The request's id, as the HTTP API names it (`apigw-requestid`): its audit entries carry it. */
+  readonly requestId: string | undefined;
 }
 
 export interface SchoolFixture {
@@ -38,10 +41,15 @@ export interface SchoolFixture {
   user(role: Role, options?: { email?: string }): Promise<SchoolUser>;
 }
 
+export interface CallOptions {
+  /** Send a text body (a CSV file) as this type instead of JSON. */
+  readonly contentType?: string;
+}
+
 export interface SchoolUser {
   readonly userId: string;
   readonly token: string;
-  call<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;
+  call<T = unknown>(method: string, path: string, body?: unknown, options?: CallOptions): Promise<ApiResponse<T>>;
 }
 
 export async function callApi<T>(
@@ -50,21 +58,27 @@ export async function callApi<T>(
   method: string,
   path: string,
   body?: unknown,
+  options: CallOptions = {},
 ): Promise<ApiResponse<T>> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined ? {} : { 'content-type': options.contentType ?? 'application/json' }),
     },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
   const header = response.headers.get('x-campus-data-api-calls');
+  const contentType = response.headers.get('content-type');
+  const parsed: unknown = text && /json/.test(contentType ?? '') ? JSON.parse(text) : text || undefined;
+  // Every answer a test receives is held against the OpenAPI document the API serves.
+  assertMatchesContract(method, path, response.status, contentType, parsed);
   return {
     status: response.status,
-    body: (text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text || undefined) as T,
+    body: parsed as T,
     roundTrips: header === null ? undefined : Number(header),
+    requestId: response.headers.get('apigw-requestid') ?? undefined,
   };
 }
 
@@ -92,7 +106,7 @@ export async function schoolFixture(platform: Platform, slug: string): Promise<S
       return {
         userId: created.sub,
         token,
-        call: (method, path, body) => callApi(platform.url, token, method, path, body),
+        call: (method, path, body, options) => callApi(platform.url, token, method, path, body, options),
       };
     },
   };

@@ -4,7 +4,11 @@ import { taskErrorMessage } from '../../lambdas/shared/task-failure';
 import { ShardGroupSlots } from '../../lambdas/shared/shard-group-slots';
 import { type SchoolRecord, schoolStatuses, TenantDirectory } from '../../lambdas/shared/tenant-directory';
 import type { Platform } from '../../local/platform';
-import { executionHistory, runExecutionToEnd, stateMachineArnNamed } from '../../local/step-functions/executions';
+import {
+  executionHistory,
+  runExecutionToEnd,
+  stateMachineArnNamed,
+} from '../../lambdas/shared/state-machine-executions';
 
 /** A finished execution with its history, as an operator's tools would read it. */
 export interface FinishedExecution {

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { handler, type HealthResponse } from '../../lambdas/api/health/get-health.handler';
+import { handler } from '../../lambdas/api/health/get-health.handler';
+import type { HealthReport as HealthResponse } from '../../lambdas/api/health/health.schemas';
 import { describeHealth, fetchHealth, type Health } from '../../web/src/health';
 
 function apiEvent(routeKey: string): APIGatewayProxyEventV2WithJWTAuthorizer {

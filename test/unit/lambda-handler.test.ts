@@ -2,7 +2,7 @@ import type { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context, SQSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { apiHandler } from '../../lambdas/api/api-handler';
-import { healthRoutes } from '../../lambdas/api/routes';
+import { healthRoutes } from '../../lambdas/api/health/health.routes';
 import { DataApiSession } from '../../lambdas/shared/data-api';
 import { lambdaHandler } from '../../lambdas/shared/lambda-handler';
 import { stepHandler } from '../../lambdas/shared/step-handler';
@@ -33,9 +33,11 @@ describe('every kind of handler publishes the Data API errors of its invocation'
       .flatMap((emf) => emf._aws.CloudWatchMetrics.flatMap((group) => group.Metrics.map((metric) => metric.Name)));
 
   it('an API route: answers 500 and publishes DataApiErrors', async () => {
-    const handler = apiHandler(healthRoutes(), async () => {
-      await failingSession().query('SELECT 1');
-      throw new Error('not reached');
+    const handler = apiHandler(healthRoutes, {
+      getHealth: async () => {
+        await failingSession().query('SELECT 1');
+        throw new Error('not reached');
+      },
     });
     const event = {
       routeKey: 'GET /api/health',

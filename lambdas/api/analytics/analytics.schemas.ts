@@ -19,6 +19,24 @@ export type AtRiskQuery = z.infer<typeof atRiskQuery>;
 
 export const runListQuery = z.object({ ...pageQuery }).strict();
 
+/** A school's part of a scoring run, as the school admin follows it. */
+export const scoringRun = z.object({
+  runId: z.string(),
+  status: z.enum(['STARTING', 'SCORING', 'DONE', 'FAILED']),
+  trigger: z.enum(['schedule', 'api', 'operator']),
+  modelVersion: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  chunksTotal: z.number().int().optional(),
+  chunksDone: z.number().int().optional(),
+  studentsTotal: z.number().int().optional(),
+  studentsScored: z.number().int().optional(),
+  atRisk: z.number().int().optional(),
+  anomalies: z.number().int().optional(),
+  failure: z.string().optional(),
+});
+export const startedScoringRun = z.object({ runId: z.string(), status: z.literal('STARTING') });
+
 const driver = z.object({ feature: z.string(), contribution: z.number(), text: z.string() });
 const anomaly = z.object({
   kind: z.enum(['attendance', 'grades']),
@@ -64,6 +82,7 @@ export const atRiskStudent = z.object({
   drivers: z.array(driver),
   anomalies: z.number().int(),
 });
+export type AtRiskStudent = z.infer<typeof atRiskStudent>;
 export const atRiskPage = z.object({
   items: z.array(atRiskStudent),
   nextCursor: z.string().nullable(),

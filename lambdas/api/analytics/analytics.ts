@@ -7,8 +7,9 @@ import {
 import { type DataApiSession, type SqlValue, typed, jsonColumn } from '../../shared/data-api';
 import { notFound } from '../../shared/http';
 import { type Caller, myClassesSql } from '../class-access';
+import { auditEntry } from '../../shared/audit-entry';
 import { cursorValues, keysetPage } from '../sql-fragments';
-import type { AnalyticsOverview, AtRiskQuery, StudentAnalyticsView } from './analytics.schemas';
+import type { AnalyticsOverview, AtRiskQuery, AtRiskStudent, StudentAnalyticsView } from './analytics.schemas';
 
 /**
  * The students a caller may see analytics of (a CTE named `visible`): all of them for a
@@ -103,7 +104,10 @@ export async function atRiskStudents(db: DataApiSession, caller: Caller, query: 
   const threshold =
     rows[0]?.threshold ?? query.minRisk ?? (await thresholdOf(db)) ?? analyticsSettingsOf({}).atRiskThreshold;
   const page = keysetPage(
-    rows.map(({ threshold: _t, drivers, ...row }) => ({ ...row, drivers: JSON.parse(drivers) as unknown[] })),
+    rows.map(({ threshold: _t, drivers, ...row }) => ({
+      ...row,
+      drivers: jsonColumn<AtRiskStudent['drivers']>(drivers),
+    })),
     query.limit,
     (last) => [last.risk, last.studentId],
   );
@@ -188,17 +192,14 @@ export async function readAnalyticsSettings(db: DataApiSession): Promise<Analyti
 /** Saves the analytics settings whole, audited; the next scoring uses them. One round trip. */
 export async function writeAnalyticsSettings(
   db: DataApiSession,
-  actor: string,
   settings: AnalyticsSettings,
 ): Promise<AnalyticsSettings> {
   const [row] = await db.query<{ analytics: string }>(
-    `WITH before AS (SELECT analytics FROM school_settings),
-     changed AS (UPDATE school_settings SET analytics = :analytics, updated_at = now() RETURNING analytics),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-       SELECT :actor, 'update', 'analytics-settings', NULL, (SELECT analytics FROM before), changed.analytics FROM changed)
+    `WITH before AS (SELECT singleton, analytics FROM school_settings),
+     changed AS (UPDATE school_settings SET analytics = :analytics, updated_at = now() RETURNING singleton, analytics),
+     ${auditEntry({ action: 'update', entity: 'analytics-settings', before: 'before', after: 'changed', rows: 'one', key: ['singleton'], entityId: 'NULL' })}
      SELECT analytics::text AS analytics FROM changed`,
-    { actor, analytics: typed.json(analyticsSettings.parse(settings)) },
+    { analytics: typed.json(analyticsSettings.parse(settings)) },
   );
   if (!row) throw notFound("The school's settings");
   return analyticsSettingsOf(JSON.parse(row.analytics));

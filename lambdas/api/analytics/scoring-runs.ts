@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { auditEntry } from '../../shared/audit-entry';
+import type { DataApiSession } from '../../shared/data-api';
 import { conflict, notFound } from '../../shared/http';
 import type { SchoolRun, ScoringRuns } from '../../shared/scoring-runs';
 
@@ -10,9 +12,10 @@ export type SchoolRunView =
 
 /**
  * Starts a scoring run of the caller's school, unless one is already scoring it (409, with
- * its id, so a double click starts one run).
+ * its id, so a double click starts one run); the school's audit log records who started it.
  */
 export async function startSchoolRun(
+  db: DataApiSession,
   runs: ScoringRuns,
   start: StartScoring,
   schoolId: string,
@@ -25,6 +28,12 @@ export async function startSchoolRun(
   }
   const runId = randomUUID();
   await start(runId, { trigger: 'api', schoolId, requestedBy });
+  await db.query(
+    `WITH started AS (SELECT :runId AS id, 'api' AS trigger),
+     ${auditEntry({ action: 'start', entity: 'scoring-run', after: 'started', rows: 'one' })}
+     SELECT 1`,
+    { runId },
+  );
   return { runId, status: 'STARTING' };
 }
 

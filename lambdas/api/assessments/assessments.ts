@@ -1,4 +1,5 @@
 import { type DataApiSession, type SqlValue, typed, jsonColumn } from '../../shared/data-api';
+import { auditEntry } from '../../shared/audit-entry';
 import { conflict, forbidden, invalid, notFound } from '../../shared/http';
 import { type Caller, subjectAccessCte } from '../class-access';
 import { type GradeBand, gradeFor, termResultsSql } from '../../shared/grading';
@@ -25,9 +26,7 @@ export async function createAssessment(db: DataApiSession, caller: Caller, input
        INSERT INTO assessments (class_id, subject_id, term_id, name, max_score, weight, held_on)
        SELECT :classId, :subjectId, :termId, :name, :maxScore, :weight, :heldOn WHERE EXISTS (SELECT 1 FROM caller)
        RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, after)
-       SELECT :actor, 'create', 'assessment', changed.id::text, to_jsonb(changed) FROM changed)
+     ${auditEntry({ action: 'create', entity: 'assessment', after: 'changed', rows: 'one' })}
      SELECT EXISTS (SELECT 1 FROM caller) AS allowed,
             (SELECT row_to_json(c) FROM (SELECT ${assessmentColumns('changed')} FROM changed) c)::text AS created`,
     {
@@ -120,7 +119,8 @@ export async function enterScores(
      accepted AS (
        SELECT i.* FROM input i
         WHERE EXISTS (SELECT 1 FROM caller) AND NOT EXISTS (SELECT 1 FROM strangers) AND NOT EXISTS (SELECT 1 FROM too_high)),
-     ${upsertScores('SELECT :assessmentId, student_id, score FROM accepted', 'score')}
+     ${upsertScores('SELECT :assessmentId, student_id, score FROM accepted')},
+     ${auditEntry({ action: 'enter', entity: 'score', rows: 'many', entityId: ':assessmentId::text', ...scoresAudited })}
      SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM caller) AS allowed,
             (SELECT class_id FROM target) AS "classId",
             (SELECT coalesce(json_agg(position ORDER BY position), '[]') FROM strangers)::text AS strangers,
@@ -289,22 +289,28 @@ export async function reportCardOf(db: DataApiSession, studentId: string, termId
 }
 
 /**
- * CTEs `upserted` and `audited`: writes scores (`select` yields assessment_id, student_id,
- * score), leaving equal ones alone, and audits each change under `action` with the score
- * before (read from the table: every part of one statement sees it as it was) and after.
+ * CTEs `previous_scores` and `upserted`: writes scores (`select` yields assessment_id,
+ * student_id, score), leaving equal ones alone; `previous_scores` holds those rows as they
+ * were (every part of one statement sees the table as it was), for the write's audit entry
+ * (`scoresAudited`).
  */
-export function upsertScores(select: string, action: string): string {
-  return `upserted AS (
+export function upsertScores(select: string): string {
+  return `written_scores AS (SELECT * FROM (${select}) AS w (assessment_id, student_id, score)),
+     previous_scores AS (
+       SELECT sc.* FROM scores sc JOIN written_scores w USING (assessment_id, student_id)),
+     upserted AS (
        INSERT INTO scores (assessment_id, student_id, score, entered_by)
-       SELECT assessment_id, student_id, score, :actor FROM (${select}) AS written (assessment_id, student_id, score)
+       SELECT assessment_id, student_id, score, :actor FROM written_scores
        ON CONFLICT (assessment_id, student_id) DO UPDATE
           SET score = excluded.score, entered_by = excluded.entered_by, entered_at = now()
         WHERE scores.score IS DISTINCT FROM excluded.score
-       RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-       SELECT :actor, '${action}', 'score', u.assessment_id::text || '/' || u.student_id,
-              (SELECT to_jsonb(sc) FROM scores sc WHERE sc.assessment_id = u.assessment_id AND sc.student_id = u.student_id),
-              to_jsonb(u)
-         FROM upserted u)`;
+       RETURNING *)`;
 }
+
+/** The rows of `upsertScores`, as an audited write records them. */
+export const scoresAudited = {
+  before: 'previous_scores',
+  after: 'upserted',
+  key: ['assessment_id', 'student_id'],
+  people: ['student_id'],
+} as const;

@@ -1,13 +1,14 @@
 import { type DataApiSession, typed } from '../../shared/data-api';
+import { auditEntry } from '../../shared/audit-entry';
 import { forbidden, invalid, notFound } from '../../shared/http';
 import { type Caller, classAccessCte } from '../class-access';
 import type { ClassDaySheet, ClassMarks } from './attendance.schemas';
 
 /**
  * Marks a class for a day in one statement: every mark is upserted on its natural key
- * (student, date), unchanged marks are left alone, each change is audited with before
- * and after, and nothing is written unless the caller may mark the class and every
- * student is an active member of it. Retrying the same request changes nothing.
+ * (student, date), unchanged marks are left alone, the changes are audited in one entry
+ * with the marks before and after, and nothing is written unless the caller may mark the
+ * class and every student is an active member of it. Retrying the same request changes nothing.
  */
 export async function markClassDay(
   db: DataApiSession,
@@ -31,6 +32,9 @@ export async function markClassDay(
         SELECT i.* FROM input i
          WHERE EXISTS (SELECT 1 FROM caller) AND NOT EXISTS (SELECT 1 FROM strangers)
       ),
+      previous AS (
+        SELECT a.* FROM attendance a JOIN accepted i ON i.student_id = a.student_id WHERE a.on_date = :date
+      ),
       upserted AS (
         INSERT INTO attendance (student_id, on_date, class_id, status, note, marked_by)
         SELECT student_id, :date, :classId, status, note, :actor FROM accepted
@@ -41,11 +45,17 @@ export async function markClassDay(
                IS DISTINCT FROM (excluded.status, excluded.note, excluded.class_id)
         RETURNING *
       ),
-      audited AS (
-        INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-        SELECT :actor, 'mark', 'attendance', u.student_id::text || '/' || u.on_date, (SELECT to_jsonb(a) FROM attendance a WHERE a.student_id = u.student_id AND a.on_date = u.on_date), to_jsonb(u)
-          FROM upserted u
-      )
+      ${auditEntry({
+        action: 'mark',
+        entity: 'attendance',
+        before: 'previous',
+        after: 'upserted',
+        rows: 'many',
+        key: ['student_id', 'on_date'],
+        // The class's register of the day.
+        entityId: `:classId::text || '/' || :date`,
+        people: ['student_id'],
+      })}
     SELECT EXISTS (SELECT 1 FROM caller) AS allowed,
            EXISTS (SELECT 1 FROM classes WHERE id = :classId) AS "classExists",
            (SELECT coalesce(json_agg(position ORDER BY position), '[]') FROM strangers)::text AS rejected,

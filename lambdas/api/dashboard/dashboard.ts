@@ -17,7 +17,7 @@ export async function schoolDashboard(db: DataApiSession, caller: Caller): Promi
   const [rows, risk] = await Promise.all([
     db.query<{ dashboard: string }>(
       `WITH settings AS (SELECT timezone, grading_scale FROM school_settings),
-          today AS (SELECT (now() AT TIME ZONE (SELECT timezone FROM settings))::date AS d),
+          today AS (SELECT (now() AT TIME ZONE coalesce((SELECT timezone FROM settings), 'UTC'))::date AS d),
           active AS (SELECT id FROM students WHERE status = 'active'),
           marks_today AS (
             SELECT a.status FROM attendance a JOIN active s ON s.id = a.student_id

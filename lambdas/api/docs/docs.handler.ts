@@ -1,7 +1,7 @@
-import { json } from '../../shared/http';
 import { readRuntime } from '../../shared/runtime';
-import { apiHandler } from '../api-handler';
-import { routes, docsRoutes } from '../routes';
+import { apiHandler, reply } from '../api-handler';
+import { routes } from '../routes';
+import { docsRoutes } from './docs.routes';
 import { openApiDocument } from './openapi';
 
 let document: ReturnType<typeof openApiDocument> | undefined;
@@ -31,15 +31,7 @@ ${rows}
 </tbody></table></body></html>`;
 }
 
-export const handler = apiHandler(docsRoutes(), async ({ event }) => {
-  const { version } = readRuntime();
-  if (event.routeKey === 'GET /api/docs') {
-    return {
-      statusCode: 200,
-      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=300' },
-      body: docsPage(version),
-    };
-  }
-  document ??= openApiDocument(version);
-  return json(200, document);
+export const handler = apiHandler(docsRoutes, {
+  getOpenApiDocument: async () => (document ??= openApiDocument(readRuntime().version)),
+  getDocsPage: async () => reply(200, docsPage(readRuntime().version), { 'cache-control': 'public, max-age=300' }),
 });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { apiContract, type RouteContract } from '../api-contract';
-import { type RouteDefinition, routeKey, routes } from '../routes';
+import { schoolRoles } from '../../shared/roles';
+import { isCsvFile, type RouteDefinition } from '../route-contract';
+import { routes } from '../routes';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
 
@@ -21,64 +22,115 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   }));
 }
 
-const errorResponse = (description: string) => ({
+const errorResponse = (description: string, schema: 'Error' | 'GatewayError' | 'AnyError' = 'Error') => ({
   description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
 });
 
-function operation(route: RouteDefinition, contract: RouteContract) {
-  const status = String(contract.status ?? 200);
-  const isPublic = route.access === 'public';
+/** A route only a school's people may call: it works on a school's database. */
+const isSchoolRoute = (route: RouteDefinition) =>
+  route.access !== 'public' && route.access.every((role) => schoolRoles.includes(role));
+
+function requestBody(route: RouteDefinition) {
+  if (!route.body) return {};
+  const content = isCsvFile(route.body)
+    ? { 'text/csv': { schema: { type: 'string', maxLength: route.body.csv.maxBytes } } }
+    : { 'application/json': { schema: jsonSchema(route.body, 'input') } };
+  return { requestBody: { required: true, content } };
+}
+
+function success(route: RouteDefinition) {
+  const { response } = route;
+  if (response.html) {
+    return { description: 'A web page', content: { 'text/html': { schema: { type: 'string' } } } };
+  }
+  const roundTrips = isSchoolRoute(route)
+    ? {
+        headers: {
+          'x-campus-data-api-calls': {
+            description: 'Data API round trips the request made (at most two).',
+            schema: { type: 'integer' },
+          },
+        },
+      }
+    : {};
+  if (!response.body) return { description: 'Done, nothing to return', ...roundTrips };
   return {
-    operationId: routeKey(route)
-      .replace(/[^A-Za-z0-9]+/g, '_')
-      .replace(/^_|_$/g, ''),
+    description: 'OK',
+    ...roundTrips,
+    content: { 'application/json': { schema: jsonSchema(response.body, 'output') } },
+  };
+}
+
+function operation(route: RouteDefinition) {
+  const isPublic = route.access === 'public';
+  const takesInput = Boolean(route.body || route.query || route.params);
+  const answer = success(route);
+  return {
+    operationId: route.operation,
     summary: route.summary,
     tags: [route.path.split('/')[2] ?? 'api'],
     ...(isPublic
       ? { security: [] }
       : { description: `Roles: ${(route.access as readonly string[]).join(', ')}.`, security: [{ bearer: [] }] }),
-    parameters: [...parameters(contract.path, 'path'), ...parameters(contract.query, 'query')],
-    ...(contract.csvBody
-      ? { requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } } }
-      : {}),
-    ...(contract.body
-      ? {
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: jsonSchema(contract.body, 'input') } },
-          },
-        }
-      : {}),
+    parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+    ...requestBody(route),
     responses: {
-      [status]: contract.html
-        ? { description: 'A web page', content: { 'text/html': { schema: { type: 'string' } } } }
-        : contract.response
-          ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(contract.response, 'output') } } }
-          : { description: 'Done, nothing to return' },
-      ...(contract.body || contract.csvBody || contract.query || contract.path
-        ? { 400: errorResponse('Invalid input, field by field') }
-        : {}),
+      [String(route.response.status)]: answer,
+      ...Object.fromEntries((route.response.alsoAs ?? []).map((status) => [String(status), answer])),
+      ...(takesInput ? { 400: errorResponse('Invalid input, field by field') } : {}),
       ...(isPublic
         ? {}
-        : { 401: errorResponse('No valid token'), 403: errorResponse('Not allowed for this role or school') }),
-      ...(contract.path ? { 404: errorResponse('Not found') } : {}),
+        : {
+            401: errorResponse('No valid token (the JWT authorizer answers)', 'GatewayError'),
+            403: errorResponse('Not allowed for this role or school'),
+          }),
+      ...(route.params || isSchoolRoute(route) ? { 404: errorResponse('Not found') } : {}),
       ...(route.method !== 'GET' ? { 409: errorResponse('Conflicts with what exists') } : {}),
+      ...(route.body
+        ? { 413: errorResponse('The body is larger than the route takes (or the 10 MB API limit)', 'AnyError') }
+        : {}),
+      ...(isCsvFile(route.body) ? { 415: errorResponse('The body is not text/csv') } : {}),
+      ...(isSchoolRoute(route)
+        ? { 503: errorResponse('The school is read-only for a few minutes while it is moved') }
+        : {}),
     },
   };
 }
 
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  additionalProperties: false,
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'fields'],
+      additionalProperties: false,
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        fields: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['path', 'message'],
+            additionalProperties: false,
+            properties: { path: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+};
+
 /**
- * The OpenAPI 3.1 document of the API, generated from the route manifest and the zod
- * schemas the handlers validate with; never written by hand.
+ * The OpenAPI 3.1 document of the API, generated from the route declarations (the same zod
+ * schemas the handlers validate with); never written by hand.
  */
-export function openApiDocument(version: string) {
+export function openApiDocument(version: string, declared: readonly RouteDefinition[] = routes) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) {
-    const contract = apiContract[routeKey(route)];
-    if (!contract) throw new Error(`No contract for ${routeKey(route)}.`);
-    (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route, contract);
-  }
+  for (const route of declared) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
   return {
     openapi: '3.1.0',
     info: {
@@ -92,28 +144,15 @@ export function openApiDocument(version: string) {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: {
-        Error: {
+        Error: errorSchema,
+        /** What API Gateway itself answers (no token, a body over its limit): a message only. */
+        GatewayError: {
           type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message', 'fields'],
-              properties: {
-                code: { type: 'string' },
-                message: { type: 'string' },
-                fields: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    required: ['path', 'message'],
-                    properties: { path: { type: 'string' }, message: { type: 'string' } },
-                  },
-                },
-              },
-            },
-          },
+          required: ['message'],
+          additionalProperties: false,
+          properties: { message: { type: 'string' } },
         },
+        AnyError: { oneOf: [{ $ref: '#/components/schemas/Error' }, { $ref: '#/components/schemas/GatewayError' }] },
       },
     },
   };

@@ -3,7 +3,8 @@ import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api
 import type { ExportJobMessage, ExportRequest } from '../../shared/export-jobs';
 import { HttpError, notFound } from '../../shared/http';
 import { logger } from '../../shared/observability';
-import { cursorValues, keysetPage, withAudit } from '../sql-fragments';
+import { auditEntry } from '../../shared/audit-entry';
+import { cursorValues, keysetPage } from '../sql-fragments';
 import type { ExportView } from './export.schemas';
 
 /** Where export requests go to be written: the exports queue. */
@@ -43,11 +44,9 @@ export async function requestExport(
   const { kind, ...filters } = request;
   const id = randomUUID();
   const [row] = await db.query<ExportRow>(
-    `${withAudit(
-      `INSERT INTO exports (id, kind, filters, requested_by) VALUES (:id, :kind, :filters, :actor) RETURNING *`,
-      'request',
-      'export',
-    )}
+    `WITH changed AS (
+       INSERT INTO exports (id, kind, filters, requested_by) VALUES (:id, :kind, :filters, :actor) RETURNING *),
+     ${auditEntry({ action: 'request', entity: 'export', after: 'changed', rows: 'one' })}
      SELECT ${exportColumns('changed')} FROM changed`,
     { id: typed.uuid(id), kind, filters: typed.json(filters), actor },
   );

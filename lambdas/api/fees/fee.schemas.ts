@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { ResourceSpec } from '../resource-crud';
+import type { ResourceSpec } from '../resource-schema';
 import { pageQuery } from '../validation';
 import { studentInList } from '../students/student.schemas';
 
@@ -31,6 +31,8 @@ export const feeStructurePath = z.object({ feeStructureId: z.uuid() }).strict();
 
 /** Whom to invoice: every active student the structure applies to, or one class of them. */
 export const invoiceRun = z.object({ classId: z.uuid().optional() }).strict();
+/** How many students the run covered, and how many of them it invoiced now (the others already were). */
+export const invoiceRunResult = z.object({ students: z.number().int(), created: z.number().int() });
 
 export const paymentMethod = z.enum(['cash', 'bank-transfer', 'card', 'mobile-money', 'other']);
 

@@ -1,3 +1,4 @@
+import { auditEntry } from '../../shared/audit-entry';
 import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api';
 import { conflict, invalid, notFound } from '../../shared/http';
 import { cursorValues, keysetPage } from '../sql-fragments';
@@ -10,7 +11,6 @@ import type { NewPayment, Receipt, StudentBalance } from './fee.schemas';
  */
 export async function runInvoices(
   db: DataApiSession,
-  actor: string,
   feeStructureId: string,
   classId: string | undefined,
 ): Promise<{ students: number; created: number }> {
@@ -25,12 +25,18 @@ export async function runInvoices(
        INSERT INTO invoices (student_id, fee_structure_id, amount_minor, due_on)
        SELECT t.id, fs.id, fs.amount_minor, fs.due_on FROM targets t, fs
        ON CONFLICT (student_id, fee_structure_id) DO NOTHING RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, after)
-       SELECT :actor, 'invoice', 'invoice', created.id::text, to_jsonb(created) FROM created)
+     ${auditEntry({
+       action: 'invoice',
+       entity: 'fee-structure',
+       after: 'created',
+       rows: 'many',
+       // The run's invoices, of one fee structure.
+       entityId: ':feeStructureId::text',
+       people: ['student_id'],
+     })}
      SELECT EXISTS (SELECT 1 FROM fs) AS found, (SELECT count(*) FROM targets)::int AS students,
             (SELECT count(*) FROM created)::int AS created`,
-    { actor, feeStructureId: typed.uuid(feeStructureId), classId: classId ?? null },
+    { feeStructureId: typed.uuid(feeStructureId), classId: classId ?? null },
   );
   if (!row!.found) throw notFound('The fee structure');
   return { students: row!.students, created: row!.created };
@@ -83,9 +89,7 @@ export async function recordPayment(db: DataApiSession, actor: string, input: Ne
        SELECT :clientKey, :studentId, CAST(:invoiceId AS uuid), :amountMinor, :method, :paidOn, :actor
         WHERE EXISTS (SELECT 1 FROM valid)
        ON CONFLICT (client_key) DO NOTHING RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, after)
-       SELECT :actor, 'record', 'payment', inserted.id::text, to_jsonb(inserted) FROM inserted),
+     ${auditEntry({ action: 'record', entity: 'payment', after: 'inserted', rows: 'one', people: ['student_id'] })},
      payment AS (
        SELECT *, true AS created FROM inserted
        UNION ALL

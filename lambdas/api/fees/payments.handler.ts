@@ -6,14 +6,13 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DataApiSession } from '../../shared/data-api';
-import { conflict, HttpError, json } from '../../shared/http';
+import { conflict, HttpError } from '../../shared/http';
 import { platformResourceName } from '../../shared/resource-names';
 import { idempotencyTable } from '../../shared/tables';
 import { type SchoolRequest, schoolRoutes } from '../school-handler';
-import { parseBody, parsePath } from '../validation';
-import { type NewPayment, newPayment, paymentPath } from './fee.schemas';
+import type { NewPayment, Receipt } from './fee.schemas';
 import { receiptFor, recordPayment } from './fees';
-import { feeRoutes } from '../routes';
+import { paymentRoutes } from './fees.routes';
 
 const idempotencyConfig = new IdempotencyConfig({
   // One payment per school and client key; the same key with another payment is refused.
@@ -44,8 +43,7 @@ function paymentRecorder() {
   return idempotentPayment;
 }
 
-async function pay(request: SchoolRequest) {
-  const payment = parseBody(newPayment, request.event);
+async function pay(request: SchoolRequest, payment: NewPayment): Promise<Receipt> {
   idempotencyConfig.registerLambdaContext(request.context);
   try {
     const receipt = await paymentRecorder()(
@@ -53,7 +51,7 @@ async function pay(request: SchoolRequest) {
       request.db,
       request.principal.userId,
     );
-    return json(201, receipt);
+    return receipt as Receipt;
   } catch (error) {
     if (error instanceof IdempotencyValidationError) {
       throw conflict('This client key was already used for a different payment.', [
@@ -68,8 +66,7 @@ async function pay(request: SchoolRequest) {
 }
 
 /** Payments and receipts: the only fee routes that need the idempotency store. */
-export const handler = schoolRoutes(feeRoutes(), {
-  'POST /api/payments': pay,
-  'GET /api/payments/{paymentId}/receipt': async ({ event, db }) =>
-    json(200, await receiptFor(db, parsePath(paymentPath, event).paymentId)),
+export const handler = schoolRoutes(paymentRoutes, {
+  recordPayment: async (request) => pay(request, request.body),
+  getReceipt: async ({ db, params }) => receiptFor(db, params.paymentId),
 });

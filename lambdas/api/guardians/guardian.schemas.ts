@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { ResourceSpec } from '../resource-crud';
+import type { ResourceSpec } from '../resource-schema';
 import { pageQuery } from '../validation';
 
 const listQuery = pageQuery;
@@ -22,6 +22,7 @@ export const guardian = {
 
 export const guardianLinkPath = z.object({ studentId: z.uuid(), guardianId: z.uuid() }).strict();
 export const guardianLink = z.object({ relationship: z.string().trim().min(1).max(40) }).strict();
+export const guardianLinked = z.object({ studentId: z.uuid(), guardianId: z.uuid(), relationship: z.string() });
 
 export const guardians: ResourceSpec = {
   entity: 'guardian',

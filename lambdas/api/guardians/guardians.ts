@@ -1,47 +1,46 @@
 import { type DataApiSession, typed } from '../../shared/data-api';
+import { auditEntry } from '../../shared/audit-entry';
 import { conflict, invalid, notFound } from '../../shared/http';
 import { type UserDirectory, UserExistsError } from '../../shared/user-directory';
+
+/** What a link's audit entry names: the student and the guardian it joins. */
+const guardianLink = {
+  entity: 'guardian-link',
+  rows: 'one',
+  key: ['student_id', 'guardian_id'],
+  entityId: `:studentId::text || '/' || :guardianId::text`,
+  people: ['student_id', 'guardian_id'],
+} as const;
 
 /** Links a guardian to a student (or changes the relationship), audited; linking again is a no-op. */
 export async function linkGuardian(
   db: DataApiSession,
-  actor: string,
   studentId: string,
   guardianId: string,
   relationship: string,
 ): Promise<{ studentId: string; guardianId: string; relationship: string }> {
   await db.query(
-    `WITH changed AS (
+    `WITH before AS (SELECT * FROM student_guardians WHERE student_id = :studentId AND guardian_id = :guardianId),
+     changed AS (
        INSERT INTO student_guardians (student_id, guardian_id, relationship)
        VALUES (:studentId, :guardianId, :relationship)
        ON CONFLICT (student_id, guardian_id) DO UPDATE SET relationship = excluded.relationship
         WHERE student_guardians.relationship IS DISTINCT FROM excluded.relationship
        RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, after)
-       SELECT :actor, 'link', 'guardian', changed.student_id::text || '/' || changed.guardian_id, to_jsonb(changed)
-         FROM changed)
+     ${auditEntry({ ...guardianLink, action: 'link', before: 'before', after: 'changed' })}
      SELECT count(*) AS changed FROM changed`,
-    { actor, studentId: typed.uuid(studentId), guardianId: typed.uuid(guardianId), relationship },
+    { studentId: typed.uuid(studentId), guardianId: typed.uuid(guardianId), relationship },
   );
   return { studentId, guardianId, relationship };
 }
 
-export async function unlinkGuardian(
-  db: DataApiSession,
-  actor: string,
-  studentId: string,
-  guardianId: string,
-): Promise<void> {
+export async function unlinkGuardian(db: DataApiSession, studentId: string, guardianId: string): Promise<void> {
   const [row] = await db.query(
-    `WITH changed AS (
+    `WITH removed AS (
        DELETE FROM student_guardians WHERE student_id = :studentId AND guardian_id = :guardianId RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, before)
-       SELECT :actor, 'unlink', 'guardian', changed.student_id::text || '/' || changed.guardian_id, to_jsonb(changed)
-         FROM changed)
-     SELECT 1 AS removed FROM changed`,
-    { actor, studentId: typed.uuid(studentId), guardianId: typed.uuid(guardianId) },
+     ${auditEntry({ ...guardianLink, action: 'unlink', before: 'removed' })}
+     SELECT 1 AS removed FROM removed`,
+    { studentId: typed.uuid(studentId), guardianId: typed.uuid(guardianId) },
   );
   if (!row) throw notFound('The link between this student and guardian');
 }
@@ -54,7 +53,6 @@ export async function unlinkGuardian(
 export async function inviteGuardian(
   db: DataApiSession,
   directory: UserDirectory,
-  actor: string,
   schoolId: string,
   guardianId: string,
 ): Promise<{ guardianId: string; userId: string; email: string }> {
@@ -77,12 +75,9 @@ export async function inviteGuardian(
     const [tied] = await db.query<{ id: string }>(
       `WITH before AS (SELECT * FROM guardians WHERE id = :id),
        changed AS (UPDATE guardians SET user_sub = :userId WHERE id = :id AND user_sub IS NULL RETURNING *),
-       audited AS (
-         INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-         SELECT :actor, 'invite', 'guardian', changed.id::text, to_jsonb(before), to_jsonb(changed)
-           FROM changed JOIN before ON before.id = changed.id)
+       ${auditEntry({ action: 'invite', entity: 'guardian', before: 'before', after: 'changed', rows: 'one', people: ['id'] })}
        SELECT id FROM changed`,
-      { actor, id: typed.uuid(guardianId), userId },
+      { id: typed.uuid(guardianId), userId },
     );
     if (!tied) throw conflict('This guardian has already been invited.');
   } catch (error) {

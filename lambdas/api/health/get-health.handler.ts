@@ -1,28 +1,21 @@
-import { json } from '../../shared/http';
 import { readRuntime } from '../../shared/runtime';
-import { apiHandler } from '../api-handler';
-import { checkComponents, type ComponentsHealth } from './component-checks';
-import { healthRoutes } from '../routes';
+import { apiHandler, reply } from '../api-handler';
+import { checkComponents } from './component-checks';
+import { healthRoutes } from './health.routes';
+import type { HealthReport } from './health.schemas';
 
-export interface HealthResponse {
-  /** `degraded` when a probed component is down; the status code is then 503. */
-  status: 'ok' | 'degraded';
-  version: string;
-  stage: string;
-  time: string;
-  components: ComponentsHealth;
-}
-
-export const handler = apiHandler(healthRoutes(), async () => {
-  const { stage, version } = readRuntime();
-  const components = await checkComponents();
-  const down = Object.values(components).some((component) => component.status === 'down');
-  const body: HealthResponse = {
-    status: down ? 'degraded' : 'ok',
-    version,
-    stage,
-    time: new Date().toISOString(),
-    components,
-  };
-  return json(down ? 503 : 200, body);
+export const handler = apiHandler(healthRoutes, {
+  getHealth: async () => {
+    const { stage, version } = readRuntime();
+    const components = await checkComponents();
+    const down = Object.values(components).some((component) => component.status === 'down');
+    const report: HealthReport = {
+      status: down ? 'degraded' : 'ok',
+      version,
+      stage,
+      time: new Date().toISOString(),
+      components,
+    };
+    return reply(down ? 503 : 200, report);
+  },
 });

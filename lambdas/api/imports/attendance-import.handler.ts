@@ -1,8 +1,8 @@
 import { schoolRoutes } from '../school-handler';
 import { csvImportRoute } from './csv-import-route';
 import { importAttendance } from './attendance-import';
-import { importRoutes } from '../routes';
+import { attendanceImportRoutes } from './imports.routes';
 
-export const handler = schoolRoutes(importRoutes(), {
-  'POST /api/imports/attendance': csvImportRoute(importAttendance, 'attendance-import'),
+export const handler = schoolRoutes(attendanceImportRoutes, {
+  importAttendance: csvImportRoute(importAttendance, 'attendance-import'),
 });

@@ -1,3 +1,4 @@
+import { auditEntry } from '../../shared/audit-entry';
 import type { DataApiSession } from '../../shared/data-api';
 import { packedTuples, unpackTuples } from '../sql-fragments';
 import { importResult, invalidRows, readCsv, rowsParameter } from './csv-file';
@@ -115,6 +116,8 @@ export async function importAttendance(
          FROM jsonb_to_recordset(:rows::jsonb) AS r(admission_no text, on_date date, status text, note text)
          JOIN students s ON s.admission_no = r.admission_no
         WHERE s.class_id IS NOT NULL),
+     previous AS (
+       SELECT a.* FROM attendance a JOIN input i ON i.student_id = a.student_id AND i.on_date = a.on_date),
      upserted AS (
        INSERT INTO attendance (student_id, on_date, class_id, status, note, marked_by)
        SELECT student_id, on_date, class_id, status, note, :actor FROM input
@@ -122,11 +125,15 @@ export async function importAttendance(
           SET status = excluded.status, note = excluded.note, marked_by = excluded.marked_by, marked_at = now()
         WHERE (attendance.status, attendance.note) IS DISTINCT FROM (excluded.status, excluded.note)
        RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-       SELECT :actor, 'import', 'attendance', u.student_id::text || '/' || u.on_date,
-              (SELECT to_jsonb(a) FROM attendance a WHERE a.student_id = u.student_id AND a.on_date = u.on_date), to_jsonb(u)
-         FROM upserted u)
+     ${auditEntry({
+       action: 'import',
+       entity: 'attendance',
+       before: 'previous',
+       after: 'upserted',
+       rows: 'many',
+       key: ['student_id', 'on_date'],
+       people: ['student_id'],
+     })}
      SELECT count(*)::int AS written FROM upserted`,
     {
       actor,

@@ -1,9 +1,7 @@
 import { requestSchoolRescore, type SchoolRescoreMessage } from '../../shared/rescore-jobs';
 import type { DataApiSession } from '../../shared/data-api';
-import { HttpError, json } from '../../shared/http';
 import type { SchoolRequest } from '../school-handler';
-import { bodyText, parseQuery } from '../validation';
-import { type ImportResult, importMode, maxCsvBytes } from './import.schemas';
+import type { ImportResult } from './import.schemas';
 
 export type CsvImporter = (
   db: DataApiSession,
@@ -12,23 +10,20 @@ export type CsvImporter = (
   mode: 'dry-run' | 'commit',
 ) => Promise<ImportResult>;
 
+/** What an import route reads, as its declaration validated it: the file's text and the mode. */
+type ImportRequest = SchoolRequest & { readonly body: string; readonly query: { readonly mode: 'dry-run' | 'commit' } };
+
 /**
- * The route of one import: the CSV file itself is the body (`text/csv`, at most
- * `maxCsvBytes`), `?mode=dry-run|commit` says what to do with it. Each kind of import is
- * its own function, so each carries only its own importer.
+ * The implementation of one import route: the importer reads the file (`imports.routes.ts`
+ * declares it `text/csv`, at most `maxCsvBytes`) in the mode asked for; a committed import
+ * that changed records has the whole school scored again, in the background.
  */
 export function csvImportRoute(importer: CsvImporter, reason: SchoolRescoreMessage['reason']) {
-  return async ({ event, db, principal }: SchoolRequest) => {
-    if (!/^text\/csv\b/.test(event.headers['content-type'] ?? '')) {
-      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv.');
-    }
-    const text = bodyText(event, maxCsvBytes);
-    const { mode } = parseQuery(importMode, event);
-    const result = await importer(db, principal.userId, text, mode);
-    // A committed import that changed records has the whole school scored again, in the background.
+  return async ({ db, principal, body, query: { mode } }: ImportRequest): Promise<ImportResult> => {
+    const result = await importer(db, principal.userId, body, mode);
     if (mode === 'commit' && result.invalid === 0 && result.new + (result.updated ?? 0) > 0) {
       await requestSchoolRescore({ schoolId: principal.schoolId, reason });
     }
-    return json(200, result);
+    return result;
   };
 }

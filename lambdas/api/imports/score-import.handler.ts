@@ -1,8 +1,8 @@
 import { schoolRoutes } from '../school-handler';
 import { csvImportRoute } from './csv-import-route';
 import { importScores } from './score-import';
-import { importRoutes } from '../routes';
+import { scoreImportRoutes } from './imports.routes';
 
-export const handler = schoolRoutes(importRoutes(), {
-  'POST /api/imports/scores': csvImportRoute(importScores, 'score-import'),
+export const handler = schoolRoutes(scoreImportRoutes, {
+  importScores: csvImportRoute(importScores, 'score-import'),
 });

@@ -1,5 +1,6 @@
 import type { DataApiSession } from '../../shared/data-api';
-import { upsertScores } from '../assessments/assessments';
+import { auditEntry } from '../../shared/audit-entry';
+import { scoresAudited, upsertScores } from '../assessments/assessments';
 import { packedTuples, unpackTuples } from '../sql-fragments';
 import { importResult, invalidRows, readCsv, rowsParameter } from './csv-file';
 import {
@@ -227,9 +228,8 @@ export async function importScores(
         ORDER BY class_id, subject_id, term_id, name
        ON CONFLICT (class_id, subject_id, term_id, name) DO UPDATE SET name = excluded.name
        RETURNING *, xmax = 0 AS inserted),
-     audited_assessments AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, after)
-       SELECT :actor, 'import', 'assessment', id::text, to_jsonb(created) - 'inserted' FROM created WHERE inserted),
+     new_assessments AS (
+       SELECT id, class_id, subject_id, term_id, name, max_score, weight, held_on FROM created WHERE inserted),
      targets AS (
        SELECT coalesce(a.id, c.id) AS assessment_id, r.student_id, r.score
          FROM resolved r
@@ -237,7 +237,13 @@ export async function importScores(
                 ON (a.class_id, a.subject_id, a.term_id, a.name) = (r.class_id, r.subject_id, r.term_id, r.name)
          LEFT JOIN created c
                 ON (c.class_id, c.subject_id, c.term_id, c.name) = (r.class_id, r.subject_id, r.term_id, r.name)),
-     ${upsertScores('SELECT assessment_id, student_id, score FROM targets', 'import')}
+     ${upsertScores('SELECT assessment_id, student_id, score FROM targets')},
+     ${auditEntry({
+       action: 'import',
+       entity: 'score',
+       rows: 'many',
+       parts: { assessments: { after: 'new_assessments' }, scores: scoresAudited },
+     })}
      SELECT count(*)::int AS written FROM upserted`,
     {
       actor,

@@ -1,8 +1,8 @@
 import { schoolRoutes } from '../school-handler';
 import { csvImportRoute } from './csv-import-route';
 import { importStudents } from './student-import';
-import { importRoutes } from '../routes';
+import { studentImportRoutes } from './imports.routes';
 
-export const handler = schoolRoutes(importRoutes(), {
-  'POST /api/imports/students': csvImportRoute(importStudents, 'student-import'),
+export const handler = schoolRoutes(studentImportRoutes, {
+  importStudents: csvImportRoute(importStudents, 'student-import'),
 });

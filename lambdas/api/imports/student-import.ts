@@ -1,3 +1,4 @@
+import { auditEntry } from '../../shared/audit-entry';
 import type { DataApiSession } from '../../shared/data-api';
 import { packedTuples, unpackTuples } from '../sql-fragments';
 import { importResult, invalidRows, readCsv, rowsParameter } from './csv-file';
@@ -38,7 +39,7 @@ interface RowCheck {
  */
 export async function importStudents(
   db: DataApiSession,
-  actor: string,
+  _marker: string,
   text: string,
   mode: 'dry-run' | 'commit',
 ): Promise<ImportResult> {
@@ -135,28 +136,37 @@ export async function importStudents(
        INSERT INTO students (admission_no, given_name, family_name, date_of_birth, class_id)
        SELECT admission_no, given_name, family_name, date_of_birth, class_id FROM input
        ON CONFLICT (admission_no) DO NOTHING RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, after)
-       SELECT :actor, 'import', 'student', created.id::text, to_jsonb(created) FROM created),
      guardian_input AS (
        SELECT DISTINCT ON (lower(guardian_email)) guardian_name, guardian_email, guardian_phone
          FROM input WHERE guardian_email IS NOT NULL ORDER BY lower(guardian_email)),
-     guardians_known AS (
+     new_guardians AS (
        INSERT INTO guardians (name, email, phone)
        SELECT guardian_name, guardian_email, guardian_phone FROM guardian_input
-       ON CONFLICT (lower(email)) WHERE email IS NOT NULL DO UPDATE SET name = guardians.name
-       RETURNING id, email),
+       ON CONFLICT (lower(email)) WHERE email IS NOT NULL DO NOTHING
+       RETURNING *),
+     -- Every part of one statement sees the tables as they were: the guardians it finds are the others.
+     guardians_known AS (
+       SELECT id, email FROM new_guardians
+       UNION ALL
+       SELECT g.id, g.email FROM guardians g JOIN guardian_input i ON lower(g.email) = lower(i.guardian_email)),
      linked AS (
        INSERT INTO student_guardians (student_id, guardian_id, relationship)
        SELECT c.id, g.id, coalesce(i.relationship, 'guardian')
          FROM created c JOIN input i ON i.admission_no = c.admission_no
          JOIN guardians_known g ON lower(g.email) = lower(i.guardian_email)
-       ON CONFLICT DO NOTHING RETURNING 1)
+       ON CONFLICT DO NOTHING RETURNING *),
+     ${auditEntry({
+       action: 'import',
+       entity: 'student',
+       rows: 'many',
+       parts: {
+         students: { after: 'created', people: ['id'] },
+         guardians: { after: 'new_guardians', people: ['id'] },
+         links: { after: 'linked', people: ['student_id', 'guardian_id'] },
+       },
+     })}
      SELECT (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM linked)::int AS links`,
-    {
-      actor,
-      rows: commitRows,
-    },
+    { rows: commitRows },
   );
   return { ...result, created: written!.created };
 }

@@ -5,7 +5,7 @@ import {
   ListExecutionsCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { executionHistory } from '../../shared/execution-history';
+import { executionHistory } from '../../shared/state-machine-executions';
 import { invalid, notFound } from '../../shared/http';
 import { taskErrorMessage } from '../../shared/task-failure';
 import type { OnboardingRun, OnboardingRunDetail } from './onboarding-runs.schemas';

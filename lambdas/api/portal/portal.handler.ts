@@ -1,40 +1,27 @@
-import * as z from 'zod';
-import { json } from '../../shared/http';
 import { reportCardOf } from '../assessments/assessments';
-import { termQuery } from '../assessments/assessment.schemas';
 import { studentAttendance } from '../attendance/attendance-reports';
-import { period } from '../attendance/attendance.schemas';
 import { schoolRoutes } from '../school-handler';
 import { studentProfile } from '../students/students';
-import { parsePath, parseQuery } from '../validation';
 import { childFees, myChildren, requireMyChild } from './portal';
-import { portalRoutes } from '../routes';
-
-const childPath = z.object({ studentId: z.uuid() }).strict();
+import { portalRoutes } from './portal.routes';
 
 /** The guardian portal: a guardian's own children, and nothing else of the school. */
-export const handler = schoolRoutes(portalRoutes(), {
-  'GET /api/portal/children': async ({ db, principal }) => json(200, { items: await myChildren(db, principal.userId) }),
-  'GET /api/portal/children/{studentId}': async ({ event, db, principal }) => {
-    const { studentId } = parsePath(childPath, event);
+export const handler = schoolRoutes(portalRoutes, {
+  listMyChildren: async ({ db, principal }) => ({ items: await myChildren(db, principal.userId) }),
+  getChild: async ({ db, principal, params: { studentId } }) => {
     await requireMyChild(db, principal.userId, studentId);
-    return json(200, await studentProfile(db, studentId, { forGuardian: true }));
+    return studentProfile(db, studentId, { forGuardian: true });
   },
-  'GET /api/portal/children/{studentId}/fees': async ({ event, db, principal }) => {
-    const { studentId } = parsePath(childPath, event);
+  getChildFees: async ({ db, principal, params: { studentId } }) => {
     await requireMyChild(db, principal.userId, studentId);
-    return json(200, await childFees(db, studentId));
+    return childFees(db, studentId);
   },
-  'GET /api/portal/children/{studentId}/report-card': async ({ event, db, principal }) => {
-    const { studentId } = parsePath(childPath, event);
-    const { termId } = parseQuery(termQuery, event);
+  getChildReportCard: async ({ db, principal, params: { studentId }, query }) => {
     await requireMyChild(db, principal.userId, studentId);
-    return json(200, await reportCardOf(db, studentId, termId));
+    return reportCardOf(db, studentId, query.termId);
   },
-  'GET /api/portal/children/{studentId}/attendance': async ({ event, db, principal }) => {
-    const { studentId } = parsePath(childPath, event);
-    const range = parseQuery(period, event);
+  getChildAttendance: async ({ db, principal, params: { studentId }, query }) => {
     await requireMyChild(db, principal.userId, studentId);
-    return json(200, await studentAttendance(db, studentId, range));
+    return studentAttendance(db, studentId, query);
   },
 });

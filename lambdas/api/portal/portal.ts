@@ -1,15 +1,7 @@
 import type { ChildFeeLines } from '../fees/fee.schemas';
 import { type DataApiSession, typed, jsonColumn } from '../../shared/data-api';
 import { notFound } from '../../shared/http';
-
-export interface Child {
-  studentId: string;
-  admissionNo: string;
-  givenName: string;
-  familyName: string;
-  className: string | null;
-  relationship: string;
-}
+import type { Child } from './portal.schemas';
 
 /** The guardian's own record is found by their sign-in; a guardian sees only students linked to it. */
 const myLinks = `SELECT sg.student_id, sg.relationship FROM student_guardians sg

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { reportKinds, reportRequest } from '../../shared/report-jobs';
+import { reportKinds, reportRequest } from '../../shared/report-requests';
 import { pageQuery } from '../validation';
 
 export { reportRequest };

@@ -1,29 +1,14 @@
-import { json } from '../../shared/http';
 import { CognitoUserDirectory, type UserDirectory } from '../../shared/user-directory';
 import { schoolRoutes } from '../school-handler';
-import { parseBody, parsePath, parseQuery } from '../validation';
-import { invitation, roleChange, staffListQuery, staffPath } from './staff.schemas';
 import { changeStaffRole, deactivateStaff, inviteStaff, listStaff } from './staff';
-import { staffRoutes } from '../routes';
+import { staffRoutes } from './staff.routes';
 
 let directory: UserDirectory | undefined;
 const users = () => (directory ??= new CognitoUserDirectory());
 
-export const handler = schoolRoutes(staffRoutes(), {
-  'GET /api/staff': async ({ event, db }) => json(200, await listStaff(db, parseQuery(staffListQuery, event))),
-  'POST /api/staff': async ({ event, db, principal }) =>
-    json(201, await inviteStaff(db, users(), principal.userId, principal.schoolId, parseBody(invitation, event))),
-  'PUT /api/staff/{staffId}/role': async ({ event, db, principal }) =>
-    json(
-      200,
-      await changeStaffRole(
-        db,
-        users(),
-        principal.userId,
-        parsePath(staffPath, event).staffId,
-        parseBody(roleChange, event).role,
-      ),
-    ),
-  'POST /api/staff/{staffId}/deactivate': async ({ event, db, principal }) =>
-    json(200, await deactivateStaff(db, users(), principal.userId, parsePath(staffPath, event).staffId)),
+export const handler = schoolRoutes(staffRoutes, {
+  listStaff: async ({ db, query }) => listStaff(db, query),
+  inviteStaff: async ({ db, principal, body }) => inviteStaff(db, users(), principal.schoolId, body),
+  changeStaffRole: async ({ db, params, body }) => changeStaffRole(db, users(), params.staffId, body.role),
+  deactivateStaff: async ({ db, params }) => deactivateStaff(db, users(), params.staffId),
 });

@@ -1,3 +1,4 @@
+import { auditEntry } from '../../shared/audit-entry';
 import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api';
 import { conflict, notFound } from '../../shared/http';
 import { type UserDirectory, UserExistsError } from '../../shared/user-directory';
@@ -38,7 +39,6 @@ export async function listStaff(
 export async function inviteStaff(
   db: DataApiSession,
   directory: UserDirectory,
-  actor: string,
   schoolId: string,
   input: Invitation,
 ): Promise<StaffMember> {
@@ -58,11 +58,9 @@ export async function inviteStaff(
     const [created] = await db.query<StaffMember>(
       `WITH changed AS (
          INSERT INTO staff (user_sub, email, name, role, status) VALUES (:userId, :email, :name, :role, 'active') RETURNING *),
-       audited AS (
-         INSERT INTO audit_log (actor, action, entity, entity_id, after)
-         SELECT :actor, 'invite', 'staff', changed.id::text, to_jsonb(changed) FROM changed)
+       ${auditEntry({ action: 'invite', entity: 'staff', after: 'changed', rows: 'one', people: ['id'] })}
        SELECT ${staffColumns('changed')} FROM changed`,
-      { actor, userId, email, name: input.name, role: input.role },
+      { userId, email, name: input.name, role: input.role },
     );
     return created!;
   } catch (error) {
@@ -73,7 +71,6 @@ export async function inviteStaff(
 
 async function changeStaff(
   db: DataApiSession,
-  actor: string,
   staffId: string,
   action: string,
   set: string,
@@ -82,12 +79,9 @@ async function changeStaff(
   const [row] = await db.query<StaffMember & { previousRole: StaffMember['role'] }>(
     `WITH before AS (SELECT * FROM staff WHERE id = :id),
      changed AS (UPDATE staff SET ${set} WHERE id = :id RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-       SELECT :actor, '${action}', 'staff', changed.id::text, to_jsonb(before), to_jsonb(changed)
-         FROM changed JOIN before ON before.id = changed.id)
+     ${auditEntry({ action, entity: 'staff', before: 'before', after: 'changed', rows: 'one', people: ['id'] })}
      SELECT ${staffColumns('changed')}, (SELECT role FROM before) AS "previousRole" FROM changed`,
-    { ...params, actor, id: typed.uuid(staffId) },
+    { ...params, id: typed.uuid(staffId) },
   );
   if (!row) throw notFound('The member of staff');
   return row;
@@ -97,11 +91,10 @@ async function changeStaff(
 export async function changeStaffRole(
   db: DataApiSession,
   directory: UserDirectory,
-  actor: string,
   staffId: string,
   role: StaffMember['role'],
 ): Promise<StaffMember> {
-  const { previousRole, ...member } = await changeStaff(db, actor, staffId, 'change-role', 'role = :role', { role });
+  const { previousRole, ...member } = await changeStaff(db, staffId, 'change-role', 'role = :role', { role });
   if (previousRole !== role) await directory.changeRole(member.email, previousRole, role);
   return member;
 }
@@ -110,17 +103,9 @@ export async function changeStaffRole(
 export async function deactivateStaff(
   db: DataApiSession,
   directory: UserDirectory,
-  actor: string,
   staffId: string,
 ): Promise<StaffMember> {
-  const { previousRole: _role, ...member } = await changeStaff(
-    db,
-    actor,
-    staffId,
-    'deactivate',
-    "status = 'deactivated'",
-    {},
-  );
+  const { previousRole: _role, ...member } = await changeStaff(db, staffId, 'deactivate', "status = 'deactivated'", {});
   await directory.disable(member.email);
   return member;
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { ResourceSpec } from '../resource-crud';
+import type { ResourceSpec } from '../resource-schema';
 import { pageQuery } from '../validation';
 
 const name = z.string().trim().min(1).max(100);

@@ -1,4 +1,5 @@
 import { type DataApiSession, typed, jsonColumn } from '../../shared/data-api';
+import { auditEntry } from '../../shared/audit-entry';
 import { invalid, notFound } from '../../shared/http';
 import { currentAcademicYearSql } from '../../shared/academic-year';
 import type { ClassAssignments, MyClasses, SchoolSettings } from './structure.schemas';
@@ -22,7 +23,6 @@ export async function classAssignmentsOf(db: DataApiSession, classId: string): P
  */
 export async function setClassAssignments(
   db: DataApiSession,
-  actor: string,
   classId: string,
   input: ClassAssignments,
 ): Promise<ClassAssignments> {
@@ -45,14 +45,21 @@ export async function setClassAssignments(
        INSERT INTO teaching_assignments (class_id, subject_id, staff_id)
        SELECT target.id, w.subject_id, w.staff_id FROM wanted w, target
        ON CONFLICT DO NOTHING RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-       SELECT :actor, 'assign', 'class', :classId::text,
-              (SELECT jsonb_agg(to_jsonb(removed)) FROM removed), (SELECT jsonb_agg(to_jsonb(added)) FROM added)
-        WHERE EXISTS (SELECT 1 FROM removed) OR EXISTS (SELECT 1 FROM added))
+     ${auditEntry({
+       action: 'assign',
+       entity: 'class',
+       // The assignments taken away, and those made: a class's teaching is its set of them.
+       before: 'removed',
+       after: 'added',
+       rows: 'many',
+       key: ['class_id', 'subject_id', 'staff_id'],
+       entityId: ':classId::text',
+       people: ['staff_id'],
+       changes: ['removed', 'added'],
+     })}
      SELECT EXISTS (SELECT 1 FROM classes WHERE id = :classId) AS exists,
             (SELECT coalesce(json_agg(position ORDER BY position), '[]') FROM unknown)::text AS unknown`,
-    { actor, classId: typed.uuid(classId), assignments: typed.json(input.assignments) },
+    { classId: typed.uuid(classId), assignments: typed.json(input.assignments) },
   );
   if (!row!.exists) throw notFound('The class');
   const unknown = JSON.parse(row!.unknown) as number[];
@@ -80,11 +87,7 @@ export async function readSettings(db: DataApiSession): Promise<SchoolSettings> 
 }
 
 /** Writes the school's settings whole (they are one record), with before and after in the audit log. */
-export async function writeSettings(
-  db: DataApiSession,
-  actor: string,
-  settings: SchoolSettings,
-): Promise<SchoolSettings> {
+export async function writeSettings(db: DataApiSession, settings: SchoolSettings): Promise<SchoolSettings> {
   const [row] = await db.query<SettingsRow>(
     `WITH before AS (SELECT * FROM school_settings),
      changed AS (
@@ -95,13 +98,9 @@ export async function writeSettings(
          grading_scale = excluded.grading_scale, pass_mark = excluded.pass_mark,
          chronic_absence_rate = excluded.chronic_absence_rate, updated_at = now()
        RETURNING *),
-     audited AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-       SELECT :actor, 'update', 'school-settings', NULL, (SELECT to_jsonb(before) FROM before), to_jsonb(changed)
-         FROM changed)
+     ${auditEntry({ action: 'update', entity: 'school-settings', before: 'before', after: 'changed', rows: 'one', key: ['singleton'], entityId: 'NULL' })}
      SELECT ${settingsColumns} FROM changed`,
     {
-      actor,
       name: settings.name,
       timezone: settings.timezone,
       currency: settings.currency,

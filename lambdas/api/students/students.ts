@@ -1,7 +1,8 @@
 import { analyticsSettingSql } from '../../shared/analytics-settings';
 import { type DataApiSession, type SqlParams, typed, jsonColumn } from '../../shared/data-api';
 import { conflict, notFound } from '../../shared/http';
-import { cursorValues, keysetPage, likePrefix, withAudit } from '../sql-fragments';
+import { auditEntry } from '../../shared/audit-entry';
+import { cursorValues, keysetPage, likePrefix } from '../sql-fragments';
 import type { NewStudent, Student, StudentChange, StudentListQuery, StudentProfile } from './student.schemas';
 
 const studentColumns = `s.id, s.admission_no AS "admissionNo", s.given_name AS "givenName",
@@ -59,19 +60,16 @@ export async function listStudents(
   );
 }
 
-export async function createStudent(db: DataApiSession, actor: string, input: NewStudent): Promise<Student> {
+export async function createStudent(db: DataApiSession, input: NewStudent): Promise<Student> {
   const [created] = await db.query<Student>(
-    `${withAudit(
-      `INSERT INTO students (admission_no, given_name, family_name, date_of_birth, class_id, enrolled_on, repeated_years)
+    `WITH changed AS (
+       INSERT INTO students (admission_no, given_name, family_name, date_of_birth, class_id, enrolled_on, repeated_years)
        VALUES (:admissionNo, :givenName, :familyName, :dateOfBirth, :classId, coalesce(:enrolledOn, current_date),
                :repeatedYears)
-       RETURNING *`,
-      'create',
-      'student',
-    )}
+       RETURNING *),
+     ${auditEntry({ action: 'create', entity: 'student', after: 'changed', rows: 'one', people: ['id'] })}
     SELECT ${studentColumns} FROM changed s LEFT JOIN classes c ON c.id = s.class_id`,
     {
-      actor,
       admissionNo: input.admissionNo,
       givenName: input.givenName,
       familyName: input.familyName,
@@ -93,13 +91,8 @@ const changeColumns = {
 } as const;
 
 /** Applies the given fields, recording before and after in the audit log: one round trip. */
-export async function updateStudent(
-  db: DataApiSession,
-  actor: string,
-  studentId: string,
-  change: StudentChange,
-): Promise<Student> {
-  const params: Record<string, SqlParams[string]> = { actor, id: typed.uuid(studentId) };
+export async function updateStudent(db: DataApiSession, studentId: string, change: StudentChange): Promise<Student> {
+  const params: Record<string, SqlParams[string]> = { id: typed.uuid(studentId) };
   const sets = ['updated_at = now()'];
   for (const [field, column] of Object.entries(changeColumns) as [keyof typeof changeColumns, string][]) {
     if (!(field in change)) continue;
@@ -115,11 +108,7 @@ export async function updateStudent(
   const [updated] = await db.query<Student>(
     `WITH before AS (SELECT * FROM students WHERE id = :id),
       changed AS (UPDATE students SET ${sets.join(', ')} WHERE id = :id RETURNING *),
-      audited AS (
-        INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-        SELECT :actor, 'update', 'student', changed.id::text, to_jsonb(before), to_jsonb(changed)
-          FROM changed JOIN before ON before.id = changed.id
-      )
+      ${auditEntry({ action: 'update', entity: 'student', before: 'before', after: 'changed', rows: 'one', people: ['id'] })}
     SELECT ${studentColumns} FROM changed s LEFT JOIN classes c ON c.id = s.class_id`,
     params,
   );
@@ -130,7 +119,6 @@ export async function updateStudent(
 /** Marks an active student withdrawn from a date; withdrawing twice is refused. At most two round trips. */
 export async function withdrawStudent(
   db: DataApiSession,
-  actor: string,
   studentId: string,
   withdrawal: { on: string; reason: string },
 ): Promise<Student> {
@@ -140,14 +128,11 @@ export async function withdrawStudent(
         UPDATE students SET status = 'withdrawn', withdrawn_on = :on, class_id = NULL, updated_at = now()
          WHERE id = (SELECT id FROM before) RETURNING *
       ),
-      audited AS (
-        INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-        SELECT :actor, 'withdraw', 'student', changed.id::text, to_jsonb(before),
-               to_jsonb(changed) || jsonb_build_object('reason', :reason::text)
-          FROM changed JOIN before ON before.id = changed.id
-      )
+      -- The reason is recorded with the row it changed.
+      withdrawn AS (SELECT changed.*, :reason::text AS reason FROM changed),
+      ${auditEntry({ action: 'withdraw', entity: 'student', before: 'before', after: 'withdrawn', rows: 'one', people: ['id'] })}
     SELECT ${studentColumns} FROM changed s LEFT JOIN classes c ON c.id = s.class_id`,
-    { actor, id: typed.uuid(studentId), on: typed.date(withdrawal.on), reason: withdrawal.reason },
+    { id: typed.uuid(studentId), on: typed.date(withdrawal.on), reason: withdrawal.reason },
   );
   if (withdrawn) return withdrawn;
   const [existing] = await db.query<{ status: string }>('SELECT status FROM students WHERE id = :id', {

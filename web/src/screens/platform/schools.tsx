@@ -1,4 +1,4 @@
-import type { Page as ApiPage, SchoolRecord } from '../../api/types';
+import type { Page as ApiPage, DirectorySchool } from '../../api/types';
 import { useApiGet, useApp } from '../../app-context';
 import { t } from '../../i18n/i18n';
 import { setQuery, useLocation } from '../../router';
@@ -23,7 +23,7 @@ export default function Schools() {
   const { search } = useLocation();
   const status = search.get('status') ?? 'ACTIVE';
   const cursor = search.get('cursor') ?? undefined;
-  const [resource, reload] = useApiGet<ApiPage<Omit<SchoolRecord, 'secretArn'>>>('/api/platform/schools', {
+  const [resource, reload] = useApiGet<ApiPage<DirectorySchool>>('/api/platform/schools', {
     status,
     cursor,
     limit: 50,

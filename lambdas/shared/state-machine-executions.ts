@@ -1,17 +1,30 @@
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
   ListStateMachinesCommand,
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 
-export { executionHistory } from '../../lambdas/shared/execution-history';
-
 /**
- * Running executions through the Step Functions API, the local endpoint's or AWS's alike:
- * what the demo school, the workflow commands, the benchmarks and the tests share.
+ * Executions through the Step Functions API, the local endpoint's or AWS's alike: an
+ * execution's history (the operators' onboarding runs read it), and running one to its end
+ * (the demo school, the workflow commands, the benchmarks and the tests).
  */
+
+/** An execution's whole history, oldest first (GetExecutionHistory, every page). */
+export async function executionHistory(client: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
 
 /** A state machine's ARN, found by name (ListStateMachines, every page). */
 export async function stateMachineArnNamed(client: SFNClient, name: string): Promise<string | undefined> {

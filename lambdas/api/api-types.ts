@@ -1,0 +1,41 @@
+/**
+ * The API's request and response types, for clients (the web app): each is what a route's
+ * declaration validates or answers, taken from its zod schema. Types only: this module and
+ * what it names have no runtime code that could reach a client's bundle (lint keeps it so).
+ */
+import type * as z from 'zod';
+import type * as analytics from './analytics/analytics.schemas';
+import type * as attendance from './attendance/attendance.schemas';
+import type * as fees from './fees/fee.schemas';
+import type * as students from './students/student.schemas';
+
+export type { AnalyticsOverview, StudentAnalyticsView } from './analytics/analytics.schemas';
+export type {
+  Assessment,
+  AssessmentScores,
+  ClassGrades,
+  ReportCard,
+  ScoreEntry,
+} from './assessments/assessment.schemas';
+export type { ClassDaySheet, ClassMarks, DailySummary, StudentAttendance } from './attendance/attendance.schemas';
+export type { AuditEntry } from './audit/audit.schemas';
+export type { SchoolDashboard } from './dashboard/dashboard.schemas';
+export type { ExportView } from './exports/export.schemas';
+export type { ChildFeeLines, NewPayment, Receipt, StudentBalance } from './fees/fee.schemas';
+export type { HealthReport } from './health/health.schemas';
+export type { ImportResult } from './imports/import.schemas';
+export type { OnboardingRun, OnboardingRunDetail } from './platform/onboarding-runs.schemas';
+export type { DirectorySchool } from './platform/school-directory.schemas';
+export type { Child } from './portal/portal.schemas';
+export type { ReportView } from './reports/report.schemas';
+export type { MeResponse } from './session/session.schemas';
+export type { Invitation, StaffMember } from './staff/staff.schemas';
+export type { MyClasses, SchoolSettings } from './structure/structure.schemas';
+export type { NewStudent, Student, StudentChange, StudentProfile } from './students/student.schemas';
+export type { ExportRequest } from '../shared/export-jobs';
+export type { ReportRequest } from '../shared/report-requests';
+
+export type StudentStatus = z.infer<typeof students.studentStatus>;
+export type AttendanceStatus = z.infer<typeof attendance.attendanceStatus>;
+export type AtRiskStudent = z.infer<typeof analytics.atRiskStudent>;
+export type PaymentMethod = z.infer<typeof fees.paymentMethod>;

@@ -1,0 +1,62 @@
+import { routeGroup } from '../route-contract';
+import {
+  chronicAbsence,
+  chronicAbsenceQuery,
+  classDay,
+  classDaySheet,
+  classMarks,
+  dailySummary,
+  dailySummaryQuery,
+  markResult,
+  period,
+  studentAttendance,
+  studentPath,
+} from './attendance.schemas';
+
+const register = '/api/classes/{classId}/attendance/{date}';
+
+export const attendanceRoutes = routeGroup('lambdas/api/attendance/attendance.handler.ts', {
+  getClassRegister: {
+    method: 'GET',
+    path: register,
+    access: ['school-admin', 'teacher'],
+    summary: "A class's register for a day: its students, their marks and the day's counts.",
+    params: classDay,
+    response: { status: 200, body: classDaySheet },
+  },
+  markClassRegister: {
+    method: 'PUT',
+    path: register,
+    access: ['school-admin', 'teacher'],
+    grants: ['queue-rescore'],
+    summary: 'Mark a whole class for a day in one request; safe to send again.',
+    params: classDay,
+    body: classMarks,
+    response: { status: 200, body: markResult },
+  },
+  getStudentAttendance: {
+    method: 'GET',
+    path: '/api/students/{studentId}/attendance',
+    access: ['school-admin', 'teacher'],
+    summary: "A student's marks over a period, with the attendance rate.",
+    params: studentPath,
+    query: period,
+    response: { status: 200, body: studentAttendance },
+  },
+  getDailyAttendance: {
+    method: 'GET',
+    path: '/api/attendance/daily',
+    access: ['school-admin'],
+    summary: "The school's attendance for a day, class by class.",
+    query: dailySummaryQuery,
+    response: { status: 200, body: dailySummary },
+  },
+  listChronicAbsentees: {
+    method: 'GET',
+    path: '/api/attendance/chronic-absence',
+    access: ['school-admin', 'teacher'],
+    summary: "Students attending less than the school's chronic-absence rate over a period.",
+    query: chronicAbsenceQuery,
+    response: { status: 200, body: chronicAbsence },
+  },
+});

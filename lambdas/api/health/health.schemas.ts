@@ -1,0 +1,22 @@
+import * as z from 'zod';
+
+const component = z.object({
+  /** `paused`: an Aurora cluster auto-paused, which resumes on the next call. */
+  status: z.enum(['up', 'down', 'paused']),
+  latencyMs: z.number(),
+  detail: z.string().optional(),
+});
+
+/** The platform's health: each probed component (those the function was given targets for). */
+export const healthReport = z.object({
+  /** `degraded` when a probed component is down; the status code is then 503. */
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  stage: z.string(),
+  time: z.iso.datetime(),
+  components: z.partialRecord(
+    z.enum(['postgres', 'dataApi', 'dynamodb', 'sqs', 'stepFunctions', 'objects']),
+    component,
+  ),
+});
+export type HealthReport = z.infer<typeof healthReport>;

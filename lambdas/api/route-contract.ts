@@ -1,0 +1,134 @@
+import type * as z from 'zod';
+import type { Role } from '../shared/roles';
+
+/**
+ * How a route of the HTTP API is declared, once, beside its domain's code
+ * (`lambdas/api/<domain>/<domain>.routes.ts`): method, path, who may call it, the platform
+ * resources its function needs, what it takes (path parameters, query, body) and what it
+ * answers. The manifest (`routes.ts`), the CDK API stack, the local gateway, the handler's
+ * dispatch and request validation (`api-handler.ts`) and the OpenAPI document all read these
+ * declarations; nothing restates them. Pure definitions: no handler code comes with them.
+ */
+
+/**
+ * Platform resources a route's handler uses beyond its school's database and directory
+ * record: the school index (`list-schools`), the user pool (`manage-users`), sending to
+ * the exports, reports and rescoring queues, reading the exports and reports buckets (to
+ * sign download links), the Powertools idempotency table (`idempotency`), starting the
+ * scoring run (`start-scoring`) and reading its progress (`read-scoring-runs`), and
+ * following the onboarding workflow's executions (`read-onboarding-runs`).
+ */
+export type RouteGrant =
+  | 'list-schools'
+  | 'manage-users'
+  | 'queue-exports'
+  | 'read-exports'
+  | 'idempotency'
+  | 'queue-reports'
+  | 'read-reports'
+  | 'queue-rescore'
+  | 'start-scoring'
+  | 'read-scoring-runs'
+  | 'read-onboarding-runs';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A body sent as a CSV file (`text/csv`) of at most `maxBytes`, which the handler gets as text. */
+export interface CsvFile {
+  readonly csv: { readonly maxBytes: number };
+}
+
+/** What a route answers when it succeeds. */
+export interface SuccessSpec {
+  readonly status: 200 | 201 | 202 | 204;
+  /** The JSON body; absent for 204 and for a web page. */
+  readonly body?: z.ZodType;
+  /** The answer is a web page (`text/html`), not JSON. */
+  readonly html?: true;
+  /** Other statuses answered with the same body: health's 503 while a component is down. */
+  readonly alsoAs?: readonly number[];
+}
+
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  /** As API Gateway writes it, with `{name}` parameters, always under `/api`. */
+  readonly path: string;
+  /** `public` needs no token; otherwise a verified token with one of these roles. */
+  readonly access: 'public' | readonly Role[];
+  /** Platform resources the handler uses (the CDK stack grants exactly these). */
+  readonly grants?: readonly RouteGrant[];
+  readonly summary: string;
+  /** The path parameters: every route with a `{name}` in its path has them. */
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
+  /** A JSON body (its schema), or a CSV file. */
+  readonly body?: z.ZodType | CsvFile;
+  readonly response: SuccessSpec;
+}
+
+/** Operation name → its declaration: a group of routes one handler module serves. */
+export type RouteSpecs = Readonly<Record<string, RouteSpec>>;
+
+/** A route as the manifest lists it: its declaration, its operation name and its function. */
+export interface RouteDefinition extends RouteSpec {
+  /** Unique across the API: the OpenAPI `operationId`, and the name its handler implements it under. */
+  readonly operation: string;
+  /** Handler module relative to the project root; it exports `handler` (one Lambda function). */
+  readonly handler: string;
+}
+
+/** What the function of a group needs beyond the stage's API defaults. */
+export interface FunctionSettings {
+  /** @default the stage's `api.functionTimeoutSeconds` */
+  readonly timeoutSeconds?: number;
+  /** @default 512 */
+  readonly memorySize?: number;
+}
+
+/** The routes one handler module (one function) serves. */
+export interface RouteGroup<S extends RouteSpecs = RouteSpecs> {
+  readonly handler: string;
+  readonly specs: S;
+  readonly routes: readonly RouteDefinition[];
+  readonly function: FunctionSettings;
+}
+
+/** Declares the routes of one handler module, by operation name. */
+export function routeGroup<const S extends RouteSpecs>(
+  handler: string,
+  specs: S,
+  settings: FunctionSettings = {},
+): RouteGroup<S> {
+  return {
+    handler,
+    specs,
+    routes: Object.entries(specs).map(([operation, spec]) => ({ ...spec, operation, handler })),
+    function: settings,
+  };
+}
+
+export function isCsvFile(body: RouteSpec['body']): body is CsvFile {
+  return body !== undefined && 'csv' in body;
+}
+
+/** Staff who read the student register. */
+export const schoolStaff: readonly Role[] = ['school-admin', 'teacher', 'bursar'];
+
+/** Everyone of a school, guardians included. */
+export const allSchoolRoles: readonly Role[] = ['school-admin', 'teacher', 'bursar', 'guardian'];
+
+/** `GET /api/health`: the form of API Gateway's `routeKey`. */
+export function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+/**
+ * A handler's name, unique because module paths are: `lambdas/api/health/get-health.handler.ts`
+ * → `api.health.get-health`. Used for construct ids, alarm names and local function names.
+ */
+export function handlerName(handlerPath: string): string {
+  return handlerPath
+    .replace(/^lambdas\//, '')
+    .replace(/\.handler\.ts$/, '')
+    .replace(/\//g, '.');
+}

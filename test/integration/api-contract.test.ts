@@ -1,0 +1,391 @@
+import { randomBytes } from 'node:crypto';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../lambdas/api/docs/openapi';
+import { routeKey, routes } from '../../lambdas/api/routes';
+import type { Role } from '../../lambdas/shared/roles';
+import { type DemoSchool, ensureDemoSchool } from '../../local/demo/demo-school';
+import { answered } from '../support/api-contract';
+import { useLocalPlatform } from '../support/local-platform';
+import { routeMatcher } from '../../local/gateway/route-matcher';
+import { callApi, type CallOptions } from '../support/school-fixture';
+import { accessTokenFor } from '../support/sign-in';
+
+/**
+ * The API's contract held against the API itself: the OpenAPI document it serves is valid and
+ * generated from the route declarations, and every route of the manifest, called with real
+ * data on the demo school, answers its declared success with a body that matches the document
+ * (the test support checks each answer, here and in every other integration test). Every
+ * write route, so called, leaves exactly one audit entry, of its request, with its rows.
+ */
+const platform = useLocalPlatform('api-contract');
+let demo: DemoSchool;
+const tokens = new Map<Role, string>();
+
+beforeAll(async () => {
+  demo = (await ensureDemoSchool(platform()))!;
+  for (const account of demo.signIns) {
+    tokens.set(account.role, await accessTokenFor(platform().url, account.email, account.password));
+  }
+  const operator = platform().firstRunSignIn!;
+  tokens.set('platform-operator', await accessTokenFor(platform().url, operator.username, operator.password));
+});
+
+interface AuditedEntry {
+  actor: string;
+  requestId: string;
+  action: string;
+  entity: string;
+  before: unknown;
+  after: unknown;
+}
+/** The write routes walked, and what each one's request left in the audit log. */
+const audits = new Map<string, AuditedEntry[]>();
+const matchRoute = routeMatcher(routes);
+
+/**
+ * Calls as a role and expects success; the answer was already held against the document. A
+ * write's audit entries are read back by its request id (through the audit route itself).
+ */
+async function ok<T = Record<string, unknown>>(
+  role: Role | 'anyone',
+  method: string,
+  path: string,
+  body?: unknown,
+  options?: CallOptions,
+): Promise<T> {
+  const token = role === 'anyone' ? undefined : tokens.get(role);
+  const response = await callApi<T>(platform().url, token, method, path, body, options);
+  expect(
+    response.status,
+    `${method} ${path} as ${role}: ${String(JSON.stringify(response.body)).slice(0, 300)}`,
+  ).toBeLessThan(300);
+  if (method !== 'GET') {
+    const { items } = (
+      await callApi<{ items: AuditedEntry[] }>(
+        platform().url,
+        tokens.get('school-admin'),
+        'GET',
+        `/api/audit?requestId=${encodeURIComponent(response.requestId!)}`,
+      )
+    ).body;
+    // The first call of a route is the one held to account (a later one may undo it).
+    const key = routeKey(matchRoute(method, path.split('?')[0]!)!.route);
+    if (!audits.has(key)) audits.set(key, items);
+  }
+  return response.body;
+}
+
+const unique = () => randomBytes(3).toString('hex').toUpperCase();
+type Page<T = { id: string }> = { items: T[]; nextCursor: string | null };
+
+describe('the API contract', () => {
+  it('serves an OpenAPI 3.1 document that validates, generated from the route declarations', async () => {
+    const served = await ok<Record<string, unknown>>('anyone', 'GET', '/api/openapi.json');
+    const result = await new Validator().validate(served);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    // Generated, not written: the same as the declarations give here, but for the version.
+    expect({ ...served, info: undefined }).toEqual({ ...openApiDocument('any'), info: undefined });
+    const paths = served.paths as Record<string, Record<string, { operationId: string }>>;
+    expect(
+      Object.values(paths)
+        .flatMap((operations) => Object.values(operations).map((o) => o.operationId))
+        .sort(),
+    ).toEqual(routes.map((route) => route.operation).sort());
+  });
+
+  it('serves a readable page of the routes', async () => {
+    const html = await ok<string>('anyone', 'GET', '/api/docs');
+    expect(html).toContain('/api/students/{studentId}/withdraw');
+    expect(html).toContain('school-admin');
+  });
+
+  it('answers every route of the manifest with its declared success, each answer as the document describes', async () => {
+    await ok('anyone', 'GET', '/api/health');
+    await ok('school-admin', 'GET', '/api/me');
+    await ok('platform-operator', 'GET', '/api/me');
+    await ok('school-admin', 'GET', '/api/dashboard');
+
+    // The school's structure: settings, years, terms, grades, subjects, classes.
+    const settings = await ok<{ chronicAbsenceRate: number }>('school-admin', 'GET', '/api/school/settings');
+    await ok('school-admin', 'PUT', '/api/school/settings', {
+      ...settings,
+      chronicAbsenceRate: settings.chronicAbsenceRate === 0.9 ? 0.91 : 0.9,
+    });
+    const years = await ok<Page<{ id: string; name: string }>>('school-admin', 'GET', '/api/academic-years');
+    const yearId = years.items[0]!.id;
+    await ok('school-admin', 'GET', `/api/academic-years/${yearId}`);
+    await ok('school-admin', 'PATCH', `/api/academic-years/${yearId}`, { name: years.items[0]!.name });
+    const spareYear = await ok<{ id: string }>('school-admin', 'POST', '/api/academic-years', {
+      name: `Spare ${unique()}`,
+      startsOn: '2030-09-01',
+      endsOn: '2031-07-15',
+    });
+    const terms = await ok<Page<{ id: string; name: string }>>('teacher', 'GET', `/api/terms?academicYearId=${yearId}`);
+    const termId = terms.items[0]!.id;
+    await ok('guardian', 'GET', `/api/terms/${termId}`);
+    await ok('school-admin', 'PATCH', `/api/terms/${termId}`, { name: terms.items[0]!.name });
+    const spareTerm = await ok<{ id: string }>('school-admin', 'POST', '/api/terms', {
+      academicYearId: spareYear.id,
+      name: 'Spare term',
+      startsOn: '2030-09-01',
+      endsOn: '2030-12-15',
+    });
+    const grades = await ok<Page<{ id: string; name: string }>>('school-admin', 'GET', '/api/grade-levels');
+    const gradeLevelId = grades.items[0]!.id;
+    await ok('school-admin', 'GET', `/api/grade-levels/${gradeLevelId}`);
+    await ok('school-admin', 'PATCH', `/api/grade-levels/${gradeLevelId}`, { name: grades.items[0]!.name });
+    const spareGrade = await ok<{ id: string }>('school-admin', 'POST', '/api/grade-levels', {
+      name: `Grade ${unique()}`,
+      ordinal: 29,
+    });
+    const subjects = await ok<Page<{ id: string; name: string; code: string }>>('school-admin', 'GET', '/api/subjects');
+    const subjectId = subjects.items[0]!.id;
+    await ok('school-admin', 'GET', `/api/subjects/${subjectId}`);
+    await ok('school-admin', 'PATCH', `/api/subjects/${subjectId}`, { name: subjects.items[0]!.name });
+    const spareSubject = await ok<{ id: string }>('school-admin', 'POST', '/api/subjects', {
+      code: `X-${unique()}`,
+      name: 'Spare subject',
+    });
+    const classes = await ok<Page<{ id: string; name: string }>>('school-admin', 'GET', '/api/classes');
+    const classId = classes.items[0]!.id;
+    await ok('school-admin', 'GET', `/api/classes/${classId}`);
+    await ok('school-admin', 'PATCH', `/api/classes/${classId}`, { name: classes.items[0]!.name });
+    const spareClass = await ok<{ id: string }>('school-admin', 'POST', '/api/classes', {
+      academicYearId: spareYear.id,
+      gradeLevelId: spareGrade.id,
+      name: `Spare ${unique()}`,
+    });
+    const mine = await ok<{ items: { id: string; homeroom: boolean }[] }>('teacher', 'GET', '/api/me/classes');
+    const homeroom = mine.items.find((item) => item.homeroom)!.id;
+
+    // Staff and teaching.
+    const staff = await ok<Page<{ id: string; role: string; status: string }>>('school-admin', 'GET', '/api/staff');
+    const aTeacher = staff.items.find((member) => member.role === 'teacher' && member.status === 'active')!;
+    await ok('school-admin', 'GET', `/api/classes/${classId}/assignments`);
+    await ok('school-admin', 'PUT', `/api/classes/${spareClass.id}/assignments`, {
+      assignments: [{ subjectId: spareSubject.id, staffId: aTeacher.id }],
+    });
+    const invited = await ok<{ id: string }>('school-admin', 'POST', '/api/staff', {
+      email: `contract.${unique().toLowerCase()}@demo-high.example`,
+      name: 'Contract Teacher',
+      role: 'teacher',
+    });
+    await ok('school-admin', 'PUT', `/api/staff/${invited.id}/role`, { role: 'bursar' });
+    await ok('school-admin', 'POST', `/api/staff/${invited.id}/deactivate`);
+
+    // Students and guardians.
+    const students = await ok<Page<{ id: string; admissionNo: string }>>(
+      'teacher',
+      'GET',
+      `/api/students?classId=${homeroom}`,
+    );
+    const studentId = students.items[0]!.id;
+    await ok('bursar', 'GET', '/api/students?q=a&sort=admissionNo');
+    await ok('teacher', 'GET', `/api/students/${studentId}`);
+    const enrolled = await ok<{ id: string }>('school-admin', 'POST', '/api/students', {
+      admissionNo: `C-${unique()}`,
+      givenName: 'Contract',
+      familyName: 'Student',
+      classId: spareClass.id,
+    });
+    await ok('school-admin', 'PATCH', `/api/students/${enrolled.id}`, { givenName: 'Contracted' });
+    const guardians = await ok<Page>('school-admin', 'GET', '/api/guardians');
+    await ok('school-admin', 'GET', `/api/guardians/${guardians.items[0]!.id}`);
+    const guardian = await ok<{ id: string }>('school-admin', 'POST', '/api/guardians', {
+      name: 'Contract Guardian',
+      email: `guardian.${unique().toLowerCase()}@demo-high.example`,
+    });
+    await ok('school-admin', 'PATCH', `/api/guardians/${guardian.id}`, { phone: '+351 210 000 000' });
+    await ok('school-admin', 'PUT', `/api/students/${enrolled.id}/guardians/${guardian.id}`, {
+      relationship: 'mother',
+    });
+    await ok('school-admin', 'POST', `/api/guardians/${guardian.id}/invite`);
+    await ok('school-admin', 'DELETE', `/api/students/${enrolled.id}/guardians/${guardian.id}`);
+
+    // Attendance, on a day the demo school has no marks for.
+    const day = '2027-01-04';
+    const register = await ok<{ students: { studentId: string }[] }>(
+      'teacher',
+      'GET',
+      `/api/classes/${homeroom}/attendance/${day}`,
+    );
+    await ok('teacher', 'PUT', `/api/classes/${homeroom}/attendance/${day}`, {
+      marks: register.students.map((student) => ({ studentId: student.studentId, status: 'present' })),
+    });
+    await ok('teacher', 'GET', `/api/students/${studentId}/attendance?from=2026-09-01&to=2026-12-31`);
+    await ok('school-admin', 'GET', `/api/attendance/daily?date=${day}`);
+    await ok('teacher', 'GET', '/api/attendance/chronic-absence?from=2026-09-01&to=2026-12-31');
+
+    // Assessments and grades.
+    const assessments = await ok<Page<{ id: string; classId: string; subjectId: string }>>(
+      'teacher',
+      'GET',
+      `/api/assessments?classId=${homeroom}&termId=${termId}`,
+    );
+    const assessment = assessments.items[0]!;
+    const grid = await ok<{ students: { studentId: string; score: number | null }[] }>(
+      'teacher',
+      'GET',
+      `/api/assessments/${assessment.id}/scores`,
+    );
+    const first = grid.students[0]!;
+    await ok('school-admin', 'PUT', `/api/assessments/${assessment.id}/scores`, {
+      scores: [{ studentId: first.studentId, score: first.score === 1.25 ? 1.5 : 1.25 }],
+    });
+    await ok('school-admin', 'POST', '/api/assessments', {
+      classId: assessment.classId,
+      subjectId: assessment.subjectId,
+      termId,
+      name: `Quiz ${unique()}`,
+      maxScore: 20,
+    });
+    await ok('teacher', 'GET', `/api/classes/${homeroom}/grades?termId=${termId}`);
+    await ok('bursar', 'GET', `/api/students/${studentId}/report-card?termId=${termId}`);
+
+    // Fees.
+    const structures = await ok<Page>('bursar', 'GET', '/api/fee-structures');
+    await ok('school-admin', 'GET', `/api/fee-structures/${structures.items[0]!.id}`);
+    const spareFee = await ok<{ id: string }>('bursar', 'POST', '/api/fee-structures', {
+      termId,
+      gradeLevelId: spareGrade.id,
+      category: 'trips',
+      name: 'Contract trip',
+      amountMinor: 1500,
+      dueOn: '2026-10-01',
+    });
+    await ok('bursar', 'PATCH', `/api/fee-structures/${spareFee.id}`, { amountMinor: 1600 });
+    // A new fee of a grade the demo school has students in, invoiced to them.
+    const visit = await ok<{ id: string }>('bursar', 'POST', '/api/fee-structures', {
+      termId,
+      gradeLevelId,
+      category: 'trips',
+      name: `Contract visit ${unique()}`,
+      amountMinor: 900,
+      dueOn: '2026-10-01',
+    });
+    await ok('bursar', 'POST', `/api/fee-structures/${visit.id}/invoices`, {});
+    const receipt = await ok<{ paymentId: string }>('bursar', 'POST', '/api/payments', {
+      clientKey: `contract-${unique()}`,
+      studentId,
+      amountMinor: 100,
+      method: 'cash',
+      paidOn: '2026-10-02',
+    });
+    await ok('school-admin', 'GET', `/api/payments/${receipt.paymentId}/receipt`);
+    await ok('bursar', 'GET', '/api/fees/balances?owingOnly=true');
+    await ok('bursar', 'GET', '/api/fees/overdue?asOf=2026-12-31');
+
+    // CSV imports, committed.
+    const csv = { contentType: 'text/csv' };
+    const known = students.items[0]!.admissionNo;
+    await ok(
+      'school-admin',
+      'POST',
+      '/api/imports/students?mode=commit',
+      `admission_no,given_name,family_name\nZ-${unique()},Zed,Zee`,
+      csv,
+    );
+    await ok(
+      'school-admin',
+      'POST',
+      '/api/imports/attendance?mode=commit',
+      `admission_no,date,status\n${known},2027-01-05,late`,
+      csv,
+    );
+    await ok(
+      'school-admin',
+      'POST',
+      '/api/imports/scores?mode=commit',
+      `admission_no,year,term,subject,assessment,max_score,score\n${known},${years.items[0]!.name},${terms.items[0]!.name},${subjects.items[0]!.code},Imported ${unique()},20,10`,
+      csv,
+    );
+
+    // Exports and reports.
+    const exported = await ok<{ id: string }>('school-admin', 'POST', '/api/exports', { kind: 'students' });
+    await ok('school-admin', 'GET', '/api/exports');
+    await ok('school-admin', 'GET', `/api/exports/${exported.id}`);
+    const report = await ok<{ id: string }>('school-admin', 'POST', '/api/reports', { kind: 'school-analytics' });
+    await ok('school-admin', 'GET', '/api/reports');
+    await ok('school-admin', 'GET', `/api/reports/${report.id}`);
+
+    // Analytics.
+    await ok('teacher', 'GET', '/api/analytics/overview');
+    const atRisk = await ok<{ items: { studentId: string }[] }>(
+      'school-admin',
+      'GET',
+      '/api/analytics/at-risk?minRisk=0',
+    );
+    await ok('school-admin', 'GET', `/api/analytics/students/${atRisk.items[0]!.studentId}`);
+    const analyticsSettings = await ok<{ atRiskThreshold: number }>('school-admin', 'GET', '/api/analytics/settings');
+    await ok('school-admin', 'PUT', '/api/analytics/settings', {
+      ...analyticsSettings,
+      atRiskThreshold: analyticsSettings.atRiskThreshold === 0.5 ? 0.55 : 0.5,
+    });
+    const run = await ok<{ runId: string }>('school-admin', 'POST', '/api/analytics/runs');
+    await ok('school-admin', 'GET', '/api/analytics/runs');
+    await expect
+      .poll(
+        async () =>
+          (await callApi(platform().url, tokens.get('school-admin'), 'GET', `/api/analytics/runs/${run.runId}`)).status,
+        { timeout: 60_000, interval: 250 },
+      )
+      .toBe(200);
+    await ok('school-admin', 'GET', '/api/audit?entity=student');
+
+    // The guardian portal.
+    const children = await ok<{ items: { studentId: string }[] }>('guardian', 'GET', '/api/portal/children');
+    const child = children.items[0]!.studentId;
+    await ok('guardian', 'GET', `/api/portal/children/${child}`);
+    await ok('guardian', 'GET', `/api/portal/children/${child}/fees`);
+    await ok('guardian', 'GET', `/api/portal/children/${child}/report-card?termId=${termId}`);
+    await ok('guardian', 'GET', `/api/portal/children/${child}/attendance?from=2026-09-01&to=2026-12-31`);
+    await ok('guardian', 'GET', `/api/portal/children/${child}/analytics`);
+
+    // The platform operator's routes.
+    await ok('platform-operator', 'GET', '/api/platform/schools');
+    const runs = await ok<{ items: { name: string }[] }>('platform-operator', 'GET', '/api/platform/onboarding-runs');
+    await ok('platform-operator', 'GET', `/api/platform/onboarding-runs/${runs.items[0]!.name}`);
+
+    // What is deleted last: the spare records made above, which nothing else refers to.
+    await ok('school-admin', 'POST', `/api/students/${enrolled.id}/withdraw`, { on: '2026-10-01', reason: 'moved' });
+    await ok('bursar', 'DELETE', `/api/fee-structures/${spareFee.id}`);
+    await ok('school-admin', 'DELETE', `/api/guardians/${guardian.id}`);
+    await ok('school-admin', 'PUT', `/api/classes/${spareClass.id}/assignments`, { assignments: [] });
+    await ok('school-admin', 'DELETE', `/api/classes/${spareClass.id}`);
+    await ok('school-admin', 'DELETE', `/api/subjects/${spareSubject.id}`);
+    await ok('school-admin', 'DELETE', `/api/grade-levels/${spareGrade.id}`);
+    await ok('school-admin', 'DELETE', `/api/terms/${spareTerm.id}`);
+    await ok('school-admin', 'DELETE', `/api/academic-years/${spareYear.id}`);
+
+    const unanswered = routes
+      .filter((route) => !answered.get(routeKey(route))?.has(route.response.status))
+      .map(routeKey);
+    expect(unanswered).toEqual([]);
+  });
+
+  it('leaves exactly one audit entry for each write route called, of its request, with the rows it changed', () => {
+    const writes = routes.filter((route) => route.method !== 'GET').map(routeKey);
+    expect([...audits.keys()].sort()).toEqual(writes.sort());
+    const wrong: string[] = [];
+    for (const [key, entries] of audits) {
+      const [entry] = entries;
+      if (entries.length !== 1) {
+        wrong.push(`${key}: ${entries.length} entries`);
+        continue;
+      }
+      const method = key.split(' ')[0];
+      const shape =
+        method === 'DELETE'
+          ? entry!.before !== null && entry!.after === null
+          : method === 'PATCH'
+            ? entry!.before !== null && entry!.after !== null
+            : entry!.after !== null;
+      if (!shape || !entry!.actor || !entry!.requestId) {
+        wrong.push(`${key}: ${JSON.stringify(entry).slice(0, 200)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
