@@ -24,6 +24,11 @@ export interface ErrorPolicy<R> {
    * match its name, SQS delivers the batch again.
    */
   readonly answer?: (error: unknown) => R;
+  /**
+   * How an error let through is logged. @default 'error'; a workflow step's is a `warn`: its
+   * state machine's Retry and Catch handle it, and a failed execution is what is alarmed.
+   */
+  readonly logAs?: 'warn' | 'error';
 }
 
 /**
@@ -46,7 +51,7 @@ export function lambdaHandler<E, R>(
         return await handle(event, context);
       } catch (error) {
         if (errors.answer) return errors.answer(error);
-        logger.error('invocation failed', error as Error);
+        logger[errors.logAs ?? 'error']('invocation failed', error as Error);
         throw error;
       }
     });

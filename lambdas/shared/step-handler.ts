@@ -10,13 +10,16 @@ export type { StepEvent, StepRunner } from './step-event';
  * personal data; a step's error reaches the state machine by its name, for Retry and Catch.
  */
 export function stepHandler(runners: Readonly<Record<string, StepRunner>>) {
-  return lambdaHandler(async (event: StepEvent) => {
-    const run = Object.hasOwn(runners, event.step) ? runners[event.step] : undefined;
-    if (!run) throw new Error(`This function does not run the step ${event.step}.`);
-    const schoolId = schoolIdIn(event);
-    logger.appendKeys({ step: event.step, ...(schoolId ? { schoolId } : {}) });
-    const result = await run(event);
-    logger.info('step done');
-    return result;
-  });
+  return lambdaHandler(
+    async (event: StepEvent) => {
+      const run = Object.hasOwn(runners, event.step) ? runners[event.step] : undefined;
+      if (!run) throw new Error(`This function does not run the step ${event.step}.`);
+      const schoolId = schoolIdIn(event);
+      logger.appendKeys({ step: event.step, ...(schoolId ? { schoolId } : {}) });
+      const result = await run(event);
+      logger.info('step done');
+      return result;
+    },
+    { logAs: 'warn' },
+  );
 }

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
 import { startHttpServer } from '../http-server';
-import { type ExecutionRecord, StepFunctionsError, type StepFunctionsService } from './step-functions-service';
+import type { ExecutionRecord } from './execution-journal';
+import { StepFunctionsError } from './step-functions-errors';
+import type { StepFunctionsService } from './step-functions-service';
 
 export interface LocalStepFunctions {
   readonly url: string;

@@ -1,67 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { LocalEventLog } from '../events/event-log';
-import { loadHandler } from '../handler-module';
-import { lambdaContext } from '../lambda-context';
-import { FaultInjector } from './fault-injection';
-import {
-  type LocalFunction,
-  type LocalStateMachine,
-  localTaskTokenMarker,
-  type TaskTarget,
-} from './state-machine-catalog';
+import { followExecution, type Resumption } from './execution-history';
+import { ExecutionJournal, type ExecutionRecord, type ExecutionStatus, type PendingTask } from './execution-journal';
+import type { LocalStateMachine } from './state-machine-catalog';
+import { StepFunctionsError } from './step-functions-errors';
+import { type TaskHandler, TaskIntegrations } from './task-integrations';
 
-type ExecutionEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
-
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-
-/** One entry of GetExecutionHistory, shaped as the service returns it (timestamps in ms here). */
-export interface HistoryEvent {
-  readonly id: number;
-  readonly previousEventId: number;
-  readonly timestamp: number;
-  readonly type: string;
-  readonly [details: string]: unknown;
-}
-
-export interface ExecutionRecord {
-  readonly executionArn: string;
-  readonly stateMachineArn: string;
-  readonly name: string;
-  status: ExecutionStatus;
-  readonly startDate: number;
-  stopDate?: number;
-  /** JSON text, as the API carries it. */
-  readonly input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-  readonly history: HistoryEvent[];
-}
-
-/** The service's error names, which the endpoint returns as `__type`. */
-export type StepFunctionsErrorType =
-  | 'TaskDoesNotExist'
-  | 'ExecutionAlreadyExists'
-  | 'ExecutionDoesNotExist'
-  | 'InvalidArn'
-  | 'InvalidExecutionInput'
-  | 'InvalidName'
-  | 'InvalidToken'
-  | 'StateMachineDoesNotExist'
-  | 'ValidationException';
-
-export class StepFunctionsError extends Error {
-  constructor(
-    readonly type: StepFunctionsErrorType,
-    message: string,
-  ) {
-    super(message);
-    this.name = type;
-  }
-}
+export type { ExecutionRecord, ExecutionStatus, HistoryEvent } from './execution-journal';
+export { StepFunctionsError, type StepFunctionsErrorType } from './step-functions-errors';
 
 export interface StepFunctionsServiceOptions {
   readonly stateMachines: readonly LocalStateMachine[];
@@ -83,17 +31,6 @@ export interface StepFunctionsServiceOptions {
 const maxInputBytes = 256 * 1024;
 const executionName = /^[A-Za-z0-9_-]{1,80}$/;
 
-/** AWS shapes a Lambda error as Error = errorType and Cause = the JSON the runtime reports. */
-function lambdaError(error: unknown): Error {
-  const thrown = error instanceof Error ? error : new Error(String(error));
-  const errorType = thrown.name || 'Error';
-  const failure = new Error(
-    JSON.stringify({ errorType, errorMessage: thrown.message, trace: (thrown.stack ?? '').split('\n') }),
-  );
-  failure.name = errorType;
-  return failure;
-}
-
 /** Names of the states, nested ones included, that match. */
 function stateNames(
   definition: Record<string, unknown>,
@@ -114,51 +51,60 @@ function stateNames(
 
 /**
  * Step Functions on this machine: runs executions of the synthesized state machines with
- * aws-local-stepfunctions, each Task invoking its function's handler in this process
- * with a Lambda context and the function's timeout, and keeps every execution's status
- * and history (persisted, so they survive a restart; one still running when the platform
- * stopped is ABORTED, since it cannot be resumed).
+ * aws-local-stepfunctions, each Task performed by `TaskIntegrations`, each execution's
+ * history made by `followExecution` and kept, as it happens, in its journal. After a
+ * restart, an execution that waited for a task token at a state of its top level waits on
+ * (a token given out before still answers it); any other that was running is ABORTED,
+ * since a Lambda invocation cut short cannot be resumed.
  */
 export class StepFunctionsService {
-  /** Faults Task invocations fail with, for tests of Retry, Catch and compensation. */
-  readonly faults = new FaultInjector();
-  private readonly machines = new Map<string, { machine: LocalStateMachine; runner: StateMachine }>();
+  private readonly machines = new Map<string, LocalStateMachine>();
+  /** Each machine's runner, its definition validated once. */
+  private readonly runners = new Map<string, StateMachine>();
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly running = new Map<string, { abort(): void; done: Promise<void> }>();
-  private readonly executionsDir: string;
+  private readonly journal: ExecutionJournal;
+  private readonly tasks: TaskIntegrations;
+  /** The platform stops: what waits for a task token stays waiting in its journal. */
+  private closing = false;
 
   constructor(private readonly options: StepFunctionsServiceOptions) {
     for (const machine of options.stateMachines) {
-      const runner = new StateMachine(machine.definition as unknown as StateMachineDefinition, {
-        validationOptions: { checkArn: false },
-      });
-      this.machines.set(machine.arn, { machine, runner });
+      this.machines.set(machine.arn, machine);
+      const definition = machine.definition as unknown as StateMachineDefinition;
+      this.runners.set(machine.arn, new StateMachine(definition, { validationOptions: { checkArn: false } }));
     }
-    this.executionsDir = join(options.stateDir, 'executions');
-    mkdirSync(this.executionsDir, { recursive: true });
-    for (const file of readdirSync(this.executionsDir).filter((name) => name.endsWith('.json'))) {
-      const record = JSON.parse(readFileSync(join(this.executionsDir, file), 'utf8')) as ExecutionRecord;
-      if (record.status === 'RUNNING') {
-        Object.assign(record, {
-          status: 'ABORTED',
+    this.tasks = new TaskIntegrations(options);
+    this.journal = new ExecutionJournal(join(options.stateDir, 'executions'));
+    for (const { record, pending } of this.journal.load()) {
+      this.executions.set(record.executionArn, record);
+      if (record.status !== 'RUNNING') continue;
+      if (!pending || !this.resume(record, pending)) {
+        const ending = {
+          status: 'ABORTED' as const,
           stopDate: Date.now(),
           error: 'States.Runtime',
           cause: 'The local platform stopped while this execution was running.',
-        });
-        this.save(record);
+        };
+        Object.assign(record, ending);
+        this.journal.ended(record.executionArn, ending);
       }
-      this.executions.set(record.executionArn, record);
     }
   }
 
+  /** Faults Task invocations fail with, for tests of Retry, Catch and compensation. */
+  get faults() {
+    return this.tasks.faults;
+  }
+
   listStateMachines(): LocalStateMachine[] {
-    return [...this.machines.values()].map(({ machine }) => machine);
+    return [...this.machines.values()];
   }
 
   stateMachine(arn: string): LocalStateMachine {
     const found = this.machines.get(arn);
     if (!found) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
-    return found.machine;
+    return found;
   }
 
   /**
@@ -166,9 +112,7 @@ export class StepFunctionsService {
    * running returns it; any other reuse of a name is refused.
    */
   start(stateMachineArn: string, name: string | undefined, input: string | undefined): ExecutionRecord {
-    const found = this.machines.get(stateMachineArn);
-    if (!found) this.stateMachine(stateMachineArn);
-    const { machine, runner } = found!;
+    const machine = this.stateMachine(stateMachineArn);
     const executionNameValue = name ?? randomUUID();
     if (!executionName.test(executionNameValue)) {
       throw new StepFunctionsError('InvalidName', `Invalid Name: '${executionNameValue}'`);
@@ -177,9 +121,8 @@ export class StepFunctionsService {
     if (Buffer.byteLength(inputText) > maxInputBytes) {
       throw new StepFunctionsError('InvalidExecutionInput', 'The input is larger than 256 KiB.');
     }
-    let parsedInput: unknown;
     try {
-      parsedInput = JSON.parse(inputText);
+      JSON.parse(inputText);
     } catch {
       throw new StepFunctionsError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${inputText}'`);
     }
@@ -189,7 +132,6 @@ export class StepFunctionsService {
       if (existing.status === 'RUNNING' && existing.input === inputText) return existing;
       throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-
     const record: ExecutionRecord = {
       executionArn,
       stateMachineArn,
@@ -200,50 +142,8 @@ export class StepFunctionsService {
       history: [],
     };
     this.executions.set(executionArn, record);
-    this.save(record);
-
-    const execution = runner.run(parsedInput as never, {
-      noThrowOnAbort: true,
-      context: {
-        Execution: {
-          Id: executionArn,
-          Name: executionNameValue,
-          Input: parsedInput as never,
-          StartTime: new Date(record.startDate).toISOString(),
-          RoleArn: `arn:aws:iam::${machine.arn.split(':')[4]}:role/local`,
-        },
-        StateMachine: { Id: machine.arn, Name: machine.name },
-      },
-      overrides: {
-        taskResourceLocalHandlers: Object.fromEntries(
-          Object.entries(machine.tasks).map(([stateName, target]) => [stateName, this.taskHandler(target)]),
-        ),
-        ...(this.options.retryIntervalMs === undefined
-          ? {}
-          : {
-              retryIntervalOverrides: Object.fromEntries(
-                stateNames(machine.definition, (state) => Array.isArray(state.Retry)).map((state) => [
-                  state,
-                  this.options.retryIntervalMs!,
-                ]),
-              ),
-            }),
-        ...(this.options.waitMs === undefined
-          ? {}
-          : {
-              waitTimeOverrides: Object.fromEntries(
-                stateNames(machine.definition, (state) => state.Type === 'Wait').map((state) => [
-                  state,
-                  this.options.waitMs!,
-                ]),
-              ),
-            }),
-      },
-    });
-    const done = this.follow(record, execution.eventLogs, execution.result).finally(() => {
-      this.running.delete(executionArn);
-    });
-    this.running.set(executionArn, { abort: execution.abort, done });
+    this.journal.started(record);
+    this.run(machine, record);
     return record;
   }
 
@@ -272,247 +172,139 @@ export class StepFunctionsService {
     return record;
   }
 
+  taskWaiting(token: string): void {
+    this.tasks.taskWaiting(token);
+  }
+
+  sendTaskSuccess(token: string, output: string): void {
+    this.tasks.sendTaskSuccess(token, output);
+  }
+
+  sendTaskFailure(token: string, error?: string, cause?: string): void {
+    this.tasks.sendTaskFailure(token, error, cause);
+  }
+
   /** Resolves when every running execution has ended. */
   async settled(): Promise<void> {
     await Promise.all([...this.running.values()].map((run) => run.done));
   }
 
-  /** Aborts what still runs (it is recorded as ABORTED) and waits for the records to be written. */
+  /**
+   * Stops the service. What waits for a task token is left as it is in its journal, so the
+   * next start waits on; whatever else still runs is recorded as ABORTED.
+   */
   async close(): Promise<void> {
+    this.closing = true;
     for (const run of this.running.values()) run.abort();
     await this.settled();
   }
 
-  private readonly handlers = new Map<string, Promise<(event: unknown, context: unknown) => Promise<unknown>>>();
-  /** Tasks waiting for SendTaskSuccess or SendTaskFailure, by token. */
-  private readonly waiting = new Map<string, { resolve: (output: unknown) => void; reject: (error: Error) => void }>();
-
-  /** Whether a token belongs to a task still waiting (SendTaskHeartbeat). */
-  taskWaiting(token: string): void {
-    if (!this.waiting.has(token)) throw new StepFunctionsError('TaskDoesNotExist', 'Task does not exist anymore');
-  }
-
-  sendTaskSuccess(token: string, output: string): void {
-    this.taskWaiting(token);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(output);
-    } catch {
-      throw new StepFunctionsError('ValidationException', 'The output is not valid JSON.');
-    }
-    this.waiting.get(token)!.resolve(parsed);
-    this.waiting.delete(token);
-  }
-
-  sendTaskFailure(token: string, error?: string, cause?: string): void {
-    this.taskWaiting(token);
-    const failure = new Error(cause ?? '');
-    failure.name = error ?? 'TaskFailed';
-    this.waiting.get(token)!.reject(failure);
-    this.waiting.delete(token);
-  }
-
-  /** Invokes the function with a fresh task token in its payload, then waits for that token to be answered. */
-  private callbackTask(target: TaskTarget & { function: LocalFunction }): (input: unknown) => Promise<never> {
-    const invoke = this.taskHandler({ integration: 'lambda:invoke', function: target.function });
-    return async (input) => {
-      const token = randomUUID();
-      const answered = new Promise<unknown>((resolve, reject) => this.waiting.set(token, { resolve, reject }));
-      const withToken: unknown = JSON.parse(
-        JSON.stringify(input).replaceAll(`"${localTaskTokenMarker}"`, JSON.stringify(token)),
-      );
-      try {
-        await invoke(withToken);
-      } catch (error) {
-        this.waiting.delete(token);
-        throw error;
-      }
-      return (await answered) as never;
-    };
-  }
-
-  /** What an EventBridge PutEvents or SNS Publish Task returns, after recording what it carries. */
-  private recordedTask(integration: 'events:putEvents' | 'sns:publish'): (input: unknown) => Promise<never> {
-    const { eventLog } = this.options;
-    return async (input) => {
-      if (integration === 'sns:publish') {
-        const message = input as { TopicArn: string; Message: unknown; Subject?: string };
-        const published = eventLog.publish({
-          topicArn: message.TopicArn,
-          subject: message.Subject,
-          message: typeof message.Message === 'string' ? message.Message : JSON.stringify(message.Message),
-        });
-        return { MessageId: published.id } as never;
-      }
-      const { Entries } = input as {
-        Entries: { Source: string; DetailType: string; Detail: unknown; EventBusName?: string }[];
-      };
-      const put = Entries.map((entry) =>
-        eventLog.putEvent({
-          source: entry.Source,
-          detailType: entry.DetailType,
-          eventBusName: entry.EventBusName ?? 'default',
-          detail: typeof entry.Detail === 'string' ? JSON.parse(entry.Detail) : entry.Detail,
-        }),
-      );
-      return { Entries: put.map((event) => ({ EventId: event.id })), FailedEntryCount: 0 } as never;
-    };
-  }
-
-  private taskHandler(target: TaskTarget): (input: unknown) => Promise<never> {
-    if (!('function' in target)) return this.recordedTask(target.integration);
-    if (target.integration === 'lambda:invoke.waitForTaskToken') return this.callbackTask(target);
-    const { function: fn } = target;
-    return async (input) => {
-      let handler = this.handlers.get(fn.entry);
-      if (!handler) {
-        handler = loadHandler(this.options.projectRoot, fn.entry);
-        this.handlers.set(fn.entry, handler);
-      }
-      const payload = target.integration === 'lambda:invoke' ? (input as { Payload?: unknown }).Payload : input;
-      let timer: NodeJS.Timeout | undefined;
-      let result: unknown;
-      try {
-        this.faults.failIfInjected(payload);
-        const invoke = (await handler)(structuredClone(payload ?? null), lambdaContext(fn.name, fn.timeoutMs));
-        // Lambda would kill a timed-out invocation; in-process it runs on, so say so when it ends.
-        const startedAt = Date.now();
-        const ended = () => {
-          if (Date.now() - startedAt > fn.timeoutMs) {
-            this.options.log?.(`[step functions] ${fn.name} finished after its ${fn.timeoutMs} ms timeout`);
-          }
-        };
-        Promise.resolve(invoke).then(ended, ended);
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            const timedOut = new Error(`Task timed out after ${(fn.timeoutMs / 1000).toFixed(2)} seconds`);
-            timedOut.name = 'Sandbox.Timedout';
-            reject(timedOut);
-          }, fn.timeoutMs);
-        });
-        result = await Promise.race([invoke, timeout]);
-      } catch (error) {
-        throw lambdaError(error);
-      } finally {
-        clearTimeout(timer);
-      }
-      // What crosses Lambda's boundary is JSON.
-      const output: unknown = result === undefined ? null : JSON.parse(JSON.stringify(result));
-      const wrapped =
-        target.integration === 'lambda:invoke'
-          ? { ExecutedVersion: '$LATEST', Payload: output, SdkHttpMetadata: { HttpStatusCode: 200 }, StatusCode: 200 }
-          : output;
-      return wrapped as never;
-    };
-  }
-
-  private async follow(
+  /** Runs an execution from the start, or from a callback Task it waited at (`resuming`). */
+  private run(
+    machine: LocalStateMachine,
     record: ExecutionRecord,
-    events: AsyncGenerator<ExecutionEvent>,
-    result: Promise<unknown>,
-  ): Promise<void> {
-    // The result promise rejects on failure; its error is also in the event log, which is read instead.
-    result.catch(() => undefined);
-    const add = (type: string, timestamp: number, details: Record<string, unknown> = {}) => {
-      const id = record.history.length + 1;
-      record.history.push({ id, previousEventId: id - 1, timestamp, type, ...details });
+    resuming?: Resumption & { readonly token: string },
+  ): void {
+    const { executionArn } = record;
+    const waitingAt = new Map<string, string>(resuming ? [[resuming.state, resuming.token]] : []);
+    // Stopping the platform while it waits for a token does not end it: the next start waits on.
+    const keep = () => !(this.closing && waitingAt.size > 0);
+    const onWaiting = (state: string) => (token: string) => {
+      waitingAt.set(state, token);
+      this.journal.waiting(executionArn, { token, state });
     };
-    const causeText = (cause: unknown) => (typeof cause === 'string' ? cause : JSON.stringify(cause ?? ''));
-    for await (const event of events) {
-      const state = 'state' in event ? event.state : undefined;
-      switch (event.type) {
-        case 'ExecutionStarted':
-          add('ExecutionStarted', event.timestamp, {
-            executionStartedEventDetails: { input: record.input, inputDetails: { truncated: false } },
-          });
-          break;
-        case 'StateEntered':
-          add(`${state!.type}StateEntered`, event.timestamp, {
-            stateEnteredEventDetails: { name: state!.name, input: JSON.stringify(state!.input ?? null) },
-          });
-          break;
-        case 'StateExited':
-          add(`${state!.type}StateExited`, event.timestamp, {
-            stateExitedEventDetails: { name: state!.name, output: JSON.stringify(state!.output ?? null) },
-          });
-          break;
-        case 'StateFailed':
-          add(state!.type === 'Task' ? 'TaskFailed' : `${state!.type}StateFailed`, event.timestamp, {
-            [state!.type === 'Task' ? 'taskFailedEventDetails' : 'stateFailedEventDetails']: {
-              ...(state!.type === 'Task' ? { resourceType: 'lambda', resource: 'invoke' } : { name: state!.name }),
-              error: event.Error,
-              cause: causeText(event.Cause),
-            },
-          });
-          break;
-        case 'MapIterationStarted':
-        case 'MapIterationSucceeded':
-        case 'MapIterationFailed': {
-          add(event.type, event.timestamp, {
-            [`${event.type[0]!.toLowerCase()}${event.type.slice(1)}EventDetails`]: {
-              name: event.parentState.name,
-              index: event.index,
-            },
-          });
-          break;
-        }
-        case 'ExecutionSucceeded':
-          record.output = JSON.stringify(event.output ?? null);
-          this.finish(record, 'SUCCEEDED', event.timestamp);
-          add('ExecutionSucceeded', event.timestamp, {
-            executionSucceededEventDetails: { output: record.output, outputDetails: { truncated: false } },
-          });
-          break;
-        case 'ExecutionFailed':
-          record.error = event.Error;
-          record.cause = causeText(event.Cause);
-          this.finish(record, 'FAILED', event.timestamp);
-          add('ExecutionFailed', event.timestamp, {
-            executionFailedEventDetails: { error: record.error, cause: record.cause },
-          });
-          break;
-        case 'ExecutionAborted':
-          this.finish(record, 'ABORTED', event.timestamp);
-          add('ExecutionAborted', event.timestamp, {
-            executionAbortedEventDetails: {
-              ...(record.error === undefined ? {} : { error: record.error }),
-              ...(record.cause === undefined ? {} : { cause: record.cause }),
-            },
-          });
-          break;
-        case 'ExecutionTimeout':
-          record.error = 'States.Timeout';
-          this.finish(record, 'TIMED_OUT', event.timestamp);
-          add('ExecutionTimedOut', event.timestamp, { executionTimedOutEventDetails: { error: 'States.Timeout' } });
-          break;
-        default:
-          // Retries, catches and parallel branches have no event of their own in the service's history.
-          break;
-      }
-    }
-    if (record.status === 'RUNNING') {
-      // The event log ended without a terminal event: the runner itself failed.
-      record.error = 'States.Runtime';
-      record.cause = String(
-        await result.then(
-          () => 'ended without a result',
-          (error: unknown) => error,
-        ),
-      );
-      this.finish(record, 'FAILED', Date.now());
-    }
-    this.save(record);
+    const handlers: Record<string, TaskHandler> = Object.fromEntries(
+      Object.entries(machine.tasks).map(([state, target]) => [
+        state,
+        resuming?.state === state
+          ? this.tasks.resumedCallback(target, resuming.token, onWaiting(state))
+          : this.tasks.handlerFor(target, onWaiting(state)),
+      ]),
+    );
+    // Resumed, the same definition starts at the state it waited at (validated already, whole).
+    const runner = resuming
+      ? new StateMachine({ ...machine.definition, StartAt: resuming.state } as unknown as StateMachineDefinition, {
+          validationOptions: { noValidate: true },
+        })
+      : this.runners.get(machine.arn)!;
+    const input: unknown = resuming ? this.stateInput(record, resuming.state) : JSON.parse(record.input);
+    const execution = runner.run(input as never, {
+      noThrowOnAbort: true,
+      context: {
+        Execution: {
+          Id: executionArn,
+          Name: record.name,
+          Input: JSON.parse(record.input) as never,
+          StartTime: new Date(record.startDate).toISOString(),
+          RoleArn: `arn:aws:iam::${machine.arn.split(':')[4]}:role/local`,
+        },
+        StateMachine: { Id: machine.arn, Name: machine.name },
+      },
+      overrides: {
+        taskResourceLocalHandlers: handlers,
+        ...this.timingOverrides(machine),
+      },
+    });
+    const done = followExecution(
+      record,
+      execution.eventLogs,
+      execution.result,
+      {
+        added: (event) => {
+          if (!keep()) return;
+          this.journal.event(executionArn, event);
+          // A callback Task that moved on was answered: a restart must not wait for its token again.
+          const left = event.stateExitedEventDetails as { name?: string } | undefined;
+          const failed = event.type === 'TaskFailed';
+          for (const [state, token] of waitingAt) {
+            if (left?.name === state || failed) {
+              waitingAt.delete(state);
+              this.journal.answered(executionArn, token);
+            }
+          }
+        },
+        ended: (ending) => {
+          if (!keep()) return;
+          this.journal.ended(executionArn, ending);
+          this.options.log?.(
+            `[step functions] ${record.name}: ${ending.status}${ending.error ? ` (${ending.error})` : ''}`,
+          );
+        },
+      },
+      resuming,
+    ).finally(() => {
+      this.running.delete(executionArn);
+    });
+    this.running.set(executionArn, { abort: execution.abort, done });
   }
 
-  private finish(record: ExecutionRecord, status: ExecutionStatus, timestamp: number): void {
-    record.status = status;
-    record.stopDate = timestamp;
-    this.options.log?.(`[step functions] ${record.name}: ${status}${record.error ? ` (${record.error})` : ''}`);
+  /** Resumes an execution that waited for a task token; false if it cannot be (a nested state). */
+  private resume(record: ExecutionRecord, pending: PendingTask): boolean {
+    const machine = this.machines.get(record.stateMachineArn);
+    if (!machine || !Object.hasOwn(machine.definition.States, pending.state)) return false;
+    this.options.log?.(`[step functions] ${record.name}: waits on at ${pending.state} after a restart`);
+    this.run(machine, record, { state: pending.state, token: pending.token });
+    return true;
   }
 
-  private save(record: ExecutionRecord): void {
-    const file = join(this.executionsDir, `${Buffer.from(record.executionArn).toString('base64url')}.json`);
-    writeFileSync(`${file}.tmp`, JSON.stringify(record));
-    renameSync(`${file}.tmp`, file);
+  /** The input a state was entered with, from the history: where a resumed execution starts again. */
+  private stateInput(record: ExecutionRecord, state: string): unknown {
+    const entered = record.history.findLast(
+      (event) => (event.stateEnteredEventDetails as { name?: string } | undefined)?.name === state,
+    );
+    const input = (entered?.stateEnteredEventDetails as { input?: string } | undefined)?.input;
+    return input === undefined ? {} : JSON.parse(input);
+  }
+
+  private timingOverrides(machine: LocalStateMachine) {
+    const { retryIntervalMs, waitMs } = this.options;
+    const overrides = (matches: (state: Record<string, unknown>) => boolean, value: number) =>
+      Object.fromEntries(stateNames(machine.definition, matches).map((state) => [state, value]));
+    return {
+      ...(retryIntervalMs === undefined
+        ? {}
+        : { retryIntervalOverrides: overrides((state) => Array.isArray(state.Retry), retryIntervalMs) }),
+      ...(waitMs === undefined ? {} : { waitTimeOverrides: overrides((state) => state.Type === 'Wait', waitMs) }),
+    };
   }
 }
