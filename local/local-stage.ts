@@ -1,3 +1,4 @@
+import { localAccountId, localRegion } from './sqs/sqs-server';
 import { defaultStages, parseStageConfig, type StageConfig } from '../lib/config';
 
 /**
@@ -13,12 +14,25 @@ export const localStage: StageConfig = parseStageConfig('local', {
   ],
 });
 
-/** The local stage with API settings of a platform's own (tests shorten the directory cache). */
-export function localStageWith(api: Partial<StageConfig['api']>): StageConfig {
-  return parseStageConfig('local', { ...localStage, api: { ...localStage.api, ...api } });
+/**
+ * The local stage with settings of a platform's own: a shorter directory cache, fewer schools
+ * per shard group (tests of placement).
+ */
+export function localStageWith(
+  settings: Partial<StageConfig['api']> & { readonly shardGroupCapacity?: number },
+): StageConfig {
+  const { shardGroupCapacity, ...api } = settings;
+  return parseStageConfig('local', {
+    ...localStage,
+    api: { ...localStage.api, ...api },
+    shardGroups: localStage.shardGroups.map((group) => ({
+      ...group,
+      maxSchools: shardGroupCapacity ?? group.maxSchools,
+    })),
+  });
 }
 
 /** The `resourceArn` of a local shard group, shaped like a real cluster ARN. */
 export function localClusterArn(groupId: string): string {
-  return `arn:aws:rds:local:000000000000:cluster:campus-local-${groupId}`;
+  return `arn:aws:rds:${localRegion}:${localAccountId}:cluster:campus-local-${groupId}`;
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SQSBatchResponse } from 'aws-lambda';
+import type { RouteGroup } from '../lambdas/api/routes';
 import {
   directoryCacheSecondsVariable,
   onboardingArnVariable,
@@ -10,19 +12,24 @@ import { shardGroupClustersVariable, shardGroupsVariable } from '../lambdas/shar
 import { platformBuckets } from '../lambdas/shared/buckets';
 import { userPoolVariable } from '../lambdas/shared/user-directory';
 import { platformQueues } from '../lambdas/shared/queues';
-import { platformTables, tenantDirectoryTable } from '../lambdas/shared/tables';
-import { type HealthTargets, healthTargetsVariable } from '../lambdas/api/health/component-checks';
+import { platformTables } from '../lambdas/shared/tables';
 import { stagePrefix } from '../lib/config';
-import { physicalName } from '../lib/naming';
+import { physicalName, shardGroupMasterSecretName } from '../lib/naming';
 import { projectRoot, projectVersion } from '../lib/project';
 import { type DataApiLimits, type DataApiServer, startDataApi } from './data-api/data-api-server';
 import { SecretStore } from './secrets/secret-store';
 import { startSecretsManager } from './secrets/secrets-manager-server';
 import { startDynamoDb } from './dynamodb/dynamodb-server';
 import { LocalEventLog } from './events/event-log';
-import { loadHandler } from './handler-module';
 import { InvitationOutbox, outboxFileName } from './issuer/outbox';
 import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
+import { startHttpServer } from './http-server';
+import { LocalCredentials } from './iam/local-credentials';
+import { LocalIam } from './iam/local-iam';
+import { protectedServices } from './iam/protected-services';
+import { rolesIn } from './iam/role-policies';
+import { type FunctionCatalog, functionCatalog } from './lambda/function-catalog';
+import { FunctionHost } from './lambda/function-host';
 import { ObjectStore } from './objects/object-store';
 import { objectsMountPath, s3Endpoint } from './objects/s3-endpoint';
 import { localAccessKey } from './access-key';
@@ -31,12 +38,26 @@ import { createLocalIssuer, issuerMountPath, type LocalIssuer } from './issuer/l
 import { localClusterArn, localStage, localStageWith } from './local-stage';
 import { freePort } from './ports';
 import { PostgresServer } from './postgres/postgres-server';
-import { type SqsHandler, startSqsPoller } from './sqs/sqs-poller';
+import { startSqsPoller } from './sqs/sqs-poller';
 import { localAccountId, localRegion, startSqs } from './sqs/sqs-server';
 import { type LocalScheduler, startLocalScheduler } from './scheduler/local-scheduler';
+import { platformStacks } from './stacks/platform-stacks';
 import { type LocalStepFunctions, startStepFunctions } from './step-functions/local-step-functions';
-import type { WorkflowStacks } from './step-functions/workflow-templates';
-import { platformWorkflowStacks } from './workflows/platform-workflows';
+import type { SynthesizedStack } from './step-functions/template-values';
+import { synthesizeStacks } from './stacks/synthesize-stacks';
+import { startSts } from './sts/sts-server';
+
+/**
+ * What the local runtime sets beyond a function's template, as Lambda's runtime sets its own:
+ * no metrics to stdout, quiet logs unless asked, no tracing (X-Ray's automatic mode would
+ * install an async hook that every promise pays for).
+ */
+const localRuntimeSettings = {
+  POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  AWS_XRAY_MANUAL_MODE: 'true',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
 
 export interface PlatformOptions {
   /** Where state lives between runs (`.local/` for `npm start`, a temporary directory in tests). */
@@ -48,12 +69,10 @@ export interface PlatformOptions {
   /** Throwaway data: PostgreSQL without fsync. @default false */
   readonly fastAndUnsafe?: boolean;
   readonly dataApiLimits?: Partial<DataApiLimits>;
-  /**
-   * Adds the stacks whose state machines the local Step Functions runs, synthesized
-   * in-process from the same CDK code as on AWS; `null` runs none.
-   * @default the platform's own workflow stacks (onboarding)
-   */
-  readonly workflowStacks?: WorkflowStacks | null;
+  /** The API's route groups. @default the project's route manifest */
+  readonly routeGroups?: readonly RouteGroup[];
+  /** Edits the synthesized templates before the platform runs them (tests remove a grant). */
+  readonly editTemplates?: (stacks: SynthesizedStack[]) => SynthesizedStack[];
   /** How many schools each local shard group takes. @default the local stage's `maxSchools` */
   readonly shardGroupCapacity?: number;
   /** Replaces every state machine Retry interval, so tests of retry paths do not wait. */
@@ -116,7 +135,12 @@ export interface Platform {
   readonly issuer: LocalIssuer;
   /** Set on the run that created the state: the platform operator's sign-in, shown once. */
   readonly firstRunSignIn?: { readonly username: string; readonly password: string };
-  /** Environment the handlers run with: the Lambda variables plus local endpoints. */
+  /** The functions of the synthesized stacks, each run in an execution environment of its own. */
+  readonly functions: FunctionCatalog;
+  /**
+   * The operator's environment, set on this process: the operator's key, the endpoints and the
+   * resource names. Functions do not see it: each has its template's environment and its role's key.
+   */
   readonly environment: Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
@@ -139,7 +163,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   try {
     const shardGroups: LocalShardGroup[] = [];
     for (const group of localStage.shardGroups) {
-      const secretName = `campus-local/shard-groups/${group.id}/master`;
+      const secretName = shardGroupMasterSecretName(localStage, group);
       // Saved before the first start: a run that fails after initdb must not lose the password.
       const masterSecretArn =
         secrets.arnOf(secretName) ??
@@ -160,66 +184,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       shardGroups.push({ id: group.id, resourceArn: localClusterArn(group.id), masterSecretArn, postgres });
     }
 
-    const dynamoDb = await startDynamoDb({
-      port: 0,
-      path: join(options.stateDir, 'dynamodb'),
-      tables: platformTables.map((definition) => ({
-        name: physicalName(localStage, definition.logicalName),
-        definition,
-      })),
-    });
-    started.push({ stop: () => dynamoDb.close() });
-
-    const queues = platformQueues.map((definition) => ({
-      name: physicalName(localStage, definition.logicalName),
-      definition,
-    }));
-    const sqs = await startSqs({ port: 0, queues });
-    started.push({ stop: () => sqs.close() });
-
-    const secretsManager = await startSecretsManager({ store: secrets, port: 0 });
-    started.push({ stop: () => secretsManager.close() });
-
-    const dataApi: DataApiServer = await startDataApi({
-      port: 0,
-      clusters: shardGroups.map((group) => ({ resourceArn: group.resourceArn, port: group.postgres.port })),
-      secrets,
-      ...(options.dataApiLimits ? { limits: options.dataApiLimits } : {}),
-    });
-    started.push({ stop: () => dataApi.close() });
-
-    const events = new LocalEventLog(join(options.stateDir, 'events.jsonl'), log);
-    const outbox = new InvitationOutbox(join(options.stateDir, outboxFileName));
-    const stage =
-      options.directoryCacheSeconds === undefined
-        ? localStage
-        : localStageWith({ directoryCacheSeconds: options.directoryCacheSeconds });
-    const workflowStacks =
-      options.workflowStacks === undefined ? platformWorkflowStacks(stage) : options.workflowStacks;
-    const stepFunctions = await startStepFunctions({
-      port: 0,
-      stateDir: join(options.stateDir, 'step-functions'),
-      projectRoot,
-      accountId: localAccountId,
-      region: localRegion,
-      queueUrl: (name) => sqs.queueUrl(name),
-      ...(workflowStacks ? { workflowStacks } : {}),
-      eventLog: events,
-      ...(options.stepFunctionsRetryIntervalMs === undefined
-        ? {}
-        : { retryIntervalMs: options.stepFunctionsRetryIntervalMs }),
-      ...(options.stepFunctionsWaitMs === undefined ? {} : { waitMs: options.stepFunctionsWaitMs }),
-      log,
-    });
-    started.push({ stop: () => stepFunctions.close() });
-    const scheduler = startLocalScheduler({
-      schedules: stepFunctions.schedules,
-      timed: options.runSchedules ?? false,
-      start: (targetArn, input) => stepFunctions.service.start(targetArn, undefined, input),
-      log,
-    });
-    started.push(scheduler);
-
     // The issuer's URL holds the gateway's port, so the port is chosen first.
     const port = options.port || (await freePort());
     const issuer = await createLocalIssuer({ origin: `http://localhost:${port}`, stateDir: options.stateDir });
@@ -235,10 +199,142 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       firstRunSignIn = operator;
     }
 
-    // The handlers' AWS credentials: the object store checks signatures with their secret.
-    const accessKey = localAccessKey(options.stateDir);
-    const cognitoAdmin = await startCognitoAdmin({ users: issuer.users, port: 0, log, outbox });
+    // The stacks as on AWS, synthesized here: each function's environment and role, the state machines, the schedules.
+    const stage = localStageWith({
+      ...(options.directoryCacheSeconds === undefined ? {} : { directoryCacheSeconds: options.directoryCacheSeconds }),
+      ...(options.shardGroupCapacity === undefined ? {} : { shardGroupCapacity: options.shardGroupCapacity }),
+    });
+    const synthesized = synthesizeStacks(
+      platformStacks(stage, {
+        masterSecretArns: Object.fromEntries(shardGroups.map((group) => [group.id, group.masterSecretArn])),
+        issuerUrl: issuer.issuerUrl,
+        webClientId: issuer.clientId,
+        ...(options.routeGroups ? { routeGroups: options.routeGroups } : {}),
+      }),
+    );
+    const stacks = options.editTemplates ? options.editTemplates(synthesized) : synthesized;
+    const awsEnvironment = { accountId: localAccountId, region: localRegion };
+
+    // Who signs each request, and what the synthesized policies let them do.
+    const operatorKey = localAccessKey(options.stateDir);
+    const credentials = new LocalCredentials({
+      signingSecret: operatorKey.secretAccessKey,
+      operatorKey,
+      accountId: localAccountId,
+      roles: rolesIn(stacks, awsEnvironment),
+    });
+    const iam = new LocalIam(
+      credentials,
+      {
+        ...awsEnvironment,
+        secret: (secretId) => {
+          const found = secrets.find(secretId);
+          return found ? { arn: found.arn, tags: secrets.tagsOf(found.arn) } : undefined;
+        },
+      },
+      log,
+    );
+
+    const dynamoDbStore = await startDynamoDb({
+      port: 0,
+      path: join(options.stateDir, 'dynamodb'),
+      tables: platformTables.map((definition) => ({
+        name: physicalName(localStage, definition.logicalName),
+        definition,
+      })),
+    });
+    started.push({ stop: () => dynamoDbStore.close() });
+    const dynamoDb = await startHttpServer(iam.proxy(protectedServices.dynamoDb, dynamoDbStore.url), 0);
+    started.push({ stop: () => dynamoDb.close() });
+
+    const queues = platformQueues.map((definition) => ({
+      name: physicalName(localStage, definition.logicalName),
+      definition,
+    }));
+    const sqsStore = await startSqs({ port: 0, queues });
+    started.push({ stop: () => sqsStore.close() });
+    const sqs = await startHttpServer(iam.proxy(protectedServices.sqs, sqsStore.url), 0);
+    started.push({ stop: () => sqs.close() });
+    const queueUrl = (name: string) => `${sqs.url}/${localAccountId}/${name}`;
+
+    const secretsManager = await startSecretsManager({ store: secrets, port: 0, iam });
+    started.push({ stop: () => secretsManager.close() });
+    const sts = await startSts({ iam, port: 0 });
+    started.push({ stop: () => sts.close() });
+
+    const dataApi: DataApiServer = await startDataApi({
+      port: 0,
+      clusters: shardGroups.map((group) => ({ resourceArn: group.resourceArn, port: group.postgres.port })),
+      secrets,
+      iam,
+      ...(options.dataApiLimits ? { limits: options.dataApiLimits } : {}),
+    });
+    started.push({ stop: () => dataApi.close() });
+
+    const events = new LocalEventLog(join(options.stateDir, 'events.jsonl'), log);
+    const outbox = new InvitationOutbox(join(options.stateDir, outboxFileName));
+    const cognitoAdmin = await startCognitoAdmin({ users: issuer.users, port: 0, log, outbox, iam });
     started.push({ stop: () => cognitoAdmin.close() });
+
+    // Every function in an execution environment of its own: its template's variables, its role's key, the endpoints.
+    const catalog = functionCatalog(stacks, { ...awsEnvironment, queueUrl });
+    const endpoints = {
+      AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
+      AWS_ENDPOINT_URL_SQS: sqs.url,
+      AWS_ENDPOINT_URL_SFN: '',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoAdmin.url,
+      AWS_ENDPOINT_URL_STS: sts.url,
+      // Same origin as the app, so signed links open in the browser.
+      AWS_ENDPOINT_URL_S3: `http://localhost:${port}${objectsMountPath}`,
+    };
+    const functions = new FunctionHost({
+      projectRoot,
+      log,
+      runtime: (fn) => {
+        const key = credentials.forRole(fn.roleArn);
+        return {
+          AWS_REGION: localRegion,
+          AWS_DEFAULT_REGION: localRegion,
+          AWS_ACCESS_KEY_ID: key.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+          AWS_LAMBDA_FUNCTION_NAME: fn.name,
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+          AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+          ...endpoints,
+          ...localRuntimeSettings,
+        };
+      },
+    });
+    started.push({ stop: () => functions.close() });
+
+    const stepFunctions = await startStepFunctions({
+      port: 0,
+      stateDir: join(options.stateDir, 'step-functions'),
+      projectRoot,
+      ...awsEnvironment,
+      queueUrl,
+      stacks,
+      catalog,
+      functions,
+      iam,
+      eventLog: events,
+      ...(options.stepFunctionsRetryIntervalMs === undefined
+        ? {}
+        : { retryIntervalMs: options.stepFunctionsRetryIntervalMs }),
+      ...(options.stepFunctionsWaitMs === undefined ? {} : { waitMs: options.stepFunctionsWaitMs }),
+      log,
+    });
+    started.push({ stop: () => stepFunctions.close() });
+    endpoints.AWS_ENDPOINT_URL_SFN = stepFunctions.url;
+    const scheduler = startLocalScheduler({
+      schedules: stepFunctions.schedules,
+      timed: options.runSchedules ?? false,
+      start: (targetArn, input) => stepFunctions.service.start(targetArn, undefined, input),
+      log,
+    });
+    started.push(scheduler);
 
     const buckets = platformBuckets.map((bucket) => ({
       ...bucket,
@@ -249,69 +345,20 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       buckets.map((bucket) => bucket.name),
     );
 
-    // The variables SchoolFunction sets on AWS, with local values; the SDK reads the endpoint variable itself.
-    const environment: Record<string, string> = {
-      CAMPUS_STAGE: localStage.name,
-      CAMPUS_VERSION: projectVersion,
-      POWERTOOLS_SERVICE_NAME: 'campus-api',
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      // With tracing off, the X-Ray SDK's automatic mode would still install a process-wide
-      // async hook (cls-hooked) that every promise of every handler in this one process pays for.
-      AWS_XRAY_MANUAL_MODE: 'true',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      AWS_REGION: localRegion,
-      AWS_ACCESS_KEY_ID: accessKey.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: accessKey.secretAccessKey,
-      AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
-      AWS_ENDPOINT_URL_SQS: sqs.url,
-      AWS_ENDPOINT_URL_SFN: stepFunctions.url,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoAdmin.url,
-      [userPoolVariable]: localUserPoolId,
-      // Same origin as the app, so signed links open in the browser.
-      AWS_ENDPOINT_URL_S3: `http://localhost:${port}${objectsMountPath}`,
-      ...Object.fromEntries(buckets.map((bucket) => [bucket.variable, bucket.name])),
-      ...Object.fromEntries(queues.map(({ name, definition }) => [definition.urlVariable, sqs.queueUrl(name)])),
-      // Locally every component is probed, the shard groups with their master secrets.
-      [healthTargetsVariable]: JSON.stringify({
-        tenantTable: physicalName(localStage, tenantDirectoryTable.logicalName),
-        bucket: buckets[0]!.name,
-        queuePrefix: `${stagePrefix(localStage)}-`,
-        stateMachines: true,
-        shardGroups: Object.fromEntries(
-          shardGroups.map((group) => [group.id, { resourceArn: group.resourceArn, secretArn: group.masterSecretArn }]),
-        ),
-      } satisfies HealthTargets),
-      [shardGroupClustersVariable]: JSON.stringify(Object.fromEntries(shardGroups.map((g) => [g.id, g.resourceArn]))),
-      ...stateMachineVariables(stepFunctions),
-      [directoryCacheSecondsVariable]: String(stage.api.directoryCacheSeconds),
-      [shardGroupsVariable]: JSON.stringify(
-        Object.fromEntries(
-          shardGroups.map((g) => [
-            g.id,
-            {
-              clusterArn: g.resourceArn,
-              masterSecretArn: g.masterSecretArn,
-              maxSchools:
-                options.shardGroupCapacity ?? localStage.shardGroups.find((group) => group.id === g.id)!.maxSchools,
-            },
-          ]),
-        ),
-      ),
-    };
-    // Handlers run in this process, as on Lambda they run in theirs.
-    Object.assign(process.env, environment);
-
-    // Lambda's event source mappings: one poller per queue, into the queue's handler.
-    for (const { name, definition } of queues) {
+    // Lambda's SQS event source mappings: each polls with its function's role and invokes it.
+    for (const source of catalog.eventSources) {
+      const fn = catalog.byArn(source.functionArn);
+      const name = source.queueArn.split(':').at(-1)!;
+      const definition = queues.find((queue) => queue.name === name)?.definition;
+      if (!fn || !definition)
+        throw new Error(`The event source of ${source.functionArn} on ${name} has no local queue.`);
       const poller = startSqsPoller({
         endpoint: sqs.url,
-        queueUrl: sqs.queueUrl(name),
-        queueArn: sqs.queueArn(name),
+        queueUrl: queueUrl(name),
+        queueArn: source.queueArn,
         definition,
-        handler: await loadHandler<SqsHandler>(projectRoot, definition.handler),
+        credentials: credentials.forRole(fn.roleArn),
+        handler: async (event) => (await functions.invoke(fn, event)) as SQSBatchResponse | undefined,
         onError: (error) => log(`[sqs ${name}] ${String(error)}`),
       });
       started.push(poller);
@@ -322,8 +369,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       host: options.public ? '0.0.0.0' : '127.0.0.1',
       projectRoot,
       webDir: join(projectRoot, 'web', 'dist'),
-      mounts: { [issuerMountPath]: issuer.handle, [objectsMountPath]: s3Endpoint(objects, accessKey) },
+      mounts: { [issuerMountPath]: issuer.handle, [objectsMountPath]: s3Endpoint(objects, iam) },
       verifyToken: issuer.verifyToken,
+      ...(options.routeGroups ? { routes: options.routeGroups.flatMap((group) => group.routes) } : {}),
+      invoke: (handlerModule, event) => {
+        const fn = catalog.byEntry(handlerModule);
+        if (!fn) throw new Error(`No function in the API stack runs ${handlerModule}.`);
+        return functions.invoke(fn, event);
+      },
       webConfig: {
         stage: localStage.name,
         authority: issuer.issuerUrl,
@@ -333,6 +386,36 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
     });
     started.push({ stop: () => gateway.close() });
+
+    // This process is the operator's (the demo seed, tests, the workflow scripts): the operator's key, every
+    // endpoint and resource name. Functions never run here, so none of them sees this.
+    const environment: Record<string, string> = {
+      CAMPUS_STAGE: localStage.name,
+      CAMPUS_VERSION: projectVersion,
+      ...localRuntimeSettings,
+      AWS_REGION: localRegion,
+      AWS_ACCESS_KEY_ID: operatorKey.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: operatorKey.secretAccessKey,
+      ...endpoints,
+      [userPoolVariable]: localUserPoolId,
+      ...Object.fromEntries(buckets.map((bucket) => [bucket.variable, bucket.name])),
+      ...Object.fromEntries(queues.map(({ name, definition }) => [definition.urlVariable, queueUrl(name)])),
+      [shardGroupClustersVariable]: JSON.stringify(Object.fromEntries(shardGroups.map((g) => [g.id, g.resourceArn]))),
+      ...stateMachineVariables(stepFunctions),
+      [directoryCacheSecondsVariable]: String(stage.api.directoryCacheSeconds),
+      [shardGroupsVariable]: JSON.stringify(
+        Object.fromEntries(
+          stage.shardGroups.map((group) => {
+            const local = shardGroups.find((g) => g.id === group.id)!;
+            return [
+              group.id,
+              { clusterArn: local.resourceArn, masterSecretArn: local.masterSecretArn, maxSchools: group.maxSchools },
+            ];
+          }),
+        ),
+      ),
+    };
+    Object.assign(process.env, environment);
 
     // Where command-line tools (the AWS CLI, the workflow scripts) find this run's services.
     const endpointsFile = join(options.stateDir, 'endpoints.json');
@@ -346,7 +429,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           sqs: sqs.url,
           stepFunctions: stepFunctions.url,
           secretsManager: secretsManager.url,
-          s3: environment.AWS_ENDPOINT_URL_S3,
+          sts: sts.url,
+          s3: endpoints.AWS_ENDPOINT_URL_S3,
           region: localRegion,
           // What Cognito would have e-mailed: one JSON object a line (`{ to, temporaryPassword, time }`).
           invitations: join(options.stateDir, outboxFileName),
@@ -370,6 +454,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       shardGroups,
       secrets,
       issuer,
+      functions: catalog,
       ...(firstRunSignIn ? { firstRunSignIn } : {}),
       environment,
       stop: stopAll,

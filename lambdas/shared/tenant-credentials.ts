@@ -32,15 +32,18 @@ const assumeWithSts: AssumeRole = async (roleArn, schoolId) => {
 /** Renew a minute before expiry, so no call starts with credentials about to lapse. */
 const renewBeforeMs = 60_000;
 
+export class MissingTenantRoleError extends Error {
+  override readonly name = 'MissingTenantRoleError';
+}
+
 /**
- * Data API clients per school. On AWS each one signs with credentials from assuming the
- * tenant role tagged with the school's id, so IAM lets it read that school's secret
- * only. Where no tenant role is configured (the local platform, which has no IAM), the
- * default client is used and PostgreSQL's per-school roles keep schools apart.
+ * Data API clients per school, each signing with credentials from assuming the tenant role
+ * tagged with the school's id, so IAM lets it read that school's secret only (on AWS and on
+ * the local platform, whose STS and IAM apply the same policies). A function without the
+ * tenant role configured fails closed: it never falls back to its own credentials.
  */
 export class TenantDataClients {
   private readonly clients = new Map<string, { client: RDSDataClient; expiresAt: number }>();
-  private defaultClient: RDSDataClient | undefined;
 
   constructor(
     private readonly roleArn: string | undefined = process.env[tenantRoleVariable],
@@ -48,7 +51,11 @@ export class TenantDataClients {
   ) {}
 
   async forSchool(schoolId: string): Promise<RDSDataClient> {
-    if (!this.roleArn) return (this.defaultClient ??= new RDSDataClient({}));
+    if (!this.roleArn) {
+      throw new MissingTenantRoleError(
+        `${tenantRoleVariable} is not set: a school's data is reached only through the tenant role, never with the function's own credentials.`,
+      );
+    }
     const cached = this.clients.get(schoolId);
     if (cached && cached.expiresAt - renewBeforeMs > Date.now()) return cached.client;
     const credentials = await this.assumeRole(this.roleArn, schoolId);

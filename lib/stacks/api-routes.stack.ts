@@ -9,7 +9,7 @@ import {
   type IHttpRouteAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { IUserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -41,6 +41,8 @@ import {
   routeGroups,
 } from '../../lambdas/api/routes';
 import { apiFunctionDescription, apiFunctionTimeoutSeconds } from '../api-functions';
+import { healthTargetsVariable, type HealthTargets } from '../../lambdas/api/health/health.schemas';
+import { healthRoutes } from '../../lambdas/api/health/health.routes';
 import type { StageConfig } from '../config';
 import { grantSchoolData } from '../constructs/school-data-grant';
 import type { SchoolObjectPolicies } from '../constructs/school-object-policies';
@@ -55,7 +57,7 @@ export interface ApiRoutesStackProps extends StackProps {
   /** The user pool's issuer URL (the JWT authorizer's `iss`). */
   readonly issuerUrl: string;
   /** Tokens must be issued to these clients (the JWT authorizer's audience). */
-  readonly clients: readonly UserPoolClient[];
+  readonly clients: readonly IUserPoolClient[];
   readonly tenantDataAccess: TenantDataAccess;
   /** The platform queue a definition names: routes send exports, reports and rescoring requests to them. */
   readonly queue: (definition: QueueDefinition) => IQueue;
@@ -82,6 +84,20 @@ export interface ApiRoutesStackProps extends StackProps {
    * so other groups only serve to test this stack's wiring.
    */
   readonly routeGroups?: readonly RouteGroup[];
+  /**
+   * What the public health route probes, with the permissions to: the tenant directory, a
+   * bucket, the platform's queues and state machines, each shard group through its master
+   * secret. @default none: on AWS a public health check must not wake an auto-paused cluster.
+   */
+  readonly healthProbes?: HealthProbes;
+}
+
+export interface HealthProbes {
+  readonly bucket: IBucket;
+  /** Queue names of the stage start with this. */
+  readonly queuePrefix: string;
+  /** Shard group id → its master secret's ARN. */
+  readonly masterSecrets: Readonly<Record<string, string>>;
 }
 
 /**
@@ -114,6 +130,32 @@ export class ApiRoutesStack extends Stack {
       for (const route of group.routes) this.addRoute(route, fn, authorizer, needs, props);
     }
     for (const [fn, grants] of needs) this.grantRouteNeeds(fn, grants, props);
+    if (props.healthProbes) this.grantHealthProbes(props.healthProbes, props);
+  }
+
+  /** Lets the health function probe each component, with its targets in its environment. */
+  private grantHealthProbes(probes: HealthProbes, props: ApiRoutesStackProps): void {
+    const health = this.functions.get(healthRoutes.handler);
+    if (!health) return;
+    const clusters = Object.fromEntries(props.shardGroups.map((group) => [group.group.id, group.clusterArn]));
+    const targets: HealthTargets = {
+      tenantTable: props.tenantDirectory.tableName,
+      bucket: probes.bucket.bucketName,
+      queuePrefix: probes.queuePrefix,
+      stateMachines: true,
+      shardGroups: Object.fromEntries(
+        Object.entries(probes.masterSecrets).map(([id, secretArn]) => [id, { resourceArn: clusters[id]!, secretArn }]),
+      ),
+    };
+    health.addEnvironment(healthTargetsVariable, Stack.of(this).toJsonString(targets));
+    const allow = (actions: string[], resources: string[]) =>
+      health.addToRolePolicy(new PolicyStatement({ actions, resources }));
+    allow(['dynamodb:DescribeTable'], [props.tenantDirectory.tableArn]);
+    allow(['s3:ListBucket'], [probes.bucket.bucketArn]);
+    // Listing queues and state machines takes no narrower resource.
+    allow(['sqs:ListQueues', 'states:ListStateMachines'], ['*']);
+    allow(['rds-data:ExecuteStatement'], Object.values(clusters));
+    allow(['secretsmanager:GetSecretValue'], Object.values(probes.masterSecrets));
   }
 
   private addRoute(

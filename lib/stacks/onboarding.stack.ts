@@ -248,6 +248,11 @@ export class OnboardingStack extends Stack {
     );
 
     // Offboarding: the archive into the exports bucket, the school's accounts removed, the record kept for the retention.
+    // Its database steps find the school's database from its directory record, by key, read only.
+    databaseSteps.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.tenantDirectory.tableArn] }),
+    );
+    props.tenantDirectory.encryptionKey?.grantDecrypt(databaseSteps);
     databaseSteps.role!.addManagedPolicy(props.exportsPolicies.write);
     databaseSteps.addEnvironment(bucketVariable('exports'), props.exportsBucket.bucketName);
     databaseSteps.addEnvironment(userPoolVariable, props.userPool.userPoolId);

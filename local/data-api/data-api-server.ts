@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { LocalIam } from '../iam/local-iam';
+import { protectedServices } from '../iam/protected-services';
 import type { AddressInfo } from 'node:net';
 import type { SecretStore } from '../secrets/secret-store';
 import { type AutoPause, ClusterPools, type ClusterState, type LocalCluster } from './cluster-pools';
@@ -41,6 +43,8 @@ export interface DataApiServerOptions {
    * `resumeMs` before serving again, as a paused Serverless v2 cluster does.
    */
   readonly autoPause?: AutoPause;
+  /** Checks each call's signature and its caller's IAM policies. @default none: any caller */
+  readonly iam?: LocalIam;
 }
 
 export interface DataApiServer {
@@ -172,7 +176,7 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     response.writeHead(200, { 'content-type': 'application/json' }).end(result);
   }
 
-  const server = createServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     handle(request, response).catch((error) => {
       const failure =
         error instanceof DataApiError ? error : new DataApiError('InternalServerErrorException', String(error));
@@ -180,7 +184,8 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
         .writeHead(failure.status, { 'content-type': 'application/json', 'x-amzn-errortype': failure.errorName })
         .end(JSON.stringify({ message: failure.message }));
     });
-  });
+  };
+  const server = createServer(options.iam ? options.iam.guard(protectedServices.dataApi, listener) : listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

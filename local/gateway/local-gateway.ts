@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, 
 import { handlerName, type RouteDefinition, routeGroups, routes as manifestRoutes } from '../../lambdas/api/routes';
 import { localStage } from '../local-stage';
 import { loadHandler } from '../handler-module';
+import { FunctionTimeoutError } from '../lambda/function-host';
 import { loadSpaFallback } from './cloudfront-function';
 import { httpApiEvent } from './http-api-event';
 import { lambdaContext } from '../lambda-context';
@@ -73,6 +74,12 @@ export interface LocalGatewayOptions {
   readonly webConfig?: Readonly<Record<string, unknown>>;
   /** Handler time limit of functions whose group sets none. @default the local stage's `api.functionTimeoutSeconds` */
   readonly handlerTimeoutMs?: number;
+  /**
+   * Runs a route's function with its event; rejects with a FunctionTimeoutError when its time
+   * runs out. The platform runs each function in an environment of its own (FunctionHost).
+   * @default the handler module loaded into this process, with its group's timeout
+   */
+  readonly invoke?: (handlerModule: string, event: unknown) => Promise<unknown>;
 }
 
 export interface LocalGateway {
@@ -112,15 +119,15 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-/** What `withTimeout` resolves to when the time ran out (a handler may itself return any string). */
-const timedOut = Symbol('timed out');
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof timedOut> {
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
-    new Promise<typeof timedOut>((done) => {
-      timer = setTimeout(() => done(timedOut), ms);
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new FunctionTimeoutError(`Task timed out after ${(ms / 1000).toFixed(2)} seconds`)),
+        ms,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
 }
@@ -152,6 +159,12 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     }
     return loaded;
   };
+  const invokeHere = async (modulePath: string, event: unknown) => {
+    const handler = await handlerFor(modulePath);
+    const timeoutMs = timeoutOf(modulePath);
+    return withTimeout(handler(event as never, lambdaContext(handlerName(modulePath), timeoutMs)), timeoutMs);
+  };
+  const invoke = options.invoke ?? invokeHere;
 
   async function serveApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const found = match(request.method ?? 'GET', url.pathname);
@@ -169,17 +182,16 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const body = await readBody(request);
     if (!body) return sendJson(response, 413, { message: 'Request Entity Too Large' });
     const event = httpApiEvent(request, url, body, found, claims);
-    const functionName = handlerName(found.route.handler);
-    let result: Awaited<ReturnType<ApiHandler>> | typeof timedOut;
+    let result: Awaited<ReturnType<ApiHandler>>;
     try {
-      const handler = await handlerFor(found.route.handler);
-      const timeoutMs = timeoutOf(found.route.handler);
-      result = await withTimeout(handler(event, lambdaContext(functionName, timeoutMs)), timeoutMs);
+      result = (await invoke(found.route.handler, event)) as Awaited<ReturnType<ApiHandler>>;
     } catch (error) {
+      if (error instanceof FunctionTimeoutError) {
+        return sendJson(response, 503, { message: 'Service Unavailable' });
+      }
       console.error(`handler ${found.route.handler} failed:`, error);
       return sendJson(response, 500, { message: 'Internal Server Error' });
     }
-    if (result === timedOut) return sendJson(response, 503, { message: 'Service Unavailable' });
     // As HTTP APIs do, every answer names its request.
     response.setHeader('apigw-requestid', event.requestContext.requestId);
     if (typeof result === 'string' || result === undefined || result === null) {

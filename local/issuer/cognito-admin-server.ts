@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { isRole, type Role } from '../../lambdas/shared/roles';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LocalIam } from '../iam/local-iam';
+import { protectedServices } from '../iam/protected-services';
 import { startHttpServer, type RunningServer } from '../http-server';
 import { type LocalUser, type LocalUserStore, UsernameExistsError } from './user-store';
 import type { InvitationOutbox } from './outbox';
@@ -40,6 +43,8 @@ export function startCognitoAdmin(options: {
   log?: (line: string) => void;
   /** Where invitations go, as Cognito would e-mail them. */
   outbox?: InvitationOutbox;
+  /** Checks each call's signature and its caller's IAM policies. @default none: any caller */
+  iam?: LocalIam;
 }): Promise<RunningServer> {
   const { users } = options;
   const userNamed = (username: unknown) => {
@@ -121,7 +126,7 @@ export function startCognitoAdmin(options: {
     },
   };
 
-  return startHttpServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -145,5 +150,6 @@ export function startCognitoAdmin(options: {
               : reply(500, { __type: 'InternalErrorException', message: String(error) }),
         );
     });
-  }, options.port);
+  };
+  return startHttpServer(options.iam ? options.iam.guard(protectedServices.cognito, listener) : listener, options.port);
 }

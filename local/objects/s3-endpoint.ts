@@ -2,6 +2,9 @@ import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { crc32 } from 'node:zlib';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { AccessDeniedError, type LocalIam } from '../iam/local-iam';
+import { NodeSha256 } from '../iam/request-signature';
+import { CredentialsError, type LocalCredentials, type LocalPrincipal } from '../iam/local-credentials';
 import { NoSuchBucketError, type ObjectInfo, type ObjectStore } from './object-store';
 
 /** Where the object store is mounted on the gateway, so signed links work from the browser on the same origin. */
@@ -30,23 +33,6 @@ class S3Error extends Error {
   }
 }
 
-class NodeSha256 {
-  private readonly hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    const key = secret === undefined ? undefined : typeof secret === 'string' ? secret : Buffer.from(secret as never);
-    this.hash = key === undefined ? createHash('sha256') : createHmac('sha256', key);
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as never));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    throw new Error('not used');
-  }
-}
-
 const xmlEscape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
@@ -58,15 +44,28 @@ function amzDate(text: string | undefined): number {
   return Date.UTC(y!, mo! - 1, d, h, mi, s);
 }
 
-function signerFor(credential: string, key: LocalAccessKey): { signer: SignatureV4; region: string } {
-  const [accessKeyId, , region, service] = credential.split('/');
-  if (accessKeyId !== key.accessKeyId || !region || service !== 's3') {
-    throw new S3Error(403, 'InvalidAccessKeyId', 'The AWS access key Id you provided does not exist in our records.');
+function signerFor(
+  credential: string,
+  sessionToken: string | undefined,
+  credentials: LocalCredentials,
+): { signer: SignatureV4; principal: LocalPrincipal } {
+  const [accessKeyId = '', , region, service] = credential.split('/');
+  let known;
+  try {
+    known = credentials.lookup(accessKeyId, sessionToken);
+  } catch (error) {
+    if (!(error instanceof CredentialsError)) throw error;
+    throw error.code === 'ExpiredTokenException'
+      ? new S3Error(400, 'ExpiredToken', 'The provided token has expired.')
+      : new S3Error(403, 'InvalidAccessKeyId', 'The AWS access key Id you provided does not exist in our records.');
+  }
+  if (!region || service !== 's3') {
+    throw new S3Error(400, 'AuthorizationHeaderMalformed', 'The credential must be scoped to s3.');
   }
   return {
-    region,
+    principal: known.principal,
     signer: new SignatureV4({
-      credentials: key,
+      credentials: { accessKeyId, secretAccessKey: known.secretAccessKey },
       region,
       service: 's3',
       sha256: NodeSha256,
@@ -99,9 +98,9 @@ async function authenticate(
   request: IncomingMessage,
   url: URL,
   rawPath: string,
-  key: LocalAccessKey,
+  credentials: LocalCredentials,
   body: () => Promise<Buffer>,
-): Promise<void> {
+): Promise<LocalPrincipal> {
   const [host = '', port] = (request.headers.host ?? '').split(':');
   const base = { method: request.method ?? 'GET', protocol: 'http:', hostname: host, path: rawPath };
   const headersNamed = (names: string[]) =>
@@ -119,7 +118,11 @@ async function authenticate(
       );
     }
     if (Date.now() > signedAt + expiresIn * 1000) throw new S3Error(403, 'AccessDenied', 'Request has expired');
-    const { signer } = signerFor(url.searchParams.get('X-Amz-Credential') ?? '', key);
+    const { signer, principal } = signerFor(
+      url.searchParams.get('X-Amz-Credential') ?? '',
+      url.searchParams.get('X-Amz-Security-Token') ?? undefined,
+      credentials,
+    );
     // The S3 presigner signs over an unsigned payload, passed to the signer as a header it then hoists into the query.
     const query: Record<string, string> = {};
     for (const [name, value] of url.searchParams) {
@@ -132,7 +135,8 @@ async function authenticate(
       { ...base, ...(port ? { port: Number(port) } : {}), query, headers },
       { signingDate: new Date(signedAt), expiresIn },
     );
-    return sameSignature(presignedSignature, String(signed.query?.['X-Amz-Signature']));
+    sameSignature(presignedSignature, String(signed.query?.['X-Amz-Signature']));
+    return principal;
   }
 
   const authorization = request.headers.authorization;
@@ -148,7 +152,8 @@ async function authenticate(
       'The difference between the request time and the current time is too large.',
     );
   }
-  const { signer } = signerFor(parts[1]!, key);
+  const token = request.headers['x-amz-security-token'];
+  const { signer, principal } = signerFor(parts[1]!, typeof token === 'string' ? token : undefined, credentials);
   const signedHeaderNames = parts[2]!.split(';');
   if (!signedHeaderNames.includes('host')) {
     throw new S3Error(400, 'AuthorizationHeaderMalformed', 'The host header must be signed.');
@@ -174,7 +179,16 @@ async function authenticate(
     { signingDate: new Date(signedAt) },
   );
   const recomputed = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization))?.[1] ?? '';
-  return sameSignature(parts[3], recomputed);
+  sameSignature(parts[3], recomputed);
+  return principal;
+}
+
+/** The IAM action a request to a bucket or an object is. */
+function s3ActionOf(method: string, objectKey: string): string {
+  if (!objectKey) return 's3:ListBucket';
+  if (method === 'PUT') return 's3:PutObject';
+  if (method === 'DELETE') return 's3:DeleteObject';
+  return 's3:GetObject';
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -292,7 +306,7 @@ function listObjectsV2(store: ObjectStore, bucket: string, url: URL): string {
 
 async function serve(
   store: ObjectStore,
-  key: LocalAccessKey,
+  iam: LocalIam,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -302,9 +316,17 @@ async function serve(
   const url = new URL(request.url ?? '/', 'http://localhost');
   const [bucket = '', ...keyParts] = rawPath.slice(objectsMountPath.length + 1).split('/');
   const objectKey = decodeURIComponent(keyParts.join('/'));
-  await authenticate(request, url, rawPath, key, readOnce);
-  if (!store.hasBucket(bucket)) throw new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist');
+  const principal = await authenticate(request, url, rawPath, iam.credentials, readOnce);
   const method = request.method ?? 'GET';
+  try {
+    iam.authorize(principal, [
+      { action: s3ActionOf(method, objectKey), resource: `arn:aws:s3:::${bucket}${objectKey ? `/${objectKey}` : ''}` },
+    ]);
+  } catch (error) {
+    if (error instanceof AccessDeniedError) throw new S3Error(403, 'AccessDenied', error.message);
+    throw error;
+  }
+  if (!store.hasBucket(bucket)) throw new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist');
 
   if (!objectKey) {
     if (method === 'HEAD') return void response.writeHead(200).end();
@@ -390,10 +412,10 @@ async function serve(
  */
 export function s3Endpoint(
   store: ObjectStore,
-  key: LocalAccessKey,
+  iam: LocalIam,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
-    serve(store, key, request, response).catch((error: unknown) => {
+    serve(store, iam, request, response).catch((error: unknown) => {
       const failure =
         error instanceof S3Error
           ? error

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LocalIam } from '../iam/local-iam';
+import { protectedServices } from '../iam/protected-services';
 import { startHttpServer } from '../http-server';
 import type { DatabaseSecret, SecretStore } from './secret-store';
 
@@ -52,7 +55,12 @@ function describe(arn: string) {
 const versionOf = (body: Record<string, unknown>) =>
   typeof body.ClientRequestToken === 'string' ? body.ClientRequestToken : randomUUID();
 
-export async function startSecretsManager(options: { store: SecretStore; port: number }): Promise<LocalSecretsManager> {
+export async function startSecretsManager(options: {
+  store: SecretStore;
+  port: number;
+  /** Checks each call's signature and its caller's IAM policies. @default none: any caller */
+  iam?: LocalIam;
+}): Promise<LocalSecretsManager> {
   const { store } = options;
   const found = (secretId: unknown) => {
     const hit = store.find(typeof secretId === 'string' ? secretId : '');
@@ -69,7 +77,13 @@ export async function startSecretsManager(options: { store: SecretStore; port: n
           `The operation failed because the secret ${name.data} already exists.`,
         );
       }
-      const arn = store.put(name.data, parseSecretString(body.SecretString as string | undefined));
+      const tags = Object.fromEntries(
+        (Array.isArray(body.Tags) ? (body.Tags as { Key?: unknown; Value?: unknown }[]) : []).map((tag) => [
+          String(tag.Key),
+          String(tag.Value),
+        ]),
+      );
+      const arn = store.put(name.data, parseSecretString(body.SecretString as string | undefined), tags);
       return { ...describe(arn), VersionId: versionOf(body) };
     },
     GetSecretValue(body) {
@@ -101,7 +115,7 @@ export async function startSecretsManager(options: { store: SecretStore; port: n
     },
   };
 
-  return startHttpServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -122,5 +136,9 @@ export async function startSecretsManager(options: { store: SecretStore; port: n
         else reply(500, { __type: 'InternalServiceError', message: String(error) });
       }
     });
-  }, options.port);
+  };
+  return startHttpServer(
+    options.iam ? options.iam.guard(protectedServices.secretsManager, listener) : listener,
+    options.port,
+  );
 }

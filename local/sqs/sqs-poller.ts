@@ -22,6 +22,8 @@ export interface SqsPollerOptions {
   readonly queueArn: string;
   readonly definition: QueueDefinition;
   readonly handler: SqsHandler;
+  /** What the mapping receives and deletes with: its function's role, as on Lambda. @default a key no endpoint checks */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly onError?: (error: unknown) => void;
 }
 
@@ -74,7 +76,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const client = new SQSClient({
     endpoint: options.endpoint,
     region: localRegion,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: options.credentials ?? { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const functionName = handlerName(options.definition.handler);
   let running = true;

@@ -1,13 +1,7 @@
-import { handlerEntryMetadataKey } from '../../lib/constructs/school-function';
+import type { FunctionCatalog, LocalFunction } from '../lambda/function-catalog';
 import { type LocalAwsEnvironment, type SynthesizedStack, TemplateValues } from './template-values';
 
-export interface LocalFunction {
-  readonly name: string;
-  readonly arn: string;
-  /** Handler module relative to the project root. */
-  readonly entry: string;
-  readonly timeoutMs: number;
-}
+export type { LocalFunction } from '../lambda/local-function';
 
 /**
  * How a Task state reaches its function: through the optimised integration
@@ -51,6 +45,8 @@ export interface LocalStateMachine {
   readonly definition: AslMachine & Record<string, unknown>;
   /** Task state name → the function it invokes; names are unique across nested machines. */
   readonly tasks: Readonly<Record<string, TaskTarget>>;
+  /** Its role: whose permissions its Tasks' calls have. */
+  readonly roleArn: string;
 }
 
 /** As good as no limit, yet within what a Node.js timer can wait (about 24.8 days). */
@@ -102,26 +98,10 @@ function* statesOf(machine: AslMachine): Generator<[string, AslState]> {
 export function stateMachinesIn(
   stacks: readonly SynthesizedStack[],
   environment: LocalAwsEnvironment,
+  functions: FunctionCatalog,
 ): LocalStateMachine[] {
   const values = new TemplateValues(stacks, environment);
   const templates = stacks.map((stack) => stack.template);
-  const functionsByArn = new Map<string, LocalFunction>();
-  for (const template of templates) {
-    for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
-      if (resource.Type !== 'AWS::Lambda::Function') continue;
-      const entry: unknown = resource.Metadata?.[handlerEntryMetadataKey];
-      if (typeof entry !== 'string') continue;
-      const arn = values.arnOf(template, logicalId);
-      if (functionsByArn.has(arn)) throw new UnsupportedStateMachineError(`Two functions are named ${arn}.`);
-      functionsByArn.set(arn, {
-        name: values.nameOf(template, logicalId),
-        arn,
-        entry,
-        timeoutMs: Number(resource.Properties?.Timeout ?? 3) * 1000,
-      });
-    }
-  }
-
   const machines: LocalStateMachine[] = [];
   for (const template of templates) {
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
@@ -149,7 +129,7 @@ export function stateMachinesIn(
         if (waitsForToken) markTaskToken(state);
         const invoke = resourceArn === 'arn:aws:states:::lambda:invoke' || waitsForToken;
         const functionArn = invoke ? state.Parameters?.FunctionName : resourceArn;
-        const target = functionArn ? functionsByArn.get(functionArn) : undefined;
+        const target = functionArn ? functions.byArn(functionArn) : undefined;
         if (!target) {
           throw new UnsupportedStateMachineError(
             `${name}: Task "${stateName}" uses ${resourceArn}${invoke ? ` on ${functionArn}` : ''}, which the local platform cannot run; ` +
@@ -174,7 +154,13 @@ export function stateMachinesIn(
       if (machines.some((machine) => machine.arn === arn)) {
         throw new UnsupportedStateMachineError(`Two state machines are named ${name}.`);
       }
-      machines.push({ name, arn, definition, tasks });
+      machines.push({
+        name,
+        arn,
+        definition,
+        tasks,
+        roleArn: String(values.resolve(template, resource.Properties?.RoleArn)),
+      });
     }
   }
   return machines;

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
+import type { LocalIam } from '../iam/local-iam';
+import { protectedServices } from '../iam/protected-services';
 import { startHttpServer } from '../http-server';
 import type { ExecutionRecord } from './execution-journal';
 import { StepFunctionsError } from './step-functions-errors';
@@ -177,8 +179,10 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 export async function startStepFunctionsServer(options: {
   service: StepFunctionsService;
   port: number;
+  /** Checks each call's signature and its caller's IAM policies. @default none: any caller */
+  iam?: LocalIam;
 }): Promise<LocalStepFunctions> {
-  return startHttpServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     const target = String(request.headers['x-amz-target'] ?? '');
     const operation = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
     readJson(request).then(
@@ -200,5 +204,9 @@ export async function startStepFunctionsServer(options: {
       },
       () => sendError(response, 'SerializationException', 'The request body is not JSON.'),
     );
-  }, options.port);
+  };
+  return startHttpServer(
+    options.iam ? options.iam.guard(protectedServices.stepFunctions, listener) : listener,
+    options.port,
+  );
 }

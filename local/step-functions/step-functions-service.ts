@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { LocalEventLog } from '../events/event-log';
+import type { FunctionHost } from '../lambda/function-host';
 import { followExecution, type Resumption } from './execution-history';
 import { ExecutionJournal, type ExecutionRecord, type ExecutionStatus, type PendingTask } from './execution-journal';
 import type { LocalStateMachine } from './state-machine-catalog';
@@ -13,7 +14,8 @@ export { StepFunctionsError, type StepFunctionsErrorType } from './step-function
 
 export interface StepFunctionsServiceOptions {
   readonly stateMachines: readonly LocalStateMachine[];
-  readonly projectRoot: string;
+  /** Runs the functions Tasks invoke. */
+  readonly functions: FunctionHost;
   /** Executions are kept here between runs. */
   readonly stateDir: string;
   /**
@@ -49,6 +51,12 @@ function stateNames(
   return names;
 }
 
+/** How an execution the platform's stop cut short ends. */
+const stoppedWithThePlatform = {
+  error: 'States.Runtime',
+  cause: 'The local platform stopped while this execution was running.',
+};
+
 /**
  * Step Functions on this machine: runs executions of the synthesized state machines with
  * aws-local-stepfunctions, each Task performed by `TaskIntegrations`, each execution's
@@ -80,12 +88,7 @@ export class StepFunctionsService {
       this.executions.set(record.executionArn, record);
       if (record.status !== 'RUNNING') continue;
       if (!pending || !this.resume(record, pending)) {
-        const ending = {
-          status: 'ABORTED' as const,
-          stopDate: Date.now(),
-          error: 'States.Runtime',
-          cause: 'The local platform stopped while this execution was running.',
-        };
+        const ending = { status: 'ABORTED' as const, stopDate: Date.now(), ...stoppedWithThePlatform };
         Object.assign(record, ending);
         this.journal.ended(record.executionArn, ending);
       }
@@ -263,8 +266,11 @@ export class StepFunctionsService {
             }
           }
         },
-        ended: (ending) => {
+        ended: (ended) => {
           if (!keep()) return;
+          // Cut short by the platform stopping, it ends as it would have on the next start.
+          const ending = this.closing && ended.status === 'ABORTED' ? { ...ended, ...stoppedWithThePlatform } : ended;
+          Object.assign(record, ending);
           this.journal.ended(executionArn, ending);
           this.options.log?.(
             `[step functions] ${record.name}: ${ending.status}${ending.error ? ` (${ending.error})` : ''}`,

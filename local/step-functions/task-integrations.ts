@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalEventLog } from '../events/event-log';
-import { loadHandler } from '../handler-module';
-import { lambdaContext } from '../lambda-context';
+import type { FunctionHost } from '../lambda/function-host';
 import { FaultInjector } from './fault-injection';
 import { type LocalFunction, localTaskTokenMarker, type TaskTarget } from './state-machine-catalog';
 import { StepFunctionsError } from './step-functions-errors';
@@ -21,7 +20,8 @@ function lambdaError(error: unknown): Error {
 }
 
 export interface TaskIntegrationsOptions {
-  readonly projectRoot: string;
+  /** Runs the functions Tasks invoke, each in its own execution environment. */
+  readonly functions: FunctionHost;
   /** Where EventBridge and SNS Tasks send what they carry. */
   readonly eventLog: LocalEventLog;
   readonly log?: (line: string) => void;
@@ -32,15 +32,14 @@ export type OnWaiting = (token: string) => void;
 
 /**
  * How the local Step Functions performs Task states: a Lambda invoke (optimised integration,
- * by function ARN, or with a callback task token) runs the function's handler in this process
- * with a Lambda context and the function's timeout; EventBridge PutEvents and SNS Publish are
+ * by function ARN, or with a callback task token) runs the function in its own execution
+ * environment (`FunctionHost`), with its timeout; EventBridge PutEvents and SNS Publish are
  * recorded in the platform's event log. Tokens of callback Tasks wait here for
  * SendTaskSuccess or SendTaskFailure.
  */
 export class TaskIntegrations {
   /** Faults Task invocations fail with, for tests of Retry, Catch and compensation. */
   readonly faults = new FaultInjector();
-  private readonly handlers = new Map<string, Promise<(event: unknown, context: unknown) => Promise<unknown>>>();
   /** Tasks waiting for SendTaskSuccess or SendTaskFailure, by token. */
   private readonly waiting = new Map<string, { resolve: (output: unknown) => void; reject: (error: Error) => void }>();
 
@@ -143,40 +142,14 @@ export class TaskIntegrations {
 
   private invokeTask(fn: LocalFunction, integration: 'lambda:invoke' | 'function-arn'): TaskHandler {
     return async (input) => {
-      let handler = this.handlers.get(fn.entry);
-      if (!handler) {
-        handler = loadHandler(this.options.projectRoot, fn.entry);
-        this.handlers.set(fn.entry, handler);
-      }
       const payload = integration === 'lambda:invoke' ? (input as { Payload?: unknown }).Payload : input;
-      let timer: NodeJS.Timeout | undefined;
-      let result: unknown;
+      let output: unknown;
       try {
         this.faults.failIfInjected(payload);
-        const invoke = (await handler)(structuredClone(payload ?? null), lambdaContext(fn.name, fn.timeoutMs));
-        // Lambda would kill a timed-out invocation; in-process it runs on, so say so when it ends.
-        const startedAt = Date.now();
-        const ended = () => {
-          if (Date.now() - startedAt > fn.timeoutMs) {
-            this.options.log?.(`[step functions] ${fn.name} finished after its ${fn.timeoutMs} ms timeout`);
-          }
-        };
-        Promise.resolve(invoke).then(ended, ended);
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            const timedOut = new Error(`Task timed out after ${(fn.timeoutMs / 1000).toFixed(2)} seconds`);
-            timedOut.name = 'Sandbox.Timedout';
-            reject(timedOut);
-          }, fn.timeoutMs);
-        });
-        result = await Promise.race([invoke, timeout]);
+        output = await this.options.functions.invoke(fn, payload ?? null);
       } catch (error) {
         throw lambdaError(error);
-      } finally {
-        clearTimeout(timer);
       }
-      // What crosses Lambda's boundary is JSON.
-      const output: unknown = result === undefined ? null : JSON.parse(JSON.stringify(result));
       const wrapped =
         integration === 'lambda:invoke'
           ? { ExecutedVersion: '$LATEST', Payload: output, SdkHttpMetadata: { HttpStatusCode: 200 }, StatusCode: 200 }

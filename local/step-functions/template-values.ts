@@ -28,6 +28,9 @@ const nameProperties: Record<string, string> = {
   'AWS::Events::EventBus': 'Name',
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
   'AWS::SecretsManager::Secret': 'Name',
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+  'AWS::Logs::LogGroup': 'LogGroupName',
 };
 
 /** ARN service and resource prefix by resource type, for `Fn::GetAtt [x, Arn]`. */
@@ -41,17 +44,25 @@ const arnShapes: Record<string, (name: string) => string> = {
   'AWS::Events::EventBus': (name) => `events:{region}:{account}:event-bus/${name}`,
   'AWS::StepFunctions::StateMachine': (name) => `states:{region}:{account}:stateMachine:${name}`,
   'AWS::IAM::Role': (name) => `iam::{account}:role/${name}`,
+  'AWS::IAM::ManagedPolicy': (name) => `iam::{account}:policy/${name}`,
+  'AWS::Logs::LogGroup': (name) => `logs:{region}:{account}:log-group:${name}:*`,
+  'AWS::KMS::Key': (name) => `kms:{region}:{account}:key/${name}`,
   'AWS::SecretsManager::Secret': (name) => `secretsmanager:{region}:{account}:secret:${name}`,
 };
 
 /** Resource types whose `Ref` is not their name. */
-const refIsArn = new Set(['AWS::SNS::Topic', 'AWS::SecretsManager::Secret', 'AWS::StepFunctions::StateMachine']);
+const refIsArn = new Set([
+  'AWS::SNS::Topic',
+  'AWS::SecretsManager::Secret',
+  'AWS::StepFunctions::StateMachine',
+  'AWS::IAM::ManagedPolicy',
+]);
 
 /**
  * Resolves CloudFormation intrinsic functions in a synthesized template to the values
  * they would have on the local platform: `Ref` and `Fn::GetAtt … Arn` become the
  * resource's physical name (or `<stack>-<logical id>` when it has none) and a local ARN,
- * `Fn::Join`, `Fn::Sub`, `Fn::Select` and `Fn::ImportValue` (from the other templates'
+ * `Fn::Join`, `Fn::Split`, `Fn::Sub`, `Fn::Select` and `Fn::ImportValue` (from the other templates'
  * exports) are evaluated. Anything else is refused rather than guessed.
  */
 export class TemplateValues {
@@ -113,6 +124,10 @@ export class TemplateValues {
       case 'Fn::Join': {
         const [separator, parts] = argument as [string, unknown[]];
         return (this.resolve(template, parts) as unknown[]).map(String).join(separator);
+      }
+      case 'Fn::Split': {
+        const [separator, source] = argument as [string, unknown];
+        return String(this.resolve(template, source)).split(separator);
       }
       case 'Fn::Select': {
         const [index, list] = argument as [unknown, unknown];

@@ -24,6 +24,7 @@ import { useLocalPlatform } from '../support/local-platform';
 import { callApi } from '../support/school-fixture';
 import { accessTokenFor } from '../support/sign-in';
 import { runExecution, stateMachineArn } from '../support/workflows';
+import { until } from '../support/until';
 
 const platform = useLocalPlatform('offboarding', { stepFunctionsRetryIntervalMs: 1 });
 const store = {
@@ -39,15 +40,6 @@ async function command(script: string, ...args: string[]): Promise<string> {
     { cwd: projectRoot, env: { ...process.env, CAMPUS_STATE_DIR: platform().stateDir }, encoding: 'utf8' },
   );
   return stdout;
-}
-
-async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 400; i += 1) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`Timed out waiting for ${what}.`);
 }
 
 async function latestExecution(machine: string) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AssumeRole, TenantDataClients } from '../../lambdas/shared/tenant-credentials';
+import { type AssumeRole, MissingTenantRoleError, TenantDataClients } from '../../lambdas/shared/tenant-credentials';
 
 describe('tenant Data API clients (STS mocked: it cannot run here)', () => {
   it('assumes the tenant role tagged with the school, once per school until the credentials near expiry', async () => {
@@ -32,10 +32,10 @@ describe('tenant Data API clients (STS mocked: it cannot run here)', () => {
     expect(calls.filter(([, school]) => school === 'school-c')).toHaveLength(2);
   });
 
-  it('uses one default client where no tenant role is configured (the local platform)', async () => {
+  it('fails closed where no tenant role is configured, never using the function’s own credentials', async () => {
     const clients = new TenantDataClients(undefined, async () => {
       throw new Error('must not assume a role');
     });
-    expect(await clients.forSchool('a')).toBe(await clients.forSchool('b'));
+    await expect(clients.forSchool('a')).rejects.toThrow(MissingTenantRoleError);
   });
 });

@@ -3,24 +3,11 @@ import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
 import { s3ClientConfig } from '../../shared/s3-client-config';
 
-/**
- * What the health check may probe, set by whoever deploys the function. A component
- * without a target is not reported: on AWS the shard groups are left out so that a
- * public health check never wakes an auto-paused cluster.
- */
-export const healthTargetsVariable = 'CAMPUS_HEALTH_TARGETS';
+import { type HealthTargets, healthTargets as targetsSchema, healthTargetsVariable } from './health.schemas';
 
-const targetsSchema = z.object({
-  tenantTable: z.string().optional(),
-  bucket: z.string().optional(),
-  queuePrefix: z.string().optional(),
-  stateMachines: z.boolean().optional(),
-  shardGroups: z.record(z.string(), z.object({ resourceArn: z.string(), secretArn: z.string() })).optional(),
-});
-export type HealthTargets = z.infer<typeof targetsSchema>;
+export { type HealthTargets, healthTargetsVariable };
 
 export type ComponentName = 'postgres' | 'dataApi' | 'dynamodb' | 'sqs' | 'stepFunctions' | 'objects';
 export interface ComponentHealth {

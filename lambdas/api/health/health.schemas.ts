@@ -20,3 +20,19 @@ export const healthReport = z.object({
   ),
 });
 export type HealthReport = z.infer<typeof healthReport>;
+
+/**
+ * What the health check may probe, set by whoever deploys the function. A component
+ * without a target is not reported: on AWS the shard groups are left out so that a
+ * public health check never wakes an auto-paused cluster.
+ */
+export const healthTargetsVariable = 'CAMPUS_HEALTH_TARGETS';
+
+export const healthTargets = z.object({
+  tenantTable: z.string().optional(),
+  bucket: z.string().optional(),
+  queuePrefix: z.string().optional(),
+  stateMachines: z.boolean().optional(),
+  shardGroups: z.record(z.string(), z.object({ resourceArn: z.string(), secretArn: z.string() })).optional(),
+});
+export type HealthTargets = z.infer<typeof healthTargets>;

@@ -4,17 +4,17 @@ import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import type { TemplateJson } from '../../lib/cloud-assembly';
 import { projectApp } from '../../lib/project-app';
-import type { SynthesizedStack } from './template-values';
+import type { SynthesizedStack } from '../step-functions/template-values';
 
-/** Adds the stacks whose state machines the local platform runs. */
-export type WorkflowStacks = (app: App) => void;
+/** Adds the stacks the local platform runs: their functions, roles, state machines and schedules. */
+export type AddStacks = (app: App) => void;
 
 /**
  * Synthesizes the given stacks in-process, as `cdk synth` would but without bundling
  * (the local platform imports the handlers' sources), and returns their templates.
  */
-export function synthesizeWorkflowTemplates(addStacks: WorkflowStacks): SynthesizedStack[] {
-  const outdir = mkdtempSync(join(tmpdir(), 'campus-local-workflows-'));
+export function synthesizeStacks(addStacks: AddStacks): SynthesizedStack[] {
+  const outdir = mkdtempSync(join(tmpdir(), 'campus-local-stacks-'));
   try {
     // An empty list of bundling stacks skips esbuild for every function.
     const app = projectApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
