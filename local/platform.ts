@@ -24,11 +24,11 @@ import { LocalEventLog } from './events/event-log';
 import { InvitationOutbox, outboxFileName } from './issuer/outbox';
 import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
 import { startHttpServer } from './http-server';
-import { LocalCredentials } from './iam/local-credentials';
+import { type AccessKey, LocalCredentials } from './iam/local-credentials';
 import { LocalIam } from './iam/local-iam';
 import { protectedServices } from './iam/protected-services';
 import { rolesIn } from './iam/role-policies';
-import { type FunctionCatalog, functionCatalog } from './lambda/function-catalog';
+import { type FunctionCatalog, functionCatalog, type LocalFunction } from './lambda/function-catalog';
 import { FunctionHost } from './lambda/function-host';
 import { ObjectStore } from './objects/object-store';
 import { objectsMountPath, s3Endpoint } from './objects/s3-endpoint';
@@ -137,6 +137,8 @@ export interface Platform {
   readonly firstRunSignIn?: { readonly username: string; readonly password: string };
   /** The functions of the synthesized stacks, each run in an execution environment of its own. */
   readonly functions: FunctionCatalog;
+  /** The key a function signs with, so a test can call the endpoints as that function would. */
+  credentialsOf(fn: LocalFunction): AccessKey;
   /**
    * The operator's environment, set on this process: the operator's key, the endpoints and the
    * resource names. Functions do not see it: each has its template's environment and its role's key.
@@ -455,6 +457,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       secrets,
       issuer,
       functions: catalog,
+      credentialsOf: (fn) => credentials.forRole(fn.roleArn),
       ...(firstRunSignIn ? { firstRunSignIn } : {}),
       environment,
       stop: stopAll,

@@ -53,7 +53,8 @@ export function functionCatalog(
       const properties = resource.Properties ?? {};
       const arn = values.arnOf(template, logicalId);
       if (functions.some((fn) => fn.arn === arn)) throw new UnsupportedFunctionError(`Two functions are named ${arn}.`);
-      const variables = values.resolve(template, properties.Environment?.Variables ?? {}) as Record<string, unknown>;
+      const declared = (properties.Environment as { Variables?: unknown } | undefined)?.Variables ?? {};
+      const variables = values.resolve(template, declared) as Record<string, unknown>;
       functions.push({
         name: values.nameOf(template, logicalId),
         arn,

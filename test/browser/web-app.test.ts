@@ -332,7 +332,10 @@ describe('school admin', () => {
 
     await upload(broken);
     await page.getByRole('button', { name: 'Check the file' }).click();
-    await expect.poll(() => page.getByRole('heading', { name: 'What the import would do' }).count()).toBe(1);
+    // The import function's first call starts its execution environment (a cold start), so this waits longer.
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'What the import would do' }).count(), { timeout: 20_000 })
+      .toBe(1);
     // Line 6 of the file (after the header) is the refused one, with its column and reason.
     const refused = page.locator('tbody tr', { hasText: 'Refused' });
     await expect.poll(() => refused.count()).toBe(1);
@@ -391,7 +394,8 @@ describe('bursar', () => {
       } else await route.continue();
     });
     await page.getByRole('button', { name: 'Record the payment' }).click();
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('cannot be reached');
+    // The payments function's first call is a cold start.
+    await expect.poll(() => page.getByRole('alert').innerText(), { timeout: 20_000 }).toContain('cannot be reached');
     await page.getByRole('button', { name: 'Record the payment' }).click();
     await page.waitForURL(/\/fees\/receipts\/[\w-]+$/);
     await checkScreen(page, 'bursar-receipt-desktop');
