@@ -1,7 +1,14 @@
 /**
- * The at-risk model at run time: a logistic model per setup (what is known of a student at
- * that point of the year), as plain numbers in a versioned JSON artefact, so scoring needs
- * no library. Inputs are only what a school records about learning and attendance.
+ * The at-risk model at run time: per setup (what is known of a student at that point of the
+ * year), a predicted final grade on the model's 0–20 scale and the probability that it ends
+ * below the pass mark, as plain numbers in a versioned JSON artefact, so scoring needs no
+ * library. Inputs are only what a school records about learning and attendance.
+ *
+ * Why a grade and not the odds of passing: the pass mark is where schools draw the line on
+ * every course, while the share of students who pass differs from course to course and school
+ * to school. A model of the grade, cut at the pass mark, carries over to a school the training
+ * file never saw; the share that passes there is brought in by the school's own calibration
+ * (`schoolCalibration`), once the school has a pass rate to go by.
  */
 
 /** The three points of the year (Cortez and Silva, 2008): A after two term grades, B after one, C before any. */
@@ -16,6 +23,9 @@ export const setupFeatures: Readonly<Record<Setup, readonly Feature[]>> = {
 };
 export type Feature = 'term1' | 'term2' | 'failures' | 'absences';
 
+/** The model's grading scale: the training course's 0–20, pass mark 10. */
+export const modelScale = { max: 20, passMark: 10 } as const;
+
 /** What the model reads about one student, on any grading scale. */
 export interface LearningRecord {
   /** First- and second-term grades as a fraction of the school's scale (0–1); null when not given yet. */
@@ -29,11 +39,14 @@ export interface LearningRecord {
 
 export interface SetupModel {
   readonly features: readonly Feature[];
-  /** Standardisation of each feature, learnt on the training data. */
+  /** The training data's average of each feature (grades in model points): what drivers are measured against. */
   readonly mean: readonly number[];
-  readonly scale: readonly number[];
-  /** Intercept first, then one weight per feature, for the log-odds of passing. */
+  /** The predicted final grade in model points: intercept first, then one weight per feature (grades in points). */
   readonly weights: readonly number[];
+  /** The predicted grade below which a student is more likely than not to fail: the pass mark less half a point, as grades are rounded. */
+  readonly boundary: number;
+  /** Log-odds of passing per model point of predicted grade above the boundary (fitted on the training data). */
+  readonly slope: number;
 }
 
 export interface AtRiskModel {
@@ -55,6 +68,8 @@ export interface RiskScore {
   readonly setup: Setup;
   /** Probability of ending the year below the pass mark. */
   readonly risk: number;
+  /** The predicted final grade as a fraction of the model's scale (0.5 is the pass mark). */
+  readonly predictedGrade: number;
   readonly drivers: readonly Driver[];
   readonly modelVersion: string;
 }
@@ -76,12 +91,60 @@ export function setupOf(record: LearningRecord): Setup {
   return record.term1 !== null ? 'B' : 'C';
 }
 
+/** The model's inputs in its own units: grades in model points (0–20), counts as they are. */
 export function featureValues(record: LearningRecord, features: readonly Feature[]): number[] {
   return features.map((feature) => {
     const value = record[feature];
     if (value === null) throw new Error(`The record has no ${feature}.`);
-    return value;
+    return feature === 'term1' || feature === 'term2' ? value * modelScale.max : value;
   });
+}
+
+/** The predicted final grade in model points. */
+export function predictedGrade(m: SetupModel, values: readonly number[]): number {
+  return values.reduce((sum, value, i) => sum + value * m.weights[i + 1]!, m.weights[0]!);
+}
+
+/**
+ * A school's calibration: how far its students' log-odds of passing sit from the training
+ * course's, per setup (0 where the school has no pass rate to go by yet).
+ */
+export type SchoolCalibration = Readonly<Partial<Record<Setup, number>>>;
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** Log-odds of passing before the school's calibration. */
+function passLogOdds(m: SetupModel, values: readonly number[]): number {
+  return m.slope * (predictedGrade(m, values) - m.boundary);
+}
+
+/**
+ * The shift of the log-odds that makes the model's mean probability of passing over a school's
+ * students equal the school's pass rate (calibration in the large): prior-shift correction for
+ * a school whose students pass more or less often than the training course's, for reasons its
+ * records do not show. Bisection: the mean is monotone in the shift.
+ */
+export function calibrationShift(
+  model: AtRiskModel,
+  setup: Setup,
+  records: readonly LearningRecord[],
+  passRate: number,
+  weights: readonly number[] = records.map(() => 1),
+): number {
+  const m = model.setups[setup];
+  const base = records.map((record) => passLogOdds(m, featureValues(record, m.features)));
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  if (!base.length || !total) return 0;
+  const target = Math.min(Math.max(passRate, 0.005), 0.995);
+  let low = -20;
+  let high = 20;
+  for (let step = 0; step < 60; step += 1) {
+    const shift = (low + high) / 2;
+    const mean = base.reduce((sum, z, i) => sum + weights[i]! * sigmoid(z + shift), 0) / total;
+    if (mean > target) high = shift;
+    else low = shift;
+  }
+  return (low + high) / 2;
 }
 
 const describe = (feature: Feature, record: LearningRecord, scaleMax: number) => {
@@ -99,8 +162,9 @@ const describe = (feature: Feature, record: LearningRecord, scaleMax: number) =>
 };
 
 /**
- * The risk of a student ending below the pass mark, with each input's signed contribution
- * (against an average student of the training data), largest first.
+ * The risk of a student ending below the pass mark, with each input's signed contribution to
+ * the log-odds (against an average student of the training data), largest first. The school's
+ * calibration, where it has one, shifts the odds; it changes no driver.
  */
 export function scoreRisk(
   model: AtRiskModel,
@@ -108,18 +172,24 @@ export function scoreRisk(
   scaleMax = 20,
   setup: Setup = setupOf(record),
   describeFeature: (feature: Feature) => string = (feature) => describe(feature, record, scaleMax),
+  calibration: SchoolCalibration = {},
 ): RiskScore {
   const m = model.setups[setup];
-  const z = featureValues(record, m.features).map((value, i) => (value - m.mean[i]!) / m.scale[i]!);
-  const logOdds = z.reduce((sum, value, i) => sum + value * m.weights[i + 1]!, m.weights[0]!);
-  const risk = 1 / (1 + Math.exp(logOdds));
+  const values = featureValues(record, m.features);
+  const risk = 1 - sigmoid(passLogOdds(m, values) + (calibration[setup] ?? 0));
   const drivers = m.features
     .map((feature, i) => ({
       feature,
-      // Passing is what the weights model: a push towards it lowers the risk.
-      contribution: -z[i]! * m.weights[i + 1]!,
+      // A push towards a higher grade lowers the risk.
+      contribution: -m.slope * m.weights[i + 1]! * (values[i]! - m.mean[i]!),
       text: describeFeature(feature),
     }))
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
-  return { setup, risk, drivers, modelVersion: model.version };
+  return {
+    setup,
+    risk,
+    predictedGrade: predictedGrade(m, values) / modelScale.max,
+    drivers,
+    modelVersion: model.version,
+  };
 }

@@ -1,10 +1,12 @@
-import { type Setup, scoreRisk, setups } from '../../lambdas/scoring/at-risk-model';
+import { type Setup, calibrationShift, scoreRisk, setups } from '../../lambdas/scoring/at-risk-model';
 import { seededRandom } from '../../local/demo/demo-data';
 import { type LabelledStudent, trainAtRiskModel } from './at-risk-training';
 
 /**
  * Out-of-fold risks of `runs` × `folds`-fold cross-validation: each run shuffles the
- * students (seeded), trains on nine folds and scores the tenth, per setup.
+ * students (seeded), trains on nine folds and scores the tenth, per setup, calibrated as the
+ * scoring run calibrates a school: to the pass rate of its past (the nine folds), over the
+ * students it scores now (the tenth fold's records, never their outcomes).
  */
 export function crossValidate(students: readonly LabelledStudent[], runs: number, folds = 10, seed = 2008) {
   const random = seededRandom(seed);
@@ -22,13 +24,15 @@ export function crossValidate(students: readonly LabelledStudent[], runs: number
     for (let fold = 0; fold < folds; fold += 1) {
       const test = order.filter((_, i) => i % folds === fold);
       const testSet = new Set(test);
-      const model = trainAtRiskModel(
-        students.filter((_, i) => !testSet.has(i)),
-        'cross-validation',
-        'cv',
-      );
-      for (const i of test) {
-        for (const setup of setups) risks[setup][i] = scoreRisk(model, students[i]!.record, 20, setup).risk;
+      const training = students.filter((_, i) => !testSet.has(i));
+      const model = trainAtRiskModel(training, 'cross-validation', 'cv');
+      const pastPassRate = training.filter((s) => s.passed).length / training.length;
+      const records = test.map((i) => students[i]!.record);
+      for (const setup of setups) {
+        const calibration = { [setup]: calibrationShift(model, setup, records, pastPassRate) };
+        for (const i of test) {
+          risks[setup][i] = scoreRisk(model, students[i]!.record, 20, setup, undefined, calibration).risk;
+        }
       }
     }
     results.push({ run, risks, passed: students.map((s) => s.passed), order });

@@ -17,23 +17,49 @@ export interface SetupMetrics {
   readonly majorityAccuracy: number;
 }
 
-const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
+export const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-/** Area under the ROC curve by ranks (ties share their rank). */
-function auc(risks: readonly number[], atRisk: readonly boolean[]): number {
-  const order = risks.map((risk, i) => ({ risk, positive: atRisk[i]! })).sort((a, b) => a.risk - b.risk);
-  let rankSum = 0;
+const unit = (n: number) => Array.from({ length: n }, () => 1);
+
+/**
+ * Area under the ROC curve of a risk score, by ranks (ties share their rank), each student
+ * counted with its weight (1 unless a test set is re-weighted).
+ */
+export function auc(risks: readonly number[], atRisk: readonly boolean[], weights = unit(risks.length)): number {
+  const order = risks
+    .map((risk, i) => ({ risk, positive: atRisk[i]!, w: weights[i]! }))
+    .sort((a, b) => a.risk - b.risk);
+  // Weighted Mann–Whitney: for each positive, the weight of negatives below it (half of those tied).
+  let below = 0;
+  let pairs = 0;
   for (let i = 0; i < order.length;) {
     let j = i;
-    while (j < order.length && order[j]!.risk === order[i]!.risk) j += 1;
-    const rank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k += 1) if (order[k]!.positive) rankSum += rank;
+    let tiedNegatives = 0;
+    let tiedPositives = 0;
+    while (j < order.length && order[j]!.risk === order[i]!.risk) {
+      if (order[j]!.positive) tiedPositives += order[j]!.w;
+      else tiedNegatives += order[j]!.w;
+      j += 1;
+    }
+    pairs += tiedPositives * (below + tiedNegatives / 2);
+    below += tiedNegatives;
     i = j;
   }
-  const positives = atRisk.filter(Boolean).length;
-  const negatives = atRisk.length - positives;
+  const positives = order.reduce((sum, x) => sum + (x.positive ? x.w : 0), 0);
+  const negatives = order.reduce((sum, x) => sum + (x.positive ? 0 : x.w), 0);
   if (!positives || !negatives) return Number.NaN;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+  return pairs / (positives * negatives);
+}
+
+/** Weighted share of students whose predicted outcome (risk ≥ 0.5 means "fails") was right. */
+export function accuracy(risks: readonly number[], passed: readonly boolean[], weights = unit(risks.length)): number {
+  const total = weights.reduce((a, b) => a + b, 0);
+  return risks.reduce((sum, risk, i) => sum + (risk >= 0.5 === !passed[i] ? weights[i]! : 0), 0) / total;
+}
+
+export function brier(risks: readonly number[], passed: readonly boolean[], weights = unit(risks.length)): number {
+  const total = weights.reduce((a, b) => a + b, 0);
+  return risks.reduce((sum, risk, i) => sum + weights[i]! * (risk - (passed[i] ? 0 : 1)) ** 2, 0) / total;
 }
 
 export function setupMetrics(risks: readonly number[], passed: readonly boolean[]): SetupMetrics {
@@ -44,9 +70,9 @@ export function setupMetrics(risks: readonly number[], passed: readonly boolean[
   return {
     n: risks.length,
     passRate: round(passRate),
-    accuracy: round(count((i) => predicted[i] === atRisk[i]) / risks.length),
+    accuracy: round(accuracy(risks, passed)),
     auc: round(auc(risks, atRisk)),
-    brier: round(risks.reduce((sum, risk, i) => sum + (risk - (atRisk[i] ? 1 : 0)) ** 2, 0) / risks.length),
+    brier: round(brier(risks, passed)),
     confusion: {
       truePositive: count((i) => predicted[i]! && atRisk[i]!),
       falsePositive: count((i) => predicted[i]! && !atRisk[i]),
@@ -58,16 +84,17 @@ export function setupMetrics(risks: readonly number[], passed: readonly boolean[
 }
 
 /** Predicted against observed risk in ten bands of predicted risk. */
-export function calibration(risks: readonly number[], passed: readonly boolean[]) {
+export function calibration(risks: readonly number[], passed: readonly boolean[], weights = unit(risks.length)) {
   return Array.from({ length: 10 }, (_, band) => {
     const inBand = risks
-      .map((risk, i) => ({ risk, atRisk: !passed[i] }))
+      .map((risk, i) => ({ risk, atRisk: !passed[i], w: weights[i]! }))
       .filter(({ risk }) => (band === 9 ? risk >= 0.9 : risk >= band / 10 && risk < (band + 1) / 10));
+    const total = inBand.reduce((s, x) => s + x.w, 0);
     return {
       band: `${band * 10}–${band * 10 + 10} %`,
-      n: inBand.length,
-      predicted: inBand.length ? round(inBand.reduce((s, x) => s + x.risk, 0) / inBand.length, 3) : null,
-      observed: inBand.length ? round(inBand.filter((x) => x.atRisk).length / inBand.length, 3) : null,
+      n: round(total, 1),
+      predicted: total ? round(inBand.reduce((s, x) => s + x.w * x.risk, 0) / total, 3) : null,
+      observed: total ? round(inBand.reduce((s, x) => s + (x.atRisk ? x.w : 0), 0) / total, 3) : null,
     };
   });
 }
