@@ -132,15 +132,23 @@ export function calibrationShift(
   weights: readonly number[] = records.map(() => 1),
 ): number {
   const m = model.setups[setup];
-  const base = records.map((record) => passLogOdds(m, featureValues(record, m.features)));
+  return shiftToPassRate(
+    records.map((record) => passLogOdds(m, featureValues(record, m.features))),
+    weights,
+    passRate,
+  );
+}
+
+/** The shift that brings the mean of σ(log-odds + shift), weighted, to the pass rate. */
+export function shiftToPassRate(logOdds: readonly number[], weights: readonly number[], passRate: number): number {
   const total = weights.reduce((sum, w) => sum + w, 0);
-  if (!base.length || !total) return 0;
+  if (!logOdds.length || !total) return 0;
   const target = Math.min(Math.max(passRate, 0.005), 0.995);
   let low = -20;
   let high = 20;
   for (let step = 0; step < 60; step += 1) {
     const shift = (low + high) / 2;
-    const mean = base.reduce((sum, z, i) => sum + weights[i]! * sigmoid(z + shift), 0) / total;
+    const mean = logOdds.reduce((sum, z, i) => sum + weights[i]! * sigmoid(z + shift), 0) / total;
     if (mean > target) high = shift;
     else low = shift;
   }

@@ -2,7 +2,17 @@ import modelArtefact from '../../layers/model/at-risk-model.json';
 import type { AnalyticsSettings } from '../shared/analytics-settings';
 import { type DataApiSession, typed } from '../shared/data-api';
 import { type AnomalyFlag, anomalyFlags } from './anomalies';
-import { type AtRiskModel, type Driver, type Feature, onModelScale, type Setup, scoreRisk } from './at-risk-model';
+import { currentAcademicYearSql } from '../shared/academic-year';
+import {
+  type AtRiskModel,
+  type Driver,
+  type Feature,
+  type LearningRecord,
+  onModelScale,
+  type SchoolCalibration,
+  type Setup,
+  scoreRisk,
+} from './at-risk-model';
 import { type CareerSuggestion, careerSuggestions } from './career-clusters';
 import { type ChunkDescriptor, readChunkFeatures, type StudentFeatures } from './chunk-features';
 
@@ -19,12 +29,16 @@ export interface SchoolScoringSettings {
   /** The pass mark as a fraction of the school's scale. */
   readonly passMark: number;
   readonly analytics: AnalyticsSettings;
+  /** The model's calibration to the school, from its track record; none for a school that cannot yet tell. */
+  readonly calibration: SchoolCalibration;
 }
 
 export interface StudentAnalytics {
   readonly studentId: string;
   readonly setup: Setup;
   readonly risk: number;
+  /** What the model read, on its own scale: kept with the prediction so it can be judged and recalibrated. */
+  readonly inputs: LearningRecord;
   readonly drivers: readonly Driver[];
   readonly anomalies: readonly Omit<AnomalyFlag, 'studentId'>[];
   readonly percentiles: StudentFeatures['subjects'];
@@ -33,7 +47,8 @@ export interface StudentAnalytics {
 
 const percentText = (fraction: number) => `${Math.round(fraction * 100)} %`;
 
-function riskOf(student: StudentFeatures, passMark: number, model: AtRiskModel) {
+function riskOf(student: StudentFeatures, settings: SchoolScoringSettings, model: AtRiskModel) {
+  const { passMark } = settings;
   const absences = (student.absences / Math.max(student.daysMarked, minimumDaysForRate)) * trainingYearDays;
   const record = {
     term1: student.term1 === null ? null : onModelScale(student.term1, passMark),
@@ -55,7 +70,7 @@ function riskOf(student: StudentFeatures, passMark: number, model: AtRiskModel) 
         return `${student.absences} ${student.absences === 1 ? 'absence' : 'absences'} in ${student.daysMarked} days`;
     }
   };
-  return scoreRisk(model, record, 20, undefined, describe);
+  return { record, score: scoreRisk(model, record, 20, undefined, describe, settings.calibration) };
 }
 
 /** Scores a chunk's students: risk for each, anomalies within each class, careers from school percentiles. */
@@ -78,12 +93,13 @@ export function scoreStudents(
     }
   }
   return students.map((student) => {
-    const risk = riskOf(student, settings.passMark, model);
+    const { record, score: risk } = riskOf(student, settings, model);
     const names = Object.fromEntries(student.subjects.map((s) => [s.subject, s.name]));
     return {
       studentId: student.studentId,
       setup: risk.setup,
       risk: Math.round(risk.risk * 10_000) / 10_000,
+      inputs: record,
       drivers: risk.drivers.map((d) => ({ ...d, contribution: Math.round(d.contribution * 1000) / 1000 })),
       anomalies: flags.get(student.studentId) ?? [],
       percentiles: student.subjects,
@@ -95,7 +111,8 @@ export function scoreStudents(
 /**
  * Writes a chunk's results in one statement. A result replaces an older one only if the
  * data it scored was read later, so a re-run chunk, a rescoring and a nightly run can land
- * in any order and the newest reading stays.
+ * in any order and the newest reading stays. The same statement keeps each prediction for
+ * the academic year under way (the latest per student and setup), for the track record.
  */
 export async function writeStudentAnalytics(
   db: DataApiSession,
@@ -104,13 +121,23 @@ export async function writeStudentAnalytics(
 ): Promise<number> {
   if (results.length === 0) return 0;
   return db.execute(
-    `INSERT INTO student_analytics
+    `WITH results AS (
+       SELECT r.* FROM jsonb_to_recordset(:results::jsonb) AS r("studentId" uuid, setup text, risk numeric,
+                        inputs jsonb, drivers jsonb, anomalies jsonb, percentiles jsonb, careers jsonb)
+        WHERE r."studentId" IN (SELECT id FROM students)),
+     predictions AS (
+       INSERT INTO risk_predictions (academic_year_id, student_id, setup, inputs, risk, model_version, data_as_of)
+       SELECT year.id, r."studentId", r.setup, r.inputs, r.risk, :modelVersion, :dataAsOf
+         FROM results r, (${currentAcademicYearSql}) year
+       ON CONFLICT (academic_year_id, student_id, setup) DO UPDATE SET
+         inputs = excluded.inputs, risk = excluded.risk, model_version = excluded.model_version,
+         data_as_of = excluded.data_as_of
+       WHERE risk_predictions.data_as_of <= excluded.data_as_of)
+     INSERT INTO student_analytics
        (student_id, run_id, model_version, setup, risk, drivers, anomalies, percentiles, careers, data_as_of)
      SELECT r."studentId", :runId, :modelVersion, r.setup, r.risk, r.drivers, r.anomalies, r.percentiles, r.careers,
             :dataAsOf
-       FROM jsonb_to_recordset(:results::jsonb) AS r("studentId" uuid, setup text, risk numeric, drivers jsonb,
-                                                    anomalies jsonb, percentiles jsonb, careers jsonb)
-       JOIN students s ON s.id = r."studentId"
+       FROM results r
      ON CONFLICT (student_id) DO UPDATE SET
        run_id = excluded.run_id, model_version = excluded.model_version, setup = excluded.setup,
        risk = excluded.risk, drivers = excluded.drivers, anomalies = excluded.anomalies,

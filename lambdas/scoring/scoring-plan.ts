@@ -1,7 +1,9 @@
 import { analyticsSettingsOf } from '../shared/analytics-settings';
-import type { DataApiSession } from '../shared/data-api';
+import { type DataApiSession, jsonColumn } from '../shared/data-api';
+import type { AtRiskModel, SchoolCalibration } from './at-risk-model';
 import type { ChunkDescriptor } from './chunk-features';
-import type { SchoolScoringSettings } from './chunk-scoring';
+import { atRiskModel, type SchoolScoringSettings } from './chunk-scoring';
+import { currentCalibrationSql } from './track-record';
 
 /**
  * Students per chunk: a chunk's read (about 1 KB a student) stays well inside the Data
@@ -42,23 +44,34 @@ export function packClasses(classes: readonly ClassCount[], chunkSize: number): 
 }
 
 /**
- * One read: the school's pass mark and analytics settings, and its active students per
- * class. Undefined for a school without settings (not yet set up): there is no pass mark
- * to score against.
+ * One read: the school's pass mark and analytics settings, the model's calibration to the
+ * school (from its last measured track record, for this model version), and its active
+ * students per class. Undefined for a school without settings (not yet set up): there is no
+ * pass mark to score against.
  */
-export async function planSchool(db: DataApiSession, chunkSize = defaultChunkSize): Promise<SchoolPlan | undefined> {
-  const [row] = await db.query<{ passMarkPercent: number; analytics: string; classes: string }>(
+export async function planSchool(
+  db: DataApiSession,
+  chunkSize = defaultChunkSize,
+  model: AtRiskModel = atRiskModel,
+): Promise<SchoolPlan | undefined> {
+  const [row] = await db.query<{ passMarkPercent: number; analytics: string; calibration: string; classes: string }>(
     `SELECT ss.pass_mark::float8 AS "passMarkPercent", ss.analytics::text AS analytics,
+            ${currentCalibrationSql}::text AS calibration,
             coalesce((SELECT jsonb_agg(jsonb_build_object('classId', class_id, 'students', n)
                                        ORDER BY class_id NULLS LAST)
                         FROM (SELECT class_id, count(*)::int AS n FROM students WHERE status = 'active'
                                GROUP BY class_id) per_class), '[]')::text AS classes
        FROM school_settings ss`,
+    { modelVersion: model.version },
   );
   if (!row) return undefined;
   const classes = JSON.parse(row.classes) as ClassCount[];
   return {
-    settings: { passMark: row.passMarkPercent / 100, analytics: analyticsSettingsOf(JSON.parse(row.analytics)) },
+    settings: {
+      passMark: row.passMarkPercent / 100,
+      analytics: analyticsSettingsOf(JSON.parse(row.analytics)),
+      calibration: jsonColumn<SchoolCalibration>(row.calibration),
+    },
     chunks: packClasses(classes, chunkSize),
     students: classes.reduce((sum, c) => sum + c.students, 0),
   };

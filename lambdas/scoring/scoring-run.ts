@@ -7,6 +7,7 @@ import type { SchoolRecord, TenantDirectory } from '../shared/tenant-directory';
 import type { ChunkDescriptor } from './chunk-features';
 import { atRiskModel, type SchoolScoringSettings, scoreChunk } from './chunk-scoring';
 import { defaultChunkSize, planSchool } from './scoring-plan';
+import { measureTrackRecord } from './track-record';
 
 /** What the scoring run's steps work with; the handler makes them from its environment. */
 export interface ScoringPorts {
@@ -83,13 +84,19 @@ export interface SchoolChunks {
   readonly chunks: readonly ChunkDescriptor[];
 }
 
-/** Plans one school's chunks (one read) and records its part of the run. */
+/**
+ * Measures how the model has done at the school (its track record of the last year that has
+ * ended, and the calibration that follows: one read, one write), plans its chunks with that
+ * calibration (one read), and records its part of the run.
+ */
 export async function planSchoolRun(
   event: { runId: string; trigger: ScoringTrigger; chunkSize?: number; schoolId: string },
   ports: ScoringPorts,
 ): Promise<SchoolChunks> {
   const school = await activeSchool(ports, event.schoolId);
-  const plan = await planSchool(await ports.session(school), event.chunkSize ?? defaultChunkSize);
+  const db = await ports.session(school);
+  await measureTrackRecord(db, atRiskModel);
+  const plan = await planSchool(db, event.chunkSize ?? defaultChunkSize);
   if (!plan) throw new SchoolNotScorableError(`School ${school.schoolId} has no settings (pass mark) to score by.`);
   await ports.runs.planSchool(
     { runId: event.runId, trigger: event.trigger, modelVersion: atRiskModel.version },
@@ -105,7 +112,11 @@ export async function scoreRunChunk(
   ports: ScoringPorts,
 ): Promise<{ chunkId: string; students: number; roundTrips: number }> {
   const school = await activeSchool(ports, event.schoolId);
-  const settings = { passMark: event.settings.passMark, analytics: analyticsSettingsOf(event.settings.analytics) };
+  const settings = {
+    passMark: event.settings.passMark,
+    analytics: analyticsSettingsOf(event.settings.analytics),
+    calibration: event.settings.calibration ?? {},
+  };
   const outcome = await scoreChunk(await ports.session(school), event.chunk, settings, event.runId);
   await ports.runs.recordChunk(event.runId, school.schoolId, event.chunk.chunkId, outcome);
   return { chunkId: event.chunk.chunkId, students: outcome.students, roundTrips: outcome.roundTrips };

@@ -3,6 +3,7 @@ import { exportRequests } from './0002-exports';
 import { feeCategories } from './0003-fee-categories';
 import { analytics } from './0004-analytics';
 import { auditShape } from './0005-audit-shape';
+import { modelTrackRecord } from './0006-model-track-record';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -14,6 +15,7 @@ export const schoolMigrations: readonly Migration[] = [
   feeCategories,
   analytics,
   auditShape,
+  modelTrackRecord,
 ];
 
 /** The version a school database has once every migration has run. */

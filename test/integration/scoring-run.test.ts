@@ -3,6 +3,7 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { schoolSession } from '../../lambdas/onboarding/school-provisioning';
 import { readChunkFeatures } from '../../lambdas/scoring/chunk-features';
+import { calibrationShift, scoreRisk } from '../../lambdas/scoring/at-risk-model';
 import { atRiskModel } from '../../lambdas/scoring/chunk-scoring';
 import { bucketName } from '../../lambdas/shared/buckets';
 import { typed } from '../../lambdas/shared/data-api';
@@ -230,5 +231,108 @@ describe('the scoring run on the local platform', () => {
     expect(of('d')).toMatchObject({ class: 50, grade: 87.5, school: 90 });
     // Another subject is ranked on its own.
     expect(of('a', 'POR')).toMatchObject({ class: 50, grade: 50, school: 50 });
+  });
+
+  it('holds last year’s predictions against its final grades, calibrates this year’s risks by them, and says so', async () => {
+    const fixture = await schoolFixture(platform(), 'track-record');
+    const admin = await fixture.user('school-admin');
+    expect((await admin.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
+    const before = await admin.call('GET', '/api/analytics/overview');
+    expect(before.body).toMatchObject({ modelAtSchool: { status: 'cannot-tell-yet', reason: 'no-year-ended' } });
+    // Last year: 60 students predicted at setup B from a first-term 12/20, shown a risk of 0.2;
+    // 20 passed the last term (13/20) and 40 did not (7/20). This year they have a first term of 12/20.
+    const lastYearInputs = { term1: 0.6, term2: null, failures: 0, absences: 2 };
+    await fixture.db.execute(
+      `WITH last_year AS (INSERT INTO academic_years (name, starts_on, ends_on)
+                          VALUES ('Last', current_date - 400, current_date - 40) RETURNING id),
+       this_year AS (INSERT INTO academic_years (name, starts_on, ends_on)
+                     VALUES ('This', current_date - 30, current_date + 300) RETURNING id),
+       terms AS (INSERT INTO terms (academic_year_id, name, starts_on, ends_on)
+                 SELECT id, t.name, current_date + t.starts, current_date + t.ends
+                   FROM last_year, (VALUES ('T1', -400, -300), ('T3', -100, -40)) t(name, starts, ends)
+                 UNION ALL
+                 SELECT id, 'T1', current_date - 30, current_date + 60 FROM this_year
+                 RETURNING id, name, academic_year_id),
+       grade AS (INSERT INTO grade_levels (name, ordinal) VALUES ('9', 9) RETURNING id),
+       classes AS (INSERT INTO classes (academic_year_id, grade_level_id, name)
+                   SELECT y.id, grade.id, y.name FROM grade,
+                          (SELECT id, '9A-last' AS name FROM last_year UNION ALL SELECT id, '9A' FROM this_year) y
+                   RETURNING id, name),
+       subject AS (INSERT INTO subjects (code, name) VALUES ('MAT', 'Mathematics') RETURNING id),
+       pupils AS (INSERT INTO students (admission_no, given_name, family_name, class_id)
+                  SELECT 'P' || n, 'Pupil', n::text, (SELECT id FROM classes WHERE name = '9A')
+                    FROM generate_series(1, 60) n RETURNING id, admission_no),
+       tests AS (INSERT INTO assessments (class_id, subject_id, term_id, name, max_score)
+                 SELECT c.id, subject.id, t.id, 'Test', 20
+                   FROM subject, terms t
+                   JOIN classes c ON c.name = CASE WHEN t.academic_year_id = (SELECT id FROM last_year) THEN '9A-last' ELSE '9A' END
+                  WHERE t.name IN ('T3', 'T1') AND NOT (t.name = 'T1' AND t.academic_year_id = (SELECT id FROM last_year))
+                 RETURNING id, term_id),
+       marks AS (INSERT INTO scores (assessment_id, student_id, score, entered_by)
+                 SELECT tests.id, pupils.id,
+                        CASE WHEN t.name = 'T1' THEN 12 WHEN substr(pupils.admission_no, 2)::int <= 20 THEN 13 ELSE 7 END, 'test'
+                   FROM tests JOIN terms t ON t.id = tests.term_id, pupils)
+       INSERT INTO risk_predictions (academic_year_id, student_id, setup, inputs, risk, model_version, data_as_of)
+       SELECT (SELECT id FROM last_year), pupils.id, 'B', :inputs::jsonb, 0.2, 'earlier', now() - interval '60 days'
+         FROM pupils`,
+      { inputs: typed.json(lastYearInputs) },
+    );
+
+    const run = await runExecution(machine, { trigger: 'operator', schoolId: fixture.school.schoolId });
+    expect(run.status).toBe('SUCCEEDED');
+
+    const [kept] = await fixture.db.query<{ students: number; passRate: number; bySetup: string; calibration: string }>(
+      `SELECT students, pass_rate::float8 AS "passRate", by_setup::text AS "bySetup", calibration::text AS calibration
+         FROM model_track_record`,
+    );
+    expect(kept).toMatchObject({ students: 60, passRate: 0.3333 });
+    // Shown a risk of 0.2, every student was predicted to pass: right for the 20 who did.
+    expect(JSON.parse(kept!.bySetup)).toEqual({
+      B: { n: 60, accuracy: 0.3333, brier: 0.44, predictedFailRate: 0.2, observedFailRate: 0.6667 },
+    });
+    // The shift that brings the current model's mean probability of passing over last year's
+    // students to the third who passed (their log-odds taken in tenths).
+    const shift = (JSON.parse(kept!.calibration) as { B: number }).B;
+    expect(Math.abs(shift - calibrationShift(atRiskModel, 'B', [lastYearInputs], 1 / 3))).toBeLessThan(0.06);
+    expect(shift).toBeLessThan(-1);
+
+    // This year's students are scored with it, and their predictions kept for next year's measure.
+    const current = await fixture.db.query<{ risk: number; setup: string; predictions: number }>(
+      `SELECT sa.risk::float8 AS risk, sa.setup,
+              (SELECT count(*)::int FROM risk_predictions p
+                 JOIN academic_years ay ON ay.id = p.academic_year_id AND ay.name = 'This'
+                WHERE p.student_id = sa.student_id AND p.setup = 'B' AND p.model_version = :version) AS predictions
+         FROM student_analytics sa`,
+      { version: atRiskModel.version },
+    );
+    expect(current).toHaveLength(60);
+    const record = { term1: 0.6, term2: null, failures: 0, absences: 0 };
+    const calibrated = scoreRisk(atRiskModel, record, 20, 'B', undefined, { B: shift }).risk;
+    expect(calibrated).toBeGreaterThan(scoreRisk(atRiskModel, record, 20, 'B').risk + 0.2);
+    for (const row of current) {
+      expect(row).toMatchObject({ setup: 'B', predictions: 1 });
+      expect(row.risk).toBeCloseTo(calibrated, 4);
+    }
+
+    const after = await admin.call('GET', '/api/analytics/overview');
+    expect(after.status).toBe(200);
+    expect(after.body).toMatchObject({
+      modelAtSchool: {
+        status: 'measured',
+        academicYear: 'Last',
+        students: 60,
+        passRate: 0.3333,
+        bySetup: { B: { n: 60, accuracy: 0.3333 } },
+        calibrated: ['B'],
+      },
+    });
+    // The run queued the school's analytics report: let the worker finish it before the platform stops.
+    await eventually(async () => {
+      const [report] = await fixture.db.query<{ status: string }>(
+        `SELECT status FROM reports WHERE kind = 'school-analytics' AND run_id = :runId`,
+        { runId: run.executionArn.split(':').at(-1)! },
+      );
+      return report?.status === 'done' ? report : undefined;
+    });
   });
 });

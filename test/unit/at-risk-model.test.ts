@@ -10,6 +10,7 @@ import {
   setupFeatures,
   setupOf,
 } from '../../lambdas/scoring/at-risk-model';
+import { calibrationFromBins, minimumJudged } from '../../lambdas/scoring/track-record';
 import { crossSchool } from '../../scripts/model/deployment-validation';
 import { projectRoot } from '../../lib/project';
 import { readLabelledStudents, trainAtRiskModel } from '../../scripts/model/at-risk-training';
@@ -124,5 +125,20 @@ describe('the at-risk model', () => {
       expect(result.calibrated.accuracy, `${result.split} ${result.setup}`).toBeGreaterThanOrEqual(rule.accuracy);
       expect(result.calibrated.auc, `${result.split} ${result.setup}`).toBeGreaterThan(rule.auc);
     }
+  });
+
+  it('calibrates a setup to a school only from enough of last year’s predictions judged', () => {
+    // Log-odds in tenths: [log-odds, students, of whom passed].
+    const confident: [number, number, number][] = [
+      [2, 20, 10],
+      [3, 20, 10],
+    ];
+    const calibration = calibrationFromBins({ A: confident, B: [[1, minimumJudged - 1, 0]] });
+    expect(Object.keys(calibration)).toEqual(['A']);
+    // Half passed where the model gave 88–95 %: the odds come down until the mean is a half.
+    const shift = calibration.A!;
+    const mean = (1 / (1 + Math.exp(-(2 + shift))) + 1 / (1 + Math.exp(-(3 + shift)))) / 2;
+    expect(mean).toBeCloseTo(0.5, 3);
+    expect(calibrationFromBins({})).toEqual({});
   });
 });

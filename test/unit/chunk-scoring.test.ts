@@ -5,7 +5,7 @@ import { scoreStudents } from '../../lambdas/scoring/chunk-scoring';
 import { packClasses } from '../../lambdas/scoring/scoring-plan';
 import { analyticsSettings, analyticsSettingsOf } from '../../lambdas/shared/analytics-settings';
 
-const settings = { passMark: 0.5, analytics: analyticsSettingsOf({}) };
+const settings = { passMark: 0.5, analytics: analyticsSettingsOf({}), calibration: {} };
 const subjects = (school: number) =>
   ['MAT', 'SCI', 'POR', 'ENG'].map((subject) => ({ subject, name: subject, class: school, grade: school, school }));
 const steadyWeeks = Array.from({ length: 8 }, () => ({ days: 5, present: 5 }));
@@ -98,6 +98,20 @@ describe('scoring a chunk’s students', () => {
     expect(flagged[0]!.careers).toHaveLength(2);
     expect(flagged[0]!.careers.every((c) => c.strength === 90 && /90th percentile/.test(c.reason))).toBe(true);
     expect(results[0]!.careers).toEqual([]);
+  });
+
+  it('applies the school’s calibration to the risk, and keeps what the model read with the prediction', () => {
+    const one = [student('s', { term1: 0.55, absences: 4 })];
+    const [plain] = scoreStudents(one, settings);
+    const [harsher] = scoreStudents(one, { ...settings, calibration: { B: -1.5 } });
+    const [otherSetup] = scoreStudents(one, { ...settings, calibration: { A: -1.5 } });
+    expect(harsher!.risk).toBeGreaterThan(plain!.risk);
+    expect(otherSetup!.risk).toBe(plain!.risk);
+    expect(harsher!.drivers).toEqual(plain!.drivers);
+    expect(plain!.inputs).toMatchObject({ term2: null, failures: 0 });
+    expect(plain!.inputs.term1).toBeCloseTo(0.55, 10);
+    // Absences are read over a training year of 180 days: 4 in 40 days marked is 18.
+    expect(plain!.inputs.absences).toBeCloseTo(18, 10);
   });
 
   it('scores a student with no grade yet on attendance and repeated years alone (setup C)', () => {

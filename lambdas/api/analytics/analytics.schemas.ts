@@ -89,6 +89,42 @@ export const atRiskPage = z.object({
   threshold: z.number(),
 });
 
+const setupTrackRecord = z.object({
+  /** Predictions judged: students predicted at this setup who have a final grade. */
+  n: z.number().int(),
+  accuracy: z.number(),
+  brier: z.number(),
+  predictedFailRate: z.number(),
+  observedFailRate: z.number(),
+});
+
+/**
+ * How well the at-risk model has done at this school: its predictions of the last academic
+ * year that has ended, held against that year's final grades, and whether its risks are now
+ * calibrated to the school; or that it cannot yet tell, and why.
+ */
+export const modelAtSchool = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('cannot-tell-yet'),
+    reason: z.enum(['no-year-ended', 'too-few-predictions']),
+  }),
+  z.object({
+    status: z.literal('measured'),
+    academicYear: z.string(),
+    measuredAt: z.string(),
+    /** Students of that year with a final grade, and the share who passed. */
+    students: z.number().int(),
+    passRate: z.number().nullable(),
+    bySetup: z.object({
+      A: setupTrackRecord.optional(),
+      B: setupTrackRecord.optional(),
+      C: setupTrackRecord.optional(),
+    }),
+    /** The setups whose risks the school's track record now calibrates (for the model in use). */
+    calibrated: z.array(z.enum(['A', 'B', 'C'])),
+  }),
+]);
+
 export const analyticsOverview = z.object({
   students: z.number().int(),
   scored: z.number().int(),
@@ -100,5 +136,6 @@ export const analyticsOverview = z.object({
   bySetup: z.object({ A: z.number().int(), B: z.number().int(), C: z.number().int() }),
   modelVersion: z.string().nullable(),
   lastScoredAt: z.string().nullable(),
+  modelAtSchool: modelAtSchool,
 });
 export type AnalyticsOverview = z.infer<typeof analyticsOverview>;

@@ -8,6 +8,7 @@ import { type DataApiSession, type SqlValue, typed, jsonColumn } from '../../sha
 import { notFound } from '../../shared/http';
 import { type Caller, myClassesSql } from '../class-access';
 import { auditEntry } from '../../shared/audit-entry';
+import { minimumJudged } from '../../shared/model-track-record';
 import { cursorValues, keysetPage } from '../sql-fragments';
 import type { AnalyticsOverview, AtRiskQuery, AtRiskStudent, StudentAnalyticsView } from './analytics.schemas';
 
@@ -41,7 +42,12 @@ export async function analyticsOverview(db: DataApiSession, caller: Caller): Pro
             (SELECT json_build_object('A', count(*) FILTER (WHERE setup = 'A'), 'B', count(*) FILTER (WHERE setup = 'B'),
                                       'C', count(*) FILTER (WHERE setup = 'C')) FROM scored)::text AS "bySetup",
             (SELECT max(model_version) FROM scored) AS "modelVersion",
-            (SELECT max(scored_at)::text FROM scored) AS "lastScoredAt"`,
+            (SELECT max(scored_at)::text FROM scored) AS "lastScoredAt",
+            (SELECT jsonb_build_object('academicYear', ay.name, 'measuredAt', tr.measured_at, 'students', tr.students,
+                                       'passRate', tr.pass_rate, 'bySetup', tr.by_setup, 'modelVersion', tr.model_version,
+                                       'calibration', tr.calibration)
+               FROM model_track_record tr JOIN academic_years ay ON ay.id = tr.academic_year_id
+              ORDER BY tr.measured_at DESC LIMIT 1)::text AS "trackRecord"`,
     callerParams(caller),
   );
   return {
@@ -54,6 +60,38 @@ export async function analyticsOverview(db: DataApiSession, caller: Caller): Pro
     bySetup: JSON.parse(String(row!.bySetup)) as AnalyticsOverview['bySetup'],
     modelVersion: (row!.modelVersion as string | null) ?? null,
     lastScoredAt: (row!.lastScoredAt as string | null) ?? null,
+    modelAtSchool: modelAtSchoolOf(row!.trackRecord as string | null, (row!.modelVersion as string | null) ?? null),
+  };
+}
+
+/**
+ * The school's latest measured track record as the API tells it, and which setups it
+ * calibrates for the model in use (the version its students were last scored with).
+ */
+function modelAtSchoolOf(text: string | null, modelInUse: string | null): AnalyticsOverview['modelAtSchool'] {
+  if (!text) return { status: 'cannot-tell-yet', reason: 'no-year-ended' };
+  const record = jsonColumn<{
+    academicYear: string;
+    measuredAt: string;
+    students: number;
+    passRate: number | null;
+    bySetup: Extract<AnalyticsOverview['modelAtSchool'], { status: 'measured' }>['bySetup'];
+    modelVersion: string;
+    calibration: Record<string, number>;
+  }>(text);
+  const enough = Object.values(record.bySetup).some((figures) => figures.n >= minimumJudged);
+  if (!enough) return { status: 'cannot-tell-yet', reason: 'too-few-predictions' };
+  return {
+    status: 'measured',
+    academicYear: record.academicYear,
+    measuredAt: new Date(record.measuredAt).toISOString(),
+    students: record.students,
+    passRate: record.passRate,
+    bySetup: record.bySetup,
+    calibrated:
+      record.modelVersion === modelInUse
+        ? (['A', 'B', 'C'] as const).filter((setup) => record.calibration[setup] !== undefined)
+        : [],
   };
 }
 

@@ -226,6 +226,20 @@ export const messages = {
   'atRisk.title': 'Students at risk',
   'atRisk.threshold': 'At or above {threshold} estimated risk of failing the year',
   'atRisk.none': 'No student is at risk',
+  'atRisk.modelCannotTell.no-year-ended':
+    'How well these risks hold at this school cannot be told yet: no school year has ended since the school was first scored.',
+  'atRisk.modelCannotTell.too-few-predictions':
+    'How well these risks hold at this school cannot be told yet: too few of last year’s predictions have a final grade to judge them by.',
+  'atRisk.modelTitle': 'How the model did here in {year}',
+  'atRisk.modelSummary': '{students} students have a final grade for that year; {passRate} of them passed.',
+  'atRisk.modelCalibrated': 'The risks above are calibrated to this school by that year.',
+  'atRisk.modelNotCalibrated': 'The risks above are not yet calibrated to this school.',
+  'atRisk.modelSetup.A':
+    'After two terms: right for {accuracy} of {n} students (predicted {predicted} would fail, {observed} did).',
+  'atRisk.modelSetup.B':
+    'After one term: right for {accuracy} of {n} students (predicted {predicted} would fail, {observed} did).',
+  'atRisk.modelSetup.C':
+    'Before any grade: right for {accuracy} of {n} students (predicted {predicted} would fail, {observed} did).',
 
   'classAnalytics.title': 'Analytics, {name}',
   'classAnalytics.titlePlain': 'Class analytics',

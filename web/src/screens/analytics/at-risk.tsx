@@ -1,4 +1,4 @@
-import type { AtRiskStudent } from '../../api/types';
+import type { AnalyticsOverview, AtRiskStudent } from '../../api/types';
 import { useApiGet, useApp } from '../../app-context';
 import { t } from '../../i18n/i18n';
 import { setQuery, useLocation } from '../../router';
@@ -50,6 +50,46 @@ export default function AtRisk() {
           <Pager cursor={cursor} nextCursor={page.nextCursor} onPage={(next) => setQuery({ cursor: next })} />
         </>
       )}
+      <ModelAtSchool />
     </Page>
+  );
+}
+
+/** How far to trust the risks: how the model did at this school last year, or that it cannot tell yet. */
+function ModelAtSchool() {
+  const { format } = useApp();
+  const [resource] = useApiGet<AnalyticsOverview>('/api/analytics/overview');
+  const record = resource.data?.modelAtSchool;
+  if (!record) return null;
+  if (record.status === 'cannot-tell-yet') {
+    return <p class="model-at-school">{t(`atRisk.modelCannotTell.${record.reason}`)}</p>;
+  }
+  const setups = (['A', 'B', 'C'] as const).flatMap((setup) => {
+    const figures = record.bySetup[setup];
+    return figures ? [{ setup, ...figures }] : [];
+  });
+  return (
+    <section class="model-at-school" aria-labelledby="model-at-school">
+      <h2 id="model-at-school">{t('atRisk.modelTitle', { year: record.academicYear })}</h2>
+      <p>
+        {t('atRisk.modelSummary', {
+          students: format.number(record.students),
+          passRate: format.percent(record.passRate),
+        })}{' '}
+        {record.calibrated.length ? t('atRisk.modelCalibrated') : t('atRisk.modelNotCalibrated')}
+      </p>
+      <ul>
+        {setups.map((figures) => (
+          <li key={figures.setup}>
+            {t(`atRisk.modelSetup.${figures.setup}`, {
+              accuracy: format.percent(figures.accuracy),
+              n: format.number(figures.n),
+              predicted: format.percent(figures.predictedFailRate),
+              observed: format.percent(figures.observedFailRate),
+            })}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
