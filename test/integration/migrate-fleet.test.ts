@@ -8,9 +8,16 @@ import { runExecution } from '../support/workflows';
 const platform = useLocalPlatform('migrate-fleet', { stepFunctionsRetryIntervalMs: 1 });
 const machine = 'campus-local-migrate-fleet';
 const behind = latestSchemaVersion - 1;
-/** An index the pending migration creates: made ahead of it in one school, it makes that school fail. */
-const created = /CREATE INDEX (\w+) ON (\w+)/.exec(schoolMigrations.at(-1)!.statements.join('\n'))!;
-const [, index, indexed] = created as unknown as [string, string, string];
+/**
+ * What the pending migration creates first, a table or an index: made ahead of it in one school,
+ * it makes that school fail; dropped, the school can take it.
+ */
+const pending = schoolMigrations.at(-1)!.statements.join('\n');
+const table = /CREATE TABLE (\w+)/.exec(pending)?.[1];
+const index = /CREATE INDEX (\w+) ON (\w+)/.exec(pending);
+const breakPending = table
+  ? { make: `CREATE TABLE ${table} (id integer)`, undo: `DROP TABLE ${table}` }
+  : { make: `CREATE INDEX ${index![1]} ON ${index![2]} (id)`, undo: `DROP INDEX ${index![1]}` };
 const schools: SchoolRecord[] = [];
 
 const databaseOf = (school: SchoolRecord) => {
@@ -51,8 +58,8 @@ beforeAll(async () => {
       )),
     );
   }
-  // fleet-03 (in the wave after the canary) cannot take the pending migration: it already has an index it creates.
-  await databaseOf(schools.find((s) => s.slug === 'fleet-03')!).execute(`CREATE INDEX ${index} ON ${indexed} (id)`);
+  // fleet-03 (in the wave after the canary) cannot take the pending migration: it already has what it creates.
+  await databaseOf(schools.find((s) => s.slug === 'fleet-03')!).execute(breakPending.make);
 }, 120_000);
 
 describe('fleet migration (the synthesized state machine on the local Step Functions)', () => {
@@ -75,7 +82,7 @@ describe('fleet migration (the synthesized state machine on the local Step Funct
   });
 
   it('finishes once the school is fixed, migrating only the schools still behind', async () => {
-    await databaseOf(schools.find((s) => s.slug === 'fleet-03')!).execute(`DROP INDEX ${index}`);
+    await databaseOf(schools.find((s) => s.slug === 'fleet-03')!).execute(breakPending.undo);
     const execution = await runExecution(machine, {});
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.output).toMatchObject({
