@@ -22,6 +22,8 @@ import { startSecretsManager } from './secrets/secrets-manager-server';
 import { startDynamoDb } from './dynamodb/dynamodb-server';
 import { LocalEventLog } from './events/event-log';
 import { InvitationOutbox, outboxFileName } from './issuer/outbox';
+import { type LocalMessaging, startLocalMessaging } from './messaging/local-messaging';
+import { mailboxMountPath, mailboxPage } from './messaging/mailbox-page';
 import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
 import { startHttpServer } from './http-server';
 import { type AccessKey, LocalCredentials } from './iam/local-credentials';
@@ -129,6 +131,8 @@ export interface Platform {
   readonly events: LocalEventLog;
   /** Invitations the user directory would have e-mailed. */
   readonly outbox: InvitationOutbox;
+  /** E-mail (SES v2) and text messages (End User Messaging SMS) sent, at `/local/mail`. */
+  readonly messaging: LocalMessaging;
   readonly shardGroups: readonly LocalShardGroup[];
   readonly secrets: SecretStore;
   /** The local OpenID Connect issuer and its users (Cognito's part on AWS). */
@@ -277,6 +281,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const outbox = new InvitationOutbox(join(options.stateDir, outboxFileName));
     const cognitoAdmin = await startCognitoAdmin({ users: issuer.users, port: 0, log, outbox, iam });
     started.push({ stop: () => cognitoAdmin.close() });
+    const messaging = await startLocalMessaging({ stateDir: options.stateDir, iam, events });
+    started.push({ stop: () => messaging.close() });
 
     // Every function in an execution environment of its own: its template's variables, its role's key, the endpoints.
     const catalog = functionCatalog(stacks, { ...awsEnvironment, queueUrl });
@@ -288,6 +294,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoAdmin.url,
       AWS_ENDPOINT_URL_STS: sts.url,
+      AWS_ENDPOINT_URL_SESV2: messaging.sesUrl,
+      AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: messaging.smsUrl,
       // Same origin as the app, so signed links open in the browser.
       AWS_ENDPOINT_URL_S3: `http://localhost:${port}${objectsMountPath}`,
     };
@@ -371,7 +379,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       host: options.public ? '0.0.0.0' : '127.0.0.1',
       projectRoot,
       webDir: join(projectRoot, 'web', 'dist'),
-      mounts: { [issuerMountPath]: issuer.handle, [objectsMountPath]: s3Endpoint(objects, iam) },
+      mounts: {
+        [issuerMountPath]: issuer.handle,
+        [objectsMountPath]: s3Endpoint(objects, iam),
+        [mailboxMountPath]: mailboxPage(messaging.mailbox),
+      },
       verifyToken: issuer.verifyToken,
       ...(options.routeGroups ? { routes: options.routeGroups.flatMap((group) => group.routes) } : {}),
       invoke: (handlerModule, event) => {
@@ -433,6 +445,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           secretsManager: secretsManager.url,
           sts: sts.url,
           s3: endpoints.AWS_ENDPOINT_URL_S3,
+          ses: messaging.sesUrl,
+          sms: messaging.smsUrl,
+          mailbox: `${gateway.url}${mailboxMountPath}`,
           region: localRegion,
           // What Cognito would have e-mailed: one JSON object a line (`{ to, temporaryPassword, time }`).
           invitations: join(options.stateDir, outboxFileName),
@@ -453,6 +468,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       scheduler,
       events,
       outbox,
+      messaging,
       shardGroups,
       secrets,
       issuer,

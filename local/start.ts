@@ -1,3 +1,4 @@
+import { mailboxMountPath } from './messaging/mailbox-page';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../lib/project';
@@ -36,6 +37,7 @@ try {
   const { ensureDemoSchool } = await import('./demo/demo-school');
   const demo = await ensureDemoSchool(platform, { log: (line) => console.log(line) });
   console.log(`ready at ${platform.url}`);
+  console.log(`mailbox (every e-mail and text message sent) at ${platform.url}${mailboxMountPath}`);
   for (const { name, at } of platform.scheduler.nextFires())
     console.log(`schedule ${name}: next at ${at.toISOString()}`);
   if (platform.firstRunSignIn) {

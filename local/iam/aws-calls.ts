@@ -171,3 +171,58 @@ export const dataApiCalls: DescribeCalls = (request, scope) => {
     ...(body.secretArn ? [secretCall('secretsmanager:GetSecretValue', text(body.secretArn), scope)] : []),
   ];
 };
+
+/**
+ * SES v2: sending is authorized on the identity the From address belongs to (its domain)
+ * and on the configuration set it names; the suppression list and the account on `*`.
+ */
+export const sesCalls: DescribeCalls = (request, { region, accountId }) => {
+  const path = new URL(request.url, 'http://localhost').pathname;
+  const method = request.method.toUpperCase();
+  const arn = (resource: string) => `arn:aws:ses:${region}:${accountId}:${resource}`;
+  if (method === 'POST' && path === '/v2/email/outbound-emails') {
+    const body = jsonBody(request);
+    const from = text(body.FromEmailAddress);
+    const domain = (/<([^>]+)>\s*$/.exec(from)?.[1] ?? from).split('@').at(-1) ?? '';
+    return [
+      { action: 'ses:SendEmail', resource: arn(`identity/${domain}`) },
+      ...(body.ConfigurationSetName
+        ? [{ action: 'ses:SendEmail', resource: arn(`configuration-set/${text(body.ConfigurationSetName)}`) }]
+        : []),
+    ];
+  }
+  if (path === '/v2/email/account') return [{ action: 'ses:GetAccount', resource: '*' }];
+  if (path.startsWith('/v2/email/suppression/addresses')) {
+    const named = path !== '/v2/email/suppression/addresses';
+    const action =
+      method === 'PUT'
+        ? 'ses:PutSuppressedDestination'
+        : method === 'DELETE'
+          ? 'ses:DeleteSuppressedDestination'
+          : named
+            ? 'ses:GetSuppressedDestination'
+            : 'ses:ListSuppressedDestinations';
+    return [{ action, resource: '*' }];
+  }
+  return [];
+};
+
+/**
+ * End User Messaging SMS: SendTextMessage on the configuration set it names (or `*`, where the
+ * platform names none), opt-out list operations on the list.
+ */
+export const smsVoiceCalls: DescribeCalls = (request, { region, accountId }) => {
+  const operation = operationOf(request, 'PinpointSMSVoiceV2');
+  const body = jsonBody(request);
+  const arn = (resource: string) => `arn:aws:sms-voice:${region}:${accountId}:${resource}`;
+  if (operation === 'SendTextMessage') {
+    return [
+      {
+        action: 'sms-voice:SendTextMessage',
+        resource: body.ConfigurationSetName ? arn(`configuration-set/${text(body.ConfigurationSetName)}`) : '*',
+      },
+    ];
+  }
+  const list = text(body.OptOutListName).split('/').at(-1) || 'Default';
+  return [{ action: `sms-voice:${operation}`, resource: arn(`opt-out-list/${list}`) }];
+};

@@ -3,10 +3,18 @@ import {
   dataApiCalls,
   dynamoDbCalls,
   secretsManagerCalls,
+  sesCalls,
+  smsVoiceCalls,
   sqsCalls,
   stepFunctionsCalls,
 } from './aws-calls';
-import { jsonErrorReply, type ProtectedService } from './local-iam';
+import { type ErrorReply, jsonErrorReply, type ProtectedService } from './local-iam';
+
+/** The REST JSON protocols' error (the Data API, SES v2): the type in a header, the message in the body. */
+const restJsonErrorReply: ErrorReply = (response, error) =>
+  response
+    .writeHead(error.status, { 'content-type': 'application/json', 'x-amzn-errortype': error.code })
+    .end(JSON.stringify({ message: error.message }));
 
 /** The local endpoints IAM protects, each with its signing name, its calls and its error protocol. */
 export const protectedServices = {
@@ -27,13 +35,21 @@ export const protectedServices = {
     reply: jsonErrorReply('application/x-amz-json-1.1'),
   },
   cognito: { signingName: 'cognito-idp', calls: cognitoCalls, reply: jsonErrorReply('application/x-amz-json-1.1') },
+  ses: {
+    signingName: 'ses',
+    calls: sesCalls,
+    deniedStatus: 403,
+    reply: restJsonErrorReply,
+  },
+  sms: {
+    signingName: 'sms-voice',
+    calls: smsVoiceCalls,
+    reply: jsonErrorReply('application/x-amz-json-1.0'),
+  },
   dataApi: {
     signingName: 'rds-data',
     calls: dataApiCalls,
     deniedStatus: 403,
-    reply: (response, error) =>
-      response
-        .writeHead(error.status, { 'content-type': 'application/json', 'x-amzn-errortype': error.code })
-        .end(JSON.stringify({ message: error.message })),
+    reply: restJsonErrorReply,
   },
 } satisfies Record<string, ProtectedService>;

@@ -116,7 +116,8 @@ export async function verifySignedRequest(
       protocol: 'http:',
       hostname,
       ...(port ? { port: Number(port) } : {}),
-      path: decodeURIComponent(url.pathname),
+      // As sent: the signer escapes each segment again, as the client's did (SigV4 outside S3 double-encodes).
+      path: url.pathname,
       query,
       headers,
       body: request.body,
