@@ -94,6 +94,32 @@ describe('the local SES v2 endpoint, through the unchanged SDK client', () => {
     expect(page).toContain('srcdoc="&lt;p&gt;Ana was &lt;strong&gt;absent');
   });
 
+  it('accepts a raw MIME message, its recipients read from its headers', async () => {
+    const mime = [
+      'From: Demo High School <no-reply@demo-high.example>',
+      'To: Raw Reader <raw.reader@example.com>',
+      'Subject: Report card ready',
+      'List-Unsubscribe: <mailto:unsubscribe@demo-high.example>',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'The report card for term 1 is ready.',
+    ].join('\r\n');
+    const sent = await ses().send(
+      new SendEmailCommand({
+        FromEmailAddress: 'no-reply@demo-high.example',
+        Content: { Raw: { Data: new TextEncoder().encode(mime) } },
+      }),
+    );
+    const [message] = await mailboxFor('raw.reader@example.com');
+    expect(message).toMatchObject({
+      id: sent.MessageId,
+      to: ['raw.reader@example.com'],
+      subject: 'Report card ready',
+      text: 'The report card for term 1 is ready.',
+      headers: { 'List-Unsubscribe': '<mailto:unsubscribe@demo-high.example>' },
+    });
+  });
+
   it('refuses an e-mail without a sender or a recipient with BadRequestException', async () => {
     await expect(
       ses().send(
