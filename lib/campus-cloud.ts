@@ -9,6 +9,7 @@ import { DataStack } from './stacks/data.stack';
 import { DrDatabaseStack } from './stacks/dr-database.stack';
 import { DrStorageStack } from './stacks/dr-storage.stack';
 import { FailoverDataStack } from './stacks/failover-data.stack';
+import { MessagingStack } from './stacks/messaging.stack';
 import { ObservabilityStack } from './stacks/observability.stack';
 import { OnboardingStack } from './stacks/onboarding.stack';
 import { WebStack } from './stacks/web.stack';
@@ -31,6 +32,7 @@ export interface CampusCloudStacks {
   readonly apiRoutes: ApiRoutesStack;
   readonly onboarding: OnboardingStack;
   readonly backup: BackupStack;
+  readonly messaging: MessagingStack;
   readonly observability: ObservabilityStack;
 }
 
@@ -42,7 +44,7 @@ export function enableNag(app: App): void {
 /**
  * Adds one stage's stacks to the app. Deployment order (enforced by references and
  * explicit dependencies): firewall and DR storage → data → DR database → auth & API →
- * web → API routes → backup → observability. With `activeRegion: 'dr'` the data stack
+ * web → API routes → backup, messaging → observability. With `activeRegion: 'dr'` the data stack
  * is replaced by the failover data stack and the application stacks move to the DR region.
  */
 export function addStage(app: App, config: StageConfig): CampusCloudStacks {
@@ -168,6 +170,11 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     description: description('AWS Backup plans, vault and restore tests'),
   });
   backup.addStackDependency(drStorage, 'snapshots are copied into the DR vault');
+  const messaging = new MessagingStack(app, `${prefix}-messaging`, {
+    config,
+    env: serving,
+    description: description('e-mail (SES) and text messages (End User Messaging SMS)'),
+  });
   const observability = new ObservabilityStack(app, `${prefix}-observability`, {
     config,
     env: serving,
@@ -185,6 +192,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
   }
   observability.monitorFunction('scoring.scoring-steps', batch.scoringSteps);
   observability.monitorStateMachine('scoring-run', batch.scoringRun.stateMachine);
+  observability.monitorEmailReputation(config.messaging);
 
   const stacks: CampusCloudStacks = {
     config,
@@ -198,6 +206,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     apiRoutes,
     onboarding,
     backup,
+    messaging,
     observability,
   };
   for (const stack of Object.values(stacks)) {

@@ -117,6 +117,19 @@ export const stageConfigSchema = z
         .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lowercase letters, digits and hyphens')
         .refine((v) => !/aws|amazon|cognito/.test(v), 'may not contain aws, amazon or cognito'),
     }),
+    /** How the platform reaches families and staff: e-mail through SES, text messages through End User Messaging SMS. */
+    messaging: z.object({
+      /** The domain the platform's e-mail is sent from (an SES identity with Easy DKIM), e.g. `mail.campus.example`. */
+      mailDomain: z
+        .string()
+        .regex(
+          /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+          'must be a lower-case domain name',
+        ),
+      /** The bounce and complaint rates (fractions) at which the stage is warned: SES reviews accounts at 5 % and 0.1 %. */
+      bounceRateWarning: z.number().gt(0).lt(1).default(0.04),
+      complaintRateWarning: z.number().gt(0).lt(1).default(0.0008),
+    }),
     /** Database Insights mode of every shard group: standard (free tier) or advanced (15 months of history). */
     databaseInsights: z.enum(['standard', 'advanced']),
     /**
@@ -196,6 +209,7 @@ export const defaultStages: Record<string, StageConfigInput> = {
       accessLogDays: 30,
     },
     auth: { domainPrefix: 'campus-cloud-dev' },
+    messaging: { mailDomain: 'mail.dev.campus.example' },
     databaseInsights: 'standard',
     protectData: false,
     logLevel: 'DEBUG',
@@ -225,6 +239,7 @@ export const defaultStages: Record<string, StageConfigInput> = {
       accessLogDays: 365,
     },
     auth: { domainPrefix: 'campus-cloud-prod' },
+    messaging: { mailDomain: 'mail.campus.example' },
     databaseInsights: 'advanced',
     protectData: true,
     logLevel: 'INFO',

@@ -177,6 +177,30 @@ export class ObservabilityStack extends Stack {
     this.alarm(`sfn-${name}-failed`, 'critical', failed, 0, `State machine ${name}: failed executions`, 1);
   }
 
+  /**
+   * The account's e-mail reputation as SES judges it: the bounce and complaint rates it
+   * publishes (AWS/SES, over its own window), warned below the rates at which SES reviews an
+   * account (5 % and 0.1 %), and paged at them.
+   */
+  monitorEmailReputation(thresholds: { bounceRateWarning: number; complaintRateWarning: number }): void {
+    const rate = (metricName: string) =>
+      new Metric({ namespace: 'AWS/SES', metricName, period: Duration.minutes(15), statistic: 'Maximum' });
+    const bounces = rate('Reputation.BounceRate');
+    const complaints = rate('Reputation.ComplaintRate');
+    this.alarm('email-bounce-rate', 'warning', bounces, thresholds.bounceRateWarning, 'E-mail bounce rate', 1);
+    this.alarm('email-bounce-rate', 'critical', bounces, 0.05, 'E-mail bounce rate at SES review level', 1);
+    this.alarm(
+      'email-complaint-rate',
+      'warning',
+      complaints,
+      thresholds.complaintRateWarning,
+      'E-mail complaint rate',
+      1,
+    );
+    this.alarm('email-complaint-rate', 'critical', complaints, 0.001, 'E-mail complaint rate at SES review level', 1);
+    this.dashboard.addWidgets(new GraphWidget({ title: 'E-mail reputation', left: [bounces, complaints], width: 12 }));
+  }
+
   /** An alarm when `metric` stays strictly above `threshold` for `periods` periods. */
   private alarm(
     name: string,

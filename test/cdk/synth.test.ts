@@ -14,6 +14,7 @@ const expectedStacks = (stage: string) => [
   `campus-${stage}-batch`,
   `campus-${stage}-data`,
   `campus-${stage}-dr-storage`,
+  `campus-${stage}-messaging`,
   `campus-${stage}-observability`,
   `campus-${stage}-onboarding`,
   `campus-${stage}-web`,
