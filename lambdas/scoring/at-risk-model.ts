@@ -8,7 +8,7 @@
  * every course, while the share of students who pass differs from course to course and school
  * to school. A model of the grade, cut at the pass mark, carries over to a school the training
  * file never saw; the share that passes there is brought in by the school's own calibration
- * (`schoolCalibration`), once the school has a pass rate to go by.
+ * (`SchoolCalibration`, from `calibrationShift`), once the school has a pass rate to go by.
  */
 
 /** The three points of the year (Cortez and Silva, 2008): A after two term grades, B after one, C before any. */
@@ -100,8 +100,8 @@ export function featureValues(record: LearningRecord, features: readonly Feature
   });
 }
 
-/** The predicted final grade in model points. */
-export function predictedGrade(m: SetupModel, values: readonly number[]): number {
+/** The predicted final grade in model points, from a setup's weights (or any least-squares fit of the grade). */
+export function predictedGrade(m: Pick<SetupModel, 'weights'>, values: readonly number[]): number {
   return values.reduce((sum, value, i) => sum + value * m.weights[i + 1]!, m.weights[0]!);
 }
 

@@ -17,8 +17,6 @@ import {
  * passing over last year's students, as it reads them now, equal the share that passed.
  */
 
-export { minimumJudged };
-
 export interface SetupTrackRecord {
   /** Predictions judged: students predicted at this setup who have a final grade. */
   readonly n: number;

@@ -112,12 +112,11 @@ export function fitSetup(students: readonly LabelledStudent[], setup: Setup): Se
   const values = students.map((s) => featureValues(s.record, features));
   const mean = features.map((_, j) => values.reduce((sum, row) => sum + row[j]!, 0) / values.length);
   const boundary = modelScale.passMark - 0.5;
-  const partial = { features, mean, weights, boundary, slope: 1 };
   const slope = fitSlope(
-    values.map((row) => predictedGrade(partial, row) - boundary),
+    values.map((row) => predictedGrade({ weights }, row) - boundary),
     students.map((s) => s.passed),
   );
-  return { ...partial, slope };
+  return { features, mean, weights, boundary, slope };
 }
 
 export function trainAtRiskModel(

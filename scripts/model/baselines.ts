@@ -1,4 +1,10 @@
-import { type Setup, featureValues, modelScale, setupFeatures } from '../../lambdas/scoring/at-risk-model';
+import {
+  type Setup,
+  featureValues,
+  modelScale,
+  predictedGrade,
+  setupFeatures,
+} from '../../lambdas/scoring/at-risk-model';
 import { type LabelledStudent, leastSquares } from './at-risk-training';
 
 /**
@@ -21,8 +27,7 @@ export function baselines(training: readonly LabelledStudent[], setup: Setup): B
     training.map((s) => featureValues(s.record, features)),
     training.map((s) => s.finalGrade * modelScale.max),
   );
-  const predicted = (s: LabelledStudent) =>
-    featureValues(s.record, features).reduce((sum, value, i) => sum + value * weights[i + 1]!, weights[0]!);
+  const predicted = (s: LabelledStudent) => predictedGrade({ weights }, featureValues(s.record, features));
   const term = latestTerm[setup];
   return [
     {

@@ -2,6 +2,16 @@ import { type Setup, calibrationShift, scoreRisk, setups } from '../../lambdas/s
 import { seededRandom } from '../../local/demo/demo-data';
 import { type LabelledStudent, trainAtRiskModel } from './at-risk-training';
 
+/** 0 … count − 1 in a seeded random order (Fisher–Yates): the folds of a cross-validation run. */
+export function shuffledIndexes(count: number, random: { next(): number }): number[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random.next() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
 /**
  * Out-of-fold risks of `runs` × `folds`-fold cross-validation: each run shuffles the
  * students (seeded), trains on nine folds and scores the tenth, per setup, calibrated as the
@@ -12,11 +22,7 @@ export function crossValidate(students: readonly LabelledStudent[], runs: number
   const random = seededRandom(seed);
   const results: { run: number; risks: Record<Setup, number[]>; passed: boolean[]; order: number[] }[] = [];
   for (let run = 0; run < runs; run += 1) {
-    const order = students.map((_, i) => i);
-    for (let i = order.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(random.next() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    const order = shuffledIndexes(students.length, random);
     const risks = Object.fromEntries(setups.map((s) => [s, new Array<number>(students.length)])) as Record<
       Setup,
       number[]

@@ -2,7 +2,8 @@ import { type AtRiskModel, type Setup, calibrationShift, scoreRisk, setups } fro
 import { seededRandom } from '../../local/demo/demo-data';
 import { type LabelledStudent, trainAtRiskModel } from './at-risk-training';
 import { baselines } from './baselines';
-import { accuracy, auc, brier, round } from './metrics';
+import { shuffledIndexes } from './cross-validation';
+import { decisionFigures, passRate, riskFigures, round } from './metrics';
 
 /**
  * Validation that imitates deployment: the model is judged on students it was not fitted to,
@@ -33,12 +34,6 @@ export interface SplitResult {
   readonly predictions: { readonly risks: number[]; readonly passed: boolean[]; readonly weights: number[] };
 }
 
-/** Weighted pass rate of a test set. */
-function passRateOf(students: readonly LabelledStudent[], weights: readonly number[]): number {
-  const total = weights.reduce((a, b) => a + b, 0);
-  return students.reduce((sum, s, i) => sum + (s.passed ? weights[i]! : 0), 0) / total;
-}
-
 /** The raw predictions of a split, kept so that folds can be pooled before figures are taken. */
 interface Predictions {
   readonly passed: boolean[];
@@ -56,7 +51,16 @@ function predict(
   setup: Setup,
 ): Predictions {
   const records = test.map((s) => s.record);
-  const shift = calibrationShift(model, setup, records, passRateOf(test, weights), weights);
+  const shift = calibrationShift(
+    model,
+    setup,
+    records,
+    passRate(
+      test.map((s) => s.passed),
+      weights,
+    ),
+    weights,
+  );
   const risk = (calibration: number) =>
     records.map((record) => scoreRisk(model, record, 20, setup, undefined, { [setup]: calibration }).risk);
   return {
@@ -88,40 +92,17 @@ function pool(parts: readonly Predictions[]): Predictions {
 }
 
 function figures(split: string, setup: Setup, p: Predictions): SplitResult {
-  const atRisk = p.passed.map((x) => !x);
-  const model = (risks: number[]): Figures => ({
-    accuracy: round(accuracy(risks, p.passed, p.weights)),
-    auc: round(auc(risks, atRisk, p.weights)),
-    brier: round(brier(risks, p.passed, p.weights)),
-  });
   const base = Object.fromEntries(
-    [...p.baselines].map(([name, b]) => [
-      name,
-      {
-        accuracy: round(
-          accuracy(
-            b.fails.map((f) => (f ? 1 : 0)),
-            p.passed,
-            p.weights,
-          ),
-        ),
-        auc: round(auc(b.score, atRisk, p.weights)),
-      },
-    ]),
+    [...p.baselines].map(([name, decision]) => [name, decisionFigures(decision, p.passed, p.weights)]),
   );
-  const calibrated = model(p.calibrated);
+  const calibrated = riskFigures(p.calibrated, p.passed, p.weights);
   const best = Object.values(base);
   return {
     split,
     setup,
     n: p.passed.length,
-    passRate: round(
-      passRateOf(
-        p.passed.map((passed) => ({ passed }) as LabelledStudent),
-        p.weights,
-      ),
-    ),
-    newSchool: model(p.newSchool),
+    passRate: round(passRate(p.passed, p.weights)),
+    newSchool: riskFigures(p.newSchool, p.passed, p.weights),
     calibrated,
     baselines: base,
     holds:
@@ -161,12 +142,7 @@ export function crossSchool(students: readonly LabelledStudent[]): SplitResult[]
  * re-weighted pass rate.
  */
 export function reweighted(students: readonly LabelledStudent[], passRates: readonly number[], seed = 2008) {
-  const random = seededRandom(seed);
-  const order = students.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random.next() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = shuffledIndexes(students.length, seededRandom(seed));
   const folds = Array.from({ length: 10 }, (_, fold) => order.filter((_, i) => i % 10 === fold));
   const trained = folds.map((fold) => {
     const inFold = new Set(fold);

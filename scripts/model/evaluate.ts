@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { type AtRiskModel, calibrationShift, scoreRisk, setups } from '../../lambdas/scoring/at-risk-model';
 import { readLabelledStudents } from './at-risk-training';
 import { baselines } from './baselines';
-import { accuracy, auc, brier, round, setupMetrics } from './metrics';
+import { decisionFigures, riskFigures, round, setupMetrics } from './metrics';
 import { modelFile, trainingFile } from './training-data';
 
 /**
@@ -27,7 +27,6 @@ if (!values.csv || (givenRate !== undefined && !(givenRate > 0 && givenRate < 1)
 const model = JSON.parse(readFileSync(modelFile, 'utf8')) as AtRiskModel;
 const students = readLabelledStudents(values.csv);
 const passed = students.map((s) => s.passed);
-const atRisk = passed.map((p) => !p);
 const passRate = givenRate ?? passed.filter(Boolean).length / passed.length;
 const training = readLabelledStudents(trainingFile);
 const records = students.map((s) => s.record);
@@ -52,23 +51,12 @@ console.log(
             setup,
             {
               ...setupMetrics(risks(shift), passed),
-              newSchool: {
-                accuracy: round(accuracy(newSchool, passed)),
-                auc: round(auc(newSchool, atRisk)),
-                brier: round(brier(newSchool, passed)),
-              },
+              newSchool: riskFigures(newSchool, passed),
               baselines: Object.fromEntries(
-                baselines(training, setup).map((baseline) => {
-                  const { fails, score } = baseline.predict(students);
-                  return [
-                    baseline.name,
-                    {
-                      accuracy: round(accuracy(fails.map(Number), passed)),
-                      auc: round(auc(score, atRisk)),
-                      what: baseline.describe,
-                    },
-                  ];
-                }),
+                baselines(training, setup).map((baseline) => [
+                  baseline.name,
+                  { ...decisionFigures(baseline.predict(students), passed), what: baseline.describe },
+                ]),
               ),
             },
           ];

@@ -25,7 +25,11 @@ const unit = (n: number) => Array.from({ length: n }, () => 1);
  * Area under the ROC curve of a risk score, by ranks (ties share their rank), each student
  * counted with its weight (1 unless a test set is re-weighted).
  */
-export function auc(risks: readonly number[], atRisk: readonly boolean[], weights = unit(risks.length)): number {
+export function auc(
+  risks: readonly number[],
+  atRisk: readonly boolean[],
+  weights: readonly number[] = unit(risks.length),
+): number {
   const order = risks
     .map((risk, i) => ({ risk, positive: atRisk[i]!, w: weights[i]! }))
     .sort((a, b) => a.risk - b.risk);
@@ -52,14 +56,71 @@ export function auc(risks: readonly number[], atRisk: readonly boolean[], weight
 }
 
 /** Weighted share of students whose predicted outcome (risk ≥ 0.5 means "fails") was right. */
-export function accuracy(risks: readonly number[], passed: readonly boolean[], weights = unit(risks.length)): number {
+export function accuracy(
+  risks: readonly number[],
+  passed: readonly boolean[],
+  weights: readonly number[] = unit(risks.length),
+): number {
   const total = weights.reduce((a, b) => a + b, 0);
   return risks.reduce((sum, risk, i) => sum + (risk >= 0.5 === !passed[i] ? weights[i]! : 0), 0) / total;
 }
 
-export function brier(risks: readonly number[], passed: readonly boolean[], weights = unit(risks.length)): number {
+export function brier(
+  risks: readonly number[],
+  passed: readonly boolean[],
+  weights: readonly number[] = unit(risks.length),
+): number {
   const total = weights.reduce((a, b) => a + b, 0);
   return risks.reduce((sum, risk, i) => sum + weights[i]! * (risk - (passed[i] ? 0 : 1)) ** 2, 0) / total;
+}
+
+/** Weighted share of students who passed. */
+export function passRate(passed: readonly boolean[], weights: readonly number[] = unit(passed.length)): number {
+  const total = weights.reduce((a, b) => a + b, 0);
+  return passed.reduce((sum, p, i) => sum + (p ? weights[i]! : 0), 0) / total;
+}
+
+/** Accuracy, AUC and Brier score of risks (rounded as printed). */
+export function riskFigures(
+  risks: readonly number[],
+  passed: readonly boolean[],
+  weights: readonly number[] = unit(risks.length),
+) {
+  return {
+    accuracy: round(accuracy(risks, passed, weights)),
+    auc: round(
+      auc(
+        risks,
+        passed.map((p) => !p),
+        weights,
+      ),
+    ),
+    brier: round(brier(risks, passed, weights)),
+  };
+}
+
+/** Accuracy of yes/no decisions (true = predicted to fail) and the AUC of the score they rank by. */
+export function decisionFigures(
+  decision: { readonly fails: readonly boolean[]; readonly score: readonly number[] },
+  passed: readonly boolean[],
+  weights: readonly number[] = unit(passed.length),
+) {
+  return {
+    accuracy: round(
+      accuracy(
+        decision.fails.map((f) => (f ? 1 : 0)),
+        passed,
+        weights,
+      ),
+    ),
+    auc: round(
+      auc(
+        decision.score,
+        passed.map((p) => !p),
+        weights,
+      ),
+    ),
+  };
 }
 
 export function setupMetrics(risks: readonly number[], passed: readonly boolean[]): SetupMetrics {
@@ -84,7 +145,11 @@ export function setupMetrics(risks: readonly number[], passed: readonly boolean[
 }
 
 /** Predicted against observed risk in ten bands of predicted risk. */
-export function calibration(risks: readonly number[], passed: readonly boolean[], weights = unit(risks.length)) {
+export function calibration(
+  risks: readonly number[],
+  passed: readonly boolean[],
+  weights: readonly number[] = unit(risks.length),
+) {
   return Array.from({ length: 10 }, (_, band) => {
     const inBand = risks
       .map((risk, i) => ({ risk, atRisk: !passed[i], w: weights[i]! }))

@@ -10,7 +10,8 @@ import {
   setupFeatures,
   setupOf,
 } from '../../lambdas/scoring/at-risk-model';
-import { calibrationFromBins, minimumJudged } from '../../lambdas/scoring/track-record';
+import { calibrationFromBins } from '../../lambdas/scoring/track-record';
+import { minimumJudged } from '../../lambdas/shared/model-track-record';
 import { crossSchool } from '../../scripts/model/deployment-validation';
 import { projectRoot } from '../../lib/project';
 import { readLabelledStudents, trainAtRiskModel } from '../../scripts/model/at-risk-training';
