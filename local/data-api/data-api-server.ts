@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { LocalIam } from '../iam/local-iam';
+import { type LocalIam, restJsonErrorReply } from '../iam/local-iam';
 import { protectedServices } from '../iam/protected-services';
 import type { AddressInfo } from 'node:net';
 import type { SecretStore } from '../secrets/secret-store';
@@ -180,9 +180,7 @@ export async function startDataApi(options: DataApiServerOptions): Promise<DataA
     handle(request, response).catch((error) => {
       const failure =
         error instanceof DataApiError ? error : new DataApiError('InternalServerErrorException', String(error));
-      response
-        .writeHead(failure.status, { 'content-type': 'application/json', 'x-amzn-errortype': failure.errorName })
-        .end(JSON.stringify({ message: failure.message }));
+      restJsonErrorReply(response, { status: failure.status, code: failure.errorName, message: failure.message });
     });
   };
   const server = createServer(options.iam ? options.iam.guard(protectedServices.dataApi, listener) : listener);

@@ -1,3 +1,4 @@
+import { mailboxAddress } from '../messaging/addresses';
 import type { RequestContext } from './policy-evaluator';
 import type { ReceivedRequest } from './request-signature';
 
@@ -183,7 +184,7 @@ export const sesCalls: DescribeCalls = (request, { region, accountId }) => {
   if (method === 'POST' && path === '/v2/email/outbound-emails') {
     const body = jsonBody(request);
     const from = text(body.FromEmailAddress);
-    const domain = (/<([^>]+)>\s*$/.exec(from)?.[1] ?? from).split('@').at(-1) ?? '';
+    const domain = mailboxAddress(from).split('@').at(-1) ?? '';
     return [
       { action: 'ses:SendEmail', resource: arn(`identity/${domain}`) },
       ...(body.ConfigurationSetName

@@ -26,6 +26,12 @@ export const jsonErrorReply =
       .writeHead(error.status, { 'content-type': contentType, 'x-amzn-errortype': error.code })
       .end(JSON.stringify({ __type: `${typePrefix}${error.code}`, message: error.message }));
 
+/** The REST JSON protocols' error (the Data API, SES v2): the type in a header, the message in the body. */
+export const restJsonErrorReply: ErrorReply = (response, error) =>
+  response
+    .writeHead(error.status, { 'content-type': 'application/json', 'x-amzn-errortype': error.code })
+    .end(JSON.stringify({ message: error.message }));
+
 export class AccessDeniedError extends Error {
   override readonly name = 'AccessDeniedError';
 }

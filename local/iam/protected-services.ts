@@ -8,13 +8,7 @@ import {
   sqsCalls,
   stepFunctionsCalls,
 } from './aws-calls';
-import { type ErrorReply, jsonErrorReply, type ProtectedService } from './local-iam';
-
-/** The REST JSON protocols' error (the Data API, SES v2): the type in a header, the message in the body. */
-const restJsonErrorReply: ErrorReply = (response, error) =>
-  response
-    .writeHead(error.status, { 'content-type': 'application/json', 'x-amzn-errortype': error.code })
-    .end(JSON.stringify({ message: error.message }));
+import { jsonErrorReply, type ProtectedService, restJsonErrorReply } from './local-iam';
 
 /** The local endpoints IAM protects, each with its signing name, its calls and its error protocol. */
 export const protectedServices = {

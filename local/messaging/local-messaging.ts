@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { RunningServer } from '../http-server';
 import type { LocalEventLog } from '../events/event-log';
 import type { LocalIam } from '../iam/local-iam';
+import { recipientsOf } from './addresses';
 import { type DeliveryEvent, Mailbox } from './mailbox';
 import { startLocalSes } from './ses-server';
 import { startLocalSms } from './sms-server';
@@ -47,7 +48,7 @@ export async function startLocalMessaging(options: {
           messageId: email.id,
           timestamp: email.time,
           source: email.from,
-          destination: [...email.to, ...email.cc, ...email.bcc],
+          destination: recipientsOf(email),
           // SES gives each tag as a list of values, the configuration set among them.
           tags: Object.fromEntries(
             Object.entries({ 'ses:configuration-set': email.configurationSet, ...email.tags }).map(

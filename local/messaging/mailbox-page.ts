@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { recipientsOf } from './addresses';
 import type { DeliveryEvent, Mailbox, SentMessage } from './mailbox';
 
 /** Where the local platform serves its mailbox, beside the app. */
@@ -41,7 +42,7 @@ function article(message: SentMessage, mailbox: Mailbox): string {
 <dt>Type</dt><dd>${message.messageType}</dd></dl><pre>${escape(message.body)}</pre>${events(mailbox.eventsOf(message.id))}
 <div class="actions">${action(message.id, 'stop', 'Reply STOP')}</div></article>`;
   }
-  const recipients = [...message.to, ...message.cc, ...message.bcc];
+  const recipients = recipientsOf(message);
   const header = (name: string) =>
     Object.entries(message.headers).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
   const unsubscribe = header('List-Unsubscribe');

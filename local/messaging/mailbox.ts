@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { addressKey, recipientsOf } from './addresses';
 
 /** An e-mail as the local SES accepted it, with what became of it for each recipient. */
 export interface SentEmail {
@@ -72,9 +73,6 @@ export interface OptOut {
   readonly endUser: boolean;
 }
 
-/** Addresses compare as SES compares them: case-insensitively. */
-const addressKey = (email: string) => email.trim().toLowerCase();
-
 /**
  * Every e-mail and text message the local platform sent, the account-level suppression list,
  * the opt-out lists and the delivery events, journaled (one JSON line each, under the state
@@ -103,7 +101,7 @@ export class Mailbox {
   }
 
   addEmail(email: Omit<SentEmail, 'kind' | 'id' | 'time' | 'suppressed'>): SentEmail {
-    const recipients = [...email.to, ...email.cc, ...email.bcc];
+    const recipients = recipientsOf(email);
     const sent: SentEmail = {
       kind: 'email',
       id: `local-${randomUUID()}`,
@@ -135,7 +133,7 @@ export class Mailbox {
       .filter(
         (m) =>
           wanted === undefined ||
-          (m.kind === 'email' ? [...m.to, ...m.cc, ...m.bcc].map(addressKey).includes(wanted) : m.to === wanted),
+          (m.kind === 'email' ? recipientsOf(m).map(addressKey).includes(wanted) : m.to === wanted),
       )
       .reverse();
   }
@@ -155,7 +153,7 @@ export class Mailbox {
   simulateEmailFeedback(messageId: string, recipient: string, type: 'Bounce' | 'Complaint'): DeliveryEvent {
     const email = this.get(messageId);
     if (email?.kind !== 'email') throw new Error(`No e-mail ${messageId}.`);
-    if (![...email.to, ...email.cc, ...email.bcc].map(addressKey).includes(addressKey(recipient))) {
+    if (!recipientsOf(email).map(addressKey).includes(addressKey(recipient))) {
       throw new Error(`${recipient} is not a recipient of ${messageId}.`);
     }
     const event = this.event(messageId, 'email', type, recipient, type === 'Bounce' ? 'General' : undefined);

@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import * as z from 'zod';
 import { startHttpServer, type RunningServer } from '../http-server';
-import type { GuardedRequest, LocalIam } from '../iam/local-iam';
+import { type GuardedRequest, type LocalIam, restJsonErrorReply } from '../iam/local-iam';
 import { protectedServices } from '../iam/protected-services';
+import { mailboxAddress, recipientsOf } from './addresses';
 import type { Mailbox } from './mailbox';
 
 /**
@@ -54,11 +55,6 @@ const sendEmail = z.object({
   ConfigurationSetName: z.string().optional(),
   EmailTags: z.array(z.object({ Name: z.string(), Value: z.string() })).optional(),
 });
-
-/** The name part of `Name <address>`, or the address alone. */
-function mailboxAddress(value: string): string {
-  return /<([^>]+)>\s*$/.exec(value)?.[1] ?? value.trim();
-}
 
 /** A raw MIME message's headers and its first text and HTML parts: enough to show it as received. */
 function parseRaw(data: string) {
@@ -118,7 +114,7 @@ export async function startLocalSes(options: {
       tags,
       bcc: input.Destination?.BccAddresses ?? [],
     };
-    let email;
+    let email: Parameters<Mailbox['addEmail']>[0];
     if (input.Content.Simple) {
       const simple = input.Content.Simple;
       email = {
@@ -144,7 +140,7 @@ export async function startLocalSes(options: {
     } else {
       throw new SesError(400, 'BadRequestException', 'Content needs Simple or Raw.');
     }
-    if (![...email.to, ...email.cc, ...email.bcc].length) {
+    if (!recipientsOf(email).length) {
       throw new SesError(400, 'BadRequestException', 'The message has no recipient.');
     }
     if (!address.safeParse(mailboxAddress(input.FromEmailAddress)).success) {
@@ -213,9 +209,7 @@ export async function startLocalSes(options: {
           : error instanceof SyntaxError
             ? new SesError(400, 'BadRequestException', 'The body is not valid JSON.')
             : new SesError(500, 'InternalFailure', String(error));
-      response
-        .writeHead(failure.status, { 'content-type': 'application/json', 'x-amzn-errortype': failure.type })
-        .end(JSON.stringify({ message: failure.message }));
+      restJsonErrorReply(response, { status: failure.status, code: failure.type, message: failure.message });
     }
   };
   return startHttpServer(options.iam.guard(protectedServices.ses, listener), options.port);
