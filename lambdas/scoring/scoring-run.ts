@@ -115,6 +115,7 @@ export async function scoreRunChunk(
   const settings = {
     passMark: event.settings.passMark,
     analytics: analyticsSettingsOf(event.settings.analytics),
+    // A run planned before calibrations existed carries none in its chunks' input.
     calibration: event.settings.calibration ?? {},
   };
   const outcome = await scoreChunk(await ports.session(school), event.chunk, settings, event.runId);
