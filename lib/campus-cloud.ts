@@ -121,10 +121,16 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     webAclArn: webFirewall.webAcl.attrArn,
     description: description('web app on CloudFront'),
   });
+  const messaging = new MessagingStack(app, `${prefix}-messaging`, {
+    config,
+    env: serving,
+    description: description('e-mail (SES) and text messages (End User Messaging SMS)'),
+  });
   const batch = new BatchStack(app, `${prefix}-batch`, {
     config,
     env: serving,
     data,
+    messaging,
     tenantDirectory: data.tables[tenantDirectoryTable.logicalName]!,
     description: description('queues and their workers'),
   });
@@ -170,11 +176,6 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     description: description('AWS Backup plans, vault and restore tests'),
   });
   backup.addStackDependency(drStorage, 'snapshots are copied into the DR vault');
-  const messaging = new MessagingStack(app, `${prefix}-messaging`, {
-    config,
-    env: serving,
-    description: description('e-mail (SES) and text messages (End User Messaging SMS)'),
-  });
   const observability = new ObservabilityStack(app, `${prefix}-observability`, {
     config,
     env: serving,

@@ -341,7 +341,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const scheduler = startLocalScheduler({
       schedules: stepFunctions.schedules,
       timed: options.runSchedules ?? false,
-      start: (targetArn, input) => stepFunctions.service.start(targetArn, undefined, input),
+      start: (targetArn, input) => {
+        // A function target is invoked asynchronously, as Scheduler's Lambda target does.
+        const fn = catalog.byArn(targetArn);
+        if (!fn) return void stepFunctions.service.start(targetArn, undefined, input);
+        functions
+          .invoke(fn, JSON.parse(input))
+          .catch((error: unknown) => log(`[scheduler] ${fn.name}: ${String(error)}`));
+      },
       log,
     });
     started.push(scheduler);

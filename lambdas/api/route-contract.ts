@@ -13,7 +13,7 @@ import type { Role } from '../shared/roles';
 /**
  * Platform resources a route's handler uses beyond its school's database and directory
  * record: the school index (`list-schools`), the user pool (`manage-users`), sending to
- * the exports, reports and rescoring queues, reading the exports and reports buckets (to
+ * the exports, reports and rescoring queues, waking the notification dispatcher, reading the exports and reports buckets (to
  * sign download links), the Powertools idempotency table (`idempotency`), starting the
  * scoring run (`start-scoring`) and reading its progress (`read-scoring-runs`), and
  * following the onboarding workflow's executions (`read-onboarding-runs`).
@@ -27,6 +27,7 @@ export type RouteGrant =
   | 'queue-reports'
   | 'read-reports'
   | 'queue-rescore'
+  | 'queue-notifications'
   | 'start-scoring'
   | 'read-scoring-runs'
   | 'read-onboarding-runs';

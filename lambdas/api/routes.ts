@@ -9,6 +9,7 @@ import { feeRoutes, paymentRoutes } from './fees/fees.routes';
 import { guardianRoutes } from './guardians/guardians.routes';
 import { healthRoutes } from './health/health.routes';
 import { attendanceImportRoutes, scoreImportRoutes, studentImportRoutes } from './imports/imports.routes';
+import { notificationRoutes } from './notifications/notifications.routes';
 import { onboardingRunRoutes, schoolDirectoryRoutes } from './platform/platform.routes';
 import { portalRoutes } from './portal/portal.routes';
 import { reportRoutes } from './reports/reports.routes';
@@ -51,6 +52,7 @@ export const routeGroups: readonly RouteGroup[] = [
   analyticsRoutes,
   scoringRunRoutes,
   reportRoutes,
+  notificationRoutes,
 ];
 
 /** The route manifest: the single source of the HTTP API's routes. Only routes that work belong here. */

@@ -9,6 +9,17 @@ export const pageQuery = {
 };
 
 /** The largest JSON body a route accepts (bulk marks and imports go through their own routes). */
+/**
+ * A phone number as text messages need it: international (E.164), entered with or without
+ * spaces, dashes and brackets (`+351 912 345 678`), kept as `+351912345678`.
+ */
+export const e164Phone = z
+  .string()
+  .trim()
+  .regex(/^\+[0-9 ()-]{8,24}$/, 'is not an international phone number such as +351 912 345 678')
+  .transform((value) => `+${value.replace(/[^0-9]/g, '')}`)
+  .pipe(z.string().regex(/^\+[1-9][0-9]{7,14}$/, 'is not an international phone number such as +351 912 345 678'));
+
 export const maxJsonBodyBytes = 1024 * 1024;
 
 function fieldErrors(part: 'body' | 'query' | 'path', error: z.ZodError) {

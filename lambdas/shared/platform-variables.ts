@@ -27,3 +27,10 @@ export const shardGroupClustersVariable = 'CAMPUS_SHARD_GROUP_CLUSTERS';
 
 /** Name of the variable that tells the lifecycle workflows each shard group's cluster, master secret and capacity. */
 export const shardGroupsVariable = 'CAMPUS_SHARD_GROUPS';
+
+/** The address notification e-mail is sent from (`notifications@<stage mail domain>`); the school's name is its display name. */
+export const mailFromVariable = 'CAMPUS_MAIL_FROM';
+/** The SES configuration set every notification e-mail is sent through (events, suppression, reputation). */
+export const emailConfigurationSetVariable = 'CAMPUS_EMAIL_CONFIGURATION_SET';
+/** The End User Messaging SMS configuration set every text message is sent through. */
+export const smsConfigurationSetVariable = 'CAMPUS_SMS_CONFIGURATION_SET';

@@ -24,6 +24,10 @@ export interface QueueDefinition {
   readonly maxAgeSeconds: number;
   /** Buckets the consumer writes, under `schools/`. @default none */
   readonly writesTo?: readonly BucketPurpose[];
+  /** Platform queues (logical names) the consumer sends to. @default none */
+  readonly sendsTo?: readonly string[];
+  /** Messages the consumer sends through the messaging stack: e-mail (SES), text messages (SMS). @default none */
+  readonly messages?: readonly ('email' | 'sms')[];
 }
 
 /** Export requests of schools, one message each, into the exports worker. */
@@ -79,11 +83,63 @@ export const schoolRescoreQueue: QueueDefinition = {
   handler: 'lambdas/scoring/rescore-school.handler.ts',
 };
 
+/**
+ * Notification messages waiting to be sent now: absence alerts and other urgent messages, each
+ * message of the queue naming a few of one school's messages. Apart from the bulk queue, so
+ * that an announcement to thousands never delays another school's absence alerts.
+ */
+export const urgentDeliveryQueue: QueueDefinition = {
+  logicalName: 'notifications-urgent',
+  urlVariable: 'CAMPUS_URGENT_DELIVERY_QUEUE_URL',
+  handlerTimeoutSeconds: 60,
+  visibilityTimeoutSeconds: 360,
+  maxReceiveCount: 5,
+  maxAgeSeconds: 60,
+  batchSize: 10,
+  handler: 'lambdas/notifications/urgent-delivery.handler.ts',
+  messages: ['email', 'sms'],
+};
+
+/** Notification messages that may wait their turn: announcements, reminders, reports ready. */
+export const bulkDeliveryQueue: QueueDefinition = {
+  logicalName: 'notifications-bulk',
+  urlVariable: 'CAMPUS_BULK_DELIVERY_QUEUE_URL',
+  handlerTimeoutSeconds: 120,
+  visibilityTimeoutSeconds: 720,
+  maxReceiveCount: 5,
+  maxAgeSeconds: 900,
+  batchSize: 10,
+  handler: 'lambdas/notifications/bulk-delivery.handler.ts',
+  messages: ['email', 'sms'],
+};
+
+/**
+ * Wake-ups of the notification dispatcher: "school S has requests due at T", sent by a write
+ * that asked for a notification, delayed until T (a longer wait is re-sent in steps of SQS's
+ * 15-minute limit). A hint only: the school's outbox is the truth, and the minute sweep
+ * dispatches whatever a lost wake-up left due.
+ */
+export const notificationDueQueue: QueueDefinition = {
+  logicalName: 'notifications-due',
+  urlVariable: 'CAMPUS_NOTIFICATION_DUE_QUEUE_URL',
+  handlerTimeoutSeconds: 60,
+  visibilityTimeoutSeconds: 360,
+  maxReceiveCount: 5,
+  // Sent up to 15 minutes ahead of being visible.
+  maxAgeSeconds: 1200,
+  batchSize: 10,
+  handler: 'lambdas/notifications/dispatch.handler.ts',
+  sendsTo: [urgentDeliveryQueue.logicalName, bulkDeliveryQueue.logicalName, 'notifications-due'],
+};
+
 export const platformQueues: readonly QueueDefinition[] = [
   exportsQueue,
   reportsQueue,
   rescoreQueue,
   schoolRescoreQueue,
+  notificationDueQueue,
+  urgentDeliveryQueue,
+  bulkDeliveryQueue,
 ];
 
 /** The URL of a queue this function was given. */

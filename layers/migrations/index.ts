@@ -4,6 +4,7 @@ import { feeCategories } from './0003-fee-categories';
 import { analytics } from './0004-analytics';
 import { auditShape } from './0005-audit-shape';
 import { modelTrackRecord } from './0006-model-track-record';
+import { notifications } from './0007-notifications';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -16,6 +17,7 @@ export const schoolMigrations: readonly Migration[] = [
   analytics,
   auditShape,
   modelTrackRecord,
+  notifications,
 ];
 
 /** The version a school database has once every migration has run. */

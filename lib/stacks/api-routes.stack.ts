@@ -24,6 +24,7 @@ import { lifecycleStateMachineName } from '../workflows/workflow-parts';
 import { type BucketPurpose, bucketVariable } from '../../lambdas/shared/buckets';
 import {
   exportsQueue,
+  notificationDueQueue,
   type QueueDefinition,
   reportsQueue,
   rescoreQueue,
@@ -220,6 +221,7 @@ export class ApiRoutesStack extends Stack {
       sendsTo(rescoreQueue);
       sendsTo(schoolRescoreQueue);
     }
+    if (grants.has('queue-notifications')) sendsTo(notificationDueQueue);
     if (grants.has('start-scoring')) {
       props.scoringRun.grantStartExecution(fn);
       fn.addEnvironment(scoringRunArnVariable, props.scoringRun.stateMachineArn);

@@ -1,27 +1,43 @@
-import { Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
+import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { handlerName } from '../../lambdas/api/routes';
 import { type BucketPurpose, bucketVariable } from '../../lambdas/shared/buckets';
-import { platformQueues, type QueueDefinition, reportsQueue } from '../../lambdas/shared/queues';
+import {
+  bulkDeliveryQueue,
+  notificationDueQueue,
+  platformQueues,
+  type QueueDefinition,
+  reportsQueue,
+  urgentDeliveryQueue,
+} from '../../lambdas/shared/queues';
+import {
+  emailConfigurationSetVariable,
+  mailFromVariable,
+  smsConfigurationSetVariable,
+} from '../../lambdas/shared/platform-variables';
 import { scoringRunsTable } from '../../lambdas/shared/tables';
 import type { StageConfig } from '../config';
 import { grantSchoolData } from '../constructs/school-data-grant';
+import { acknowledgeWildcards } from '../nag';
 import { SchoolFunction } from '../constructs/school-function';
 import { physicalName } from '../naming';
 import type { PlatformData } from '../platform-data';
 import { ScoringRunWorkflow } from '../workflows/scoring-run.workflow';
 import { serviceNames } from '../../lambdas/shared/telemetry-names';
+import type { MessageSending } from './messaging.stack';
 
 export interface BatchStackProps extends StackProps {
   readonly config: StageConfig;
   readonly data: PlatformData;
   readonly tenantDirectory: ITableV2;
+  /** How notification senders send e-mail and text messages (the messaging stack). */
+  readonly messaging: MessageSending;
   /** @default platformQueues */
   readonly queues?: readonly QueueDefinition[];
 }
@@ -54,6 +70,9 @@ export class BatchStack extends Stack {
   readonly scoringRun: ScoringRunWorkflow;
   /** Starts the scoring run of every ACTIVE school, nightly. */
   readonly nightlyScoring: Schedule;
+  /** Dispatches every ACTIVE school's due notifications and queues again what was not sent, each minute. */
+  readonly notificationSweep: SchoolFunction;
+  readonly notificationSweepSchedule: Schedule;
 
   constructor(scope: Construct, id: string, props: BatchStackProps) {
     super(scope, id, props);
@@ -94,6 +113,11 @@ export class BatchStack extends Stack {
         worker.addEnvironment(bucketVariable(purpose), bucket.bucketName);
       }
       this.queues.set(definition.logicalName, { definition, queue, deadLetterQueue, worker });
+    }
+    // Consumers that send on, and those that send notification messages.
+    for (const { definition, worker } of this.queues.values()) {
+      for (const target of definition.sendsTo ?? []) this.sendsTo(worker, this.queueNamed(target));
+      this.sendsMessages(worker, definition.messages ?? [], props.messaging);
     }
 
     this.scoringSteps = new SchoolFunction(this, 'scoring-steps', {
@@ -136,12 +160,75 @@ export class BatchStack extends Stack {
         input: ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
       }),
     });
+
+    this.notificationSweep = new SchoolFunction(this, handlerName('lambdas/notifications/sweep.handler.ts'), {
+      config,
+      entry: 'lambdas/notifications/sweep.handler.ts',
+      serviceName: serviceNames.batch,
+      description: "Each minute: every ACTIVE school's due notifications dispatched, unsent messages queued again",
+      timeout: Duration.seconds(55),
+      memorySize: 1024,
+    });
+    grantSchoolData(this.notificationSweep, {
+      tenantDataAccess: data.tenantDataAccess,
+      tenantDirectory,
+      shardGroups: data.shardGroups,
+    });
+    this.notificationSweep.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${tenantDirectory.tableArn}/index/byStatus`] }),
+    );
+    for (const definition of [notificationDueQueue, urgentDeliveryQueue, bulkDeliveryQueue]) {
+      this.sendsTo(this.notificationSweep, this.queueNamed(definition.logicalName));
+    }
+    // Scheduler's own role for the target, so the wildcard that grantInvoke adds (the function's versions) is acknowledged here.
+    const sweepInvoker = new Role(this, 'NotificationSweepInvoker', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'EventBridge Scheduler invokes the notification sweep, nothing else',
+    });
+    acknowledgeWildcards(
+      sweepInvoker,
+      { resources: [`<${this.getLogicalId(this.notificationSweep.node.defaultChild as CfnElement)}.Arn>:*`] },
+      'Lambda grantInvoke covers the versions of the one sweep function; invoke only.',
+    );
+    this.notificationSweepSchedule = new Schedule(this, 'NotificationSweep', {
+      scheduleName: physicalName(config, 'notification-sweep'),
+      description: 'Dispatches what a lost wake-up left due; queues again what was written but not sent',
+      schedule: ScheduleExpression.rate(Duration.minutes(1)),
+      target: new LambdaInvoke(this.notificationSweep, {
+        role: sweepInvoker,
+        input: ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
+        retryAttempts: 0,
+      }),
+    });
   }
 
   /** The queue a definition names; the API sends to some of them. */
   queue(definition: QueueDefinition): Queue {
-    const made = this.queues.get(definition.logicalName);
-    if (!made) throw new Error(`The batch stack has no ${definition.logicalName} queue.`);
-    return made.queue;
+    return this.queueNamed(definition.logicalName).queue;
+  }
+
+  private queueNamed(logicalName: string): BatchQueue {
+    const made = this.queues.get(logicalName);
+    if (!made) throw new Error(`The batch stack has no ${logicalName} queue.`);
+    return made;
+  }
+
+  /** A function that sends to a platform queue: the grant, and the queue's URL in its variable. */
+  private sendsTo(fn: SchoolFunction, { definition, queue }: BatchQueue): void {
+    queue.grantSendMessages(fn);
+    fn.addEnvironment(definition.urlVariable, queue.queueUrl);
+  }
+
+  /** A function that sends e-mail or text messages: exactly those grants, and the names it sends with. */
+  private sendsMessages(fn: SchoolFunction, channels: readonly ('email' | 'sms')[], messaging: MessageSending): void {
+    if (channels.includes('email')) {
+      messaging.grantSendEmail(fn);
+      fn.addEnvironment(mailFromVariable, messaging.mailFrom);
+      fn.addEnvironment(emailConfigurationSetVariable, messaging.emailConfigurationSetName);
+    }
+    if (channels.includes('sms')) {
+      messaging.grantSendText(fn);
+      fn.addEnvironment(smsConfigurationSetVariable, messaging.smsConfigurationSetName);
+    }
   }
 }

@@ -18,6 +18,16 @@ export interface MessagingStackProps extends StackProps {
   readonly config: StageConfig;
 }
 
+/** What a function that sends notification messages is given: grants, and the names it sends with. */
+export interface MessageSending {
+  /** The address e-mail is sent from: `notifications@<stage mail domain>`. */
+  readonly mailFrom: string;
+  readonly emailConfigurationSetName: string;
+  readonly smsConfigurationSetName: string;
+  grantSendEmail(grantee: IGrantable): void;
+  grantSendText(grantee: IGrantable): void;
+}
+
 /**
  * How the platform reaches families and staff. E-mail: the stage's sending domain as an SES
  * identity (Easy DKIM), one configuration set that requires TLS, keeps the account-level
@@ -26,7 +36,11 @@ export interface MessagingStackProps extends StackProps {
  * messages: an End User Messaging SMS configuration set and the stage's opt-out list. Senders
  * get least-privilege grants through `grantSendEmail` and `grantSendText`.
  */
-export class MessagingStack extends Stack {
+export class MessagingStack extends Stack implements MessageSending {
+  readonly mailFrom: string;
+  readonly emailConfigurationSetName: string;
+  readonly smsConfigurationSetName: string;
+  private readonly mailDomain: string;
   readonly configurationSet: ConfigurationSet;
   readonly identity: EmailIdentity;
   readonly smsConfigurationSet: CfnConfigurationSet;
@@ -36,9 +50,13 @@ export class MessagingStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const prefix = stagePrefix(config);
+    this.mailDomain = config.messaging.mailDomain;
+    this.mailFrom = `notifications@${this.mailDomain}`;
+    this.emailConfigurationSetName = `${prefix}-notifications`;
+    this.smsConfigurationSetName = `${prefix}-notifications`;
 
     this.configurationSet = new ConfigurationSet(this, 'Email', {
-      configurationSetName: `${prefix}-notifications`,
+      configurationSetName: this.emailConfigurationSetName,
       tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
       reputationMetrics: true,
@@ -65,7 +83,7 @@ export class MessagingStack extends Stack {
 
     this.optOutList = new CfnOptOutList(this, 'OptOuts', { optOutListName: `${prefix}-opt-outs` });
     this.smsConfigurationSet = new CfnConfigurationSet(this, 'Sms', {
-      configurationSetName: `${prefix}-notifications`,
+      configurationSetName: this.smsConfigurationSetName,
     });
   }
 
@@ -76,11 +94,11 @@ export class MessagingStack extends Stack {
         effect: Effect.ALLOW,
         actions: ['ses:SendEmail'],
         resources: [
-          this.formatArn({ service: 'ses', resource: 'identity', resourceName: this.identity.emailIdentityName }),
+          this.formatArn({ service: 'ses', resource: 'identity', resourceName: this.mailDomain }),
           this.formatArn({
             service: 'ses',
             resource: 'configuration-set',
-            resourceName: this.configurationSet.configurationSetName,
+            resourceName: this.emailConfigurationSetName,
           }),
         ],
       }),
@@ -97,7 +115,7 @@ export class MessagingStack extends Stack {
           this.formatArn({
             service: 'sms-voice',
             resource: 'configuration-set',
-            resourceName: this.smsConfigurationSet.ref,
+            resourceName: this.smsConfigurationSetName,
           }),
         ],
       }),

@@ -305,7 +305,7 @@ export function generateDemoSchool(uci: readonly UciStudent[], term: DemoTerm, s
         key: `${child.admissionNo}/${p}`,
         name,
         email: emailFor(name, 'families.example'),
-        phone: `+351 9${random.int(10, 69)} ${random.int(100, 999)} ${random.int(100, 999)}`,
+        phone: `+3519${random.int(10, 69)}${random.int(100, 999)}${random.int(100, 999)}`,
         children: children.map((c) => ({ admissionNo: c.admissionNo, relationship: female ? 'mother' : 'father' })),
       });
     }

@@ -7,7 +7,7 @@ export interface LocalSchedule {
   readonly name: string;
   readonly expression: string;
   readonly timezone: string;
-  /** The state machine it starts, and the input it starts it with. */
+  /** The state machine it starts or the function it invokes, and the input it gives it. */
   readonly targetArn: string;
   readonly input: string;
   readonly enabled: boolean;
@@ -51,8 +51,8 @@ export interface LocalScheduler {
 const maxTimerMs = 2 ** 31 - 1;
 
 /**
- * EventBridge Scheduler on this machine: each enabled schedule starts its state machine
- * at its times, with its input. A time missed while the platform was stopped is not made up.
+ * EventBridge Scheduler on this machine: each enabled schedule starts its state machine (or
+ * invokes its function) at its times, with its input. A time missed while the platform was stopped is not made up.
  */
 export function startLocalScheduler(options: {
   schedules: readonly LocalSchedule[];

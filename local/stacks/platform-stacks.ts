@@ -14,6 +14,7 @@ import { physicalName, schoolSecretPrefix, stackName } from '../../lib/naming';
 import type { PlatformData } from '../../lib/platform-data';
 import { ApiRoutesStack } from '../../lib/stacks/api-routes.stack';
 import { BatchStack } from '../../lib/stacks/batch.stack';
+import { MessagingStack } from '../../lib/stacks/messaging.stack';
 import { OnboardingStack } from '../../lib/stacks/onboarding.stack';
 import { localUserPoolId } from '../issuer/cognito-admin-server';
 import { localClusterArn } from '../local-stage';
@@ -90,7 +91,8 @@ export const platformStacks =
     };
     const userPool = UserPool.fromUserPoolId(platform, 'UserPool', localUserPoolId);
     const tenantDirectory = tables[tenantDirectoryTable.logicalName]!;
-    const batch = new BatchStack(app, `${prefix}-batch`, { config: stage, env, data, tenantDirectory });
+    const messaging = new MessagingStack(app, `${prefix}-messaging`, { config: stage, env });
+    const batch = new BatchStack(app, `${prefix}-batch`, { config: stage, env, data, tenantDirectory, messaging });
     new ApiRoutesStack(app, stackName(stage, 'api-routes'), {
       config: stage,
       env,

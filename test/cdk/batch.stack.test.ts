@@ -128,4 +128,50 @@ describe.each(['dev', 'prod'])('batch stack (%s)', (stage) => {
     expect(actions.some((action) => /Scan|Delete|\*$/.test(action) && !action.startsWith('kms:'))).toBe(false);
     expect(actions).toContain('sqs:SendMessage');
   });
+
+  it('lets only the notification senders send e-mail and texts, through the stage’s configuration sets', () => {
+    const policies = resourcesOf(stack, 'AWS::IAM::Policy');
+    const senders = policies.filter(([, policy]) =>
+      JSON.stringify(policy.Properties?.PolicyDocument).includes('ses:SendEmail'),
+    );
+    expect(senders.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual([
+      'notificationsbulkdeliveryRoleDefaultPolicy',
+      'notificationsurgentdeliveryRoleDefaultPolicy',
+    ]);
+    for (const [, policy] of senders) {
+      const document = JSON.stringify(policy.Properties?.PolicyDocument);
+      expect(document).toContain('sms-voice:SendTextMessage');
+      expect(document).toContain(`configuration-set/campus-${stage}-notifications`);
+      expect(document).toContain(`identity/mail.${stage === 'dev' ? 'dev.' : ''}campus.example`);
+    }
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          CAMPUS_MAIL_FROM: `notifications@mail.${stage === 'dev' ? 'dev.' : ''}campus.example`,
+          CAMPUS_EMAIL_CONFIGURATION_SET: `campus-${stage}-notifications`,
+          CAMPUS_SMS_CONFIGURATION_SET: `campus-${stage}-notifications`,
+        }),
+      },
+    });
+  });
+
+  it('sweeps notifications each minute with a role that may invoke only the sweep, which may send to their queues', () => {
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: `campus-${stage}-notification-sweep`,
+      ScheduleExpression: 'rate(1 minute)',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^notificationssweep'), 'Arn'] } }),
+    });
+    const [, sweep] = resourcesOf(stack, 'AWS::IAM::Policy').find(([id]) => id.startsWith('notificationssweep'))!;
+    const document = JSON.stringify(sweep.Properties?.PolicyDocument);
+    for (const queue of ['notificationsdue', 'notificationsurgent', 'notificationsbulk']) {
+      expect(document).toMatch(new RegExp(`"${queue}[A-F0-9]{8}"`));
+    }
+    expect(document).not.toContain('ses:');
+    const [, invoker] = resourcesOf(stack, 'AWS::IAM::Policy').find(([id]) =>
+      id.startsWith('NotificationSweepInvoker'),
+    )!;
+    expect(JSON.stringify(invoker.Properties?.PolicyDocument.Statement)).toMatch(
+      /lambda:InvokeFunction.*notificationssweep/,
+    );
+  });
 });

@@ -343,6 +343,38 @@ describe('the API contract', () => {
     await ok('guardian', 'GET', `/api/portal/children/${child}/attendance?from=2026-09-01&to=2026-12-31`);
     await ok('guardian', 'GET', `/api/portal/children/${child}/analytics`);
 
+    // Notifications: the child marked absent today, told at once (the guardian in the app, and the admin that the
+    // SMS budget, 0 by default, stops the text); the inboxes and choices, the admin's rules and delivery reports.
+    const rules = await ok<Record<string, unknown>>('school-admin', 'GET', '/api/notifications/settings');
+    const { smsSentThisMonth: _counted, ...writable } = rules;
+    await ok('school-admin', 'PUT', '/api/notifications/settings', { ...writable, absenceGraceMinutes: 0 });
+    const { classId: childClass } = await ok<{ classId: string }>('guardian', 'GET', `/api/portal/children/${child}`);
+    const { timezone } = await ok<{ timezone: string }>('school-admin', 'GET', '/api/school/settings');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: timezone }).format(new Date());
+    await ok('school-admin', 'PUT', `/api/classes/${childClass}/attendance/${today}`, {
+      marks: [{ studentId: child, status: 'absent' }],
+    });
+    const inboxOf = async (role: Role) => {
+      for (let i = 0; i < 200; i++) {
+        const page = await ok<{ items: { id: string }[] }>(role, 'GET', '/api/notifications?unread=true');
+        if (page.items.length) return page.items;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`Nothing reached the inbox of the ${role}.`);
+    };
+    const [alert] = await inboxOf('guardian');
+    await inboxOf('school-admin');
+    await ok('guardian', 'POST', `/api/notifications/${alert!.id}/read`);
+    await ok('school-admin', 'POST', '/api/notifications/read-all');
+    await ok('guardian', 'GET', '/api/notifications/preferences');
+    await ok('guardian', 'PUT', '/api/notifications/preferences', { locale: 'en', channels: { absence: ['email'] } });
+    const sent = await ok<{ items: { id: string }[] }>(
+      'school-admin',
+      'GET',
+      `/api/notifications/requests?studentId=${child}`,
+    );
+    await ok('school-admin', 'GET', `/api/notifications/requests/${sent.items[0]!.id}`);
+
     // The platform operator's routes.
     await ok('platform-operator', 'GET', '/api/platform/schools');
     const runs = await ok<{ items: { name: string }[] }>('platform-operator', 'GET', '/api/platform/onboarding-runs');

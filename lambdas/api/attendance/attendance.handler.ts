@@ -1,3 +1,4 @@
+import { wakeDispatcherAt } from '../../shared/notification-outbox';
 import { requestRescore } from '../../shared/rescore-jobs';
 import { callerOf } from '../class-access';
 import { schoolRoutes } from '../school-handler';
@@ -10,10 +11,10 @@ export const handler = schoolRoutes(attendanceRoutes, {
     classDaySheet(request.db, callerOf(request), request.params.classId, request.params.date),
   markClassRegister: async (request) => {
     const { classId, date } = request.params;
-    const result = await markClassDay(request.db, callerOf(request), classId, date, request.body);
-    if (result.changed > 0) {
-      await requestRescore({ schoolId: request.principal.schoolId, classIds: [classId], reason: 'attendance' });
-    }
+    const { alertsDueAt, ...result } = await markClassDay(request.db, callerOf(request), classId, date, request.body);
+    const { schoolId } = request.principal;
+    if (alertsDueAt) await wakeDispatcherAt({ schoolId, dueAt: alertsDueAt });
+    if (result.changed > 0) await requestRescore({ schoolId, classIds: [classId], reason: 'attendance' });
     return result;
   },
   getStudentAttendance: async ({ db, params, query }) => studentAttendance(db, params.studentId, query),

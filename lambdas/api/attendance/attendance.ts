@@ -1,5 +1,6 @@
 import { type DataApiSession, typed } from '../../shared/data-api';
 import { auditEntry } from '../../shared/audit-entry';
+import { absenceAlertRequests } from '../../shared/notification-outbox';
 import { forbidden, invalid, notFound } from '../../shared/http';
 import { type Caller, classAccessCte } from '../class-access';
 import type { ClassDaySheet, ClassMarks } from './attendance.schemas';
@@ -8,7 +9,9 @@ import type { ClassDaySheet, ClassMarks } from './attendance.schemas';
  * Marks a class for a day in one statement: every mark is upserted on its natural key
  * (student, date), unchanged marks are left alone, the changes are audited in one entry
  * with the marks before and after, and nothing is written unless the caller may mark the
- * class and every student is an active member of it. Retrying the same request changes nothing.
+ * class and every student is an active member of it. Absences of today ask, in the same
+ * statement, for an alert to the guardians once the grace time has passed (the outbox; one
+ * per student and day). Retrying the same request changes nothing.
  */
 export async function markClassDay(
   db: DataApiSession,
@@ -16,8 +19,14 @@ export async function markClassDay(
   classId: string,
   date: string,
   input: ClassMarks,
-): Promise<{ received: number; changed: number }> {
-  const [result] = await db.query<{ allowed: boolean; classExists: boolean; rejected: string; changed: number }>(
+): Promise<{ received: number; changed: number; alertsDueAt: string | null }> {
+  const [result] = await db.query<{
+    allowed: boolean;
+    classExists: boolean;
+    rejected: string;
+    changed: number;
+    alertsDueAt: string | null;
+  }>(
     `WITH ${classAccessCte},
       input AS (
         SELECT (e->>'studentId')::uuid AS student_id, e->>'status' AS status, e->>'note' AS note, n - 1 AS position
@@ -45,6 +54,7 @@ export async function markClassDay(
                IS DISTINCT FROM (excluded.status, excluded.note, excluded.class_id)
         RETURNING *
       ),
+      ${absenceAlertRequests('upserted')},
       ${auditEntry({
         action: 'mark',
         entity: 'attendance',
@@ -59,7 +69,9 @@ export async function markClassDay(
     SELECT EXISTS (SELECT 1 FROM caller) AS allowed,
            EXISTS (SELECT 1 FROM classes WHERE id = :classId) AS "classExists",
            (SELECT coalesce(json_agg(position ORDER BY position), '[]') FROM strangers)::text AS rejected,
-           (SELECT count(*) FROM upserted)::int AS changed`,
+           (SELECT count(*) FROM upserted)::int AS changed,
+           (SELECT to_char(min(due_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM alerts_requested)
+             AS "alertsDueAt"`,
     {
       isAdmin: caller.isAdmin,
       actor: caller.userId,
@@ -80,7 +92,7 @@ export async function markClassDay(
       'Some students are not in this class; nothing was marked.',
     );
   }
-  return { received: input.marks.length, changed: result!.changed };
+  return { received: input.marks.length, changed: result!.changed, alertsDueAt: result!.alertsDueAt };
 }
 
 /** The class's active students with their mark for the day, and the day's counts: one round trip. */

@@ -1,14 +1,11 @@
 import * as z from 'zod';
 import type { ResourceSpec } from '../resource-schema';
-import { pageQuery } from '../validation';
+import { e164Phone, pageQuery } from '../validation';
 
 const listQuery = pageQuery;
 const name = z.string().trim().min(1).max(200);
 const email = z.email().max(200);
-const phone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9 ()-]{6,20}$/, 'is not a phone number');
+const phone = e164Phone;
 
 export const guardian = {
   create: z.object({ name, email: email.optional(), phone: phone.optional() }).strict(),

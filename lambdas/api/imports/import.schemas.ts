@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { newStudent } from '../students/student.schemas';
+import { e164Phone } from '../validation';
 
 export {
   attendanceCsvColumns,
@@ -38,12 +39,7 @@ export const studentCsvRow = z
     class: optional(z.string().trim().max(100)),
     guardian_name: optional(z.string().trim().min(1).max(200)),
     guardian_email: optional(z.email().max(200)),
-    guardian_phone: optional(
-      z
-        .string()
-        .trim()
-        .regex(/^\+?[0-9 ()-]{6,20}$/, 'is not a phone number'),
-    ),
+    guardian_phone: optional(e164Phone),
     relationship: optional(z.string().trim().min(1).max(40)),
   })
   .refine((row) => !row.guardian_name === !row.guardian_email, {

@@ -1,0 +1,166 @@
+import * as z from 'zod';
+import {
+  choosableCategories,
+  externalChannels,
+  messageLanguages,
+  notificationCategories,
+} from '../../shared/notification-kinds';
+
+const channelList = z
+  .array(z.enum(externalChannels))
+  .max(externalChannels.length)
+  .refine((channels) => new Set(channels).size === channels.length, 'names a channel twice');
+const perCategory = z.object(Object.fromEntries(choosableCategories.map((c) => [c, channelList.optional()]))).strict();
+const time = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'is not a time such as 07:30');
+
+/** One message of the caller's in-app inbox. */
+export const inboxMessage = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  category: z.enum(notificationCategories),
+  subject: z.string(),
+  body: z.string(),
+  at: z.iso.datetime(),
+  readAt: z.iso.datetime().nullable(),
+});
+export type InboxMessage = z.infer<typeof inboxMessage>;
+
+export const inboxQuery = z
+  .object({
+    unread: z.enum(['true', 'false']).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    /** Messages older than this one (the cursor is the last id seen). */
+    before: z.uuid().optional(),
+  })
+  .strict();
+export type InboxQuery = z.infer<typeof inboxQuery>;
+
+/** The newest messages first, and how many are unread in all. */
+export const inboxPage = z.object({
+  items: z.array(inboxMessage),
+  unread: z.number().int().min(0),
+  nextBefore: z.uuid().nullable(),
+});
+export type InboxPage = z.infer<typeof inboxPage>;
+
+export const messagePath = z.object({ messageId: z.uuid() }).strict();
+export const unreadCount = z.object({ unread: z.number().int().min(0) });
+
+/** A person's choices: their language, and per category the channels beyond in-app. */
+export const preferencesInput = z
+  .object({
+    /** null: the school's language. */
+    locale: z.enum(messageLanguages).nullable(),
+    channels: perCategory,
+  })
+  .strict();
+export type PreferencesInput = z.infer<typeof preferencesInput>;
+
+/** The choices as the preferences screen shows them: each category with what applies and what is fixed. */
+export const preferences = z.object({
+  locale: z.enum(messageLanguages).nullable(),
+  schoolLocale: z.enum(messageLanguages),
+  /** Where messages can reach the person; a channel without its address sends nothing. */
+  contact: z.object({ email: z.string().nullable(), phone: z.string().nullable() }),
+  categories: z.array(
+    z.object({
+      category: z.enum(choosableCategories),
+      /** The channels used now, beyond in-app. */
+      channels: z.array(z.enum(externalChannels)),
+      /** The person chose them (else they are the school's default). */
+      chosen: z.boolean(),
+      /** The school requires this category: it cannot be turned off. */
+      required: z.boolean(),
+    }),
+  ),
+});
+export type Preferences = z.infer<typeof preferences>;
+
+/** The school's rules for notifications. */
+export const notificationSettings = z
+  .object({
+    absenceAlerts: z.boolean(),
+    /** Guardians may choose the channels of absence alerts, not turn them off. */
+    absenceAlertsRequired: z.boolean(),
+    alertOnLate: z.boolean(),
+    /** `after-register`: the grace minutes after the register is saved; `at-time`: at the alert time of the day. */
+    absenceGrace: z.enum(['after-register', 'at-time']),
+    absenceGraceMinutes: z.number().int().min(0).max(480),
+    absenceAlertTime: time,
+    quietHoursStart: time,
+    quietHoursEnd: time,
+    /** Text messages a month; 0 sends none. */
+    smsMonthlyBudget: z.number().int().min(0).max(1_000_000),
+    riskNoticesToGuardians: z.boolean(),
+    /** Per category, the channels (beyond in-app) of a person who has not chosen. */
+    defaultChannels: perCategory,
+  })
+  .strict();
+export type NotificationSettings = z.infer<typeof notificationSettings>;
+
+/** The settings with this month's text messages counted against the budget. */
+export const notificationSettingsView = notificationSettings.extend({
+  smsSentThisMonth: z.number().int().min(0),
+});
+export type NotificationSettingsView = z.infer<typeof notificationSettingsView>;
+
+const deliveryStatuses = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'bounced',
+  'complained',
+  'opted-out',
+  'failed',
+  'over-budget',
+] as const;
+
+export const requestPath = z.object({ requestId: z.uuid() }).strict();
+
+/** A notification request and what became of each of its messages. */
+export const deliveryReport = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  category: z.enum(notificationCategories),
+  status: z.enum(['pending', 'dispatched', 'cancelled']),
+  outcome: z.string().nullable(),
+  dueAt: z.iso.datetime(),
+  dispatchedAt: z.iso.datetime().nullable(),
+  /** Messages by status. */
+  totals: z.partialRecord(z.enum(deliveryStatuses), z.number().int()),
+  messages: z.array(
+    z.object({
+      id: z.uuid(),
+      recipientId: z.uuid(),
+      recipientName: z.string().nullable(),
+      channel: z.enum(['in-app', 'email', 'sms', 'push']),
+      address: z.string().nullable(),
+      status: z.enum(deliveryStatuses),
+      reason: z.string().nullable(),
+      updatedAt: z.iso.datetime(),
+    }),
+  ),
+});
+export type DeliveryReport = z.infer<typeof deliveryReport>;
+
+export const requestsQuery = z
+  .object({
+    kind: z
+      .string()
+      .regex(/^[a-z-]{1,40}$/)
+      .optional(),
+    studentId: z.uuid().optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    /** Requests due before this time (the cursor is the last `dueAt` seen). */
+    before: z.iso.datetime().optional(),
+  })
+  .strict();
+export type RequestsQuery = z.infer<typeof requestsQuery>;
+
+/** The school's notifications, newest first, each with its messages counted by status. */
+export const requestsPage = z.object({
+  items: z.array(deliveryReport.omit({ messages: true }).extend({ studentId: z.uuid().nullable() })),
+  nextBefore: z.iso.datetime().nullable(),
+});
+export type RequestsPage = z.infer<typeof requestsPage>;

@@ -1,0 +1,330 @@
+import { auditEntry } from '../../shared/audit-entry';
+import { type DataApiSession, jsonColumn, type SqlValue, typed } from '../../shared/data-api';
+import { notFound } from '../../shared/http';
+import { choosableCategories, languageOf } from '../../shared/notification-kinds';
+import { smsThisMonthSql } from '../../shared/notification-outbox';
+import type {
+  DeliveryReport,
+  InboxPage,
+  InboxQuery,
+  NotificationSettings,
+  NotificationSettingsView,
+  Preferences,
+  PreferencesInput,
+  RequestsPage,
+  RequestsQuery,
+} from './notifications.schemas';
+
+/** SQL (a CTE named `me`): the caller's own person rows (`:actor` is their user id), as a guardian or member of staff. */
+const meCte = `me AS (
+    SELECT id, 'guardian' AS kind, email, phone FROM guardians WHERE user_sub = :actor
+    UNION ALL
+    SELECT id, 'staff', email, NULL FROM staff WHERE user_sub = :actor AND status = 'active'
+  )`;
+
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const unreadSql = `(SELECT count(*) FROM notification_messages
+   WHERE channel = 'in-app' AND read_at IS NULL AND recipient_id IN (SELECT id FROM me))::int`;
+
+/** A page of the caller's in-app messages, newest first, with their unread count: one round trip. */
+export async function inbox(db: DataApiSession, actor: string, query: InboxQuery): Promise<InboxPage> {
+  const params: Record<string, SqlValue> = { actor, limit: query.limit + 1 };
+  const conditions = [`m.channel = 'in-app'`, 'm.recipient_id IN (SELECT id FROM me)'];
+  if (query.unread === 'true') conditions.push('m.read_at IS NULL');
+  if (query.before) {
+    conditions.push(
+      "(m.queued_at, m.id) < (SELECT queued_at, id FROM notification_messages WHERE id = :before AND channel = 'in-app')",
+    );
+    params.before = typed.uuid(query.before);
+  }
+  const [row] = await db.query<{ items: string; unread: number }>(
+    `WITH ${meCte},
+     page AS (
+       SELECT m.id, q.kind, q.category, m.subject, m.body, m.queued_at, m.read_at
+         FROM notification_messages m JOIN notification_requests q ON q.id = m.request_id
+        WHERE ${conditions.join(' AND ')}
+        ORDER BY m.queued_at DESC, m.id DESC
+        LIMIT :limit
+     )
+     SELECT (SELECT coalesce(json_agg(json_build_object(
+               'id', id, 'kind', kind, 'category', category, 'subject', subject, 'body', body,
+               'at', ${iso('queued_at')}, 'readAt', ${iso('read_at')}) ORDER BY queued_at DESC, id DESC), '[]')
+               FROM page)::text AS items,
+            ${unreadSql} AS unread`,
+    params,
+  );
+  const items = jsonColumn<InboxPage['items']>(row!.items);
+  const page = items.slice(0, query.limit);
+  return { items: page, unread: row!.unread, nextBefore: items.length > query.limit ? page.at(-1)!.id : null };
+}
+
+/** Marks one of the caller's messages read (again: nothing changes), audited; answers the unread count. */
+export async function markRead(db: DataApiSession, actor: string, messageId: string): Promise<{ unread: number }> {
+  const [row] = await db.query<{ found: boolean; unread: number; changed: number }>(
+    `WITH ${meCte},
+     mine AS (
+       SELECT * FROM notification_messages
+        WHERE id = :id AND channel = 'in-app' AND recipient_id IN (SELECT id FROM me)
+     ),
+     read AS (
+       UPDATE notification_messages SET read_at = now(), updated_at = now()
+        WHERE id IN (SELECT id FROM mine WHERE read_at IS NULL)
+       RETURNING id, recipient_id, read_at
+     ),
+     ${auditEntry({ action: 'read', entity: 'notification', after: 'read', rows: 'one', people: ['recipient_id'] })}
+     SELECT EXISTS (SELECT 1 FROM mine) AS found, (SELECT count(*) FROM read)::int AS changed,
+            ${unreadSql} - (SELECT count(*) FROM read)::int AS unread`,
+    { actor, id: typed.uuid(messageId) },
+  );
+  if (!row!.found) throw notFound('The message');
+  return { unread: row!.unread };
+}
+
+/** Marks every message of the caller's read, in one audited write. */
+export async function markAllRead(db: DataApiSession, actor: string): Promise<{ unread: number }> {
+  await db.query(
+    `WITH ${meCte},
+     read AS (
+       UPDATE notification_messages SET read_at = now(), updated_at = now()
+        WHERE channel = 'in-app' AND read_at IS NULL AND recipient_id IN (SELECT id FROM me)
+       RETURNING id, recipient_id, read_at
+     ),
+     ${auditEntry({ action: 'read', entity: 'notification', after: 'read', rows: 'many', people: ['recipient_id'] })}
+     SELECT (SELECT count(*) FROM read)::int AS changed`,
+    { actor },
+  );
+  return { unread: 0 };
+}
+
+interface PreferencesRow {
+  person: string | null;
+  settings: string;
+  schoolLocale: string;
+}
+
+/** The caller's preferences as they apply, with the school's defaults and requirements: one round trip. */
+export async function readPreferences(db: DataApiSession, actor: string): Promise<Preferences> {
+  const [row] = await db.query<PreferencesRow>(
+    `WITH ${meCte}
+     SELECT (SELECT json_build_object('id', me.id, 'email', me.email, 'phone', me.phone, 'locale', p.locale,
+                                     'channels', p.channels)
+               FROM me LEFT JOIN notification_preferences p ON p.person_id = me.id LIMIT 1)::text AS person,
+            (SELECT to_jsonb(n) FROM notification_settings n)::text AS settings,
+            (SELECT locale FROM school_settings) AS "schoolLocale"`,
+    { actor },
+  );
+  return preferencesOf(row!);
+}
+
+function preferencesOf(row: PreferencesRow): Preferences {
+  if (!row.person) throw notFound('A guardian or member of staff with your sign-in');
+  const person = jsonColumn<{
+    email: string | null;
+    phone: string | null;
+    locale: 'en' | 'pt' | null;
+    channels: Record<string, ('email' | 'sms')[]> | null;
+  }>(row.person);
+  const settings = jsonColumn<{
+    absence_alerts_required: boolean;
+    default_channels: Record<string, ('email' | 'sms')[]>;
+  }>(row.settings);
+  return {
+    locale: person.locale,
+    schoolLocale: languageOf(row.schoolLocale),
+    contact: { email: person.email, phone: person.phone },
+    categories: choosableCategories.map((category) => {
+      const chosen = person.channels?.[category];
+      const required = category === 'absence' && settings.absence_alerts_required;
+      // A required category with nothing chosen takes the school's default, as the dispatcher does.
+      const applies = chosen === undefined || (required && chosen.length === 0);
+      return {
+        category,
+        channels: applies ? (settings.default_channels[category] ?? []) : chosen,
+        chosen: !applies,
+        required,
+      };
+    }),
+  };
+}
+
+/** Writes the caller's language and channels (whole), audited with before and after. */
+export async function writePreferences(
+  db: DataApiSession,
+  actor: string,
+  input: PreferencesInput,
+): Promise<Preferences> {
+  const [row] = await db.query<PreferencesRow>(
+    `WITH ${meCte},
+     person AS (SELECT * FROM me LIMIT 1),
+     before AS (SELECT p.* FROM notification_preferences p WHERE p.person_id = (SELECT id FROM person)),
+     written AS (
+       INSERT INTO notification_preferences (person_id, person_kind, locale, channels)
+       SELECT id, kind, :locale, :channels FROM person
+       ON CONFLICT (person_id) DO UPDATE SET locale = excluded.locale, channels = excluded.channels, updated_at = now()
+       RETURNING *
+     ),
+     ${auditEntry({
+       action: 'update',
+       entity: 'notification-preferences',
+       before: 'before',
+       after: 'written',
+       rows: 'one',
+       key: ['person_id'],
+       entityId: '(SELECT person_id::text FROM written)',
+       people: ['person_id'],
+     })}
+     SELECT (SELECT json_build_object('id', person.id, 'email', person.email, 'phone', person.phone,
+                                     'locale', w.locale, 'channels', w.channels)
+               FROM person JOIN written w ON w.person_id = person.id)::text AS person,
+            (SELECT to_jsonb(n) FROM notification_settings n)::text AS settings,
+            (SELECT locale FROM school_settings) AS "schoolLocale"`,
+    { actor, locale: input.locale, channels: typed.json(input.channels) },
+  );
+  return preferencesOf(row!);
+}
+
+interface SettingsRow {
+  absence_alerts: boolean;
+  absence_alerts_required: boolean;
+  alert_on_late: boolean;
+  absence_grace: 'after-register' | 'at-time';
+  absence_grace_minutes: number;
+  absence_alert_time: string;
+  quiet_hours_start: string;
+  quiet_hours_end: string;
+  sms_monthly_budget: number;
+  risk_notices_to_guardians: boolean;
+  default_channels: string;
+  sms_this_month: number;
+}
+
+const settingsColumns = `absence_alerts, absence_alerts_required, alert_on_late, absence_grace, absence_grace_minutes,
+  to_char(absence_alert_time, 'HH24:MI') AS absence_alert_time, to_char(quiet_hours_start, 'HH24:MI') AS quiet_hours_start,
+  to_char(quiet_hours_end, 'HH24:MI') AS quiet_hours_end, sms_monthly_budget, risk_notices_to_guardians,
+  default_channels::text AS default_channels`;
+
+function settingsOf(row: SettingsRow): NotificationSettingsView {
+  return {
+    absenceAlerts: row.absence_alerts,
+    absenceAlertsRequired: row.absence_alerts_required,
+    alertOnLate: row.alert_on_late,
+    absenceGrace: row.absence_grace,
+    absenceGraceMinutes: row.absence_grace_minutes,
+    absenceAlertTime: row.absence_alert_time,
+    quietHoursStart: row.quiet_hours_start,
+    quietHoursEnd: row.quiet_hours_end,
+    smsMonthlyBudget: row.sms_monthly_budget,
+    riskNoticesToGuardians: row.risk_notices_to_guardians,
+    defaultChannels: jsonColumn(row.default_channels),
+    smsSentThisMonth: row.sms_this_month,
+  };
+}
+
+export async function readNotificationSettings(db: DataApiSession): Promise<NotificationSettingsView> {
+  const [row] = await db.query<SettingsRow>(
+    `SELECT ${settingsColumns}, ${smsThisMonthSql} AS sms_this_month FROM notification_settings`,
+  );
+  if (!row) throw notFound("The school's notification settings");
+  return settingsOf(row);
+}
+
+/** Writes the school's notification rules whole (one record), audited with before and after. */
+export async function writeNotificationSettings(
+  db: DataApiSession,
+  settings: NotificationSettings,
+): Promise<NotificationSettingsView> {
+  const [row] = await db.query<SettingsRow>(
+    `WITH before AS (SELECT * FROM notification_settings),
+     changed AS (
+       UPDATE notification_settings SET
+         absence_alerts = :absenceAlerts, absence_alerts_required = :absenceAlertsRequired,
+         alert_on_late = :alertOnLate, absence_grace = :absenceGrace, absence_grace_minutes = :absenceGraceMinutes,
+         absence_alert_time = :absenceAlertTime, quiet_hours_start = :quietHoursStart,
+         quiet_hours_end = :quietHoursEnd, sms_monthly_budget = :smsMonthlyBudget,
+         risk_notices_to_guardians = :riskNoticesToGuardians, default_channels = :defaultChannels, updated_at = now()
+       RETURNING *
+     ),
+     ${auditEntry({
+       action: 'update',
+       entity: 'notification-settings',
+       before: 'before',
+       after: 'changed',
+       rows: 'one',
+       key: ['singleton'],
+       entityId: 'NULL',
+     })}
+     SELECT ${settingsColumns}, ${smsThisMonthSql} AS sms_this_month FROM changed`,
+    {
+      absenceAlerts: settings.absenceAlerts,
+      absenceAlertsRequired: settings.absenceAlertsRequired,
+      alertOnLate: settings.alertOnLate,
+      absenceGrace: settings.absenceGrace,
+      absenceGraceMinutes: settings.absenceGraceMinutes,
+      absenceAlertTime: typed.time(`${settings.absenceAlertTime}:00`),
+      quietHoursStart: typed.time(`${settings.quietHoursStart}:00`),
+      quietHoursEnd: typed.time(`${settings.quietHoursEnd}:00`),
+      smsMonthlyBudget: settings.smsMonthlyBudget,
+      riskNoticesToGuardians: settings.riskNoticesToGuardians,
+      defaultChannels: typed.json(settings.defaultChannels),
+    },
+  );
+  return settingsOf(row!);
+}
+
+const totalsSql = (request: string) => `(SELECT coalesce(jsonb_object_agg(status, n), '{}') FROM (
+    SELECT status, count(*)::int AS n FROM notification_messages WHERE request_id = ${request} GROUP BY status) t)`;
+
+/** A notification and what became of each of its messages, for the school admin: one round trip. */
+export async function deliveryReport(db: DataApiSession, requestId: string): Promise<DeliveryReport> {
+  const [row] = await db.query<{ report: string | null }>(
+    `SELECT (SELECT json_build_object(
+        'id', q.id, 'kind', q.kind, 'category', q.category, 'status', q.status, 'outcome', q.outcome,
+        'dueAt', ${iso('q.due_at')}, 'dispatchedAt', ${iso('q.dispatched_at')}, 'totals', ${totalsSql('q.id')},
+        'messages', (SELECT coalesce(json_agg(json_build_object(
+            'id', m.id, 'recipientId', m.recipient_id, 'recipientName', coalesce(g.name, st.name), 'channel', m.channel,
+            'address', m.address, 'status', m.status, 'reason', m.reason, 'updatedAt', ${iso('m.updated_at')})
+            ORDER BY coalesce(g.name, st.name), m.channel), '[]')
+            FROM notification_messages m
+            LEFT JOIN guardians g ON g.id = m.recipient_id AND m.recipient_kind = 'guardian'
+            LEFT JOIN staff st ON st.id = m.recipient_id AND m.recipient_kind = 'staff'
+           WHERE m.request_id = q.id))
+       FROM notification_requests q WHERE q.id = :id)::text AS report`,
+    { id: typed.uuid(requestId) },
+  );
+  if (!row!.report) throw notFound('The notification');
+  return jsonColumn(row!.report);
+}
+
+/** The school's notifications, newest due first, each with its messages counted by status: one round trip. */
+export async function listRequests(db: DataApiSession, query: RequestsQuery): Promise<RequestsPage> {
+  const params: Record<string, SqlValue> = { limit: query.limit + 1 };
+  const conditions: string[] = [];
+  if (query.kind) {
+    conditions.push('q.kind = :kind');
+    params.kind = query.kind;
+  }
+  if (query.studentId) {
+    conditions.push('q.student_id = :studentId');
+    params.studentId = typed.uuid(query.studentId);
+  }
+  if (query.before) {
+    conditions.push('q.due_at < :before');
+    params.before = typed.timestamp(new Date(query.before));
+  }
+  const [row] = await db.query<{ items: string }>(
+    `WITH page AS (
+       SELECT * FROM notification_requests q ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ORDER BY q.due_at DESC, q.id DESC LIMIT :limit
+     )
+     SELECT coalesce(json_agg(json_build_object(
+         'id', q.id, 'kind', q.kind, 'category', q.category, 'status', q.status, 'outcome', q.outcome,
+         'studentId', q.student_id, 'dueAt', ${iso('q.due_at')}, 'dispatchedAt', ${iso('q.dispatched_at')},
+         'totals', ${totalsSql('q.id')}) ORDER BY q.due_at DESC, q.id DESC), '[]')::text AS items
+       FROM page q`,
+    params,
+  );
+  const items = jsonColumn<RequestsPage['items']>(row!.items);
+  const page = items.slice(0, query.limit);
+  return { items: page, nextBefore: items.length > query.limit ? page.at(-1)!.dueAt : null };
+}

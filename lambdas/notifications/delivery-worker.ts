@@ -1,0 +1,45 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaHandler } from '../shared/lambda-handler';
+import { logger } from '../shared/observability';
+import { readSchoolRecord } from '../shared/school-records';
+import { schoolSessionFor } from '../shared/school-session';
+import { awsSenders, type MessageSenders } from './channels';
+import { deliverMessages } from './delivery';
+import { deliveryBatch } from './delivery-queue';
+
+/**
+ * A delivery queue's consumer: each queue message names a few of one school's notification
+ * messages, sent and recorded together; a queue message whose sends failed for a while is
+ * retried alone (its messages that were sent are not sent again).
+ */
+export function deliveryWorker(senders: () => MessageSenders = awsSenders) {
+  let made: MessageSenders | undefined;
+  return lambdaHandler(async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    made ??= senders();
+    const failures: string[] = [];
+    await Promise.all(
+      event.Records.map(async (record) => {
+        const parsed = deliveryBatch.safeParse(JSON.parse(record.body || 'null'));
+        if (!parsed.success) {
+          logger.error('not a delivery batch', { messageId: record.messageId, issues: parsed.error.issues });
+          failures.push(record.messageId);
+          return;
+        }
+        const { schoolId, messageIds } = parsed.data;
+        try {
+          const school = await readSchoolRecord(schoolId);
+          if (school?.status !== 'ACTIVE') {
+            logger.warn('messages not sent: the school is not ACTIVE', { schoolId, status: school?.status });
+            return;
+          }
+          const outcome = await deliverMessages(await schoolSessionFor(school), schoolId, messageIds, made!);
+          logger.info('messages delivered', { schoolId, ...outcome });
+        } catch (error) {
+          logger.warn('delivery to be retried', { schoolId, error });
+          failures.push(record.messageId);
+        }
+      }),
+    );
+    return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+  });
+}

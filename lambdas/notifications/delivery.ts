@@ -1,0 +1,94 @@
+import { type DataApiSession, jsonColumn, typed } from '../shared/data-api';
+import { logger } from '../shared/observability';
+import type { MessageSenders, OutgoingMessage, SendOutcome } from './channels';
+
+/** A claim older than this is taken to be of a sender that stopped: the message may be claimed again. */
+export const staleClaimSeconds = 600;
+
+/** What one delivery did. */
+export interface DeliveryOutcome {
+  sent: number;
+  refused: number;
+  /** Sends that may succeed later: their messages wait in the queue again. */
+  retry: number;
+  /** Messages already sent or claimed by another sender: left alone. */
+  skipped: number;
+}
+
+/**
+ * Sends some of a school's queued messages, each at most once: a message is claimed (queued →
+ * sending, in one statement for all) before it is sent, so a second copy of the queue message,
+ * or a retry after a sender stopped, finds nothing to send; the message's id goes with the send
+ * as its idempotency key, in the e-mail's tags and the text's context. Outcomes are written in
+ * a second statement; a send that failed for a while puts its message back to queued, and
+ * the call throws so the queue retries it.
+ */
+export async function deliverMessages(
+  db: DataApiSession,
+  schoolId: string,
+  messageIds: readonly string[],
+  senders: MessageSenders,
+): Promise<DeliveryOutcome> {
+  const [claimed] = await db.query<{ messages: string; school: string }>(
+    `WITH claimed AS (
+       UPDATE notification_messages
+          SET status = 'sending', claimed_at = now(), attempts = attempts + 1, updated_at = now()
+        WHERE id IN (SELECT (jsonb_array_elements_text(:ids::jsonb))::uuid)
+          AND channel IN ('email', 'sms')
+          AND (status = 'queued' OR (status = 'sending' AND claimed_at < now() - make_interval(secs => :stale)))
+       RETURNING id, channel, address, subject, body
+     )
+     SELECT (SELECT coalesce(json_agg(claimed), '[]') FROM claimed)::text AS messages,
+            (SELECT name FROM school_settings) AS school`,
+    { ids: typed.json(messageIds), stale: staleClaimSeconds },
+  );
+  const messages = jsonColumn<Omit<OutgoingMessage, 'schoolId' | 'schoolName'>[]>(claimed!.messages);
+  const outcomes = await Promise.all(
+    messages.map(async (message): Promise<{ id: string } & (SendOutcome | { status: 'retry'; reason: string })> => {
+      const outgoing: OutgoingMessage = { ...message, schoolId, schoolName: claimed!.school };
+      try {
+        return { id: message.id, ...(await senders[message.channel](outgoing)) };
+      } catch (error) {
+        logger.warn('a send failed; it is tried again', { messageId: message.id, channel: message.channel, error });
+        return { id: message.id, status: 'retry', reason: String((error as Error).name ?? error) };
+      }
+    }),
+  );
+  if (outcomes.length) {
+    await db.query(
+      `WITH outcome AS (
+         SELECT * FROM jsonb_to_recordset(:outcomes::jsonb) AS o(id uuid, status text, "providerId" text, reason text)
+       ),
+       recorded AS (
+         UPDATE notification_messages m
+            SET status = CASE o.status WHEN 'retry' THEN 'queued' ELSE o.status END,
+                provider_id = o."providerId", reason = o.reason, updated_at = now(),
+                sent_at = CASE o.status WHEN 'sent' THEN now() END
+           FROM outcome o
+          WHERE m.id = o.id AND m.status = 'sending'
+         RETURNING m.channel, m.address, m.status
+       )
+       INSERT INTO undeliverable_addresses (address, channel, reason)
+       SELECT DISTINCT address, channel, 'opted-out' FROM recorded WHERE status = 'opted-out'
+       ON CONFLICT (address) DO NOTHING`,
+      { outcomes: typed.json(outcomes) },
+    );
+  }
+  const count = (status: string) => outcomes.filter((o) => o.status === status).length;
+  const outcome = {
+    sent: count('sent'),
+    refused: count('failed') + count('opted-out'),
+    retry: count('retry'),
+    skipped: messageIds.length - messages.length,
+  };
+  if (outcome.retry) throw new DeliveryRetry(outcome);
+  return outcome;
+}
+
+/** Some sends of a delivery failed for a while: the queue message is to be retried. */
+export class DeliveryRetry extends Error {
+  constructor(readonly outcome: DeliveryOutcome) {
+    super(`${outcome.retry} of the messages could not be sent yet`);
+    this.name = 'DeliveryRetry';
+  }
+}

@@ -1,0 +1,445 @@
+import { auditEntry } from '../shared/audit-entry';
+import { type DataApiSession, jsonColumn, typed } from '../shared/data-api';
+import {
+  type Channel,
+  type ChoosableCategory,
+  choosableCategories,
+  dayInWords,
+  languageOf,
+  markWords,
+  type MessageLanguage,
+  type MessageTemplate,
+  type NotificationKindName,
+  notificationKinds,
+  renderTemplate,
+} from '../shared/notification-kinds';
+import { smsThisMonthSql } from '../shared/notification-outbox';
+
+/**
+ * The dispatcher's work on one school: the notification requests that have fallen due are
+ * taken (locked, so two dispatchers never take the same), each is checked against the school
+ * as it is now (an absence corrected or excused since the register cancels its alert), and a
+ * request that stands becomes one message per recipient and channel, written in the
+ * recipient's language. Quiet hours hold back what is not urgent; the school's monthly SMS
+ * budget stops text messages beyond it and tells the school admins, once a month. Everything
+ * is written, and audited, in one statement of the transaction that took the requests.
+ */
+
+/** A recipient of a request, as the dispatcher reads them. */
+interface Recipient {
+  id: string;
+  kind: 'guardian' | 'staff';
+  name: string;
+  email: string | null;
+  phone: string | null;
+  userSub: string | null;
+  locale: string | null;
+  channels: Partial<Record<ChoosableCategory, string[]>> | null;
+  emailUndeliverable: boolean;
+  phoneUndeliverable: boolean;
+}
+
+interface DueRequest {
+  id: string;
+  kind: NotificationKindName;
+  category: string;
+  urgency: 'urgent' | 'bulk';
+  payload: Record<string, unknown>;
+  onDate: string | null;
+  mark: string | null;
+  student: { id: string; name: string; className: string | null } | null;
+  recipients: Recipient[];
+}
+
+interface NotificationSettings {
+  alert_on_late: boolean;
+  absence_alerts_required: boolean;
+  sms_monthly_budget: number;
+  default_channels: Partial<Record<ChoosableCategory, string[]>>;
+}
+
+interface StoredTemplate extends MessageTemplate {
+  kind: string;
+  locale: MessageLanguage;
+}
+
+/** A message to write, and how it stands when written. */
+export interface PlannedMessage {
+  requestId: string;
+  recipientId: string;
+  recipientKind: 'guardian' | 'staff';
+  channel: Channel;
+  address: string | null;
+  locale: MessageLanguage;
+  subject: string;
+  body: string;
+  status: 'queued' | 'delivered' | 'failed' | 'opted-out' | 'over-budget';
+  reason: string | null;
+}
+
+/** A request's fate: dispatched, cancelled with a reason, or held back to a later time. */
+interface Decision {
+  id: string;
+  status: 'dispatched' | 'cancelled';
+  outcome: string | null;
+}
+
+/** What one dispatch did. */
+export interface DispatchOutcome {
+  dispatched: number;
+  cancelled: number;
+  postponed: number;
+  /** Messages written, by channel and status. */
+  messages: number;
+  /** E-mail and text messages to send, by urgency. */
+  toSend: { urgent: string[]; bulk: string[] };
+  /** More requests were due than one dispatch takes. */
+  more: boolean;
+  /** When a request this dispatch asked for or held back falls due (for a wake-up), if any. */
+  nextDueAt: string | null;
+}
+
+const e164 = /^\+[1-9][0-9]{7,14}$/;
+
+/** The channels a recipient gets a category's messages on: in-app always, and those chosen or the school's default. */
+export function channelsFor(
+  recipient: Pick<Recipient, 'channels'>,
+  category: string,
+  settings: Pick<NotificationSettings, 'default_channels' | 'absence_alerts_required'>,
+): Channel[] {
+  if (!(choosableCategories as readonly string[]).includes(category)) return ['in-app', 'email'];
+  const key = category as ChoosableCategory;
+  const chosen = recipient.channels?.[key];
+  const fallback = settings.default_channels[key] ?? [];
+  // A required category cannot be turned off: with no channel chosen, the school's default is used.
+  const external =
+    chosen === undefined || (chosen.length === 0 && key === 'absence' && settings.absence_alerts_required)
+      ? fallback
+      : chosen;
+  return ['in-app', ...external.filter((c): c is 'email' | 'sms' => c === 'email' || c === 'sms')];
+}
+
+/** Why a request no longer stands, or null if it does. */
+function cancellation(request: DueRequest, settings: NotificationSettings): string | null {
+  if (request.kind === 'absence-alert') {
+    if (request.mark === 'excused') return 'excused';
+    if (request.mark === 'late' && !settings.alert_on_late) return 'late-not-alerted';
+    if (request.mark !== 'absent' && request.mark !== 'late') return 'no-longer-absent';
+  }
+  if (!request.recipients.length) return 'no-recipients';
+  return null;
+}
+
+/** The values a request's templates are filled with, for one recipient's language. */
+function valuesFor(
+  request: DueRequest,
+  recipient: Recipient,
+  language: MessageLanguage,
+  school: { name: string },
+): Record<string, string> {
+  const values: Record<string, string> = {
+    schoolName: school.name,
+    guardianName: recipient.name,
+    recipientName: recipient.name,
+  };
+  if (request.student) {
+    values.studentName = request.student.name;
+    values.className = request.student.className ?? '';
+  }
+  if (request.onDate) values.date = dayInWords(request.onDate, language);
+  if (request.mark === 'absent' || request.mark === 'late') values.mark = markWords[language][request.mark];
+  for (const [name, value] of Object.entries(request.payload)) {
+    if (typeof value === 'string' || typeof value === 'number') values[name] ??= String(value);
+  }
+  return values;
+}
+
+/**
+ * The messages of the requests that stand, for each recipient and channel; text messages are
+ * counted against the month's budget in the order written.
+ */
+export function planMessages(
+  requests: readonly DueRequest[],
+  context: {
+    settings: NotificationSettings;
+    school: { name: string; locale: string };
+    templates: readonly StoredTemplate[];
+    smsThisMonth: number;
+  },
+): { decisions: Decision[]; messages: PlannedMessage[]; smsOverBudget: boolean } {
+  const decisions: Decision[] = [];
+  const messages: PlannedMessage[] = [];
+  let smsUsed = context.smsThisMonth;
+  let smsOverBudget = false;
+  for (const request of requests) {
+    const cancelled = cancellation(request, context.settings);
+    if (cancelled) {
+      decisions.push({ id: request.id, status: 'cancelled', outcome: cancelled });
+      continue;
+    }
+    const markedBy = typeof request.payload.markedBy === 'string' ? request.payload.markedBy : null;
+    let written = 0;
+    for (const recipient of request.recipients) {
+      // The teacher who took the register is not told of it, even as a guardian.
+      if (markedBy && recipient.userSub === markedBy) continue;
+      const language = languageOf(recipient.locale ?? context.school.locale);
+      const stored = context.templates.find((t) => t.kind === request.kind && t.locale === language);
+      const text = renderTemplate(
+        stored ?? notificationKinds[request.kind].templates[language],
+        valuesFor(request, recipient, language, context.school),
+      );
+      const base = {
+        requestId: request.id,
+        recipientId: recipient.id,
+        recipientKind: recipient.kind,
+        locale: language,
+        subject: text.subject,
+      };
+      for (const channel of channelsFor(recipient, request.category, context.settings)) {
+        if (channel === 'in-app') {
+          messages.push({ ...base, channel, address: null, body: text.body, status: 'delivered', reason: null });
+        } else if (channel === 'email') {
+          if (!recipient.email) continue;
+          const undeliverable = recipient.emailUndeliverable;
+          messages.push({
+            ...base,
+            channel,
+            address: recipient.email,
+            body: text.body,
+            status: undeliverable ? 'failed' : 'queued',
+            reason: undeliverable ? 'the address bounced or complained before' : null,
+          });
+        } else {
+          if (!recipient.phone) continue;
+          const sms = { ...base, channel, address: recipient.phone, body: text.short };
+          if (!e164.test(recipient.phone)) {
+            messages.push({ ...sms, status: 'failed', reason: 'the number is not in E.164 form' });
+          } else if (recipient.phoneUndeliverable) {
+            messages.push({ ...sms, status: 'opted-out', reason: 'the number replied STOP' });
+          } else if (smsUsed >= context.settings.sms_monthly_budget) {
+            smsOverBudget = true;
+            messages.push({ ...sms, status: 'over-budget', reason: "the school's monthly SMS budget is used up" });
+          } else {
+            smsUsed++;
+            messages.push({ ...sms, status: 'queued', reason: null });
+          }
+        }
+        written++;
+      }
+    }
+    decisions.push(
+      written
+        ? { id: request.id, status: 'dispatched', outcome: null }
+        : { id: request.id, status: 'cancelled', outcome: 'no-recipients' },
+    );
+  }
+  return { decisions, messages, smsOverBudget };
+}
+
+/** Who each kind of request goes to. */
+const recipientsSql = `recipients AS (
+    SELECT d.id AS request_id, 'guardian' AS kind, g.id, g.name, g.email, g.phone, g.user_sub
+      FROM due d JOIN student_guardians sg ON sg.student_id = d.student_id JOIN guardians g ON g.id = sg.guardian_id
+     WHERE d.kind = 'absence-alert'
+    UNION ALL
+    SELECT d.id, 'staff', st.id, st.name, st.email, NULL, st.user_sub
+      FROM due d JOIN staff st ON st.role = 'school-admin' AND st.status = 'active'
+     WHERE d.kind = 'sms-budget-reached'
+  )`;
+
+/** The first statement: the due requests taken, with everything their messages need. */
+const takeDueSql = `WITH due AS (
+    SELECT r.* FROM notification_requests r
+     WHERE r.status = 'pending' AND r.due_at <= now()
+     ORDER BY (r.urgency = 'urgent') DESC, r.due_at
+     LIMIT :limit
+       FOR UPDATE SKIP LOCKED
+  ),
+  ${recipientsSql},
+  school AS (
+    SELECT s.name, s.locale, s.timezone, (now() AT TIME ZONE s.timezone) AS local_now, n.*
+      FROM school_settings s CROSS JOIN notification_settings n
+  )
+  SELECT
+    (SELECT to_jsonb(n) FROM notification_settings n)::text AS settings,
+    (SELECT json_build_object('name', name, 'locale', locale) FROM school)::text AS school,
+    (SELECT coalesce(json_agg(json_build_object('kind', kind, 'locale', locale, 'subject', subject, 'body', body,
+            'short', short)), '[]') FROM notification_templates)::text AS templates,
+    ${smsThisMonthSql} AS "smsThisMonth",
+    -- The end of the quiet hours, when they are now.
+    (SELECT to_char(((local_now::date + CASE WHEN local_now::time >= quiet_hours_end THEN 1 ELSE 0 END)
+                     + quiet_hours_end) AT TIME ZONE timezone AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+       FROM school
+      WHERE CASE WHEN quiet_hours_start <= quiet_hours_end
+                 THEN local_now::time >= quiet_hours_start AND local_now::time < quiet_hours_end
+                 ELSE local_now::time >= quiet_hours_start OR local_now::time < quiet_hours_end END) AS "quietUntil",
+    (SELECT to_char(date_trunc('month', local_now), 'YYYY-MM') FROM school) AS month,
+    (SELECT coalesce(json_agg(json_build_object(
+        'id', d.id, 'kind', d.kind, 'category', d.category, 'urgency', d.urgency, 'payload', d.payload,
+        'onDate', d.on_date,
+        'mark', (SELECT a.status FROM attendance a WHERE a.student_id = d.student_id AND a.on_date = d.on_date),
+        'student', (SELECT json_build_object('id', s.id, 'name', s.given_name || ' ' || s.family_name, 'className', c.name)
+                      FROM students s LEFT JOIN classes c ON c.id = s.class_id WHERE s.id = d.student_id),
+        'recipients', (SELECT coalesce(json_agg(json_build_object(
+            'id', rc.id, 'kind', rc.kind, 'name', rc.name, 'email', rc.email, 'phone', rc.phone, 'userSub', rc.user_sub,
+            'locale', p.locale, 'channels', p.channels,
+            'emailUndeliverable', EXISTS (SELECT 1 FROM undeliverable_addresses u WHERE u.address = lower(rc.email)),
+            'phoneUndeliverable', EXISTS (SELECT 1 FROM undeliverable_addresses u WHERE u.address = rc.phone))
+            ORDER BY rc.name, rc.id), '[]')
+            FROM recipients rc LEFT JOIN notification_preferences p ON p.person_id = rc.id
+           WHERE rc.request_id = d.id))
+        ORDER BY d.due_at), '[]') FROM due d)::text AS requests,
+    (SELECT count(*) FROM due)::int AS taken`;
+
+/** The second statement: messages written, requests settled, the budget notice asked for, all audited. */
+const settleSql = `WITH planned AS (
+    SELECT * FROM jsonb_to_recordset(:messages::jsonb) AS m(
+      request_id uuid, recipient_id uuid, recipient_kind text, channel text, address text, locale text,
+      subject text, body text, status text, reason text)
+  ),
+  written AS (
+    INSERT INTO notification_messages
+           (request_id, recipient_id, recipient_kind, channel, address, locale, subject, body, status, reason)
+    SELECT request_id, recipient_id, recipient_kind, channel, address, locale, subject, body, status, reason FROM planned
+    ON CONFLICT (request_id, recipient_id, channel) DO NOTHING
+    RETURNING *
+  ),
+  decided AS (
+    SELECT * FROM jsonb_to_recordset(:decisions::jsonb) AS d(id uuid, status text, outcome text)
+  ),
+  settled AS (
+    UPDATE notification_requests q
+       SET status = d.status, outcome = d.outcome, dispatched_at = now()
+      FROM decided d
+     WHERE q.id = d.id AND q.status = 'pending'
+    RETURNING q.id, q.kind, q.status, q.outcome, q.student_id
+  ),
+  postponed AS (
+    UPDATE notification_requests SET due_at = :quietUntil::timestamptz
+     WHERE id IN (SELECT (jsonb_array_elements_text(:postponed::jsonb))::uuid) AND status = 'pending'
+    RETURNING id
+  ),
+  budget_notice AS (
+    INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, due_at, requested_by)
+    SELECT 'sms-budget-reached', 'account', 'urgent', 'sms-budget-reached/' || :month,
+           jsonb_build_object('month', :month, 'budget', (SELECT sms_monthly_budget FROM notification_settings)::text),
+           now(), :auditActor
+     WHERE :smsOverBudget
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id
+  ),
+  sent AS (
+    SELECT w.id, w.request_id, s.kind, w.recipient_id, w.recipient_kind, w.channel, w.status, w.reason, s.student_id
+      FROM written w JOIN settled s ON s.id = w.request_id
+  ),
+  ${auditEntry({
+    action: 'dispatch',
+    entity: 'notification',
+    // What was sent to whom, never the bodies: those are kept only as long as the school's retention says.
+    after: 'sent',
+    rows: 'many',
+    people: ['recipient_id', 'student_id'],
+  })}
+  SELECT (SELECT coalesce(json_agg(json_build_object('id', w.id, 'channel', w.channel, 'status', w.status,
+            'urgency', q.urgency)), '[]') FROM written w JOIN notification_requests q ON q.id = w.request_id)::text AS written,
+         (SELECT count(*) FROM budget_notice)::int AS "budgetNotices"`;
+
+/**
+ * Dispatches up to `limit` of the school's due requests, in one transaction of two
+ * statements; the session names the dispatcher as the writer of its audit entries.
+ */
+export async function dispatchDue(db: DataApiSession, options: { limit?: number } = {}): Promise<DispatchOutcome> {
+  const limit = options.limit ?? 200;
+  return db.transaction(async () => {
+    const [taken] = await db.query<{
+      settings: string;
+      school: string;
+      templates: string;
+      smsThisMonth: number;
+      quietUntil: string | null;
+      month: string;
+      requests: string;
+      taken: number;
+    }>(takeDueSql, { limit });
+    const requests = jsonColumn<DueRequest[]>(taken!.requests);
+    const empty: DispatchOutcome = {
+      dispatched: 0,
+      cancelled: 0,
+      postponed: 0,
+      messages: 0,
+      toSend: { urgent: [], bulk: [] },
+      more: false,
+      nextDueAt: null,
+    };
+    if (!requests.length) return empty;
+    const settings = jsonColumn<NotificationSettings>(taken!.settings);
+    // Quiet hours hold back what is not urgent, to their end.
+    const held = taken!.quietUntil ? requests.filter((r) => r.urgency !== 'urgent') : [];
+    const now = requests.filter((r) => !held.includes(r));
+    const plan = planMessages(now, {
+      settings,
+      school: jsonColumn(taken!.school),
+      templates: jsonColumn(taken!.templates),
+      smsThisMonth: taken!.smsThisMonth,
+    });
+    const [settled] = await db.query<{ written: string; budgetNotices: number }>(settleSql, {
+      messages: typed.json(
+        plan.messages.map((m) => ({
+          request_id: m.requestId,
+          recipient_id: m.recipientId,
+          recipient_kind: m.recipientKind,
+          channel: m.channel,
+          address: m.address,
+          locale: m.locale,
+          subject: m.subject,
+          body: m.body,
+          status: m.status,
+          reason: m.reason,
+        })),
+      ),
+      decisions: typed.json(plan.decisions),
+      postponed: typed.json(held.map((r) => r.id)),
+      quietUntil: taken!.quietUntil ?? new Date().toISOString(),
+      month: taken!.month,
+      smsOverBudget: plan.smsOverBudget,
+    });
+    const written = jsonColumn<{ id: string; channel: Channel; status: string; urgency: 'urgent' | 'bulk' }[]>(
+      settled!.written,
+    );
+    const toSend = { urgent: [] as string[], bulk: [] as string[] };
+    for (const message of written) {
+      if (message.channel !== 'in-app' && message.status === 'queued') toSend[message.urgency].push(message.id);
+    }
+    return {
+      dispatched: plan.decisions.filter((d) => d.status === 'dispatched').length,
+      cancelled: plan.decisions.filter((d) => d.status === 'cancelled').length,
+      postponed: held.length,
+      messages: written.length,
+      toSend,
+      more: taken!.taken === limit,
+      // The budget notice is due now; held requests at the end of the quiet hours. Others have their own wake-ups.
+      nextDueAt: settled!.budgetNotices ? new Date().toISOString() : held.length ? taken!.quietUntil : null,
+    };
+  });
+}
+
+/**
+ * Messages written but not sent a while after (their queue message lost, or their sender
+ * stopped mid-way): the sweep queues them again; the sender's claim makes a second copy harmless.
+ */
+export async function unsentMessages(
+  db: DataApiSession,
+  options: { queuedForSeconds: number; claimedForSeconds: number },
+): Promise<{ urgent: string[]; bulk: string[] }> {
+  const rows = await db.query<{ id: string; urgency: 'urgent' | 'bulk' }>(
+    `SELECT m.id, q.urgency FROM notification_messages m JOIN notification_requests q ON q.id = m.request_id
+      WHERE (m.status = 'queued' AND m.queued_at < now() - make_interval(secs => :queued))
+         OR (m.status = 'sending' AND m.claimed_at < now() - make_interval(secs => :claimed))
+      ORDER BY m.queued_at LIMIT 2000`,
+    { queued: options.queuedForSeconds, claimed: options.claimedForSeconds },
+  );
+  return {
+    urgent: rows.filter((r) => r.urgency === 'urgent').map((r) => r.id),
+    bulk: rows.filter((r) => r.urgency === 'bulk').map((r) => r.id),
+  };
+}

@@ -1,0 +1,58 @@
+import { logger } from '../shared/observability';
+import { wakeDispatcherAt } from '../shared/notification-outbox';
+import { readSchoolRecord } from '../shared/school-records';
+import { schoolSessionFor } from '../shared/school-session';
+import type { SchoolRecord } from '../shared/tenant-directory';
+import { dispatchDue, unsentMessages } from './dispatch';
+import { queueForDelivery } from './delivery-queue';
+
+/** Who the dispatcher's audit entries name. */
+export const dispatcherActor = 'notification-dispatcher';
+
+/** Dispatches of one school per wake-up or sweep, at most: a backlog beyond goes on at the next. */
+const maxRounds = 50;
+
+/**
+ * Dispatches everything of a school that has fallen due (in rounds, each a transaction), and
+ * queues the e-mail and text messages for their senders; with `sweep`, also queues again what
+ * was written but not sent a while after. Answers what it did, for the log.
+ */
+export async function dispatchSchool(
+  school: SchoolRecord,
+  invocation: { requestId: string; sweep?: boolean },
+): Promise<Record<string, number>> {
+  const db = await schoolSessionFor(school, { actor: dispatcherActor, requestId: invocation.requestId });
+  const totals = { dispatched: 0, cancelled: 0, postponed: 0, messages: 0, queued: 0, requeued: 0 };
+  let wakeAt: string | null = null;
+  for (let round = 0; round < maxRounds; round++) {
+    const outcome = await dispatchDue(db);
+    totals.dispatched += outcome.dispatched;
+    totals.cancelled += outcome.cancelled;
+    totals.postponed += outcome.postponed;
+    totals.messages += outcome.messages;
+    // Written first, then queued: a crash in between leaves messages the sweep finds.
+    for (const urgency of ['urgent', 'bulk'] as const) {
+      if (outcome.toSend[urgency].length) await queueForDelivery(school.schoolId, outcome.toSend[urgency], urgency);
+      totals.queued += outcome.toSend[urgency].length;
+    }
+    if (outcome.nextDueAt && (!wakeAt || outcome.nextDueAt < wakeAt)) wakeAt = outcome.nextDueAt;
+    if (!outcome.more && !(outcome.nextDueAt && new Date(outcome.nextDueAt) <= new Date())) break;
+  }
+  if (wakeAt && new Date(wakeAt) > new Date()) await wakeDispatcherAt({ schoolId: school.schoolId, dueAt: wakeAt });
+  if (invocation.sweep) {
+    const unsent = await unsentMessages(db, { queuedForSeconds: 120, claimedForSeconds: 600 });
+    for (const urgency of ['urgent', 'bulk'] as const) {
+      if (unsent[urgency].length) await queueForDelivery(school.schoolId, unsent[urgency], urgency);
+      totals.requeued += unsent[urgency].length;
+    }
+  }
+  return totals;
+}
+
+/** The school of a wake-up, if notifications may be written for it now. */
+export async function activeSchool(schoolId: string): Promise<SchoolRecord | undefined> {
+  const school = await readSchoolRecord(schoolId);
+  if (school?.status === 'ACTIVE') return school;
+  logger.warn('notifications not dispatched: the school is not ACTIVE', { schoolId, status: school?.status });
+  return undefined;
+}

@@ -1,0 +1,41 @@
+import { lambdaHandler } from '../shared/lambda-handler';
+import { logger } from '../shared/observability';
+import { TenantDirectory } from '../shared/tenant-directory';
+import { dispatchSchool } from './dispatcher';
+
+let directory: TenantDirectory | undefined;
+
+/** Schools swept at once. */
+const concurrency = 8;
+
+/**
+ * The minute sweep (EventBridge Scheduler): every ACTIVE school's due requests are dispatched,
+ * and messages written but not sent are queued again, whatever wake-up was lost. One school's
+ * failure is logged and does not stop the others; the next sweep tries again.
+ */
+export const handler = lambdaHandler(async (_event: unknown, context) => {
+  directory ??= new TenantDirectory();
+  const schools = [];
+  let after: string | undefined;
+  do {
+    const page = await directory.listSchools('ACTIVE', { limit: 100, after });
+    schools.push(...page.items);
+    after = page.nextAfter ?? undefined;
+  } while (after);
+  let failed = 0;
+  const queue = [...schools];
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let school = queue.shift(); school; school = queue.shift()) {
+        try {
+          const totals = await dispatchSchool(school, { requestId: context.awsRequestId, sweep: true });
+          if (Object.values(totals).some(Boolean)) logger.info('sweep', { schoolId: school.schoolId, ...totals });
+        } catch (error) {
+          failed++;
+          logger.error('sweep of a school failed', { schoolId: school.schoolId, error });
+        }
+      }
+    }),
+  );
+  return { schools: schools.length, failed };
+});

@@ -1,0 +1,283 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type {
+  DeliveryReport,
+  InboxPage,
+  NotificationSettingsView,
+  Preferences,
+  RequestsPage,
+} from '../../lambdas/api/notifications/notifications.schemas';
+import type { SentEmail, SentSms } from '../../local/messaging/mailbox';
+import { useLocalPlatform } from '../support/local-platform';
+import { exampleSettings, type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
+import { until } from '../support/until';
+
+/**
+ * Notifications end to end on the local platform: a register saved with absences asks, in
+ * its own statement, for alerts to the guardians; the dispatcher (woken through SQS, or the
+ * minute sweep) reads the marks again when the grace time is over, so a corrected absence
+ * sends nothing; the senders deliver e-mail and text messages to the local SES and SMS
+ * endpoints, and every guardian finds the alert in their in-app inbox.
+ */
+const platform = useLocalPlatform('notifications');
+let oak: SchoolFixture;
+let admin: SchoolUser;
+let teacher: SchoolUser;
+let guardianUser: SchoolUser;
+let classId: string;
+let students: { id: string; guardianId: string; email: string; phone: string }[];
+let today: string;
+
+/** Waits up to `seconds` for `check` to hold. */
+const waitFor = (what: string, check: () => Promise<boolean> | boolean, seconds = 20) =>
+  until(async () => ((await check()) ? true : undefined), what, seconds * 20);
+
+const register = (marks: Record<number, string>) => ({
+  marks: students.map((student, i) => ({ studentId: student.id, status: marks[i] ?? 'present' })),
+});
+
+const settingsWith = async (change: Partial<NotificationSettingsView>) => {
+  const { smsSentThisMonth: _counted, ...current } = (
+    await admin.call<NotificationSettingsView>('GET', '/api/notifications/settings')
+  ).body;
+  const written = await admin.call<NotificationSettingsView>('PUT', '/api/notifications/settings', {
+    ...current,
+    ...change,
+  });
+  expect(written.status, JSON.stringify(written.body)).toBe(200);
+  return written.body;
+};
+
+const requestsOf = async (studentId: string) =>
+  oak.db.query<{ id: string; status: string; outcome: string | null; seconds_to_due: number }>(
+    `SELECT id, status, outcome, extract(epoch FROM due_at - now())::int AS seconds_to_due
+       FROM notification_requests WHERE student_id = :s::uuid ORDER BY created_at`,
+    { s: studentId },
+  );
+
+const emailsTo = (address: string) =>
+  platform()
+    .messaging.mailbox.list(address)
+    .filter((m): m is SentEmail => m.kind === 'email');
+const textsTo = (number: string) =>
+  platform()
+    .messaging.mailbox.list(number)
+    .filter((m): m is SentSms => m.kind === 'sms');
+
+/** Brings the school's pending requests due now and runs the minute sweep, as its schedule would. */
+async function graceTimeEnds(): Promise<void> {
+  await oak.db.query(`UPDATE notification_requests SET due_at = now() WHERE status = 'pending'`);
+  const sweep = platform()
+    .scheduler.nextFires()
+    .find((s) => s.name.endsWith('notification-sweep'));
+  platform().scheduler.fire(sweep?.name ?? 'campus-local-notification-sweep');
+}
+
+beforeAll(async () => {
+  oak = await schoolFixture(platform(), 'oak');
+  [admin, teacher] = await Promise.all([oak.user('school-admin'), oak.user('teacher')]);
+  guardianUser = await oak.user('guardian', { email: 'parent0@oak.test' });
+  // A Portuguese school: its messages are written in Portuguese.
+  expect(
+    (await admin.call('PUT', '/api/school/settings', { ...exampleSettings, name: 'Escola Carvalho' })).status,
+  ).toBe(200);
+  const [ids] = await oak.db.query<{ class_id: string; today: string }>(
+    `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on)
+                   VALUES ('2026-27', '2026-09-01', '2027-07-15') RETURNING id),
+          grade AS (INSERT INTO grade_levels (name, ordinal) VALUES ('Grade 5', 5) RETURNING id),
+          admin AS (INSERT INTO staff (user_sub, email, name, role) VALUES (:admin, 'admin@oak.test', 'Ada Admin', 'school-admin')),
+          teacher AS (INSERT INTO staff (user_sub, email, name, role) VALUES (:teacher, 'teacher@oak.test', 'Tom Teacher', 'teacher') RETURNING id),
+          class AS (INSERT INTO classes (academic_year_id, grade_level_id, name, homeroom_teacher_id)
+                    SELECT year.id, grade.id, '5A', teacher.id FROM year, grade, teacher RETURNING id)
+     SELECT class.id AS class_id, (now() AT TIME ZONE s.timezone)::date::text AS today FROM class, school_settings s`,
+    { admin: admin.userId, teacher: teacher.userId },
+  );
+  classId = ids!.class_id;
+  today = ids!.today;
+  students = await oak.db.query(
+    `WITH pupils AS (
+       INSERT INTO students (admission_no, given_name, family_name, class_id)
+       SELECT 'O-' || n, 'Pupil' || n, 'Oak', :classId::uuid FROM generate_series(0, 5) n RETURNING id, admission_no
+     ),
+     parents AS (
+       INSERT INTO guardians (name, email, phone, user_sub)
+       SELECT 'Parent ' || substr(admission_no, 3), 'parent' || substr(admission_no, 3) || '@oak.test',
+              '+35191000000' || substr(admission_no, 3), CASE WHEN admission_no = 'O-0' THEN :guardian END
+         FROM pupils RETURNING id, email, phone
+     ),
+     links AS (
+       INSERT INTO student_guardians (student_id, guardian_id, relationship)
+       SELECT p.id, g.id, 'parent' FROM pupils p JOIN parents g ON g.email = 'parent' || substr(p.admission_no, 3) || '@oak.test'
+       RETURNING student_id, guardian_id
+     )
+     SELECT l.student_id AS id, l.guardian_id AS "guardianId", g.email, g.phone
+       FROM links l JOIN parents g ON g.id = l.guardian_id JOIN pupils p ON p.id = l.student_id ORDER BY p.admission_no`,
+    { classId, guardian: guardianUser.userId },
+  );
+});
+
+describe('absence alerts', () => {
+  it('asks for one alert per absent student, due after the grace time, and sends nothing for a correction', async () => {
+    await settingsWith({ absenceGrace: 'after-register', absenceGraceMinutes: 30, smsMonthlyBudget: 100 });
+    const saved = await teacher.call(
+      'PUT',
+      `/api/classes/${classId}/attendance/${today}`,
+      register({ 0: 'absent', 1: 'absent', 2: 'excused' }),
+    );
+    expect(saved.status).toBe(200);
+    // Saved again, and retried: still one request each.
+    await teacher.call(
+      'PUT',
+      `/api/classes/${classId}/attendance/${today}`,
+      register({ 0: 'absent', 1: 'absent', 2: 'excused' }),
+    );
+    const [first] = await requestsOf(students[0]!.id);
+    expect(first).toMatchObject({ status: 'pending' });
+    expect(first!.seconds_to_due).toBeGreaterThan(25 * 60);
+    expect(await requestsOf(students[1]!.id)).toHaveLength(1);
+    // An excused absence asks for nothing.
+    expect(await requestsOf(students[2]!.id)).toHaveLength(0);
+
+    // Student 1 was in fact present: corrected within the grace time.
+    await teacher.call('PUT', `/api/classes/${classId}/attendance/${today}`, register({ 0: 'absent', 2: 'excused' }));
+    await graceTimeEnds();
+    await waitFor(
+      'the corrected absence cancelled',
+      async () => (await requestsOf(students[1]!.id))[0]?.status === 'cancelled',
+    );
+    expect((await requestsOf(students[1]!.id))[0]).toMatchObject({ status: 'cancelled', outcome: 'no-longer-absent' });
+
+    await waitFor(
+      'the notification',
+      async () => emailsTo(students[0]!.email).length > 0 && textsTo(students[0]!.phone).length > 0,
+    );
+    const [email] = emailsTo(students[0]!.email);
+    // The school's language (pt-PT) and its name as the sender's.
+    expect(email!.subject).toBe('Pupil0 Oak teve marcação de falta hoje');
+    expect(email!.text).toContain('5A');
+    expect(email!.from).toContain('notifications@');
+    expect(textsTo(students[0]!.phone)[0]!.body).toContain('Pupil0 Oak');
+    expect(emailsTo(students[1]!.email)).toHaveLength(0);
+    expect(textsTo(students[1]!.phone)).toHaveLength(0);
+
+    // The delivery report: in-app delivered, e-mail and SMS sent.
+    const report = await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${first!.id}`);
+    expect(report.status).toBe(200);
+    await waitFor(
+      'the sends recorded',
+      async () =>
+        (await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${first!.id}`)).body.totals.sent === 2,
+    );
+    const channels = (await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${first!.id}`)).body.messages
+      .map((m) => `${m.channel}:${m.status}`)
+      .sort();
+    expect(channels).toEqual(['email:sent', 'in-app:delivered', 'sms:sent']);
+    const listed = await admin.call<RequestsPage>('GET', `/api/notifications/requests?studentId=${students[0]!.id}`);
+    expect(listed.body.items.map((r) => r.id)).toEqual([first!.id]);
+
+    // Saving the register again after the alert went sends nothing more.
+    await teacher.call('PUT', `/api/classes/${classId}/attendance/${today}`, register({ 0: 'absent', 2: 'excused' }));
+    await graceTimeEnds();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(emailsTo(students[0]!.email)).toHaveLength(1);
+  });
+
+  it('puts the alert in the guardian’s in-app inbox, unread until read', async () => {
+    const page = await guardianUser.call<InboxPage>('GET', '/api/notifications');
+    expect(page.status).toBe(200);
+    expect(page.body.unread).toBe(1);
+    expect(page.body.items[0]).toMatchObject({ kind: 'absence-alert', category: 'absence', readAt: null });
+    const read = await guardianUser.call<{ unread: number }>(
+      'POST',
+      `/api/notifications/${page.body.items[0]!.id}/read`,
+    );
+    expect(read.body.unread).toBe(0);
+    // Another person's message is not theirs to read.
+    const others = await oak.db.query<{ id: string }>(
+      `SELECT id FROM notification_messages WHERE channel = 'in-app' AND recipient_id <> :g::uuid LIMIT 1`,
+      { g: students[0]!.guardianId },
+    );
+    if (others[0]) {
+      expect((await guardianUser.call('POST', `/api/notifications/${others[0].id}/read`)).status).toBe(404);
+    }
+    expect((await teacher.call<InboxPage>('GET', '/api/notifications')).body.items).toHaveLength(0);
+  });
+
+  it('wakes the dispatcher through the queue when the grace time is zero', async () => {
+    await settingsWith({ absenceGraceMinutes: 0 });
+    await teacher.call(
+      'PUT',
+      `/api/classes/${classId}/attendance/${today}`,
+      register({ 0: 'absent', 2: 'excused', 3: 'absent' }),
+    );
+    await waitFor('the alert woken through the queue', () => emailsTo(students[3]!.email).length === 1);
+  });
+
+  it('honours the guardian’s channels and language, and refuses SMS beyond the monthly budget', async () => {
+    const prefs = await guardianUser.call<Preferences>('PUT', '/api/notifications/preferences', {
+      locale: 'en',
+      channels: { absence: [], announcements: ['email'] },
+    });
+    expect(prefs.status).toBe(200);
+    // Absence alerts are required: with nothing chosen, the school's default applies.
+    expect(prefs.body.categories.find((c) => c.category === 'absence')).toMatchObject({
+      required: true,
+      chosen: false,
+      channels: ['email', 'sms'],
+    });
+    const bad = await guardianUser.call<{ error: { fields: { path: string }[] } }>(
+      'PUT',
+      '/api/notifications/preferences',
+      {
+        locale: 'fr',
+        channels: { absence: ['pigeon'] },
+      },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((f) => f.path).sort()).toEqual(['body.channels.absence.0', 'body.locale']);
+
+    const used = (await admin.call<NotificationSettingsView>('GET', '/api/notifications/settings')).body
+      .smsSentThisMonth;
+    await settingsWith({ smsMonthlyBudget: used + 1 });
+    await teacher.call(
+      'PUT',
+      `/api/classes/${classId}/attendance/${today}`,
+      register({ 0: 'absent', 2: 'excused', 3: 'absent', 4: 'absent', 5: 'absent' }),
+    );
+    await waitFor(
+      'the notification',
+      async () => emailsTo(students[4]!.email).length === 1 && emailsTo(students[5]!.email).length === 1,
+    );
+    const texts = textsTo(students[4]!.phone).length + textsTo(students[5]!.phone).length;
+    expect(texts).toBe(1);
+    // The admin is told, once, in the inbox.
+    await waitFor(
+      'the notification',
+      async () => (await admin.call<InboxPage>('GET', '/api/notifications')).body.items.length === 1,
+    );
+    expect((await admin.call<InboxPage>('GET', '/api/notifications')).body.items[0]!.kind).toBe('sms-budget-reached');
+  });
+
+  it('validates the settings field by field', async () => {
+    const bad = await admin.call<{ error: { fields: { path: string }[] } }>('PUT', '/api/notifications/settings', {
+      absenceAlerts: true,
+      absenceAlertsRequired: true,
+      alertOnLate: false,
+      absenceGrace: 'whenever',
+      absenceGraceMinutes: -1,
+      absenceAlertTime: '25:00',
+      quietHoursStart: '21:00',
+      quietHoursEnd: '07:30',
+      smsMonthlyBudget: 10,
+      riskNoticesToGuardians: false,
+      defaultChannels: { absence: ['email', 'email'] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((f) => f.path).sort()).toEqual([
+      'body.absenceAlertTime',
+      'body.absenceGrace',
+      'body.absenceGraceMinutes',
+      'body.defaultChannels.absence',
+    ]);
+    expect((await teacher.call('GET', '/api/notifications/settings')).status).toBe(403);
+  });
+});
