@@ -21,6 +21,7 @@ import { SecretStore } from './secrets/secret-store';
 import { startSecretsManager } from './secrets/secrets-manager-server';
 import { startDynamoDb } from './dynamodb/dynamodb-server';
 import { LocalEventLog } from './events/event-log';
+import { eventEnvelope, eventRulesIn, matchesPattern } from './events/event-rules';
 import { InvitationOutbox, outboxFileName } from './issuer/outbox';
 import { type LocalMessaging, startLocalMessaging } from './messaging/local-messaging';
 import { mailboxMountPath, mailboxPage } from './messaging/mailbox-page';
@@ -89,6 +90,19 @@ export interface PlatformOptions {
    */
   readonly directoryCacheSeconds?: number;
   readonly log?: (line: string) => void;
+}
+
+/** An asynchronous invocation as EventBridge makes it: tried again a few times, then given up with a log line. */
+async function invokeWithRetries(invoke: () => Promise<unknown>, label: string, log: (line: string) => void) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await invoke();
+      return;
+    } catch (error) {
+      if (attempt >= 3) return log(`${label} failed ${attempt} times: ${String(error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
 
 /**
@@ -319,6 +333,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     started.push({ stop: () => functions.close() });
 
+    // EventBridge's rules over the local bus: each matching event invokes its functions, retried as EventBridge would.
+    const rules = eventRulesIn(stacks, awsEnvironment);
+    const unsubscribeRules = events.onEvent((event) => {
+      const envelope = eventEnvelope(event, awsEnvironment);
+      for (const rule of rules) {
+        if (rule.eventBusName !== event.eventBusName || !matchesPattern(rule.pattern, envelope)) continue;
+        for (const fn of rule.functionArns.map((arn) => catalog.byArn(arn)).filter((f) => f !== undefined)) {
+          void invokeWithRetries(() => functions.invoke(fn, envelope), `[rule ${rule.name}] ${fn.name}`, log);
+        }
+      }
+    });
+    started.push({ stop: async () => void unsubscribeRules() });
     const stepFunctions = await startStepFunctions({
       port: 0,
       stateDir: join(options.stateDir, 'step-functions'),

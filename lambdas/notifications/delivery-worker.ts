@@ -14,7 +14,7 @@ import { deliveryBatch } from './delivery-queue';
  */
 export function deliveryWorker(senders: () => MessageSenders = awsSenders) {
   let made: MessageSenders | undefined;
-  return lambdaHandler(async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  return lambdaHandler(async (event: SQSEvent, context): Promise<SQSBatchResponse> => {
     made ??= senders();
     const failures: string[] = [];
     await Promise.all(
@@ -32,7 +32,8 @@ export function deliveryWorker(senders: () => MessageSenders = awsSenders) {
             logger.warn('messages not sent: the school is not ACTIVE', { schoolId, status: school?.status });
             return;
           }
-          const outcome = await deliverMessages(await schoolSessionFor(school), schoolId, messageIds, made!);
+          const db = await schoolSessionFor(school, { actor: 'notification-sender', requestId: context.awsRequestId });
+          const outcome = await deliverMessages(db, schoolId, messageIds, made!);
           logger.info('messages delivered', { schoolId, ...outcome });
         } catch (error) {
           logger.warn('delivery to be retried', { schoolId, error });

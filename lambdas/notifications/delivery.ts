@@ -1,3 +1,4 @@
+import { auditEntry } from '../shared/audit-entry';
 import { type DataApiSession, jsonColumn, typed } from '../shared/data-api';
 import { logger } from '../shared/observability';
 import type { MessageSenders, OutgoingMessage, SendOutcome } from './channels';
@@ -61,16 +62,34 @@ export async function deliverMessages(
        ),
        recorded AS (
          UPDATE notification_messages m
-            SET status = CASE o.status WHEN 'retry' THEN 'queued' ELSE o.status END,
-                provider_id = o."providerId", reason = o.reason, updated_at = now(),
+            -- SES's events may have told of the message already (delivered, bounced): they stand.
+            SET status = CASE WHEN m.status <> 'sending' THEN m.status
+                              WHEN o.status = 'retry' THEN 'queued' ELSE o.status END,
+                provider_id = o."providerId", updated_at = now(),
+                reason = CASE WHEN m.status <> 'sending' THEN m.reason ELSE o.reason END,
                 sent_at = CASE o.status WHEN 'sent' THEN now() END
            FROM outcome o
-          WHERE m.id = o.id AND m.status = 'sending'
-         RETURNING m.channel, m.address, m.status
-       )
-       INSERT INTO undeliverable_addresses (address, channel, reason)
-       SELECT DISTINCT address, channel, 'opted-out' FROM recorded WHERE status = 'opted-out'
-       ON CONFLICT (address) DO NOTHING`,
+          WHERE m.id = o.id AND m.status NOT IN ('queued')
+         RETURNING m.channel, m.address, m.status, m.recipient_id
+       ),
+       -- A number that replied STOP: nothing more is sent to it.
+       undeliverable AS (
+         INSERT INTO undeliverable_addresses (address, channel, reason)
+         SELECT DISTINCT address, channel, 'opted-out' FROM recorded WHERE status = 'opted-out'
+         ON CONFLICT (address) DO NOTHING
+         RETURNING address, channel, reason
+       ),
+       opted_out AS (
+         SELECT u.*, r.recipient_id FROM undeliverable u JOIN recorded r ON r.address = u.address
+       ),
+       ${auditEntry({
+         action: 'mark-undeliverable',
+         entity: 'address',
+         after: 'opted_out',
+         rows: 'many',
+         people: ['recipient_id'],
+       })}
+       SELECT count(*) FROM recorded`,
       { outcomes: typed.json(outcomes) },
     );
   }

@@ -26,12 +26,14 @@ export interface RecordedNotification {
 export type RecordedEntry = RecordedEvent | RecordedNotification;
 
 /**
- * Where EventBridge events and SNS notifications go on the local platform: no bus or
- * subscriber runs here, so what the workflows send is kept (one JSON line each, under the
- * state directory) for the operator to read and for tests to check.
+ * Where EventBridge events and SNS notifications go on the local platform: what is sent is
+ * kept (one JSON line each, under the state directory) for the operator to read and for tests
+ * to check, and each event is handed to the listeners (the platform's rules, which invoke
+ * their functions).
  */
 export class LocalEventLog {
   private readonly entries: RecordedEntry[] = [];
+  private readonly listeners = new Set<(event: RecordedEvent) => void>();
 
   constructor(
     private readonly file: string,
@@ -49,7 +51,14 @@ export class LocalEventLog {
     const entry: RecordedEvent = { kind: 'event', id: randomUUID(), time: new Date().toISOString(), ...event };
     this.append(entry);
     this.log(`[event] ${entry.source} ${entry.detailType}`);
+    for (const listener of this.listeners) listener(entry);
     return entry;
+  }
+
+  /** Calls `listener` with every event put from now on (the bus's rules); returns how to stop. */
+  onEvent(listener: (event: RecordedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   publish(notification: Omit<RecordedNotification, 'kind' | 'id' | 'time'>): RecordedNotification {

@@ -22,7 +22,8 @@ describe.each(['dev', 'prod'])('batch stack (%s)', (stage) => {
       });
     }
     const policies = resourcesOf(stack, 'AWS::SQS::QueuePolicy');
-    expect(policies).toHaveLength(2 * platformQueues.length);
+    // And the SES events rule's dead-letter queue.
+    expect(policies).toHaveLength(2 * platformQueues.length + 1);
     for (const [, policy] of policies) {
       expect(JSON.stringify(policy.Properties?.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
     }
@@ -173,5 +174,23 @@ describe.each(['dev', 'prod'])('batch stack (%s)', (stage) => {
     expect(JSON.stringify(invoker.Properties?.PolicyDocument.Statement)).toMatch(
       /lambda:InvokeFunction.*notificationssweep/,
     );
+  });
+
+  it('routes the configuration set’s SES events to the email-events function, with retries and a dead-letter queue', () => {
+    t.hasResourceProperties('AWS::Events::Rule', {
+      Name: `campus-${stage}-email-events`,
+      EventPattern: {
+        source: ['aws.ses'],
+        'detail-type': Match.arrayWith(['Email Delivered', 'Email Bounced', 'Email Complaint Received']),
+        detail: { mail: { tags: { 'ses:configuration-set': [`campus-${stage}-notifications`] } } },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^notificationsemailevents'), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^emaileventsdlq'), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21_600 },
+        }),
+      ],
+    });
   });
 });

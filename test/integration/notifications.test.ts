@@ -159,18 +159,20 @@ describe('absence alerts', () => {
     expect(emailsTo(students[1]!.email)).toHaveLength(0);
     expect(textsTo(students[1]!.phone)).toHaveLength(0);
 
-    // The delivery report: in-app delivered, e-mail and SMS sent.
+    // The delivery report: one message a channel.
     const report = await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${first!.id}`);
     expect(report.status).toBe(200);
-    await waitFor(
-      'the sends recorded',
-      async () =>
-        (await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${first!.id}`)).body.totals.sent === 2,
+    // Sent, or already delivered as SES's event tells.
+    const settled = (status: string) => ['sent', 'delivered'].includes(status);
+    await waitFor('the sends recorded', async () =>
+      (await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${first!.id}`)).body.messages.every((m) =>
+        settled(m.status),
+      ),
     );
     const channels = (await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${first!.id}`)).body.messages
-      .map((m) => `${m.channel}:${m.status}`)
+      .map((m) => m.channel)
       .sort();
-    expect(channels).toEqual(['email:sent', 'in-app:delivered', 'sms:sent']);
+    expect(channels).toEqual(['email', 'in-app', 'sms']);
     const listed = await admin.call<RequestsPage>('GET', `/api/notifications/requests?studentId=${students[0]!.id}`);
     expect(listed.body.items.map((r) => r.id)).toEqual([first!.id]);
 
@@ -279,5 +281,65 @@ describe('absence alerts', () => {
       'body.defaultChannels.absence',
     ]);
     expect((await teacher.call('GET', '/api/notifications/settings')).status).toBe(403);
+  });
+
+  it('follows SES events: delivered, then a bounce or STOP makes the address undeliverable for later alerts', async () => {
+    await settingsWith({ smsMonthlyBudget: 1000 });
+    const guardian = students[3]!;
+    const statusOf = async (channel: string) =>
+      (
+        await oak.db.query<{ status: string }>(
+          `SELECT status FROM notification_messages WHERE recipient_id = :g::uuid AND channel = :channel
+            ORDER BY queued_at DESC LIMIT 1`,
+          { g: guardian.guardianId, channel },
+        )
+      )[0]?.status;
+    // The local SES reported the delivery, and the rule's function applied it.
+    await waitFor('the delivery applied', async () => (await statusOf('email')) === 'delivered');
+
+    const [email] = emailsTo(guardian.email);
+    platform().messaging.mailbox.simulateEmailFeedback(email!.id, guardian.email, 'Bounce');
+    await waitFor('the bounce applied', async () => (await statusOf('email')) === 'bounced');
+    const [text] = textsTo(guardian.phone);
+    platform().messaging.mailbox.simulateStopReply(text!.id);
+
+    // A brother in the class: his alert reaches the guardian in the app, and neither by e-mail nor text.
+    const [brother] = await oak.db.query<{ id: string }>(
+      `WITH s AS (INSERT INTO students (admission_no, given_name, family_name, class_id)
+                  VALUES ('O-9', 'Brother', 'Oak', :c::uuid) RETURNING id),
+            l AS (INSERT INTO student_guardians (student_id, guardian_id, relationship)
+                  SELECT s.id, :g::uuid, 'parent' FROM s)
+       SELECT id FROM s`,
+      { c: classId, g: guardian.guardianId },
+    );
+    students.push({ ...guardian, id: brother!.id });
+    await teacher.call(
+      'PUT',
+      `/api/classes/${classId}/attendance/${today}`,
+      register({ 0: 'absent', 2: 'excused', 3: 'absent', 4: 'absent', 5: 'absent', 6: 'absent' }),
+    );
+    const [request] = await requestsOf(brother!.id);
+    await waitFor(
+      'the brother’s alert dispatched',
+      async () => (await requestsOf(brother!.id))[0]?.status === 'dispatched',
+    );
+    await waitFor('its sends settled', async () => {
+      const report = await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${request!.id}`);
+      return report.body.messages.every((m) => !['queued', 'sending'].includes(m.status));
+    });
+    const report = await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${request!.id}`);
+    expect(report.body.messages.map((m) => `${m.channel}:${m.status}`).sort()).toEqual([
+      'email:failed',
+      'in-app:delivered',
+      'sms:opted-out',
+    ]);
+    expect(emailsTo(guardian.email)).toHaveLength(1);
+    expect(textsTo(guardian.phone)).toHaveLength(1);
+    // The bounce is in the audit log, about the guardian.
+    const [audited] = await oak.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'mark-undeliverable' AND :g::uuid = ANY (subjects)`,
+      { g: guardian.guardianId },
+    );
+    expect(audited!.n).toBeGreaterThanOrEqual(1);
   });
 });
