@@ -260,7 +260,8 @@ const takeDueSql = `WITH due AS (
     SELECT s.name, s.locale, s.timezone, (now() AT TIME ZONE s.timezone) AS local_now, n.*
       FROM school_settings s CROSS JOIN notification_settings n
   )
-  SELECT
+  -- The school's context in the first row, then one row per request: each row well within the Data API's 64 KB.
+  SELECT 0 AS part, NULL::text AS request,
     (SELECT to_jsonb(n) FROM notification_settings n)::text AS settings,
     (SELECT json_build_object('name', name, 'locale', locale) FROM school)::text AS school,
     (SELECT coalesce(json_agg(json_build_object('kind', kind, 'locale', locale, 'subject', subject, 'body', body,
@@ -273,8 +274,9 @@ const takeDueSql = `WITH due AS (
       WHERE CASE WHEN quiet_hours_start <= quiet_hours_end
                  THEN local_now::time >= quiet_hours_start AND local_now::time < quiet_hours_end
                  ELSE local_now::time >= quiet_hours_start OR local_now::time < quiet_hours_end END) AS "quietUntil",
-    (SELECT to_char(date_trunc('month', local_now), 'YYYY-MM') FROM school) AS month,
-    (SELECT coalesce(json_agg(json_build_object(
+    (SELECT to_char(date_trunc('month', local_now), 'YYYY-MM') FROM school) AS month
+  UNION ALL
+  SELECT 1, json_build_object(
         'id', d.id, 'kind', d.kind, 'category', d.category, 'urgency', d.urgency, 'payload', d.payload,
         'onDate', d.on_date,
         'mark', (SELECT a.status FROM attendance a WHERE a.student_id = d.student_id AND a.on_date = d.on_date),
@@ -287,9 +289,10 @@ const takeDueSql = `WITH due AS (
             'phoneUndeliverable', EXISTS (SELECT 1 FROM undeliverable_addresses u WHERE u.address = rc.phone))
             ORDER BY rc.name, rc.id), '[]')
             FROM recipients rc LEFT JOIN notification_preferences p ON p.person_id = rc.id
-           WHERE rc.request_id = d.id))
-        ORDER BY d.due_at), '[]') FROM due d)::text AS requests,
-    (SELECT count(*) FROM due)::int AS taken`;
+           WHERE rc.request_id = d.id))::text,
+         NULL, NULL, NULL, NULL, NULL, NULL
+    FROM due d
+  ORDER BY part`;
 
 /** The second statement: messages written, requests settled, the budget notice asked for, all audited. */
 const settleSql = `WITH planned AS (
@@ -349,19 +352,18 @@ const settleSql = `WITH planned AS (
  * statements; the session names the dispatcher as the writer of its audit entries.
  */
 export async function dispatchDue(db: DataApiSession, options: { limit?: number } = {}): Promise<DispatchOutcome> {
-  const limit = options.limit ?? 200;
+  const limit = options.limit ?? 100;
   return db.transaction(async () => {
-    const [taken] = await db.query<{
+    const [taken, ...rows] = await db.query<{
+      request: string | null;
       settings: string;
       school: string;
       templates: string;
       smsThisMonth: number;
       quietUntil: string | null;
       month: string;
-      requests: string;
-      taken: number;
     }>(takeDueSql, { limit });
-    const requests = jsonColumn<DueRequest[]>(taken!.requests);
+    const requests = rows.map((row) => jsonColumn<DueRequest>(row.request!));
     const empty: DispatchOutcome = {
       dispatched: 0,
       cancelled: 0,
@@ -416,7 +418,7 @@ export async function dispatchDue(db: DataApiSession, options: { limit?: number 
       postponed: held.length,
       messages: written.length,
       toSend,
-      more: taken!.taken === limit,
+      more: requests.length === limit,
       // The budget notice is due now; held requests at the end of the quiet hours. Others have their own wake-ups.
       nextDueAt: settled!.budgetNotices ? new Date().toISOString() : held.length ? taken!.quietUntil : null,
     };

@@ -140,4 +140,33 @@ describe('absence alerts, as a property', () => {
       { numRuns: 100 },
     );
   });
+
+  it('dispatches a whole school’s morning in rounds, each answer within the Data API’s row and response limits', async () => {
+    const many = 150;
+    await db.query(`UPDATE students SET status = 'withdrawn' WHERE class_id = :c::uuid`, { c: classId });
+    const students = await db.query<{ id: string }>(
+      `WITH pupils AS (
+         INSERT INTO students (admission_no, given_name, family_name, class_id)
+         SELECT gen_random_uuid()::text, 'M' || n, 'W', :c::uuid FROM generate_series(1, :n) n RETURNING id
+       ),
+       parents AS (
+         INSERT INTO guardians (name, email, phone)
+         SELECT 'A guardian with a long name ' || p.id, p.id || '@willow.test', '+351910000000' FROM pupils p RETURNING id, email
+       ),
+       links AS (
+         INSERT INTO student_guardians (student_id, guardian_id, relationship)
+         SELECT p.id, g.id, 'parent' FROM pupils p JOIN parents g ON g.email = p.id || '@willow.test'
+       )
+       SELECT id FROM pupils`,
+      { c: classId, n: many },
+    );
+    await markClassDay(db, { userId: 'teacher-sub', isAdmin: true }, classId, today, {
+      marks: students.map((s) => ({ studentId: s.id, status: 'absent' })),
+    });
+    await db.query(`UPDATE notification_requests SET due_at = now() WHERE status = 'pending'`);
+    const first = await dispatchDue(db);
+    const second = await dispatchDue(db);
+    expect(first).toMatchObject({ dispatched: 100, more: true });
+    expect(second).toMatchObject({ dispatched: many - 100, more: false });
+  });
 });
