@@ -148,6 +148,16 @@ export async function exportSchoolArchive(
 }
 
 /**
+ * SQL: a one-row table (keyed by `singleton`, such as the notification settings) may hold the
+ * row its migration seeded; the archive's row takes its place. Other tables are empty here.
+ */
+function replacesSeededRow(shape: TableShape): string {
+  if (shape.key.length !== 1 || shape.key[0] !== 'singleton') return '';
+  const columns = shape.columns.filter((c) => c.name !== 'singleton').map((c) => quoteIdent(c.name));
+  return `ON CONFLICT (singleton) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+}
+
+/**
  * Loads an archive into an empty school database of the same schema version: each file
  * checked against its checksum, the tables in the manifest's order, ids and generated
  * keys kept as they were, all in one transaction.
@@ -199,7 +209,8 @@ export async function importSchoolArchive(
         }
         // The append-only audit log refuses updates and deletes, not inserts; identities keep their values.
         await db.execute(
-          `INSERT INTO ${table} OVERRIDING SYSTEM VALUE SELECT * FROM jsonb_populate_recordset(NULL::${table}, :rows::jsonb)`,
+          `INSERT INTO ${table} OVERRIDING SYSTEM VALUE SELECT * FROM jsonb_populate_recordset(NULL::${table}, :rows::jsonb)
+           ${replacesSeededRow(shape)}`,
           { rows: typed.json(objects.slice(start, end)) },
         );
         start = end;

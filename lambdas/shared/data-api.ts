@@ -109,6 +109,8 @@ export class DataApiSession {
   /** Calls sent, retries included. */
   roundTrips = 0;
   private transactionId: string | undefined;
+  /** Set from the moment a transaction is asked for until it ends. */
+  private transacting = false;
 
   constructor(
     readonly target: DataApiTarget,
@@ -160,17 +162,28 @@ export class DataApiSession {
     );
   }
 
-  /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+  /**
+   * Runs `work` in one transaction: committed if it resolves, rolled back if it throws. A session
+   * runs one transaction at a time (every statement it sends meanwhile is part of it): work that
+   * runs transactions side by side takes a session each (`as`).
+   */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    if (this.transactionId) throw new Error('Transactions do not nest.');
-    const begun = await this.send<BeginTransactionCommandOutput>(
-      () =>
-        new BeginTransactionCommand({
-          resourceArn: this.target.resourceArn,
-          secretArn: this.target.secretArn,
-          database: this.target.database,
-        }),
-    );
+    if (this.transacting) throw new Error('Transactions do not nest, nor run side by side on one session.');
+    this.transacting = true;
+    let begun: BeginTransactionCommandOutput;
+    try {
+      begun = await this.send<BeginTransactionCommandOutput>(
+        () =>
+          new BeginTransactionCommand({
+            resourceArn: this.target.resourceArn,
+            secretArn: this.target.secretArn,
+            database: this.target.database,
+          }),
+      );
+    } catch (error) {
+      this.transacting = false;
+      throw error;
+    }
     this.transactionId = begun.transactionId!;
     const ids = {
       resourceArn: this.target.resourceArn,
@@ -186,6 +199,8 @@ export class DataApiSession {
       this.transactionId = undefined;
       await this.send(() => new RollbackTransactionCommand(ids)).catch(() => undefined);
       throw error;
+    } finally {
+      this.transacting = false;
     }
   }
 

@@ -51,25 +51,25 @@ beforeAll(async () => {
   today = row!.today;
 });
 
-/** A fresh class list for one run: students with one guardian each (e-mail only). */
-async function freshStudents(): Promise<string[]> {
+/** A fresh class list: the class's students withdrawn, new ones each with a guardian of their own (e-mail only). */
+async function freshStudents(count = pupils, guardianName = 'G'): Promise<string[]> {
   await db.query(`UPDATE students SET status = 'withdrawn' WHERE class_id = :c::uuid`, { c: classId });
   const rows = await db.query<{ id: string }>(
     `WITH pupils AS (
        INSERT INTO students (admission_no, given_name, family_name, class_id)
-       SELECT gen_random_uuid()::text, 'P' || n, 'W', :c::uuid FROM generate_series(1, :n) n RETURNING id
+       SELECT lpad(n::text, 4, '0') || '-' || gen_random_uuid(), 'P' || n, 'W', :c::uuid
+         FROM generate_series(1, :n) n RETURNING id, admission_no
      ),
      parents AS (
-       INSERT INTO guardians (name, email) SELECT 'G', gen_random_uuid() || '@willow.test' FROM pupils RETURNING id
+       INSERT INTO guardians (name, email) SELECT :guardian || ' ' || p.id, p.id || '@willow.test' FROM pupils p
+       RETURNING id, email
      ),
-     numbered AS (SELECT id, row_number() OVER () AS n FROM pupils),
-     parents_numbered AS (SELECT id, row_number() OVER () AS n FROM parents),
      links AS (
        INSERT INTO student_guardians (student_id, guardian_id, relationship)
-       SELECT p.id, g.id, 'parent' FROM numbered p JOIN parents_numbered g USING (n)
+       SELECT p.id, g.id, 'parent' FROM pupils p JOIN parents g ON g.email = p.id || '@willow.test'
      )
-     SELECT id FROM numbered ORDER BY n`,
-    { c: classId, n: pupils },
+     SELECT id FROM pupils ORDER BY admission_no`,
+    { c: classId, n: count, guardian: guardianName },
   );
   return rows.map((r) => r.id);
 }
@@ -143,25 +143,9 @@ describe('absence alerts, as a property', () => {
 
   it('dispatches a whole school’s morning in rounds, each answer within the Data API’s row and response limits', async () => {
     const many = 150;
-    await db.query(`UPDATE students SET status = 'withdrawn' WHERE class_id = :c::uuid`, { c: classId });
-    const students = await db.query<{ id: string }>(
-      `WITH pupils AS (
-         INSERT INTO students (admission_no, given_name, family_name, class_id)
-         SELECT gen_random_uuid()::text, 'M' || n, 'W', :c::uuid FROM generate_series(1, :n) n RETURNING id
-       ),
-       parents AS (
-         INSERT INTO guardians (name, email, phone)
-         SELECT 'A guardian with a long name ' || p.id, p.id || '@willow.test', '+351910000000' FROM pupils p RETURNING id, email
-       ),
-       links AS (
-         INSERT INTO student_guardians (student_id, guardian_id, relationship)
-         SELECT p.id, g.id, 'parent' FROM pupils p JOIN parents g ON g.email = p.id || '@willow.test'
-       )
-       SELECT id FROM pupils`,
-      { c: classId, n: many },
-    );
+    const students = await freshStudents(many, 'A guardian with a long name');
     await markClassDay(db, { userId: 'teacher-sub', isAdmin: true }, classId, today, {
-      marks: students.map((s) => ({ studentId: s.id, status: 'absent' })),
+      marks: students.map((studentId) => ({ studentId, status: 'absent' })),
     });
     await db.query(`UPDATE notification_requests SET due_at = now() WHERE status = 'pending'`);
     const first = await dispatchDue(db);

@@ -74,11 +74,15 @@ export function functionViolations(t: TemplateJson): string[] {
 
 export function queueViolations(t: TemplateJson): string[] {
   const queues = entries(t, 'AWS::SQS::Queue');
+  // A dead-letter queue is one a queue redrives into, or one an EventBridge rule's target sends its failures to.
+  const deadLetterArns = [
+    ...queues.map(([, q]) => q.Properties?.RedrivePolicy?.deadLetterTargetArn),
+    ...entries(t, 'AWS::Events::Rule').flatMap(([, rule]) =>
+      asArray(rule.Properties?.Targets).map((target: any) => target.DeadLetterConfig?.Arn),
+    ),
+  ];
   const targetIds = new Set(
-    queues.flatMap(([, q]) => {
-      const arn = q.Properties?.RedrivePolicy?.deadLetterTargetArn;
-      return arn?.['Fn::GetAtt'] ? [arn['Fn::GetAtt'][0] as string] : [];
-    }),
+    deadLetterArns.flatMap((arn) => (arn?.['Fn::GetAtt'] ? [arn['Fn::GetAtt'][0] as string] : [])),
   );
   return queues.flatMap(([id, q]) => {
     const p = q.Properties ?? {};
