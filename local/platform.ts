@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import type { RouteGroup } from '../lambdas/api/routes';
 import {
@@ -335,6 +336,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     // EventBridge's rules over the local bus: each matching event invokes its functions, retried as EventBridge would.
     const rules = eventRulesIn(stacks, awsEnvironment);
+    const ruleTargets = new SQSClient({
+      endpoint: sqsStore.url,
+      region: localRegion,
+      credentials: { accessKeyId: 'events', secretAccessKey: 'events' },
+    });
     const unsubscribeRules = events.onEvent((event) => {
       const envelope = eventEnvelope(event, awsEnvironment);
       for (const rule of rules) {
@@ -342,9 +348,25 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         for (const fn of rule.functionArns.map((arn) => catalog.byArn(arn)).filter((f) => f !== undefined)) {
           void invokeWithRetries(() => functions.invoke(fn, envelope), `[rule ${rule.name}] ${fn.name}`, log);
         }
+        // EventBridge's own delivery into a queue: no function's role, so straight to the queue store.
+        for (const name of rule.queueNames) {
+          const send = () =>
+            ruleTargets.send(
+              new SendMessageCommand({
+                QueueUrl: `${sqsStore.url}/${localAccountId}/${name}`,
+                MessageBody: JSON.stringify(envelope),
+              }),
+            );
+          void invokeWithRetries(send, `[rule ${rule.name}] ${name}`, log);
+        }
       }
     });
-    started.push({ stop: async () => void unsubscribeRules() });
+    started.push({
+      stop: async () => {
+        unsubscribeRules();
+        ruleTargets.destroy();
+      },
+    });
     const stepFunctions = await startStepFunctions({
       port: 0,
       stateDir: join(options.stateDir, 'step-functions'),

@@ -65,6 +65,11 @@ export interface RouteSpec {
   /** A JSON body (its schema), or a CSV file. */
   readonly body?: z.ZodType | CsvFile;
   readonly response: SuccessSpec;
+  /**
+   * A POST that changes nothing (a preview, a calculation): it takes a body too large or too
+   * structured for a query, and leaves no audit entry. @default false: every non-GET route writes
+   */
+  readonly readOnly?: true;
 }
 
 /** Operation name → its declaration: a group of routes one handler module serves. */

@@ -7,6 +7,30 @@ import { awsSenders, type MessageSenders } from './channels';
 import { deliverMessages } from './delivery';
 import { deliveryBatch } from './delivery-queue';
 
+/** Sends in flight in one invocation: within the SDK's 50 sockets, and a steady pace for SES and SMS. */
+const sendsAtOnce = 25;
+
+/** The senders, with at most `limit` sends in flight at once; the others wait their turn. */
+export function atMostAtOnce(senders: MessageSenders, limit: number): MessageSenders {
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  const limited =
+    (send: MessageSenders['email']): MessageSenders['email'] =>
+    async (message) => {
+      // A finished send hands its slot to the next in line, so the count never passes the limit.
+      if (inFlight >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+      else inFlight++;
+      try {
+        return await send(message);
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else inFlight--;
+      }
+    };
+  return { email: limited((m) => senders.email(m)), sms: limited((m) => senders.sms(m)) };
+}
+
 /**
  * A delivery queue's consumer: each queue message names a few of one school's notification
  * messages, sent and recorded together; a queue message whose sends failed for a while is
@@ -15,7 +39,7 @@ import { deliveryBatch } from './delivery-queue';
 export function deliveryWorker(senders: () => MessageSenders = awsSenders) {
   let made: MessageSenders | undefined;
   return lambdaHandler(async (event: SQSEvent, context): Promise<SQSBatchResponse> => {
-    made ??= senders();
+    made ??= atMostAtOnce(senders(), sendsAtOnce);
     const failures: string[] = [];
     await Promise.all(
       event.Records.map(async (record) => {
@@ -25,7 +49,7 @@ export function deliveryWorker(senders: () => MessageSenders = awsSenders) {
           failures.push(record.messageId);
           return;
         }
-        const { schoolId, messageIds } = parsed.data;
+        const { schoolId, ...selection } = parsed.data;
         try {
           const school = await readSchoolRecord(schoolId);
           if (school?.status !== 'ACTIVE') {
@@ -33,7 +57,7 @@ export function deliveryWorker(senders: () => MessageSenders = awsSenders) {
             return;
           }
           const db = await schoolSessionFor(school, { actor: 'notification-sender', requestId: context.awsRequestId });
-          const outcome = await deliverMessages(db, schoolId, messageIds, made!);
+          const outcome = await deliverMessages(db, schoolId, selection, made!);
           logger.info('messages delivered', { schoolId, ...outcome });
         } catch (error) {
           logger.warn('delivery to be retried', { schoolId, error });

@@ -2,6 +2,7 @@ import { auditEntry } from '../shared/audit-entry';
 import { type DataApiSession, jsonColumn, typed } from '../shared/data-api';
 import { logger } from '../shared/observability';
 import type { MessageSenders, OutgoingMessage, SendOutcome } from './channels';
+import type { DeliverySelection } from './delivery-queue';
 
 /** A claim older than this is taken to be of a sender that stopped: the message may be claimed again. */
 export const staleClaimSeconds = 600;
@@ -27,21 +28,31 @@ export interface DeliveryOutcome {
 export async function deliverMessages(
   db: DataApiSession,
   schoolId: string,
-  messageIds: readonly string[],
+  selection: DeliverySelection,
   senders: MessageSenders,
 ): Promise<DeliveryOutcome> {
+  const chosen =
+    'messageIds' in selection
+      ? {
+          where: 'id IN (SELECT (jsonb_array_elements_text(:ids::jsonb))::uuid)',
+          params: { ids: typed.json(selection.messageIds) },
+        }
+      : {
+          where: 'request_id = :requestId AND mod(abs(hashtext(id::text)), :parts) = :part',
+          params: { requestId: typed.uuid(selection.requestId), parts: selection.parts, part: selection.part },
+        };
   const [claimed] = await db.query<{ messages: string; school: string }>(
     `WITH claimed AS (
        UPDATE notification_messages
           SET status = 'sending', claimed_at = now(), attempts = attempts + 1, updated_at = now()
-        WHERE id IN (SELECT (jsonb_array_elements_text(:ids::jsonb))::uuid)
+        WHERE ${chosen.where}
           AND channel IN ('email', 'sms')
           AND (status = 'queued' OR (status = 'sending' AND claimed_at < now() - make_interval(secs => :stale)))
        RETURNING id, channel, address, subject, body
      )
      SELECT (SELECT coalesce(json_agg(claimed), '[]') FROM claimed)::text AS messages,
             (SELECT name FROM school_settings) AS school`,
-    { ids: typed.json(messageIds), stale: staleClaimSeconds },
+    { ...chosen.params, stale: staleClaimSeconds },
   );
   const messages = jsonColumn<Omit<OutgoingMessage, 'schoolId' | 'schoolName'>[]>(claimed!.messages);
   const outcomes = await Promise.all(
@@ -98,7 +109,7 @@ export async function deliverMessages(
     sent: count('sent'),
     refused: count('failed') + count('opted-out'),
     retry: count('retry'),
-    skipped: messageIds.length - messages.length,
+    skipped: 'messageIds' in selection ? selection.messageIds.length - messages.length : 0,
   };
   if (outcome.retry) throw new DeliveryRetry(outcome);
   return outcome;

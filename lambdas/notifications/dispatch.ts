@@ -13,6 +13,7 @@ import {
   notificationKinds,
   renderTemplate,
 } from '../shared/notification-kinds';
+import { audienceSql, routedAnnouncementSql } from '../shared/notification-audiences';
 import { smsThisMonthSql } from '../shared/notification-outbox';
 
 /**
@@ -93,6 +94,8 @@ export interface DispatchOutcome {
   messages: number;
   /** E-mail and text messages to send, by urgency. */
   toSend: { urgent: string[]; bulk: string[] };
+  /** Announcements' e-mail and text messages to send (bulk), named by their request: too many to list. */
+  sendParts: { requestId: string; queued: number }[];
   /** More requests were due than one dispatch takes. */
   more: boolean;
   /** When a request this dispatch asked for or held back falls due (for a wake-up), if any. */
@@ -294,6 +297,22 @@ const takeDueSql = `WITH due AS (
     FROM due d
   ORDER BY part`;
 
+/**
+ * SQL (a CTE named `budget_notice`): when `reached` holds, asks (once a month, `:month`) for the
+ * notice to the school admins that the month's SMS budget is used up.
+ */
+function budgetNotice(reached: string): string {
+  return `budget_notice AS (
+    INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, due_at, requested_by)
+    SELECT 'sms-budget-reached', 'account', 'urgent', 'sms-budget-reached/' || :month,
+           jsonb_build_object('month', :month, 'budget', (SELECT sms_monthly_budget FROM notification_settings)::text),
+           now(), :auditActor
+     WHERE ${reached}
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id
+  )`;
+}
+
 /** The second statement: messages written, requests settled, the budget notice asked for, all audited. */
 const settleSql = `WITH planned AS (
     SELECT * FROM jsonb_to_recordset(:messages::jsonb) AS m(
@@ -322,15 +341,7 @@ const settleSql = `WITH planned AS (
      WHERE id IN (SELECT (jsonb_array_elements_text(:postponed::jsonb))::uuid) AND status = 'pending'
     RETURNING id
   ),
-  budget_notice AS (
-    INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, due_at, requested_by)
-    SELECT 'sms-budget-reached', 'account', 'urgent', 'sms-budget-reached/' || :month,
-           jsonb_build_object('month', :month, 'budget', (SELECT sms_monthly_budget FROM notification_settings)::text),
-           now(), :auditActor
-     WHERE :smsOverBudget
-    ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING id
-  ),
+  ${budgetNotice(':smsOverBudget')},
   sent AS (
     SELECT w.id, w.request_id, s.kind, w.recipient_id, w.recipient_kind, w.channel, w.status, w.reason, s.student_id
       FROM written w JOIN settled s ON s.id = w.request_id
@@ -345,6 +356,71 @@ const settleSql = `WITH planned AS (
   })}
   SELECT (SELECT coalesce(json_agg(json_build_object('id', w.id, 'channel', w.channel, 'status', w.status,
             'urgency', q.urgency)), '[]') FROM written w JOIN notification_requests q ON q.id = w.request_id)::text AS written,
+         (SELECT count(*) FROM budget_notice)::int AS "budgetNotices"`;
+
+/**
+ * An announcement's messages, written in SQL whatever the audience's size (10,000 guardians
+ * are one statement, not a reply of 10,000 rows): each person of its audience once per channel
+ * of the announcements category, texts counted against the month's budget in a stable order,
+ * the request settled and the send audited (recipients, channels and statuses; no bodies).
+ */
+const expandAnnouncementSql = `WITH q AS (SELECT * FROM notification_requests WHERE id = :id AND status = 'pending'),
+  ${audienceSql("(SELECT payload->'audience' FROM q)")},
+  ${routedAnnouncementSql},
+  school AS (SELECT s.name, s.locale, n.sms_monthly_budget FROM school_settings s, notification_settings n),
+  judged AS (
+    SELECT r.*,
+           EXISTS (SELECT 1 FROM undeliverable_addresses u WHERE u.address = lower(r.address) OR u.address = r.address)
+             AS undeliverable,
+           r.channel = 'sms' AND r.address ~ '^\\+[1-9][0-9]{7,14}$' AS e164
+      FROM routed r
+  ),
+  ranked AS (
+    SELECT j.*, row_number() OVER (PARTITION BY (j.channel = 'sms' AND j.e164 AND NOT j.undeliverable) ORDER BY j.id)
+             AS sms_rank
+      FROM judged j
+  ),
+  written AS (
+    INSERT INTO notification_messages
+           (request_id, recipient_id, recipient_kind, channel, address, locale, subject, body, status, reason)
+    SELECT q.id, r.id, r.kind, r.channel, r.address, coalesce(r.locale, lower(left(school.locale, 2))),
+           q.payload->>'title',
+           CASE r.channel WHEN 'sms' THEN school.name || ': ' || (q.payload->>'title')
+                          ELSE (q.payload->>'body') || E'\n\n' || school.name END,
+           CASE WHEN r.channel = 'in-app' THEN 'delivered'
+                WHEN r.channel = 'email' AND r.undeliverable THEN 'failed'
+                WHEN r.channel = 'sms' AND NOT r.e164 THEN 'failed'
+                WHEN r.channel = 'sms' AND r.undeliverable THEN 'opted-out'
+                WHEN r.channel = 'sms' AND r.sms_rank > school.sms_monthly_budget - ${smsThisMonthSql} THEN 'over-budget'
+                ELSE 'queued' END,
+           CASE WHEN r.channel = 'in-app' THEN NULL
+                WHEN r.channel = 'email' AND r.undeliverable THEN 'the address bounced or complained before'
+                WHEN r.channel = 'sms' AND NOT r.e164 THEN 'the number is not in E.164 form'
+                WHEN r.channel = 'sms' AND r.undeliverable THEN 'the number replied STOP'
+                WHEN r.channel = 'sms' AND r.sms_rank > school.sms_monthly_budget - ${smsThisMonthSql}
+                  THEN 'the school''s monthly SMS budget is used up' END
+      FROM ranked r, q, school
+    ON CONFLICT (request_id, recipient_id, channel) DO NOTHING
+    RETURNING id, request_id, recipient_id, recipient_kind, channel, status, reason
+  ),
+  settled AS (
+    UPDATE notification_requests SET status = CASE WHEN EXISTS (SELECT 1 FROM written) THEN 'dispatched' ELSE 'cancelled' END,
+           outcome = CASE WHEN EXISTS (SELECT 1 FROM written) THEN NULL ELSE 'no-recipients' END, dispatched_at = now()
+     WHERE id IN (SELECT id FROM q)
+    RETURNING id
+  ),
+  ${budgetNotice("EXISTS (SELECT 1 FROM written WHERE status = 'over-budget')")},
+  ${auditEntry({
+    action: 'dispatch',
+    entity: 'notification',
+    entityId: '(SELECT id::text FROM q)',
+    after: 'written',
+    rows: 'many',
+    people: ['recipient_id'],
+  })}
+  SELECT (SELECT count(*) FROM written)::int AS messages,
+         (SELECT count(*) FROM written WHERE status = 'queued' AND channel IN ('email', 'sms'))::int AS queued,
+         (SELECT count(*) FROM settled)::int AS settled,
          (SELECT count(*) FROM budget_notice)::int AS "budgetNotices"`;
 
 /**
@@ -370,6 +446,7 @@ export async function dispatchDue(db: DataApiSession, options: { limit?: number 
       postponed: 0,
       messages: 0,
       toSend: { urgent: [], bulk: [] },
+      sendParts: [],
       more: false,
       nextDueAt: null,
     };
@@ -378,12 +455,17 @@ export async function dispatchDue(db: DataApiSession, options: { limit?: number 
     // Quiet hours hold back what is not urgent, to their end.
     const held = taken!.quietUntil ? requests.filter((r) => r.urgency !== 'urgent') : [];
     const now = requests.filter((r) => !held.includes(r));
-    const plan = planMessages(now, {
-      settings,
-      school: jsonColumn(taken!.school),
-      templates: jsonColumn(taken!.templates),
-      smsThisMonth: taken!.smsThisMonth,
-    });
+    // Announcements are written to their whole audience in SQL; the others, person by person, here.
+    const announcements = now.filter((r) => r.kind === 'announcement');
+    const plan = planMessages(
+      now.filter((r) => r.kind !== 'announcement'),
+      {
+        settings,
+        school: jsonColumn(taken!.school),
+        templates: jsonColumn(taken!.templates),
+        smsThisMonth: taken!.smsThisMonth,
+      },
+    );
     const [settled] = await db.query<{ written: string; budgetNotices: number }>(settleSql, {
       messages: typed.json(
         plan.messages.map((m) => ({
@@ -412,15 +494,28 @@ export async function dispatchDue(db: DataApiSession, options: { limit?: number 
     for (const message of written) {
       if (message.channel !== 'in-app' && message.status === 'queued') toSend[message.urgency].push(message.id);
     }
+    const sendParts: DispatchOutcome['sendParts'] = [];
+    let messages = written.length;
+    let budgetNotices = settled!.budgetNotices;
+    for (const announcement of announcements) {
+      const [expanded] = await db.query<{ messages: number; queued: number; settled: number; budgetNotices: number }>(
+        expandAnnouncementSql,
+        { id: typed.uuid(announcement.id), month: taken!.month },
+      );
+      messages += expanded!.messages;
+      budgetNotices += expanded!.budgetNotices;
+      if (expanded!.queued) sendParts.push({ requestId: announcement.id, queued: expanded!.queued });
+    }
     return {
-      dispatched: plan.decisions.filter((d) => d.status === 'dispatched').length,
+      dispatched: plan.decisions.filter((d) => d.status === 'dispatched').length + announcements.length,
       cancelled: plan.decisions.filter((d) => d.status === 'cancelled').length,
       postponed: held.length,
-      messages: written.length,
+      messages,
       toSend,
+      sendParts,
       more: requests.length === limit,
       // The budget notice is due now; held requests at the end of the quiet hours. Others have their own wake-ups.
-      nextDueAt: settled!.budgetNotices ? new Date().toISOString() : held.length ? taken!.quietUntil : null,
+      nextDueAt: budgetNotices ? new Date().toISOString() : held.length ? taken!.quietUntil : null,
     };
   });
 }

@@ -4,7 +4,7 @@ import { readSchoolRecord } from '../shared/school-records';
 import { schoolSessionFor } from '../shared/school-session';
 import type { SchoolRecord } from '../shared/tenant-directory';
 import { dispatchDue, unsentMessages } from './dispatch';
-import { queueForDelivery } from './delivery-queue';
+import { queueAnnouncementForDelivery, queueForDelivery } from './delivery-queue';
 
 /** Who the dispatcher's audit entries name. */
 export const dispatcherActor = 'notification-dispatcher';
@@ -34,6 +34,10 @@ export async function dispatchSchool(
     for (const urgency of ['urgent', 'bulk'] as const) {
       if (outcome.toSend[urgency].length) await queueForDelivery(school.schoolId, outcome.toSend[urgency], urgency);
       totals.queued += outcome.toSend[urgency].length;
+    }
+    for (const { requestId, queued } of outcome.sendParts) {
+      await queueAnnouncementForDelivery(school.schoolId, requestId, queued);
+      totals.queued += queued;
     }
     if (outcome.nextDueAt && (!wakeAt || outcome.nextDueAt < wakeAt)) wakeAt = outcome.nextDueAt;
     if (!outcome.more && !(outcome.nextDueAt && new Date(outcome.nextDueAt) <= new Date())) break;

@@ -85,6 +85,18 @@ export const notificationKinds = {
       schoolName: 'Escola Demo',
     },
   },
+  announcement: {
+    category: 'announcements',
+    urgency: 'bulk',
+    essential: false,
+    // The sender writes the words; the dispatcher frames them this way, in SQL, for audiences of thousands.
+    variables: { title: "the announcement's title", body: 'its text', schoolName: "the school's name" },
+    templates: {
+      en: { subject: '{{title}}', body: '{{body}}\n\n{{schoolName}}', short: '{{schoolName}}: {{title}}' },
+      pt: { subject: '{{title}}', body: '{{body}}\n\n{{schoolName}}', short: '{{schoolName}}: {{title}}' },
+    },
+    example: { title: 'Parents evening', body: 'On Thursday at 18:00 in the hall.', schoolName: 'Escola Demo' },
+  },
   'sms-budget-reached': {
     category: 'account',
     urgency: 'urgent',

@@ -132,6 +132,22 @@ export const notificationDueQueue: QueueDefinition = {
   sendsTo: [urgentDeliveryQueue.logicalName, bulkDeliveryQueue.logicalName, 'notifications-due'],
 };
 
+/**
+ * SES's sending events (delivered, bounced, complained…) of the stage's configuration set, put
+ * here by an EventBridge rule and applied to their messages ten at a time: an announcement's
+ * ten thousand deliveries are a thousand small batches, not ten thousand invocations.
+ */
+export const emailEventsQueue: QueueDefinition = {
+  logicalName: 'email-events',
+  urlVariable: 'CAMPUS_EMAIL_EVENTS_QUEUE_URL',
+  handlerTimeoutSeconds: 30,
+  visibilityTimeoutSeconds: 180,
+  maxReceiveCount: 5,
+  maxAgeSeconds: 900,
+  batchSize: 10,
+  handler: 'lambdas/notifications/email-events.handler.ts',
+};
+
 export const platformQueues: readonly QueueDefinition[] = [
   exportsQueue,
   reportsQueue,
@@ -140,6 +156,7 @@ export const platformQueues: readonly QueueDefinition[] = [
   notificationDueQueue,
   urgentDeliveryQueue,
   bulkDeliveryQueue,
+  emailEventsQueue,
 ];
 
 /** The URL of a queue this function was given. */

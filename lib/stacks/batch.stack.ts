@@ -1,7 +1,7 @@
-import { type CfnElement, Duration, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -12,6 +12,7 @@ import { handlerName } from '../../lambdas/api/routes';
 import { type BucketPurpose, bucketVariable } from '../../lambdas/shared/buckets';
 import {
   bulkDeliveryQueue,
+  emailEventsQueue,
   notificationDueQueue,
   platformQueues,
   type QueueDefinition,
@@ -85,8 +86,6 @@ export class BatchStack extends Stack {
   /** Dispatches every ACTIVE school's due notifications and queues again what was not sent, each minute. */
   readonly notificationSweep: SchoolFunction;
   readonly notificationSweepSchedule: Schedule;
-  /** Applies SES's sending events (delivered, bounced, complained) to the messages they are about. */
-  readonly emailEvents: SchoolFunction;
 
   constructor(scope: Construct, id: string, props: BatchStackProps) {
     super(scope, id, props);
@@ -215,29 +214,6 @@ export class BatchStack extends Stack {
       }),
     });
 
-    this.emailEvents = new SchoolFunction(this, handlerName('lambdas/notifications/email-events.handler.ts'), {
-      config,
-      entry: 'lambdas/notifications/email-events.handler.ts',
-      serviceName: serviceNames.batch,
-      description: "SES's sending events applied to notification messages; bounced and complained addresses kept",
-      timeout: Duration.seconds(30),
-      memorySize: 512,
-    });
-    grantSchoolData(this.emailEvents, {
-      tenantDataAccess: data.tenantDataAccess,
-      tenantDirectory,
-      shardGroups: data.shardGroups,
-    });
-    const undeliveredEvents = new Queue(this, 'email-events-dlq', {
-      queueName: physicalName(config, 'email-events-dlq'),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(undeliveredEvents).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'It is the dead-letter queue of the SES events rule: what EventBridge could not deliver waits here.',
-    });
     new Rule(this, 'EmailEvents', {
       ruleName: physicalName(config, 'email-events'),
       description: "SES's sending events of the stage's configuration set, to the notification messages",
@@ -246,13 +222,8 @@ export class BatchStack extends Stack {
         detailType: emailEventTypes,
         detail: { mail: { tags: { 'ses:configuration-set': [props.messaging.emailConfigurationSetName] } } },
       },
-      targets: [
-        new LambdaFunction(this.emailEvents, {
-          deadLetterQueue: undeliveredEvents,
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(6),
-        }),
-      ],
+      // Into a queue, applied ten at a time: an announcement's thousands of events are not thousands of invocations.
+      targets: [new SqsQueue(this.queue(emailEventsQueue))],
     });
   }
 

@@ -2,12 +2,14 @@ import type { SynthesizedStack } from '../step-functions/template-values';
 import { type LocalAwsEnvironment, TemplateValues } from '../step-functions/template-values';
 import type { RecordedEvent } from './event-log';
 
-/** An EventBridge rule of the synthesized templates: its pattern and the functions it invokes. */
+/** An EventBridge rule of the synthesized templates: its pattern, the functions it invokes, the queues it sends to. */
 export interface LocalEventRule {
   readonly name: string;
   readonly eventBusName: string;
   readonly pattern: EventPattern;
   readonly functionArns: readonly string[];
+  /** Queue names (the last part of their ARNs). */
+  readonly queueNames: readonly string[];
 }
 
 /** An event pattern: per field, the values allowed, or a pattern of the nested object. */
@@ -55,7 +57,7 @@ function assertExactValues(pattern: EventPattern, path: string): void {
   }
 }
 
-/** Every enabled rule of the templates with Lambda function targets, patterns resolved to local values. */
+/** Every enabled rule of the templates with its Lambda function and SQS queue targets, patterns resolved to local values. */
 export function eventRulesIn(stacks: readonly SynthesizedStack[], environment: LocalAwsEnvironment): LocalEventRule[] {
   const values = new TemplateValues(stacks, environment);
   return stacks.flatMap(({ template }) =>
@@ -81,6 +83,10 @@ export function eventRulesIn(stacks: readonly SynthesizedStack[], environment: L
           eventBusName: properties.EventBusName ?? 'default',
           pattern,
           functionArns: (properties.Targets ?? []).map((t) => t.Arn).filter((arn) => arn.includes(':function:')),
+          queueNames: (properties.Targets ?? [])
+            .map((t) => t.Arn)
+            .filter((arn) => arn.startsWith('arn:aws:sqs:'))
+            .map((arn) => arn.split(':').at(-1)!),
         };
       }),
   );

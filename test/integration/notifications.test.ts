@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type {
+  AnnouncementCreated,
+  AnnouncementPreview,
   DeliveryReport,
   InboxPage,
   NotificationSettingsView,
@@ -66,6 +68,11 @@ const textsTo = (number: string) =>
 /** Brings the school's pending requests due now and runs the minute sweep, as its schedule would. */
 async function graceTimeEnds(): Promise<void> {
   await oak.db.query(`UPDATE notification_requests SET due_at = now() WHERE status = 'pending'`);
+  runSweep();
+}
+
+/** Runs the minute sweep now, as its schedule would. */
+function runSweep(): void {
   const sweep = platform()
     .scheduler.nextFires()
     .find((s) => s.name.endsWith('notification-sweep'));
@@ -341,5 +348,103 @@ describe('absence alerts', () => {
       { g: guardian.guardianId },
     );
     expect(audited!.n).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('announcements', () => {
+  const draft = () => ({
+    audience: { scope: 'class', classId },
+    title: 'Visita de estudo',
+    body: 'A turma vai ao museu na sexta-feira.',
+  });
+
+  it('previews who a class announcement reaches, and sends it once per client key', async () => {
+    const guardians = new Set(students.map((s) => s.guardianId)).size;
+    const preview = await teacher.call<AnnouncementPreview>(
+      'POST',
+      '/api/notifications/announcements/preview',
+      draft(),
+    );
+    expect(preview.status).toBe(200);
+    // The class's guardians and its home-room teacher.
+    expect(preview.body.recipients).toEqual({ guardians, staff: 1, total: guardians + 1 });
+    expect(preview.body.channels['in-app']).toBe(guardians + 1);
+    expect(preview.body.message.body).toContain('A turma vai ao museu');
+
+    const clientKey = `trip-${Date.now()}`;
+    const sent = await teacher.call<AnnouncementCreated>('POST', '/api/notifications/announcements', {
+      ...draft(),
+      clientKey,
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    expect(sent.body).toMatchObject({ recipients: guardians + 1, created: true });
+    const again = await teacher.call<AnnouncementCreated>('POST', '/api/notifications/announcements', {
+      ...draft(),
+      clientKey,
+    });
+    expect(again.body).toMatchObject({ id: sent.body.id, created: false });
+
+    const reached = (address: string) => emailsTo(address).some((m) => m.subject === 'Visita de estudo');
+    // Guardian 3's address bounced before: every other guardian gets the e-mail.
+    await waitFor('the announcement e-mailed', () =>
+      students.filter((s, i) => i !== 3 && i !== 6).every((s) => reached(s.email)),
+    );
+    expect(reached(students[3]!.email)).toBe(false);
+    await waitFor('its sends settled', async () => {
+      const report = await teacher.call<DeliveryReport>('GET', `/api/notifications/requests/${sent.body.id}`);
+      return report.body.totals.queued === undefined && report.body.totals.sending === undefined;
+    });
+    const report = await teacher.call<DeliveryReport>('GET', `/api/notifications/requests/${sent.body.id}`);
+    const emails = report.body.messages.filter((m) => m.channel === 'email').map((m) => m.status);
+    // Every guardian's but the bounced one, and the teacher's own.
+    expect(emails.filter((status) => status === 'failed')).toHaveLength(1);
+    expect(emails.filter((status) => ['sent', 'delivered'].includes(status))).toHaveLength(guardians - 1 + 1);
+    expect(report.body.messages.filter((m) => m.channel === 'in-app')).toHaveLength(guardians + 1);
+    // Once each, whatever the retries.
+    expect(emailsTo(students[0]!.email).filter((m) => m.subject === 'Visita de estudo')).toHaveLength(1);
+    expect((await teacher.call<InboxPage>('GET', '/api/notifications')).body.items[0]!.kind).toBe('announcement');
+  });
+
+  it('lets a teacher announce to their own classes only, and refuses an unknown class', async () => {
+    const school = await teacher.call('POST', '/api/notifications/announcements/preview', {
+      ...draft(),
+      audience: { scope: 'school' },
+    });
+    expect(school.status).toBe(403);
+    const unknown = await admin.call('POST', '/api/notifications/announcements/preview', {
+      ...draft(),
+      audience: { scope: 'class', classId: '00000000-0000-4000-8000-000000000000' },
+    });
+    expect(unknown.status).toBe(404);
+    const late = await admin.call<{ error: { fields: { path: string }[] } }>(
+      'POST',
+      '/api/notifications/announcements',
+      {
+        ...draft(),
+        clientKey: 'too-late-key',
+        sendAt: new Date(Date.now() + 100 * 86_400_000).toISOString(),
+      },
+    );
+    expect(late.status).toBe(400);
+    expect(late.body.error.fields.map((f) => f.path)).toEqual(['body.sendAt']);
+  });
+
+  it('holds a scheduled announcement until its time', async () => {
+    const sendAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const later = await admin.call<AnnouncementCreated>('POST', '/api/notifications/announcements', {
+      ...draft(),
+      audience: { scope: 'staff' },
+      clientKey: `staff-${Date.now()}`,
+      sendAt,
+    });
+    expect(later.status).toBe(201);
+    expect(new Date(later.body.dueAt).getTime()).toBe(new Date(sendAt).getTime());
+    runSweep();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const [row] = await oak.db.query<{ status: string }>(
+      'SELECT status FROM notification_requests WHERE id = :id::uuid',
+      { id: later.body.id },
+    );
+    expect(row!.status).toBe('pending');
   });
 });

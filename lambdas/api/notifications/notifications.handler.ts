@@ -1,5 +1,9 @@
+import { wakeDispatcherAt } from '../../shared/notification-outbox';
+import { callerOf } from '../class-access';
 import { schoolRoutes } from '../school-handler';
 import {
+  createAnnouncement,
+  previewAnnouncement,
   deliveryReport,
   inbox,
   listRequests,
@@ -20,6 +24,12 @@ export const handler = schoolRoutes(notificationRoutes, {
   putNotificationPreferences: async ({ db, principal, body }) => writePreferences(db, principal.userId, body),
   getNotificationSettings: async ({ db }) => readNotificationSettings(db),
   putNotificationSettings: async ({ db, body }) => writeNotificationSettings(db, body),
-  listNotificationRequests: async ({ db, query }) => listRequests(db, query),
-  getDeliveryReport: async ({ db, params }) => deliveryReport(db, params.requestId),
+  previewAnnouncement: async (request) => previewAnnouncement(request.db, callerOf(request), request.body),
+  createAnnouncement: async (request) => {
+    const created = await createAnnouncement(request.db, callerOf(request), request.body);
+    if (created.created) await wakeDispatcherAt({ schoolId: request.principal.schoolId, dueAt: created.dueAt });
+    return created;
+  },
+  listNotificationRequests: async (request) => listRequests(request.db, callerOf(request), request.query),
+  getDeliveryReport: async (request) => deliveryReport(request.db, callerOf(request), request.params.requestId),
 });

@@ -1,5 +1,9 @@
 import { routeGroup } from '../route-contract';
 import {
+  announcementCreated,
+  announcementDraft,
+  announcementInput,
+  announcementPreview,
   deliveryReport,
   inboxPage,
   inboxQuery,
@@ -71,19 +75,39 @@ export const notificationRoutes = routeGroup('lambdas/api/notifications/notifica
     body: notificationSettings,
     response: { status: 200, body: notificationSettingsView },
   },
+  previewAnnouncement: {
+    method: 'POST',
+    path: '/api/notifications/announcements/preview',
+    access: ['school-admin', 'teacher'],
+    summary: 'Who an announcement would reach, on which channels, and how it reads; nothing is sent.',
+    readOnly: true,
+    body: announcementDraft,
+    response: { status: 200, body: announcementPreview },
+  },
+  createAnnouncement: {
+    method: 'POST',
+    path: '/api/notifications/announcements',
+    access: ['school-admin', 'teacher'],
+    grants: ['queue-notifications'],
+    summary:
+      'Send an announcement to the school, a grade, a class, its guardians or all staff, now or later; safe to send again with the same client key.',
+    body: announcementInput,
+    response: { status: 201, body: announcementCreated },
+  },
   listNotificationRequests: {
     method: 'GET',
     path: '/api/notifications/requests',
-    access: ['school-admin'],
-    summary: "The school's notifications, newest first, with their messages counted by status.",
+    access: ['school-admin', 'teacher'],
+    summary: "The school's notifications (a teacher's own), newest first, with their messages counted by status.",
     query: requestsQuery,
     response: { status: 200, body: requestsPage },
   },
   getDeliveryReport: {
     method: 'GET',
     path: '/api/notifications/requests/{requestId}',
-    access: ['school-admin'],
-    summary: 'A notification and the status of each message: queued, sent, delivered, bounced, opted out, failed.',
+    access: ['school-admin', 'teacher'],
+    summary:
+      "A notification (a teacher's own) and the status of each message: queued, sent, delivered, bounced, opted out, failed.",
     params: requestPath,
     response: { status: 200, body: deliveryReport },
   },

@@ -5,6 +5,7 @@ import {
   messageLanguages,
   notificationCategories,
 } from '../../shared/notification-kinds';
+import { audience } from '../../shared/notification-audiences';
 
 const channelList = z
   .array(z.enum(externalChannels))
@@ -164,3 +165,46 @@ export const requestsPage = z.object({
   nextBefore: z.iso.datetime().nullable(),
 });
 export type RequestsPage = z.infer<typeof requestsPage>;
+
+const count = z.number().int().min(0);
+
+/** An announcement as its sender writes it. */
+export const announcementDraft = z
+  .object({
+    audience,
+    title: z.string().trim().min(1).max(200),
+    body: z.string().trim().min(1).max(5000),
+  })
+  .strict();
+export type AnnouncementDraft = z.infer<typeof announcementDraft>;
+
+/** Who it would reach, on which channels, and how it reads. */
+export const announcementPreview = z.object({
+  recipients: z.object({ guardians: count, staff: count, total: count }),
+  channels: z.object({ 'in-app': count, email: count, sms: count }),
+  message: z.object({ subject: z.string(), body: z.string(), short: z.string() }),
+});
+export type AnnouncementPreview = z.infer<typeof announcementPreview>;
+
+export const announcementInput = announcementDraft
+  .extend({
+    /** When to send it; absent: now. At most 90 days ahead. */
+    sendAt: z.iso.datetime({ offset: true }).optional(),
+    /** The sender's own key for this announcement: sending it again sends nothing more. */
+    clientKey: z.string().trim().min(8).max(100),
+  })
+  .strict()
+  .refine((a) => !a.sendAt || new Date(a.sendAt).getTime() <= Date.now() + 90 * 86_400_000, {
+    message: 'is more than 90 days ahead',
+    path: ['sendAt'],
+  });
+export type AnnouncementInput = z.infer<typeof announcementInput>;
+
+export const announcementCreated = z.object({
+  id: z.uuid(),
+  dueAt: z.iso.datetime(),
+  recipients: count,
+  /** False when the client key had already sent it: nothing more was sent. */
+  created: z.boolean(),
+});
+export type AnnouncementCreated = z.infer<typeof announcementCreated>;

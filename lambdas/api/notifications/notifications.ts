@@ -1,9 +1,15 @@
 import { auditEntry } from '../../shared/audit-entry';
 import { type DataApiSession, jsonColumn, type SqlValue, typed } from '../../shared/data-api';
-import { notFound } from '../../shared/http';
-import { choosableCategories, languageOf } from '../../shared/notification-kinds';
+import { forbidden, notFound } from '../../shared/http';
+import { audienceSql, routedAnnouncementSql } from '../../shared/notification-audiences';
+import { choosableCategories, languageOf, notificationKinds, renderTemplate } from '../../shared/notification-kinds';
 import { smsThisMonthSql } from '../../shared/notification-outbox';
+import { myClassesSql } from '../class-access';
 import type {
+  AnnouncementCreated,
+  AnnouncementDraft,
+  AnnouncementInput,
+  AnnouncementPreview,
   DeliveryReport,
   InboxPage,
   InboxQuery,
@@ -275,8 +281,12 @@ export async function writeNotificationSettings(
 const totalsSql = (request: string) => `(SELECT coalesce(jsonb_object_agg(status, n), '{}') FROM (
     SELECT status, count(*)::int AS n FROM notification_messages WHERE request_id = ${request} GROUP BY status) t)`;
 
-/** A notification and what became of each of its messages, for the school admin: one round trip. */
-export async function deliveryReport(db: DataApiSession, requestId: string): Promise<DeliveryReport> {
+/** A notification and what became of each of its messages (a teacher's own only): one round trip. */
+export async function deliveryReport(
+  db: DataApiSession,
+  caller: AnnouncementCaller,
+  requestId: string,
+): Promise<DeliveryReport> {
   const [row] = await db.query<{ report: string | null }>(
     `SELECT (SELECT json_build_object(
         'id', q.id, 'kind', q.kind, 'category', q.category, 'status', q.status, 'outcome', q.outcome,
@@ -289,17 +299,25 @@ export async function deliveryReport(db: DataApiSession, requestId: string): Pro
             LEFT JOIN guardians g ON g.id = m.recipient_id AND m.recipient_kind = 'guardian'
             LEFT JOIN staff st ON st.id = m.recipient_id AND m.recipient_kind = 'staff'
            WHERE m.request_id = q.id))
-       FROM notification_requests q WHERE q.id = :id)::text AS report`,
-    { id: typed.uuid(requestId) },
+       FROM notification_requests q WHERE q.id = :id AND (:isAdmin OR q.requested_by = :actor))::text AS report`,
+    { id: typed.uuid(requestId), isAdmin: caller.isAdmin, actor: caller.userId },
   );
   if (!row!.report) throw notFound('The notification');
   return jsonColumn(row!.report);
 }
 
-/** The school's notifications, newest due first, each with its messages counted by status: one round trip. */
-export async function listRequests(db: DataApiSession, query: RequestsQuery): Promise<RequestsPage> {
+/** The school's notifications (a teacher's own), newest due first, their messages counted by status: one round trip. */
+export async function listRequests(
+  db: DataApiSession,
+  caller: AnnouncementCaller,
+  query: RequestsQuery,
+): Promise<RequestsPage> {
   const params: Record<string, SqlValue> = { limit: query.limit + 1 };
   const conditions: string[] = [];
+  if (!caller.isAdmin) {
+    conditions.push('q.requested_by = :actor');
+    params.actor = caller.userId;
+  }
   if (query.kind) {
     conditions.push('q.kind = :kind');
     params.kind = query.kind;
@@ -327,4 +345,113 @@ export async function listRequests(db: DataApiSession, query: RequestsQuery): Pr
   const items = jsonColumn<RequestsPage['items']>(row!.items);
   const page = items.slice(0, query.limit);
   return { items: page, nextBefore: items.length > query.limit ? page.at(-1)!.dueAt : null };
+}
+
+/**
+ * SQL (CTEs after `audience` and `people`): `target` has one row when the audience's grade or
+ * class exists (or it names neither), `permitted` one row when the caller may send to it: a
+ * school admin to anyone, a teacher to a class they teach (or its guardians) only.
+ */
+const announcementChecks = `target AS (
+    SELECT 1 FROM audience a
+     WHERE (a.grade_level_id IS NULL OR EXISTS (SELECT 1 FROM grade_levels WHERE id = a.grade_level_id))
+       AND (a.class_id IS NULL OR EXISTS (SELECT 1 FROM classes WHERE id = a.class_id))
+  ),
+  permitted AS (
+    SELECT 1 FROM audience a
+     WHERE :isAdmin OR (a.scope IN ('class', 'class-guardians') AND a.class_id IN (${myClassesSql}))
+  )`;
+
+interface AnnouncementCaller {
+  readonly userId: string;
+  readonly isAdmin: boolean;
+}
+
+function checked(row: { targetExists: boolean; permitted: boolean }): void {
+  if (!row.targetExists) throw notFound('The grade or class of the audience');
+  if (!row.permitted) throw forbidden('Teachers send announcements to the classes they teach, or their guardians.');
+}
+
+/** Who an announcement would reach and on which channels, and how it reads: one round trip, nothing written. */
+export async function previewAnnouncement(
+  db: DataApiSession,
+  caller: AnnouncementCaller,
+  draft: AnnouncementDraft,
+): Promise<AnnouncementPreview> {
+  const [row] = await db.query<{
+    targetExists: boolean;
+    permitted: boolean;
+    guardians: number;
+    staff: number;
+    channels: string;
+    schoolName: string;
+  }>(
+    `WITH ${audienceSql(':audience::jsonb')}, ${routedAnnouncementSql}, ${announcementChecks}
+     SELECT EXISTS (SELECT 1 FROM target) AS "targetExists", EXISTS (SELECT 1 FROM permitted) AS permitted,
+            (SELECT count(*) FROM people WHERE kind = 'guardian')::int AS guardians,
+            (SELECT count(*) FROM people WHERE kind = 'staff')::int AS staff,
+            (SELECT coalesce(json_object_agg(channel, n), '{}') FROM (
+               SELECT channel, count(*)::int AS n FROM routed GROUP BY channel) c)::text AS channels,
+            (SELECT name FROM school_settings) AS "schoolName"`,
+    { audience: typed.json(draft.audience), isAdmin: caller.isAdmin, actor: caller.userId },
+  );
+  checked(row!);
+  const channels = jsonColumn<Record<string, number>>(row!.channels);
+  const kind = notificationKinds.announcement;
+  return {
+    recipients: { guardians: row!.guardians, staff: row!.staff, total: row!.guardians + row!.staff },
+    channels: { 'in-app': channels['in-app'] ?? 0, email: channels.email ?? 0, sms: channels.sms ?? 0 },
+    message: renderTemplate(kind.templates.en, { title: draft.title, body: draft.body, schoolName: row!.schoolName }),
+  };
+}
+
+/**
+ * Asks for an announcement, now or at `sendAt`, in one audited statement (the outbox): the
+ * dispatcher writes its messages when it falls due. The client key makes a retry send nothing
+ * more: the first announcement of that key is answered.
+ */
+export async function createAnnouncement(
+  db: DataApiSession,
+  caller: AnnouncementCaller,
+  input: AnnouncementInput,
+): Promise<AnnouncementCreated> {
+  const [row] = await db.query<{
+    targetExists: boolean;
+    permitted: boolean;
+    announcement: string | null;
+    created: boolean;
+  }>(
+    `WITH ${audienceSql(':audience::jsonb')}, ${announcementChecks},
+     asked AS (
+       INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, due_at, requested_by)
+       SELECT 'announcement', 'announcements', 'bulk', 'announcement/' || :clientKey,
+              jsonb_build_object('audience', :audience::jsonb, 'title', :title, 'body', :body),
+              greatest(now(), coalesce(:sendAt::timestamptz, now())), :actor
+        WHERE EXISTS (SELECT 1 FROM target) AND EXISTS (SELECT 1 FROM permitted)
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING *
+     ),
+     ${auditEntry({ action: 'announce', entity: 'notification', after: 'asked', rows: 'one' })},
+     answered AS (
+       SELECT id, due_at FROM asked
+       UNION ALL
+       SELECT id, due_at FROM notification_requests
+        WHERE dedupe_key = 'announcement/' || :clientKey AND NOT EXISTS (SELECT 1 FROM asked)
+     )
+     SELECT EXISTS (SELECT 1 FROM target) AS "targetExists", EXISTS (SELECT 1 FROM permitted) AS permitted,
+            (SELECT json_build_object('id', id, 'dueAt', ${iso('due_at')},
+                                      'recipients', (SELECT count(*) FROM people)) FROM answered)::text AS announcement,
+            EXISTS (SELECT 1 FROM asked) AS created`,
+    {
+      audience: typed.json(input.audience),
+      title: input.title,
+      body: input.body,
+      sendAt: input.sendAt ? typed.timestamp(new Date(input.sendAt)) : null,
+      clientKey: input.clientKey,
+      isAdmin: caller.isAdmin,
+      actor: caller.userId,
+    },
+  );
+  checked(row!);
+  return { ...jsonColumn<Omit<AnnouncementCreated, 'created'>>(row!.announcement!), created: row!.created };
 }
