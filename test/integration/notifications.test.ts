@@ -124,7 +124,14 @@ beforeAll(async () => {
 
 describe('absence alerts', () => {
   it('asks for one alert per absent student, due after the grace time, and sends nothing for a correction', async () => {
-    await settingsWith({ absenceGrace: 'after-register', absenceGraceMinutes: 30, smsMonthlyBudget: 100 });
+    // No quiet hours (equal start and end), so that the tests hold at any time of day.
+    await settingsWith({
+      absenceGrace: 'after-register',
+      absenceGraceMinutes: 30,
+      smsMonthlyBudget: 100,
+      quietHoursStart: '00:00',
+      quietHoursEnd: '00:00',
+    });
     const saved = await teacher.call(
       'PUT',
       `/api/classes/${classId}/attendance/${today}`,
@@ -446,5 +453,39 @@ describe('announcements', () => {
       { id: later.body.id },
     );
     expect(row!.status).toBe('pending');
+  });
+
+  it('holds an announcement sent during the quiet hours until they end', async () => {
+    const hour = Number(
+      new Intl.DateTimeFormat('en-GB', {
+        hour: '2-digit',
+        hourCycle: 'h23',
+        timeZone: exampleSettings.timezone,
+      }).format(new Date()),
+    );
+    const at = (h: number) => `${String((h + 24) % 24).padStart(2, '0')}:00`;
+    await settingsWith({ quietHoursStart: at(hour - 1), quietHoursEnd: at(hour + 2) });
+    try {
+      const quiet = await admin.call<AnnouncementCreated>('POST', '/api/notifications/announcements', {
+        ...draft(),
+        audience: { scope: 'staff' },
+        clientKey: `quiet-${Date.now()}`,
+      });
+      expect(quiet.status).toBe(201);
+      await waitFor('the announcement held', async () => {
+        const [row] = await oak.db.query<{ status: string; held: boolean }>(
+          `SELECT status, due_at > now() + interval '30 minutes' AS held FROM notification_requests WHERE id = :id::uuid`,
+          { id: quiet.body.id },
+        );
+        return row!.status === 'pending' && row!.held;
+      });
+      const [{ n }] = (await oak.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM notification_messages WHERE request_id = :id::uuid',
+        { id: quiet.body.id },
+      )) as [{ n: number }];
+      expect(n).toBe(0);
+    } finally {
+      await settingsWith({ quietHoursStart: '00:00', quietHoursEnd: '00:00' });
+    }
   });
 });

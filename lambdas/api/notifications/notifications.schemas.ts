@@ -88,6 +88,7 @@ export const notificationSettings = z
     absenceGrace: z.enum(['after-register', 'at-time']),
     absenceGraceMinutes: z.number().int().min(0).max(480),
     absenceAlertTime: time,
+    /** Non-urgent messages wait from this time to the end, in the school's time zone; equal times: no quiet hours. */
     quietHoursStart: time,
     quietHoursEnd: time,
     /** Text messages a month; 0 sends none. */
