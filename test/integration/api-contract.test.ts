@@ -378,6 +378,15 @@ describe('the API contract', () => {
       ...announcement,
       clientKey: `contract-${unique()}`,
     });
+    const wording = {
+      subject: 'Falta: {{studentName}}',
+      body: '{{studentName}} faltou.',
+      short: '{{studentName}} faltou.',
+    };
+    await ok('school-admin', 'GET', '/api/notifications/templates');
+    await ok('school-admin', 'POST', '/api/notifications/templates/absence-alert/pt/preview', wording);
+    await ok('school-admin', 'PUT', '/api/notifications/templates/absence-alert/pt', wording);
+    await ok('school-admin', 'DELETE', '/api/notifications/templates/absence-alert/pt');
     const sent = await ok<{ items: { id: string }[] }>(
       'school-admin',
       'GET',

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type {
+  TemplateList,
   AnnouncementCreated,
   AnnouncementPreview,
   DeliveryReport,
@@ -487,5 +488,54 @@ describe('announcements', () => {
     } finally {
       await settingsWith({ quietHoursStart: '00:00', quietHoursEnd: '00:00' });
     }
+  });
+});
+
+describe('the school’s own wording', () => {
+  const own = {
+    subject: 'Falta de {{studentName}}',
+    body: 'Olá {{guardianName}}, {{studentName}} faltou hoje ({{className}}).',
+    short: '{{studentName}} faltou hoje.',
+  };
+
+  it('lists the wording, refuses unknown variables by field, previews, and uses the school’s own', async () => {
+    const list = await admin.call<TemplateList>('GET', '/api/notifications/templates');
+    const absence = list.body.items.find((item) => item.kind === 'absence-alert')!;
+    expect(absence.templates.pt.custom).toBe(false);
+    expect(Object.keys(absence.variables)).toContain('studentName');
+
+    const bad = await admin.call<{ error: { fields: { path: string; message: string }[] } }>(
+      'PUT',
+      '/api/notifications/templates/absence-alert/pt',
+      { ...own, body: 'Olá {{parentNickname}}' },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toEqual([expect.objectContaining({ path: 'body.body' })]);
+    expect(bad.body.error.fields[0]!.message).toContain('{{parentNickname}}');
+
+    const preview = await admin.call<{ subject: string }>(
+      'POST',
+      '/api/notifications/templates/absence-alert/pt/preview',
+      own,
+    );
+    expect(preview.body.subject).toBe('Falta de João Silva');
+
+    const written = await admin.call<{ custom: boolean }>('PUT', '/api/notifications/templates/absence-alert/pt', own);
+    expect(written.body.custom).toBe(true);
+    // Student 2 was excused; marked absent now, their guardian's alert has the school's words.
+    await teacher.call(
+      'PUT',
+      `/api/classes/${classId}/attendance/${today}`,
+      register({ 0: 'absent', 2: 'absent', 3: 'absent', 4: 'absent', 5: 'absent', 6: 'absent' }),
+    );
+    await waitFor('the alert in the school’s words', () =>
+      emailsTo(students[2]!.email).some((m) => m.subject === 'Falta de Pupil2 Oak'),
+    );
+
+    const reset = await admin.call<{ custom: boolean; subject: string }>(
+      'DELETE',
+      '/api/notifications/templates/absence-alert/pt',
+    );
+    expect(reset.body).toMatchObject({ custom: false, subject: '{{studentName}} teve marcação de {{mark}} hoje' });
   });
 });

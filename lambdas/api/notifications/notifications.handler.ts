@@ -3,7 +3,11 @@ import { callerOf } from '../class-access';
 import { schoolRoutes } from '../school-handler';
 import {
   createAnnouncement,
+  listTemplates,
   previewAnnouncement,
+  previewTemplate,
+  resetTemplate,
+  writeTemplate,
   deliveryReport,
   inbox,
   listRequests,
@@ -30,6 +34,10 @@ export const handler = schoolRoutes(notificationRoutes, {
     if (created.created) await wakeDispatcherAt({ schoolId: request.principal.schoolId, dueAt: created.dueAt });
     return created;
   },
+  listNotificationTemplates: async ({ db }) => listTemplates(db),
+  putNotificationTemplate: async ({ db, params, body }) => writeTemplate(db, params, body),
+  deleteNotificationTemplate: async ({ db, params }) => resetTemplate(db, params),
+  previewNotificationTemplate: async ({ params, body }) => previewTemplate(params.kind, body),
   listNotificationRequests: async (request) => listRequests(request.db, callerOf(request), request.query),
   getDeliveryReport: async (request) => deliveryReport(request.db, callerOf(request), request.params.requestId),
 });

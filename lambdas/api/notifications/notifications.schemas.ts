@@ -209,3 +209,42 @@ export const announcementCreated = z.object({
   created: z.boolean(),
 });
 export type AnnouncementCreated = z.infer<typeof announcementCreated>;
+
+/** The kinds of message a school may reword (an announcement is the sender's own words). */
+export const editableKinds = ['absence-alert', 'sms-budget-reached'] as const;
+
+export const templatePath = z.object({ kind: z.enum(editableKinds), locale: z.enum(messageLanguages) }).strict();
+
+/** A message's wording: the e-mail's subject and body, and the short text of SMS and the in-app line. */
+export const templateInput = z
+  .object({
+    subject: z.string().trim().min(1).max(200),
+    body: z.string().trim().min(1).max(5000),
+    short: z.string().trim().min(1).max(320),
+  })
+  .strict();
+export type TemplateInput = z.infer<typeof templateInput>;
+
+const wording = templateInput.extend({
+  /** The school's own wording (else the one shipped). */
+  custom: z.boolean(),
+});
+
+/** Each kind of message a school may reword: its variables and its wording per language. */
+export const templateList = z.object({
+  items: z.array(
+    z.object({
+      kind: z.enum(editableKinds),
+      category: z.enum(notificationCategories),
+      variables: z.record(z.string(), z.string()),
+      templates: z.object({ en: wording, pt: wording }),
+    }),
+  ),
+});
+export type TemplateList = z.infer<typeof templateList>;
+
+export const template = wording.extend({ kind: z.enum(editableKinds), locale: z.enum(messageLanguages) });
+export type Template = z.infer<typeof template>;
+
+/** A wording filled with the kind's example values, as a recipient would read it. */
+export const templatePreview = z.object({ subject: z.string(), body: z.string(), short: z.string() });

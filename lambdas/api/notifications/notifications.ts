@@ -1,8 +1,15 @@
 import { auditEntry } from '../../shared/audit-entry';
 import { type DataApiSession, jsonColumn, type SqlValue, typed } from '../../shared/data-api';
-import { forbidden, notFound } from '../../shared/http';
+import { forbidden, invalid, notFound } from '../../shared/http';
 import { audienceSql, routedAnnouncementSql } from '../../shared/notification-audiences';
-import { choosableCategories, languageOf, notificationKinds, renderTemplate } from '../../shared/notification-kinds';
+import {
+  choosableCategories,
+  languageOf,
+  type MessageLanguage,
+  notificationKinds,
+  renderTemplate,
+  variablesIn,
+} from '../../shared/notification-kinds';
 import { smsThisMonthSql } from '../../shared/notification-outbox';
 import { myClassesSql } from '../class-access';
 import type {
@@ -19,7 +26,11 @@ import type {
   PreferencesInput,
   RequestsPage,
   RequestsQuery,
+  Template,
+  TemplateInput,
+  TemplateList,
 } from './notifications.schemas';
+import { editableKinds } from './notifications.schemas';
 
 /** SQL (a CTE named `me`): the caller's own person rows (`:actor` is their user id), as a guardian or member of staff. */
 const meCte = `me AS (
@@ -454,4 +465,109 @@ export async function createAnnouncement(
   );
   checked(row!);
   return { ...jsonColumn<Omit<AnnouncementCreated, 'created'>>(row!.announcement!), created: row!.created };
+}
+
+type EditableKind = (typeof editableKinds)[number];
+
+/** Field errors for variables a wording names that its kind does not have. */
+function unknownVariables(kind: EditableKind, input: TemplateInput) {
+  const known = Object.keys(notificationKinds[kind].variables);
+  return (['subject', 'body', 'short'] as const).flatMap((field) => {
+    const unknown = [...new Set(variablesIn(input[field]))].filter((name) => !known.includes(name));
+    return unknown.length
+      ? [
+          {
+            path: `body.${field}`,
+            message: `names ${unknown.map((n) => `{{${n}}}`).join(', ')}; it may use ${known.map((n) => `{{${n}}}`).join(', ')}`,
+          },
+        ]
+      : [];
+  });
+}
+
+/** Every kind a school may reword, with its variables and its wording per language (its own or shipped). */
+export async function listTemplates(db: DataApiSession): Promise<TemplateList> {
+  const stored = await db.query<{
+    kind: string;
+    locale: MessageLanguage;
+    subject: string;
+    body: string;
+    short: string;
+  }>('SELECT kind, locale, subject, body, short FROM notification_templates');
+  return {
+    items: editableKinds.map((kind) => {
+      const shipped = notificationKinds[kind];
+      const wordingIn = (locale: MessageLanguage) => {
+        const own = stored.find((t) => t.kind === kind && t.locale === locale);
+        const { subject, body, short } = own ?? shipped.templates[locale];
+        return { subject, body, short, custom: Boolean(own) };
+      };
+      return {
+        kind,
+        category: shipped.category,
+        variables: { ...shipped.variables },
+        templates: { en: wordingIn('en'), pt: wordingIn('pt') },
+      };
+    }),
+  };
+}
+
+/** Writes the school's wording of a kind in a language, audited; a variable the kind lacks is refused by field. */
+export async function writeTemplate(
+  db: DataApiSession,
+  path: { kind: EditableKind; locale: MessageLanguage },
+  input: TemplateInput,
+): Promise<Template> {
+  const errors = unknownVariables(path.kind, input);
+  if (errors.length) throw invalid(errors, 'The wording names variables this kind of message does not have.');
+  const [row] = await db.query<{ subject: string; body: string; short: string }>(
+    `WITH before AS (SELECT * FROM notification_templates WHERE kind = :kind AND locale = :locale),
+     written AS (
+       INSERT INTO notification_templates (kind, locale, subject, body, short, updated_by)
+       VALUES (:kind, :locale, :subject, :body, :short, :auditActor)
+       ON CONFLICT (kind, locale) DO UPDATE SET subject = excluded.subject, body = excluded.body,
+              short = excluded.short, updated_by = excluded.updated_by, updated_at = now()
+       RETURNING *
+     ),
+     ${auditEntry({
+       action: 'update',
+       entity: 'notification-template',
+       before: 'before',
+       after: 'written',
+       rows: 'one',
+       key: ['kind', 'locale'],
+       entityId: `:kind || '/' || :locale`,
+     })}
+     SELECT subject, body, short FROM written`,
+    { kind: path.kind, locale: path.locale, subject: input.subject, body: input.body, short: input.short },
+  );
+  return { ...path, ...row!, custom: true };
+}
+
+/** Goes back to the shipped wording of a kind in a language, audited; answers that wording. */
+export async function resetTemplate(
+  db: DataApiSession,
+  path: { kind: EditableKind; locale: MessageLanguage },
+): Promise<Template> {
+  await db.query(
+    `WITH removed AS (DELETE FROM notification_templates WHERE kind = :kind AND locale = :locale RETURNING *),
+     ${auditEntry({
+       action: 'delete',
+       entity: 'notification-template',
+       before: 'removed',
+       rows: 'one',
+       key: ['kind', 'locale'],
+       entityId: `:kind || '/' || :locale`,
+     })}
+     SELECT count(*) FROM removed`,
+    { kind: path.kind, locale: path.locale },
+  );
+  return { ...path, ...notificationKinds[path.kind].templates[path.locale], custom: false };
+}
+
+/** A wording filled with its kind's example values; nothing is written. */
+export function previewTemplate(kind: EditableKind, input: TemplateInput) {
+  const errors = unknownVariables(kind, input);
+  if (errors.length) throw invalid(errors, 'The wording names variables this kind of message does not have.');
+  return renderTemplate(input, notificationKinds[kind].example);
 }
