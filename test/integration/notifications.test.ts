@@ -539,3 +539,23 @@ describe('the school’s own wording', () => {
     expect(reset.body).toMatchObject({ custom: false, subject: '{{studentName}} teve marcação de {{mark}} hoje' });
   });
 });
+
+describe('the list of notifications', () => {
+  it('pages through every notification once, those due at the same instant included', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: RequestsPage } = await admin.call<RequestsPage>(
+        'GET',
+        `/api/notifications/requests?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...page.body.items.map((item) => item.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    const all = await oak.db.query<{ id: string; ties: number }>(
+      `SELECT id, (count(*) OVER (PARTITION BY due_at))::int AS ties FROM notification_requests`,
+    );
+    expect(all.some((row) => row.ties > 1)).toBe(true);
+    expect(seen.sort()).toEqual(all.map((row) => row.id).sort());
+  });
+});

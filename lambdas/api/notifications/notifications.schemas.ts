@@ -6,6 +6,7 @@ import {
   notificationCategories,
 } from '../../shared/notification-kinds';
 import { audience } from '../../shared/notification-audiences';
+import { pageQuery } from '../validation';
 
 const channelList = z
   .array(z.enum(externalChannels))
@@ -154,8 +155,8 @@ export const requestsQuery = z
       .optional(),
     studentId: z.uuid().optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    /** Requests due before this time (the cursor is the last `dueAt` seen). */
-    before: z.iso.datetime().optional(),
+    /** The cursor a previous page gave out. */
+    cursor: pageQuery.cursor,
   })
   .strict();
 export type RequestsQuery = z.infer<typeof requestsQuery>;
@@ -163,7 +164,7 @@ export type RequestsQuery = z.infer<typeof requestsQuery>;
 /** The school's notifications, newest first, each with its messages counted by status. */
 export const requestsPage = z.object({
   items: z.array(deliveryReport.omit({ messages: true }).extend({ studentId: z.uuid().nullable() })),
-  nextBefore: z.iso.datetime().nullable(),
+  nextCursor: z.string().nullable(),
 });
 export type RequestsPage = z.infer<typeof requestsPage>;
 

@@ -12,6 +12,7 @@ import {
 } from '../../shared/notification-kinds';
 import { smsThisMonthSql } from '../../shared/notification-outbox';
 import { myClassesSql } from '../class-access';
+import { cursorValues, keysetPage } from '../sql-fragments';
 import type {
   AnnouncementCreated,
   AnnouncementDraft,
@@ -317,6 +318,9 @@ export async function deliveryReport(
   return jsonColumn(row!.report);
 }
 
+/** A request's due time as its answer and its cursor carry it: to the millisecond. */
+const dueToTheMs = `date_trunc('milliseconds', q.due_at)`;
+
 /** The school's notifications (a teacher's own), newest due first, their messages counted by status: one round trip. */
 export async function listRequests(
   db: DataApiSession,
@@ -337,25 +341,26 @@ export async function listRequests(
     conditions.push('q.student_id = :studentId');
     params.studentId = typed.uuid(query.studentId);
   }
-  if (query.before) {
-    conditions.push('q.due_at < :before');
-    params.before = typed.timestamp(new Date(query.before));
+  if (query.cursor) {
+    // Keyset on (due time to the millisecond the cursor carries, id): requests due at the same
+    // instant are neither skipped nor repeated.
+    const [dueAt, id] = cursorValues(query.cursor, 2);
+    conditions.push(`(${dueToTheMs}, q.id) < (:afterDue::timestamptz, :afterId)`);
+    Object.assign(params, { afterDue: String(dueAt), afterId: typed.uuid(String(id)) });
   }
   const [row] = await db.query<{ items: string }>(
     `WITH page AS (
        SELECT * FROM notification_requests q ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-        ORDER BY q.due_at DESC, q.id DESC LIMIT :limit
+        ORDER BY ${dueToTheMs} DESC, q.id DESC LIMIT :limit
      )
      SELECT coalesce(json_agg(json_build_object(
          'id', q.id, 'kind', q.kind, 'category', q.category, 'status', q.status, 'outcome', q.outcome,
          'studentId', q.student_id, 'dueAt', ${iso('q.due_at')}, 'dispatchedAt', ${iso('q.dispatched_at')},
-         'totals', ${totalsSql('q.id')}) ORDER BY q.due_at DESC, q.id DESC), '[]')::text AS items
+         'totals', ${totalsSql('q.id')}) ORDER BY ${dueToTheMs} DESC, q.id DESC), '[]')::text AS items
        FROM page q`,
     params,
   );
-  const items = jsonColumn<RequestsPage['items']>(row!.items);
-  const page = items.slice(0, query.limit);
-  return { items: page, nextBefore: items.length > query.limit ? page.at(-1)!.dueAt : null };
+  return keysetPage(jsonColumn<RequestsPage['items']>(row!.items), query.limit, (last) => [last.dueAt, last.id]);
 }
 
 /**
