@@ -9,6 +9,7 @@ import { DataStack } from './stacks/data.stack';
 import { DrDatabaseStack } from './stacks/dr-database.stack';
 import { DrStorageStack } from './stacks/dr-storage.stack';
 import { FailoverDataStack } from './stacks/failover-data.stack';
+import { LiveStack } from './stacks/live.stack';
 import { MessagingStack } from './stacks/messaging.stack';
 import { ObservabilityStack } from './stacks/observability.stack';
 import { OnboardingStack } from './stacks/onboarding.stack';
@@ -16,7 +17,12 @@ import { WebStack } from './stacks/web.stack';
 import { WebFirewallStack } from './stacks/web-firewall.stack';
 import { drBackupVaultArn, drReplicaKeyAlias, stackName } from './naming';
 import { handlerName } from '../lambdas/api/routes';
-import { idempotencyTable, scoringRunsTable, tenantDirectoryTable } from '../lambdas/shared/tables';
+import {
+  idempotencyTable,
+  liveConnectionsTable,
+  scoringRunsTable,
+  tenantDirectoryTable,
+} from '../lambdas/shared/tables';
 
 export interface CampusCloudStacks {
   readonly config: StageConfig;
@@ -33,6 +39,7 @@ export interface CampusCloudStacks {
   readonly onboarding: OnboardingStack;
   readonly backup: BackupStack;
   readonly messaging: MessagingStack;
+  readonly live: LiveStack;
   readonly observability: ObservabilityStack;
 }
 
@@ -111,11 +118,18 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     env: serving,
     description: description('Cognito user pool and HTTP API'),
   });
+  const live = new LiveStack(app, `${prefix}-live`, {
+    config,
+    env: serving,
+    connections: data.tables[liveConnectionsTable.logicalName]!,
+    description: description('live updates of the web app (API Gateway WebSocket)'),
+  });
   const web = new WebStack(app, `${prefix}-web`, {
     config,
     env: serving,
     crossRegionReferences: true,
     api: authApi.api,
+    liveApi: live.api,
     userPool: authApi.userPool,
     hostedSignInDomain: authApi.hostedSignInDomain,
     webAclArn: webFirewall.webAcl.attrArn,
@@ -131,6 +145,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     env: serving,
     data,
     messaging,
+    live,
     tenantDirectory: data.tables[tenantDirectoryTable.logicalName]!,
     description: description('queues and their workers'),
   });
@@ -143,6 +158,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     tenantDataAccess: data.tenantDataAccess,
     tenantDirectory: data.tables[tenantDirectoryTable.logicalName]!,
     idempotencyTable: data.tables[idempotencyTable.logicalName]!,
+    liveConnectionsTable: data.tables[liveConnectionsTable.logicalName]!,
     queue: (definition) => batch.queue(definition),
     exportsBucket: data.exportsBucket,
     exportsPolicies: data.exportsPolicies,
@@ -192,6 +208,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     observability.monitorQueueAge(name, queue, definition.maxAgeSeconds);
   }
   observability.monitorFunction('scoring.scoring-steps', batch.scoringSteps);
+  observability.monitorFunction('notifications.live-connections', live.connectionsFunction);
   observability.monitorStateMachine('scoring-run', batch.scoringRun.stateMachine);
   observability.monitorEmailReputation(config.messaging);
 
@@ -208,6 +225,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     onboarding,
     backup,
     messaging,
+    live,
     observability,
   };
   for (const stack of Object.values(stacks)) {

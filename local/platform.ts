@@ -6,6 +6,7 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import type { RouteGroup } from '../lambdas/api/routes';
 import {
   directoryCacheSecondsVariable,
+  livePath,
   onboardingArnVariable,
   scoringRunArnVariable,
 } from '../lambdas/shared/platform-variables';
@@ -24,6 +25,7 @@ import { startDynamoDb } from './dynamodb/dynamodb-server';
 import { LocalEventLog } from './events/event-log';
 import { eventEnvelope, eventRulesIn, matchesPattern } from './events/event-rules';
 import { InvitationOutbox, outboxFileName } from './issuer/outbox';
+import { type LocalLiveApi, startLiveApi, webSocketApisIn } from './live/live-api';
 import { type LocalMessaging, startLocalMessaging } from './messaging/local-messaging';
 import { mailboxMountPath, mailboxPage } from './messaging/mailbox-page';
 import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
@@ -148,6 +150,8 @@ export interface Platform {
   readonly outbox: InvitationOutbox;
   /** E-mail (SES v2) and text messages (End User Messaging SMS) sent, at `/local/mail`. */
   readonly messaging: LocalMessaging;
+  /** The live API's open connections (the web app's real-time inbox). */
+  readonly live?: LocalLiveApi;
   readonly shardGroups: readonly LocalShardGroup[];
   readonly secrets: SecretStore;
   /** The local OpenID Connect issuer and its users (Cognito's part on AWS). */
@@ -311,6 +315,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       AWS_ENDPOINT_URL_STS: sts.url,
       AWS_ENDPOINT_URL_SESV2: messaging.sesUrl,
       AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: messaging.smsUrl,
+      AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: '',
       // Same origin as the app, so signed links open in the browser.
       AWS_ENDPOINT_URL_S3: `http://localhost:${port}${objectsMountPath}`,
     };
@@ -401,6 +406,26 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     started.push(scheduler);
 
+    // The live API (API Gateway WebSocket on AWS): the app connects on this origin at `/live`, as through CloudFront.
+    const [liveApiDefinition] = webSocketApisIn(stacks, awsEnvironment);
+    let live: LocalLiveApi | undefined;
+    if (liveApiDefinition) {
+      live = await startLiveApi({
+        api: liveApiDefinition,
+        iam,
+        domainName: `localhost:${port}`,
+        invoke: (functionArn, event) => {
+          const fn = catalog.byArn(functionArn);
+          if (!fn) throw new Error(`No function ${functionArn} for the live API.`);
+          return functions.invoke(fn, event);
+        },
+        log,
+      });
+      const stopLive = live;
+      started.push({ stop: () => stopLive.close() });
+      endpoints.AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI = live.managementUrl;
+    }
+
     const buckets = platformBuckets.map((bucket) => ({
       ...bucket,
       name: physicalName(localStage, bucket.purpose),
@@ -440,6 +465,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         [mailboxMountPath]: mailboxPage(messaging.mailbox),
       },
       verifyToken: issuer.verifyToken,
+      ...(live ? { upgrades: { [livePath]: live.upgrade } } : {}),
       ...(options.routeGroups ? { routes: options.routeGroups.flatMap((group) => group.routes) } : {}),
       invoke: (handlerModule, event) => {
         const fn = catalog.byEntry(handlerModule);
@@ -503,6 +529,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           ses: messaging.sesUrl,
           sms: messaging.smsUrl,
           mailbox: `${gateway.url}${mailboxMountPath}`,
+          ...(live
+            ? { live: `${gateway.url.replace(/^http/, 'ws')}${livePath}`, liveManagement: live.managementUrl }
+            : {}),
           region: localRegion,
           // What Cognito would have e-mailed: one JSON object a line (`{ to, temporaryPassword, time }`).
           invitations: join(options.stateDir, outboxFileName),
@@ -524,6 +553,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       events,
       outbox,
       messaging,
+      ...(live ? { live } : {}),
       shardGroups,
       secrets,
       issuer,

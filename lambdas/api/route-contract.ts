@@ -28,6 +28,7 @@ export type RouteGrant =
   | 'read-reports'
   | 'queue-rescore'
   | 'queue-notifications'
+  | 'live-tickets'
   | 'start-scoring'
   | 'read-scoring-runs'
   | 'read-onboarding-runs';
@@ -66,7 +67,7 @@ export interface RouteSpec {
   readonly body?: z.ZodType | CsvFile;
   readonly response: SuccessSpec;
   /**
-   * A POST that changes nothing (a preview, a calculation): it takes a body too large or too
+   * A POST that changes none of the school's records (a preview, a calculation, a ticket): it takes a body too large or too
    * structured for a query, and leaves no audit entry. @default false: every non-GET route writes
    */
   readonly readOnly?: true;

@@ -96,6 +96,8 @@ export interface DispatchOutcome {
   toSend: { urgent: string[]; bulk: string[] };
   /** Announcements' e-mail and text messages to send (bulk), named by their request: too many to list. */
   sendParts: { requestId: string; queued: number }[];
+  /** The requests whose messages were written now (their in-app recipients hear it live). */
+  requestIds: string[];
   /** More requests were due than one dispatch takes. */
   more: boolean;
   /** When a request this dispatch asked for or held back falls due (for a wake-up), if any. */
@@ -447,6 +449,7 @@ export async function dispatchDue(db: DataApiSession, options: { limit?: number 
       messages: 0,
       toSend: { urgent: [], bulk: [] },
       sendParts: [],
+      requestIds: [],
       more: false,
       nextDueAt: null,
     };
@@ -513,6 +516,10 @@ export async function dispatchDue(db: DataApiSession, options: { limit?: number 
       messages,
       toSend,
       sendParts,
+      requestIds: [
+        ...plan.decisions.filter((d) => d.status === 'dispatched').map((d) => d.id),
+        ...announcements.map((a) => a.id),
+      ],
       more: requests.length === limit,
       // The budget notice is due now; held requests at the end of the quiet hours. Others have their own wake-ups.
       nextDueAt: budgetNotices ? new Date().toISOString() : held.length ? taken!.quietUntil : null,

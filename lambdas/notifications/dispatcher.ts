@@ -1,3 +1,5 @@
+import { type DataApiSession, typed } from '../shared/data-api';
+import { openLiveConnections, pushToConnections } from '../shared/live-updates';
 import { logger } from '../shared/observability';
 import { wakeDispatcherAt } from '../shared/notification-outbox';
 import { readSchoolRecord } from '../shared/school-records';
@@ -22,14 +24,16 @@ export async function dispatchSchool(
   invocation: { requestId: string; sweep?: boolean },
 ): Promise<Record<string, number>> {
   const db = await schoolSessionFor(school, { actor: dispatcherActor, requestId: invocation.requestId });
-  const totals = { dispatched: 0, cancelled: 0, postponed: 0, messages: 0, queued: 0, requeued: 0 };
+  const totals = { dispatched: 0, cancelled: 0, postponed: 0, messages: 0, queued: 0, requeued: 0, live: 0 };
   let wakeAt: string | null = null;
+  const written: string[] = [];
   for (let round = 0; round < maxRounds; round++) {
     const outcome = await dispatchDue(db);
     totals.dispatched += outcome.dispatched;
     totals.cancelled += outcome.cancelled;
     totals.postponed += outcome.postponed;
     totals.messages += outcome.messages;
+    written.push(...outcome.requestIds);
     // Written first, then queued: a crash in between leaves messages the sweep finds.
     for (const urgency of ['urgent', 'bulk'] as const) {
       if (outcome.toSend[urgency].length) await queueForDelivery(school.schoolId, outcome.toSend[urgency], urgency);
@@ -42,6 +46,7 @@ export async function dispatchSchool(
     if (outcome.nextDueAt && (!wakeAt || outcome.nextDueAt < wakeAt)) wakeAt = outcome.nextDueAt;
     if (!outcome.more && !(outcome.nextDueAt && new Date(outcome.nextDueAt) <= new Date())) break;
   }
+  if (written.length) totals.live = await tellOpenInboxes(db, school.schoolId, written);
   if (wakeAt && new Date(wakeAt) > new Date()) await wakeDispatcherAt({ schoolId: school.schoolId, dueAt: wakeAt });
   if (invocation.sweep) {
     const unsent = await unsentMessages(db, { queuedForSeconds: 120, claimedForSeconds: 600 });
@@ -51,6 +56,39 @@ export async function dispatchSchool(
     }
   }
   return totals;
+}
+
+/**
+ * The people with the app open who have just got in-app messages of these requests hear it on
+ * their live connections. The school's open connections are read first: usually there are
+ * none, or a few, whatever the size of the audience.
+ */
+async function tellOpenInboxes(db: DataApiSession, schoolId: string, requestIds: readonly string[]): Promise<number> {
+  try {
+    const connections = await openLiveConnections(schoolId);
+    if (!connections.length) return 0;
+    const rows = await db.query<{ userId: string }>(
+      `SELECT DISTINCT p.user_sub AS "userId"
+         FROM notification_messages m
+         JOIN (SELECT id, user_sub FROM guardians UNION ALL SELECT id, user_sub FROM staff) p ON p.id = m.recipient_id
+        WHERE m.channel = 'in-app'
+          AND m.request_id IN (SELECT (jsonb_array_elements_text(:requests::jsonb))::uuid)
+          AND p.user_sub IN (SELECT jsonb_array_elements_text(:users::jsonb))`,
+      {
+        requests: typed.json(requestIds),
+        users: typed.json([...new Set(connections.map((c) => c.userId))]),
+      },
+    );
+    const recipients = new Set(rows.map((row) => row.userId));
+    return await pushToConnections(
+      connections.filter((c) => recipients.has(c.userId)),
+      { type: 'inbox' },
+    );
+  } catch (error) {
+    // The messages are written and in the inbox; the screen shows them on its next read.
+    logger.warn('live inbox updates not sent', { schoolId, error });
+    return 0;
+  }
 }
 
 /** The school of a wake-up, if notifications may be written for it now. */

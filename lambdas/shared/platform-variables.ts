@@ -34,3 +34,7 @@ export const mailFromVariable = 'CAMPUS_MAIL_FROM';
 export const emailConfigurationSetVariable = 'CAMPUS_EMAIL_CONFIGURATION_SET';
 /** The End User Messaging SMS configuration set every text message is sent through. */
 export const smsConfigurationSetVariable = 'CAMPUS_SMS_CONFIGURATION_SET';
+/** The live API's connection management URL (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`). */
+export const liveCallbackUrlVariable = 'CAMPUS_LIVE_CALLBACK_URL';
+/** Where the web app opens its live connection, on its own origin: CloudFront and the local gateway route it to the live API. */
+export const livePath = '/live';

@@ -26,8 +26,11 @@ export interface QueueDefinition {
   readonly writesTo?: readonly BucketPurpose[];
   /** Platform queues (logical names) the consumer sends to. @default none */
   readonly sendsTo?: readonly string[];
-  /** Messages the consumer sends through the messaging stack: e-mail (SES), text messages (SMS). @default none */
-  readonly messages?: readonly ('email' | 'sms')[];
+  /**
+   * Messages the consumer sends: e-mail (SES) and text messages (SMS) through the messaging stack,
+   * pushes to open apps through the live stack. @default none
+   */
+  readonly messages?: readonly ('email' | 'sms' | 'live')[];
 }
 
 /** Export requests of schools, one message each, into the exports worker. */
@@ -130,6 +133,8 @@ export const notificationDueQueue: QueueDefinition = {
   batchSize: 10,
   handler: 'lambdas/notifications/dispatch.handler.ts',
   sendsTo: [urgentDeliveryQueue.logicalName, bulkDeliveryQueue.logicalName, 'notifications-due'],
+  // In-app messages are written by the dispatch itself: open apps hear of them from it.
+  messages: ['live'],
 };
 
 /**

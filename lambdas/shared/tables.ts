@@ -81,4 +81,25 @@ export const scoringRunsTable: TableDefinition = {
   purpose: 'Nightly and on-demand scoring runs with per-school progress.',
 };
 
-export const platformTables = [tenantDirectoryTable, idempotencyTable, scoringRunsTable] as const;
+/**
+ * The web app's live connections, the real-time part of the in-app channel: one item per open
+ * connection (`id = CONNECTION#<connection id>`, with its school and user) and one per ticket
+ * that opens one (`id = TICKET#<ticket>`, usable once within a minute). Tickets carry their
+ * school and user under other names, so only connections are in the school index.
+ */
+export const liveConnectionsTable: TableDefinition = {
+  logicalName: 'live-connections',
+  partitionKey: { name: 'id', type: 'S' },
+  globalIndexes: [
+    {
+      name: 'bySchool',
+      partitionKey: { name: 'schoolId', type: 'S' },
+      sortKey: { name: 'userId', type: 'S' },
+      purpose: "A school's open connections, to reach the people a message is for while they have the app open.",
+    },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+  purpose: "Open connections of the web app's live updates, and the one-use tickets that open them.",
+};
+
+export const platformTables = [tenantDirectoryTable, idempotencyTable, scoringRunsTable, liveConnectionsTable] as const;

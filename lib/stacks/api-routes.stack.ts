@@ -76,6 +76,8 @@ export interface ApiRoutesStackProps extends StackProps {
   readonly tenantDirectory: ITableV2;
   /** Where `idempotency` routes keep Powertools idempotency records. */
   readonly idempotencyTable: ITableV2;
+  /** Where live-connection tickets are put (the data stack's live connections table). */
+  readonly liveConnectionsTable: ITableV2;
   /** The user pool, which staff routes manage users in. */
   readonly userPool: IUserPool;
   /** The shard groups whose cluster ARNs handlers of school routes receive. */
@@ -265,6 +267,13 @@ export class ApiRoutesStack extends Stack {
         }),
       );
       props.idempotencyTable.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+    }
+    if (grants.has('live-tickets')) {
+      // Tickets are put by key and never read back here: the live API's $connect uses them up.
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [props.liveConnectionsTable.tableArn] }),
+      );
+      props.liveConnectionsTable.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
     }
     if (grants.has('list-schools')) {
       fn.addToRolePolicy(

@@ -33,6 +33,7 @@ import { physicalName } from '../naming';
 import type { PlatformData } from '../platform-data';
 import { ScoringRunWorkflow } from '../workflows/scoring-run.workflow';
 import { serviceNames } from '../../lambdas/shared/telemetry-names';
+import type { LiveUpdates } from './live.stack';
 import type { MessageSending } from './messaging.stack';
 
 /** The SES events the notification messages follow (EventBridge detail types). */
@@ -51,6 +52,8 @@ export interface BatchStackProps extends StackProps {
   readonly tenantDirectory: ITableV2;
   /** How notification senders send e-mail and text messages (the messaging stack). */
   readonly messaging: MessageSending;
+  /** How the dispatchers tell open apps about new in-app messages (the live stack). */
+  readonly live: LiveUpdates;
   /** @default platformQueues */
   readonly queues?: readonly QueueDefinition[];
 }
@@ -130,7 +133,7 @@ export class BatchStack extends Stack {
     // Consumers that send on, and those that send notification messages.
     for (const { definition, worker } of this.queues.values()) {
       for (const target of definition.sendsTo ?? []) this.sendsTo(worker, this.queueNamed(target));
-      this.sendsMessages(worker, definition.messages ?? [], props.messaging);
+      this.sendsMessages(worker, definition.messages ?? [], props);
     }
 
     this.scoringSteps = new SchoolFunction(this, 'scoring-steps', {
@@ -193,6 +196,7 @@ export class BatchStack extends Stack {
     for (const definition of [notificationDueQueue, urgentDeliveryQueue, bulkDeliveryQueue]) {
       this.sendsTo(this.notificationSweep, this.queueNamed(definition.logicalName));
     }
+    this.sendsMessages(this.notificationSweep, ['live'], props);
     // Scheduler's own role for the target, so the wildcard that grantInvoke adds (the function's versions) is acknowledged here.
     const sweepInvoker = new Role(this, 'NotificationSweepInvoker', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
@@ -245,7 +249,12 @@ export class BatchStack extends Stack {
   }
 
   /** A function that sends e-mail or text messages: exactly those grants, and the names it sends with. */
-  private sendsMessages(fn: SchoolFunction, channels: readonly ('email' | 'sms')[], messaging: MessageSending): void {
+  private sendsMessages(
+    fn: SchoolFunction,
+    channels: readonly ('email' | 'sms' | 'live')[],
+    { messaging, live }: Pick<BatchStackProps, 'messaging' | 'live'>,
+  ): void {
+    if (channels.includes('live')) live.grantPush(fn);
     if (channels.includes('email')) {
       messaging.grantSendEmail(fn);
       fn.addEnvironment(mailFromVariable, messaging.mailFrom);

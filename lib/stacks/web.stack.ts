@@ -2,7 +2,7 @@ import { webContentSecurityPolicy } from '../edge/content-security-policy';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Annotations, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { HttpApi, IWebSocketApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -34,10 +34,13 @@ import { type StageConfig, removalPolicyOf, stagePrefix } from '../config';
 import { accessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
 import { acknowledgeBucketDeployment } from '../nag';
 import { projectRoot } from '../project';
+import { livePath } from '../../lambdas/shared/platform-variables';
 
 export interface WebStackProps extends StackProps {
   readonly config: StageConfig;
   readonly api: HttpApi;
+  /** The live API (WebSocket), served at `/live` on the app's own origin. */
+  readonly liveApi: IWebSocketApi;
   readonly userPool: UserPool;
   /** Host of the Cognito hosted sign-in pages, for the CSP and the app's config. */
   readonly hostedSignInDomain: string;
@@ -119,6 +122,11 @@ export class WebStack extends Stack {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [OriginSslPolicy.TLS_V1_2],
     });
+    // WebSockets pass through CloudFront; `/live` is the live API's stage path, so the origin needs no path.
+    const liveOrigin = new HttpOrigin(`${props.liveApi.apiId}.execute-api.${region}.amazonaws.com`, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+    });
     const customDomain =
       config.web.domainName && config.web.certificateArn
         ? {
@@ -159,6 +167,13 @@ export class WebStack extends Stack {
           cachePolicy: CachePolicy.CACHING_DISABLED,
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
           responseHeadersPolicy: headers,
+        },
+        [livePath]: {
+          origin: liveOrigin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          // The ticket is in the query string; the WebSocket handshake headers go through as the viewer sent them.
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         },
       },
     });

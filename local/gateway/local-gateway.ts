@@ -1,6 +1,7 @@
 import { webContentSecurityPolicy } from '../../lib/edge/content-security-policy';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { extname, resolve, sep } from 'node:path';
@@ -70,6 +71,11 @@ export interface LocalGatewayOptions {
    * as CloudFront behaviours and Cognito's domain are on AWS.
    */
   readonly mounts?: Readonly<Record<string, (request: IncomingMessage, response: ServerResponse) => void>>;
+  /**
+   * WebSocket endpoints on this origin, by exact path (the live API at `/live`, as CloudFront's
+   * behaviour routes it on AWS); any other upgrade is refused.
+   */
+  readonly upgrades?: Readonly<Record<string, (request: IncomingMessage, socket: Duplex, head: Buffer) => void>>;
   /** Served as `/config.json`, as the web stack deploys it: where the app finds its issuer and client. */
   readonly webConfig?: Readonly<Record<string, unknown>>;
   /** Handler time limit of functions whose group sets none. @default the local stage's `api.functionTimeoutSeconds` */
@@ -249,6 +255,13 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });
       else response.destroy();
     });
+  });
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    const upgrade = options.upgrades?.[pathname];
+    if (upgrade) return upgrade(request, socket, head);
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
 
   await new Promise<void>((resolveListen, reject) => {

@@ -6,7 +6,13 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { RouteGroup } from '../../lambdas/api/routes';
-import { idempotencyTable, platformTables, scoringRunsTable, tenantDirectoryTable } from '../../lambdas/shared/tables';
+import {
+  idempotencyTable,
+  liveConnectionsTable,
+  platformTables,
+  scoringRunsTable,
+  tenantDirectoryTable,
+} from '../../lambdas/shared/tables';
 import { type StageConfig, stagePrefix } from '../../lib/config';
 import { schoolObjectPolicies } from '../../lib/constructs/school-object-policies';
 import { TenantDataAccess } from '../../lib/constructs/tenant-data-access';
@@ -14,6 +20,7 @@ import { physicalName, schoolSecretPrefix, stackName } from '../../lib/naming';
 import type { PlatformData } from '../../lib/platform-data';
 import { ApiRoutesStack } from '../../lib/stacks/api-routes.stack';
 import { BatchStack } from '../../lib/stacks/batch.stack';
+import { LiveStack } from '../../lib/stacks/live.stack';
 import { MessagingStack } from '../../lib/stacks/messaging.stack';
 import { OnboardingStack } from '../../lib/stacks/onboarding.stack';
 import { localUserPoolId } from '../issuer/cognito-admin-server';
@@ -92,7 +99,19 @@ export const platformStacks =
     const userPool = UserPool.fromUserPoolId(platform, 'UserPool', localUserPoolId);
     const tenantDirectory = tables[tenantDirectoryTable.logicalName]!;
     const messaging = new MessagingStack(app, `${prefix}-messaging`, { config: stage, env });
-    const batch = new BatchStack(app, `${prefix}-batch`, { config: stage, env, data, tenantDirectory, messaging });
+    const live = new LiveStack(app, `${prefix}-live`, {
+      config: stage,
+      env,
+      connections: tables[liveConnectionsTable.logicalName]!,
+    });
+    const batch = new BatchStack(app, `${prefix}-batch`, {
+      config: stage,
+      env,
+      data,
+      tenantDirectory,
+      messaging,
+      live,
+    });
     new ApiRoutesStack(app, stackName(stage, 'api-routes'), {
       config: stage,
       env,
@@ -102,6 +121,7 @@ export const platformStacks =
       tenantDataAccess: data.tenantDataAccess,
       tenantDirectory,
       idempotencyTable: tables[idempotencyTable.logicalName]!,
+      liveConnectionsTable: tables[liveConnectionsTable.logicalName]!,
       queue: (definition) => batch.queue(definition),
       exportsBucket: data.exportsBucket,
       exportsPolicies: data.exportsPolicies,

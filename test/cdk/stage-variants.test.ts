@@ -10,7 +10,12 @@ import { ApiRoutesStack } from '../../lib/stacks/api-routes.stack';
 import { routeGroup } from '../../lambdas/api/route-contract';
 import { ObservabilityStack } from '../../lib/stacks/observability.stack';
 import { appLikeCli } from '../support/app';
-import { idempotencyTable, scoringRunsTable, tenantDirectoryTable } from '../../lambdas/shared/tables';
+import {
+  idempotencyTable,
+  liveConnectionsTable,
+  scoringRunsTable,
+  tenantDirectoryTable,
+} from '../../lambdas/shared/tables';
 
 const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
 
@@ -148,6 +153,7 @@ describe('a protected route from the manifest', () => {
       tenantDataAccess: stacks.data.tenantDataAccess,
       tenantDirectory: stacks.data.tables[tenantDirectoryTable.logicalName]!,
       idempotencyTable: stacks.data.tables[idempotencyTable.logicalName]!,
+      liveConnectionsTable: stacks.data.tables[liveConnectionsTable.logicalName]!,
       queue: (definition) => stacks.batch.queue(definition),
       exportsBucket: stacks.data.exportsBucket,
       exportsPolicies: stacks.data.exportsPolicies,
@@ -279,6 +285,7 @@ describe.each(['dev', 'prod'])('a regional failover: %s served from the DR regio
       tenantDataAccess: failoverStacks.data.tenantDataAccess,
       tenantDirectory: failoverStacks.data.tables[tenantDirectoryTable.logicalName]!,
       idempotencyTable: failoverStacks.data.tables[idempotencyTable.logicalName]!,
+      liveConnectionsTable: failoverStacks.data.tables[liveConnectionsTable.logicalName]!,
       queue: (definition) => failoverStacks.batch.queue(definition),
       exportsBucket: failoverStacks.data.exportsBucket,
       exportsPolicies: failoverStacks.data.exportsPolicies,

@@ -14,6 +14,7 @@ const expectedStacks = (stage: string) => [
   `campus-${stage}-batch`,
   `campus-${stage}-data`,
   `campus-${stage}-dr-storage`,
+  `campus-${stage}-live`,
   `campus-${stage}-messaging`,
   `campus-${stage}-observability`,
   `campus-${stage}-onboarding`,

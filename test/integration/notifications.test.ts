@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type {
   TemplateList,
   AnnouncementCreated,
@@ -557,5 +558,79 @@ describe('the list of notifications', () => {
     );
     expect(all.some((row) => row.ties > 1)).toBe(true);
     expect(seen.sort()).toEqual(all.map((row) => row.id).sort());
+  });
+});
+
+/** A live connection opened as the web app opens it: a ticket from the API, then `/live?ticket=…` on the app's origin. */
+async function openLive(ticket: string): Promise<{ socket: WebSocket; heard: string[] } | { refused: number }> {
+  const socket = new WebSocket(`${platform().url.replace(/^http/, 'ws')}/live?ticket=${encodeURIComponent(ticket)}`);
+  const heard: string[] = [];
+  socket.on('message', (data: Buffer) => heard.push(data.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve({ socket, heard }));
+    socket.once('unexpected-response', (_request, response) => resolve({ refused: response.statusCode ?? 0 }));
+    socket.once('error', reject);
+  });
+}
+
+async function liveAs(user: SchoolUser): Promise<{ socket: WebSocket; heard: string[]; ticket: string }> {
+  const issued = await user.call<{ ticket: string; path: string; expiresAt: string }>(
+    'POST',
+    '/api/notifications/live-tickets',
+  );
+  expect(issued.status).toBe(201);
+  expect(issued.body.path).toBe('/live');
+  const opened = await openLive(issued.body.ticket);
+  if ('refused' in opened) throw new Error(`the live connection was refused with ${opened.refused}`);
+  return { ...opened, ticket: issued.body.ticket };
+}
+
+describe('the live inbox', () => {
+  it('opens only with an unused ticket of the API, and answers a ping', async () => {
+    expect(await openLive('not-a-ticket-at-all-0000')).toEqual({ refused: 401 });
+    const live = await liveAs(guardianUser);
+    // A ticket opens one connection.
+    expect(await openLive(live.ticket)).toEqual({ refused: 401 });
+    live.socket.send('ping');
+    await waitFor('the pong', () => live.heard.includes(JSON.stringify({ type: 'pong' })), 10);
+    live.socket.close();
+    await waitFor('the connection forgotten', () => platform().live!.connections() === 0, 10);
+  });
+
+  it('tells a guardian with the app open of a new alert about their child, and no other guardian', async () => {
+    await settingsWith({ absenceGrace: 'after-register', absenceGraceMinutes: 0 });
+    const otherGuardian = await oak.user('guardian', { email: 'parent1@oak.test' });
+    await oak.db.query(`UPDATE guardians SET user_sub = :u WHERE id = :g::uuid`, {
+      u: otherGuardian.userId,
+      g: students[1]!.guardianId,
+    });
+    // A second child of the first guardian, not yet alerted today.
+    const [sibling] = await oak.db.query<{ id: string }>(
+      `WITH pupil AS (INSERT INTO students (admission_no, given_name, family_name, class_id)
+                      VALUES ('O-9', 'Sibling', 'Oak', :classId::uuid) RETURNING id),
+            link AS (INSERT INTO student_guardians (student_id, guardian_id, relationship)
+                     SELECT id, :g::uuid, 'parent' FROM pupil)
+       SELECT id FROM pupil`,
+      { classId, g: students[0]!.guardianId },
+    );
+    students.push({ ...students[0]!, id: sibling!.id });
+    const before = (await guardianUser.call<InboxPage>('GET', '/api/notifications')).body.unread;
+    const [first, other] = await Promise.all([liveAs(guardianUser), liveAs(otherGuardian)]);
+
+    await teacher.call(
+      'PUT',
+      `/api/classes/${classId}/attendance/${today}`,
+      register({ [students.length - 1]: 'absent' }),
+    );
+    await waitFor('the live update', () => first.heard.includes(JSON.stringify({ type: 'inbox' })));
+    const inbox = (await guardianUser.call<InboxPage>('GET', '/api/notifications')).body;
+    expect(inbox.unread).toBe(before + 1);
+    expect(inbox.items[0]).toMatchObject({ kind: 'absence-alert', readAt: null });
+    expect(inbox.items[0]!.subject).toContain('Sibling Oak');
+    // The other guardian's child was present: nothing for them.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(other.heard).toEqual([]);
+    first.socket.close();
+    other.socket.close();
   });
 });

@@ -1,3 +1,4 @@
+import { issueLiveTicket, livePath } from '../../shared/live-updates';
 import { wakeDispatcherAt } from '../../shared/notification-outbox';
 import { callerOf } from '../class-access';
 import { schoolRoutes } from '../school-handler';
@@ -22,6 +23,10 @@ import { notificationRoutes } from './notifications.routes';
 
 export const handler = schoolRoutes(notificationRoutes, {
   listInbox: async ({ db, principal, query }) => inbox(db, principal.userId, query),
+  openLiveConnection: async ({ principal }) => ({
+    ...(await issueLiveTicket({ schoolId: principal.schoolId, userId: principal.userId })),
+    path: livePath,
+  }),
   markMessageRead: async ({ db, principal, params }) => markRead(db, principal.userId, params.messageId),
   markAllRead: async ({ db, principal }) => markAllRead(db, principal.userId),
   getNotificationPreferences: async ({ db, principal }) => readPreferences(db, principal.userId),

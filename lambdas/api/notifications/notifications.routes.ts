@@ -6,6 +6,7 @@ import {
   announcementPreview,
   deliveryReport,
   inboxPage,
+  liveTicket,
   inboxQuery,
   messagePath,
   notificationSettings,
@@ -34,6 +35,17 @@ export const notificationRoutes = routeGroup('lambdas/api/notifications/notifica
     summary: "The caller's in-app messages, newest first, with the unread count.",
     query: inboxQuery,
     response: { status: 200, body: inboxPage },
+  },
+  openLiveConnection: {
+    method: 'POST',
+    path: '/api/notifications/live-tickets',
+    access: everyone,
+    grants: ['live-tickets'],
+    summary:
+      'A one-use ticket, valid for a minute, that opens your live connection: your inbox is updated as messages arrive.',
+    // It writes no school record: a ticket in the live connections table, used up by the connection it opens.
+    readOnly: true,
+    response: { status: 201, body: liveTicket },
   },
   markMessageRead: {
     method: 'POST',

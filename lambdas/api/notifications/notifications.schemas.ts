@@ -45,6 +45,13 @@ export const inboxPage = z.object({
 });
 export type InboxPage = z.infer<typeof inboxPage>;
 
+/** Opens the caller's live connection: `<path>?ticket=<ticket>` on the app's own origin, once, before it expires. */
+export const liveTicket = z.object({
+  ticket: z.string(),
+  expiresAt: z.iso.datetime(),
+  path: z.string(),
+});
+
 export const messagePath = z.object({ messageId: z.uuid() }).strict();
 export const unreadCount = z.object({ unread: z.number().int().min(0) });
 
