@@ -21,6 +21,26 @@ export type { ClassDaySheet, ClassMarks, DailySummary, StudentAttendance } from 
 export type { AuditEntry } from './audit/audit.schemas';
 export type { SchoolDashboard } from './dashboard/dashboard.schemas';
 export type { ExportView } from './exports/export.schemas';
+export type {
+  AnnouncementCreated,
+  AnnouncementDraft,
+  AnnouncementInput,
+  AnnouncementPreview,
+  DeliveryReport,
+  InboxMessage,
+  InboxPage,
+  LiveTicket,
+  NotificationSettings,
+  NotificationSettingsView,
+  Preferences,
+  PreferencesInput,
+  RequestsPage,
+  Template,
+  TemplateInput,
+  TemplateList,
+  TemplatePreview,
+} from './notifications/notifications.schemas';
+export type { Audience } from '../shared/notification-audiences';
 export type { ChildFeeLines, NewPayment, Receipt, StudentBalance } from './fees/fee.schemas';
 export type { HealthReport } from './health/health.schemas';
 export type { ImportResult } from './imports/import.schemas';

@@ -6,6 +6,7 @@ import { readSchoolRecord } from '../shared/school-records';
 import { schoolSessionFor } from '../shared/school-session';
 import type { SchoolRecord } from '../shared/tenant-directory';
 import { dispatchDue, unsentMessages } from './dispatch';
+import { purgeExpiredMessages } from './message-retention';
 import { queueAnnouncementForDelivery, queueForDelivery } from './delivery-queue';
 
 /** Who the dispatcher's audit entries name. */
@@ -17,14 +18,15 @@ const maxRounds = 50;
 /**
  * Dispatches everything of a school that has fallen due (in rounds, each a transaction), and
  * queues the e-mail and text messages for their senders; with `sweep`, also queues again what
- * was written but not sent a while after. Answers what it did, for the log.
+ * was written but not sent a while after; with `purge`, removes the wording of messages past the
+ * school's retention. Answers what it did, for the log.
  */
 export async function dispatchSchool(
   school: SchoolRecord,
-  invocation: { requestId: string; sweep?: boolean },
+  invocation: { requestId: string; sweep?: boolean; purge?: boolean },
 ): Promise<Record<string, number>> {
   const db = await schoolSessionFor(school, { actor: dispatcherActor, requestId: invocation.requestId });
-  const totals = { dispatched: 0, cancelled: 0, postponed: 0, messages: 0, queued: 0, requeued: 0, live: 0 };
+  const totals = { dispatched: 0, cancelled: 0, postponed: 0, messages: 0, queued: 0, requeued: 0, live: 0, purged: 0 };
   let wakeAt: string | null = null;
   const written: string[] = [];
   for (let round = 0; round < maxRounds; round++) {
@@ -55,6 +57,7 @@ export async function dispatchSchool(
       totals.requeued += unsent[urgency].length;
     }
   }
+  if (invocation.purge) totals.purged = await purgeExpiredMessages(db);
   return totals;
 }
 

@@ -10,7 +10,8 @@ const concurrency = 8;
 
 /**
  * The minute sweep (EventBridge Scheduler): every ACTIVE school's due requests are dispatched,
- * and messages written but not sent are queued again, whatever wake-up was lost. One school's
+ * and messages written but not sent are queued again, whatever wake-up was lost; on the hour,
+ * messages past their school's retention are purged. One school's
  * failure is logged and does not stop the others; the next sweep tries again.
  */
 export const handler = lambdaHandler(async (_event: unknown, context) => {
@@ -24,11 +25,13 @@ export const handler = lambdaHandler(async (_event: unknown, context) => {
   } while (after);
   let failed = 0;
   const queue = [...schools];
+  // Once an hour, each school's messages past its retention lose their wording.
+  const purge = new Date().getUTCMinutes() === 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let school = queue.shift(); school; school = queue.shift()) {
         try {
-          const totals = await dispatchSchool(school, { requestId: context.awsRequestId, sweep: true });
+          const totals = await dispatchSchool(school, { requestId: context.awsRequestId, sweep: true, purge });
           if (Object.values(totals).some(Boolean)) logger.info('sweep', { schoolId: school.schoolId, ...totals });
         } catch (error) {
           failed++;

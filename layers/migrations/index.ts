@@ -5,6 +5,7 @@ import { analytics } from './0004-analytics';
 import { auditShape } from './0005-audit-shape';
 import { modelTrackRecord } from './0006-model-track-record';
 import { notifications } from './0007-notifications';
+import { messageRetention } from './0008-message-retention';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -18,6 +19,7 @@ export const schoolMigrations: readonly Migration[] = [
   auditShape,
   modelTrackRecord,
   notifications,
+  messageRetention,
 ];
 
 /** The version a school database has once every migration has run. */

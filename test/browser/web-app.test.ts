@@ -1,11 +1,19 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
-import { schoolSession } from '../../lambdas/onboarding/school-provisioning';
-import type { DataApiSession } from '../../lambdas/shared/data-api';
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
-import { type DemoSchool, ensureDemoSchool } from '../../local/demo/demo-school';
-import { desktop, newContext, phone, screenReady, screenshot, seriousViolations, signIn } from '../support/browser';
+import type { DemoSchool } from '../../local/demo/demo-school';
+import {
+  checkScreen,
+  desktop,
+  newContext,
+  phone,
+  screenReady,
+  screenshot,
+  seriousViolations,
+  signIn,
+} from '../support/browser';
 import { browserTest as test } from '../support/browser-test';
+import { demoSchoolOf } from '../support/demo-school';
 import { useLocalPlatform } from '../support/local-platform';
 import { token } from '../support/sign-in';
 
@@ -17,17 +25,7 @@ import { token } from '../support/sign-in';
 
 // Directory reads are not cached, so a school suspended by a test is seen at once.
 const platform = useLocalPlatform('web-app', { directoryCacheSeconds: 0 });
-let demo: DemoSchool | undefined;
-let db: DataApiSession | undefined;
-
-async function demoSchool(): Promise<{ demo: DemoSchool; db: DataApiSession }> {
-  if (!demo) {
-    demo = (await ensureDemoSchool(platform()))!;
-    const group = platform().shardGroups.find((g) => g.id === demo!.school.shardGroupId)!;
-    db = schoolSession(demo.school, group.resourceArn);
-  }
-  return { demo, db: db! };
-}
+const demoSchool = demoSchoolOf(platform);
 
 function signInOf(demo: DemoSchool, role: string) {
   const account = demo.signIns.find((s) => s.role === role);
@@ -43,13 +41,6 @@ async function signedIn(browser: Browser, role: string, device: typeof desktop |
   const page = await context.newPage();
   await signIn(page, platform().url, account.email, account.password, path);
   return { demo, db, account, context, page };
-}
-
-/** axe-clean, and photographed: the checks every screen gets. */
-async function checkScreen(page: Page, name: string): Promise<void> {
-  await screenReady(page);
-  expect(await seriousViolations(page), `${name}: axe serious or critical violations`).toEqual([]);
-  await screenshot(page, name);
 }
 
 /** The most recent Saturday at least `weeksBack` weeks ago: a day the demo school has no marks for. */
@@ -501,6 +492,10 @@ describe('every screen', () => {
         '/exports',
         '/audit',
         '/settings',
+        '/inbox',
+        '/notifications/preferences',
+        '/notifications/settings',
+        '/notifications/announcements',
       ],
       teacher: [
         '/my-classes',
@@ -509,6 +504,8 @@ describe('every screen', () => {
         `/classes/${classId}/analytics`,
         '/students',
         '/reports',
+        '/inbox',
+        '/notifications/announcements',
       ],
       bursar: [
         '/fees',
@@ -516,8 +513,10 @@ describe('every screen', () => {
         '/fees/balances',
         '/fees/balances?view=overdue',
         `/fees/receipts/${payment}`,
+        '/inbox',
+        '/notifications/preferences',
       ],
-      guardian: ['/children', `/children/${child}`],
+      guardian: ['/children', `/children/${child}`, '/inbox', '/notifications/preferences'],
     };
     return byRole[role]!;
   }

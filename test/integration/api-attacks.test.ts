@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
 import { useLocalPlatform } from '../support/local-platform';
 import {
   type ApiResponse,
   callApi,
   type SchoolFixture,
+  exampleSettings,
   type SchoolUser,
   schoolFixture,
 } from '../support/school-fixture';
@@ -404,6 +406,45 @@ const attacks: Attack[] = [
     400,
   ],
   ['a page size beyond the limit', () => users.admin.call('GET', '/api/students?limit=100000'), 400],
+  // Notifications
+  ['a live ticket without a token', () => asAnyone(undefined, 'POST', '/api/notifications/live-tickets'), 401],
+  [
+    'a platform operator asking for a live ticket',
+    () => users.operator.call('POST', '/api/notifications/live-tickets'),
+    403,
+  ],
+  [
+    'a guardian reading the school’s notification rules',
+    () => users.guardian.call('GET', '/api/notifications/settings'),
+    403,
+  ],
+  [
+    'a guardian announcing to the whole school',
+    () =>
+      users.guardian.call('POST', '/api/notifications/announcements', {
+        audience: { scope: 'school' },
+        title: 'Hello',
+        body: 'Everyone',
+        clientKey: 'attack-announce-1',
+      }),
+    403,
+  ],
+  ['a guardian reading delivery reports', () => users.guardian.call('GET', '/api/notifications/requests'), 403],
+  [
+    'a school admin of another school announcing to the victim’s class',
+    () =>
+      users.intruder.call('POST', '/api/notifications/announcements/preview', {
+        audience: { scope: 'class', classId: target.classId },
+        title: 'Hello',
+        body: 'Strangers',
+      }),
+    404,
+  ],
+  [
+    'a guardian marking a message that is not theirs read',
+    () => users.guardian.call('POST', `/api/notifications/${randomUUID()}/read`),
+    404,
+  ],
   [
     'a forged cursor',
     () => users.admin.call('GET', `/api/students?cursor=${Buffer.from('["a","b","c"]').toString('base64url')}`),
@@ -444,6 +485,101 @@ describe('attack suite: each refused exactly, with nothing of the victim school 
     expect(marked.status).toBe(200);
     const [count] = await victim.db.query<{ n: number }>('SELECT count(*)::int AS n FROM students');
     expect(count!.n).toBe(2 + hostile.length);
+  });
+
+  it('tells a guardian only of the child linked to them, never of another school’s, live or in the inbox', async () => {
+    const today = async (school: SchoolFixture) =>
+      (
+        await school.db.query<{ day: string }>(
+          `SELECT (now() AT TIME ZONE timezone)::date::text AS day FROM school_settings`,
+        )
+      )[0]!.day;
+    const alertsAtOnce = async (admin: SchoolUser) => {
+      const { smsSentThisMonth: _counted, ...rules } = (
+        await admin.call<Record<string, unknown>>('GET', '/api/notifications/settings')
+      ).body;
+      const written = await admin.call('PUT', '/api/notifications/settings', {
+        ...rules,
+        absenceAlerts: true,
+        absenceGrace: 'after-register',
+        absenceGraceMinutes: 0,
+        quietHoursStart: '00:00',
+        quietHoursEnd: '00:00',
+      });
+      expect(written.status).toBe(200);
+    };
+    for (const admin of [users.admin, users.intruder]) {
+      expect((await admin.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
+      await alertsAtOnce(admin);
+    }
+
+    // The victim guardian has the app open.
+    const ticket = await users.guardian.call<{ ticket: string }>('POST', '/api/notifications/live-tickets');
+    const heard: string[] = [];
+    const socket = new WebSocket(`${platform().url.replace(/^http/, 'ws')}/live?ticket=${ticket.body.ticket}`);
+    socket.on('message', (data: Buffer) => heard.push(data.toString('utf8')));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+
+    // The other school claims the victim guardian's account for a guardian of its own, and marks their "child" absent.
+    await attacker.db.query(
+      `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on) VALUES ('Y', '2026-09-01', '2027-07-15') RETURNING id),
+            grade AS (INSERT INTO grade_levels (name, ordinal) VALUES ('G', 1) RETURNING id),
+            klass AS (INSERT INTO classes (academic_year_id, grade_level_id, name) SELECT year.id, grade.id, 'X1' FROM year, grade RETURNING id),
+            pupil AS (INSERT INTO students (admission_no, given_name, family_name, class_id)
+                      SELECT 'A-1', 'Mallory', 'Intruderson', klass.id FROM klass RETURNING id),
+            guardian AS (INSERT INTO guardians (name, user_sub) VALUES ('Claimed', :sub) RETURNING id)
+       INSERT INTO student_guardians (student_id, guardian_id, relationship) SELECT pupil.id, guardian.id, 'father' FROM pupil, guardian`,
+      { sub: users.guardian.userId },
+    );
+    const [attackerClass] = await attacker.db.query<{ id: string; pupil: string }>(
+      `SELECT c.id, s.id AS pupil FROM classes c JOIN students s ON s.class_id = c.id WHERE c.name = 'X1'`,
+    );
+    const intruderDay = await today(attacker);
+    expect(
+      (
+        await users.intruder.call('PUT', `/api/classes/${attackerClass!.id}/attendance/${intruderDay}`, {
+          marks: [{ studentId: attackerClass!.pupil, status: 'absent' }],
+        })
+      ).status,
+    ).toBe(200);
+    // The victim school: both its students absent; the guardian is linked to one of them only.
+    const victimDay = await today(victim);
+    expect(
+      (
+        await users.admin.call('PUT', `/api/classes/${target.classId}/attendance/${victimDay}`, {
+          marks: [
+            { studentId: target.studentId, status: 'absent' },
+            { studentId: target.otherStudentId, status: 'absent' },
+          ],
+        })
+      ).status,
+    ).toBe(200);
+
+    const dispatched = async (school: SchoolFixture) =>
+      (
+        await school.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM notification_requests WHERE kind = 'absence-alert' AND status <> 'pending'`,
+        )
+      )[0]!.n;
+    for (let i = 0; i < 100 && ((await dispatched(victim)) < 2 || (await dispatched(attacker)) < 1); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect([await dispatched(victim), await dispatched(attacker)]).toEqual([2, 1]);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    const inbox = await users.guardian.call<{ items: { subject: string; body: string }[] }>(
+      'GET',
+      '/api/notifications',
+    );
+    expect(inbox.status).toBe(200);
+    expect(inbox.body.items).toHaveLength(1);
+    expect(inbox.body.items[0]!.subject).toContain('Other Child');
+    const text = JSON.stringify(inbox.body);
+    expect(text).not.toContain('Victimson');
+    expect(text).not.toContain('Intruderson');
+    // One push, for the victim school's one message: the other school's dispatch reaches only its own connections.
+    expect(heard).toEqual([JSON.stringify({ type: 'inbox' })]);
+    socket.close();
   });
 
   it('leaves the victim school exactly as it was', async () => {

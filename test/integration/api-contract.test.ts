@@ -383,6 +383,7 @@ describe('the API contract', () => {
       body: '{{studentName}} faltou.',
       short: '{{studentName}} faltou.',
     };
+    await ok('guardian', 'POST', '/api/notifications/live-tickets');
     await ok('school-admin', 'GET', '/api/notifications/templates');
     await ok('school-admin', 'POST', '/api/notifications/templates/absence-alert/pt/preview', wording);
     await ok('school-admin', 'PUT', '/api/notifications/templates/absence-alert/pt', wording);

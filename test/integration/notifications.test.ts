@@ -11,6 +11,7 @@ import type {
   RequestsPage,
 } from '../../lambdas/api/notifications/notifications.schemas';
 import type { SentEmail, SentSms } from '../../local/messaging/mailbox';
+import { purgeExpiredMessages } from '../../lambdas/notifications/message-retention';
 import { useLocalPlatform } from '../support/local-platform';
 import { exampleSettings, type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 import { until } from '../support/until';
@@ -287,6 +288,7 @@ describe('absence alerts', () => {
       quietHoursEnd: '07:30',
       smsMonthlyBudget: 10,
       riskNoticesToGuardians: false,
+      messageRetentionDays: 365,
       defaultChannels: { absence: ['email', 'email'] },
     });
     expect(bad.status).toBe(400);
@@ -607,7 +609,7 @@ describe('the live inbox', () => {
     // A second child of the first guardian, not yet alerted today.
     const [sibling] = await oak.db.query<{ id: string }>(
       `WITH pupil AS (INSERT INTO students (admission_no, given_name, family_name, class_id)
-                      VALUES ('O-9', 'Sibling', 'Oak', :classId::uuid) RETURNING id),
+                      VALUES ('O-10', 'Sibling', 'Oak', :classId::uuid) RETURNING id),
             link AS (INSERT INTO student_guardians (student_id, guardian_id, relationship)
                      SELECT id, :g::uuid, 'parent' FROM pupil)
        SELECT id FROM pupil`,
@@ -632,5 +634,59 @@ describe('the live inbox', () => {
     expect(other.heard).toEqual([]);
     first.socket.close();
     other.socket.close();
+  });
+});
+
+describe('message retention', () => {
+  it('removes the wording and address of messages older than the school keeps them, audited, and nothing else', async () => {
+    const { smsSentThisMonth: _counted, ...current } = (
+      await admin.call<NotificationSettingsView>('GET', '/api/notifications/settings')
+    ).body;
+    expect(current.messageRetentionDays).toBe(365);
+    const refused = await admin.call<{ error: { fields: { path: string }[] } }>('PUT', '/api/notifications/settings', {
+      ...current,
+      messageRetentionDays: 10,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.fields.map((f) => f.path)).toContain('body.messageRetentionDays');
+    await settingsWith({ messageRetentionDays: 30 });
+
+    const [old] = await oak.db.query<{ id: string }>(
+      `UPDATE notification_messages SET queued_at = now() - interval '31 days'
+        WHERE id = (SELECT id FROM notification_messages WHERE channel = 'email' AND status <> 'queued'
+                     ORDER BY queued_at LIMIT 1)
+        RETURNING id`,
+    );
+    const [{ before }] = (await oak.db.query<{ before: number }>(
+      `SELECT count(*)::int AS before FROM notification_messages WHERE purged_at IS NULL`,
+    )) as [{ before: number }];
+    const purged = await purgeExpiredMessages(oak.db.as({ actor: 'notification-dispatcher', requestId: 'retention' }));
+    expect(purged).toBe(1);
+    const [message] = await oak.db.query<{
+      subject: string;
+      body: string;
+      address: string | null;
+      purged: boolean;
+      status: string;
+    }>(
+      `SELECT subject, body, address, purged_at IS NOT NULL AS purged, status FROM notification_messages WHERE id = :id::uuid`,
+      { id: old!.id },
+    );
+    expect(message).toMatchObject({ subject: '', body: '', address: null, purged: true });
+    const [{ after }] = (await oak.db.query<{ after: number }>(
+      `SELECT count(*)::int AS after FROM notification_messages WHERE purged_at IS NULL`,
+    )) as [{ after: number }];
+    expect(after).toBe(before - 1);
+    // Audited: which message, whose, with no text of it.
+    const [entry] = await oak.db.query<{ after: string; actor: string }>(
+      `SELECT after::text AS after, actor FROM audit_log WHERE action = 'purge' AND entity = 'notification'`,
+    );
+    expect(entry!.actor).toBe('notification-dispatcher');
+    expect(entry!.after).toContain(old!.id);
+    expect(entry!.after).not.toContain('@oak.test');
+    // A second purge finds nothing more.
+    expect(await purgeExpiredMessages(oak.db.as({ actor: 'notification-dispatcher', requestId: 'retention-2' }))).toBe(
+      0,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { projectRoot } from '../../lib/project';
 
 /** Debian's chromium (`apt-get install -y --no-install-recommends chromium`); `.ci/run` installs it. */
@@ -109,4 +110,12 @@ export const screensDir = join(projectRoot, 'test-results', 'screens');
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screensDir, { recursive: true });
   await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true });
+}
+
+/** axe-clean (no serious or critical violation, each listed if any), and photographed: the checks every screen gets. */
+export async function checkScreen(page: Page, name: string): Promise<void> {
+  await screenReady(page);
+  const violations = await seriousViolations(page);
+  expect(violations, `${name}: axe serious or critical violations ${JSON.stringify(violations)}`).toEqual([]);
+  await screenshot(page, name);
 }

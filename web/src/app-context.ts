@@ -4,6 +4,7 @@ import { type ApiClient, ApiError } from './api/client';
 import type { Me, SchoolSettings } from './api/types';
 import type { Session } from './auth/session';
 import type { Formatters } from './format';
+import type { LiveInbox } from './notifications/live-inbox';
 import type { AttendanceOutbox } from './offline/attendance-outbox';
 
 export type Role = Me['roles'][number];
@@ -18,6 +19,8 @@ export interface AppServices {
   readonly format: Formatters;
   /** Attendance saved while offline, waiting to be sent. */
   readonly outbox: AttendanceOutbox;
+  /** The person's inbox, live while the app is open; none for a platform operator, who has no school. */
+  readonly inbox: LiveInbox | undefined;
   /** Shows a short confirmation (saved, queued) in the page's live region. */
   readonly notify: (message: string) => void;
 }

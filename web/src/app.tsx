@@ -6,6 +6,7 @@ import { markScreenLoading } from './ready';
 import { navigate, useLocation } from './router';
 import { homePath, type Screen, type ScreenProps, screenAt, screens } from './screens';
 import { forgetRosters } from './offline/rosters';
+import { InboxBell } from './notifications/inbox-bell';
 import { SyncStatus } from './offline/sync-status';
 import { ErrorState, Loading } from './ui/feedback';
 import { Page } from './ui/page';
@@ -90,9 +91,10 @@ function Navigation({ services }: { services: AppServices }) {
 }
 
 /** Signs out; anything of the school's left on this device (registers, class lists) goes with the session. */
-async function signOut({ session, outbox }: AppServices): Promise<void> {
+async function signOut({ session, outbox, inbox }: AppServices): Promise<void> {
   const waiting = outbox.current.pending.length;
   if (waiting && !window.confirm(t('shell.signOutPending', { count: waiting }))) return;
+  inbox?.stop();
   await Promise.all([outbox.clearAll(), forgetRosters()]);
   await session.signOut();
 }
@@ -115,6 +117,7 @@ export function App({ services, notice }: { services: AppServices; notice: strin
         </a>
         <div class="app-user">
           {hasRole(me, 'teacher', 'school-admin') ? <SyncStatus /> : null}
+          <InboxBell />
           <span class="app-user-name">{profile?.name}</span>
           <button type="button" class="button button-ghost" onClick={() => void signOut(services)}>
             {t('shell.signOut')}

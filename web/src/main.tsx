@@ -8,6 +8,7 @@ import { loadWebConfig } from './config';
 import { defaultFormat, formatters } from './format';
 import { t } from './i18n/i18n';
 import { AttendanceOutbox } from './offline/attendance-outbox';
+import { LiveInbox } from './notifications/live-inbox';
 import { interceptLinks } from './router';
 import { screenAt } from './screens';
 import { SchoolSuspended, SchoolUnavailable, SignedOut, StartFailed } from './signed-out';
@@ -73,6 +74,7 @@ async function startApp(session: Session): Promise<void> {
     : defaultFormat;
   document.documentElement.lang = format.locale;
   const outbox = new AttendanceOutbox(api);
+  const inbox = me.school ? new LiveInbox(api) : undefined;
   let notice = '';
   let clearNotice: ReturnType<typeof setTimeout> | undefined;
   const services: AppServices = {
@@ -82,6 +84,7 @@ async function startApp(session: Session): Promise<void> {
     settings,
     format: formatters(format),
     outbox,
+    inbox,
     notify(message) {
       notice = message;
       draw();
@@ -96,6 +99,7 @@ async function startApp(session: Session): Promise<void> {
   interceptLinks(root);
   draw();
   void outbox.start();
+  inbox?.start();
 }
 
 boot().catch((error: unknown) => {

@@ -25,6 +25,7 @@ const admin: Role[] = ['school-admin'];
 const staff: Role[] = ['school-admin', 'teacher'];
 const schoolStaff: Role[] = ['school-admin', 'teacher', 'bursar'];
 const operator: Role[] = ['platform-operator'];
+const schoolPeople: Role[] = ['school-admin', 'teacher', 'bursar', 'guardian'];
 
 /** Every screen, who may open it, and where its code is. The navigation is built from the same list. */
 export const screens: readonly Screen[] = [
@@ -81,6 +82,29 @@ export const screens: readonly Screen[] = [
   { path: '/exports', roles: admin, nav: 'nav.exports', load: () => import('./screens/admin/exports') },
   { path: '/audit', roles: admin, nav: 'nav.audit', load: () => import('./screens/admin/audit-log') },
   { path: '/settings', roles: admin, nav: 'nav.settings', load: () => import('./screens/admin/settings') },
+  { path: '/inbox', roles: schoolPeople, load: () => import('./screens/notifications/inbox') },
+  {
+    path: '/notifications/preferences',
+    roles: schoolPeople,
+    load: () => import('./screens/notifications/preferences'),
+  },
+  {
+    path: '/notifications/announcements',
+    roles: staff,
+    nav: 'nav.announcements',
+    load: () => import('./screens/notifications/announcements'),
+  },
+  {
+    path: '/notifications/requests/:requestId',
+    roles: staff,
+    load: () => import('./screens/notifications/delivery-report'),
+  },
+  {
+    path: '/notifications/settings',
+    roles: admin,
+    nav: 'nav.notificationSettings',
+    load: () => import('./screens/notifications/notification-settings'),
+  },
   { path: '/platform/schools', roles: operator, nav: 'nav.schools', load: () => import('./screens/platform/schools') },
   {
     path: '/platform/onboarding',

@@ -51,6 +51,7 @@ export const liveTicket = z.object({
   expiresAt: z.iso.datetime(),
   path: z.string(),
 });
+export type LiveTicket = z.infer<typeof liveTicket>;
 
 export const messagePath = z.object({ messageId: z.uuid() }).strict();
 export const unreadCount = z.object({ unread: z.number().int().min(0) });
@@ -102,6 +103,8 @@ export const notificationSettings = z
     /** Text messages a month; 0 sends none. */
     smsMonthlyBudget: z.number().int().min(0).max(1_000_000),
     riskNoticesToGuardians: z.boolean(),
+    /** Days the wording and address of each message are kept; after them only what was sent to whom, and how it went. */
+    messageRetentionDays: z.number().int().min(30).max(3650),
     /** Per category, the channels (beyond in-app) of a person who has not chosen. */
     defaultChannels: perCategory,
   })
@@ -256,3 +259,4 @@ export type Template = z.infer<typeof template>;
 
 /** A wording filled with the kind's example values, as a recipient would read it. */
 export const templatePreview = z.object({ subject: z.string(), body: z.string(), short: z.string() });
+export type TemplatePreview = z.infer<typeof templatePreview>;

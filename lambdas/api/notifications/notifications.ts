@@ -213,6 +213,7 @@ interface SettingsRow {
   quiet_hours_end: string;
   sms_monthly_budget: number;
   risk_notices_to_guardians: boolean;
+  message_retention_days: number;
   default_channels: string;
   sms_this_month: number;
 }
@@ -220,7 +221,7 @@ interface SettingsRow {
 const settingsColumns = `absence_alerts, absence_alerts_required, alert_on_late, absence_grace, absence_grace_minutes,
   to_char(absence_alert_time, 'HH24:MI') AS absence_alert_time, to_char(quiet_hours_start, 'HH24:MI') AS quiet_hours_start,
   to_char(quiet_hours_end, 'HH24:MI') AS quiet_hours_end, sms_monthly_budget, risk_notices_to_guardians,
-  default_channels::text AS default_channels`;
+  message_retention_days, default_channels::text AS default_channels`;
 
 function settingsOf(row: SettingsRow): NotificationSettingsView {
   return {
@@ -234,6 +235,7 @@ function settingsOf(row: SettingsRow): NotificationSettingsView {
     quietHoursEnd: row.quiet_hours_end,
     smsMonthlyBudget: row.sms_monthly_budget,
     riskNoticesToGuardians: row.risk_notices_to_guardians,
+    messageRetentionDays: row.message_retention_days,
     defaultChannels: jsonColumn(row.default_channels),
     smsSentThisMonth: row.sms_this_month,
   };
@@ -260,7 +262,8 @@ export async function writeNotificationSettings(
          alert_on_late = :alertOnLate, absence_grace = :absenceGrace, absence_grace_minutes = :absenceGraceMinutes,
          absence_alert_time = :absenceAlertTime, quiet_hours_start = :quietHoursStart,
          quiet_hours_end = :quietHoursEnd, sms_monthly_budget = :smsMonthlyBudget,
-         risk_notices_to_guardians = :riskNoticesToGuardians, default_channels = :defaultChannels, updated_at = now()
+         risk_notices_to_guardians = :riskNoticesToGuardians, message_retention_days = :messageRetentionDays,
+         default_channels = :defaultChannels, updated_at = now()
        RETURNING *
      ),
      ${auditEntry({
@@ -284,6 +287,7 @@ export async function writeNotificationSettings(
       quietHoursEnd: typed.time(`${settings.quietHoursEnd}:00`),
       smsMonthlyBudget: settings.smsMonthlyBudget,
       riskNoticesToGuardians: settings.riskNoticesToGuardians,
+      messageRetentionDays: settings.messageRetentionDays,
       defaultChannels: typed.json(settings.defaultChannels),
     },
   );

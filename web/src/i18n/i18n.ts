@@ -5,6 +5,11 @@ export type MessageParams = Record<string, string | number>;
 
 const plurals = new Map<string, Intl.PluralRules>();
 
+/** Whether the catalogue has a key made at run time (a kind or status the API names). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(messages, key);
+}
+
 /** The text for a key, `{name}` placeholders filled; a plural entry is chosen by `params.count`. */
 export function t(key: MessageKey, params: MessageParams = {}): string {
   const entry = messages[key] as string | Readonly<Record<string, string>>;

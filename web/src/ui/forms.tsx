@@ -41,7 +41,7 @@ interface InputProps {
   readonly onValue: (value: string) => void;
   readonly error?: string | undefined;
   readonly hint?: string;
-  readonly type?: 'text' | 'search' | 'date' | 'number' | 'email' | 'tel';
+  readonly type?: 'text' | 'search' | 'date' | 'datetime-local' | 'number' | 'email' | 'tel';
   readonly required?: boolean;
   readonly disabled?: boolean;
   readonly min?: number | string;
@@ -66,6 +66,41 @@ export function TextField({ label, value, onValue, error, hint, ...rest }: Input
           onInput={(event) => onValue(event.currentTarget.value)}
           // Preact types <input> as a union keyed on `type`; these props hold for every kind used here.
           {...(rest as Record<string, unknown>)}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
+/** Several lines of text (a message, a note), with the same label, hint and error as a text field. */
+export function TextAreaField({
+  label,
+  value,
+  onValue,
+  error,
+  hint,
+  rows = 6,
+  maxLength,
+}: {
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  error?: string | undefined;
+  hint?: string;
+  rows?: number;
+  maxLength?: number;
+}) {
+  return (
+    <FieldFrame label={label} error={error} {...(hint ? { hint } : {})}>
+      {({ id, describedBy, invalid }) => (
+        <textarea
+          id={id}
+          rows={rows}
+          maxLength={maxLength}
+          value={value}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          onInput={(event) => onValue(event.currentTarget.value)}
         />
       )}
     </FieldFrame>
