@@ -146,6 +146,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     data,
     messaging,
     live,
+    appOrigin: web.webOrigin,
     tenantDirectory: data.tables[tenantDirectoryTable.logicalName]!,
     description: description('queues and their workers'),
   });

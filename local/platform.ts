@@ -234,6 +234,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         masterSecretArns: Object.fromEntries(shardGroups.map((group) => [group.id, group.masterSecretArn])),
         issuerUrl: issuer.issuerUrl,
         webClientId: issuer.clientId,
+        appOrigin: `http://localhost:${port}`,
         ...(options.routeGroups ? { routeGroups: options.routeGroups } : {}),
       }),
     );

@@ -8,6 +8,7 @@ import {
   languageOf,
   markWords,
   type MessageLanguage,
+  reportWords,
   type MessageTemplate,
   type NotificationKindName,
   notificationKinds,
@@ -140,13 +141,19 @@ function valuesFor(
   request: DueRequest,
   recipient: Recipient,
   language: MessageLanguage,
-  school: { name: string },
+  school: { name: string; appUrl?: string },
 ): Record<string, string> {
   const values: Record<string, string> = {
     schoolName: school.name,
     guardianName: recipient.name,
     recipientName: recipient.name,
   };
+  if (request.kind === 'report-ready') {
+    const report = typeof request.payload.report === 'string' ? request.payload.report : '';
+    values.report = reportWords[language][report] ?? report;
+    // The download link itself lasts minutes: the message points at the app's list, which makes a fresh one.
+    values.link = `${school.appUrl ?? ''}${recipient.kind === 'guardian' ? '/children' : '/reports'}`;
+  }
   if (request.student) {
     values.studentName = request.student.name;
     values.className = request.student.className ?? '';
@@ -167,7 +174,7 @@ export function planMessages(
   requests: readonly DueRequest[],
   context: {
     settings: NotificationSettings;
-    school: { name: string; locale: string };
+    school: { name: string; locale: string; appUrl?: string };
     templates: readonly StoredTemplate[];
     smsThisMonth: number;
   },
@@ -250,6 +257,15 @@ const recipientsSql = `recipients AS (
     SELECT d.id, 'staff', st.id, st.name, st.email, NULL, st.user_sub
       FROM due d JOIN staff st ON st.role = 'school-admin' AND st.status = 'active'
      WHERE d.kind = 'sms-budget-reached'
+    UNION ALL
+    -- A report goes to whoever asked for it: a member of staff, or a guardian (a fee statement).
+    SELECT d.id, 'staff', st.id, st.name, st.email, NULL, st.user_sub
+      FROM due d JOIN staff st ON st.user_sub = d.requested_by AND st.status = 'active'
+     WHERE d.kind = 'report-ready'
+    UNION ALL
+    SELECT d.id, 'guardian', g.id, g.name, g.email, g.phone, g.user_sub
+      FROM due d JOIN guardians g ON g.user_sub = d.requested_by
+     WHERE d.kind = 'report-ready'
   )`;
 
 /** The first statement: the due requests taken, with everything their messages need. */
@@ -429,7 +445,10 @@ const expandAnnouncementSql = `WITH q AS (SELECT * FROM notification_requests WH
  * Dispatches up to `limit` of the school's due requests, in one transaction of two
  * statements; the session names the dispatcher as the writer of its audit entries.
  */
-export async function dispatchDue(db: DataApiSession, options: { limit?: number } = {}): Promise<DispatchOutcome> {
+export async function dispatchDue(
+  db: DataApiSession,
+  options: { limit?: number; appUrl?: string } = {},
+): Promise<DispatchOutcome> {
   const limit = options.limit ?? 100;
   return db.transaction(async () => {
     const [taken, ...rows] = await db.query<{
@@ -464,7 +483,7 @@ export async function dispatchDue(db: DataApiSession, options: { limit?: number 
       now.filter((r) => r.kind !== 'announcement'),
       {
         settings,
-        school: jsonColumn(taken!.school),
+        school: { ...jsonColumn<{ name: string; locale: string }>(taken!.school), appUrl: options.appUrl ?? '' },
         templates: jsonColumn(taken!.templates),
         smsThisMonth: taken!.smsThisMonth,
       },

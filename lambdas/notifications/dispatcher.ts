@@ -1,6 +1,7 @@
 import { type DataApiSession, typed } from '../shared/data-api';
 import { openLiveConnections, pushToConnections } from '../shared/live-updates';
 import { logger } from '../shared/observability';
+import { appOriginVariable } from '../shared/platform-variables';
 import { wakeDispatcherAt } from '../shared/notification-outbox';
 import { readSchoolRecord } from '../shared/school-records';
 import { schoolSessionFor } from '../shared/school-session';
@@ -30,7 +31,7 @@ export async function dispatchSchool(
   let wakeAt: string | null = null;
   const written: string[] = [];
   for (let round = 0; round < maxRounds; round++) {
-    const outcome = await dispatchDue(db);
+    const outcome = await dispatchDue(db, { appUrl: process.env[appOriginVariable] ?? '' });
     totals.dispatched += outcome.dispatched;
     totals.cancelled += outcome.cancelled;
     totals.postponed += outcome.postponed;

@@ -1,4 +1,6 @@
+import { auditEntry } from '../shared/audit-entry';
 import { type DataApiSession, typed } from '../shared/data-api';
+import { wakeDispatcherAt } from '../shared/notification-outbox';
 import { reportObjectKey, reportRequest } from '../shared/report-requests';
 import { readFeeStatement, readReportCards, readSchoolAnalytics, readSchoolHeader } from './report-data';
 import { type RenderedReport, renderFeeStatement, renderReportCards, renderSchoolAnalytics } from './report-pdfs';
@@ -37,6 +39,9 @@ async function render(db: DataApiSession, request: ReturnType<typeof reportReque
  * stopped), reads its data, renders the PDF, puts it in the store and marks it done. A
  * request already done or failed is left alone, so a message delivered twice renders once.
  */
+/** Who the report worker's audit entries name. */
+export const reportWorkerActor = 'report-worker';
+
 export async function runReport(
   db: DataApiSession,
   store: ReportStore,
@@ -63,11 +68,26 @@ export async function runReport(
   }
   const key = reportObjectKey(schoolId, reportId, request.kind);
   await store.put(key, rendered.pdf, 'application/pdf');
-  await db.execute(
-    `UPDATE reports SET status = 'done', object_key = :key, pages = :pages, finished_at = now()
-      WHERE id = :id AND status = 'running'`,
+  // Done, and the requester told, in one statement: a notice for a report that is not done is never sent.
+  const [finished] = await db.as({ actor: reportWorkerActor, requestId: reportId }).query<{ asked: number }>(
+    `WITH done AS (
+       UPDATE reports SET status = 'done', object_key = :key, pages = :pages, finished_at = now()
+        WHERE id = :id AND status = 'running'
+       RETURNING id, kind, pages, requested_by
+     ),
+     asked AS (
+       INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, due_at, requested_by)
+       SELECT 'report-ready', 'reports', 'bulk', 'report-ready/' || id,
+              jsonb_build_object('report', kind, 'reportId', id), now(), requested_by
+         FROM done
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id
+     ),
+     ${auditEntry({ action: 'complete', entity: 'report', entityId: '(SELECT id::text FROM done)', after: 'done', rows: 'one' })}
+     SELECT (SELECT count(*) FROM asked)::int AS asked`,
     { id: typed.uuid(reportId), key, pages: rendered.pages },
   );
+  if (finished?.asked) await wakeDispatcherAt({ schoolId, dueAt: new Date().toISOString() });
   return { outcome: 'written', pages: rendered.pages, bytes: rendered.pdf.length };
 }
 

@@ -97,6 +97,39 @@ export const notificationKinds = {
     },
     example: { title: 'Parents evening', body: 'On Thursday at 18:00 in the hall.', schoolName: 'Escola Demo' },
   },
+  'report-ready': {
+    category: 'reports',
+    urgency: 'bulk',
+    essential: true,
+    variables: {
+      recipientName: "the requester's name",
+      report: 'what the report is',
+      link: 'where it is downloaded, in the app',
+      schoolName: "the school's name",
+    },
+    templates: {
+      en: {
+        subject: 'Your report is ready: {{report}}',
+        body:
+          'Dear {{recipientName}},\n\nThe report you asked for is ready: {{report}}.\n\n' +
+          'Download it from Reports in Campus Cloud: {{link}}\n\n{{schoolName}}',
+        short: '{{schoolName}}: your report is ready ({{report}}).',
+      },
+      pt: {
+        subject: 'O seu relatório está pronto: {{report}}',
+        body:
+          'Caro(a) {{recipientName}},\n\nO relatório que pediu está pronto: {{report}}.\n\n' +
+          'Descarregue-o em Relatórios, no Campus Cloud: {{link}}\n\n{{schoolName}}',
+        short: '{{schoolName}}: o seu relatório está pronto ({{report}}).',
+      },
+    },
+    example: {
+      recipientName: 'Ana Silva',
+      report: 'report cards',
+      link: 'https://escola.example/reports',
+      schoolName: 'Escola Demo',
+    },
+  },
   'sms-budget-reached': {
     category: 'account',
     urgency: 'urgent',
@@ -130,6 +163,20 @@ export const notificationKindNames = Object.keys(notificationKinds) as Notificat
 export const markWords: Readonly<Record<MessageLanguage, Readonly<Record<'absent' | 'late', string>>>> = {
   en: { absent: 'absent', late: 'late' },
   pt: { absent: 'falta', late: 'atraso' },
+};
+
+/** A report's kind as its requester reads it, per language. */
+export const reportWords: Readonly<Record<MessageLanguage, Readonly<Record<string, string>>>> = {
+  en: {
+    'report-cards': 'report cards',
+    'school-analytics': 'the school analytics report',
+    'fee-statement': 'fee statement',
+  },
+  pt: {
+    'report-cards': 'boletins',
+    'school-analytics': 'relatório de análise da escola',
+    'fee-statement': 'extrato de propinas',
+  },
 };
 
 /** A day written out in the language (`7 December 2026`, `7 de dezembro de 2026`). */

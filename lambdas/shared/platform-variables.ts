@@ -38,3 +38,5 @@ export const smsConfigurationSetVariable = 'CAMPUS_SMS_CONFIGURATION_SET';
 export const liveCallbackUrlVariable = 'CAMPUS_LIVE_CALLBACK_URL';
 /** Where the web app opens its live connection, on its own origin: CloudFront and the local gateway route it to the live API. */
 export const livePath = '/live';
+/** Where schools open the web app (`https://…`, no trailing slash): the links in messages point there. */
+export const appOriginVariable = 'CAMPUS_APP_ORIGIN';

@@ -57,6 +57,8 @@ export const reportsQueue: QueueDefinition = {
   batchSize: 1,
   handler: 'lambdas/reports/report-worker.handler.ts',
   writesTo: ['reports'],
+  // A finished report asks for its notice in its own statement, then wakes the dispatcher.
+  sendsTo: ['notifications-due'],
 };
 
 /**

@@ -20,6 +20,7 @@ import {
   urgentDeliveryQueue,
 } from '../../lambdas/shared/queues';
 import {
+  appOriginVariable,
   emailConfigurationSetVariable,
   mailFromVariable,
   smsConfigurationSetVariable,
@@ -54,6 +55,8 @@ export interface BatchStackProps extends StackProps {
   readonly messaging: MessageSending;
   /** How the dispatchers tell open apps about new in-app messages (the live stack). */
   readonly live: LiveUpdates;
+  /** Where schools open the web app (`https://…`): the links in messages point there. */
+  readonly appOrigin: string;
   /** @default platformQueues */
   readonly queues?: readonly QueueDefinition[];
 }
@@ -197,6 +200,10 @@ export class BatchStack extends Stack {
       this.sendsTo(this.notificationSweep, this.queueNamed(definition.logicalName));
     }
     this.sendsMessages(this.notificationSweep, ['live'], props);
+    // The dispatchers write the messages, and with them the app's links.
+    for (const dispatcher of [this.notificationSweep, this.queues.get(notificationDueQueue.logicalName)?.worker]) {
+      dispatcher?.addEnvironment(appOriginVariable, props.appOrigin);
+    }
     // Scheduler's own role for the target, so the wildcard that grantInvoke adds (the function's versions) is acknowledged here.
     const sweepInvoker = new Role(this, 'NotificationSweepInvoker', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),

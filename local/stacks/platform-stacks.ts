@@ -34,6 +34,8 @@ export interface LocalResources {
   /** The local issuer: its URL and the web app's client id. */
   readonly issuerUrl: string;
   readonly webClientId: string;
+  /** Where the web app is served (`http://localhost:<port>`). */
+  readonly appOrigin: string;
   /** @default the project's route manifest; tests give other groups */
   readonly routeGroups?: readonly RouteGroup[];
 }
@@ -111,6 +113,7 @@ export const platformStacks =
       tenantDirectory,
       messaging,
       live,
+      appOrigin: resources.appOrigin,
     });
     new ApiRoutesStack(app, stackName(stage, 'api-routes'), {
       config: stage,

@@ -286,6 +286,20 @@ describe('PDF reports through the API', () => {
     );
     const pdf = await pdfText(new Uint8Array(await (await fetch(done.body.downloadUrl)).arrayBuffer()));
     expect(pdf.text[0]).toContain('Fee statement');
+    // The guardian is told it is ready, in the school's language, with a link to where it is downloaded.
+    const told = await until<{ items: { kind: string; subject: string; body: string }[] }>(
+      'guardian',
+      '/api/notifications',
+      (answer) => answer.body.items.some((m) => m.kind === 'report-ready'),
+    );
+    const notice = told.body.items.find((m) => m.kind === 'report-ready')!;
+    expect(notice.subject).toBe('O seu relatório está pronto: extrato de propinas');
+    expect(notice.body).toContain(`${platform().url}/children`);
+    const [asked] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM notification_requests WHERE kind = 'report-ready' AND payload->>'reportId' = :id`,
+      { id: statement.body.id },
+    );
+    expect(asked!.n).toBe(1);
     // A guardian's list holds their own requests only; the bursar does not see the guardian's.
     const mine = await as<{ items: { id: string }[] }>('guardian', 'GET', '/api/reports');
     expect(mine.body.items.map((r) => r.id)).toEqual([statement.body.id]);
