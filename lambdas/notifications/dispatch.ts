@@ -141,13 +141,21 @@ function valuesFor(
   request: DueRequest,
   recipient: Recipient,
   language: MessageLanguage,
-  school: { name: string; appUrl?: string },
+  school: { name: string; currency?: string; appUrl?: string },
 ): Record<string, string> {
   const values: Record<string, string> = {
     schoolName: school.name,
     guardianName: recipient.name,
     recipientName: recipient.name,
   };
+  if (request.kind === 'payment-received') {
+    const minor = Number(request.payload.amountMinor ?? 0);
+    values.amount = new Intl.NumberFormat(language === 'pt' ? 'pt-PT' : 'en-GB', {
+      style: 'currency',
+      currency: school.currency || 'EUR',
+    }).format(minor / 100);
+    values.link = `${school.appUrl ?? ''}/children/${request.student?.id ?? ''}`;
+  }
   if (request.kind === 'report-ready') {
     const report = typeof request.payload.report === 'string' ? request.payload.report : '';
     values.report = reportWords[language][report] ?? report;
@@ -174,7 +182,7 @@ export function planMessages(
   requests: readonly DueRequest[],
   context: {
     settings: NotificationSettings;
-    school: { name: string; locale: string; appUrl?: string };
+    school: { name: string; locale: string; currency?: string; appUrl?: string };
     templates: readonly StoredTemplate[];
     smsThisMonth: number;
   },
@@ -252,7 +260,7 @@ export function planMessages(
 const recipientsSql = `recipients AS (
     SELECT d.id AS request_id, 'guardian' AS kind, g.id, g.name, g.email, g.phone, g.user_sub
       FROM due d JOIN student_guardians sg ON sg.student_id = d.student_id JOIN guardians g ON g.id = sg.guardian_id
-     WHERE d.kind = 'absence-alert'
+     WHERE d.kind IN ('absence-alert', 'payment-received')
     UNION ALL
     SELECT d.id, 'staff', st.id, st.name, st.email, NULL, st.user_sub
       FROM due d JOIN staff st ON st.role = 'school-admin' AND st.status = 'active'
@@ -278,13 +286,13 @@ const takeDueSql = `WITH due AS (
   ),
   ${recipientsSql},
   school AS (
-    SELECT s.name, s.locale, s.timezone, (now() AT TIME ZONE s.timezone) AS local_now, n.*
+    SELECT s.name, s.locale, s.currency, s.timezone, (now() AT TIME ZONE s.timezone) AS local_now, n.*
       FROM school_settings s CROSS JOIN notification_settings n
   )
   -- The school's context in the first row, then one row per request: each row well within the Data API's 64 KB.
   SELECT 0 AS part, NULL::text AS request,
     (SELECT to_jsonb(n) FROM notification_settings n)::text AS settings,
-    (SELECT json_build_object('name', name, 'locale', locale) FROM school)::text AS school,
+    (SELECT json_build_object('name', name, 'locale', locale, 'currency', currency) FROM school)::text AS school,
     (SELECT coalesce(json_agg(json_build_object('kind', kind, 'locale', locale, 'subject', subject, 'body', body,
             'short', short)), '[]') FROM notification_templates)::text AS templates,
     ${smsThisMonthSql} AS "smsThisMonth",
@@ -483,7 +491,10 @@ export async function dispatchDue(
       now.filter((r) => r.kind !== 'announcement'),
       {
         settings,
-        school: { ...jsonColumn<{ name: string; locale: string }>(taken!.school), appUrl: options.appUrl ?? '' },
+        school: {
+          ...jsonColumn<{ name: string; locale: string; currency: string }>(taken!.school),
+          appUrl: options.appUrl ?? '',
+        },
         templates: jsonColumn(taken!.templates),
         smsThisMonth: taken!.smsThisMonth,
       },

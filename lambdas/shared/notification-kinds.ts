@@ -97,6 +97,45 @@ export const notificationKinds = {
     },
     example: { title: 'Parents evening', body: 'On Thursday at 18:00 in the hall.', schoolName: 'Escola Demo' },
   },
+  'payment-received': {
+    category: 'fees',
+    urgency: 'bulk',
+    essential: true,
+    variables: {
+      guardianName: "the guardian's name",
+      studentName: "the student's name",
+      amount: "the amount, in the school's currency",
+      date: 'the day it was paid, written out',
+      receiptNo: 'the receipt number',
+      link: "the student's page in the app",
+      schoolName: "the school's name",
+    },
+    templates: {
+      en: {
+        subject: 'Payment received for {{studentName}}: {{amount}}',
+        body:
+          'Dear {{guardianName}},\n\n{{schoolName}} received {{amount}} for {{studentName}} on {{date}} ' +
+          '(receipt {{receiptNo}}).\n\nThe receipt and the balance are in Campus Cloud: {{link}}\n\n{{schoolName}}',
+        short: '{{schoolName}}: {{amount}} received for {{studentName}} (receipt {{receiptNo}}).',
+      },
+      pt: {
+        subject: 'Pagamento recebido de {{studentName}}: {{amount}}',
+        body:
+          'Caro(a) {{guardianName}},\n\n{{schoolName}} recebeu {{amount}} de {{studentName}} em {{date}} ' +
+          '(recibo {{receiptNo}}).\n\nO recibo e o saldo estão no Campus Cloud: {{link}}\n\n{{schoolName}}',
+        short: '{{schoolName}}: recebidos {{amount}} de {{studentName}} (recibo {{receiptNo}}).',
+      },
+    },
+    example: {
+      guardianName: 'Ana Silva',
+      studentName: 'João Silva',
+      amount: '85,00 €',
+      date: '7 December 2026',
+      receiptNo: 'R-000123',
+      link: 'https://escola.example/children',
+      schoolName: 'Escola Demo',
+    },
+  },
   'report-ready': {
     category: 'reports',
     urgency: 'bulk',

@@ -690,3 +690,38 @@ describe('message retention', () => {
     );
   });
 });
+
+describe('fee notices', () => {
+  it('tells the guardians of a payment in the payment’s own statement, once however often it is sent', async () => {
+    const { defaultChannels } = await settingsWith({});
+    await settingsWith({ defaultChannels: { ...defaultChannels, fees: ['email'] } });
+    const bursar = await oak.user('bursar');
+    const payment = {
+      clientKey: 'notice-payment-0001',
+      studentId: students[0]!.id,
+      amountMinor: 8500,
+      method: 'cash',
+      paidOn: today,
+    };
+    const first = await bursar.call<{ receiptNo: string }>('POST', '/api/payments', payment);
+    expect(first.status).toBe(201);
+    // Sent again (a retry): the same receipt, and no second notice.
+    expect((await bursar.call('POST', '/api/payments', payment)).status).toBe(201);
+    const received = () =>
+      emailsTo(students[0]!.email).filter((m) => m.subject.startsWith('Payment received for Pupil0 Oak'));
+    await waitFor('the receipt notice', () => received().length === 1);
+    const [email] = received();
+    // In the guardian's own language (English), not the school's: the amount written as they read it.
+    expect(email!.subject).toBe('Payment received for Pupil0 Oak: €85.00');
+    expect(email!.text).toContain(first.body.receiptNo);
+    expect(email!.text).toContain(`${platform().url}/children/${students[0]!.id}`);
+    const inbox = await guardianUser.call<InboxPage>('GET', '/api/notifications');
+    expect(inbox.body.items.filter((m) => m.kind === 'payment-received')).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(received()).toHaveLength(1);
+    const [requests] = await oak.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM notification_requests WHERE kind = 'payment-received'`,
+    );
+    expect(requests!.n).toBe(1);
+  });
+});

@@ -90,6 +90,16 @@ export async function recordPayment(db: DataApiSession, actor: string, input: Ne
         WHERE EXISTS (SELECT 1 FROM valid)
        ON CONFLICT (client_key) DO NOTHING RETURNING *),
      ${auditEntry({ action: 'record', entity: 'payment', after: 'inserted', rows: 'one', people: ['student_id'] })},
+     -- The guardians are told, in the payment's own statement: a payment rolled back tells nobody.
+     receipt_notice AS (
+       INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, student_id, on_date, due_at, requested_by)
+       SELECT 'payment-received', 'fees', 'bulk', 'payment-received/' || id,
+              jsonb_build_object('paymentId', id, 'receiptNo', receipt_no, 'amountMinor', amount_minor),
+              student_id, paid_on, now(), :actor
+         FROM inserted
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id
+     ),
      payment AS (
        SELECT *, true AS created FROM inserted
        UNION ALL

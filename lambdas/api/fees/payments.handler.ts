@@ -11,6 +11,7 @@ import { platformResourceName } from '../../shared/resource-names';
 import { idempotencyTable } from '../../shared/tables';
 import { type SchoolRequest, schoolRoutes } from '../school-handler';
 import type { NewPayment, Receipt } from './fee.schemas';
+import { wakeDispatcherAt } from '../../shared/notification-outbox';
 import { receiptFor, recordPayment } from './fees';
 import { paymentRoutes } from './fees.routes';
 
@@ -51,6 +52,8 @@ async function pay(request: SchoolRequest, payment: NewPayment): Promise<Receipt
       request.db,
       request.principal.userId,
     );
+    // The receipt notice is due now; the minute sweep sends it if this wake-up is lost.
+    await wakeDispatcherAt({ schoolId: request.principal.schoolId, dueAt: new Date().toISOString() });
     return receipt as Receipt;
   } catch (error) {
     if (error instanceof IdempotencyValidationError) {

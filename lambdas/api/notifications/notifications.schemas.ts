@@ -222,7 +222,7 @@ export const announcementCreated = z.object({
 export type AnnouncementCreated = z.infer<typeof announcementCreated>;
 
 /** The kinds of message a school may reword (an announcement is the sender's own words). */
-export const editableKinds = ['absence-alert', 'report-ready', 'sms-budget-reached'] as const;
+export const editableKinds = ['absence-alert', 'payment-received', 'report-ready', 'sms-budget-reached'] as const;
 
 export const templatePath = z.object({ kind: z.enum(editableKinds), locale: z.enum(messageLanguages) }).strict();
 
