@@ -65,6 +65,14 @@ interface StoredTemplate extends MessageTemplate {
   locale: MessageLanguage;
 }
 
+/** The school as its messages name it: its name, language and currency, and where its app is. */
+interface SchoolContext {
+  name: string;
+  locale: string;
+  currency?: string;
+  appUrl?: string;
+}
+
 /** A message to write, and how it stands when written. */
 export interface PlannedMessage {
   requestId: string;
@@ -141,7 +149,7 @@ function valuesFor(
   request: DueRequest,
   recipient: Recipient,
   language: MessageLanguage,
-  school: { name: string; currency?: string; appUrl?: string },
+  school: SchoolContext,
 ): Record<string, string> {
   const values: Record<string, string> = {
     schoolName: school.name,
@@ -182,7 +190,7 @@ export function planMessages(
   requests: readonly DueRequest[],
   context: {
     settings: NotificationSettings;
-    school: { name: string; locale: string; currency?: string; appUrl?: string };
+    school: SchoolContext;
     templates: readonly StoredTemplate[];
     smsThisMonth: number;
   },
@@ -492,7 +500,7 @@ export async function dispatchDue(
       {
         settings,
         school: {
-          ...jsonColumn<{ name: string; locale: string; currency: string }>(taken!.school),
+          ...jsonColumn<SchoolContext>(taken!.school),
           appUrl: options.appUrl ?? '',
         },
         templates: jsonColumn(taken!.templates),

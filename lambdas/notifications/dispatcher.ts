@@ -30,8 +30,9 @@ export async function dispatchSchool(
   const totals = { dispatched: 0, cancelled: 0, postponed: 0, messages: 0, queued: 0, requeued: 0, live: 0, purged: 0 };
   let wakeAt: string | null = null;
   const written: string[] = [];
+  const appUrl = process.env[appOriginVariable] ?? '';
   for (let round = 0; round < maxRounds; round++) {
-    const outcome = await dispatchDue(db, { appUrl: process.env[appOriginVariable] ?? '' });
+    const outcome = await dispatchDue(db, { appUrl });
     totals.dispatched += outcome.dispatched;
     totals.cancelled += outcome.cancelled;
     totals.postponed += outcome.postponed;

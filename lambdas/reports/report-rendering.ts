@@ -34,14 +34,14 @@ async function render(db: DataApiSession, request: ReturnType<typeof reportReque
   }
 }
 
+/** Who the report worker's audit entries name. */
+export const reportWorkerActor = 'report-worker';
+
 /**
  * Renders one requested report: claims it (queued, or left running by an attempt that
  * stopped), reads its data, renders the PDF, puts it in the store and marks it done. A
  * request already done or failed is left alone, so a message delivered twice renders once.
  */
-/** Who the report worker's audit entries name. */
-export const reportWorkerActor = 'report-worker';
-
 export async function runReport(
   db: DataApiSession,
   store: ReportStore,
