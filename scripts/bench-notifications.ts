@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { SentEmail } from '../local/messaging/mailbox';
 import { startPlatform } from '../local/platform';
 import { exampleSettings, schoolFixture } from '../test/support/school-fixture';
+import { changeNotificationRules, noQuietHours } from '../test/support/notification-rules';
 
 /**
  * `npm run bench:notifications`: a school day of 3,000 students (100 classes of 30, one guardian
@@ -69,19 +70,13 @@ async function benchSchool(slug: string, classCount: number, students: number) {
      SELECT p.id, g.id, 'parent' FROM pupils p JOIN parents g ON g.email = lower(p.admission_no) || '.' || :slug || '@bench.test'`,
     { students, classes: classCount, slug },
   );
-  const rules = (await admin.call<Record<string, unknown>>('GET', '/api/notifications/settings')).body;
-  const { smsSentThisMonth: _counted, ...writable } = rules;
-  const written = await admin.call('PUT', '/api/notifications/settings', {
-    ...writable,
+  // No quiet hours: the bench measures the same at any time of day.
+  await changeNotificationRules((method, path, body) => admin.call(method, path, body), {
     absenceGrace: 'after-register',
     absenceGraceMinutes: graceMinutes,
     smsMonthlyBudget: 100_000,
-    // No quiet hours: the bench measures the same at any time of day.
-    quietHoursStart: '00:00',
-    quietHoursEnd: '00:00',
+    ...noQuietHours,
   });
-  if (written.status !== 200)
-    throw new Error(`The notification settings were refused: ${JSON.stringify(written.body)}`);
   return { school, admin, today };
 }
 

@@ -257,10 +257,17 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     });
   });
 
+  // An upgraded socket is no longer the HTTP server's to close, yet `close` waits for it: a stop
+  // with a browser still connected would hang, so the gateway ends them itself.
+  const upgraded = new Set<Duplex>();
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     const upgrade = options.upgrades?.[pathname];
-    if (upgrade) return upgrade(request, socket, head);
+    if (upgrade) {
+      upgraded.add(socket);
+      socket.once('close', () => upgraded.delete(socket));
+      return upgrade(request, socket, head);
+    }
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
 
@@ -275,6 +282,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     close: () =>
       new Promise<void>((done) => {
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
         server.close(() => done());
       }),
   };

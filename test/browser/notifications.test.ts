@@ -6,6 +6,9 @@ import { checkScreen, desktop, newContext, phone, screenReady, signIn } from '..
 import { browserTest as test } from '../support/browser-test';
 import { demoSchoolOf } from '../support/demo-school';
 import { useLocalPlatform } from '../support/local-platform';
+import { changeNotificationRules, noQuietHours } from '../support/notification-rules';
+import { callApi } from '../support/school-fixture';
+import { accessTokenFor } from '../support/sign-in';
 
 /**
  * Notifications in the web app, in Chromium against the local platform and its demo school: the
@@ -177,6 +180,13 @@ describe('announcements in the web app', () => {
     browser,
   }) => {
     const { db, signInOf: accountOf } = await demoSchool();
+    // An announcement is not urgent: no quiet hours, so that the test holds at any time of day.
+    const { email, password } = accountOf('school-admin');
+    const token = await accessTokenFor(platform().url, email, password);
+    await changeNotificationRules(
+      (method, path, body) => callApi(platform().url, token, method, path, body),
+      noQuietHours,
+    );
     const admin = await openAs(browser, accountOf('school-admin'), phone, '/notifications/announcements');
     await checkScreen(admin.page, 'admin-announcements-phone');
     const [klass] = await db.query<{ id: string; name: string; guardians: number }>(

@@ -4,6 +4,7 @@ import type { DataApiSession } from '../../lambdas/shared/data-api';
 import type { Role } from '../../lambdas/shared/roles';
 import { type DemoSchool, ensureDemoSchool } from '../../local/demo/demo-school';
 import { useLocalPlatform } from '../support/local-platform';
+import { changeNotificationRules, noQuietHours } from '../support/notification-rules';
 import { pdfText } from '../support/pdf-text';
 import { type ApiResponse, callApi } from '../support/school-fixture';
 import { accessTokenFor } from '../support/sign-in';
@@ -274,6 +275,8 @@ describe('PDF reports through the API', () => {
     expect((await as('guardian', 'POST', '/api/reports', { kind: 'fee-statement', studentId: stranger })).status).toBe(
       404,
     );
+    // The notice that it is ready is not urgent: no quiet hours, so that the test holds at any time of day.
+    await changeNotificationRules((method, path, body) => as('school-admin', method, path, body), noQuietHours);
     const statement = await as<{ id: string }>('guardian', 'POST', '/api/reports', {
       kind: 'fee-statement',
       studentId: child,

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
 import { useLocalPlatform } from '../support/local-platform';
+import { changeNotificationRules, noQuietHours } from '../support/notification-rules';
 import {
   type ApiResponse,
   callApi,
@@ -494,20 +495,13 @@ describe('attack suite: each refused exactly, with nothing of the victim school 
           `SELECT (now() AT TIME ZONE timezone)::date::text AS day FROM school_settings`,
         )
       )[0]!.day;
-    const alertsAtOnce = async (admin: SchoolUser) => {
-      const { smsSentThisMonth: _counted, ...rules } = (
-        await admin.call<Record<string, unknown>>('GET', '/api/notifications/settings')
-      ).body;
-      const written = await admin.call('PUT', '/api/notifications/settings', {
-        ...rules,
+    const alertsAtOnce = (admin: SchoolUser) =>
+      changeNotificationRules((method, path, body) => admin.call(method, path, body), {
         absenceAlerts: true,
         absenceGrace: 'after-register',
         absenceGraceMinutes: 0,
-        quietHoursStart: '00:00',
-        quietHoursEnd: '00:00',
+        ...noQuietHours,
       });
-      expect(written.status).toBe(200);
-    };
     for (const admin of [users.admin, users.intruder]) {
       expect((await admin.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
       await alertsAtOnce(admin);

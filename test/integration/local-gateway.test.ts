@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 import { projectRoot } from '../../lib/project';
 import { type LocalGateway, startLocalGateway } from '../../local/gateway/local-gateway';
 import { healthRoutes } from '../../lambdas/api/health/health.routes';
@@ -92,6 +93,27 @@ describe('local gateway over real HTTP', () => {
     const response = await fetch(`${gateway.url}/..%2f..%2fpackage.json`);
     expect([403, 404]).toContain(response.status);
     expect(await response.text()).not.toContain('"name": "campus-cloud"');
+  });
+});
+
+describe('local gateway with a WebSocket open', () => {
+  it('closes at once, ending the upgraded connections it handed over', async () => {
+    const sockets = new WebSocketServer({ noServer: true });
+    const gateway = await startLocalGateway({
+      port: 0,
+      projectRoot,
+      webDir: join(projectRoot, 'web', 'dist'),
+      routes: healthRoutes.routes,
+      upgrades: { '/live': (request, socket, head) => sockets.handleUpgrade(request, socket, head, () => {}) },
+    });
+    const client = new WebSocket(`${gateway.url.replace('http', 'ws')}/live`);
+    await new Promise((opened, failed) => client.once('open', opened).once('error', failed));
+    const closed = new Promise((ended) => client.once('close', ended));
+    const started = Date.now();
+    await gateway.close();
+    await closed;
+    expect(Date.now() - started).toBeLessThan(2_000);
+    sockets.close();
   });
 });
 

@@ -13,6 +13,7 @@ import type {
 import type { SentEmail, SentSms } from '../../local/messaging/mailbox';
 import { purgeExpiredMessages } from '../../lambdas/notifications/message-retention';
 import { useLocalPlatform } from '../support/local-platform';
+import { changeNotificationRules, noQuietHours } from '../support/notification-rules';
 import { exampleSettings, type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 import { until } from '../support/until';
 
@@ -40,17 +41,8 @@ const register = (marks: Record<number, string>) => ({
   marks: students.map((student, i) => ({ studentId: student.id, status: marks[i] ?? 'present' })),
 });
 
-const settingsWith = async (change: Partial<NotificationSettingsView>) => {
-  const { smsSentThisMonth: _counted, ...current } = (
-    await admin.call<NotificationSettingsView>('GET', '/api/notifications/settings')
-  ).body;
-  const written = await admin.call<NotificationSettingsView>('PUT', '/api/notifications/settings', {
-    ...current,
-    ...change,
-  });
-  expect(written.status, JSON.stringify(written.body)).toBe(200);
-  return written.body;
-};
+const settingsWith = (change: Partial<NotificationSettingsView>) =>
+  changeNotificationRules((method, path, body) => admin.call(method, path, body), change);
 
 const requestsOf = async (studentId: string) =>
   oak.db.query<{ id: string; status: string; outcome: string | null; seconds_to_due: number }>(
@@ -127,13 +119,11 @@ beforeAll(async () => {
 
 describe('absence alerts', () => {
   it('asks for one alert per absent student, due after the grace time, and sends nothing for a correction', async () => {
-    // No quiet hours (equal start and end), so that the tests hold at any time of day.
     await settingsWith({
       absenceGrace: 'after-register',
       absenceGraceMinutes: 30,
       smsMonthlyBudget: 100,
-      quietHoursStart: '00:00',
-      quietHoursEnd: '00:00',
+      ...noQuietHours,
     });
     const saved = await teacher.call(
       'PUT',
