@@ -50,6 +50,8 @@ interface DueRequest {
   onDate: string | null;
   mark: string | null;
   student: { id: string; name: string; className: string | null } | null;
+  /** The invoice a fee notice is about, as it stands now. */
+  invoice: { name: string; amountMinor: number; unpaidMinor: number; dueOn: string } | null;
   recipients: Recipient[];
 }
 
@@ -140,6 +142,13 @@ function cancellation(request: DueRequest, settings: NotificationSettings): stri
     if (request.mark === 'late' && !settings.alert_on_late) return 'late-not-alerted';
     if (request.mark !== 'absent' && request.mark !== 'late') return 'no-longer-absent';
   }
+  // A reminder of an invoice paid in the meantime is not sent.
+  if (
+    (request.kind === 'fee-due-soon' || request.kind === 'fee-overdue') &&
+    !(Number(request.invoice?.unpaidMinor) > 0)
+  ) {
+    return 'paid';
+  }
   if (!request.recipients.length) return 'no-recipients';
   return null;
 }
@@ -156,13 +165,34 @@ function valuesFor(
     guardianName: recipient.name,
     recipientName: recipient.name,
   };
-  if (request.kind === 'payment-received') {
-    const minor = Number(request.payload.amountMinor ?? 0);
-    values.amount = new Intl.NumberFormat(language === 'pt' ? 'pt-PT' : 'en-GB', {
+  const money = (minor: unknown) =>
+    new Intl.NumberFormat(language === 'pt' ? 'pt-PT' : 'en-GB', {
       style: 'currency',
       currency: school.currency || 'EUR',
-    }).format(minor / 100);
-    values.link = `${school.appUrl ?? ''}/children/${request.student?.id ?? ''}`;
+    }).format(Number(minor ?? 0) / 100);
+  const percent = (fraction: unknown) =>
+    new Intl.NumberFormat(language === 'pt' ? 'pt-PT' : 'en-GB', { style: 'percent' }).format(Number(fraction ?? 0));
+  // A guardian's link is their child's page; staff's, the student's.
+  const studentLink = `${school.appUrl ?? ''}${recipient.kind === 'guardian' ? '/children/' : '/students/'}${request.student?.id ?? ''}`;
+  if (request.kind === 'payment-received') {
+    values.amount = money(request.payload.amountMinor);
+    values.link = studentLink;
+  }
+  if (request.invoice) {
+    values.fee = request.invoice.name;
+    values.amount = money(request.invoice.amountMinor);
+    values.amountDue = money(Math.min(request.invoice.unpaidMinor, request.invoice.amountMinor));
+    values.dueDate = dayInWords(request.invoice.dueOn, language);
+    values.link = studentLink;
+  }
+  if (request.kind === 'chronic-absence') {
+    values.rate = percent(request.payload.rate);
+    values.threshold = percent(request.payload.threshold);
+    values.link = studentLink;
+  }
+  if (request.kind === 'at-risk') {
+    values.risk = percent(request.payload.risk);
+    values.link = studentLink;
   }
   if (request.kind === 'report-ready') {
     const report = typeof request.payload.report === 'string' ? request.payload.report : '';
@@ -268,7 +298,19 @@ export function planMessages(
 const recipientsSql = `recipients AS (
     SELECT d.id AS request_id, 'guardian' AS kind, g.id, g.name, g.email, g.phone, g.user_sub
       FROM due d JOIN student_guardians sg ON sg.student_id = d.student_id JOIN guardians g ON g.id = sg.guardian_id
-     WHERE d.kind IN ('absence-alert', 'payment-received')
+     WHERE d.kind IN ('absence-alert', 'payment-received', 'invoice-issued', 'fee-due-soon', 'fee-overdue')
+    UNION ALL
+    -- A student's attendance or risk: the home-room teacher and the school admins, each once.
+    SELECT DISTINCT d.id, 'staff', st.id, st.name, st.email, NULL, st.user_sub
+      FROM due d JOIN staff st ON st.status = 'active'
+       AND (st.role = 'school-admin' OR st.id = (SELECT c.homeroom_teacher_id FROM students s
+                                                   JOIN classes c ON c.id = s.class_id WHERE s.id = d.student_id))
+     WHERE d.kind IN ('chronic-absence', 'at-risk')
+    UNION ALL
+    -- And the guardians, where the school lets them hear of it.
+    SELECT d.id, 'guardian', g.id, g.name, g.email, g.phone, g.user_sub
+      FROM due d JOIN student_guardians sg ON sg.student_id = d.student_id JOIN guardians g ON g.id = sg.guardian_id
+     WHERE d.kind IN ('chronic-absence', 'at-risk') AND (SELECT risk_notices_to_guardians FROM notification_settings)
     UNION ALL
     SELECT d.id, 'staff', st.id, st.name, st.email, NULL, st.user_sub
       FROM due d JOIN staff st ON st.role = 'school-admin' AND st.status = 'active'
@@ -319,6 +361,11 @@ const takeDueSql = `WITH due AS (
         'mark', (SELECT a.status FROM attendance a WHERE a.student_id = d.student_id AND a.on_date = d.on_date),
         'student', (SELECT json_build_object('id', s.id, 'name', s.given_name || ' ' || s.family_name, 'className', c.name)
                       FROM students s LEFT JOIN classes c ON c.id = s.class_id WHERE s.id = d.student_id),
+        'invoice', (SELECT json_build_object('name', fs.name, 'amountMinor', i.amount_minor, 'dueOn', i.due_on,
+                      'unpaidMinor', i.amount_minor - coalesce((SELECT sum(p.amount_minor) FROM payments p
+                                                                 WHERE p.invoice_id = i.id), 0))
+                      FROM invoices i JOIN fee_structures fs ON fs.id = i.fee_structure_id
+                     WHERE i.id = (d.payload->>'invoiceId')::uuid),
         'recipients', (SELECT coalesce(json_agg(json_build_object(
             'id', rc.id, 'kind', rc.kind, 'name', rc.name, 'email', rc.email, 'phone', rc.phone, 'userSub', rc.user_sub,
             'locale', p.locale, 'channels', p.channels,

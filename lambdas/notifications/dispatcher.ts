@@ -7,6 +7,7 @@ import { readSchoolRecord } from '../shared/school-records';
 import { schoolSessionFor } from '../shared/school-session';
 import type { SchoolRecord } from '../shared/tenant-directory';
 import { dispatchDue, unsentMessages } from './dispatch';
+import { askForDailyNotices } from './daily-notices';
 import { purgeExpiredMessages } from './message-retention';
 import { queueAnnouncementForDelivery, queueForDelivery } from './delivery-queue';
 
@@ -19,15 +20,32 @@ const maxRounds = 50;
 /**
  * Dispatches everything of a school that has fallen due (in rounds, each a transaction), and
  * queues the e-mail and text messages for their senders; with `sweep`, also queues again what
- * was written but not sent a while after; with `purge`, removes the wording of messages past the
+ * was written but not sent a while after; with `hourly`, first asks for the day's notices once
+ * the school's notice time has come, and afterwards removes the wording of messages past the
  * school's retention. Answers what it did, for the log.
  */
 export async function dispatchSchool(
   school: SchoolRecord,
-  invocation: { requestId: string; sweep?: boolean; purge?: boolean },
+  invocation: { requestId: string; sweep?: boolean; hourly?: boolean },
 ): Promise<Record<string, number>> {
   const db = await schoolSessionFor(school, { actor: dispatcherActor, requestId: invocation.requestId });
-  const totals = { dispatched: 0, cancelled: 0, postponed: 0, messages: 0, queued: 0, requeued: 0, live: 0, purged: 0 };
+  const totals = {
+    dispatched: 0,
+    cancelled: 0,
+    postponed: 0,
+    messages: 0,
+    queued: 0,
+    requeued: 0,
+    live: 0,
+    purged: 0,
+    feeReminders: 0,
+    chronicAbsence: 0,
+  };
+  if (invocation.hourly) {
+    const daily = await askForDailyNotices(db);
+    totals.feeReminders = daily.feeReminders;
+    totals.chronicAbsence = daily.chronicAbsence;
+  }
   let wakeAt: string | null = null;
   const written: string[] = [];
   const appUrl = process.env[appOriginVariable] ?? '';
@@ -59,7 +77,7 @@ export async function dispatchSchool(
       totals.requeued += unsent[urgency].length;
     }
   }
-  if (invocation.purge) totals.purged = await purgeExpiredMessages(db);
+  if (invocation.hourly) totals.purged = await purgeExpiredMessages(db);
   return totals;
 }
 

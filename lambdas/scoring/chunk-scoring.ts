@@ -1,5 +1,5 @@
 import modelArtefact from '../../layers/model/at-risk-model.json';
-import type { AnalyticsSettings } from '../shared/analytics-settings';
+import { type AnalyticsSettings, analyticsSettingSql } from '../shared/analytics-settings';
 import { type DataApiSession, typed } from '../shared/data-api';
 import { type AnomalyFlag, anomalyFlags } from './anomalies';
 import { currentAcademicYearSql } from '../shared/academic-year';
@@ -108,23 +108,38 @@ export function scoreStudents(
   });
 }
 
+/** The actor the audit log (and what the scoring asks for) names for what scoring runs write. */
+export const scoringActor = 'scoring-run';
+
+/** What writing a chunk's results did. */
+export interface AnalyticsWritten {
+  readonly written: number;
+  /** Notices asked for students the results newly put at risk. */
+  readonly riskNotices: number;
+}
+
 /**
  * Writes a chunk's results in one statement. A result replaces an older one only if the
  * data it scored was read later, so a re-run chunk, a rescoring and a nightly run can land
  * in any order and the newest reading stays. The same statement keeps each prediction for
- * the academic year under way (the latest per student and setup), for the track record.
+ * the academic year under way (the latest per student and setup), for the track record, and
+ * asks for a notice to staff about each student it puts at risk who was scored below the
+ * school's threshold before (a school's first run, where every student is new, tells nobody);
+ * the minute sweep sends them.
  */
 export async function writeStudentAnalytics(
   db: DataApiSession,
   results: readonly StudentAnalytics[],
   provenance: { runId: string; modelVersion: string; dataAsOf: Date },
-): Promise<number> {
-  if (results.length === 0) return 0;
-  return db.execute(
+): Promise<AnalyticsWritten> {
+  if (results.length === 0) return { written: 0, riskNotices: 0 };
+  const [row] = await db.query<AnalyticsWritten>(
     `WITH results AS (
        SELECT r.* FROM jsonb_to_recordset(:results::jsonb) AS r("studentId" uuid, setup text, risk numeric,
                         inputs jsonb, drivers jsonb, anomalies jsonb, percentiles jsonb, careers jsonb)
         WHERE r."studentId" IN (SELECT id FROM students)),
+     -- The statement's snapshot: each student's risk before this write.
+     previous AS (SELECT student_id, risk FROM student_analytics WHERE student_id IN (SELECT "studentId" FROM results)),
      predictions AS (
        INSERT INTO risk_predictions (academic_year_id, student_id, setup, inputs, risk, model_version, data_as_of)
        SELECT year.id, r."studentId", r.setup, r.inputs, r.risk, :modelVersion, :dataAsOf
@@ -132,7 +147,8 @@ export async function writeStudentAnalytics(
        ON CONFLICT (academic_year_id, student_id, setup) DO UPDATE SET
          inputs = excluded.inputs, risk = excluded.risk, model_version = excluded.model_version,
          data_as_of = excluded.data_as_of
-       WHERE risk_predictions.data_as_of <= excluded.data_as_of)
+       WHERE risk_predictions.data_as_of <= excluded.data_as_of),
+     written AS (
      INSERT INTO student_analytics
        (student_id, run_id, model_version, setup, risk, drivers, anomalies, percentiles, careers, data_as_of)
      SELECT r."studentId", :runId, :modelVersion, r.setup, r.risk, r.drivers, r.anomalies, r.percentiles, r.careers,
@@ -143,20 +159,38 @@ export async function writeStudentAnalytics(
        risk = excluded.risk, drivers = excluded.drivers, anomalies = excluded.anomalies,
        percentiles = excluded.percentiles, careers = excluded.careers,
        data_as_of = excluded.data_as_of, scored_at = now()
-     WHERE student_analytics.data_as_of <= excluded.data_as_of`,
+     WHERE student_analytics.data_as_of <= excluded.data_as_of
+     RETURNING student_id, risk),
+     threshold AS (SELECT ${analyticsSettingSql.atRiskThreshold} AS at_risk),
+     risk_notices AS (
+       INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, student_id, due_at, requested_by)
+       SELECT 'at-risk', 'risk', 'bulk', 'at-risk/' || w.student_id || '/' || :runId,
+              jsonb_build_object('risk', w.risk, 'runId', :runId::text), w.student_id, now(), :scoringActor
+         FROM written w JOIN previous p ON p.student_id = w.student_id, threshold t
+        WHERE w.risk >= t.at_risk AND p.risk < t.at_risk AND (SELECT risk_notices FROM notification_settings)
+          -- A student whose risk wavers about the threshold is told of once a month at most.
+          AND NOT EXISTS (SELECT 1 FROM notification_requests q WHERE q.student_id = w.student_id AND q.kind = 'at-risk'
+                             AND q.created_at > now() - interval '30 days')
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id)
+     SELECT (SELECT count(*) FROM written)::int AS written, (SELECT count(*) FROM risk_notices)::int AS "riskNotices"`,
     {
       runId: provenance.runId,
       modelVersion: provenance.modelVersion,
       dataAsOf: typed.timestamp(provenance.dataAsOf),
       results: typed.json(results),
+      scoringActor,
     },
   );
+  return row!;
 }
 
 export interface ChunkOutcome {
   readonly students: number;
   readonly atRisk: number;
   readonly anomalies: number;
+  /** Notices asked for students newly at risk (the dispatcher is to be woken). */
+  readonly riskNotices: number;
   /** Data API calls the chunk made: one read, one write. */
   readonly roundTrips: number;
 }
@@ -173,11 +207,12 @@ export async function scoreChunk(
   const dataAsOf = new Date();
   const students = await readChunkFeatures(db, chunk);
   const results = scoreStudents(students, settings, model);
-  await writeStudentAnalytics(db, results, { runId, modelVersion: model.version, dataAsOf });
+  const { riskNotices } = await writeStudentAnalytics(db, results, { runId, modelVersion: model.version, dataAsOf });
   return {
     students: results.length,
     atRisk: results.filter((r) => r.risk >= settings.analytics.atRiskThreshold).length,
     anomalies: results.reduce((sum, r) => sum + r.anomalies.length, 0),
+    riskNotices,
     roundTrips: db.roundTrips - before,
   };
 }

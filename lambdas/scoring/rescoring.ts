@@ -18,7 +18,7 @@ export async function rescoreClasses(
 ): Promise<ChunkOutcome> {
   const classIds = [...new Set(messages.flatMap((m) => m.classIds))].sort();
   const plan = await planSchool(db);
-  if (!plan) return { students: 0, atRisk: 0, anomalies: 0, roundTrips: db.roundTrips };
+  if (!plan) return { students: 0, atRisk: 0, anomalies: 0, riskNotices: 0, roundTrips: db.roundTrips };
   return scoreChunk(db, { chunkId: 'rescore', classIds, unassigned: false }, plan.settings, runId);
 }
 

@@ -2,10 +2,8 @@ import { queueReport, sqsReportQueue } from '../shared/report-jobs';
 import { schoolSessionFor } from '../shared/school-session';
 import { ScoringRuns } from '../shared/scoring-runs';
 import { TenantDirectory } from '../shared/tenant-directory';
+import { scoringActor } from './chunk-scoring';
 import type { ScoringPorts } from './scoring-run';
-
-/** The actor the audit log names for what scoring runs write. */
-export const scoringActor = 'scoring-run';
 
 let ports: ScoringPorts | undefined;
 

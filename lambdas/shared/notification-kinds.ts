@@ -47,6 +47,28 @@ export interface NotificationKind {
   readonly example: Readonly<Record<string, string>>;
 }
 
+/** What an invoice's notices may say, and a preview's values. */
+const feeVariables = {
+  guardianName: "the guardian's name",
+  studentName: "the student's name",
+  fee: "the fee's name",
+  amount: "the invoice's amount, in the school's currency",
+  amountDue: 'what is still unpaid of it',
+  dueDate: 'the day it falls due, written out',
+  link: "the student's fees in the app",
+  schoolName: "the school's name",
+} as const;
+const feeExample = {
+  guardianName: 'Ana Silva',
+  studentName: 'João Silva',
+  fee: 'Books Term 1',
+  amount: '85,00 €',
+  amountDue: '85,00 €',
+  dueDate: '15 December 2026',
+  link: 'https://escola.example/children',
+  schoolName: 'Escola Demo',
+} as const;
+
 export const notificationKinds = {
   'absence-alert': {
     category: 'absence',
@@ -133,6 +155,160 @@ export const notificationKinds = {
       date: '7 December 2026',
       receiptNo: 'R-000123',
       link: 'https://escola.example/children',
+      schoolName: 'Escola Demo',
+    },
+  },
+  'invoice-issued': {
+    category: 'fees',
+    urgency: 'bulk',
+    essential: true,
+    variables: feeVariables,
+    templates: {
+      en: {
+        subject: 'New invoice for {{studentName}}: {{fee}}, {{amount}}',
+        body:
+          'Dear {{guardianName}},\n\n{{schoolName}} has invoiced {{amount}} for {{studentName}} ({{fee}}), ' +
+          'due on {{dueDate}}.\n\nThe invoice and the balance are in Campus Cloud: {{link}}\n\n{{schoolName}}',
+        short: '{{schoolName}}: invoice of {{amount}} for {{studentName}} ({{fee}}), due {{dueDate}}.',
+      },
+      pt: {
+        subject: 'Nova fatura de {{studentName}}: {{fee}}, {{amount}}',
+        body:
+          'Caro(a) {{guardianName}},\n\n{{schoolName}} emitiu uma fatura de {{amount}} de {{studentName}} ' +
+          '({{fee}}), a pagar até {{dueDate}}.\n\nA fatura e o saldo estão no Campus Cloud: {{link}}\n\n{{schoolName}}',
+        short: '{{schoolName}}: fatura de {{amount}} de {{studentName}} ({{fee}}), a pagar até {{dueDate}}.',
+      },
+    },
+    example: feeExample,
+  },
+  'fee-due-soon': {
+    category: 'fees',
+    urgency: 'bulk',
+    essential: true,
+    variables: feeVariables,
+    templates: {
+      en: {
+        subject: 'Reminder: {{fee}} for {{studentName}} is due on {{dueDate}}',
+        body:
+          'Dear {{guardianName}},\n\n{{amountDue}} of {{fee}} for {{studentName}} falls due on {{dueDate}}.\n\n' +
+          'If you have paid already, thank you: please ignore this reminder. The balance is in Campus Cloud: {{link}}' +
+          '\n\n{{schoolName}}',
+        short: '{{schoolName}}: {{amountDue}} of {{fee}} for {{studentName}} is due on {{dueDate}}.',
+      },
+      pt: {
+        subject: 'Lembrete: {{fee}} de {{studentName}} a pagar até {{dueDate}}',
+        body:
+          'Caro(a) {{guardianName}},\n\n{{amountDue}} de {{fee}} de {{studentName}} deve ser pago até {{dueDate}}.\n\n' +
+          'Se já pagou, obrigado: ignore este lembrete. O saldo está no Campus Cloud: {{link}}\n\n{{schoolName}}',
+        short: '{{schoolName}}: {{amountDue}} de {{fee}} de {{studentName}} a pagar até {{dueDate}}.',
+      },
+    },
+    example: feeExample,
+  },
+  'fee-overdue': {
+    category: 'fees',
+    urgency: 'bulk',
+    essential: true,
+    variables: feeVariables,
+    templates: {
+      en: {
+        subject: 'Overdue: {{fee}} for {{studentName}}',
+        body:
+          'Dear {{guardianName}},\n\n{{amountDue}} of {{fee}} for {{studentName}} fell due on {{dueDate}} and is ' +
+          'not paid yet.\n\nPlease pay it, or talk to the school if that is difficult. The balance is in Campus Cloud: ' +
+          '{{link}}\n\n{{schoolName}}',
+        short: '{{schoolName}}: {{amountDue}} of {{fee}} for {{studentName}} was due on {{dueDate}} and is unpaid.',
+      },
+      pt: {
+        subject: 'Em atraso: {{fee}} de {{studentName}}',
+        body:
+          'Caro(a) {{guardianName}},\n\n{{amountDue}} de {{fee}} de {{studentName}} devia ter sido pago até ' +
+          '{{dueDate}} e ainda não foi.\n\nPague-o, ou fale com a escola se tiver dificuldades. O saldo está no Campus ' +
+          'Cloud: {{link}}\n\n{{schoolName}}',
+        short: '{{schoolName}}: {{amountDue}} de {{fee}} de {{studentName}} em atraso desde {{dueDate}}.',
+      },
+    },
+    example: feeExample,
+  },
+  'chronic-absence': {
+    category: 'risk',
+    urgency: 'bulk',
+    essential: false,
+    variables: {
+      recipientName: "the recipient's name",
+      studentName: "the student's name",
+      className: 'the class',
+      rate: 'the share of school days attended this year',
+      threshold: "the school's chronic-absence rate",
+      link: "the student's page in the app",
+      schoolName: "the school's name",
+    },
+    templates: {
+      en: {
+        subject: '{{studentName}} has attended {{rate}} of school days this year',
+        body:
+          'Dear {{recipientName}},\n\n{{studentName}} ({{className}}) has attended {{rate}} of the school days ' +
+          "recorded this year, below the school's chronic-absence rate of {{threshold}}.\n\n" +
+          'The attendance record is in Campus Cloud: {{link}}\n\n{{schoolName}}',
+        short: '{{schoolName}}: {{studentName}} has attended {{rate}} of school days this year (below {{threshold}}).',
+      },
+      pt: {
+        subject: '{{studentName}} esteve presente em {{rate}} dos dias de aulas deste ano',
+        body:
+          'Caro(a) {{recipientName}},\n\n{{studentName}} ({{className}}) esteve presente em {{rate}} dos dias de ' +
+          'aulas registados este ano, abaixo da taxa de absentismo crónico da escola ({{threshold}}).\n\n' +
+          'O registo de assiduidade está no Campus Cloud: {{link}}\n\n{{schoolName}}',
+        short:
+          '{{schoolName}}: {{studentName}} presente em {{rate}} dos dias de aulas deste ano (abaixo de {{threshold}}).',
+      },
+    },
+    example: {
+      recipientName: 'Ana Silva',
+      studentName: 'João Silva',
+      className: '7.º A',
+      rate: '86%',
+      threshold: '90%',
+      link: 'https://escola.example/students',
+      schoolName: 'Escola Demo',
+    },
+  },
+  'at-risk': {
+    category: 'risk',
+    urgency: 'bulk',
+    essential: false,
+    variables: {
+      recipientName: "the recipient's name",
+      studentName: "the student's name",
+      className: 'the class',
+      risk: 'the estimated risk of not passing',
+      link: "the student's page in the app",
+      schoolName: "the school's name",
+    },
+    templates: {
+      en: {
+        subject: '{{studentName}} may need support',
+        body:
+          'Dear {{recipientName}},\n\nThe latest analytics put {{studentName}} ({{className}}) at risk of not passing ' +
+          "(estimated risk {{risk}}). It is an estimate from grades and attendance, to start a conversation: the school's " +
+          'staff decide what follows.\n\nWhat the estimate rests on is in Campus Cloud: {{link}}\n\n{{schoolName}}',
+        short: '{{schoolName}}: {{studentName}} may need support (estimated risk {{risk}}).',
+      },
+      pt: {
+        subject: '{{studentName}} pode precisar de apoio',
+        body:
+          'Caro(a) {{recipientName}},\n\nA análise mais recente indica que {{studentName}} ({{className}}) corre o risco ' +
+          'de não transitar (risco estimado de {{risk}}). É uma estimativa feita a partir das notas e da assiduidade, para ' +
+          'iniciar uma conversa: são os profissionais da escola que decidem o que se segue.\n\nOs fatores da estimativa ' +
+          'estão no Campus Cloud: {{link}}\n\n{{schoolName}}',
+        short: '{{schoolName}}: {{studentName}} pode precisar de apoio (risco estimado de {{risk}}).',
+      },
+    },
+    example: {
+      recipientName: 'Ana Silva',
+      studentName: 'João Silva',
+      className: '7.º A',
+      risk: '72%',
+      link: 'https://escola.example/students',
       schoolName: 'Escola Demo',
     },
   },

@@ -6,6 +6,7 @@ import { auditShape } from './0005-audit-shape';
 import { modelTrackRecord } from './0006-model-track-record';
 import { notifications } from './0007-notifications';
 import { messageRetention } from './0008-message-retention';
+import { scheduledNotices } from './0009-scheduled-notices';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -20,6 +21,7 @@ export const schoolMigrations: readonly Migration[] = [
   modelTrackRecord,
   notifications,
   messageRetention,
+  scheduledNotices,
 ];
 
 /** The version a school database has once every migration has run. */

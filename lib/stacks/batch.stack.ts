@@ -92,6 +92,8 @@ export class BatchStack extends Stack {
   /** Dispatches every ACTIVE school's due notifications and queues again what was not sent, each minute. */
   readonly notificationSweep: SchoolFunction;
   readonly notificationSweepSchedule: Schedule;
+  /** Starts the sweep's hourly pass: the day's notices in each school's own time, and message retention. */
+  readonly notificationHourlySchedule: Schedule;
 
   constructor(scope: Construct, id: string, props: BatchStackProps) {
     super(scope, id, props);
@@ -220,7 +222,18 @@ export class BatchStack extends Stack {
       schedule: ScheduleExpression.rate(Duration.minutes(1)),
       target: new LambdaInvoke(this.notificationSweep, {
         role: sweepInvoker,
-        input: ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
+        input: ScheduleTargetInput.fromObject({ trigger: 'schedule', pass: 'minute' }),
+        retryAttempts: 0,
+      }),
+    });
+    this.notificationHourlySchedule = new Schedule(this, 'NotificationHourly', {
+      scheduleName: physicalName(config, 'notification-hourly'),
+      description:
+        "On the hour: each school's fee reminders and attendance notices once its notice time has come; retention",
+      schedule: ScheduleExpression.cron({ minute: '0' }),
+      target: new LambdaInvoke(this.notificationSweep, {
+        role: sweepInvoker,
+        input: ScheduleTargetInput.fromObject({ trigger: 'schedule', pass: 'hourly' }),
         retryAttempts: 0,
       }),
     });

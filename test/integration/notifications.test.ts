@@ -11,7 +11,9 @@ import type {
   RequestsPage,
 } from '../../lambdas/api/notifications/notifications.schemas';
 import type { SentEmail, SentSms } from '../../local/messaging/mailbox';
+import { askForDailyNotices } from '../../lambdas/notifications/daily-notices';
 import { purgeExpiredMessages } from '../../lambdas/notifications/message-retention';
+import { writeStudentAnalytics } from '../../lambdas/scoring/chunk-scoring';
 import { useLocalPlatform } from '../support/local-platform';
 import { changeNotificationRules, noQuietHours } from '../support/notification-rules';
 import { exampleSettings, type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
@@ -64,6 +66,14 @@ const textsTo = (number: string) =>
 async function graceTimeEnds(): Promise<void> {
   await oak.db.query(`UPDATE notification_requests SET due_at = now() WHERE status = 'pending'`);
   runSweep();
+}
+
+/** Runs the sweep's hourly pass now, as its schedule would on the hour. */
+function runHourlyPass(): void {
+  const hourly = platform()
+    .scheduler.nextFires()
+    .find((s) => s.name.endsWith('notification-hourly'));
+  platform().scheduler.fire(hourly?.name ?? 'campus-local-notification-hourly');
 }
 
 /** Runs the minute sweep now, as its schedule would. */
@@ -279,6 +289,12 @@ describe('absence alerts', () => {
       smsMonthlyBudget: 10,
       riskNoticesToGuardians: false,
       messageRetentionDays: 365,
+      riskNotices: true,
+      chronicAbsenceNotices: true,
+      invoiceNotices: true,
+      feeReminderDays: 31,
+      overdueReminders: true,
+      dailyNoticesTime: '9am',
       defaultChannels: { absence: ['email', 'email'] },
     });
     expect(bad.status).toBe(400);
@@ -286,7 +302,9 @@ describe('absence alerts', () => {
       'body.absenceAlertTime',
       'body.absenceGrace',
       'body.absenceGraceMinutes',
+      'body.dailyNoticesTime',
       'body.defaultChannels.absence',
+      'body.feeReminderDays',
     ]);
     expect((await teacher.call('GET', '/api/notifications/settings')).status).toBe(403);
   });
@@ -684,7 +702,7 @@ describe('message retention', () => {
 describe('fee notices', () => {
   it('tells the guardians of a payment in the payment’s own statement, once however often it is sent', async () => {
     const { defaultChannels } = await settingsWith({});
-    await settingsWith({ defaultChannels: { ...defaultChannels, fees: ['email'] } });
+    await settingsWith({ defaultChannels: { ...defaultChannels, fees: ['email'] }, ...noQuietHours });
     const bursar = await oak.user('bursar');
     const payment = {
       clientKey: 'notice-payment-0001',
@@ -713,5 +731,220 @@ describe('fee notices', () => {
       `SELECT count(*)::int AS n FROM notification_requests WHERE kind = 'payment-received'`,
     );
     expect(requests!.n).toBe(1);
+  });
+
+  it('tells the guardians of each invoice as it is issued, in the invoice run’s own statement, and not again on a second run', async () => {
+    await settingsWith({ invoiceNotices: true, ...noQuietHours });
+    const bursar = await oak.user('bursar');
+    const [term] = await oak.db.query<{ id: string }>(
+      `INSERT INTO terms (academic_year_id, name, starts_on, ends_on)
+       SELECT id, 'Term 1', '2026-09-01', '2026-12-18' FROM academic_years RETURNING id`,
+    );
+    const structure = await bursar.call<{ id: string }>('POST', '/api/fee-structures', {
+      termId: term!.id,
+      category: 'tuition',
+      name: 'Seguro escolar',
+      amountMinor: 1250,
+      dueOn: '2027-01-15',
+    });
+    expect(structure.status, JSON.stringify(structure.body)).toBe(201);
+    const run = () => bursar.call<{ created: number }>('POST', `/api/fee-structures/${structure.body.id}/invoices`, {});
+    expect((await run()).body.created).toBe(students.length);
+    const issued = (address: string) =>
+      emailsTo(address).filter((m) => m.subject.includes('Seguro escolar') && !m.subject.startsWith('Reminder'));
+    // One e-mail per invoice to each of the student's guardians (two for a guardian of two students), but
+    // none to an address that bounced above: that guardian has it in the app only.
+    const expected = await oak.db.query<{ email: string; invoices: number; bounced: boolean }>(
+      `SELECT g.email, count(*)::int AS invoices,
+              EXISTS (SELECT 1 FROM undeliverable_addresses u WHERE u.address = lower(g.email)) AS bounced
+         FROM invoices i JOIN fee_structures fs ON fs.id = i.fee_structure_id AND fs.name = 'Seguro escolar'
+         JOIN student_guardians sg ON sg.student_id = i.student_id JOIN guardians g ON g.id = sg.guardian_id
+        GROUP BY g.email`,
+    );
+    expect(expected.filter((e) => e.bounced).map((e) => e.email)).toEqual([students[3]!.email]);
+    const everyoneTold = () => expected.every((e) => issued(e.email).length === (e.bounced ? 0 : e.invoices));
+    await waitFor('every guardian told of the invoice', everyoneTold);
+    // The school's language for a guardian who has not chosen; the amount and due date written as they read them.
+    const [told] = issued(students[1]!.email);
+    expect(told!.subject).toBe('Nova fatura de Pupil1 Oak: Seguro escolar, 12,50\u00a0€');
+    expect(told!.text).toContain('15 de janeiro de 2027');
+    expect((await run()).body.created).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(everyoneTold()).toBe(true);
+  });
+
+  it('reminds of an unpaid invoice before it falls due and after, once per invoice and stage, in the school’s own time', async () => {
+    await settingsWith({ feeReminderDays: 3, overdueReminders: true, dailyNoticesTime: '00:00', ...noQuietHours });
+    // Three of the invoices, moved in time: one due in two days, one due yesterday, one due yesterday and paid.
+    const [soon, overdue, paid] = [students[1], students[4], students[5]];
+    await oak.db.query(
+      `UPDATE invoices i SET issued_on = :today::date - 20,
+              due_on = CASE i.student_id WHEN :soon::uuid THEN :today::date + 2 ELSE :today::date - 1 END
+         FROM fee_structures fs
+        WHERE fs.id = i.fee_structure_id AND fs.name = 'Seguro escolar' AND i.student_id IN (:soon::uuid, :overdue::uuid, :paid::uuid)`,
+      { today, soon: soon!.id, overdue: overdue!.id, paid: paid!.id },
+    );
+    const bursar = await oak.user('bursar');
+    const [invoice] = await oak.db.query<{ id: string }>(
+      `SELECT i.id FROM invoices i JOIN fee_structures fs ON fs.id = i.fee_structure_id
+        WHERE fs.name = 'Seguro escolar' AND i.student_id = :s::uuid`,
+      { s: paid!.id },
+    );
+    const payment = {
+      clientKey: 'reminder-paid-1',
+      studentId: paid!.id,
+      invoiceId: invoice!.id,
+      amountMinor: 1250,
+      method: 'cash',
+      paidOn: today,
+    };
+    expect((await bursar.call('POST', '/api/payments', payment)).status).toBe(201);
+    await oak.db.query('UPDATE notification_settings SET daily_notices_on = NULL');
+    runHourlyPass();
+    const reminders = (address: string, prefix: string) =>
+      emailsTo(address).filter((m) => m.subject.startsWith(prefix) && m.subject.includes('Seguro escolar'));
+    await waitFor(
+      'the reminders',
+      () => reminders(soon!.email, 'Lembrete').length === 1 && reminders(overdue!.email, 'Em atraso').length === 1,
+    );
+    expect(reminders(paid!.email, 'Em atraso')).toHaveLength(0);
+    expect(reminders(soon!.email, 'Lembrete')[0]!.text).toContain('12,50\u00a0€');
+    // The pass ran today: started again, it asks for nothing; made to run again, the dedupe keys still hold.
+    runHourlyPass();
+    await oak.db.query('UPDATE notification_settings SET daily_notices_on = NULL');
+    runHourlyPass();
+    await waitFor('the pass to run again', async () => {
+      const [row] = await oak.db.query<{ ran: boolean }>(
+        'SELECT daily_notices_on IS NOT NULL AS ran FROM notification_settings',
+      );
+      return row!.ran;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(reminders(soon!.email, 'Lembrete')).toHaveLength(1);
+    expect(reminders(overdue!.email, 'Em atraso')).toHaveLength(1);
+    const [counts] = await oak.db.query<{ soon: number; overdue: number }>(
+      `SELECT count(*) FILTER (WHERE kind = 'fee-due-soon')::int AS soon, count(*) FILTER (WHERE kind = 'fee-overdue')::int AS overdue
+         FROM notification_requests`,
+    );
+    expect(counts).toEqual({ soon: 1, overdue: 1 });
+  });
+
+  it('sends no reminder of an invoice paid after it was asked for', async () => {
+    const [invoice] = await oak.db.query<{ id: string }>(
+      `SELECT i.id FROM invoices i JOIN fee_structures fs ON fs.id = i.fee_structure_id
+        WHERE fs.name = 'Seguro escolar' AND i.student_id = :s::uuid`,
+      { s: students[2]!.id },
+    );
+    // Asked for (its reminder day has come), then paid before the dispatcher sends it.
+    await oak.db.query(
+      `UPDATE invoices SET issued_on = :today::date - 20, due_on = :today::date + 1 WHERE id = :id::uuid`,
+      {
+        today,
+        id: invoice!.id,
+      },
+    );
+    await oak.db.query('UPDATE notification_settings SET daily_notices_on = NULL');
+    const asked = await askForDailyNotices(oak.db.as({ actor: 'notification-dispatcher', requestId: 'daily-test' }));
+    expect(asked).toMatchObject({ ran: true, feeReminders: 1 });
+    const bursar = await oak.user('bursar');
+    const payment = {
+      clientKey: 'reminder-paid-2',
+      studentId: students[2]!.id,
+      invoiceId: invoice!.id,
+      amountMinor: 1250,
+      method: 'cash',
+      paidOn: today,
+    };
+    expect((await bursar.call('POST', '/api/payments', payment)).status).toBe(201);
+    runSweep();
+    await waitFor('the reminder cancelled', async () => {
+      const [request] = await oak.db.query<{ status: string; outcome: string | null }>(
+        `SELECT status, outcome FROM notification_requests WHERE dedupe_key = 'fee-due-soon/' || :id`,
+        { id: invoice!.id },
+      );
+      return request?.status === 'cancelled' && request.outcome === 'paid';
+    });
+    expect(emailsTo(students[2]!.email).filter((m) => m.subject.startsWith('Lembrete'))).toHaveLength(0);
+  });
+});
+
+describe('notices to staff', () => {
+  it('tells the home-room teacher and the admins once a year when a student’s attendance falls below the chronic-absence rate', async () => {
+    await settingsWith({
+      chronicAbsenceNotices: true,
+      riskNoticesToGuardians: false,
+      dailyNoticesTime: '00:00',
+      ...noQuietHours,
+    });
+    const pupil = students[1]!;
+    // Twelve school days this year, three of them absent: 75 %, below the 90 % default.
+    await oak.db.query(
+      `INSERT INTO attendance (student_id, on_date, class_id, status, marked_by)
+       SELECT :s::uuid, '2026-09-14'::date + n, :c::uuid, CASE WHEN n < 3 THEN 'absent' ELSE 'present' END, 'test'
+         FROM generate_series(0, 11) n
+       ON CONFLICT (student_id, on_date) DO UPDATE SET status = excluded.status`,
+      { s: pupil.id, c: classId },
+    );
+    await oak.db.query('UPDATE notification_settings SET daily_notices_on = NULL');
+    runHourlyPass();
+    const noticeOf = async (user: SchoolUser) =>
+      (await user.call<InboxPage>('GET', '/api/notifications')).body.items.filter(
+        (m) => m.kind === 'chronic-absence' && m.subject.startsWith('Pupil1 Oak'),
+      );
+    await waitFor('the teacher’s notice', async () => (await noticeOf(teacher)).length === 1);
+    expect(await noticeOf(admin)).toHaveLength(1);
+    // The rate over every day on record this year (today's register of the tests above included).
+    const [rate] = await oak.db.query<{ percent: number }>(
+      `SELECT round(100.0 * count(*) FILTER (WHERE status IN ('present', 'late')) / count(*))::int AS percent
+         FROM attendance WHERE student_id = :s::uuid`,
+      { s: pupil.id },
+    );
+    expect(rate!.percent).toBeLessThan(90);
+    expect((await noticeOf(teacher))[0]!.subject).toBe(
+      `Pupil1 Oak esteve presente em ${rate!.percent}% dos dias de aulas deste ano`,
+    );
+    // Not to the guardians: the school has not said so.
+    expect(emailsTo(pupil.email).filter((m) => m.subject.startsWith('Pupil1 Oak esteve presente'))).toHaveLength(0);
+    await oak.db.query('UPDATE notification_settings SET daily_notices_on = NULL');
+    expect(
+      await askForDailyNotices(oak.db.as({ actor: 'notification-dispatcher', requestId: 'daily-again' })),
+    ).toMatchObject({
+      ran: true,
+      chronicAbsence: 0,
+    });
+  });
+
+  it('tells staff when the scoring newly puts a student at risk, not on a school’s first scoring, and not twice in a month', async () => {
+    await settingsWith({ riskNotices: true, ...noQuietHours });
+    const pupil = students[2]!;
+    const result = (risk: number) => ({
+      studentId: pupil.id,
+      setup: 'A' as const,
+      risk,
+      inputs: { term1: 0.4, term2: 0.4, failures: 0, absences: 2 },
+      drivers: [],
+      anomalies: [],
+      percentiles: [],
+      careers: [],
+    });
+    const write = (risk: number, runId: string) =>
+      writeStudentAnalytics(oak.db, [result(risk)], { runId, modelVersion: 'test', dataAsOf: new Date() });
+    // First scored already at risk: nobody is told (a school's first run would tell of everyone).
+    await oak.db.query('DELETE FROM student_analytics WHERE student_id = :s::uuid', { s: pupil.id });
+    expect(await write(0.8, 'run-1')).toEqual({ written: 1, riskNotices: 0 });
+    expect(await write(0.2, 'run-2')).toEqual({ written: 1, riskNotices: 0 });
+    expect(await write(0.7, 'run-3')).toEqual({ written: 1, riskNotices: 1 });
+    // Back below and up again within the month: no second notice.
+    await write(0.2, 'run-4');
+    expect(await write(0.75, 'run-5')).toEqual({ written: 1, riskNotices: 0 });
+    runSweep();
+    const notices = async (user: SchoolUser) =>
+      (await user.call<InboxPage>('GET', '/api/notifications')).body.items.filter((m) => m.kind === 'at-risk');
+    await waitFor('the teacher’s notice', async () => (await notices(teacher)).length === 1);
+    const [notice] = await notices(teacher);
+    expect(notice!.subject).toBe('Pupil2 Oak pode precisar de apoio');
+    expect(notice!.body).toContain('70%');
+    expect(notice!.body).toContain(`${platform().url}/students/${pupil.id}`);
+    expect(await notices(admin)).toHaveLength(1);
   });
 });

@@ -36,6 +36,7 @@ export const feeRoutes = routeGroup('lambdas/api/fees/fees.handler.ts', {
     method: 'POST',
     path: '/api/fee-structures/{feeStructureId}/invoices',
     access: bursar,
+    grants: ['queue-notifications'],
     summary: 'Invoice every student a fee structure applies to (or one class); running it again skips those invoiced.',
     params: feeStructurePath,
     body: invoiceRun,

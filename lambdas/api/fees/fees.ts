@@ -7,14 +7,15 @@ import type { NewPayment, Receipt, StudentBalance } from './fee.schemas';
 /**
  * Invoices every active student a fee structure applies to (its grade, or every grade;
  * optionally one class) in one audited statement. Students already invoiced for it are
- * skipped, so running it again invoices only newcomers.
+ * skipped, so running it again invoices only newcomers. The same statement asks for each new
+ * invoice's notice to the student's guardians, if the school sends them (`noticesAsked`).
  */
 export async function runInvoices(
   db: DataApiSession,
   feeStructureId: string,
   classId: string | undefined,
-): Promise<{ students: number; created: number }> {
-  const [row] = await db.query<{ found: boolean; students: number; created: number }>(
+): Promise<{ students: number; created: number; noticesAsked: number }> {
+  const [row] = await db.query<{ found: boolean; students: number; created: number; noticesAsked: number }>(
     `WITH fs AS (SELECT * FROM fee_structures WHERE id = :feeStructureId),
      targets AS (
        SELECT s.id FROM students s JOIN classes c ON c.id = s.class_id, fs
@@ -33,13 +34,21 @@ export async function runInvoices(
        // The run's invoices, of one fee structure.
        entityId: ':feeStructureId::text',
        people: ['student_id'],
-     })}
+     })},
+     notices AS (
+       INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, student_id, on_date, due_at, requested_by)
+       SELECT 'invoice-issued', 'fees', 'bulk', 'invoice-issued/' || c.id, jsonb_build_object('invoiceId', c.id),
+              c.student_id, c.issued_on, now(), :auditActor
+         FROM created c
+        WHERE (SELECT invoice_notices FROM notification_settings)
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id)
      SELECT EXISTS (SELECT 1 FROM fs) AS found, (SELECT count(*) FROM targets)::int AS students,
-            (SELECT count(*) FROM created)::int AS created`,
+            (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM notices)::int AS "noticesAsked"`,
     { feeStructureId: typed.uuid(feeStructureId), classId: classId ?? null },
   );
   if (!row!.found) throw notFound('The fee structure');
-  return { students: row!.students, created: row!.created };
+  return { students: row!.students, created: row!.created, noticesAsked: row!.noticesAsked };
 }
 
 const receiptSelect = `p.id AS "paymentId", p.receipt_no AS "receiptNo", p.student_id AS "studentId",

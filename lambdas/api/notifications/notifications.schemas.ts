@@ -3,6 +3,7 @@ import {
   choosableCategories,
   externalChannels,
   messageLanguages,
+  type NotificationKindName,
   notificationCategories,
 } from '../../shared/notification-kinds';
 import { audience } from '../../shared/notification-audiences';
@@ -102,7 +103,19 @@ export const notificationSettings = z
     quietHoursEnd: time,
     /** Text messages a month; 0 sends none. */
     smsMonthlyBudget: z.number().int().min(0).max(1_000_000),
+    /** Staff are told when the scoring run newly puts a student at risk. */
+    riskNotices: z.boolean(),
     riskNoticesToGuardians: z.boolean(),
+    /** Staff are told when a student's attendance this year falls below the chronic-absence rate (once a year). */
+    chronicAbsenceNotices: z.boolean(),
+    /** Guardians are told of each invoice as it is issued. */
+    invoiceNotices: z.boolean(),
+    /** Days before an invoice falls due that its reminder goes, if still unpaid; 0: no reminder. */
+    feeReminderDays: z.number().int().min(0).max(30),
+    /** Guardians are reminded the day after an invoice fell due, if still unpaid. */
+    overdueReminders: z.boolean(),
+    /** When, in the school's time zone, the day's fee reminders and attendance notices are asked for. */
+    dailyNoticesTime: time,
     /** Days the wording and address of each message are kept; after them only what was sent to whom, and how it went. */
     messageRetentionDays: z.number().int().min(30).max(3650),
     /** Per category, the channels (beyond in-app) of a person who has not chosen. */
@@ -222,7 +235,17 @@ export const announcementCreated = z.object({
 export type AnnouncementCreated = z.infer<typeof announcementCreated>;
 
 /** The kinds of message a school may reword (an announcement is the sender's own words). */
-export const editableKinds = ['absence-alert', 'payment-received', 'report-ready', 'sms-budget-reached'] as const;
+export const editableKinds = [
+  'absence-alert',
+  'invoice-issued',
+  'fee-due-soon',
+  'fee-overdue',
+  'payment-received',
+  'chronic-absence',
+  'at-risk',
+  'report-ready',
+  'sms-budget-reached',
+] as const satisfies readonly Exclude<NotificationKindName, 'announcement'>[];
 
 export const templatePath = z.object({ kind: z.enum(editableKinds), locale: z.enum(messageLanguages) }).strict();
 

@@ -212,7 +212,13 @@ interface SettingsRow {
   quiet_hours_start: string;
   quiet_hours_end: string;
   sms_monthly_budget: number;
+  risk_notices: boolean;
   risk_notices_to_guardians: boolean;
+  chronic_absence_notices: boolean;
+  invoice_notices: boolean;
+  fee_reminder_days: number;
+  overdue_reminders: boolean;
+  daily_notices_time: string;
   message_retention_days: number;
   default_channels: string;
   sms_this_month: number;
@@ -221,7 +227,8 @@ interface SettingsRow {
 const settingsColumns = `absence_alerts, absence_alerts_required, alert_on_late, absence_grace, absence_grace_minutes,
   to_char(absence_alert_time, 'HH24:MI') AS absence_alert_time, to_char(quiet_hours_start, 'HH24:MI') AS quiet_hours_start,
   to_char(quiet_hours_end, 'HH24:MI') AS quiet_hours_end, sms_monthly_budget, risk_notices_to_guardians,
-  message_retention_days, default_channels::text AS default_channels`;
+  message_retention_days, default_channels::text AS default_channels, risk_notices, chronic_absence_notices,
+  invoice_notices, fee_reminder_days, overdue_reminders, to_char(daily_notices_time, 'HH24:MI') AS daily_notices_time`;
 
 function settingsOf(row: SettingsRow): NotificationSettingsView {
   return {
@@ -234,7 +241,13 @@ function settingsOf(row: SettingsRow): NotificationSettingsView {
     quietHoursStart: row.quiet_hours_start,
     quietHoursEnd: row.quiet_hours_end,
     smsMonthlyBudget: row.sms_monthly_budget,
+    riskNotices: row.risk_notices,
     riskNoticesToGuardians: row.risk_notices_to_guardians,
+    chronicAbsenceNotices: row.chronic_absence_notices,
+    invoiceNotices: row.invoice_notices,
+    feeReminderDays: row.fee_reminder_days,
+    overdueReminders: row.overdue_reminders,
+    dailyNoticesTime: row.daily_notices_time,
     messageRetentionDays: row.message_retention_days,
     defaultChannels: jsonColumn(row.default_channels),
     smsSentThisMonth: row.sms_this_month,
@@ -263,7 +276,10 @@ export async function writeNotificationSettings(
          absence_alert_time = :absenceAlertTime, quiet_hours_start = :quietHoursStart,
          quiet_hours_end = :quietHoursEnd, sms_monthly_budget = :smsMonthlyBudget,
          risk_notices_to_guardians = :riskNoticesToGuardians, message_retention_days = :messageRetentionDays,
-         default_channels = :defaultChannels, updated_at = now()
+         default_channels = :defaultChannels, risk_notices = :riskNotices,
+         chronic_absence_notices = :chronicAbsenceNotices, invoice_notices = :invoiceNotices,
+         fee_reminder_days = :feeReminderDays, overdue_reminders = :overdueReminders,
+         daily_notices_time = :dailyNoticesTime, updated_at = now()
        RETURNING *
      ),
      ${auditEntry({
@@ -288,6 +304,12 @@ export async function writeNotificationSettings(
       smsMonthlyBudget: settings.smsMonthlyBudget,
       riskNoticesToGuardians: settings.riskNoticesToGuardians,
       messageRetentionDays: settings.messageRetentionDays,
+      riskNotices: settings.riskNotices,
+      chronicAbsenceNotices: settings.chronicAbsenceNotices,
+      invoiceNotices: settings.invoiceNotices,
+      feeReminderDays: settings.feeReminderDays,
+      overdueReminders: settings.overdueReminders,
+      dailyNoticesTime: typed.time(`${settings.dailyNoticesTime}:00`),
       defaultChannels: typed.json(settings.defaultChannels),
     },
   );

@@ -46,11 +46,13 @@ function RulesForm({ settings }: { settings: NotificationSettingsView }) {
   const [graceMinutes, setGraceMinutes] = useState(String(rules.absenceGraceMinutes));
   const [budget, setBudget] = useState(String(rules.smsMonthlyBudget));
   const [retention, setRetention] = useState(String(rules.messageRetentionDays));
+  const [reminderDays, setReminderDays] = useState(String(rules.feeReminderDays));
   useEffect(() => {
     setDraft(rules);
     setGraceMinutes(String(rules.absenceGraceMinutes));
     setBudget(String(rules.smsMonthlyBudget));
     setRetention(String(rules.messageRetentionDays));
+    setReminderDays(String(rules.feeReminderDays));
     // Reset only when the saved settings change, not on each render's copy of them.
   }, [settings]);
   const form = useSubmission(
@@ -60,6 +62,7 @@ function RulesForm({ settings }: { settings: NotificationSettingsView }) {
         absenceGraceMinutes: Number(graceMinutes),
         smsMonthlyBudget: Number(budget),
         messageRetentionDays: Number(retention),
+        feeReminderDays: Number(reminderDays),
       }),
     () => notify(t('notificationSettings.saved')),
   );
@@ -157,10 +160,53 @@ function RulesForm({ settings }: { settings: NotificationSettingsView }) {
           error={form.fieldError('messageRetentionDays')}
           hint={t('notificationSettings.retentionHint')}
         />
-        <Checkbox
-          label={t('notificationSettings.riskToGuardians')}
-          checked={draft.riskNoticesToGuardians}
-          onValue={set('riskNoticesToGuardians')}
+        <fieldset class="channel-choice">
+          <legend>{t('notificationSettings.fees')}</legend>
+          <Checkbox
+            label={t('notificationSettings.invoiceNotices')}
+            checked={draft.invoiceNotices}
+            onValue={set('invoiceNotices')}
+          />
+          <TextField
+            label={t('notificationSettings.reminderDays')}
+            type="number"
+            min={0}
+            max={30}
+            value={reminderDays}
+            onValue={setReminderDays}
+            error={form.fieldError('feeReminderDays')}
+            hint={t('notificationSettings.reminderDaysHint')}
+          />
+          <Checkbox
+            label={t('notificationSettings.overdueReminders')}
+            checked={draft.overdueReminders}
+            onValue={set('overdueReminders')}
+          />
+        </fieldset>
+        <fieldset class="channel-choice">
+          <legend>{t('notificationSettings.staffNotices')}</legend>
+          <Checkbox
+            label={t('notificationSettings.chronicAbsenceNotices')}
+            checked={draft.chronicAbsenceNotices}
+            onValue={set('chronicAbsenceNotices')}
+          />
+          <Checkbox
+            label={t('notificationSettings.riskNotices')}
+            checked={draft.riskNotices}
+            onValue={set('riskNotices')}
+          />
+          <Checkbox
+            label={t('notificationSettings.riskToGuardians')}
+            checked={draft.riskNoticesToGuardians}
+            onValue={set('riskNoticesToGuardians')}
+          />
+        </fieldset>
+        <TextField
+          label={t('notificationSettings.dailyTime')}
+          value={draft.dailyNoticesTime}
+          onValue={set('dailyNoticesTime')}
+          error={form.fieldError('dailyNoticesTime')}
+          hint={t('notificationSettings.dailyTimeHint')}
         />
         <fieldset class="channel-choice">
           <legend>{t('notificationSettings.defaults')}</legend>
