@@ -29,6 +29,8 @@ export type RouteGrant =
   | 'queue-rescore'
   | 'queue-notifications'
   | 'live-tickets'
+  /** A public route that reaches one school's data through a capability in its link (the unsubscribe link). */
+  | 'school-data-by-link'
   | 'start-scoring'
   | 'read-scoring-runs'
   | 'read-onboarding-runs';

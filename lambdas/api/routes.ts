@@ -10,6 +10,7 @@ import { guardianRoutes } from './guardians/guardians.routes';
 import { healthRoutes } from './health/health.routes';
 import { attendanceImportRoutes, scoreImportRoutes, studentImportRoutes } from './imports/imports.routes';
 import { notificationRoutes } from './notifications/notifications.routes';
+import { unsubscribeRoutes } from './notifications/unsubscribe.routes';
 import { onboardingRunRoutes, schoolDirectoryRoutes } from './platform/platform.routes';
 import { portalRoutes } from './portal/portal.routes';
 import { reportRoutes } from './reports/reports.routes';
@@ -53,6 +54,7 @@ export const routeGroups: readonly RouteGroup[] = [
   scoringRunRoutes,
   reportRoutes,
   notificationRoutes,
+  unsubscribeRoutes,
 ];
 
 /** The route manifest: the single source of the HTTP API's routes. Only routes that work belong here. */

@@ -49,7 +49,9 @@ export async function askForDailyNotices(db: DataApiSession): Promise<DailyNotic
                AND i.issued_on < r.today)
            OR (r.overdue_reminders AND i.due_on BETWEEN r.today - ${overdueWindowDays} AND r.today - 1)
          JOIN students s ON s.id = i.student_id AND s.status = 'active'
-        WHERE i.amount_minor > coalesce((SELECT sum(p.amount_minor) FROM payments p WHERE p.invoice_id = i.id), 0)
+        -- Uncorrelated, so a one-time filter: on the hours the pass has nothing to do, nothing is read.
+        WHERE EXISTS (SELECT 1 FROM rules)
+          AND i.amount_minor > coalesce((SELECT sum(p.amount_minor) FROM payments p WHERE p.invoice_id = i.id), 0)
           AND coalesce((SELECT sum(amount_minor) FROM invoices WHERE student_id = i.student_id), 0)
             > coalesce((SELECT sum(amount_minor) FROM payments WHERE student_id = i.student_id), 0)
      ),
@@ -68,7 +70,7 @@ export async function askForDailyNotices(db: DataApiSession): Promise<DailyNotic
          FROM rules r CROSS JOIN year y
          JOIN attendance a ON a.on_date BETWEEN y.starts_on AND r.today
          JOIN students s ON s.id = a.student_id AND s.status = 'active'
-        WHERE r.chronic_absence_notices
+        WHERE r.chronic_absence_notices AND EXISTS (SELECT 1 FROM rules)
         GROUP BY a.student_id
        HAVING count(*) >= ${chronicAbsenceMinimumDays}
           AND count(*) FILTER (WHERE a.status IN ('present', 'late'))::numeric / count(*)

@@ -1,8 +1,37 @@
 import { auditEntry } from '../shared/audit-entry';
 import { type DataApiSession, jsonColumn, typed } from '../shared/data-api';
+import { languageOf, type MessageLanguage, unsubscribableKinds } from '../shared/notification-kinds';
 import { logger } from '../shared/observability';
+import { appOriginVariable } from '../shared/platform-variables';
 import type { MessageSenders, OutgoingMessage, SendOutcome } from './channels';
 import type { DeliverySelection } from './delivery-queue';
+
+/** A message as claimed: with its language and the kind of its request. */
+type ClaimedMessage = Omit<OutgoingMessage, 'schoolId' | 'schoolName'> & { locale: string; kind: string };
+
+const unsubscribeFooter: Readonly<Record<MessageLanguage, string>> = {
+  en: 'To stop receiving these e-mails: {url}',
+  pt: 'Para deixar de receber estes e-mails: {url}',
+};
+
+/**
+ * A claimed message as its sender gets it. A non-essential e-mail carries its one-click
+ * unsubscribe link (RFC 8058), in its headers and at the foot of its text; the link names the
+ * message itself, so it needs no secret and stops only its recipient's e-mails of its category.
+ */
+export function outgoingMessage(
+  message: ClaimedMessage,
+  schoolId: string,
+  schoolName: string,
+  appOrigin: string | undefined,
+): OutgoingMessage {
+  const { locale, kind, ...sent } = message;
+  const unsubscribable = (unsubscribableKinds as readonly string[]).includes(kind);
+  if (message.channel !== 'email' || !unsubscribable || !appOrigin) return { ...sent, schoolId, schoolName };
+  const unsubscribeUrl = `${appOrigin}/api/notifications/unsubscribe/${schoolId}/${message.id}`;
+  const footer = unsubscribeFooter[languageOf(locale)].replace('{url}', unsubscribeUrl);
+  return { ...sent, body: `${sent.body}\n\n--\n${footer}`, schoolId, schoolName, unsubscribeUrl };
+}
 
 /** A claim older than this is taken to be of a sender that stopped: the message may be claimed again. */
 export const staleClaimSeconds = 600;
@@ -34,30 +63,33 @@ export async function deliverMessages(
   const chosen =
     'messageIds' in selection
       ? {
-          where: 'id IN (SELECT (jsonb_array_elements_text(:ids::jsonb))::uuid)',
+          where: 'm.id IN (SELECT (jsonb_array_elements_text(:ids::jsonb))::uuid)',
           params: { ids: typed.json(selection.messageIds) },
         }
       : {
-          where: 'request_id = :requestId AND mod(abs(hashtext(id::text)), :parts) = :part',
+          where: 'm.request_id = :requestId AND mod(abs(hashtext(m.id::text)), :parts) = :part',
           params: { requestId: typed.uuid(selection.requestId), parts: selection.parts, part: selection.part },
         };
   const [claimed] = await db.query<{ messages: string; school: string }>(
     `WITH claimed AS (
-       UPDATE notification_messages
+       UPDATE notification_messages m
           SET status = 'sending', claimed_at = now(), attempts = attempts + 1, updated_at = now()
+         FROM notification_requests q
         WHERE ${chosen.where}
-          AND channel IN ('email', 'sms')
-          AND (status = 'queued' OR (status = 'sending' AND claimed_at < now() - make_interval(secs => :stale)))
-       RETURNING id, channel, address, subject, body
+          AND q.id = m.request_id
+          AND m.channel IN ('email', 'sms')
+          AND (m.status = 'queued' OR (m.status = 'sending' AND m.claimed_at < now() - make_interval(secs => :stale)))
+       RETURNING m.id, m.channel, m.address, m.subject, m.body, m.locale, q.kind
      )
      SELECT (SELECT coalesce(json_agg(claimed), '[]') FROM claimed)::text AS messages,
             (SELECT name FROM school_settings) AS school`,
     { ...chosen.params, stale: staleClaimSeconds },
   );
-  const messages = jsonColumn<Omit<OutgoingMessage, 'schoolId' | 'schoolName'>[]>(claimed!.messages);
+  const messages = jsonColumn<ClaimedMessage[]>(claimed!.messages);
+  const appOrigin = process.env[appOriginVariable];
   const outcomes = await Promise.all(
     messages.map(async (message): Promise<{ id: string } & (SendOutcome | { status: 'retry'; reason: string })> => {
-      const outgoing: OutgoingMessage = { ...message, schoolId, schoolName: claimed!.school };
+      const outgoing = outgoingMessage(message, schoolId, claimed!.school, appOrigin);
       try {
         return { id: message.id, ...(await senders[message.channel](outgoing)) };
       } catch (error) {

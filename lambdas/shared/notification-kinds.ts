@@ -374,6 +374,9 @@ export const notificationKinds = {
 export type NotificationKindName = keyof typeof notificationKinds;
 export const notificationKindNames = Object.keys(notificationKinds) as NotificationKindName[];
 
+/** The kinds whose e-mails carry a one-click unsubscribe link: those not about the person's own child or account. */
+export const unsubscribableKinds = notificationKindNames.filter((kind) => !notificationKinds[kind].essential);
+
 /** The words a template's values use, per language: a mark as a guardian reads it. */
 export const markWords: Readonly<Record<MessageLanguage, Readonly<Record<'absent' | 'late', string>>>> = {
   en: { absent: 'absent', late: 'late' },

@@ -272,11 +272,13 @@ export class BatchStack extends Stack {
   private sendsMessages(
     fn: SchoolFunction,
     channels: readonly ('email' | 'sms' | 'live')[],
-    { messaging, live }: Pick<BatchStackProps, 'messaging' | 'live'>,
+    { messaging, live, appOrigin }: Pick<BatchStackProps, 'messaging' | 'live' | 'appOrigin'>,
   ): void {
     if (channels.includes('live')) live.grantPush(fn);
     if (channels.includes('email')) {
       messaging.grantSendEmail(fn);
+      // A non-essential e-mail's unsubscribe link is on the app's own origin.
+      fn.addEnvironment(appOriginVariable, appOrigin);
       fn.addEnvironment(mailFromVariable, messaging.mailFrom);
       fn.addEnvironment(emailConfigurationSetVariable, messaging.emailConfigurationSetName);
     }

@@ -9,7 +9,9 @@ import { answered } from '../support/api-contract';
 import { useLocalPlatform } from '../support/local-platform';
 import { routeMatcher } from '../../local/gateway/route-matcher';
 import { callApi, type CallOptions } from '../support/school-fixture';
+import { noQuietHours } from '../support/notification-rules';
 import { accessTokenFor } from '../support/sign-in';
+import { until } from '../support/until';
 
 /**
  * The API's contract held against the API itself: the OpenAPI document it serves is valid and
@@ -347,7 +349,12 @@ describe('the API contract', () => {
     // SMS budget, 0 by default, stops the text); the inboxes and choices, the admin's rules and delivery reports.
     const rules = await ok<Record<string, unknown>>('school-admin', 'GET', '/api/notifications/settings');
     const { smsSentThisMonth: _counted, ...writable } = rules;
-    await ok('school-admin', 'PUT', '/api/notifications/settings', { ...writable, absenceGraceMinutes: 0 });
+    // No quiet hours: the announcement below is sent at once, at any time of day.
+    await ok('school-admin', 'PUT', '/api/notifications/settings', {
+      ...writable,
+      absenceGraceMinutes: 0,
+      ...noQuietHours,
+    });
     const { classId: childClass } = await ok<{ classId: string }>('guardian', 'GET', `/api/portal/children/${child}`);
     const { timezone } = await ok<{ timezone: string }>('school-admin', 'GET', '/api/school/settings');
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: timezone }).format(new Date());
@@ -378,6 +385,19 @@ describe('the API contract', () => {
       ...announcement,
       clientKey: `contract-${unique()}`,
     });
+    // Its e-mails carry the one-click unsubscribe link, which a guardian's mail client follows with no session.
+    const unsubscribeLink = await until<string>(
+      async () =>
+        platform()
+          .messaging.mailbox.list()
+          .flatMap((m) => (m.kind === 'email' && m.subject === announcement.title ? [m.headers] : []))
+          .map((headers) => /^<([^>]+)>$/.exec(headers['List-Unsubscribe'] ?? '')?.[1])
+          .find(Boolean),
+      'an announcement e-mail with its unsubscribe link',
+    );
+    const unsubscribePath = new URL(unsubscribeLink).pathname;
+    await ok('anyone', 'GET', unsubscribePath);
+    await ok('anyone', 'POST', unsubscribePath);
     const wording = {
       subject: 'Falta: {{studentName}}',
       body: '{{studentName}} faltou.',

@@ -948,3 +948,103 @@ describe('notices to staff', () => {
     expect(await notices(admin)).toHaveLength(1);
   });
 });
+
+describe('one-click unsubscribe (RFC 8058)', () => {
+  const announce = async (title: string) => {
+    const sent = await admin.call('POST', '/api/notifications/announcements', {
+      audience: { scope: 'class-guardians', classId },
+      title,
+      body: 'Informação da escola.',
+      clientKey: `${title}-${Date.now()}`,
+    });
+    expect(sent.status).toBe(201);
+  };
+  const titled = (address: string, title: string) => emailsTo(address).filter((m) => m.subject === title);
+  const header = (email: SentEmail, name: string) =>
+    Object.entries(email.headers).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+
+  it('puts the link in every non-essential e-mail, shows a page that changes nothing, and stops that category by e-mail for that person only', async () => {
+    await settingsWith({ ...noQuietHours });
+    const [reader, other] = [students[1]!, students[2]!];
+    await announce('Feira do livro');
+    runSweep();
+    await waitFor('the announcement e-mails', () => titled(reader.email, 'Feira do livro').length === 1);
+    const [email] = titled(reader.email, 'Feira do livro');
+    const link = /^<(.+)>$/.exec(header(email!, 'List-Unsubscribe') ?? '')?.[1];
+    expect(link).toMatch(new RegExp(`^${platform().url}/api/notifications/unsubscribe/[a-z0-9-]+/[0-9a-f-]{36}$`));
+    expect(header(email!, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    // The same link at the foot of the text, in the recipient's language.
+    expect(email!.text).toContain(`Para deixar de receber estes e-mails: ${link}`);
+    // An essential message (here, the invoice notice above) carries none.
+    const essential = emailsTo(reader.email).filter((m) => m.subject.startsWith('Nova fatura'));
+    expect(essential.length).toBeGreaterThan(0);
+    expect(essential.every((m) => header(m, 'List-Unsubscribe') === undefined)).toBe(true);
+
+    // Opening the link (as a mail scanner does) shows the question and changes nothing.
+    const page = await fetch(link!);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await page.text();
+    expect(html).toContain('Deixar de receber e-mails sobre avisos da escola de Escola Carvalho?');
+    expect(html).toContain('<form method="post">');
+    const choices = async () =>
+      oak.db.query<{ channels: string }>(
+        `SELECT channels::text AS channels FROM notification_preferences WHERE person_id = :g::uuid`,
+        { g: reader.guardianId },
+      );
+    const before = await choices();
+
+    // The mail client's one-click POST: no session, the RFC's body.
+    const post = () =>
+      fetch(link!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+    const stopped = await post();
+    expect(stopped.status).toBe(200);
+    expect(await stopped.text()).toContain('Deixará de receber e-mails sobre avisos da escola de Escola Carvalho.');
+    const [after] = await choices();
+    expect(JSON.parse(after!.channels).announcements).toEqual([]);
+    expect(before).not.toEqual([after]);
+    const audited = await oak.db.query<{ actor: string }>(
+      `SELECT actor FROM audit_log WHERE action = 'unsubscribe' AND entity = 'notification-preferences'`,
+    );
+    expect(audited.map((a) => a.actor)).toEqual(['unsubscribe-link']);
+    // Again: nothing more changes, nothing more is written.
+    expect((await post()).status).toBe(200);
+    expect(
+      await oak.db.query(
+        `SELECT 1 FROM audit_log WHERE action = 'unsubscribe' AND entity = 'notification-preferences'`,
+      ),
+    ).toHaveLength(1);
+
+    // The next announcement: not by e-mail to this guardian, still in the app; others still by e-mail.
+    await announce('Dia aberto');
+    runSweep();
+    await waitFor('the next announcement', () => titled(other.email, 'Dia aberto').length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(titled(reader.email, 'Dia aberto')).toHaveLength(0);
+    const [inApp] = await oak.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM notification_messages m JOIN notification_requests q ON q.id = m.request_id
+        WHERE m.recipient_id = :g::uuid AND m.channel = 'in-app' AND q.payload->>'title' = 'Dia aberto'`,
+      { g: reader.guardianId },
+    );
+    expect(inApp!.n).toBe(1);
+  });
+
+  it('refuses a link that is malformed, of an essential message, or of another school', async () => {
+    const [alert] = await oak.db.query<{ id: string }>(
+      `SELECT m.id FROM notification_messages m JOIN notification_requests q ON q.id = m.request_id
+        WHERE q.kind = 'absence-alert' AND m.channel = 'email' LIMIT 1`,
+    );
+    const at = (schoolId: string, messageId: string) =>
+      fetch(`${platform().url}/api/notifications/unsubscribe/${schoolId}/${messageId}`, { method: 'POST' });
+    expect((await at(oak.school.schoolId, alert!.id)).status).toBe(404);
+    expect((await at('no-such-school', alert!.id)).status).toBe(404);
+    const malformed = await at('Not A School!', 'not-a-uuid');
+    expect(malformed.status).toBe(400);
+    const { error } = (await malformed.json()) as { error: { fields: { path: string }[] } };
+    expect(error.fields.map((f) => f.path).sort()).toEqual(['path.messageId', 'path.schoolId']);
+  });
+});
