@@ -1,6 +1,7 @@
 import { currentAcademicYearSql } from '../shared/academic-year';
 import { auditEntry } from '../shared/audit-entry';
 import type { DataApiSession } from '../shared/data-api';
+import { noticeRequestsSql } from '../shared/notification-outbox';
 
 /** School days a student must have on record this year before their attendance rate is judged. */
 export const chronicAbsenceMinimumDays = 10;
@@ -55,14 +56,24 @@ export async function askForDailyNotices(db: DataApiSession): Promise<DailyNotic
           AND coalesce((SELECT sum(amount_minor) FROM invoices WHERE student_id = i.student_id), 0)
             > coalesce((SELECT sum(amount_minor) FROM payments WHERE student_id = i.student_id), 0)
      ),
-     fee_requests AS (
-       INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, student_id, on_date, due_at, requested_by)
-       SELECT stage, 'fees', 'bulk', stage || '/' || id, jsonb_build_object('invoiceId', id), student_id, due_on, now(),
-              :auditActor
-         FROM reminded
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id, kind, student_id
-     ),
+     ${noticeRequestsSql('due_soon_requests', 'fee-due-soon', {
+       from: "FROM reminded WHERE stage = 'fee-due-soon'",
+       key: 'id',
+       payload: "jsonb_build_object('invoiceId', id)",
+       studentId: 'student_id',
+       onDate: 'due_on',
+       requestedBy: ':auditActor',
+       returning: 'id, kind, student_id',
+     })},
+     ${noticeRequestsSql('overdue_requests', 'fee-overdue', {
+       from: "FROM reminded WHERE stage = 'fee-overdue'",
+       key: 'id',
+       payload: "jsonb_build_object('invoiceId', id)",
+       studentId: 'student_id',
+       onDate: 'due_on',
+       requestedBy: ':auditActor',
+       returning: 'id, kind, student_id',
+     })},
      year AS (${currentAcademicYearSql}),
      below AS (
        SELECT a.student_id, count(*) AS days,
@@ -76,15 +87,16 @@ export async function askForDailyNotices(db: DataApiSession): Promise<DailyNotic
           AND count(*) FILTER (WHERE a.status IN ('present', 'late'))::numeric / count(*)
             < (SELECT chronic_absence_rate FROM rules)
      ),
-     chronic_requests AS (
-       INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, student_id, on_date, due_at, requested_by)
-       SELECT 'chronic-absence', 'risk', 'bulk', 'chronic-absence/' || b.student_id || '/' || y.id,
-              jsonb_build_object('rate', b.rate, 'threshold', r.chronic_absence_rate, 'days', b.days),
-              b.student_id, r.today, now(), :auditActor
-         FROM below b, year y, rules r
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id, kind, student_id
-     ),
+     ${noticeRequestsSql('chronic_requests', 'chronic-absence', {
+       from: 'FROM below b, year y, rules r',
+       key: "b.student_id || '/' || y.id",
+       payload: "jsonb_build_object('rate', b.rate, 'threshold', r.chronic_absence_rate, 'days', b.days)",
+       studentId: 'b.student_id',
+       onDate: 'r.today',
+       requestedBy: ':auditActor',
+       returning: 'id, kind, student_id',
+     })},
+     fee_requests AS (SELECT * FROM due_soon_requests UNION ALL SELECT * FROM overdue_requests),
      asked AS (SELECT * FROM fee_requests UNION ALL SELECT * FROM chronic_requests),
      ${auditEntry({ action: 'ask', entity: 'notification', after: 'asked', rows: 'many', people: ['student_id'] })}
      SELECT EXISTS (SELECT 1 FROM ran) AS ran, (SELECT count(*) FROM fee_requests)::int AS "feeReminders",

@@ -5,6 +5,7 @@ import {
   type ChoosableCategory,
   choosableCategories,
   dayInWords,
+  intlLocaleOf,
   languageOf,
   markWords,
   type MessageLanguage,
@@ -15,7 +16,7 @@ import {
   renderTemplate,
 } from '../shared/notification-kinds';
 import { audienceSql, routedAnnouncementSql } from '../shared/notification-audiences';
-import { smsThisMonthSql } from '../shared/notification-outbox';
+import { noticeRequestsSql, smsThisMonthSql } from '../shared/notification-outbox';
 
 /**
  * The dispatcher's work on one school: the notification requests that have fallen due are
@@ -166,12 +167,11 @@ function valuesFor(
     recipientName: recipient.name,
   };
   const money = (minor: unknown) =>
-    new Intl.NumberFormat(language === 'pt' ? 'pt-PT' : 'en-GB', {
-      style: 'currency',
-      currency: school.currency || 'EUR',
-    }).format(Number(minor ?? 0) / 100);
+    new Intl.NumberFormat(intlLocaleOf(language), { style: 'currency', currency: school.currency || 'EUR' }).format(
+      Number(minor ?? 0) / 100,
+    );
   const percent = (fraction: unknown) =>
-    new Intl.NumberFormat(language === 'pt' ? 'pt-PT' : 'en-GB', { style: 'percent' }).format(Number(fraction ?? 0));
+    new Intl.NumberFormat(intlLocaleOf(language), { style: 'percent' }).format(Number(fraction ?? 0));
   // A guardian's link is their child's page; staff's, the student's.
   const studentLink = `${school.appUrl ?? ''}${recipient.kind === 'guardian' ? '/children/' : '/students/'}${request.student?.id ?? ''}`;
   if (request.kind === 'payment-received') {
@@ -299,6 +299,8 @@ const recipientsSql = `recipients AS (
     SELECT d.id AS request_id, 'guardian' AS kind, g.id, g.name, g.email, g.phone, g.user_sub
       FROM due d JOIN student_guardians sg ON sg.student_id = d.student_id JOIN guardians g ON g.id = sg.guardian_id
      WHERE d.kind IN ('absence-alert', 'payment-received', 'invoice-issued', 'fee-due-soon', 'fee-overdue')
+        -- A student's attendance or risk, where the school lets the guardians hear of it.
+        OR (d.kind IN ('chronic-absence', 'at-risk') AND (SELECT risk_notices_to_guardians FROM notification_settings))
     UNION ALL
     -- A student's attendance or risk: the home-room teacher and the school admins, each once.
     SELECT DISTINCT d.id, 'staff', st.id, st.name, st.email, NULL, st.user_sub
@@ -306,11 +308,6 @@ const recipientsSql = `recipients AS (
        AND (st.role = 'school-admin' OR st.id = (SELECT c.homeroom_teacher_id FROM students s
                                                    JOIN classes c ON c.id = s.class_id WHERE s.id = d.student_id))
      WHERE d.kind IN ('chronic-absence', 'at-risk')
-    UNION ALL
-    -- And the guardians, where the school lets them hear of it.
-    SELECT d.id, 'guardian', g.id, g.name, g.email, g.phone, g.user_sub
-      FROM due d JOIN student_guardians sg ON sg.student_id = d.student_id JOIN guardians g ON g.id = sg.guardian_id
-     WHERE d.kind IN ('chronic-absence', 'at-risk') AND (SELECT risk_notices_to_guardians FROM notification_settings)
     UNION ALL
     SELECT d.id, 'staff', st.id, st.name, st.email, NULL, st.user_sub
       FROM due d JOIN staff st ON st.role = 'school-admin' AND st.status = 'active'
@@ -383,15 +380,13 @@ const takeDueSql = `WITH due AS (
  * notice to the school admins that the month's SMS budget is used up.
  */
 function budgetNotice(reached: string): string {
-  return `budget_notice AS (
-    INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, due_at, requested_by)
-    SELECT 'sms-budget-reached', 'account', 'urgent', 'sms-budget-reached/' || :month,
-           jsonb_build_object('month', :month, 'budget', (SELECT sms_monthly_budget FROM notification_settings)::text),
-           now(), :auditActor
-     WHERE ${reached}
-    ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING id
-  )`;
+  return noticeRequestsSql('budget_notice', 'sms-budget-reached', {
+    from: `WHERE ${reached}`,
+    key: ':month',
+    payload:
+      "jsonb_build_object('month', :month, 'budget', (SELECT sms_monthly_budget FROM notification_settings)::text)",
+    requestedBy: ':auditActor',
+  });
 }
 
 /** The second statement: messages written, requests settled, the budget notice asked for, all audited. */

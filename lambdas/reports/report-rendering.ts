@@ -1,6 +1,6 @@
 import { auditEntry } from '../shared/audit-entry';
 import { type DataApiSession, typed } from '../shared/data-api';
-import { wakeDispatcherAt } from '../shared/notification-outbox';
+import { noticeRequestsSql, wakeDispatcherAt } from '../shared/notification-outbox';
 import { reportObjectKey, reportRequest } from '../shared/report-requests';
 import { readFeeStatement, readReportCards, readSchoolAnalytics, readSchoolHeader } from './report-data';
 import { type RenderedReport, renderFeeStatement, renderReportCards, renderSchoolAnalytics } from './report-pdfs';
@@ -75,14 +75,12 @@ export async function runReport(
         WHERE id = :id AND status = 'running'
        RETURNING id, kind, pages, requested_by
      ),
-     asked AS (
-       INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, due_at, requested_by)
-       SELECT 'report-ready', 'reports', 'bulk', 'report-ready/' || id,
-              jsonb_build_object('report', kind, 'reportId', id), now(), requested_by
-         FROM done
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id
-     ),
+     ${noticeRequestsSql('asked', 'report-ready', {
+       from: 'FROM done',
+       key: 'id',
+       payload: "jsonb_build_object('report', kind, 'reportId', id)",
+       requestedBy: 'requested_by',
+     })},
      ${auditEntry({ action: 'complete', entity: 'report', entityId: '(SELECT id::text FROM done)', after: 'done', rows: 'one' })}
      SELECT (SELECT count(*) FROM asked)::int AS asked`,
     { id: typed.uuid(reportId), key, pages: rendered.pages },

@@ -3,6 +3,7 @@ import { type AnalyticsSettings, analyticsSettingSql } from '../shared/analytics
 import { type DataApiSession, typed } from '../shared/data-api';
 import { type AnomalyFlag, anomalyFlags } from './anomalies';
 import { currentAcademicYearSql } from '../shared/academic-year';
+import { noticeRequestsSql } from '../shared/notification-outbox';
 import {
   type AtRiskModel,
   type Driver,
@@ -162,17 +163,17 @@ export async function writeStudentAnalytics(
      WHERE student_analytics.data_as_of <= excluded.data_as_of
      RETURNING student_id, risk),
      threshold AS (SELECT ${analyticsSettingSql.atRiskThreshold} AS at_risk),
-     risk_notices AS (
-       INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, student_id, due_at, requested_by)
-       SELECT 'at-risk', 'risk', 'bulk', 'at-risk/' || w.student_id || '/' || :runId,
-              jsonb_build_object('risk', w.risk, 'runId', :runId::text), w.student_id, now(), :scoringActor
-         FROM written w JOIN previous p ON p.student_id = w.student_id, threshold t
+     ${noticeRequestsSql('risk_notices', 'at-risk', {
+       // A student whose risk wavers about the threshold is told of once a month at most.
+       from: `FROM written w JOIN previous p ON p.student_id = w.student_id, threshold t
         WHERE w.risk >= t.at_risk AND p.risk < t.at_risk AND (SELECT risk_notices FROM notification_settings)
-          -- A student whose risk wavers about the threshold is told of once a month at most.
           AND NOT EXISTS (SELECT 1 FROM notification_requests q WHERE q.student_id = w.student_id AND q.kind = 'at-risk'
-                             AND q.created_at > now() - interval '30 days')
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id)
+                             AND q.created_at > now() - interval '30 days')`,
+       key: "w.student_id || '/' || :runId",
+       payload: "jsonb_build_object('risk', w.risk, 'runId', :runId::text)",
+       studentId: 'w.student_id',
+       requestedBy: ':scoringActor',
+     })}
      SELECT (SELECT count(*) FROM written)::int AS written, (SELECT count(*) FROM risk_notices)::int AS "riskNotices"`,
     {
       runId: provenance.runId,
@@ -189,7 +190,7 @@ export interface ChunkOutcome {
   readonly students: number;
   readonly atRisk: number;
   readonly anomalies: number;
-  /** Notices asked for students newly at risk (the dispatcher is to be woken). */
+  /** Notices asked for students newly at risk (the minute sweep sends them). */
   readonly riskNotices: number;
   /** Data API calls the chunk made: one read, one write. */
   readonly roundTrips: number;

@@ -397,9 +397,12 @@ export const reportWords: Readonly<Record<MessageLanguage, Readonly<Record<strin
   },
 };
 
+/** The locale a language's days, amounts and shares are written in. */
+export const intlLocaleOf = (language: MessageLanguage) => (language === 'pt' ? 'pt-PT' : 'en-GB');
+
 /** A day written out in the language (`7 December 2026`, `7 de dezembro de 2026`). */
 export function dayInWords(date: string, language: MessageLanguage): string {
-  return new Intl.DateTimeFormat(language === 'pt' ? 'pt-PT' : 'en-GB', {
+  return new Intl.DateTimeFormat(intlLocaleOf(language), {
     day: 'numeric',
     month: 'long',
     year: 'numeric',

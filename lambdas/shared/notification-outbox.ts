@@ -1,5 +1,6 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
+import { type NotificationKindName, notificationKinds } from './notification-kinds';
 import { logger } from './observability';
 import { notificationDueQueue, queueUrl } from './queues';
 
@@ -44,6 +45,41 @@ export function absenceAlertRequests(marksCte: string): string {
        WHERE notification_requests.status = 'cancelled'
       RETURNING due_at
     )`;
+}
+
+/** A write's notification requests, each part an SQL expression over the rows of `from`. */
+export interface NoticeRequests {
+  /** The rows asked about (`FROM … WHERE …`), or only `WHERE …` for one request of constants. */
+  readonly from: string;
+  /** What makes two requests the same, after the kind's name: one per student and day, per invoice… */
+  readonly key: string;
+  readonly payload: string;
+  /** Who asked: the write's actor. */
+  readonly requestedBy: string;
+  readonly studentId?: string;
+  readonly onDate?: string;
+  /** @default now() */
+  readonly dueAt?: string;
+  /** What the CTE returns of each request it made. @default id */
+  readonly returning?: string;
+}
+
+/**
+ * SQL (a CTE named `cte`) asking, in the write's own statement, for a notification of `kind`
+ * per row: its category and urgency are the kind's own, its dedupe key the kind and `key`, so a
+ * retried or repeated write asks for nothing more.
+ */
+export function noticeRequestsSql(cte: string, kind: NotificationKindName, requests: NoticeRequests): string {
+  const { category, urgency } = notificationKinds[kind];
+  return `${cte} AS (
+    INSERT INTO notification_requests
+           (kind, category, urgency, dedupe_key, payload, student_id, on_date, due_at, requested_by)
+    SELECT '${kind}', '${category}', '${urgency}', '${kind}/' || ${requests.key}, ${requests.payload},
+           ${requests.studentId ?? 'NULL'}, ${requests.onDate ?? 'NULL'}, ${requests.dueAt ?? 'now()'}, ${requests.requestedBy}
+      ${requests.from}
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING ${requests.returning ?? 'id'}
+  )`;
 }
 
 /**

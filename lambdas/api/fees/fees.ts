@@ -1,6 +1,7 @@
 import { auditEntry } from '../../shared/audit-entry';
 import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api';
 import { conflict, invalid, notFound } from '../../shared/http';
+import { noticeRequestsSql } from '../../shared/notification-outbox';
 import { cursorValues, keysetPage } from '../sql-fragments';
 import type { NewPayment, Receipt, StudentBalance } from './fee.schemas';
 
@@ -35,14 +36,14 @@ export async function runInvoices(
        entityId: ':feeStructureId::text',
        people: ['student_id'],
      })},
-     notices AS (
-       INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, student_id, on_date, due_at, requested_by)
-       SELECT 'invoice-issued', 'fees', 'bulk', 'invoice-issued/' || c.id, jsonb_build_object('invoiceId', c.id),
-              c.student_id, c.issued_on, now(), :auditActor
-         FROM created c
-        WHERE (SELECT invoice_notices FROM notification_settings)
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id)
+     ${noticeRequestsSql('notices', 'invoice-issued', {
+       from: 'FROM created c WHERE (SELECT invoice_notices FROM notification_settings)',
+       key: 'c.id',
+       payload: "jsonb_build_object('invoiceId', c.id)",
+       studentId: 'c.student_id',
+       onDate: 'c.issued_on',
+       requestedBy: ':auditActor',
+     })}
      SELECT EXISTS (SELECT 1 FROM fs) AS found, (SELECT count(*) FROM targets)::int AS students,
             (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM notices)::int AS "noticesAsked"`,
     { feeStructureId: typed.uuid(feeStructureId), classId: classId ?? null },
@@ -100,15 +101,14 @@ export async function recordPayment(db: DataApiSession, actor: string, input: Ne
        ON CONFLICT (client_key) DO NOTHING RETURNING *),
      ${auditEntry({ action: 'record', entity: 'payment', after: 'inserted', rows: 'one', people: ['student_id'] })},
      -- The guardians are told, in the payment's own statement: a payment rolled back tells nobody.
-     receipt_notice AS (
-       INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, student_id, on_date, due_at, requested_by)
-       SELECT 'payment-received', 'fees', 'bulk', 'payment-received/' || id,
-              jsonb_build_object('paymentId', id, 'receiptNo', receipt_no, 'amountMinor', amount_minor),
-              student_id, paid_on, now(), :actor
-         FROM inserted
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id
-     ),
+     ${noticeRequestsSql('receipt_notice', 'payment-received', {
+       from: 'FROM inserted',
+       key: 'id',
+       payload: "jsonb_build_object('paymentId', id, 'receiptNo', receipt_no, 'amountMinor', amount_minor)",
+       studentId: 'student_id',
+       onDate: 'paid_on',
+       requestedBy: ':actor',
+     })},
      payment AS (
        SELECT *, true AS created FROM inserted
        UNION ALL

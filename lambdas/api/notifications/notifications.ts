@@ -10,7 +10,7 @@ import {
   renderTemplate,
   variablesIn,
 } from '../../shared/notification-kinds';
-import { smsThisMonthSql } from '../../shared/notification-outbox';
+import { noticeRequestsSql, smsThisMonthSql } from '../../shared/notification-outbox';
 import { myClassesSql } from '../class-access';
 import { cursorValues, keysetPage } from '../sql-fragments';
 import type {
@@ -464,15 +464,14 @@ export async function createAnnouncement(
     created: boolean;
   }>(
     `WITH ${audienceSql(':audience::jsonb')}, ${announcementChecks},
-     asked AS (
-       INSERT INTO notification_requests (kind, category, urgency, dedupe_key, payload, due_at, requested_by)
-       SELECT 'announcement', 'announcements', 'bulk', 'announcement/' || :clientKey,
-              jsonb_build_object('audience', :audience::jsonb, 'title', :title, 'body', :body),
-              greatest(now(), coalesce(:sendAt::timestamptz, now())), :actor
-        WHERE EXISTS (SELECT 1 FROM target) AND EXISTS (SELECT 1 FROM permitted)
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING *
-     ),
+     ${noticeRequestsSql('asked', 'announcement', {
+       from: 'WHERE EXISTS (SELECT 1 FROM target) AND EXISTS (SELECT 1 FROM permitted)',
+       key: ':clientKey',
+       payload: "jsonb_build_object('audience', :audience::jsonb, 'title', :title, 'body', :body)",
+       dueAt: 'greatest(now(), coalesce(:sendAt::timestamptz, now()))',
+       requestedBy: ':actor',
+       returning: '*',
+     })},
      ${auditEntry({ action: 'announce', entity: 'notification', after: 'asked', rows: 'one' })},
      answered AS (
        SELECT id, due_at FROM asked
