@@ -160,6 +160,8 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     tenantDirectory: data.tables[tenantDirectoryTable.logicalName]!,
     idempotencyTable: data.tables[idempotencyTable.logicalName]!,
     liveConnectionsTable: data.tables[liveConnectionsTable.logicalName]!,
+    messaging,
+    appOrigin: web.webOrigin,
     queue: (definition) => batch.queue(definition),
     exportsBucket: data.exportsBucket,
     exportsPolicies: data.exportsPolicies,

@@ -28,6 +28,7 @@ import { InvitationOutbox, outboxFileName } from './issuer/outbox';
 import { type LocalLiveApi, startLiveApi, webSocketApisIn } from './live/live-api';
 import { type LocalMessaging, startLocalMessaging } from './messaging/local-messaging';
 import { mailboxMountPath, mailboxPage } from './messaging/mailbox-page';
+import { pushService, pushServiceMountPath } from './messaging/push-service';
 import { type LocalGateway, startLocalGateway } from './gateway/local-gateway';
 import { startHttpServer } from './http-server';
 import { type AccessKey, LocalCredentials } from './iam/local-credentials';
@@ -43,6 +44,7 @@ import { localUserPoolId, startCognitoAdmin } from './issuer/cognito-admin-serve
 import { createLocalIssuer, issuerMountPath, type LocalIssuer } from './issuer/local-issuer';
 import { localClusterArn, localStage, localStageWith } from './local-stage';
 import { freePort } from './ports';
+import { createTemplateSecrets } from './secrets/template-secrets';
 import { PostgresServer } from './postgres/postgres-server';
 import { startSqsPoller } from './sqs/sqs-poller';
 import { localAccountId, localRegion, startSqs } from './sqs/sqs-server';
@@ -239,7 +241,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       }),
     );
     const stacks = options.editTemplates ? options.editTemplates(synthesized) : synthesized;
-    const awsEnvironment = { accountId: localAccountId, region: localRegion };
+    // Secrets the stacks generate (the Web Push key's seed), made before any reference to them resolves.
+    createTemplateSecrets(stacks, secrets);
+    const awsEnvironment = {
+      accountId: localAccountId,
+      region: localRegion,
+      secretArn: (name: string) => secrets.arnOf(name),
+    };
 
     // Who signs each request, and what the synthesized policies let them do.
     const operatorKey = localAccessKey(options.stateDir);
@@ -464,6 +472,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         [issuerMountPath]: issuer.handle,
         [objectsMountPath]: s3Endpoint(objects, iam),
         [mailboxMountPath]: mailboxPage(messaging.mailbox),
+        [pushServiceMountPath]: pushService(messaging.mailbox),
       },
       verifyToken: issuer.verifyToken,
       ...(live ? { upgrades: { [livePath]: live.upgrade } } : {}),

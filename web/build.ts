@@ -72,6 +72,16 @@ export async function buildWeb(outDir = join(webDir, 'dist')): Promise<WebBuild>
   if (!template.includes('<!-- assets -->')) throw new Error('web/src/index.html has no <!-- assets --> marker');
   await writeFile(join(outDir, 'index.html'), template.replace('<!-- assets -->', head));
   await copyFile(join(webDir, 'src', 'favicon.svg'), join(outDir, 'favicon.svg'));
+  // The service worker keeps its name (browsers find it by its URL) and is scoped to the whole app.
+  await build({
+    entryPoints: [join(webDir, 'src', 'service-worker.ts')],
+    bundle: true,
+    format: 'iife',
+    target: ['es2022'],
+    minify: true,
+    outfile: join(outDir, 'service-worker.js'),
+    logLevel: 'warning',
+  });
   return {
     outDir,
     initialScripts: initial.map(publicPath),

@@ -40,6 +40,7 @@ export type {
   TemplateList,
   TemplatePreview,
 } from './notifications/notifications.schemas';
+export type { PushDevice, PushSettings, PushSubscriptionInput } from './notifications/push-subscriptions.schemas';
 export type { Audience } from '../shared/notification-audiences';
 export type { ChildFeeLines, NewPayment, Receipt, StudentBalance } from './fees/fee.schemas';
 export type { HealthReport } from './health/health.schemas';

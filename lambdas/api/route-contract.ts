@@ -29,6 +29,8 @@ export type RouteGrant =
   | 'queue-rescore'
   | 'queue-notifications'
   | 'live-tickets'
+  /** The Web Push secret (to tell browsers the public VAPID key) and the app's origin (to check their endpoints). */
+  | 'web-push'
   /** A public route that reaches one school's data through a capability in its link (the unsubscribe link). */
   | 'school-data-by-link'
   | 'start-scoring'

@@ -10,6 +10,7 @@ import { guardianRoutes } from './guardians/guardians.routes';
 import { healthRoutes } from './health/health.routes';
 import { attendanceImportRoutes, scoreImportRoutes, studentImportRoutes } from './imports/imports.routes';
 import { notificationRoutes } from './notifications/notifications.routes';
+import { pushSubscriptionRoutes } from './notifications/push-subscriptions.routes';
 import { unsubscribeRoutes } from './notifications/unsubscribe.routes';
 import { onboardingRunRoutes, schoolDirectoryRoutes } from './platform/platform.routes';
 import { portalRoutes } from './portal/portal.routes';
@@ -54,6 +55,7 @@ export const routeGroups: readonly RouteGroup[] = [
   scoringRunRoutes,
   reportRoutes,
   notificationRoutes,
+  pushSubscriptionRoutes,
   unsubscribeRoutes,
 ];
 

@@ -4,6 +4,7 @@ import {
   SendTextMessageCommand,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { webPushSender } from './web-push-sender';
 import {
   emailConfigurationSetVariable,
   mailFromVariable,
@@ -15,26 +16,46 @@ export interface OutgoingMessage {
   readonly id: string;
   readonly schoolId: string;
   readonly schoolName: string;
-  readonly channel: 'email' | 'sms';
-  readonly address: string;
+  readonly channel: 'email' | 'sms' | 'push';
+  /** The e-mail address or number; none for a push, which goes to each of `subscriptions`. */
+  readonly address: string | null;
   readonly subject: string;
   readonly body: string;
   /** Where a non-essential message's one-click unsubscribe goes (RFC 8058); absent for an essential one. */
   readonly unsubscribeUrl?: string;
+  /** A push's browsers: where their push services take it and the keys it is encrypted to. */
+  readonly subscriptions?: readonly PushSubscriptionRecord[];
+  /** Urgent messages ask push services to deliver at once (RFC 8030 `Urgency: high`). */
+  readonly urgent?: boolean;
+  /** Where a push notification's click opens the app. */
+  readonly openUrl?: string;
+}
+
+/** One browser that allowed the school's notifications (a row of `push_subscriptions`). */
+export interface PushSubscriptionRecord {
+  readonly id: string;
+  readonly endpoint: string;
+  readonly p256dh: string;
+  readonly auth: string;
 }
 
 /**
  * What became of one send: sent (with the provider's id), or refused for good with a reason.
  * A send that may succeed when tried again throws instead.
  */
-export type SendOutcome =
+export type SendOutcome = (
   | { readonly status: 'sent'; readonly providerId: string }
-  | { readonly status: 'opted-out' | 'failed'; readonly reason: string };
+  | { readonly status: 'opted-out' | 'failed'; readonly reason: string }
+) & {
+  /** Browsers whose push service said the subscription is gone (404, 410): they are removed. */
+  readonly goneSubscriptions?: readonly string[];
+};
 
 /** How messages leave the platform, one channel each; tests and benches may give their own. */
 export interface MessageSenders {
   email(message: OutgoingMessage): Promise<SendOutcome>;
   sms(message: OutgoingMessage): Promise<SendOutcome>;
+  push(message: OutgoingMessage): Promise<SendOutcome>;
 }
 
 function required(name: string): string {
@@ -61,7 +82,7 @@ function htmlOf(body: string): string {
   return `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">${paragraphs}</body></html>`;
 }
 
-/** SES v2 and End User Messaging SMS, through the stage's configuration sets. */
+/** SES v2 and End User Messaging SMS, through the stage's configuration sets; Web Push with the stage's VAPID keys. */
 export function awsSenders(): MessageSenders {
   const ses = new SESv2Client({});
   const sms = new PinpointSMSVoiceV2Client({});
@@ -76,7 +97,7 @@ export function awsSenders(): MessageSenders {
       const out = await ses.send(
         new SendEmailCommand({
           FromEmailAddress: `${displayName(message.schoolName)} <${required(mailFromVariable)}>`,
-          Destination: { ToAddresses: [message.address] },
+          Destination: { ToAddresses: [message.address!] },
           Content: {
             Simple: {
               Subject: { Data: message.subject, Charset: 'UTF-8' },
@@ -101,7 +122,7 @@ export function awsSenders(): MessageSenders {
       try {
         const out = await sms.send(
           new SendTextMessageCommand({
-            DestinationPhoneNumber: message.address,
+            DestinationPhoneNumber: message.address!,
             MessageBody: message.body,
             MessageType: 'TRANSACTIONAL',
             ConfigurationSetName: required(smsConfigurationSetVariable),
@@ -116,5 +137,6 @@ export function awsSenders(): MessageSenders {
         throw error;
       }
     },
+    push: webPushSender(),
   };
 }

@@ -28,7 +28,11 @@ export function atMostAtOnce(senders: MessageSenders, limit: number): MessageSen
         else inFlight--;
       }
     };
-  return { email: limited((m) => senders.email(m)), sms: limited((m) => senders.sms(m)) };
+  return {
+    email: limited((m) => senders.email(m)),
+    sms: limited((m) => senders.sms(m)),
+    push: limited((m) => senders.push(m)),
+  };
 }
 
 /**

@@ -7,7 +7,11 @@ import type { MessageSenders, OutgoingMessage, SendOutcome } from './channels';
 import type { DeliverySelection } from './delivery-queue';
 
 /** A message as claimed: with its language and the kind of its request. */
-type ClaimedMessage = Omit<OutgoingMessage, 'schoolId' | 'schoolName'> & { locale: string; kind: string };
+type ClaimedMessage = Omit<OutgoingMessage, 'schoolId' | 'schoolName' | 'urgent'> & {
+  locale: string;
+  kind: string;
+  urgency: 'urgent' | 'bulk';
+};
 
 const unsubscribeFooter: Readonly<Record<MessageLanguage, string>> = {
   en: 'To stop receiving these e-mails: {url}',
@@ -25,7 +29,8 @@ export function outgoingMessage(
   schoolName: string,
   appOrigin: string | undefined,
 ): OutgoingMessage {
-  const { locale, kind, ...sent } = message;
+  const { locale, kind, urgency, ...claimed } = message;
+  const sent = { ...claimed, urgent: urgency === 'urgent' };
   const unsubscribable = (unsubscribableKinds as readonly string[]).includes(kind);
   if (message.channel !== 'email' || !unsubscribable || !appOrigin) return { ...sent, schoolId, schoolName };
   const unsubscribeUrl = `${appOrigin}/api/notifications/unsubscribe/${schoolId}/${message.id}`;
@@ -77,9 +82,14 @@ export async function deliverMessages(
          FROM notification_requests q
         WHERE ${chosen.where}
           AND q.id = m.request_id
-          AND m.channel IN ('email', 'sms')
+          AND m.channel IN ('email', 'sms', 'push')
           AND (m.status = 'queued' OR (m.status = 'sending' AND m.claimed_at < now() - make_interval(secs => :stale)))
-       RETURNING m.id, m.channel, m.address, m.subject, m.body, m.locale, q.kind
+       RETURNING m.id, m.channel, m.address, m.subject, m.body, m.locale, q.kind, q.urgency,
+                 -- A push goes to each browser its recipient allowed.
+                 CASE WHEN m.channel = 'push' THEN (
+                   SELECT json_agg(json_build_object('id', ps.id, 'endpoint', ps.endpoint, 'p256dh', ps.p256dh,
+                                                     'auth', ps.auth))
+                     FROM push_subscriptions ps WHERE ps.person_id = m.recipient_id) END AS subscriptions
      )
      SELECT (SELECT coalesce(json_agg(claimed), '[]') FROM claimed)::text AS messages,
             (SELECT name FROM school_settings) AS school`,
@@ -98,6 +108,8 @@ export async function deliverMessages(
       }
     }),
   );
+  const gone = outcomes.flatMap((o) => ('goneSubscriptions' in o ? (o.goneSubscriptions ?? []) : []));
+  if (gone.length) await removeGoneSubscriptions(db, gone);
   if (outcomes.length) {
     await db.query(
       `WITH outcome AS (
@@ -133,7 +145,7 @@ export async function deliverMessages(
          people: ['recipient_id'],
        })}
        SELECT count(*) FROM recorded`,
-      { outcomes: typed.json(outcomes) },
+      { outcomes: typed.json(outcomes.map((o) => ({ ...o, goneSubscriptions: undefined }))) },
     );
   }
   const count = (status: string) => outcomes.filter((o) => o.status === status).length;
@@ -145,6 +157,19 @@ export async function deliverMessages(
   };
   if (outcome.retry) throw new DeliveryRetry(outcome);
   return outcome;
+}
+
+/** Browsers whose push service said their subscription is gone: nothing more is pushed to them. */
+async function removeGoneSubscriptions(db: DataApiSession, ids: readonly string[]): Promise<void> {
+  await db.query(
+    `WITH removed AS (
+       DELETE FROM push_subscriptions WHERE id IN (SELECT (jsonb_array_elements_text(:ids::jsonb))::uuid)
+       RETURNING id, person_id, person_kind, endpoint, created_at
+     ),
+     ${auditEntry({ action: 'expire', entity: 'push-subscription', before: 'removed', rows: 'many', people: ['person_id'] })}
+     SELECT count(*) FROM removed`,
+    { ids: typed.json(ids) },
+  );
 }
 
 /** Some sends of a delivery failed for a while: the queue message is to be retried. */

@@ -5,6 +5,8 @@ import {
   type ChoosableCategory,
   choosableCategories,
   dayInWords,
+  type ExternalChannel,
+  externalChannels,
   intlLocaleOf,
   languageOf,
   markWords,
@@ -40,6 +42,8 @@ interface Recipient {
   channels: Partial<Record<ChoosableCategory, string[]>> | null;
   emailUndeliverable: boolean;
   phoneUndeliverable: boolean;
+  /** Browsers that allowed the school's notifications (Web Push). */
+  pushSubscriptions: number;
 }
 
 interface DueRequest {
@@ -133,7 +137,10 @@ export function channelsFor(
     chosen === undefined || (chosen.length === 0 && key === 'absence' && settings.absence_alerts_required)
       ? fallback
       : chosen;
-  return ['in-app', ...external.filter((c): c is 'email' | 'sms' => c === 'email' || c === 'sms')];
+  return [
+    'in-app',
+    ...external.filter((c): c is ExternalChannel => (externalChannels as readonly string[]).includes(c)),
+  ];
 }
 
 /** Why a request no longer stands, or null if it does. */
@@ -256,6 +263,10 @@ export function planMessages(
       for (const channel of channelsFor(recipient, request.category, context.settings)) {
         if (channel === 'in-app') {
           messages.push({ ...base, channel, address: null, body: text.body, status: 'delivered', reason: null });
+        } else if (channel === 'push') {
+          // Sent to each browser the person allowed; the in-app line is what a notification shows.
+          if (!recipient.pushSubscriptions) continue;
+          messages.push({ ...base, channel, address: null, body: text.short, status: 'queued', reason: null });
         } else if (channel === 'email') {
           if (!recipient.email) continue;
           const undeliverable = recipient.emailUndeliverable;
@@ -367,7 +378,8 @@ const takeDueSql = `WITH due AS (
             'id', rc.id, 'kind', rc.kind, 'name', rc.name, 'email', rc.email, 'phone', rc.phone, 'userSub', rc.user_sub,
             'locale', p.locale, 'channels', p.channels,
             'emailUndeliverable', EXISTS (SELECT 1 FROM undeliverable_addresses u WHERE u.address = lower(rc.email)),
-            'phoneUndeliverable', EXISTS (SELECT 1 FROM undeliverable_addresses u WHERE u.address = rc.phone))
+            'phoneUndeliverable', EXISTS (SELECT 1 FROM undeliverable_addresses u WHERE u.address = rc.phone),
+            'pushSubscriptions', (SELECT count(*) FROM push_subscriptions ps WHERE ps.person_id = rc.id))
             ORDER BY rc.name, rc.id), '[]')
             FROM recipients rc LEFT JOIN notification_preferences p ON p.person_id = rc.id
            WHERE rc.request_id = d.id))::text,
@@ -462,6 +474,7 @@ const expandAnnouncementSql = `WITH q AS (SELECT * FROM notification_requests WH
     SELECT q.id, r.id, r.kind, r.channel, r.address, coalesce(r.locale, lower(left(school.locale, 2))),
            q.payload->>'title',
            CASE r.channel WHEN 'sms' THEN school.name || ': ' || (q.payload->>'title')
+                          WHEN 'push' THEN left(q.payload->>'body', 240)
                           ELSE (q.payload->>'body') || E'\n\n' || school.name END,
            CASE WHEN r.channel = 'in-app' THEN 'delivered'
                 WHEN r.channel = 'email' AND r.undeliverable THEN 'failed'
@@ -495,7 +508,7 @@ const expandAnnouncementSql = `WITH q AS (SELECT * FROM notification_requests WH
     people: ['recipient_id'],
   })}
   SELECT (SELECT count(*) FROM written)::int AS messages,
-         (SELECT count(*) FROM written WHERE status = 'queued' AND channel IN ('email', 'sms'))::int AS queued,
+         (SELECT count(*) FROM written WHERE status = 'queued' AND channel IN ('email', 'sms', 'push'))::int AS queued,
          (SELECT count(*) FROM settled)::int AS settled,
          (SELECT count(*) FROM budget_notice)::int AS "budgetNotices"`;
 

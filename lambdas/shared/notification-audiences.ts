@@ -54,7 +54,7 @@ export function audienceSql(audienceJson: string): string {
 /**
  * SQL (a CTE named `routed`, after `people`): each person once per channel of the
  * `announcements` category, in-app always, with the address the channel uses (people
- * without it are left out of that channel) and whether the address is undeliverable.
+ * without it, or without a browser that allowed push, are left out of that channel).
  */
 export const routedAnnouncementSql = `rules AS (SELECT default_channels FROM notification_settings),
     routed AS (
@@ -68,7 +68,9 @@ export const routedAnnouncementSql = `rules AS (SELECT default_channels FROM not
           UNION ALL
           SELECT c FROM jsonb_array_elements_text(
                    coalesce(pref.channels->'announcements', rules.default_channels->'announcements', '[]')) c
-           WHERE c IN ('email', 'sms')
+           WHERE c IN ('email', 'sms', 'push')
         ) ch
-       WHERE ch.channel = 'in-app' OR (CASE ch.channel WHEN 'email' THEN p.email WHEN 'sms' THEN p.phone END) IS NOT NULL
+       WHERE ch.channel = 'in-app'
+          OR (ch.channel = 'push' AND EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.person_id = p.id))
+          OR (CASE ch.channel WHEN 'email' THEN p.email WHEN 'sms' THEN p.phone END) IS NOT NULL
     )`;

@@ -13,7 +13,7 @@ export const choosableCategories = ['absence', 'risk', 'fees', 'announcements', 
 export type ChoosableCategory = (typeof choosableCategories)[number];
 
 /** In-app is every message's channel; the others are chosen. */
-export const externalChannels = ['email', 'sms'] as const;
+export const externalChannels = ['email', 'sms', 'push'] as const;
 export type ExternalChannel = (typeof externalChannels)[number];
 export type Channel = 'in-app' | ExternalChannel;
 

@@ -27,10 +27,10 @@ export interface QueueDefinition {
   /** Platform queues (logical names) the consumer sends to. @default none */
   readonly sendsTo?: readonly string[];
   /**
-   * Messages the consumer sends: e-mail (SES) and text messages (SMS) through the messaging stack,
-   * pushes to open apps through the live stack. @default none
+   * Messages the consumer sends: e-mail (SES), text messages (SMS) and browser notifications (Web
+   * Push) through the messaging stack, updates of open apps through the live stack. @default none
    */
-  readonly messages?: readonly ('email' | 'sms' | 'live')[];
+  readonly messages?: readonly ('email' | 'sms' | 'push' | 'live')[];
 }
 
 /** Export requests of schools, one message each, into the exports worker. */
@@ -102,7 +102,7 @@ export const urgentDeliveryQueue: QueueDefinition = {
   maxAgeSeconds: 60,
   batchSize: 10,
   handler: 'lambdas/notifications/urgent-delivery.handler.ts',
-  messages: ['email', 'sms'],
+  messages: ['email', 'sms', 'push'],
 };
 
 /** Notification messages that may wait their turn: announcements, reminders, reports ready. */
@@ -115,7 +115,7 @@ export const bulkDeliveryQueue: QueueDefinition = {
   maxAgeSeconds: 900,
   batchSize: 10,
   handler: 'lambdas/notifications/bulk-delivery.handler.ts',
-  messages: ['email', 'sms'],
+  messages: ['email', 'sms', 'push'],
 };
 
 /**

@@ -7,6 +7,7 @@ import { modelTrackRecord } from './0006-model-track-record';
 import { notifications } from './0007-notifications';
 import { messageRetention } from './0008-message-retention';
 import { scheduledNotices } from './0009-scheduled-notices';
+import { pushSubscriptions } from './0010-push-subscriptions';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -22,6 +23,7 @@ export const schoolMigrations: readonly Migration[] = [
   notifications,
   messageRetention,
   scheduledNotices,
+  pushSubscriptions,
 ];
 
 /** The version a school database has once every migration has run. */

@@ -45,6 +45,8 @@ import { apiFunctionDescription, apiFunctionTimeoutSeconds } from '../api-functi
 import { healthTargetsVariable, type HealthTargets } from '../../lambdas/api/health/health.schemas';
 import { healthRoutes } from '../../lambdas/api/health/health.routes';
 import type { StageConfig } from '../config';
+import { appOriginVariable, webPushSecretVariable } from '../../lambdas/shared/platform-variables';
+import type { MessageSending } from './messaging.stack';
 import { grantSchoolData } from '../constructs/school-data-grant';
 import type { SchoolObjectPolicies } from '../constructs/school-object-policies';
 import { SchoolFunction } from '../constructs/school-function';
@@ -78,6 +80,10 @@ export interface ApiRoutesStackProps extends StackProps {
   readonly idempotencyTable: ITableV2;
   /** Where live-connection tickets are put (the data stack's live connections table). */
   readonly liveConnectionsTable: ITableV2;
+  /** The Web Push key's secret, which `web-push-key` routes read to tell browsers the public key. */
+  readonly messaging: Pick<MessageSending, 'webPushSecretName' | 'grantReadWebPushKeys'>;
+  /** Where schools open the web app (`https://…`): browsers' push endpoints are checked against it locally. */
+  readonly appOrigin: string;
   /** The user pool, which staff routes manage users in. */
   readonly userPool: IUserPool;
   /** The shard groups whose cluster ARNs handlers of school routes receive. */
@@ -277,6 +283,11 @@ export class ApiRoutesStack extends Stack {
         new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [props.liveConnectionsTable.tableArn] }),
       );
       props.liveConnectionsTable.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+    }
+    if (grants.has('web-push')) {
+      props.messaging.grantReadWebPushKeys(fn);
+      fn.addEnvironment(webPushSecretVariable, props.messaging.webPushSecretName);
+      fn.addEnvironment(appOriginVariable, props.appOrigin);
     }
     if (grants.has('list-schools')) {
       fn.addToRolePolicy(

@@ -24,6 +24,7 @@ import {
   emailConfigurationSetVariable,
   mailFromVariable,
   smsConfigurationSetVariable,
+  webPushSecretVariable,
 } from '../../lambdas/shared/platform-variables';
 import { scoringRunsTable } from '../../lambdas/shared/tables';
 import type { StageConfig } from '../config';
@@ -271,7 +272,7 @@ export class BatchStack extends Stack {
   /** A function that sends e-mail or text messages: exactly those grants, and the names it sends with. */
   private sendsMessages(
     fn: SchoolFunction,
-    channels: readonly ('email' | 'sms' | 'live')[],
+    channels: readonly ('email' | 'sms' | 'push' | 'live')[],
     { messaging, live, appOrigin }: Pick<BatchStackProps, 'messaging' | 'live' | 'appOrigin'>,
   ): void {
     if (channels.includes('live')) live.grantPush(fn);
@@ -285,6 +286,13 @@ export class BatchStack extends Stack {
     if (channels.includes('sms')) {
       messaging.grantSendText(fn);
       fn.addEnvironment(smsConfigurationSetVariable, messaging.smsConfigurationSetName);
+    }
+    if (channels.includes('push')) {
+      // Pushes are signed with the stage's VAPID key and open the app on its own origin.
+      messaging.grantReadWebPushKeys(fn);
+      fn.addEnvironment(webPushSecretVariable, messaging.webPushSecretName);
+      fn.addEnvironment(appOriginVariable, appOrigin);
+      fn.addEnvironment(mailFromVariable, messaging.mailFrom);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
@@ -11,6 +11,7 @@ import {
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
 import { CfnConfigurationSet, CfnOptOutList } from 'aws-cdk-lib/aws-smsvoice';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type StageConfig, stagePrefix } from '../config';
 
@@ -24,8 +25,12 @@ export interface MessageSending {
   readonly mailFrom: string;
   readonly emailConfigurationSetName: string;
   readonly smsConfigurationSetName: string;
+  /** The secret (by name) that seeds the stage's VAPID key pair for Web Push. */
+  readonly webPushSecretName: string;
   grantSendEmail(grantee: IGrantable): void;
   grantSendText(grantee: IGrantable): void;
+  /** Reading the Web Push secret: to sign pushes, or to tell browsers the public key. */
+  grantReadWebPushKeys(grantee: IGrantable): void;
 }
 
 /**
@@ -33,13 +38,17 @@ export interface MessageSending {
  * identity (Easy DKIM), one configuration set that requires TLS, keeps the account-level
  * suppression list for bounces and complaints, publishes reputation metrics and sends every
  * sending event to EventBridge's default bus, where the notification workers read them. Text
- * messages: an End User Messaging SMS configuration set and the stage's opt-out list. Senders
- * get least-privilege grants through `grantSendEmail` and `grantSendText`.
+ * messages: an End User Messaging SMS configuration set and the stage's opt-out list. Browser
+ * notifications: a generated secret from which the stage's VAPID key pair is derived (Secrets
+ * Manager cannot generate an EC key). Senders get least-privilege grants through
+ * `grantSendEmail`, `grantSendText` and `grantReadWebPushKeys`.
  */
 export class MessagingStack extends Stack implements MessageSending {
   readonly mailFrom: string;
   readonly emailConfigurationSetName: string;
   readonly smsConfigurationSetName: string;
+  readonly webPushSecretName: string;
+  readonly webPushSecret: Secret;
   private readonly mailDomain: string;
   readonly configurationSet: ConfigurationSet;
   readonly identity: EmailIdentity;
@@ -85,6 +94,23 @@ export class MessagingStack extends Stack implements MessageSending {
     this.smsConfigurationSet = new CfnConfigurationSet(this, 'Sms', {
       configurationSetName: this.smsConfigurationSetName,
     });
+
+    this.webPushSecretName = `${prefix}/notifications/web-push`;
+    this.webPushSecret = new Secret(this, 'WebPush', {
+      secretName: this.webPushSecretName,
+      description: "Seed of the stage's VAPID key pair (Web Push): browsers' subscriptions are tied to it",
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: 'web-push' }),
+        generateStringKey: 'password',
+        passwordLength: 48,
+        excludePunctuation: true,
+      },
+    });
+    Validations.of(this.webPushSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'A new VAPID key ends every browser subscription made with the old one (push services refuse it): the key is changed by hand, with people asked to allow notifications again, not on a schedule.',
+    });
   }
 
   /** Sending e-mail from the stage's domain, through its configuration set only. */
@@ -103,6 +129,11 @@ export class MessagingStack extends Stack implements MessageSending {
         ],
       }),
     );
+  }
+
+  /** Reading the Web Push secret, and nothing else. */
+  grantReadWebPushKeys(grantee: IGrantable): void {
+    this.webPushSecret.grantRead(grantee);
   }
 
   /** Sending text messages through the stage's SMS configuration set. */

@@ -42,6 +42,17 @@ function article(message: SentMessage, mailbox: Mailbox): string {
 <dt>Type</dt><dd>${message.messageType}</dd></dl><pre>${escape(message.body)}</pre>${events(mailbox.eventsOf(message.id))}
 <div class="actions">${action(message.id, 'stop', 'Reply STOP')}</div></article>`;
   }
+  if (message.kind === 'push') {
+    const bytes = Buffer.from(message.body, 'base64').length;
+    return `<article aria-labelledby="m-${message.id}"><h2 id="m-${message.id}"><span class="tag">Push</span>${escape(message.endpoint)}</h2>
+<dl><dt>From</dt><dd>${escape(message.subscriber)}</dd>${sentAt}<dt>Urgency</dt><dd>${escape(message.urgency)}</dd>
+<dt>Kept for</dt><dd>${message.ttl} s</dd>${message.topic ? `<dt>Topic</dt><dd>${escape(message.topic)}</dd>` : ''}</dl>
+<p>${bytes} bytes, encrypted for the browser (aes128gcm): only it can read them.</p>${
+      mailbox.isGone(message.endpoint)
+        ? '<p class="tag warn">Subscription expired: further pushes are refused (410)</p>'
+        : `<div class="actions">${action(message.id, 'expire', 'Expire the subscription')}</div>`
+    }</article>`;
+  }
   const recipients = recipientsOf(message);
   const header = (name: string) =>
     Object.entries(message.headers).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
@@ -74,7 +85,7 @@ function page(mailbox: Mailbox, to: string | undefined): string {
   const messages = mailbox.list(to);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Local mailbox</title><style>${styles}</style></head><body>
-<header><h1>Local mailbox</h1><p>Every e-mail and text message the local platform sent. None left this machine.</p></header>
+<header><h1>Local mailbox</h1><p>Every e-mail, text message and browser push the local platform sent. None left this machine.</p></header>
 <main><form class="filter" method="get" action="${mailboxMountPath}"><label>Recipient <input name="to" value="${escape(to ?? '')}"></label> <button type="submit">Show</button></form>
 ${messages.length ? messages.map((m) => article(m, mailbox)).join('\n') : '<p>Nothing sent yet.</p>'}</main></body></html>`;
 }
@@ -88,7 +99,8 @@ async function formOf(request: IncomingMessage): Promise<URLSearchParams> {
 /**
  * The mailbox page (`/local/mail`): every message rendered as its recipient sees it, newest
  * first (`?to=` for one recipient), with its delivery events, and the recipient's side
- * simulated: a bounce or a complaint for an e-mail, a STOP reply for a text message.
+ * simulated: a bounce or a complaint for an e-mail, a STOP reply for a text message, an expired
+ * subscription for a push.
  * `/local/mail/messages.json` gives the same as JSON for scripts and tests.
  */
 export function mailboxPage(mailbox: Mailbox) {
@@ -113,7 +125,7 @@ export function mailboxPage(mailbox: Mailbox) {
       const messages = mailbox.list(to).map((m) => ({ ...m, events: mailbox.eventsOf(m.id) }));
       return send(200, 'application/json', JSON.stringify({ messages }));
     }
-    const simulated = /^\/([^/]+)\/(bounce|complaint|stop)$/.exec(rest);
+    const simulated = /^\/([^/]+)\/(bounce|complaint|stop|expire)$/.exec(rest);
     if (request.method === 'POST' && simulated) {
       // A page elsewhere must not make the browser simulate feedback here.
       const origin = request.headers.origin;
@@ -122,8 +134,12 @@ export function mailboxPage(mailbox: Mailbox) {
         (form) => {
           const id = decodeURIComponent(simulated[1]!);
           try {
+            const message = mailbox.get(id);
             if (simulated[2] === 'stop') mailbox.simulateStopReply(id);
-            else {
+            else if (simulated[2] === 'expire') {
+              if (message?.kind !== 'push') throw new Error(`No push ${id}.`);
+              mailbox.expireEndpoint(message.endpoint);
+            } else {
               mailbox.simulateEmailFeedback(
                 id,
                 form.get('recipient') ?? '',

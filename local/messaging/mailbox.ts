@@ -37,7 +37,23 @@ export interface SentSms {
   readonly context: Readonly<Record<string, string>>;
 }
 
-export type SentMessage = SentEmail | SentSms;
+/** A push message as the local push service took it for a browser (RFC 8030): encrypted, so only the browser reads it. */
+export interface SentPush {
+  readonly kind: 'push';
+  readonly id: string;
+  readonly time: string;
+  /** The browser's endpoint on the local push service. */
+  readonly endpoint: string;
+  readonly ttl: number;
+  readonly urgency: string;
+  readonly topic?: string;
+  /** The sender's contact, from its VAPID token (RFC 8292). */
+  readonly subscriber: string;
+  /** The aes128gcm body (RFC 8291), base64. */
+  readonly body: string;
+}
+
+export type SentMessage = SentEmail | SentSms | SentPush;
 
 /** What a recipient's side did: the events SES and SMS would report, kept in order. */
 export interface DeliveryEvent {
@@ -58,7 +74,8 @@ type Entry =
   | { kind: 'suppress'; time: string; email: string; reason: 'BOUNCE' | 'COMPLAINT' }
   | { kind: 'unsuppress'; time: string; email: string }
   | { kind: 'opt-out'; time: string; list: string; number: string; endUser: boolean }
-  | { kind: 'opt-in'; time: string; list: string; number: string };
+  | { kind: 'opt-in'; time: string; list: string; number: string }
+  | { kind: 'push-gone'; time: string; endpoint: string };
 
 export interface Suppression {
   readonly email: string;
@@ -84,6 +101,7 @@ export class Mailbox {
   private readonly suppressions = new Map<string, Suppression>();
   private readonly optOuts = new Map<string, Map<string, OptOut>>();
   private readonly listeners = new Set<(event: DeliveryEvent) => void>();
+  private readonly goneEndpoints = new Set<string>();
 
   constructor(private readonly file: string) {
     mkdirSync(dirname(file), { recursive: true });
@@ -126,14 +144,33 @@ export class Mailbox {
     return sent;
   }
 
-  /** Newest first, optionally only those to one address or number. */
+  addPush(push: Omit<SentPush, 'kind' | 'id' | 'time'>): SentPush {
+    const sent: SentPush = { kind: 'push', id: randomUUID(), time: new Date().toISOString(), ...push };
+    this.record(sent);
+    return sent;
+  }
+
+  /** The browser dropped its subscription (the person turned notifications off): its push service answers 410. */
+  expireEndpoint(endpoint: string): void {
+    if (!this.goneEndpoints.has(endpoint)) this.record({ kind: 'push-gone', time: new Date().toISOString(), endpoint });
+  }
+
+  isGone(endpoint: string): boolean {
+    return this.goneEndpoints.has(endpoint);
+  }
+
+  /** Newest first, optionally only those to one address, number or push endpoint. */
   list(to?: string): SentMessage[] {
     const wanted = to === undefined ? undefined : addressKey(to);
     return this.messages
       .filter(
         (m) =>
           wanted === undefined ||
-          (m.kind === 'email' ? recipientsOf(m).map(addressKey).includes(wanted) : m.to === wanted),
+          (m.kind === 'email'
+            ? recipientsOf(m).map(addressKey).includes(wanted)
+            : m.kind === 'sms'
+              ? m.to === wanted
+              : m.endpoint === to),
       )
       .reverse();
   }
@@ -238,6 +275,7 @@ export class Mailbox {
     switch (entry.kind) {
       case 'email':
       case 'sms':
+      case 'push':
         this.messages.push(entry);
         break;
       case 'delivery-event':
@@ -257,6 +295,9 @@ export class Mailbox {
       }
       case 'opt-in':
         this.optOuts.get(entry.list)?.delete(entry.number);
+        break;
+      case 'push-gone':
+        this.goneEndpoints.add(entry.endpoint);
         break;
     }
   }

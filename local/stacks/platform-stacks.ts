@@ -125,6 +125,8 @@ export const platformStacks =
       tenantDirectory,
       idempotencyTable: tables[idempotencyTable.logicalName]!,
       liveConnectionsTable: tables[liveConnectionsTable.logicalName]!,
+      messaging,
+      appOrigin: resources.appOrigin,
       queue: (definition) => batch.queue(definition),
       exportsBucket: data.exportsBucket,
       exportsPolicies: data.exportsPolicies,

@@ -6,6 +6,8 @@ export interface LocalAwsEnvironment {
   readonly region: string;
   /** What `Ref` of a queue returns: its URL on the local SQS. */
   readonly queueUrl?: (name: string) => string;
+  /** A secret's ARN by its name: the local Secrets Manager's, with its random suffix as on AWS. */
+  readonly secretArn?: (name: string) => string | undefined;
 }
 
 export interface SynthesizedStack {
@@ -98,6 +100,10 @@ export class TemplateValues {
     const resource = template.Resources[logicalId];
     const shape = resource ? arnShapes[resource.Type] : undefined;
     if (!shape) throw new UnresolvableTemplateValueError(`No local ARN for ${logicalId} (${resource?.Type}).`);
+    if (resource!.Type === 'AWS::SecretsManager::Secret') {
+      const stored = this.environment.secretArn?.(this.nameOf(template, logicalId));
+      if (stored) return stored;
+    }
     return `arn:aws:${shape(this.nameOf(template, logicalId))}`
       .replace('{region}', this.environment.region)
       .replace('{account}', this.environment.accountId);

@@ -4,7 +4,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { loadStageConfig } from '../../lib/config';
 import { MessagingStack } from '../../lib/stacks/messaging.stack';
-import { resourcesOf, template } from '../support/assembly';
+import { allResourcesOf, resourcesOf, template } from '../support/assembly';
 
 describe.each(['dev', 'prod'])('messaging stack (%s)', (stage) => {
   const config = loadStageConfig(stage);
@@ -45,6 +45,29 @@ describe.each(['dev', 'prod'])('messaging stack (%s)', (stage) => {
       ConfigurationSetName: `campus-${stage}-notifications`,
     });
     t.hasResourceProperties('AWS::SMSVOICE::OptOutList', { OptOutListName: `campus-${stage}-opt-outs` });
+  });
+
+  it('keeps a generated Web Push secret, readable only by the two delivery workers and the push settings function', () => {
+    template(name).hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: `campus-${stage}/notifications/web-push`,
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password', ExcludePunctuation: true }),
+    });
+    const readers = allResourcesOf('AWS::IAM::Policy')
+      .filter(({ stack }) => stack.startsWith(`campus-${stage}-`))
+      .filter(({ resource }) =>
+        (
+          resource.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }
+        ).Statement.some(
+          (statement) =>
+            [statement.Action].flat().includes('secretsmanager:GetSecretValue') &&
+            JSON.stringify(statement.Resource).includes('WebPush'),
+        ),
+      )
+      .map(({ stack, id }) => `${stack.replace(`campus-${stage}-`, '')}/${id}`);
+    expect(readers).toHaveLength(3);
+    expect(readers.filter((r) => /urgentdelivery/i.test(r))).toHaveLength(1);
+    expect(readers.filter((r) => /bulkdelivery/i.test(r))).toHaveLength(1);
+    expect(readers.filter((r) => /pushsubscriptions/i.test(r))).toHaveLength(1);
   });
 
   it('warns on bounce and complaint rates before SES reviews the account, and pages at its review levels', () => {

@@ -13,7 +13,7 @@ describe('the senders of one invocation', () => {
       inFlight--;
       return { status: 'sent' as const, providerId: 'x' };
     };
-    const senders: MessageSenders = atMostAtOnce({ email: slow, sms: slow }, 5);
+    const senders: MessageSenders = atMostAtOnce({ email: slow, sms: slow, push: slow }, 5);
     const message = { id: 'm' } as OutgoingMessage;
     const outcomes = await Promise.all(
       Array.from({ length: 60 }, (_, i) => (i % 2 ? senders.email(message) : senders.sms(message))),

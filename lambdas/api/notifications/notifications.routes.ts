@@ -24,7 +24,8 @@ import {
   unreadCount,
 } from './notifications.schemas';
 
-const everyone = ['school-admin', 'teacher', 'bursar', 'guardian'] as const;
+/** Every role of a school: each has an inbox, choices and browsers of their own. */
+export const everyone = ['school-admin', 'teacher', 'bursar', 'guardian'] as const;
 
 /** Notifications as people of a school see them: their inbox and choices; the admin's rules and delivery reports. */
 export const notificationRoutes = routeGroup('lambdas/api/notifications/notifications.handler.ts', {

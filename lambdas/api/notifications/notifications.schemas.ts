@@ -206,7 +206,7 @@ export type AnnouncementDraft = z.infer<typeof announcementDraft>;
 /** Who it would reach, on which channels, and how it reads. */
 export const announcementPreview = z.object({
   recipients: z.object({ guardians: count, staff: count, total: count }),
-  channels: z.object({ 'in-app': count, email: count, sms: count }),
+  channels: z.object({ 'in-app': count, email: count, sms: count, push: count }),
   message: z.object({ subject: z.string(), body: z.string(), short: z.string() }),
 });
 export type AnnouncementPreview = z.infer<typeof announcementPreview>;

@@ -4,6 +4,7 @@ import { forbidden, invalid, notFound } from '../../shared/http';
 import { audienceSql, routedAnnouncementSql } from '../../shared/notification-audiences';
 import {
   choosableCategories,
+  type ExternalChannel,
   languageOf,
   type MessageLanguage,
   notificationKinds,
@@ -34,7 +35,7 @@ import type {
 import { editableKinds } from './notifications.schemas';
 
 /** SQL (a CTE named `me`): the caller's own person rows (`:actor` is their user id), as a guardian or member of staff. */
-const meCte = `me AS (
+export const meCte = `me AS (
     SELECT id, 'guardian' AS kind, email, phone FROM guardians WHERE user_sub = :actor
     UNION ALL
     SELECT id, 'staff', email, NULL FROM staff WHERE user_sub = :actor AND status = 'active'
@@ -141,11 +142,11 @@ function preferencesOf(row: PreferencesRow): Preferences {
     email: string | null;
     phone: string | null;
     locale: 'en' | 'pt' | null;
-    channels: Record<string, ('email' | 'sms')[]> | null;
+    channels: Record<string, ExternalChannel[]> | null;
   }>(row.person);
   const settings = jsonColumn<{
     absence_alerts_required: boolean;
-    default_channels: Record<string, ('email' | 'sms')[]>;
+    default_channels: Record<string, ExternalChannel[]>;
   }>(row.settings);
   return {
     locale: person.locale,
@@ -442,7 +443,12 @@ export async function previewAnnouncement(
   const kind = notificationKinds.announcement;
   return {
     recipients: { guardians: row!.guardians, staff: row!.staff, total: row!.guardians + row!.staff },
-    channels: { 'in-app': channels['in-app'] ?? 0, email: channels.email ?? 0, sms: channels.sms ?? 0 },
+    channels: {
+      'in-app': channels['in-app'] ?? 0,
+      email: channels.email ?? 0,
+      sms: channels.sms ?? 0,
+      push: channels.push ?? 0,
+    },
     message: renderTemplate(kind.templates.en, { title: draft.title, body: draft.body, schoolName: row!.schoolName }),
   };
 }

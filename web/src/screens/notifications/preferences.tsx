@@ -1,14 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Preferences, PreferencesInput } from '../../api/types';
+import type { Preferences, PreferencesInput, PushDevice, PushSettings } from '../../api/types';
 import { useApiGet, useApp } from '../../app-context';
 import { t } from '../../i18n/i18n';
-import { ErrorState, Loading } from '../../ui/feedback';
+import { allowThisBrowser, pushAvailability, stopBrowser, thisDeviceId } from '../../notifications/browser-push';
+import { describeError, ErrorState, Loading, Notice } from '../../ui/feedback';
 import { FormError, SelectField, SubmitButton, useSubmission } from '../../ui/forms';
 import { Card, Page } from '../../ui/page';
 
 type Category = Preferences['categories'][number];
 type Channel = Category['channels'][number];
-const channels: readonly Channel[] = ['email', 'sms'];
+const channels: readonly Channel[] = ['email', 'sms', 'push'];
 
 /**
  * A person's choices: the language of their messages, and for each kind of message the channels
@@ -17,15 +18,123 @@ const channels: readonly Channel[] = ['email', 'sms'];
  */
 export default function NotificationPreferences() {
   const [resource, reload] = useApiGet<Preferences>('/api/notifications/preferences');
+  const [push, reloadPush] = useApiGet<PushSettings>('/api/notifications/push');
   return (
     <Page title={t('preferences.title')} subtitle={t('preferences.lead')} ready={Boolean(resource.data)}>
       {resource.status === 'error' ? <ErrorState error={resource.error} onRetry={reload} /> : null}
-      {resource.data ? <PreferencesForm preferences={resource.data} /> : <Loading />}
+      {resource.data ? <PreferencesForm preferences={resource.data} devices={push.data?.devices ?? []} /> : <Loading />}
+      {push.status === 'error' ? <ErrorState error={push.error} onRetry={reloadPush} /> : null}
+      {push.data && resource.data ? (
+        <BrowserNotifications
+          devices={push.data.devices}
+          onChange={() => {
+            reloadPush();
+            reload();
+          }}
+          preferences={resource.data}
+        />
+      ) : null}
     </Page>
   );
 }
 
-function PreferencesForm({ preferences }: { preferences: Preferences }) {
+/**
+ * This browser's notifications (allow them, or see why they cannot be), and the person's other
+ * browsers, each of which can be stopped. Allowing a browser also chooses it for every kind of
+ * message, which the channels above can then narrow.
+ */
+function BrowserNotifications({
+  devices,
+  preferences,
+  onChange,
+}: {
+  devices: readonly PushDevice[];
+  preferences: Preferences;
+  onChange: () => void;
+}) {
+  const { api, notify, format } = useApp();
+  const [availability, setAvailability] = useState(pushAvailability);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const current = thisDeviceId(devices);
+  const allow = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const allowed = await allowThisBrowser(api);
+      if (allowed === 'blocked') {
+        setAvailability(pushAvailability());
+        return;
+      }
+      const body: PreferencesInput = {
+        locale: preferences.locale,
+        channels: Object.fromEntries(
+          preferences.categories.map((c) => [c.category, [...c.channels.filter((x) => x !== 'push'), 'push' as const]]),
+        ),
+      };
+      await api.put<Preferences>('/api/notifications/preferences', body);
+      notify(t('preferences.push.allowed'));
+      onChange();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const stop = async (device: PushDevice) => {
+    setError(undefined);
+    try {
+      await stopBrowser(api, device.id);
+      notify(t('preferences.push.stopped'));
+      onChange();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  const name = (device: PushDevice) => device.device ?? t('preferences.push.unnamed');
+  return (
+    <Card>
+      <h2>{t('preferences.push.title')}</h2>
+      <p class="field-hint">{t('preferences.push.lead')}</p>
+      {error ? <Notice tone="bad">{describeError(error)}</Notice> : null}
+      {availability === 'unsupported' ? <Notice>{t('preferences.push.unsupported')}</Notice> : null}
+      {availability === 'blocked' ? <Notice tone="warn">{t('preferences.push.blocked')}</Notice> : null}
+      {availability === 'available' && !current ? (
+        <button type="button" class="button" disabled={busy} onClick={() => void allow()}>
+          {busy ? t('preferences.push.allowing') : t('preferences.push.allow')}
+        </button>
+      ) : null}
+      <h3>{t('preferences.push.devices')}</h3>
+      {devices.length ? (
+        <ul class="device-list">
+          {devices.map((device) => (
+            <li key={device.id}>
+              <span>
+                {device.id === current ? t('preferences.push.thisDevice', { device: name(device) }) : name(device)}
+                <span class="field-hint">
+                  {' '}
+                  · {t('preferences.push.since', { date: format.dateTime(device.createdAt) })}
+                </span>
+              </span>
+              <button
+                type="button"
+                class="button button-ghost"
+                aria-label={t('preferences.push.stopNamed', { device: name(device) })}
+                onClick={() => void stop(device)}
+              >
+                {t('preferences.push.stop')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('preferences.push.none')}</p>
+      )}
+    </Card>
+  );
+}
+
+function PreferencesForm({ preferences, devices }: { preferences: Preferences; devices: readonly PushDevice[] }) {
   const { api, notify } = useApp();
   const [locale, setLocale] = useState(preferences.locale ?? '');
   const [chosen, setChosen] = useState(() => new Map(preferences.categories.map((c) => [c.category, c.channels])));
@@ -47,7 +156,8 @@ function PreferencesForm({ preferences }: { preferences: Preferences }) {
     const now = chosen.get(category) ?? [];
     setChosen(new Map(chosen).set(category, on ? [...now, channel] : now.filter((c) => c !== channel)));
   };
-  const address = (channel: Channel) => (channel === 'email' ? preferences.contact.email : preferences.contact.phone);
+  const address = (channel: Channel) =>
+    channel === 'email' ? preferences.contact.email : channel === 'sms' ? preferences.contact.phone : devices.length;
   return (
     <Card>
       <form class="form" onSubmit={form.run} noValidate>

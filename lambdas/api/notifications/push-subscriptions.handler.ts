@@ -1,0 +1,15 @@
+import { appOriginVariable } from '../../shared/platform-variables';
+import { readVapidKeys } from '../../shared/web-push-keys';
+import { schoolRoutes } from '../school-handler';
+import { addPushDevice, listPushDevices, removePushDevice } from './push-subscriptions';
+import { pushSubscriptionRoutes } from './push-subscriptions.routes';
+
+export const handler = schoolRoutes(pushSubscriptionRoutes, {
+  getPushSettings: async ({ db, principal }) => ({
+    publicKey: (await readVapidKeys()).publicKey,
+    devices: await listPushDevices(db, principal.userId),
+  }),
+  addPushDevice: async ({ db, principal, body }) =>
+    addPushDevice(db, principal.userId, body, process.env[appOriginVariable]),
+  removePushDevice: async ({ db, principal, params }) => removePushDevice(db, principal.userId, params.deviceId),
+});
