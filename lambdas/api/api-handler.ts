@@ -6,13 +6,14 @@ import { logger } from '../shared/observability';
 import { authorize, type Principal } from './principal';
 import {
   isCsvFile,
+  isFormFields,
   type RouteDefinition,
   type RouteGroup,
   routeKey,
   type RouteSpec,
   type RouteSpecs,
 } from './route-contract';
-import { bodyText, parseBody, parsePath, parseQuery } from './validation';
+import { bodyText, parseBody, parseForm, parsePath, parseQuery } from './validation';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyResultV2;
@@ -43,7 +44,9 @@ export interface Parsed<S extends RouteSpec> {
   readonly body: S extends { body: infer B }
     ? B extends z.ZodType
       ? z.output<B>
-      : string
+      : B extends { form: infer F extends z.ZodType }
+        ? z.output<F>
+        : string
     : 'body' extends keyof S
       ? unknown
       : undefined;
@@ -108,6 +111,8 @@ export function parseRequest(route: RouteDefinition, event: ApiEvent): Parsed<Ro
       throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv.');
     }
     body = bodyText(event, route.body.csv.maxBytes);
+  } else if (isFormFields(route.body)) {
+    body = parseForm(route.body.form, event);
   } else if (route.body) {
     body = parseBody(route.body, event);
   }

@@ -29,8 +29,10 @@ export type RouteGrant =
   | 'queue-rescore'
   | 'queue-notifications'
   | 'live-tickets'
-  /** The Web Push secret (to tell browsers the public VAPID key) and the app's origin (to check their endpoints). */
-  | 'web-push'
+  /** The notification keys (the public VAPID key; invitation links) and the app's origin (push endpoints, links). */
+  | 'notification-keys'
+  /** Setting a user's password (AdminSetUserPassword), nothing else of the user pool: an invitation taken up. */
+  | 'set-passwords'
   /** A public route that reaches one school's data through a capability in its link (the unsubscribe link). */
   | 'school-data-by-link'
   | 'start-scoring'
@@ -42,6 +44,11 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** A body sent as a CSV file (`text/csv`) of at most `maxBytes`, which the handler gets as text. */
 export interface CsvFile {
   readonly csv: { readonly maxBytes: number };
+}
+
+/** A body sent by an HTML form (`application/x-www-form-urlencoded`): its fields, as strings, validated by `form`. */
+export interface FormFields {
+  readonly form: z.ZodType;
 }
 
 /** What a route answers when it succeeds. */
@@ -67,8 +74,8 @@ export interface RouteSpec {
   /** The path parameters: every route with a `{name}` in its path has them. */
   readonly params?: z.ZodType;
   readonly query?: z.ZodType;
-  /** A JSON body (its schema), or a CSV file. */
-  readonly body?: z.ZodType | CsvFile;
+  /** A JSON body (its schema), a CSV file, or an HTML form's fields. */
+  readonly body?: z.ZodType | CsvFile | FormFields;
   readonly response: SuccessSpec;
   /**
    * A POST that changes none of the school's records (a preview, a calculation, a ticket): it takes a body too large or too
@@ -120,6 +127,10 @@ export function routeGroup<const S extends RouteSpecs>(
 
 export function isCsvFile(body: RouteSpec['body']): body is CsvFile {
   return body !== undefined && 'csv' in body;
+}
+
+export function isFormFields(body: RouteSpec['body']): body is FormFields {
+  return body !== undefined && 'form' in body;
 }
 
 /** Staff who read the student register. */

@@ -8,6 +8,7 @@ import { exportRoutes } from './exports/exports.routes';
 import { feeRoutes, paymentRoutes } from './fees/fees.routes';
 import { guardianRoutes } from './guardians/guardians.routes';
 import { healthRoutes } from './health/health.routes';
+import { invitationRoutes } from './invitations/invitations.routes';
 import { attendanceImportRoutes, scoreImportRoutes, studentImportRoutes } from './imports/imports.routes';
 import { notificationRoutes } from './notifications/notifications.routes';
 import { pushSubscriptionRoutes } from './notifications/push-subscriptions.routes';
@@ -57,6 +58,7 @@ export const routeGroups: readonly RouteGroup[] = [
   notificationRoutes,
   pushSubscriptionRoutes,
   unsubscribeRoutes,
+  invitationRoutes,
 ];
 
 /** The route manifest: the single source of the HTTP API's routes. Only routes that work belong here. */

@@ -60,7 +60,10 @@ async function sendBatches(queue: QueueDefinition, batches: readonly DeliveryBat
   const url = queueUrl(queue);
   const bodies = batches.map((batch) => JSON.stringify(batch));
   for (let i = 0; i < bodies.length; i += entriesPerCall) {
-    const entries = bodies.slice(i, i + entriesPerCall).map((body, n) => ({ Id: String(n), MessageBody: body }));
+    // The school is the queue's tenant: SQS fair queues serve a quiet school before one with a backlog.
+    const entries = batches
+      .slice(i, i + entriesPerCall)
+      .map((batch, n) => ({ Id: String(n), MessageBody: bodies[i + n]!, MessageGroupId: batch.schoolId }));
     const out = await (sqs ??= new SQSClient({})).send(
       new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }),
     );

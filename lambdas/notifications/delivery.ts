@@ -1,6 +1,12 @@
 import { auditEntry } from '../shared/audit-entry';
 import { type DataApiSession, jsonColumn, typed } from '../shared/data-api';
-import { languageOf, type MessageLanguage, unsubscribableKinds } from '../shared/notification-kinds';
+import {
+  invitationLinkMarker,
+  languageOf,
+  type MessageLanguage,
+  unsubscribableKinds,
+} from '../shared/notification-kinds';
+import { linkToken, type NotificationKeys, readNotificationKeys } from '../shared/notification-keys';
 import { logger } from '../shared/observability';
 import { appOriginVariable } from '../shared/platform-variables';
 import type { MessageSenders, OutgoingMessage, SendOutcome } from './channels';
@@ -28,9 +34,16 @@ export function outgoingMessage(
   schoolId: string,
   schoolName: string,
   appOrigin: string | undefined,
+  keys?: Pick<NotificationKeys, 'linkKey'>,
 ): OutgoingMessage {
   const { locale, kind, urgency, ...claimed } = message;
   const sent = { ...claimed, urgent: urgency === 'urgent' };
+  if (kind === 'invitation') {
+    // Signed now, with the message's own id: the stored body holds only the marker.
+    if (!appOrigin || !keys) throw new Error('An invitation needs the app origin and the link key.');
+    const link = `${appOrigin}/api/invitations/${schoolId}/${message.id}?token=${linkToken(keys, schoolId, message.id)}`;
+    return { ...sent, body: sent.body.replaceAll(invitationLinkMarker, link), schoolId, schoolName };
+  }
   const unsubscribable = (unsubscribableKinds as readonly string[]).includes(kind);
   if (message.channel !== 'email' || !unsubscribable || !appOrigin) return { ...sent, schoolId, schoolName };
   const unsubscribeUrl = `${appOrigin}/api/notifications/unsubscribe/${schoolId}/${message.id}`;
@@ -97,10 +110,11 @@ export async function deliverMessages(
   );
   const messages = jsonColumn<ClaimedMessage[]>(claimed!.messages);
   const appOrigin = process.env[appOriginVariable];
+  const keys = messages.some((m) => m.kind === 'invitation') ? await readNotificationKeys() : undefined;
   const outcomes = await Promise.all(
     messages.map(async (message): Promise<{ id: string } & (SendOutcome | { status: 'retry'; reason: string })> => {
-      const outgoing = outgoingMessage(message, schoolId, claimed!.school, appOrigin);
       try {
+        const outgoing = outgoingMessage(message, schoolId, claimed!.school, appOrigin, keys);
         return { id: message.id, ...(await senders[message.channel](outgoing)) };
       } catch (error) {
         logger.warn('a send failed; it is tried again', { messageId: message.id, channel: message.channel, error });

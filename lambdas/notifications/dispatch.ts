@@ -8,11 +8,14 @@ import {
   type ExternalChannel,
   externalChannels,
   intlLocaleOf,
+  invitationLinkMarker,
   languageOf,
   markWords,
   type MessageLanguage,
   reportWords,
+  roleWords,
   type MessageTemplate,
+  type NotificationKind,
   type NotificationKindName,
   notificationKinds,
   renderTemplate,
@@ -201,6 +204,11 @@ function valuesFor(
     values.risk = percent(request.payload.risk);
     values.link = studentLink;
   }
+  if (request.kind === 'invitation') {
+    const role = typeof request.payload.role === 'string' ? request.payload.role : '';
+    values.role = roleWords[language][role] ?? role;
+    values.link = invitationLinkMarker;
+  }
   if (request.kind === 'report-ready') {
     const report = typeof request.payload.report === 'string' ? request.payload.report : '';
     values.report = reportWords[language][report] ?? report;
@@ -260,7 +268,8 @@ export function planMessages(
         locale: language,
         subject: text.subject,
       };
-      for (const channel of channelsFor(recipient, request.category, context.settings)) {
+      const kind: NotificationKind = notificationKinds[request.kind];
+      for (const channel of kind.channels ?? channelsFor(recipient, request.category, context.settings)) {
         if (channel === 'in-app') {
           messages.push({ ...base, channel, address: null, body: text.body, status: 'delivered', reason: null });
         } else if (channel === 'push') {
@@ -323,6 +332,15 @@ const recipientsSql = `recipients AS (
     SELECT d.id, 'staff', st.id, st.name, st.email, NULL, st.user_sub
       FROM due d JOIN staff st ON st.role = 'school-admin' AND st.status = 'active'
      WHERE d.kind = 'sms-budget-reached'
+    UNION ALL
+    -- An invitation goes to the person it made an account for, while they are still of the school.
+    SELECT d.id, 'staff', st.id, st.name, st.email, NULL, st.user_sub
+      FROM due d JOIN staff st ON st.id = (d.payload->>'personId')::uuid AND st.status = 'active'
+     WHERE d.kind = 'invitation' AND d.payload->>'personKind' = 'staff'
+    UNION ALL
+    SELECT d.id, 'guardian', g.id, g.name, g.email, NULL, g.user_sub
+      FROM due d JOIN guardians g ON g.id = (d.payload->>'personId')::uuid
+     WHERE d.kind = 'invitation' AND d.payload->>'personKind' = 'guardian'
     UNION ALL
     -- A report goes to whoever asked for it: a member of staff, or a guardian (a fee statement).
     SELECT d.id, 'staff', st.id, st.name, st.email, NULL, st.user_sub

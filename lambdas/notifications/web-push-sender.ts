@@ -1,7 +1,8 @@
 import webPush from 'web-push';
 import { logger } from '../shared/observability';
 import { appOriginVariable, mailFromVariable } from '../shared/platform-variables';
-import { pushEndpointProblem, readVapidKeys, type VapidKeys } from '../shared/web-push-keys';
+import { readNotificationKeys } from '../shared/notification-keys';
+import { pushEndpointProblem, type VapidKeys } from '../shared/web-push-keys';
 import type { MessageSenders, OutgoingMessage, PushSubscriptionRecord, SendOutcome } from './channels';
 
 /** How long a push service keeps a message for a browser that is offline: a day, then it is stale. */
@@ -74,7 +75,7 @@ async function pushToBrowser(
  * if none took it and one may later, the send throws so the queue tries again.
  */
 export function webPushSender(
-  keys: () => Promise<VapidKeys> = readVapidKeys,
+  keys: () => Promise<VapidKeys> = async () => (await readNotificationKeys()).vapid,
   environment: NodeJS.ProcessEnv = process.env,
 ): MessageSenders['push'] {
   return async (message: OutgoingMessage): Promise<SendOutcome> => {

@@ -45,6 +45,10 @@ export interface NotificationKind {
   readonly templates: Readonly<Record<MessageLanguage, MessageTemplate>>;
   /** Values for a preview of the template. */
   readonly example: Readonly<Record<string, string>>;
+  /** Variables a school's wording must keep (an invitation without its link invites nobody). @default none */
+  readonly required?: readonly string[];
+  /** The only channels it goes by. @default in-app, and those chosen for its category */
+  readonly channels?: readonly Channel[];
 }
 
 /** What an invoice's notices may say, and a preview's values. */
@@ -369,6 +373,44 @@ export const notificationKinds = {
     },
     example: { budget: '500', month: 'December 2026', schoolName: 'Escola Demo' },
   },
+  invitation: {
+    category: 'account',
+    urgency: 'urgent',
+    essential: true,
+    // The invited person cannot open the app yet: the e-mail is the invitation.
+    channels: ['email'],
+    required: ['link'],
+    variables: {
+      recipientName: "the invited person's name",
+      role: 'what they are invited as (teacher, guardian…)',
+      link: 'where they choose their password (signed; valid for 7 days, once)',
+      schoolName: "the school's name",
+    },
+    templates: {
+      en: {
+        subject: '{{schoolName}} invites you to its school app',
+        body:
+          'Dear {{recipientName}},\n\n{{schoolName}} has invited you to its school app as {{role}}. Choose your ' +
+          'password here to sign in:\n\n{{link}}\n\nThe link can be used once, within 7 days. If you were not ' +
+          'expecting this invitation, you can ignore it.',
+        short: '{{schoolName}} invites you to its school app.',
+      },
+      pt: {
+        subject: '{{schoolName}} convida-o para a sua aplicação escolar',
+        body:
+          'Caro(a) {{recipientName}},\n\n{{schoolName}} convidou-o para a sua aplicação escolar como {{role}}. ' +
+          'Escolha aqui a sua palavra-passe para entrar:\n\n{{link}}\n\nA ligação pode ser usada uma vez, nos ' +
+          'próximos 7 dias. Se não esperava este convite, pode ignorá-lo.',
+        short: '{{schoolName}} convida-o para a sua aplicação escolar.',
+      },
+    },
+    example: {
+      recipientName: 'Ana Silva',
+      role: 'guardian',
+      link: 'https://escola.example/api/invitations/…',
+      schoolName: 'Escola Demo',
+    },
+  },
 } as const satisfies Record<string, NotificationKind>;
 
 export type NotificationKindName = keyof typeof notificationKinds;
@@ -382,6 +424,23 @@ export const markWords: Readonly<Record<MessageLanguage, Readonly<Record<'absent
   en: { absent: 'absent', late: 'late' },
   pt: { absent: 'falta', late: 'atraso' },
 };
+
+/** A role as an invitation names it, per language. */
+export const roleWords: Readonly<Record<MessageLanguage, Readonly<Record<string, string>>>> = {
+  en: { 'school-admin': 'a school administrator', teacher: 'a teacher', bursar: 'the bursar', guardian: 'a guardian' },
+  pt: {
+    'school-admin': 'administrador(a) da escola',
+    teacher: 'professor(a)',
+    bursar: 'tesoureiro(a)',
+    guardian: 'encarregado(a) de educação',
+  },
+};
+
+/**
+ * What the dispatcher writes where an invitation's link goes: the link is signed when the
+ * message is sent, with its own id, so no usable link is ever kept in the school's database.
+ */
+export const invitationLinkMarker = '[invitation-link]';
 
 /** A report's kind as its requester reads it, per language. */
 export const reportWords: Readonly<Record<MessageLanguage, Readonly<Record<string, string>>>> = {

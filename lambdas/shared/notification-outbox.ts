@@ -83,6 +83,22 @@ export function noticeRequestsSql(cte: string, kind: NotificationKindName, reque
 }
 
 /**
+ * SQL (a CTE named `invitation`): the invitation e-mail to the person a write just gave an
+ * account, from the rows of `changed` (a staff member's or a guardian's). One per person: an
+ * invitation asked again (a retried write) is the same request.
+ */
+export function invitationRequestSql(personKind: 'staff' | 'guardian'): string {
+  return noticeRequestsSql('invitation', 'invitation', {
+    from: 'FROM changed',
+    key: 'changed.id::text',
+    payload: `jsonb_build_object('personId', changed.id, 'personKind', '${personKind}', 'role', ${
+      personKind === 'staff' ? 'changed.role' : "'guardian'"
+    })`,
+    requestedBy: ':auditActor',
+  });
+}
+
+/**
  * SQL (a scalar subquery): the text messages counted against this month's budget (those queued,
  * being sent or sent since the first of the month in the school's time zone).
  */

@@ -40,5 +40,5 @@ export const liveCallbackUrlVariable = 'CAMPUS_LIVE_CALLBACK_URL';
 export const livePath = '/live';
 /** Where schools open the web app (`https://…`, no trailing slash): the links in messages point there. */
 export const appOriginVariable = 'CAMPUS_APP_ORIGIN';
-/** The Secrets Manager secret (by name) whose random value seeds the stage's VAPID key pair for Web Push. */
-export const webPushSecretVariable = 'CAMPUS_WEB_PUSH_SECRET';
+/** The Secrets Manager secret (by name) whose random value seeds the notification keys: VAPID (Web Push) and invitation links. */
+export const notificationKeysSecretVariable = 'CAMPUS_NOTIFICATION_KEYS_SECRET';

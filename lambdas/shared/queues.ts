@@ -31,6 +31,11 @@ export interface QueueDefinition {
    * Push) through the messaging stack, updates of open apps through the live stack. @default none
    */
   readonly messages?: readonly ('email' | 'sms' | 'push' | 'live')[];
+  /**
+   * At most this many consumers at once (the event source's maximum concurrency): what one
+   * queue's sends may take of SES's account-wide rate. @default as many as Lambda scales to
+   */
+  readonly maxConcurrency?: number;
 }
 
 /** Export requests of schools, one message each, into the exports worker. */
@@ -105,7 +110,12 @@ export const urgentDeliveryQueue: QueueDefinition = {
   messages: ['email', 'sms', 'push'],
 };
 
-/** Notification messages that may wait their turn: announcements, reminders, reports ready. */
+/**
+ * Notification messages that may wait their turn: announcements, reminders, reports ready.
+ * Its consumers are capped, so bulk sends leave SES's account rate to the urgent queue; and
+ * every message names its school (`MessageGroupId`), so that SQS fair queues serve a quiet
+ * school's messages before the backlog of one sending thousands.
+ */
 export const bulkDeliveryQueue: QueueDefinition = {
   logicalName: 'notifications-bulk',
   urlVariable: 'CAMPUS_BULK_DELIVERY_QUEUE_URL',
@@ -116,6 +126,7 @@ export const bulkDeliveryQueue: QueueDefinition = {
   batchSize: 10,
   handler: 'lambdas/notifications/bulk-delivery.handler.ts',
   messages: ['email', 'sms', 'push'],
+  maxConcurrency: 10,
 };
 
 /**

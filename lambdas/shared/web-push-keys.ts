@@ -1,13 +1,9 @@
 import { createECDH, createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { webPushSecretVariable } from './platform-variables';
 
 /**
  * The stage's VAPID key pair (RFC 8292), which identifies the platform to browsers' push
- * services. Secrets Manager cannot generate an elliptic-curve key, so the stage keeps a random
- * secret (generated at deploy, never leaving Secrets Manager but to the functions granted it)
- * and the P-256 key is derived from it: the same secret gives the same key in every function.
+ * services, derived from the stage's notification keys secret (`notification-keys.ts`).
  */
 export interface VapidKeys {
   /** The uncompressed public point, base64url: the browser's `applicationServerKey`. */
@@ -28,27 +24,6 @@ export function vapidKeysFromSeed(seed: string): VapidKeys {
       scalar = createHash('sha256').update(scalar).digest();
     }
   }
-}
-
-let secrets: SecretsManagerClient | undefined;
-let cached: Promise<VapidKeys> | undefined;
-
-/** The stage's VAPID keys, read once per execution environment from the secret its variable names. */
-export function readVapidKeys(): Promise<VapidKeys> {
-  cached ??= (async () => {
-    const secretId = process.env[webPushSecretVariable];
-    if (!secretId) throw new Error(`${webPushSecretVariable} is not set.`);
-    const out = await (secrets ??= new SecretsManagerClient({})).send(
-      new GetSecretValueCommand({ SecretId: secretId }),
-    );
-    const { password } = JSON.parse(out.SecretString ?? '{}') as { password?: string };
-    if (!password) throw new Error('The Web Push secret holds no value.');
-    return vapidKeysFromSeed(password);
-  })().catch((error: unknown) => {
-    cached = undefined;
-    throw error;
-  });
-  return cached;
 }
 
 /** Where the local platform's push service takes pushes, on the app's own origin. */

@@ -8,6 +8,7 @@ import { notifications } from './0007-notifications';
 import { messageRetention } from './0008-message-retention';
 import { scheduledNotices } from './0009-scheduled-notices';
 import { pushSubscriptions } from './0010-push-subscriptions';
+import { invitationAcceptances } from './0011-invitation-acceptances';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -24,6 +25,7 @@ export const schoolMigrations: readonly Migration[] = [
   messageRetention,
   scheduledNotices,
   pushSubscriptions,
+  invitationAcceptances,
 ];
 
 /** The version a school database has once every migration has run. */

@@ -45,7 +45,7 @@ import { apiFunctionDescription, apiFunctionTimeoutSeconds } from '../api-functi
 import { healthTargetsVariable, type HealthTargets } from '../../lambdas/api/health/health.schemas';
 import { healthRoutes } from '../../lambdas/api/health/health.routes';
 import type { StageConfig } from '../config';
-import { appOriginVariable, webPushSecretVariable } from '../../lambdas/shared/platform-variables';
+import { appOriginVariable, notificationKeysSecretVariable } from '../../lambdas/shared/platform-variables';
 import type { MessageSending } from './messaging.stack';
 import { grantSchoolData } from '../constructs/school-data-grant';
 import type { SchoolObjectPolicies } from '../constructs/school-object-policies';
@@ -80,8 +80,8 @@ export interface ApiRoutesStackProps extends StackProps {
   readonly idempotencyTable: ITableV2;
   /** Where live-connection tickets are put (the data stack's live connections table). */
   readonly liveConnectionsTable: ITableV2;
-  /** The Web Push key's secret, which `web-push-key` routes read to tell browsers the public key. */
-  readonly messaging: Pick<MessageSending, 'webPushSecretName' | 'grantReadWebPushKeys'>;
+  /** The notification keys secret, which `notification-keys` routes read (the public VAPID key; invitation links). */
+  readonly messaging: Pick<MessageSending, 'notificationKeysSecretName' | 'grantReadNotificationKeys'>;
   /** Where schools open the web app (`https://…`): browsers' push endpoints are checked against it locally. */
   readonly appOrigin: string;
   /** The user pool, which staff routes manage users in. */
@@ -284,9 +284,15 @@ export class ApiRoutesStack extends Stack {
       );
       props.liveConnectionsTable.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
     }
-    if (grants.has('web-push')) {
-      props.messaging.grantReadWebPushKeys(fn);
-      fn.addEnvironment(webPushSecretVariable, props.messaging.webPushSecretName);
+    if (grants.has('set-passwords')) {
+      fn.addEnvironment(userPoolVariable, props.userPool.userPoolId);
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['cognito-idp:AdminSetUserPassword'], resources: [props.userPool.userPoolArn] }),
+      );
+    }
+    if (grants.has('notification-keys')) {
+      props.messaging.grantReadNotificationKeys(fn);
+      fn.addEnvironment(notificationKeysSecretVariable, props.messaging.notificationKeysSecretName);
       fn.addEnvironment(appOriginVariable, props.appOrigin);
     }
     if (grants.has('list-schools')) {

@@ -16,6 +16,7 @@ import {
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { passwordPolicy } from '../../lambdas/shared/password-policy';
 import { mfaRequiredRoles, roles } from '../../lambdas/shared/roles';
 import { type StageConfig, stagePrefix, removalPolicyOf } from '../config';
 import { SchoolFunction } from '../constructs/school-function';
@@ -61,11 +62,7 @@ export class AuthApiStack extends Stack {
       standardAttributes: { email: { required: true, mutable: true }, fullname: { required: false, mutable: true } },
       customAttributes: { school_id: new StringAttribute({ mutable: false, minLen: 1, maxLen: 64 }) },
       passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
+        ...passwordPolicy,
         tempPasswordValidity: Duration.days(3),
       },
       // Optional for schools; the token trigger withholds operator rights from anyone without MFA.

@@ -24,7 +24,7 @@ import {
   emailConfigurationSetVariable,
   mailFromVariable,
   smsConfigurationSetVariable,
-  webPushSecretVariable,
+  notificationKeysSecretVariable,
 } from '../../lambdas/shared/platform-variables';
 import { scoringRunsTable } from '../../lambdas/shared/tables';
 import type { StageConfig } from '../config';
@@ -122,7 +122,11 @@ export class BatchStack extends Stack {
         memorySize: 1024,
       });
       worker.addEventSource(
-        new SqsEventSource(queue, { batchSize: definition.batchSize, reportBatchItemFailures: true }),
+        new SqsEventSource(queue, {
+          batchSize: definition.batchSize,
+          reportBatchItemFailures: true,
+          ...(definition.maxConcurrency ? { maxConcurrency: definition.maxConcurrency } : {}),
+        }),
       );
       grantSchoolData(worker, {
         tenantDataAccess: data.tenantDataAccess,
@@ -287,10 +291,10 @@ export class BatchStack extends Stack {
       messaging.grantSendText(fn);
       fn.addEnvironment(smsConfigurationSetVariable, messaging.smsConfigurationSetName);
     }
-    if (channels.includes('push')) {
-      // Pushes are signed with the stage's VAPID key and open the app on its own origin.
-      messaging.grantReadWebPushKeys(fn);
-      fn.addEnvironment(webPushSecretVariable, messaging.webPushSecretName);
+    if (channels.includes('push') || channels.includes('email')) {
+      // Pushes and invitation links are signed with the stage's notification keys and open the app on its own origin.
+      messaging.grantReadNotificationKeys(fn);
+      fn.addEnvironment(notificationKeysSecretVariable, messaging.notificationKeysSecretName);
       fn.addEnvironment(appOriginVariable, appOrigin);
       fn.addEnvironment(mailFromVariable, messaging.mailFrom);
     }

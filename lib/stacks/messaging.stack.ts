@@ -25,12 +25,12 @@ export interface MessageSending {
   readonly mailFrom: string;
   readonly emailConfigurationSetName: string;
   readonly smsConfigurationSetName: string;
-  /** The secret (by name) that seeds the stage's VAPID key pair for Web Push. */
-  readonly webPushSecretName: string;
+  /** The secret (by name) the notification keys derive from: the VAPID key pair (Web Push), the link-signing key (invitations). */
+  readonly notificationKeysSecretName: string;
   grantSendEmail(grantee: IGrantable): void;
   grantSendText(grantee: IGrantable): void;
-  /** Reading the Web Push secret: to sign pushes, or to tell browsers the public key. */
-  grantReadWebPushKeys(grantee: IGrantable): void;
+  /** Reading the notification keys secret: to sign pushes and invitation links, or to tell browsers the public key. */
+  grantReadNotificationKeys(grantee: IGrantable): void;
 }
 
 /**
@@ -39,16 +39,16 @@ export interface MessageSending {
  * suppression list for bounces and complaints, publishes reputation metrics and sends every
  * sending event to EventBridge's default bus, where the notification workers read them. Text
  * messages: an End User Messaging SMS configuration set and the stage's opt-out list. Browser
- * notifications: a generated secret from which the stage's VAPID key pair is derived (Secrets
+ * notifications and invitation links: a generated secret from which the stage's VAPID key pair and link-signing key are derived (Secrets
  * Manager cannot generate an EC key). Senders get least-privilege grants through
- * `grantSendEmail`, `grantSendText` and `grantReadWebPushKeys`.
+ * `grantSendEmail`, `grantSendText` and `grantReadNotificationKeys`.
  */
 export class MessagingStack extends Stack implements MessageSending {
   readonly mailFrom: string;
   readonly emailConfigurationSetName: string;
   readonly smsConfigurationSetName: string;
-  readonly webPushSecretName: string;
-  readonly webPushSecret: Secret;
+  readonly notificationKeysSecretName: string;
+  readonly notificationKeysSecret: Secret;
   private readonly mailDomain: string;
   readonly configurationSet: ConfigurationSet;
   readonly identity: EmailIdentity;
@@ -95,21 +95,21 @@ export class MessagingStack extends Stack implements MessageSending {
       configurationSetName: this.smsConfigurationSetName,
     });
 
-    this.webPushSecretName = `${prefix}/notifications/web-push`;
-    this.webPushSecret = new Secret(this, 'WebPush', {
-      secretName: this.webPushSecretName,
-      description: "Seed of the stage's VAPID key pair (Web Push): browsers' subscriptions are tied to it",
+    this.notificationKeysSecretName = `${prefix}/notifications/keys`;
+    this.notificationKeysSecret = new Secret(this, 'NotificationKeys', {
+      secretName: this.notificationKeysSecretName,
+      description: "Seed of the stage's notification keys: the VAPID key pair (Web Push) and the invitation link key",
       generateSecretString: {
-        secretStringTemplate: JSON.stringify({ username: 'web-push' }),
+        secretStringTemplate: JSON.stringify({ username: 'notification-keys' }),
         generateStringKey: 'password',
         passwordLength: 48,
         excludePunctuation: true,
       },
     });
-    Validations.of(this.webPushSecret).acknowledge({
+    Validations.of(this.notificationKeysSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'A new VAPID key ends every browser subscription made with the old one (push services refuse it): the key is changed by hand, with people asked to allow notifications again, not on a schedule.',
+        'A new seed ends every browser subscription made with the old VAPID key (push services refuse it) and every invitation link not yet used: it is changed by hand, with people asked to allow notifications again, not on a schedule.',
     });
   }
 
@@ -131,9 +131,9 @@ export class MessagingStack extends Stack implements MessageSending {
     );
   }
 
-  /** Reading the Web Push secret, and nothing else. */
-  grantReadWebPushKeys(grantee: IGrantable): void {
-    this.webPushSecret.grantRead(grantee);
+  /** Reading the notification keys secret, and nothing else. */
+  grantReadNotificationKeys(grantee: IGrantable): void {
+    this.notificationKeysSecret.grantRead(grantee);
   }
 
   /** Sending text messages through the stage's SMS configuration set. */

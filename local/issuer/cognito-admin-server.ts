@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { passwordShortfalls } from '../../lambdas/shared/password-policy';
 import { isRole, type Role } from '../../lambdas/shared/roles';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LocalIam } from '../iam/local-iam';
@@ -70,9 +71,14 @@ export function startCognitoAdmin(options: {
           ...(attributes['custom:school_id'] ? { schoolId: attributes['custom:school_id'] } : {}),
           password,
         });
-        // Cognito e-mails the invitation; here the operator reads it in the platform's log.
-        options.log?.(`[sign-in] invited ${user.username}, temporary password ${password}`);
-        options.outbox?.send({ to: user.username, temporaryPassword: password });
+        if (body.MessageAction === 'SUPPRESS') {
+          // Cognito sends nothing: the school's own invitation lets the person choose a password.
+          options.log?.(`[sign-in] created ${user.username}; no invitation sent by the user pool`);
+        } else {
+          // Cognito e-mails the invitation; here the operator reads it in the platform's log.
+          options.log?.(`[sign-in] invited ${user.username}, temporary password ${password}`);
+          options.outbox?.send({ to: user.username, temporaryPassword: password });
+        }
         return {
           User: {
             Username: user.username,
@@ -110,6 +116,19 @@ export function startCognitoAdmin(options: {
       const user = userNamed(body.Username);
       const role = roleNamed(body.GroupName);
       users.update(user.sub, { groups: user.groups.filter((group) => group !== role) });
+      return {};
+    },
+    async AdminSetUserPassword(body) {
+      const user = userNamed(body.Username);
+      const password = typeof body.Password === 'string' ? body.Password : '';
+      const shortfalls = passwordShortfalls(password);
+      if (shortfalls.length) {
+        throw new CognitoError(
+          'InvalidPasswordException',
+          `Password does not conform to policy: it needs ${shortfalls.join(', ')}.`,
+        );
+      }
+      await users.setPassword(user.sub, password);
       return {};
     },
     AdminDisableUser(body) {

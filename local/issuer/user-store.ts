@@ -84,6 +84,14 @@ export class LocalUserStore {
     return updated;
   }
 
+  async setPassword(sub: string, password: string): Promise<void> {
+    const existing = this.findBySub(sub);
+    if (!existing) throw new UserNotFoundError(`No user ${sub}.`);
+    const passwordHash = await hashPassword(password);
+    this.users = this.users.map((user) => (user.sub === sub ? { ...user, passwordHash } : user));
+    this.save();
+  }
+
   delete(sub: string): void {
     this.users = this.users.filter((user) => user.sub !== sub);
     this.save();

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { exportsQueue, platformQueues } from '../../lambdas/shared/queues';
+import { bulkDeliveryQueue, exportsQueue, platformQueues } from '../../lambdas/shared/queues';
 import { resourcesOf, template } from '../support/assembly';
 
 describe.each(['dev', 'prod'])('batch stack (%s)', (stage) => {
@@ -36,6 +36,11 @@ describe.each(['dev', 'prod'])('batch stack (%s)', (stage) => {
       });
       expect(definition.handlerTimeoutSeconds).toBeLessThan(definition.visibilityTimeoutSeconds);
     }
+    // Bulk sends are capped, leaving SES's account rate to the urgent queue.
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: bulkDeliveryQueue.maxConcurrency },
+    });
+    expect(bulkDeliveryQueue.maxConcurrency).toBeGreaterThanOrEqual(2);
     t.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: exportsQueue.handlerTimeoutSeconds,
       Environment: {

@@ -47,9 +47,9 @@ describe.each(['dev', 'prod'])('messaging stack (%s)', (stage) => {
     t.hasResourceProperties('AWS::SMSVOICE::OptOutList', { OptOutListName: `campus-${stage}-opt-outs` });
   });
 
-  it('keeps a generated Web Push secret, readable only by the two delivery workers and the push settings function', () => {
+  it('keeps a generated notification keys secret, readable only by the two delivery workers and the push and invitation functions', () => {
     template(name).hasResourceProperties('AWS::SecretsManager::Secret', {
-      Name: `campus-${stage}/notifications/web-push`,
+      Name: `campus-${stage}/notifications/keys`,
       GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password', ExcludePunctuation: true }),
     });
     const readers = allResourcesOf('AWS::IAM::Policy')
@@ -60,14 +60,15 @@ describe.each(['dev', 'prod'])('messaging stack (%s)', (stage) => {
         ).Statement.some(
           (statement) =>
             [statement.Action].flat().includes('secretsmanager:GetSecretValue') &&
-            JSON.stringify(statement.Resource).includes('WebPush'),
+            JSON.stringify(statement.Resource).includes('NotificationKeys'),
         ),
       )
       .map(({ stack, id }) => `${stack.replace(`campus-${stage}-`, '')}/${id}`);
-    expect(readers).toHaveLength(3);
+    expect(readers).toHaveLength(4);
     expect(readers.filter((r) => /urgentdelivery/i.test(r))).toHaveLength(1);
     expect(readers.filter((r) => /bulkdelivery/i.test(r))).toHaveLength(1);
     expect(readers.filter((r) => /pushsubscriptions/i.test(r))).toHaveLength(1);
+    expect(readers.filter((r) => /invitations/i.test(r))).toHaveLength(1);
   });
 
   it('warns on bounce and complaint rates before SES reviews the account, and pages at its review levels', () => {

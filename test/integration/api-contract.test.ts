@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../lambdas/api/docs/openapi';
@@ -398,6 +398,40 @@ describe('the API contract', () => {
     const unsubscribePath = new URL(unsubscribeLink).pathname;
     await ok('anyone', 'GET', unsubscribePath);
     await ok('anyone', 'POST', unsubscribePath);
+    // Browser notifications: the guardian's browser (its keys made here, as a browser makes them) is allowed, then stopped.
+    const browserKey = createECDH('prime256v1');
+    browserKey.generateKeys();
+    await ok('guardian', 'GET', '/api/notifications/push');
+    const device = await ok<{ id: string }>('guardian', 'POST', '/api/notifications/push/devices', {
+      endpoint: `${platform().url}/local/push/${randomBytes(12).toString('base64url')}`,
+      keys: { p256dh: browserKey.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
+    });
+    await ok('guardian', 'DELETE', `/api/notifications/push/devices/${device.id}`);
+    // An invitation's link, followed by the invited person, who has no session yet.
+    const inviteeEmail = `invitee.${unique().toLowerCase()}@demo-high.example`;
+    await ok('school-admin', 'POST', '/api/staff', { email: inviteeEmail, name: 'Invited Teacher', role: 'teacher' });
+    const invitationLink = new URL(
+      await until<string>(
+        async () =>
+          platform()
+            .messaging.mailbox.list(inviteeEmail)
+            .flatMap((m) => (m.kind === 'email' ? [/(http\S+\/api\/invitations\/\S+)/.exec(m.text ?? '')?.[1]] : []))
+            .find(Boolean),
+        'the invitation e-mail',
+      ),
+    );
+    await ok('anyone', 'GET', `${invitationLink.pathname}${invitationLink.search}`);
+    await ok(
+      'anyone',
+      'POST',
+      invitationLink.pathname,
+      new URLSearchParams({
+        token: invitationLink.searchParams.get('token')!,
+        password: 'Contract-Pass-2026!',
+        confirm: 'Contract-Pass-2026!',
+      }).toString(),
+      { contentType: 'application/x-www-form-urlencoded' },
+    );
     const wording = {
       subject: 'Falta: {{studentName}}',
       body: '{{studentName}} faltou.',

@@ -24,8 +24,12 @@ describe('every route × every role, as the manifest says, in at most two Data A
       const path = concrete(route.path);
       const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
       const anonymous = await callApi(platform().url, undefined, route.method, path, body);
-      // A public route of made-up ids (an unsubscribe link) finds nothing: 404, yet never 401.
-      const expectedAnonymous = route.access !== 'public' ? [401] : route.params ? [200, 404] : [200];
+      // A public route of made-up ids (an unsubscribe link) finds nothing: 404, yet never 401; one that
+      // needs a query or a form (an invitation's token) refuses the bare request: 400 or 415.
+      const expectedAnonymous =
+        route.access !== 'public'
+          ? [401]
+          : [200, ...(route.params ? [404] : []), ...(route.query || route.body ? [400, 415] : [])];
       if (!expectedAnonymous.includes(anonymous.status))
         mismatches.push(`${routeKey(route)} anonymous → ${anonymous.status}`);
       for (const role of roles) {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { schoolRoles } from '../../shared/roles';
-import { isCsvFile, type RouteDefinition } from '../route-contract';
+import { isCsvFile, isFormFields, type RouteDefinition } from '../route-contract';
 import { routes } from '../routes';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
@@ -35,7 +35,9 @@ function requestBody(route: RouteDefinition) {
   if (!route.body) return {};
   const content = isCsvFile(route.body)
     ? { 'text/csv': { schema: { type: 'string', maxLength: route.body.csv.maxBytes } } }
-    : { 'application/json': { schema: jsonSchema(route.body, 'input') } };
+    : isFormFields(route.body)
+      ? { 'application/x-www-form-urlencoded': { schema: jsonSchema(route.body.form, 'input') } }
+      : { 'application/json': { schema: jsonSchema(route.body, 'input') } };
   return { requestBody: { required: true, content } };
 }
 
@@ -91,6 +93,7 @@ function operation(route: RouteDefinition) {
         ? { 413: errorResponse('The body is larger than the route takes (or the 10 MB API limit)', 'AnyError') }
         : {}),
       ...(isCsvFile(route.body) ? { 415: errorResponse('The body is not text/csv') } : {}),
+      ...(isFormFields(route.body) ? { 415: errorResponse('The body is not a form') } : {}),
       ...(isSchoolRoute(route)
         ? { 503: errorResponse('The school is read-only for a few minutes while it is moved') }
         : {}),

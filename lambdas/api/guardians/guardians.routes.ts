@@ -44,7 +44,7 @@ export const guardianRoutes = routeGroup('lambdas/api/guardians/guardians.handle
     method: 'POST',
     path: '/api/guardians/{guardianId}/invite',
     access: ['school-admin'],
-    grants: ['manage-users'],
+    grants: ['manage-users', 'queue-notifications'],
     summary: 'Invite a guardian to the portal: an account tied to their record.',
     params: guardianPath,
     response: { status: 200, body: guardianInvitation },

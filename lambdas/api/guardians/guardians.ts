@@ -1,6 +1,7 @@
 import { type DataApiSession, typed } from '../../shared/data-api';
 import { auditEntry } from '../../shared/audit-entry';
 import { conflict, invalid, notFound } from '../../shared/http';
+import { invitationRequestSql } from '../../shared/notification-outbox';
 import { type UserDirectory, UserExistsError } from '../../shared/user-directory';
 
 /** What a link's audit entry names: the student and the guardian it joins. */
@@ -47,7 +48,8 @@ export async function unlinkGuardian(db: DataApiSession, studentId: string, guar
 
 /**
  * Invites a guardian to the portal: an account with the guardian role in this school,
- * tied to the guardian's record. A guardian is invited once; an account that cannot be
+ * tied to the guardian's record, and the invitation e-mail asked of the notification service in
+ * the same statement. A guardian is invited once; an account that cannot be
  * tied to the record is removed again.
  */
 export async function inviteGuardian(
@@ -66,7 +68,10 @@ export async function inviteGuardian(
   const email = guardian.email.toLowerCase();
   let userId: string;
   try {
-    userId = await directory.invite({ email, name: guardian.name, role: 'guardian', schoolId });
+    userId = await directory.invite(
+      { email, name: guardian.name, role: 'guardian', schoolId },
+      { sendsInvitation: false },
+    );
   } catch (error) {
     if (error instanceof UserExistsError) throw conflict('Someone with this e-mail already has an account.');
     throw error;
@@ -75,6 +80,7 @@ export async function inviteGuardian(
     const [tied] = await db.query<{ id: string }>(
       `WITH before AS (SELECT * FROM guardians WHERE id = :id),
        changed AS (UPDATE guardians SET user_sub = :userId WHERE id = :id AND user_sub IS NULL RETURNING *),
+       ${invitationRequestSql('guardian')},
        ${auditEntry({ action: 'invite', entity: 'guardian', before: 'before', after: 'changed', rows: 'one', people: ['id'] })}
        SELECT id FROM changed`,
       { id: typed.uuid(guardianId), userId },

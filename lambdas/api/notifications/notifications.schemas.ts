@@ -245,6 +245,7 @@ export const editableKinds = [
   'at-risk',
   'report-ready',
   'sms-budget-reached',
+  'invitation',
 ] as const satisfies readonly Exclude<NotificationKindName, 'announcement'>[];
 
 export const templatePath = z.object({ kind: z.enum(editableKinds), locale: z.enum(messageLanguages) }).strict();

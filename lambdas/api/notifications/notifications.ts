@@ -7,6 +7,7 @@ import {
   type ExternalChannel,
   languageOf,
   type MessageLanguage,
+  type NotificationKind,
   notificationKinds,
   renderTemplate,
   variablesIn,
@@ -505,20 +506,28 @@ export async function createAnnouncement(
 
 type EditableKind = (typeof editableKinds)[number];
 
-/** Field errors for variables a wording names that its kind does not have. */
+/** Field errors for variables a wording names that its kind does not have, or leaves out that it must keep. */
 function unknownVariables(kind: EditableKind, input: TemplateInput) {
-  const known = Object.keys(notificationKinds[kind].variables);
-  return (['subject', 'body', 'short'] as const).flatMap((field) => {
-    const unknown = [...new Set(variablesIn(input[field]))].filter((name) => !known.includes(name));
-    return unknown.length
-      ? [
-          {
-            path: `body.${field}`,
-            message: `names ${unknown.map((n) => `{{${n}}}`).join(', ')}; it may use ${known.map((n) => `{{${n}}}`).join(', ')}`,
-          },
-        ]
-      : [];
-  });
+  const definition: NotificationKind = notificationKinds[kind];
+  const known = Object.keys(definition.variables);
+  const missing = (definition.required ?? []).filter((name) => !variablesIn(input.body).includes(name));
+  const kept = missing.length
+    ? [{ path: 'body.body', message: `must keep ${missing.map((n) => `{{${n}}}`).join(', ')}` }]
+    : [];
+  return [
+    ...kept,
+    ...(['subject', 'body', 'short'] as const).flatMap((field) => {
+      const unknown = [...new Set(variablesIn(input[field]))].filter((name) => !known.includes(name));
+      return unknown.length
+        ? [
+            {
+              path: `body.${field}`,
+              message: `names ${unknown.map((n) => `{{${n}}}`).join(', ')}; it may use ${known.map((n) => `{{${n}}}`).join(', ')}`,
+            },
+          ]
+        : [];
+    }),
+  ];
 }
 
 /** Every kind a school may reword, with its variables and its wording per language (its own or shipped). */

@@ -1,12 +1,12 @@
 import { appOriginVariable } from '../../shared/platform-variables';
-import { readVapidKeys } from '../../shared/web-push-keys';
+import { readNotificationKeys } from '../../shared/notification-keys';
 import { schoolRoutes } from '../school-handler';
 import { addPushDevice, listPushDevices, removePushDevice } from './push-subscriptions';
 import { pushSubscriptionRoutes } from './push-subscriptions.routes';
 
 export const handler = schoolRoutes(pushSubscriptionRoutes, {
   getPushSettings: async ({ db, principal }) => ({
-    publicKey: (await readVapidKeys()).publicKey,
+    publicKey: (await readNotificationKeys()).vapid.publicKey,
     devices: await listPushDevices(db, principal.userId),
   }),
   addPushDevice: async ({ db, principal, body }) =>

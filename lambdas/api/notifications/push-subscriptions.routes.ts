@@ -11,7 +11,7 @@ export const pushSubscriptionRoutes = routeGroup('lambdas/api/notifications/push
     method: 'GET',
     path: '/api/notifications/push',
     access: everyone,
-    grants: ['web-push'],
+    grants: ['notification-keys'],
     summary: "The key a browser subscribes with (the stage's public VAPID key), and the browsers you allowed.",
     response: { status: 200, body: pushSettings },
   },
@@ -19,7 +19,7 @@ export const pushSubscriptionRoutes = routeGroup('lambdas/api/notifications/push
     method: 'POST',
     path: '/api/notifications/push/devices',
     access: everyone,
-    grants: ['web-push'],
+    grants: ['notification-keys'],
     summary:
       'Allow this browser: its push subscription, as the browser gives it. Safe to send again; a browser another person allowed before becomes yours.',
     body: pushSubscriptionInput,

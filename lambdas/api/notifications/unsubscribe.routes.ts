@@ -1,10 +1,5 @@
-import * as z from 'zod';
 import { routeGroup } from '../route-contract';
-
-/** The link in a non-essential e-mail: the school, and the message itself (its unguessable id is the capability). */
-export const unsubscribeLink = z
-  .object({ schoolId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'is not a school id'), messageId: z.uuid() })
-  .strict();
+import { messageLink } from './message-link.schemas';
 
 const path = '/api/notifications/unsubscribe/{schoolId}/{messageId}';
 
@@ -23,7 +18,7 @@ export const unsubscribeRoutes = routeGroup('lambdas/api/notifications/unsubscri
     grants: ['school-data-by-link'],
     summary:
       "The page an e-mail's unsubscribe link opens: what it stops, and a button that stops it (a GET changes nothing).",
-    params: unsubscribeLink,
+    params: messageLink,
     response: { status: 200, html: true },
   },
   unsubscribe: {
@@ -32,7 +27,7 @@ export const unsubscribeRoutes = routeGroup('lambdas/api/notifications/unsubscri
     access: 'public',
     grants: ['school-data-by-link'],
     summary: "One-click unsubscribe (RFC 8058): the e-mail's recipient no longer gets its category by e-mail.",
-    params: unsubscribeLink,
+    params: messageLink,
     response: { status: 200, html: true },
   },
 });

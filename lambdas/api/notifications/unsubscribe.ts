@@ -1,6 +1,7 @@
 import { auditEntry } from '../../shared/audit-entry';
 import { type DataApiSession, typed } from '../../shared/data-api';
 import { notFound } from '../../shared/http';
+import { escapeHtml, linkPage } from '../link-pages';
 import { languageOf, type MessageLanguage, unsubscribableKinds } from '../../shared/notification-kinds';
 
 /** What an unsubscribe link is about, as its page says it. */
@@ -122,9 +123,6 @@ const words = {
   },
 } as const;
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 /** The link's page, in the recipient's language: the question and its button, or what was stopped. */
 export function unsubscribePage(target: UnsubscribeTarget): string {
   const said = words[target.language];
@@ -135,10 +133,5 @@ export function unsubscribePage(target: UnsubscribeTarget): string {
     ? `<h1>${fill(said.done)}</h1><p>${escapeHtml(said.still)}</p>`
     : `<h1>${fill(said.ask)}</h1><form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">` +
       `<button type="submit">${escapeHtml(said.button)}</button></form><p>${escapeHtml(said.still)}</p>`;
-  return `<!doctype html><html lang="${target.language}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
-<title>${escapeHtml(said.title)} · ${escapeHtml(target.schoolName)}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:36rem;padding:0 1rem;color:#1b2733}
-h1{font-size:1.3rem}button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:#1f5fa8;color:#fff}</style>
-</head><body><main>${content}</main></body></html>`;
+  return linkPage({ language: target.language, title: said.title, schoolName: target.schoolName, content });
 }

@@ -17,8 +17,9 @@ export const staffRoutes = routeGroup('lambdas/api/staff/staff.handler.ts', {
     method: 'POST',
     path: '/api/staff',
     access: admin,
-    grants: ['manage-users'],
-    summary: 'Invite a member of staff with a role; they receive their sign-in by e-mail.',
+    grants: ['manage-users', 'queue-notifications'],
+    summary:
+      "Invite a member of staff with a role: the school's invitation e-mail (tracked like its other messages) has a link where they choose their password.",
     body: invitation,
     response: { status: 201, body: staffMember },
   },

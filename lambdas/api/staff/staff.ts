@@ -1,6 +1,7 @@
 import { auditEntry } from '../../shared/audit-entry';
 import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api';
 import { conflict, notFound } from '../../shared/http';
+import { invitationRequestSql } from '../../shared/notification-outbox';
 import { type UserDirectory, UserExistsError } from '../../shared/user-directory';
 import { cursorValues, keysetPage } from '../sql-fragments';
 import type { Invitation, StaffMember } from './staff.schemas';
@@ -32,9 +33,11 @@ export async function listStaff(
 }
 
 /**
- * Invites a member of staff: the directory account first (with the role and the school),
- * then the staff record, audited. If the record cannot be written, the account is removed,
- * so nothing is left half-made.
+ * Invites a member of staff: the directory account first (with the role and the school, and no
+ * password anyone knows), then the staff record, audited, with the invitation asked of the
+ * notification service in the same statement (a branded, tracked e-mail whose signed link lets
+ * them choose their password). If the record cannot be written, the account is removed, so
+ * nothing is left half-made.
  */
 export async function inviteStaff(
   db: DataApiSession,
@@ -45,7 +48,10 @@ export async function inviteStaff(
   const email = input.email.toLowerCase();
   let userId: string;
   try {
-    userId = await directory.invite({ email, name: input.name, role: input.role, schoolId });
+    userId = await directory.invite(
+      { email, name: input.name, role: input.role, schoolId },
+      { sendsInvitation: false },
+    );
   } catch (error) {
     if (error instanceof UserExistsError) {
       throw conflict('Someone with this e-mail already has an account.', [
@@ -58,6 +64,7 @@ export async function inviteStaff(
     const [created] = await db.query<StaffMember>(
       `WITH changed AS (
          INSERT INTO staff (user_sub, email, name, role, status) VALUES (:userId, :email, :name, :role, 'active') RETURNING *),
+       ${invitationRequestSql('staff')},
        ${auditEntry({ action: 'invite', entity: 'staff', after: 'changed', rows: 'one', people: ['id'] })}
        SELECT ${staffColumns('changed')} FROM changed`,
       { userId, email, name: input.name, role: input.role },
