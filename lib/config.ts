@@ -129,6 +129,14 @@ export const stageConfigSchema = z
       /** The bounce and complaint rates (fractions) at which the stage is warned: SES reviews accounts at 5 % and 0.1 %. */
       bounceRateWarning: z.number().gt(0).lt(1).default(0.04),
       complaintRateWarning: z.number().gt(0).lt(1).default(0.0008),
+      /**
+       * Messages a second one school's bulk sends (announcements, reminders) go at, at most: a
+       * share of the account's SES rate, so one school's thousands never take all of it. The
+       * senders wait for each second's allowance inside their invocation, which measured locally
+       * cut bulk throughput well below the rate; fair queues and the bulk consumers' cap keep
+       * schools apart without it. @default none (as fast as the bulk consumers send)
+       */
+      bulkSendsPerSecondPerSchool: z.number().int().min(1).max(10_000).optional(),
     }),
     /** Database Insights mode of every shard group: standard (free tier) or advanced (15 months of history). */
     databaseInsights: z.enum(['standard', 'advanced']),

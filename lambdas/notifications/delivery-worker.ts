@@ -40,7 +40,11 @@ export function atMostAtOnce(senders: MessageSenders, limit: number): MessageSen
  * messages, sent and recorded together; a queue message whose sends failed for a while is
  * retried alone (its messages that were sent are not sent again).
  */
-export function deliveryWorker(senders: () => MessageSenders = awsSenders) {
+export function deliveryWorker(
+  senders: () => MessageSenders = awsSenders,
+  /** The school's rate for this queue's sends, messages a second; none: as fast as the senders go. */
+  sendsPerSecond?: () => number | undefined,
+) {
   let made: MessageSenders | undefined;
   return lambdaHandler(async (event: SQSEvent, context): Promise<SQSBatchResponse> => {
     made ??= atMostAtOnce(senders(), sendsAtOnce);
@@ -61,7 +65,7 @@ export function deliveryWorker(senders: () => MessageSenders = awsSenders) {
             return;
           }
           const db = await schoolSessionFor(school, { actor: 'notification-sender', requestId: context.awsRequestId });
-          const outcome = await deliverMessages(db, schoolId, selection, made!);
+          const outcome = await deliverMessages(db, schoolId, selection, made!, sendsPerSecond?.());
           logger.info('messages delivered', { schoolId, ...outcome });
         } catch (error) {
           logger.warn('delivery to be retried', { schoolId, error });

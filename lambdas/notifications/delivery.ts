@@ -11,6 +11,7 @@ import { logger } from '../shared/observability';
 import { appOriginVariable } from '../shared/platform-variables';
 import type { MessageSenders, OutgoingMessage, SendOutcome } from './channels';
 import type { DeliverySelection } from './delivery-queue';
+import { SendRateExceeded, takeSendAllowance } from './send-allowance';
 
 /** A message as claimed: with its language and the kind of its request. */
 type ClaimedMessage = Omit<OutgoingMessage, 'schoolId' | 'schoolName' | 'urgent'> & {
@@ -77,6 +78,8 @@ export async function deliverMessages(
   schoolId: string,
   selection: DeliverySelection,
   senders: MessageSenders,
+  /** The school's rate, messages a second, for bulk sends; none for urgent ones. */
+  sendsPerSecond?: number,
 ): Promise<DeliveryOutcome> {
   const chosen =
     'messageIds' in selection
@@ -109,6 +112,20 @@ export async function deliverMessages(
     { ...chosen.params, stale: staleClaimSeconds },
   );
   const messages = jsonColumn<ClaimedMessage[]>(claimed!.messages);
+  if (sendsPerSecond) {
+    try {
+      await takeSendAllowance(db, messages.length, sendsPerSecond);
+    } catch (error) {
+      if (!(error instanceof SendRateExceeded)) throw error;
+      // Given back, so that the queue's retry finds them to send.
+      await db.query(
+        `UPDATE notification_messages SET status = 'queued', claimed_at = NULL, updated_at = now()
+          WHERE id IN (SELECT (jsonb_array_elements_text(:ids::jsonb))::uuid) AND status = 'sending'`,
+        { ids: typed.json(messages.map((m) => m.id)) },
+      );
+      throw error;
+    }
+  }
   const appOrigin = process.env[appOriginVariable];
   const keys = messages.some((m) => m.kind === 'invitation') ? await readNotificationKeys() : undefined;
   const outcomes = await Promise.all(

@@ -42,3 +42,5 @@ export const livePath = '/live';
 export const appOriginVariable = 'CAMPUS_APP_ORIGIN';
 /** The Secrets Manager secret (by name) whose random value seeds the notification keys: VAPID (Web Push) and invitation links. */
 export const notificationKeysSecretVariable = 'CAMPUS_NOTIFICATION_KEYS_SECRET';
+/** Messages a second one school's bulk sends go at, at most (the stage's `messaging.bulkSendsPerSecondPerSchool`). */
+export const bulkSendRateVariable = 'CAMPUS_BULK_SENDS_PER_SECOND_PER_SCHOOL';

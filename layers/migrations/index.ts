@@ -9,6 +9,7 @@ import { messageRetention } from './0008-message-retention';
 import { scheduledNotices } from './0009-scheduled-notices';
 import { pushSubscriptions } from './0010-push-subscriptions';
 import { invitationAcceptances } from './0011-invitation-acceptances';
+import { sendAllowance } from './0012-send-allowance';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -26,6 +27,7 @@ export const schoolMigrations: readonly Migration[] = [
   scheduledNotices,
   pushSubscriptions,
   invitationAcceptances,
+  sendAllowance,
 ];
 
 /** The version a school database has once every migration has run. */

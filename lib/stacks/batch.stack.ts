@@ -21,6 +21,7 @@ import {
 } from '../../lambdas/shared/queues';
 import {
   appOriginVariable,
+  bulkSendRateVariable,
   emailConfigurationSetVariable,
   mailFromVariable,
   smsConfigurationSetVariable,
@@ -144,6 +145,13 @@ export class BatchStack extends Stack {
     for (const { definition, worker } of this.queues.values()) {
       for (const target of definition.sendsTo ?? []) this.sendsTo(worker, this.queueNamed(target));
       this.sendsMessages(worker, definition.messages ?? [], props);
+    }
+    // Bulk sends go at each school's share of the account's rate, where the stage sets one.
+    if (config.messaging.bulkSendsPerSecondPerSchool) {
+      this.queueNamed(bulkDeliveryQueue.logicalName).worker.addEnvironment(
+        bulkSendRateVariable,
+        String(config.messaging.bulkSendsPerSecondPerSchool),
+      );
     }
 
     this.scoringSteps = new SchoolFunction(this, 'scoring-steps', {

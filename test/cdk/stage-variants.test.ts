@@ -8,6 +8,7 @@ import { addStage, type CampusCloudStacks, enableNag } from '../../lib/campus-cl
 import { loadStageConfig } from '../../lib/config';
 import { ApiRoutesStack } from '../../lib/stacks/api-routes.stack';
 import { routeGroup } from '../../lambdas/api/route-contract';
+import { bulkSendRateVariable } from '../../lambdas/shared/platform-variables';
 import { ObservabilityStack } from '../../lib/stacks/observability.stack';
 import { appLikeCli } from '../support/app';
 import {
@@ -23,7 +24,11 @@ describe('a stage with a custom domain and a fixed account', () => {
   const app = appLikeCli();
   const stacks = addStage(
     app,
-    loadStageConfig('dev', { account: '123456789012', web: { domainName: 'app.campus.example', certificateArn } }),
+    loadStageConfig('dev', {
+      account: '123456789012',
+      web: { domainName: 'app.campus.example', certificateArn },
+      messaging: { bulkSendsPerSecondPerSchool: 120 },
+    }),
   );
   enableNag(app);
   // Synthesis itself must pass cdk-nag: without the default certificate, no TLS acknowledgement is made.
@@ -40,6 +45,15 @@ describe('a stage with a custom domain and a fixed account', () => {
         },
       }),
     });
+  });
+
+  it("gives the bulk senders the stage's per-school rate, and no other function", () => {
+    const withRate = Object.values(Template.fromStack(stacks.batch).findResources('AWS::Lambda::Function')).filter(
+      (fn) =>
+        (fn as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties.Environment
+          ?.Variables?.[bulkSendRateVariable] === '120',
+    );
+    expect(withRate).toHaveLength(1);
   });
 
   it('limits CORS to the web origin', () => {
