@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import type { SentEmail } from '../../local/messaging/mailbox';
@@ -224,5 +224,42 @@ describe('announcements in the web app', () => {
       .toBeGreaterThanOrEqual(klass!.guardians);
     expect(admin.errors).toEqual([]);
     await admin.context.close();
+  });
+});
+
+describe('browser notifications in the web app', () => {
+  test('a guardian sees the browsers that show their notifications at 360 px, and stops one', async ({ browser }) => {
+    const { signInOf: accountOf } = await demoSchool();
+    const account = accountOf('guardian');
+    const token = await accessTokenFor(platform().url, account.email, account.password);
+    // A browser allowed elsewhere (a phone), as its Push API would give it.
+    const ecdh = createECDH('prime256v1');
+    ecdh.generateKeys();
+    const added = await callApi<{ id: string }>(platform().url, token, 'POST', '/api/notifications/push/devices', {
+      endpoint: `${platform().url}/local/push/${randomBytes(12).toString('base64url')}`,
+      keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
+      device: 'Firefox · Android',
+    });
+    expect(added.status).toBe(201);
+
+    const guardian = await openAs(browser, account, phone, '/notifications/preferences');
+    await checkScreen(guardian.page, 'guardian-notification-preferences-phone');
+    await expect.poll(() => guardian.page.getByRole('heading', { name: 'Browser notifications' }).count()).toBe(1);
+    // Chromium has the Push API: this browser can be allowed from here.
+    await expect
+      .poll(() => guardian.page.getByRole('button', { name: 'Allow notifications in this browser' }).count())
+      .toBe(1);
+    await guardian.page.getByRole('button', { name: 'Stop notifications to Firefox · Android' }).click();
+    await expect
+      .poll(() => guardian.page.locator('.toast').innerText())
+      .toBe('That browser no longer shows your notifications.');
+    await expect.poll(() => guardian.page.getByText('No browser shows your notifications.').count()).toBe(1);
+    const left = await callApi<{ devices: unknown[] }>(platform().url, token, 'GET', '/api/notifications/push');
+    expect(left.body.devices).toEqual([]);
+    expect(
+      await guardian.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
+    expect(guardian.errors).toEqual([]);
+    await guardian.context.close();
   });
 });

@@ -100,9 +100,11 @@ function BrowserNotifications({
       {availability === 'unsupported' ? <Notice>{t('preferences.push.unsupported')}</Notice> : null}
       {availability === 'blocked' ? <Notice tone="warn">{t('preferences.push.blocked')}</Notice> : null}
       {availability === 'available' && !current ? (
-        <button type="button" class="button" disabled={busy} onClick={() => void allow()}>
-          {busy ? t('preferences.push.allowing') : t('preferences.push.allow')}
-        </button>
+        <p>
+          <button type="button" class="button" disabled={busy} onClick={() => void allow()}>
+            {busy ? t('preferences.push.allowing') : t('preferences.push.allow')}
+          </button>
+        </p>
       ) : null}
       <h3>{t('preferences.push.devices')}</h3>
       {devices.length ? (
