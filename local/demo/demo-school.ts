@@ -50,6 +50,23 @@ async function scoreDemoSchool(platform: Platform, schoolId: string): Promise<vo
   );
 }
 
+/**
+ * Waits until the reports the scoring run asked for (the school analytics report) are rendered:
+ * the demo is ready once nothing more is written to it, so a test that archives or offboards it
+ * right away reads every row the school will have.
+ */
+async function reportsRendered(db: DataApiSession, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await db.query<{ waiting: number }>(
+      `SELECT count(*)::int AS waiting FROM reports WHERE status IN ('queued', 'running')`,
+    );
+    if (!row!.waiting) return;
+    if (Date.now() > deadline) throw new Error("The demo school's analytics report was not rendered in two minutes.");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 async function onboardDemoSchool(platform: Platform): Promise<void> {
   await runExecutionToSuccess(
     new SFNClient({ endpoint: platform.stepFunctions.url }),
@@ -267,6 +284,7 @@ export async function ensureDemoSchool(
   await db.execute('ANALYZE');
   log('scoring Demo High School through the scoring run');
   await scoreDemoSchool(platform, school.schoolId);
+  await reportsRendered(db);
   for (const [table, account] of [
     ['staff', bursarAccount],
     ['staff', teacherAccount],
