@@ -9,6 +9,19 @@ export const chronicAbsenceMinimumDays = 10;
 /** Days after an invoice fell due within which its overdue reminder may still go (a pass missed is made up). */
 const overdueWindowDays = 7;
 
+/** SQL (a CTE named `cte`): a reminder of `kind` for each invoice of `reminded` at that stage, once per invoice and stage. */
+function feeReminderRequestsSql(cte: string, kind: 'fee-due-soon' | 'fee-overdue'): string {
+  return noticeRequestsSql(cte, kind, {
+    from: `FROM reminded WHERE stage = '${kind}'`,
+    key: 'id',
+    payload: "jsonb_build_object('invoiceId', id)",
+    studentId: 'student_id',
+    onDate: 'due_on',
+    requestedBy: ':auditActor',
+    returning: 'id, kind, student_id',
+  });
+}
+
 /** What the day's pass did at a school. */
 export interface DailyNotices {
   /** False when it had run today already, or the school's notice time has not come. */
@@ -56,24 +69,8 @@ export async function askForDailyNotices(db: DataApiSession): Promise<DailyNotic
           AND coalesce((SELECT sum(amount_minor) FROM invoices WHERE student_id = i.student_id), 0)
             > coalesce((SELECT sum(amount_minor) FROM payments WHERE student_id = i.student_id), 0)
      ),
-     ${noticeRequestsSql('due_soon_requests', 'fee-due-soon', {
-       from: "FROM reminded WHERE stage = 'fee-due-soon'",
-       key: 'id',
-       payload: "jsonb_build_object('invoiceId', id)",
-       studentId: 'student_id',
-       onDate: 'due_on',
-       requestedBy: ':auditActor',
-       returning: 'id, kind, student_id',
-     })},
-     ${noticeRequestsSql('overdue_requests', 'fee-overdue', {
-       from: "FROM reminded WHERE stage = 'fee-overdue'",
-       key: 'id',
-       payload: "jsonb_build_object('invoiceId', id)",
-       studentId: 'student_id',
-       onDate: 'due_on',
-       requestedBy: ':auditActor',
-       returning: 'id, kind, student_id',
-     })},
+     ${feeReminderRequestsSql('due_soon_requests', 'fee-due-soon')},
+     ${feeReminderRequestsSql('overdue_requests', 'fee-overdue')},
      year AS (${currentAcademicYearSql}),
      below AS (
        SELECT a.student_id, count(*) AS days,

@@ -288,23 +288,22 @@ export class BatchStack extends Stack {
     { messaging, live, appOrigin }: Pick<BatchStackProps, 'messaging' | 'live' | 'appOrigin'>,
   ): void {
     if (channels.includes('live')) live.grantPush(fn);
-    if (channels.includes('email')) {
-      messaging.grantSendEmail(fn);
-      // A non-essential e-mail's unsubscribe link is on the app's own origin.
+    if (channels.includes('email') || channels.includes('push')) {
+      // Unsubscribe and invitation links, and where a push opens, are on the app's own origin; invitation
+      // links and pushes are signed with the stage's notification keys; the sender's address is the
+      // e-mails' From and the pushes' VAPID contact.
+      messaging.grantReadNotificationKeys(fn);
+      fn.addEnvironment(notificationKeysSecretVariable, messaging.notificationKeysSecretName);
       fn.addEnvironment(appOriginVariable, appOrigin);
       fn.addEnvironment(mailFromVariable, messaging.mailFrom);
+    }
+    if (channels.includes('email')) {
+      messaging.grantSendEmail(fn);
       fn.addEnvironment(emailConfigurationSetVariable, messaging.emailConfigurationSetName);
     }
     if (channels.includes('sms')) {
       messaging.grantSendText(fn);
       fn.addEnvironment(smsConfigurationSetVariable, messaging.smsConfigurationSetName);
-    }
-    if (channels.includes('push') || channels.includes('email')) {
-      // Pushes and invitation links are signed with the stage's notification keys and open the app on its own origin.
-      messaging.grantReadNotificationKeys(fn);
-      fn.addEnvironment(notificationKeysSecretVariable, messaging.notificationKeysSecretName);
-      fn.addEnvironment(appOriginVariable, appOrigin);
-      fn.addEnvironment(mailFromVariable, messaging.mailFrom);
     }
   }
 }

@@ -65,12 +65,14 @@ function viewOf(row: InvitationRow | undefined): InvitationView {
   };
 }
 
-const columns = `(SELECT name FROM school_settings) AS "schoolName", i.locale, i.name, i.email, i.role, i."personId",
-  i."personKind", i.accepted, i.expired`;
+/** The invitation's columns, `accepted` as the statement knows it (by default, as it was read). */
+const columns = (accepted = 'i.accepted') =>
+  `(SELECT name FROM school_settings) AS "schoolName", i.locale, i.name, i.email, i.role, i."personId",
+  i."personKind", ${accepted} AS accepted, i.expired`;
 
 /** The invitation of a link, changing nothing (mail scanners open links): one round trip. */
 export async function describeInvitation(db: DataApiSession, messageId: string): Promise<InvitationView> {
-  const [row] = await db.query<InvitationRow>(`WITH ${invitationSql} SELECT ${columns} FROM invitation i`, {
+  const [row] = await db.query<InvitationRow>(`WITH ${invitationSql} SELECT ${columns()} FROM invitation i`, {
     messageId: typed.uuid(messageId),
   });
   return viewOf(row);
@@ -97,7 +99,7 @@ export async function recordAcceptance(db: DataApiSession, messageId: string): P
        entityId: '(SELECT message_id::text FROM changed)',
        people: ['person_id'],
      })}
-     SELECT ${columns.replace('i.accepted', '(i.accepted OR EXISTS (SELECT 1 FROM changed)) AS accepted')}
+     SELECT ${columns('(i.accepted OR EXISTS (SELECT 1 FROM changed))')}
        FROM invitation i`,
     { messageId: typed.uuid(messageId) },
   );
