@@ -112,33 +112,36 @@ export async function deliverMessages(
     { ...chosen.params, stale: staleClaimSeconds },
   );
   const messages = jsonColumn<ClaimedMessage[]>(claimed!.messages);
-  if (sendsPerSecond) {
-    try {
-      await takeSendAllowance(db, messages.length, sendsPerSecond);
-    } catch (error) {
-      if (!(error instanceof SendRateExceeded)) throw error;
-      // Given back, so that the queue's retry finds them to send.
-      await db.query(
-        `UPDATE notification_messages SET status = 'queued', claimed_at = NULL, updated_at = now()
-          WHERE id IN (SELECT (jsonb_array_elements_text(:ids::jsonb))::uuid) AND status = 'sending'`,
-        { ids: typed.json(messages.map((m) => m.id)) },
-      );
-      throw error;
-    }
-  }
   const appOrigin = process.env[appOriginVariable];
   const keys = messages.some((m) => m.kind === 'invitation') ? await readNotificationKeys() : undefined;
-  const outcomes = await Promise.all(
-    messages.map(async (message): Promise<{ id: string } & (SendOutcome | { status: 'retry'; reason: string })> => {
+  type Outcome = { id: string } & (SendOutcome | { status: 'retry'; reason: string });
+  const send = async (message: ClaimedMessage): Promise<Outcome> => {
+    try {
+      const outgoing = outgoingMessage(message, schoolId, claimed!.school, appOrigin, keys);
+      return { id: message.id, ...(await senders[message.channel](outgoing)) };
+    } catch (error) {
+      logger.warn('a send failed; it is tried again', { messageId: message.id, channel: message.channel, error });
+      return { id: message.id, status: 'retry', reason: String((error as Error).name ?? error) };
+    }
+  };
+  // At the school's rate, each slice is sent as soon as its second's allowance is taken, so the
+  // sends themselves keep the pace; when the allowance does not come, the rest is given back.
+  const slice = sendsPerSecond ?? Math.max(1, messages.length);
+  const outcomes: Outcome[] = [];
+  for (let start = 0; start < messages.length; start += slice) {
+    const part = messages.slice(start, start + slice);
+    if (sendsPerSecond) {
       try {
-        const outgoing = outgoingMessage(message, schoolId, claimed!.school, appOrigin, keys);
-        return { id: message.id, ...(await senders[message.channel](outgoing)) };
+        await takeSendAllowance(db, part.length, sendsPerSecond);
       } catch (error) {
-        logger.warn('a send failed; it is tried again', { messageId: message.id, channel: message.channel, error });
-        return { id: message.id, status: 'retry', reason: String((error as Error).name ?? error) };
+        if (!(error instanceof SendRateExceeded)) throw error;
+        const rest = messages.slice(start);
+        outcomes.push(...rest.map((m): Outcome => ({ id: m.id, status: 'retry', reason: error.message })));
+        break;
       }
-    }),
-  );
+    }
+    outcomes.push(...(await Promise.all(part.map(send))));
+  }
   const gone = outcomes.flatMap((o) => ('goneSubscriptions' in o ? (o.goneSubscriptions ?? []) : []));
   if (gone.length) await removeGoneSubscriptions(db, gone);
   if (outcomes.length) {

@@ -9,7 +9,7 @@ export class SendRateExceeded extends Error {
 const longestWaitMs = 60_000;
 
 /**
- * Takes `count` sends of this second's allowance of the school (`perSecond`), waiting for the
+ * Takes `count` (at most `perSecond`) sends of this second's allowance of the school, waiting for the
  * next second while this one's is spent: one statement a try, in the school's database, so every
  * sender of the school, in any execution environment, shares the one allowance. Seconds older
  * than a minute are cleared in the same statement.
@@ -21,7 +21,7 @@ export async function takeSendAllowance(
   options: { longestWaitMs?: number; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<void> {
   if (count <= 0) return;
-  const wanted = Math.min(count, perSecond);
+  if (count > perSecond) throw new RangeError(`${count} sends cannot come out of one second of ${perSecond}.`);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const giveUpAt = Date.now() + (options.longestWaitMs ?? longestWaitMs);
   for (;;) {
@@ -38,13 +38,9 @@ export async function takeSendAllowance(
        SELECT EXISTS (SELECT 1 FROM taken) AS taken,
               ceil(extract(epoch FROM date_trunc('second', at) + interval '1 second' - at) * 1000)::int AS "waitMs"
          FROM now`,
-      { wanted, perSecond },
+      { wanted: count, perSecond },
     );
-    if (row!.taken) {
-      // A batch larger than a second's allowance takes the rest in the seconds after.
-      if (count > wanted) return takeSendAllowance(db, count - wanted, perSecond, options);
-      return;
-    }
+    if (row!.taken) return;
     if (Date.now() + row!.waitMs > giveUpAt)
       throw new SendRateExceeded(`The school's rate of ${perSecond}/s is spent.`);
     // Spread the waiting senders over the next second, so they do not all try at its first instant.
