@@ -67,6 +67,9 @@ const localRuntimeSettings = {
   POWERTOOLS_METRICS_DISABLED: 'true',
 };
 
+/** Lambda starts a standard queue's mapping at five batches at once; the local platform stays there. */
+const lambdaStartingBatches = 5;
+
 export interface PlatformOptions {
   /** Where state lives between runs (`.local/` for `npm start`, a temporary directory in tests). */
   readonly stateDir: string;
@@ -457,6 +460,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         queueArn: source.queueArn,
         definition,
         credentials: credentials.forRole(fn.roleArn),
+        concurrentBatches: Math.min(lambdaStartingBatches, source.maximumConcurrency ?? lambdaStartingBatches),
         handler: async (event) => (await functions.invoke(fn, event)) as SQSBatchResponse | undefined,
         onError: (error) => log(`[sqs ${name}] ${String(error)}`),
       });

@@ -36,6 +36,7 @@ export function functionCatalog(
           FunctionName: string;
           BatchSize?: number;
           FunctionResponseTypes?: string[];
+          ScalingConfig?: { MaximumConcurrency?: number };
         };
         eventSources.push({
           queueArn: properties.EventSourceArn,
@@ -45,6 +46,9 @@ export function functionCatalog(
             : `arn:aws:lambda:${environment.region}:${environment.accountId}:function:${properties.FunctionName}`,
           batchSize: properties.BatchSize ?? 10,
           reportBatchItemFailures: (properties.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+          ...(properties.ScalingConfig?.MaximumConcurrency
+            ? { maximumConcurrency: Number(properties.ScalingConfig.MaximumConcurrency) }
+            : {}),
         });
       }
       if (resource.Type !== 'AWS::Lambda::Function') continue;

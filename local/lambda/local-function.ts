@@ -19,4 +19,6 @@ export interface LocalEventSource {
   readonly functionArn: string;
   readonly batchSize: number;
   readonly reportBatchItemFailures: boolean;
+  /** Its `ScalingConfig.MaximumConcurrency`: batches it may hand its function at once. */
+  readonly maximumConcurrency?: number;
 }

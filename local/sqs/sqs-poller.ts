@@ -22,6 +22,12 @@ export interface SqsPollerOptions {
   readonly queueArn: string;
   readonly definition: QueueDefinition;
   readonly handler: SqsHandler;
+  /**
+   * Batches handled at once, each by its own receive: Lambda starts a standard queue's mapping
+   * at five concurrent batches (then scales up, which the local platform does not), never more
+   * than the mapping's maximum concurrency. @default 1
+   */
+  readonly concurrentBatches?: number;
   /** What the mapping receives and deletes with: its function's role, as on Lambda. @default a key no endpoint checks */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly onError?: (error: unknown) => void;
@@ -131,7 +137,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     }
   }
 
-  const loop = (async () => {
+  const poll = async () => {
     while (running) {
       try {
         await pollOnce();
@@ -142,7 +148,8 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         }
       }
     }
-  })();
+  };
+  const loop = Promise.all(Array.from({ length: Math.max(1, options.concurrentBatches ?? 1) }, poll));
 
   return {
     get invocations() {

@@ -30,7 +30,7 @@ afterEach(async () => {
   sqs = undefined;
 });
 
-async function setUp(handler: SqsHandler) {
+async function setUp(handler: SqsHandler, concurrentBatches?: number) {
   sqs = await startSqs({ port: 0, queues: [{ name: 'campus-local-contract-jobs', definition }] });
   const client = new SQSClient({
     endpoint: sqs.url,
@@ -44,6 +44,7 @@ async function setUp(handler: SqsHandler) {
     queueArn: sqs.queueArn('campus-local-contract-jobs'),
     definition,
     handler,
+    ...(concurrentBatches ? { concurrentBatches } : {}),
   });
   const send = (bodies: string[]) =>
     client.send(
@@ -147,5 +148,24 @@ describe('SQS poller contract (local-aws-sqs, real SQS protocol)', () => {
     await send(['x']);
     await until(() => calls >= 2, 10_000);
     expect(calls).toBe(2);
+  });
+
+  it('hands out up to concurrentBatches batches at once, each message to one of them only, as a mapping starting at five does', async () => {
+    let running = 0;
+    let mostAtOnce = 0;
+    const handled: string[] = [];
+    const { send } = await setUp(async (event) => {
+      running++;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      handled.push(...event.Records.map((r) => r.body));
+      running--;
+    }, 3);
+    const bodies = Array.from({ length: 30 }, (_, i) => `m${i}`);
+    for (let i = 0; i < bodies.length; i += 10) await send(bodies.slice(i, i + 10));
+    await until(() => handled.length >= bodies.length, 10_000);
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(mostAtOnce).toBeLessThanOrEqual(3);
+    expect(handled.sort()).toEqual([...bodies].sort());
   });
 });
