@@ -146,13 +146,11 @@ export class BatchStack extends Stack {
       for (const target of definition.sendsTo ?? []) this.sendsTo(worker, this.queueNamed(target));
       this.sendsMessages(worker, definition.messages ?? [], props);
     }
-    // Bulk sends go at each school's share of the account's rate, where the stage sets one.
-    if (config.messaging.bulkSendsPerSecondPerSchool) {
-      this.queueNamed(bulkDeliveryQueue.logicalName).worker.addEnvironment(
-        bulkSendRateVariable,
-        String(config.messaging.bulkSendsPerSecondPerSchool),
-      );
-    }
+    // Bulk sends go at each school's share of the account's rate.
+    this.queueNamed(bulkDeliveryQueue.logicalName).worker.addEnvironment(
+      bulkSendRateVariable,
+      String(config.messaging.bulkSendsPerSecondPerSchool),
+    );
 
     this.scoringSteps = new SchoolFunction(this, 'scoring-steps', {
       config,
