@@ -7,6 +7,7 @@ import { browserTest as test } from '../support/browser-test';
 import { demoSchoolOf } from '../support/demo-school';
 import { useLocalPlatform } from '../support/local-platform';
 import { changeNotificationRules, noQuietHours } from '../support/notification-rules';
+import { decryptPush, newPushBrowser, pushesTo, subscriptionOf } from '../support/push-browser';
 import { callApi } from '../support/school-fixture';
 import { accessTokenFor } from '../support/sign-in';
 
@@ -260,6 +261,90 @@ describe('browser notifications in the web app', () => {
       await guardian.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
     ).toBeLessThanOrEqual(0);
     expect(guardian.errors).toEqual([]);
+    await guardian.context.close();
+  });
+
+  test('the app’s service worker shows a push the platform sent as a notification, and opening it leads to the message (push handed over through the DevTools protocol, notification click dispatched to the worker: no push service or notification centre here)', async ({
+    browser,
+  }) => {
+    const { db, signInOf: accountOf } = await demoSchool();
+    const url = platform().url;
+    const guardianAccount = accountOf('guardian');
+    const adminAccount = accountOf('school-admin');
+    const guardianToken = await accessTokenFor(url, guardianAccount.email, guardianAccount.password);
+    const adminToken = await accessTokenFor(url, adminAccount.email, adminAccount.password);
+    await changeNotificationRules((method, path, body) => callApi(url, adminToken, method, path, body), noQuietHours);
+
+    // The platform's push, as a subscribed browser receives it: through the local push service, read with its keys.
+    const subscribed = newPushBrowser(url);
+    const device = await callApi(url, guardianToken, 'POST', '/api/notifications/push/devices', {
+      ...subscriptionOf(subscribed),
+      device: 'Chromium · Linux',
+    });
+    expect(device.status).toBe(201);
+    const chosen = await callApi(url, guardianToken, 'PUT', '/api/notifications/preferences', {
+      locale: 'en',
+      channels: { announcements: ['push'] },
+    });
+    expect(chosen.status).toBe(200);
+    const [klass] = await db.query<{ id: string }>(
+      `SELECT s.class_id AS id FROM guardians g JOIN student_guardians sg ON sg.guardian_id = g.id
+         JOIN students s ON s.id = sg.student_id WHERE lower(g.email) = lower(:email) LIMIT 1`,
+      { email: guardianAccount.email },
+    );
+    const sent = await callApi(url, adminToken, 'POST', '/api/notifications/announcements', {
+      audience: { scope: 'class-guardians', classId: klass!.id },
+      title: 'Feira do livro',
+      body: 'A feira do livro abre na segunda-feira.',
+      clientKey: `push-browser-${Date.now()}`,
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    await expect.poll(() => pushesTo(platform(), subscribed).length, { timeout: 30_000 }).toBe(1);
+    const payload = decryptPush(subscribed, Buffer.from(pushesTo(platform(), subscribed)[0]!.body, 'base64')) as {
+      title: string;
+      body: string;
+      url: string;
+    };
+
+    const guardian = await openAs(browser, guardianAccount, desktop, '/notifications/preferences');
+    await guardian.context.grantPermissions(['notifications'], { origin: url });
+    // The worker the app registers when a browser is allowed.
+    await guardian.page.evaluate(async () => {
+      await navigator.serviceWorker.register('/service-worker.js', { scope: '/' });
+      await navigator.serviceWorker.ready;
+    });
+    await expect.poll(() => guardian.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    const devtools = await guardian.context.newCDPSession(guardian.page);
+    const registrations: { registrationId: string; scopeURL: string }[] = [];
+    devtools.on('ServiceWorker.workerRegistrationUpdated', (event) => registrations.push(...event.registrations));
+    await devtools.send('ServiceWorker.enable');
+    await expect.poll(() => registrations.some((r) => r.scopeURL === `${url}/`)).toBe(true);
+    await devtools.send('ServiceWorker.deliverPushMessage', {
+      origin: url,
+      registrationId: registrations.find((r) => r.scopeURL === `${url}/`)!.registrationId,
+      data: JSON.stringify(payload),
+    });
+    const shown = () =>
+      guardian.page.evaluate(async () =>
+        (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+          title: n.title,
+          body: n.body,
+          url: (n.data as { url?: string } | null)?.url,
+        })),
+      );
+    await expect.poll(shown).toEqual([{ title: payload.title, body: payload.body, url: `${url}/inbox` }]);
+    expect(payload.title).toBe('Feira do livro');
+
+    // Opening it: the open tab of the app goes to the message, and the notification is closed.
+    const [worker] = guardian.context.serviceWorkers();
+    expect(worker).toBeDefined();
+    await worker!.evaluate(`(async () => {
+      const [notification] = await self.registration.getNotifications();
+      self.dispatchEvent(new NotificationEvent('notificationclick', { notification }));
+    })()`);
+    await guardian.page.waitForURL(`${url}/inbox`);
+    await expect.poll(shown).toEqual([]);
+    await devtools.detach();
     await guardian.context.close();
   });
 });

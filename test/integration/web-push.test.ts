@@ -1,10 +1,16 @@
-import { createECDH, createDecipheriv, createHmac, randomBytes, type ECDH } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AnnouncementCreated, DeliveryReport } from '../../lambdas/api/notifications/notifications.schemas';
 import type { PushDevice, PushSettings } from '../../lambdas/api/notifications/push-subscriptions.schemas';
-import type { SentPush } from '../../local/messaging/mailbox';
 import { useLocalPlatform } from '../support/local-platform';
 import { changeNotificationRules, noQuietHours } from '../support/notification-rules';
+import {
+  decryptPush,
+  type FakePushBrowser,
+  newPushBrowser,
+  pushesTo as pushesOf,
+  subscriptionOf,
+} from '../support/push-browser';
 import { exampleSettings, type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 import { until } from '../support/until';
 
@@ -16,61 +22,12 @@ import { until } from '../support/until';
  * subscribes only through its vendor's push service, which this machine cannot reach.
  */
 const platform = useLocalPlatform('web-push');
+const pushesTo = (browser: FakePushBrowser) => pushesOf(platform(), browser);
 let oak: SchoolFixture;
 let admin: SchoolUser;
 let guardian: SchoolUser;
 let otherGuardian: SchoolUser;
 let classId: string;
-
-/** A browser's side of a push subscription: its P-256 key pair and authentication secret. */
-interface FakeBrowser {
-  readonly ecdh: ECDH;
-  readonly auth: Buffer;
-  readonly endpoint: string;
-}
-
-function newBrowser(): FakeBrowser {
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  return {
-    ecdh,
-    auth: randomBytes(16),
-    endpoint: `${platform().url}/local/push/${randomBytes(12).toString('base64url')}`,
-  };
-}
-
-const subscriptionOf = (browser: FakeBrowser) => ({
-  endpoint: browser.endpoint,
-  expirationTime: null,
-  keys: { p256dh: browser.ecdh.getPublicKey().toString('base64url'), auth: browser.auth.toString('base64url') },
-});
-
-const hmac = (key: Buffer, data: Buffer) => createHmac('sha256', key).update(data).digest();
-
-/** Reads a push as the browser does: RFC 8291's key derivation over RFC 8188's aes128gcm record. */
-function decrypt(browser: FakeBrowser, body: Buffer): unknown {
-  const salt = body.subarray(0, 16);
-  const idLength = body[20]!;
-  const serverKey = body.subarray(21, 21 + idLength);
-  const ciphertext = body.subarray(21 + idLength);
-  const shared = browser.ecdh.computeSecret(serverKey);
-  const keyInfo = Buffer.concat([Buffer.from('WebPush: info\0'), browser.ecdh.getPublicKey(), serverKey]);
-  const ikm = hmac(hmac(browser.auth, shared), Buffer.concat([keyInfo, Buffer.from([1])]));
-  const prk = hmac(salt, ikm);
-  const cek = hmac(prk, Buffer.from('Content-Encoding: aes128gcm\0\x01')).subarray(0, 16);
-  const nonce = hmac(prk, Buffer.from('Content-Encoding: nonce\0\x01')).subarray(0, 12);
-  const decipher = createDecipheriv('aes-128-gcm', cek, nonce);
-  decipher.setAuthTag(ciphertext.subarray(-16));
-  const padded = Buffer.concat([decipher.update(ciphertext.subarray(0, -16)), decipher.final()]);
-  // The last record ends with the delimiter 2, then any padding zeros.
-  const end = padded.lastIndexOf(2);
-  return JSON.parse(padded.subarray(0, end).toString('utf8'));
-}
-
-const pushesTo = (browser: FakeBrowser) =>
-  platform()
-    .messaging.mailbox.list(browser.endpoint)
-    .filter((m): m is SentPush => m.kind === 'push');
 
 async function announce(title: string): Promise<string> {
   const sent = await admin.call<AnnouncementCreated>('POST', '/api/notifications/announcements', {
@@ -118,10 +75,10 @@ beforeAll(async () => {
 });
 
 describe('browser notifications (Web Push; the test plays the browser, whose vendor push service is out of reach)', () => {
-  let browser: FakeBrowser;
+  let browser: FakePushBrowser;
   let device: PushDevice;
   beforeAll(() => {
-    browser = newBrowser();
+    browser = newPushBrowser(platform().url);
   });
 
   it("tells a browser the stage's public VAPID key, and records its subscription once however often it is sent", async () => {
@@ -193,7 +150,7 @@ describe('browser notifications (Web Push; the test plays the browser, whose ven
     const [push] = pushesTo(browser);
     expect(push!.subscriber).toMatch(/^mailto:/);
     expect(push!.urgency).toBe('normal');
-    const payload = decrypt(browser, Buffer.from(push!.body, 'base64')) as Record<string, string>;
+    const payload = decryptPush(browser, Buffer.from(push!.body, 'base64')) as Record<string, string>;
     expect(payload).toMatchObject({ title: 'Sports day', url: `${platform().url}/inbox` });
     expect(payload.body).toContain('Sports day: details in the app.');
     // A browser that was not chosen (the other guardian allowed none) gets nothing; its in-app message stands.
@@ -233,7 +190,7 @@ describe('browser notifications (Web Push; the test plays the browser, whose ven
   });
 
   it('reaches a push service that refuses what a real one refuses: no TTL, no VAPID token, a token of another key', async () => {
-    const endpoint = newBrowser().endpoint;
+    const endpoint = newPushBrowser(platform().url).endpoint;
     const post = (headers: Record<string, string>) =>
       fetch(endpoint, { method: 'POST', headers: { 'content-encoding': 'aes128gcm', ...headers }, body: 'x' });
     expect((await post({})).status).toBe(400);
@@ -257,7 +214,7 @@ describe('browser notifications (Web Push; the test plays the browser, whose ven
   });
 
   it('stops a browser at its owner’s word', async () => {
-    const second = newBrowser();
+    const second = newPushBrowser(platform().url);
     const added = await guardian.call<PushDevice>('POST', '/api/notifications/push/devices', subscriptionOf(second));
     expect(added.status).toBe(201);
     expect((await guardian.call('DELETE', `/api/notifications/push/devices/${added.body.id}`)).status).toBe(204);
