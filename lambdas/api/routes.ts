@@ -15,6 +15,7 @@ import { pushSubscriptionRoutes } from './notifications/push-subscriptions.route
 import { unsubscribeRoutes } from './notifications/unsubscribe.routes';
 import { onboardingRunRoutes, schoolDirectoryRoutes } from './platform/platform.routes';
 import { portalRoutes } from './portal/portal.routes';
+import { consentRoutes } from './privacy/consents.routes';
 import { reportRoutes } from './reports/reports.routes';
 import type { RouteDefinition, RouteGroup } from './route-contract';
 import { sessionRoutes } from './session/session.routes';
@@ -58,6 +59,7 @@ export const routeGroups: readonly RouteGroup[] = [
   notificationRoutes,
   pushSubscriptionRoutes,
   unsubscribeRoutes,
+  consentRoutes,
   invitationRoutes,
 ];
 

@@ -99,8 +99,9 @@ export async function seedDefaults(state: OnboardingState, ports: OnboardingPort
   const { settings, academicYear } = defaults;
   const [seeded] = await schoolDatabase(ports, state).query<{ terms: number; categories: number }>(
     `WITH settings AS (
-       INSERT INTO school_settings (singleton, name, timezone, currency, locale, grading_scale, pass_mark, chronic_absence_rate)
-       VALUES (true, :name, :timezone, :currency, :locale, :gradingScale, :passMark, :chronicAbsenceRate)
+       INSERT INTO school_settings (singleton, name, timezone, currency, locale, grading_scale, pass_mark, chronic_absence_rate,
+                                    analytics)
+       VALUES (true, :name, :timezone, :currency, :locale, :gradingScale, :passMark, :chronicAbsenceRate, :analytics)
        ON CONFLICT (singleton) DO NOTHING
        RETURNING *),
      year AS (
@@ -133,6 +134,7 @@ export async function seedDefaults(state: OnboardingState, ports: OnboardingPort
       gradingScale: typed.json(settings.gradingScale),
       passMark: typed.decimal(String(settings.passMarkPercent)),
       chronicAbsenceRate: typed.decimal(String(settings.chronicAbsenceRate)),
+      analytics: typed.json(defaults.analytics),
       yearName: academicYear.name,
       yearStart: typed.date(academicYear.startsOn),
       yearEnd: typed.date(academicYear.endsOn),

@@ -18,7 +18,15 @@ export interface SchoolDefaults {
     readonly terms: readonly { name: string; startsOn: string; endsOn: string }[];
   };
   readonly feeCategories: readonly { code: string; name: string }[];
+  /** Analytics settings beyond the platform's defaults (`school_settings.analytics`). */
+  readonly analytics: { readonly parentalConsentUnder?: number };
 }
+
+/**
+ * Countries whose law asks a parent's consent before a child's data is processed below an age:
+ * the United States (COPPA, under 13). A school elsewhere sets its own in its analytics settings.
+ */
+const parentalConsentAges: Readonly<Record<string, number>> = { US: 13 };
 
 /**
  * Countries whose school year follows the calendar year (southern hemisphere); elsewhere it
@@ -78,6 +86,9 @@ export function schoolDefaults(request: OnboardingRequest, today: Date = new Dat
       chronicAbsenceRate: 0.9,
     },
     academicYear: academicYear(request.country, today),
+    analytics: parentalConsentAges[request.country]
+      ? { parentalConsentUnder: parentalConsentAges[request.country] }
+      : {},
     feeCategories: [
       { code: 'tuition', name: 'Tuition' },
       { code: 'registration', name: 'Registration' },

@@ -68,6 +68,17 @@ export const analyticsSettings = z
     atRiskThreshold: fraction.default(0.5),
     /** Whether guardians see their child's risk score and drivers. @default false */
     guardiansSeeRisk: z.boolean().default(false),
+    /**
+     * What the school scores students on: its legitimate interest (every student, unless a
+     * guardian refused or withdrew analytics consent) or consent (only students whose guardian
+     * gave it). @default 'legitimate-interest'
+     */
+    lawfulBasis: z.enum(['legitimate-interest', 'consent']).default('legitimate-interest'),
+    /**
+     * Age under which a student is scored only with a guardian's consent, whatever the basis
+     * (13 where COPPA applies); null for none. @default null
+     */
+    parentalConsentUnder: z.int().min(1).max(21).nullable().default(null),
     anomalies: z
       .object({
         recentWeeks: z.int().min(1).max(8),
@@ -100,4 +111,6 @@ const platformDefaults = analyticsSettings.parse({});
 export const analyticsSettingSql = {
   atRiskThreshold: `(SELECT coalesce((analytics->>'atRiskThreshold')::float8, ${platformDefaults.atRiskThreshold}) FROM school_settings)`,
   guardiansSeeRisk: `(SELECT coalesce((analytics->>'guardiansSeeRisk')::boolean, ${platformDefaults.guardiansSeeRisk}) FROM school_settings)`,
+  lawfulBasis: `coalesce((SELECT analytics->>'lawfulBasis' FROM school_settings), '${platformDefaults.lawfulBasis}')`,
+  parentalConsentUnder: `(SELECT (analytics->>'parentalConsentUnder')::int FROM school_settings)`,
 } as const;

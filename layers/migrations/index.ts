@@ -10,6 +10,7 @@ import { scheduledNotices } from './0009-scheduled-notices';
 import { pushSubscriptions } from './0010-push-subscriptions';
 import { invitationAcceptances } from './0011-invitation-acceptances';
 import { sendAllowance } from './0012-send-allowance';
+import { consents } from './0013-consents';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -28,6 +29,7 @@ export const schoolMigrations: readonly Migration[] = [
   pushSubscriptions,
   invitationAcceptances,
   sendAllowance,
+  consents,
 ];
 
 /** The version a school database has once every migration has run. */

@@ -345,6 +345,13 @@ describe('the API contract', () => {
     await ok('guardian', 'GET', `/api/portal/children/${child}/attendance?from=2026-09-01&to=2026-12-31`);
     await ok('guardian', 'GET', `/api/portal/children/${child}/analytics`);
 
+    // Consents: the guardian's own in the portal, the school's record of one it received, the admin's list.
+    await ok('guardian', 'GET', `/api/portal/children/${child}/consents`);
+    await ok('guardian', 'PUT', `/api/portal/children/${child}/consents/integrations`, { status: 'given' });
+    await ok('school-admin', 'GET', `/api/students/${child}/consents`);
+    await ok('school-admin', 'PUT', `/api/students/${child}/consents/messages`, { status: 'given', method: 'paper' });
+    await ok('school-admin', 'GET', '/api/privacy/consents?purpose=messages&status=given');
+
     // Notifications: the child marked absent today, told at once (the guardian in the app, and the admin that the
     // SMS budget, 0 by default, stops the text); the inboxes and choices, the admin's rules and delivery reports.
     const rules = await ok<Record<string, unknown>>('school-admin', 'GET', '/api/notifications/settings');
