@@ -1,4 +1,5 @@
 import { currentAcademicYearSql } from '../shared/academic-year';
+import { analyticsPermittedSql } from '../shared/consents';
 import { type DataApiSession, typed } from '../shared/data-api';
 import type { AttendanceWeek } from './anomalies';
 
@@ -73,7 +74,7 @@ year_terms AS (
 chunk AS (
   SELECT s.id, s.class_id, s.repeated_years
     FROM students s
-   WHERE s.status = 'active' AND ${inChunk('s')}),
+   WHERE s.status = 'active' AND ${inChunk('s')} AND ${analyticsPermittedSql('s')}),
 as_of AS (
   SELECT coalesce(max(a.on_date), current_date) AS day
     FROM attendance a, year

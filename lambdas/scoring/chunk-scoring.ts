@@ -3,6 +3,7 @@ import { type AnalyticsSettings, analyticsSettingSql } from '../shared/analytics
 import { type DataApiSession, typed } from '../shared/data-api';
 import { type AnomalyFlag, anomalyFlags } from './anomalies';
 import { currentAcademicYearSql } from '../shared/academic-year';
+import { analyticsPermittedSql } from '../shared/consents';
 import { noticeRequestsSql } from '../shared/notification-outbox';
 import {
   type AtRiskModel,
@@ -138,7 +139,8 @@ export async function writeStudentAnalytics(
     `WITH results AS (
        SELECT r.* FROM jsonb_to_recordset(:results::jsonb) AS r("studentId" uuid, setup text, risk numeric,
                         inputs jsonb, drivers jsonb, anomalies jsonb, percentiles jsonb, careers jsonb)
-        WHERE r."studentId" IN (SELECT id FROM students)),
+        -- A consent refused or withdrawn since the chunk was read: not written.
+        WHERE r."studentId" IN (SELECT s.id FROM students s WHERE ${analyticsPermittedSql('s')})),
      -- The statement's snapshot: each student's risk before this write.
      previous AS (SELECT student_id, risk FROM student_analytics WHERE student_id IN (SELECT "studentId" FROM results)),
      predictions AS (

@@ -5,8 +5,9 @@ import type { ScoringRuns, ScoringTrigger } from '../shared/scoring-runs';
 import { taskErrorMessage } from '../shared/task-failure';
 import type { SchoolRecord, TenantDirectory } from '../shared/tenant-directory';
 import type { ChunkDescriptor } from './chunk-features';
-import { atRiskModel, type SchoolScoringSettings, scoreChunk } from './chunk-scoring';
+import { atRiskModel, type SchoolScoringSettings, scoreChunk, scoringActor } from './chunk-scoring';
 import { defaultChunkSize, planSchool } from './scoring-plan';
+import { removeUnpermittedAnalytics } from './unpermitted-analytics';
 import { measureTrackRecord } from './track-record';
 
 /** What the scoring run's steps work with; the handler makes them from its environment. */
@@ -96,6 +97,8 @@ export async function planSchoolRun(
   const school = await activeSchool(ports, event.schoolId);
   const db = await ports.session(school);
   await measureTrackRecord(db, atRiskModel);
+  // What the school may no longer score goes before the run writes what it may.
+  await removeUnpermittedAnalytics(db.as({ actor: scoringActor, requestId: event.runId }));
   const plan = await planSchool(db, event.chunkSize ?? defaultChunkSize);
   if (!plan) throw new SchoolNotScorableError(`School ${school.schoolId} has no settings (pass mark) to score by.`);
   await ports.runs.planSchool(
