@@ -1,4 +1,5 @@
 import { auditEntry } from '../shared/audit-entry';
+import { messagesRefusedSql } from '../shared/consents';
 import { type DataApiSession, jsonColumn, typed } from '../shared/data-api';
 import {
   type Channel,
@@ -47,6 +48,8 @@ interface Recipient {
   phoneUndeliverable: boolean;
   /** Browsers that allowed the school's notifications (Web Push). */
   pushSubscriptions: number;
+  /** A guardian who refused messages beyond essential ones: those reach them in the app only. */
+  messagesRefused: boolean;
 }
 
 interface DueRequest {
@@ -270,6 +273,7 @@ export function planMessages(
       };
       const kind: NotificationKind = notificationKinds[request.kind];
       for (const channel of kind.channels ?? channelsFor(recipient, request.category, context.settings)) {
+        if (channel !== 'in-app' && !kind.essential && recipient.messagesRefused) continue;
         if (channel === 'in-app') {
           messages.push({ ...base, channel, address: null, body: text.body, status: 'delivered', reason: null });
         } else if (channel === 'push') {
@@ -397,7 +401,8 @@ const takeDueSql = `WITH due AS (
             'locale', p.locale, 'channels', p.channels,
             'emailUndeliverable', EXISTS (SELECT 1 FROM undeliverable_addresses u WHERE u.address = lower(rc.email)),
             'phoneUndeliverable', EXISTS (SELECT 1 FROM undeliverable_addresses u WHERE u.address = rc.phone),
-            'pushSubscriptions', (SELECT count(*) FROM push_subscriptions ps WHERE ps.person_id = rc.id))
+            'pushSubscriptions', (SELECT count(*) FROM push_subscriptions ps WHERE ps.person_id = rc.id),
+            'messagesRefused', rc.kind = 'guardian' AND ${messagesRefusedSql('rc.id')})
             ORDER BY rc.name, rc.id), '[]')
             FROM recipients rc LEFT JOIN notification_preferences p ON p.person_id = rc.id
            WHERE rc.request_id = d.id))::text,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { messagesRefusedSql } from './consents';
 
 /**
  * Who an announcement goes to, as the composer's preview counts them and the dispatcher
@@ -71,6 +72,8 @@ export const routedAnnouncementSql = `rules AS (SELECT default_channels FROM not
            WHERE c IN ('email', 'sms', 'push')
         ) ch
        WHERE ch.channel = 'in-app'
-          OR (ch.channel = 'push' AND EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.person_id = p.id))
-          OR (CASE ch.channel WHEN 'email' THEN p.email WHEN 'sms' THEN p.phone END) IS NOT NULL
+          OR (-- A family that refused messages beyond essential ones has announcements in the app only.
+              NOT (p.kind = 'guardian' AND ${messagesRefusedSql('p.id')})
+              AND ((ch.channel = 'push' AND EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.person_id = p.id))
+                   OR (CASE ch.channel WHEN 'email' THEN p.email WHEN 'sms' THEN p.phone END) IS NOT NULL))
     )`;
