@@ -432,6 +432,47 @@ describe('guardian', () => {
   });
 });
 
+describe('consents', () => {
+  test('a guardian gives, then withdraws, analytics consent for their child at 360 px, and the school admin sees it in the class list', async ({
+    browser,
+  }) => {
+    const { db, account, context, page } = await signedIn(browser, 'guardian', phone);
+    const [child] = await db.query<{ id: string; name: string; classId: string }>(
+      `SELECT s.id, s.given_name || ' ' || s.family_name AS name, s.class_id AS "classId"
+         FROM students s JOIN student_guardians sg ON sg.student_id = s.id
+         JOIN guardians g ON g.id = sg.guardian_id WHERE g.email = :email ORDER BY s.given_name LIMIT 1`,
+      { email: account.email },
+    );
+    await page.goto(`${platform().url}/children/${child!.id}`);
+    await screenReady(page);
+    const consents = page.getByRole('region', { name: 'Consents' });
+    await consents.getByRole('button', { name: 'Give consent: Analytics' }).click();
+    await expect.poll(() => page.locator('.toast').innerText()).toBe('Your decision is recorded.');
+    await consents.getByRole('button', { name: 'Withdraw consent: Analytics' }).click();
+    await expect
+      .poll(() => page.locator('.toast').innerText())
+      .toBe('Consent withdrawn: what was computed from it is removed.');
+    await expect.poll(() => consents.getByText('Analytics does not score this student.').count()).toBe(1);
+    await checkScreen(page, 'guardian-child-consents-phone');
+    const [state] = await db.query<{ decisions: string[]; analytics: number }>(
+      `SELECT array_agg(status ORDER BY recorded_at) AS decisions,
+              (SELECT count(*)::int FROM student_analytics WHERE student_id = :id::uuid) AS analytics
+         FROM consents WHERE student_id = :id::uuid AND purpose = 'analytics'`,
+      { id: child!.id },
+    );
+    expect(state).toEqual({ decisions: ['given', 'withdrawn'], analytics: 0 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await context.close();
+
+    const admin = await signedIn(browser, 'school-admin', desktop, '/privacy/consents');
+    await screenReady(admin.page);
+    await admin.page.getByLabel('Class', { exact: true }).selectOption(child!.classId);
+    const row = admin.page.getByRole('row', { name: new RegExp(child!.name) });
+    await expect.poll(() => row.innerText()).toContain('Withdrawn');
+    await admin.context.close();
+  });
+});
+
 describe('platform operator', () => {
   test('sees the schools and follows the demo school’s onboarding run step by step', async ({ browser }) => {
     await demoSchool();
@@ -496,6 +537,7 @@ describe('every screen', () => {
         '/notifications/preferences',
         '/notifications/settings',
         '/notifications/announcements',
+        '/privacy/consents',
       ],
       teacher: [
         '/my-classes',

@@ -78,6 +78,12 @@ export const screens: readonly Screen[] = [
   { path: '/children/:studentId', roles: ['guardian'], load: () => import('./screens/portal/child-profile') },
   { path: '/reports', roles: staff, nav: 'nav.reports', load: () => import('./screens/reports/reports') },
   { path: '/staff', roles: admin, nav: 'nav.staff', load: () => import('./screens/admin/staff') },
+  {
+    path: '/privacy/consents',
+    roles: admin,
+    nav: 'nav.consents',
+    load: () => import('./screens/privacy/consent-list'),
+  },
   { path: '/import', roles: admin, nav: 'nav.import', load: () => import('./screens/admin/csv-import') },
   { path: '/exports', roles: admin, nav: 'nav.exports', load: () => import('./screens/admin/exports') },
   { path: '/audit', roles: admin, nav: 'nav.audit', load: () => import('./screens/admin/audit-log') },

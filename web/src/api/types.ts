@@ -5,6 +5,10 @@
  */
 export type {
   AnalyticsOverview,
+  ConsentList,
+  GuardianConsent,
+  RecordedConsent,
+  StudentConsents,
   AnnouncementCreated,
   AnnouncementDraft,
   AnnouncementPreview,

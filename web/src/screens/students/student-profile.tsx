@@ -10,6 +10,7 @@ import type { ScreenProps } from '../../screens';
 import { AttendanceCalendar } from './attendance-calendar';
 import { StatusBadge } from './student-list';
 import { AnalyticsPanels } from './analytics-panels';
+import { ConsentsCard } from '../privacy/consents-card';
 
 /** One student: details, guardians, attendance, grades, fees, and what the analytics say. */
 export default function StudentProfileScreen({ params }: ScreenProps) {
@@ -128,6 +129,12 @@ export default function StudentProfileScreen({ params }: ScreenProps) {
             </Card>
           </div>
           {canSeeAnalytics ? <AnalyticsPanels analytics={analytics} risk={student.risk} /> : null}
+          {hasRole(me, 'school-admin') ? (
+            <ConsentsCard
+              studentId={params.studentId!}
+              guardians={student.guardians.map((guardian) => ({ id: guardian.id, name: guardian.name }))}
+            />
+          ) : null}
         </>
       )}
     </Page>
