@@ -1,3 +1,4 @@
+import { jurisdictionIds, jurisdictions } from '../lambdas/shared/jurisdictions';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as z from 'zod';
 import { defaultDirectoryCacheSeconds } from '../lambdas/shared/directory-cache';
@@ -45,6 +46,16 @@ export const stageConfigSchema = z
     account: z
       .string()
       .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional(),
+    /**
+     * The data-protection jurisdiction the stage serves: both its regions must be inside it, and
+     * onboarding takes only schools of its countries (README, "Data residency").
+     */
+    jurisdiction: z.enum(jurisdictionIds),
+    /** The countries whose schools the stage takes: some of its jurisdiction's. @default all of them */
+    countries: z
+      .array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'))
+      .min(1)
       .optional(),
     primaryRegion: region,
     drRegion: region,
@@ -167,6 +178,18 @@ export const stageConfigSchema = z
       .prefault({}),
   })
   .refine((s) => s.primaryRegion !== s.drRegion, { path: ['drRegion'], message: 'must differ from primaryRegion' })
+  .refine((s) => (jurisdictions[s.jurisdiction].regions as readonly string[]).includes(s.primaryRegion), {
+    path: ['primaryRegion'],
+    message: 'must be a region of the stage’s jurisdiction',
+  })
+  .refine((s) => (jurisdictions[s.jurisdiction].regions as readonly string[]).includes(s.drRegion), {
+    path: ['drRegion'],
+    message: 'must be a region of the stage’s jurisdiction: backups and replicas stay in it too',
+  })
+  .refine(
+    (s) => (s.countries ?? []).every((c) => (jurisdictions[s.jurisdiction].countries as readonly string[]).includes(c)),
+    { path: ['countries'], message: 'every country must be of the stage’s jurisdiction' },
+  )
   .refine((s) => s.primaryAvailabilityZones.every((z) => z.startsWith(s.primaryRegion)), {
     path: ['primaryAvailabilityZones'],
     message: 'every zone must be in primaryRegion',
@@ -196,6 +219,7 @@ export type ShardGroupConfig = z.output<typeof shardGroupSchema>;
 export const defaultStages: Record<string, StageConfigInput> = {
   dev: {
     name: 'dev',
+    jurisdiction: 'eu',
     primaryRegion: 'eu-west-1',
     drRegion: 'eu-central-1',
     primaryAvailabilityZones: ['eu-west-1a', 'eu-west-1b'],
@@ -223,6 +247,7 @@ export const defaultStages: Record<string, StageConfigInput> = {
   },
   prod: {
     name: 'prod',
+    jurisdiction: 'eu',
     primaryRegion: 'eu-west-1',
     drRegion: 'eu-central-1',
     primaryAvailabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
@@ -315,6 +340,11 @@ export function removalPolicyOf(config: Pick<StageConfig, 'protectData'>): Remov
 /** The region the application stacks run in: the primary one, or the DR one after a failover. */
 export function servingRegion(config: Pick<StageConfig, 'activeRegion' | 'primaryRegion' | 'drRegion'>): string {
   return config.activeRegion === 'dr' ? config.drRegion : config.primaryRegion;
+}
+
+/** The countries whose schools a stage takes: its own list, or all of its jurisdiction's. */
+export function servedCountries(config: Pick<StageConfig, 'jurisdiction' | 'countries'>): readonly string[] {
+  return config.countries ?? jurisdictions[config.jurisdiction].countries;
 }
 
 /** Prefix of every stack and resource name of a stage, e.g. `campus-dev`. */

@@ -1,3 +1,5 @@
+import { countryNotServed } from '../shared/jurisdictions';
+import { servedCountriesVariable } from '../shared/platform-variables';
 import { auditEntry } from '../shared/audit-entry';
 import { type DataApiSession, typed } from '../shared/data-api';
 import { migrateSchoolDatabase } from '../shared/schema-migrations';
@@ -55,9 +57,14 @@ function schoolDatabase(ports: OnboardingPorts, state: OnboardingState): DataApi
   ).as({ actor: onboardingActor, requestId: `onboarding/${state.schoolId}` });
 }
 
-/** First state: checks the request and gives the school its id. */
-export function validateRequest(input: unknown): OnboardingState {
+/**
+ * First state: checks the request, and that the stage serves the school's country (its data
+ * stays in the stage's jurisdiction), and gives the school its id.
+ */
+export function validateRequest(input: unknown, served = process.env[servedCountriesVariable]): OnboardingState {
   const request: OnboardingRequest = parseWorkflowInput(onboardingRequest, input, InvalidOnboardingRequestError);
+  const notServed = countryNotServed(request.country, served);
+  if (notServed) throw new InvalidOnboardingRequestError(`country: ${notServed}`);
   return { schoolId: newSchoolId(), request };
 }
 

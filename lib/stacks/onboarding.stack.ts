@@ -9,11 +9,12 @@ import type { Construct } from 'constructs';
 import { bucketVariable } from '../../lambdas/shared/buckets';
 import {
   archiveRetentionDaysVariable,
+  servedCountriesVariable,
   schoolSecretsVariable,
   userPoolVariable,
 } from '../../lambdas/shared/platform-variables';
 import { shardGroupsVariable } from '../../lambdas/shared/platform-variables';
-import { type StageConfig, stagePrefix } from '../config';
+import { servedCountries, type StageConfig, stagePrefix } from '../config';
 import { SchoolFunction } from '../constructs/school-function';
 import { acknowledgeWildcards, nagAccountOf } from '../nag';
 import { schoolSecretPrefix } from '../naming';
@@ -263,6 +264,8 @@ export class OnboardingStack extends Stack {
       }),
     );
     directorySteps.addEnvironment(archiveRetentionDaysVariable, String(config.retention.exportDays));
+    // Onboarding takes only schools whose data may stay in the stage's jurisdiction.
+    directorySteps.addEnvironment(servedCountriesVariable, servedCountries(config).join(','));
     this.offboardSchool = new OffboardSchoolWorkflow(this, 'OffboardSchool', {
       config,
       directorySteps,

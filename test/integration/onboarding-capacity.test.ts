@@ -10,9 +10,9 @@ const machine = 'campus-local-onboard-school';
 const request = (slug: string, shardGroupId?: string) => ({
   name: `School ${slug}`,
   slug,
-  country: 'KE',
-  timezone: 'Africa/Nairobi',
-  currency: 'KES',
+  country: 'NO',
+  timezone: 'Europe/Oslo',
+  currency: 'NOK',
   admin: { name: `Admin ${slug}`, email: `admin@${slug}.example` },
   plan: 'standard',
   ...(shardGroupId ? { shardGroupId } : {}),

@@ -88,6 +88,18 @@ describe('onboarding workflow (the synthesized state machine on the local Step F
     expect(platform().events.notifications().at(-1)!.message).toContain('School riverside (riverside) is live');
   });
 
+  it('refuses a school of a country the stage does not serve (its data would leave the jurisdiction), making nothing', async () => {
+    const before = (await allSchools()).length;
+    const execution = await runExecution(
+      machine,
+      request('lincoln', { country: 'US', timezone: 'America/Chicago', currency: 'USD' }),
+    );
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('InvalidOnboardingRequest');
+    expect(execution.message).toMatch(/^country: this stage keeps data only where .* serves schools in AT, BE/);
+    expect((await allSchools()).length).toBe(before);
+  });
+
   it('rejects an invalid request field by field, making nothing and sending one failure event', async () => {
     const before = (await allSchools()).length;
     const execution = await runExecution(
