@@ -145,7 +145,7 @@ export const messages = {
   'calendar.noMark': 'no mark',
   'calendar.summary': '{present} of {days} days present ({rate})',
 
-  'analytics.notScored': 'Not scored yet: the nightly run will score this student.',
+  'analytics.notScored': 'Not scored: the nightly run scores this student unless their family’s consent rules it out.',
   'analytics.riskTitle': 'Risk and what drives it',
   'analytics.noRisk': 'The school does not show risk here.',
   'analytics.riskMeaning': 'Estimated chance of ending the year below the pass mark.',
