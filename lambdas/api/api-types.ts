@@ -41,6 +41,7 @@ export type {
   TemplatePreview,
 } from './notifications/notifications.schemas';
 export type { PushDevice, PushSettings, PushSubscriptionInput } from './notifications/push-subscriptions.schemas';
+export type { AccessLogPage } from './privacy/access-log.schemas';
 export type { ConsentList, GuardianConsent, RecordedConsent, StudentConsents } from './privacy/consents.schemas';
 export type { Audience } from '../shared/notification-audiences';
 export type { ChildFeeLines, NewPayment, Receipt, StudentBalance } from './fees/fee.schemas';

@@ -15,6 +15,7 @@ import { pushSubscriptionRoutes } from './notifications/push-subscriptions.route
 import { unsubscribeRoutes } from './notifications/unsubscribe.routes';
 import { onboardingRunRoutes, schoolDirectoryRoutes } from './platform/platform.routes';
 import { portalRoutes } from './portal/portal.routes';
+import { accessLogRoutes } from './privacy/access-log.routes';
 import { consentRoutes } from './privacy/consents.routes';
 import { reportRoutes } from './reports/reports.routes';
 import type { RouteDefinition, RouteGroup } from './route-contract';
@@ -60,6 +61,7 @@ export const routeGroups: readonly RouteGroup[] = [
   pushSubscriptionRoutes,
   unsubscribeRoutes,
   consentRoutes,
+  accessLogRoutes,
   invitationRoutes,
 ];
 

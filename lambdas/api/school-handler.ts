@@ -120,10 +120,11 @@ export function schoolRoutes<S extends RouteSpecs>(
         : new HttpError(403, 'SCHOOL_READ_ONLY', 'This school is suspended: its data can be read but not changed.');
     }
     // Its audited writes name the caller of the token and this request.
-    const db = await schoolSessionFor(school, {
-      actor: principal.userId,
-      requestId: event.requestContext.requestId,
-    });
+    const db = await schoolSessionFor(
+      school,
+      { actor: principal.userId, requestId: event.requestContext.requestId },
+      { readOnly: access === 'read-only' },
+    );
     const counted = (result: ApiResult): ApiResult =>
       typeof result === 'object' && result !== null && 'statusCode' in result
         ? { ...result, headers: { ...result.headers, [roundTripsHeader]: String(db.roundTrips) } }

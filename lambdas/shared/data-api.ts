@@ -117,11 +117,13 @@ export class DataApiSession {
     private readonly rdsData: RDSDataClient = client(),
     /** Who the session's audited writes name; without it they are refused. */
     readonly auditIdentity?: AuditIdentity,
+    /** The database refuses writes now (the school is suspended, or being moved): reads write nothing beside them. */
+    readonly readOnly = false,
   ) {}
 
   /** The same database, written as someone (a request's caller, a workflow). */
   as(identity: AuditIdentity): DataApiSession {
-    return new DataApiSession(this.target, this.rdsData, identity);
+    return new DataApiSession(this.target, this.rdsData, identity, this.readOnly);
   }
 
   /** Runs one statement and returns its rows. */

@@ -11,7 +11,11 @@ let tenantClients: TenantDataClients | undefined;
  * name `identity`. The caller has already decided, from the directory record, that the
  * school may be used.
  */
-export async function schoolSessionFor(school: SchoolRecord, identity?: AuditIdentity): Promise<DataApiSession> {
+export async function schoolSessionFor(
+  school: SchoolRecord,
+  identity?: AuditIdentity,
+  options: { readOnly?: boolean } = {},
+): Promise<DataApiSession> {
   const resourceArn = readShardGroupClusters()[school.shardGroupId];
   if (!resourceArn) throw new Error(`No cluster for shard group ${school.shardGroupId}.`);
   if (!school.secretArn) throw new Error(`School ${school.schoolId} has no database secret.`);
@@ -19,5 +23,6 @@ export async function schoolSessionFor(school: SchoolRecord, identity?: AuditIde
     { resourceArn, secretArn: school.secretArn, database: school.database },
     await (tenantClients ??= new TenantDataClients()).forSchool(school.schoolId),
     identity,
+    options.readOnly ?? false,
   );
 }

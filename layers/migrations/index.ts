@@ -11,6 +11,7 @@ import { pushSubscriptions } from './0010-push-subscriptions';
 import { invitationAcceptances } from './0011-invitation-acceptances';
 import { sendAllowance } from './0012-send-allowance';
 import { consents } from './0013-consents';
+import { accessLog } from './0014-access-log';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -30,6 +31,7 @@ export const schoolMigrations: readonly Migration[] = [
   invitationAcceptances,
   sendAllowance,
   consents,
+  accessLog,
 ];
 
 /** The version a school database has once every migration has run. */

@@ -351,6 +351,8 @@ describe('the API contract', () => {
     await ok('school-admin', 'GET', `/api/students/${child}/consents`);
     await ok('school-admin', 'PUT', `/api/students/${child}/consents/messages`, { status: 'given', method: 'paper' });
     await ok('school-admin', 'GET', '/api/privacy/consents?purpose=messages&status=given');
+    await ok('school-admin', 'GET', `/api/students/${child}/access-log`);
+    await ok('guardian', 'GET', `/api/portal/children/${child}/access-log?limit=5`);
 
     // Notifications: the child marked absent today, told at once (the guardian in the app, and the admin that the
     // SMS budget, 0 by default, stops the text); the inboxes and choices, the admin's rules and delivery reports.

@@ -1,3 +1,4 @@
+import { accessLogAfter, accessLogWith } from '../../shared/access-log';
 import {
   type AnalyticsSettings,
   analyticsSettingSql,
@@ -19,6 +20,10 @@ import type { AnalyticsOverview, AtRiskQuery, AtRiskStudent, StudentAnalyticsVie
  */
 const visibleStudents = `visible AS (
   SELECT s.id FROM students s WHERE s.status = 'active' AND (:isAdmin OR s.class_id IN (${myClassesSql})))`;
+
+/** The guardian's (`:actor`) child `:studentId`, if theirs. */
+const guardiansChild = `(SELECT sg.student_id FROM student_guardians sg JOIN guardians g ON g.id = sg.guardian_id
+                          WHERE g.user_sub = :actor AND sg.student_id = :studentId)`;
 
 const callerParams = (caller: Caller) => ({ isAdmin: caller.isAdmin, actor: caller.userId });
 
@@ -191,7 +196,7 @@ export async function studentAnalytics(
   studentId: string,
 ): Promise<StudentAnalyticsView> {
   const [row] = await db.query<AnalyticsRow>(
-    `WITH ${visibleStudents}
+    `WITH ${visibleStudents}${accessLogAfter(db, 'analytics', { studentId, sql: '(SELECT v.id FROM visible v WHERE v.id = :studentId)' })}
      SELECT ${analyticsColumns('true')} FROM student_analytics sa
       WHERE sa.student_id = :studentId AND sa.student_id IN (SELECT id FROM visible)`,
     { ...callerParams(caller), studentId: typed.uuid(studentId) },
@@ -210,7 +215,7 @@ export async function childAnalytics(
   studentId: string,
 ): Promise<StudentAnalyticsView> {
   const [row] = await db.query<AnalyticsRow>(
-    `SELECT ${analyticsColumns(analyticsSettingSql.guardiansSeeRisk)}
+    `${accessLogWith(db, 'analytics', { studentId, sql: guardiansChild })}SELECT ${analyticsColumns(analyticsSettingSql.guardiansSeeRisk)}
        FROM student_analytics sa
       WHERE sa.student_id = :studentId
         AND EXISTS (SELECT 1 FROM student_guardians sg JOIN guardians g ON g.id = sg.guardian_id

@@ -1,3 +1,4 @@
+import { accessLogWith } from '../../shared/access-log';
 import { type DataApiSession, typed } from '../../shared/data-api';
 import { notFound } from '../../shared/http';
 import type { ChronicAbsence, DailySummary, StudentAttendance } from './attendance.schemas';
@@ -17,7 +18,7 @@ export async function studentAttendance(
     status: StudentAttendance['days'][number]['status'];
     note: string | null;
   }>(
-    `SELECT EXISTS (SELECT 1 FROM students WHERE id = :studentId) AS found,
+    `${accessLogWith(db, 'attendance', { studentId })}SELECT EXISTS (SELECT 1 FROM students WHERE id = :studentId) AS found,
             to_char(a.on_date, 'YYYY-MM-DD') AS date, a.status, a.note
        FROM (SELECT 1) one
        LEFT JOIN attendance a ON a.student_id = :studentId AND a.on_date BETWEEN :from AND :to

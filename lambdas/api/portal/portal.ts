@@ -1,3 +1,4 @@
+import { accessLogWith } from '../../shared/access-log';
 import type { ChildFeeLines } from '../fees/fee.schemas';
 import { type DataApiSession, typed, jsonColumn } from '../../shared/data-api';
 import { notFound } from '../../shared/http';
@@ -29,7 +30,7 @@ export async function requireMyChild(db: DataApiSession, guardianUserId: string,
 /** The fee lines a guardian sees for a child: invoices and payments, newest first. */
 export async function childFees(db: DataApiSession, studentId: string): Promise<ChildFeeLines> {
   const [row] = await db.query<{ invoices: string; payments: string }>(
-    `SELECT coalesce((SELECT json_agg(json_build_object('invoiceId', i.id, 'name', f.name, 'amountMinor', i.amount_minor,
+    `${accessLogWith(db, 'fees', { studentId, sql: ':id' })}SELECT coalesce((SELECT json_agg(json_build_object('invoiceId', i.id, 'name', f.name, 'amountMinor', i.amount_minor,
                                                        'dueOn', i.due_on) ORDER BY i.due_on DESC)
                         FROM invoices i JOIN fee_structures f ON f.id = i.fee_structure_id WHERE i.student_id = :id), '[]')::text AS invoices,
             coalesce((SELECT json_agg(json_build_object('receiptNo', p.receipt_no, 'amountMinor', p.amount_minor,

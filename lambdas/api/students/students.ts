@@ -1,3 +1,4 @@
+import { accessLogWith } from '../../shared/access-log';
 import { analyticsSettingSql } from '../../shared/analytics-settings';
 import { type DataApiSession, type SqlParams, typed, jsonColumn } from '../../shared/data-api';
 import { conflict, notFound } from '../../shared/http';
@@ -161,7 +162,7 @@ export async function studentProfile(
       risk: string | null;
     }
   >(
-    `SELECT ${studentColumns},
+    `${accessLogWith(db, 'profile', { studentId, sql: ':id' })}SELECT ${studentColumns},
       coalesce((
         SELECT json_agg(json_build_object('id', g.id, 'name', g.name, 'relationship', sg.relationship,
                                           'email', g.email, 'phone', g.phone) ORDER BY g.name)
