@@ -4,6 +4,7 @@
  * compile time.
  */
 export type {
+  AccessLogPage,
   AnalyticsOverview,
   ConsentList,
   GuardianConsent,

@@ -746,6 +746,23 @@ export const messages = {
   'consents.when': 'When',
   'consents.who': 'Who',
   'consents.none': 'No active students',
+  'accessLog.title': 'Who has looked',
+  'accessLog.lead': 'Every time a person opened a part of this record.',
+  'accessLog.none': 'No one has looked at this record yet',
+  'accessLog.when': 'When',
+  'accessLog.who': 'Who',
+  'accessLog.what': 'What',
+  'accessLog.more': 'Older',
+  'accessLog.part.profile': 'Profile',
+  'accessLog.part.attendance': 'Attendance',
+  'accessLog.part.fees': 'Fees',
+  'accessLog.part.report-card': 'Report card',
+  'accessLog.part.analytics': 'Analytics',
+  'accessLog.role.school-admin': 'school admin',
+  'accessLog.role.teacher': 'teacher',
+  'accessLog.role.bursar': 'bursar',
+  'accessLog.role.guardian': 'guardian',
+  'accessLog.role.other': 'former member of the school',
 } as const satisfies Record<string, string | Readonly<Record<string, string>>>;
 
 export type MessageKey = keyof typeof messages;

@@ -11,6 +11,7 @@ import { Table } from '../../ui/table';
 import { RequestReportButton } from '../reports/request-report';
 import { AnalyticsPanels } from '../students/analytics-panels';
 import { AttendanceCalendar } from '../students/attendance-calendar';
+import { AccessLogCard } from '../privacy/access-log-card';
 import { ConsentsCard } from '../privacy/consents-card';
 
 /** One child, as their guardian sees them: attendance, grades and report cards, fees, and analytics. */
@@ -122,6 +123,7 @@ export default function ChildProfile({ params }: ScreenProps) {
             <AnalyticsPanels analytics={analytics} risk={child.risk} />
           ) : null}
           <ConsentsCard studentId={params.studentId!} guardian />
+          <AccessLogCard studentId={params.studentId!} guardian />
         </>
       )}
     </Page>

@@ -10,6 +10,7 @@ import type { ScreenProps } from '../../screens';
 import { AttendanceCalendar } from './attendance-calendar';
 import { StatusBadge } from './student-list';
 import { AnalyticsPanels } from './analytics-panels';
+import { AccessLogCard } from '../privacy/access-log-card';
 import { ConsentsCard } from '../privacy/consents-card';
 
 /** One student: details, guardians, attendance, grades, fees, and what the analytics say. */
@@ -130,10 +131,13 @@ export default function StudentProfileScreen({ params }: ScreenProps) {
           </div>
           {canSeeAnalytics ? <AnalyticsPanels analytics={analytics} risk={student.risk} /> : null}
           {hasRole(me, 'school-admin') ? (
-            <ConsentsCard
-              studentId={params.studentId!}
-              guardians={student.guardians.map((guardian) => ({ id: guardian.id, name: guardian.name }))}
-            />
+            <>
+              <ConsentsCard
+                studentId={params.studentId!}
+                guardians={student.guardians.map((guardian) => ({ id: guardian.id, name: guardian.name }))}
+              />
+              <AccessLogCard studentId={params.studentId!} />
+            </>
           ) : null}
         </>
       )}
