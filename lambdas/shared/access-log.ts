@@ -5,15 +5,16 @@ import { logger } from './observability';
 export const recordParts = ['profile', 'attendance', 'fees', 'report-card', 'analytics'] as const;
 export type RecordPart = (typeof recordParts)[number];
 
+type StudentRead = { studentId: string; sql?: string };
+
 /**
- * The CTE (named `logged_access`, with its trailing comma) that records, in the read's own
- * statement, that the session's caller read `part` of the student `read.studentId` (in the statement, `read.sql`: `:studentId` unless named otherwise):
- * no round trip of its own. A student that does not exist is not logged. While the school's
- * database refuses writes (the school suspended or being moved) nothing is written beside the
- * read; the access goes to the function's structured log instead, which is kept.
+ * The CTE `logged_access` that records, in the read's own statement, that the session's caller
+ * read `part` of the student `read.studentId` (in the statement, `read.sql`: `:studentId` unless
+ * named otherwise): no round trip of its own. A student that does not exist is not logged. While
+ * the school's database refuses writes (the school suspended or being moved) nothing is written
+ * beside the read (undefined); the access goes to the function's structured log instead, which is kept.
  */
-export function accessLogCte(db: DataApiSession, part: RecordPart, read: { studentId: string; sql?: string }): string {
-  const student = read.sql ?? ':studentId';
+function accessLogCte(db: DataApiSession, part: RecordPart, read: StudentRead): string | undefined {
   if (db.readOnly) {
     logger.info('student record read while the school is read-only', {
       accessLog: {
@@ -23,26 +24,22 @@ export function accessLogCte(db: DataApiSession, part: RecordPart, read: { stude
         requestId: db.auditIdentity?.requestId,
       },
     });
-    return '';
+    return undefined;
   }
   return `logged_access AS (
       INSERT INTO access_log (actor, request_id, student_id, part)
-      SELECT :auditActor, :auditRequest, logged.id, '${part}' FROM students logged WHERE logged.id = ${student}
-      RETURNING 1),`;
+      SELECT :auditActor, :auditRequest, logged.id, '${part}' FROM students logged WHERE logged.id = ${read.sql ?? ':studentId'}
+      RETURNING 1)`;
 }
 
-/** `accessLogCte` for a statement that has no WITH of its own: the WITH to put before its SELECT. */
-export function accessLogWith(db: DataApiSession, part: RecordPart, read: { studentId: string; sql?: string }): string {
+/** The access log's CTE for a statement that has no WITH of its own: the WITH to put before its SELECT. */
+export function accessLogWith(db: DataApiSession, part: RecordPart, read: StudentRead): string {
   const cte = accessLogCte(db, part, read);
-  return cte ? `WITH ${cte.replace(/,\s*$/, '')} ` : '';
+  return cte ? `WITH ${cte} ` : '';
 }
 
-/** `accessLogCte` to follow other CTEs of the statement (which it may read): a comma, then the CTE. */
-export function accessLogAfter(
-  db: DataApiSession,
-  part: RecordPart,
-  read: { studentId: string; sql?: string },
-): string {
+/** The access log's CTE to follow other CTEs of the statement (which it may read): a comma, then the CTE. */
+export function accessLogAfter(db: DataApiSession, part: RecordPart, read: StudentRead): string {
   const cte = accessLogCte(db, part, read);
-  return cte ? `,\n     ${cte.replace(/,\s*$/, '')}` : '';
+  return cte ? `,\n     ${cte}` : '';
 }

@@ -62,6 +62,9 @@ export const defaultCareerClusters: readonly CareerCluster[] = [
 
 const fraction = z.number().min(0).max(1);
 
+/** What a school runs analytics on: its legitimate interest, or the guardians' consent. */
+export const lawfulBasis = z.enum(['legitimate-interest', 'consent']);
+
 export const analyticsSettings = z
   .object({
     /** Risk at or above which a student is listed as at risk. @default 0.5 */
@@ -73,7 +76,7 @@ export const analyticsSettings = z
      * guardian refused or withdrew analytics consent) or consent (only students whose guardian
      * gave it). @default 'legitimate-interest'
      */
-    lawfulBasis: z.enum(['legitimate-interest', 'consent']).default('legitimate-interest'),
+    lawfulBasis: lawfulBasis.default('legitimate-interest'),
     /**
      * Age under which a student is scored only with a guardian's consent, whatever the basis
      * (13 where COPPA applies); null for none. @default null

@@ -1,4 +1,4 @@
-import { accessLogCte } from '../../shared/access-log';
+import { accessLogAfter } from '../../shared/access-log';
 import { type DataApiSession, type SqlValue, typed, jsonColumn } from '../../shared/data-api';
 import { auditEntry } from '../../shared/audit-entry';
 import { conflict, forbidden, invalid, notFound } from '../../shared/http';
@@ -255,8 +255,7 @@ export async function reportCardOf(db: DataApiSession, studentId: string, termId
     results: string;
     attendance: string;
   }>(
-    `WITH ${accessLogCte(db, 'report-card', { studentId })}
-     students_in_scope AS (SELECT id FROM students WHERE id = :studentId),
+    `WITH students_in_scope AS (SELECT id FROM students WHERE id = :studentId)${accessLogAfter(db, 'report-card', { studentId })},
      results AS (${termResultsSql}),
      term AS (SELECT * FROM terms WHERE id = :termId)
      SELECT (SELECT json_build_object('id', s.id, 'admissionNo', s.admission_no, 'givenName', s.given_name,

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { recordParts } from '../../shared/access-log';
+import { studentId } from '../students/student.schemas';
 
-export const accessLogPath = z.object({ studentId: z.uuid() }).strict();
+export const accessLogPath = studentId;
 
 export const accessLogQuery = z
   .object({

@@ -1,12 +1,15 @@
 import * as z from 'zod';
+import { lawfulBasis } from '../../shared/analytics-settings';
 import { consentMethods, consentPurposes, consentStatuses } from '../../shared/consents';
-import { studentInList } from '../students/student.schemas';
+import { studentId, studentInList } from '../students/student.schemas';
 
 export const consentPurpose = z.enum(consentPurposes);
 export const consentStatus = z.enum(consentStatuses);
+/** The decision in force, or `none` where no decision was recorded. */
+const statusOrNone = z.enum([...consentStatuses, 'none']);
 
-export const studentConsentPath = z.object({ studentId: z.uuid() }).strict();
-export const consentPath = z.object({ studentId: z.uuid(), purpose: consentPurpose }).strict();
+export const studentConsentPath = studentId;
+export const consentPath = studentId.extend({ purpose: consentPurpose });
 
 /** A decision the school records for a guardian (a paper form, an e-mail, at the desk, by phone). */
 export const recordedConsent = z
@@ -42,7 +45,7 @@ const decision = z.object({
 export const studentConsents = z.object({
   studentId: z.uuid(),
   /** What analytics runs on at this school, and whether this student is scored now. */
-  lawfulBasis: z.enum(['legitimate-interest', 'consent']),
+  lawfulBasis,
   parentalConsentUnder: z.int().nullable(),
   analyticsScored: z.boolean(),
   inForce: z.object(
@@ -59,7 +62,7 @@ export const consentListQuery = z
   .object({
     classId: z.uuid().optional(),
     purpose: consentPurpose.optional(),
-    status: z.enum([...consentStatuses, 'none']).optional(),
+    status: statusOrNone.optional(),
   })
   .strict();
 export type ConsentListQuery = z.infer<typeof consentListQuery>;
@@ -69,9 +72,9 @@ export const consentList = z.object({
   items: z.array(
     studentInList.extend({
       className: z.string().nullable(),
-      analytics: z.enum([...consentStatuses, 'none']),
-      messages: z.enum([...consentStatuses, 'none']),
-      integrations: z.enum([...consentStatuses, 'none']),
+      analytics: statusOrNone,
+      messages: statusOrNone,
+      integrations: statusOrNone,
       analyticsScored: z.boolean(),
     }),
   ),

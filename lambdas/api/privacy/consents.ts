@@ -17,14 +17,14 @@ type Decision = StudentConsents['history'][number];
 
 /**
  * A student's consents in one round trip: every decision with who made and recorded it, the
- * school's basis, and whether analytics scores the student now. Undefined when there is no such
+ * school's basis, and whether analytics scores the student now. Not found when there is no such
  * student, or the guardian asking is not one of theirs.
  */
 export async function readStudentConsents(
   db: DataApiSession,
   studentId: string,
   guardianActor?: string,
-): Promise<StudentConsents | undefined> {
+): Promise<StudentConsents> {
   const [row] = await db.query<{
     studentId: string;
     lawfulBasis: StudentConsents['lawfulBasis'];
@@ -49,7 +49,7 @@ export async function readStudentConsents(
        FROM students s WHERE s.id = :studentId AND ${linkedOrStaff('s.id')}`,
     { studentId: typed.uuid(studentId), guardianActor: guardianActor ?? null },
   );
-  if (!row) return undefined;
+  if (!row) throw notFound('The student');
   const history = jsonColumn<StudentConsents['history']>(row.history);
   const inForce = Object.fromEntries(
     consentPurposes.map((purpose) => {
@@ -149,7 +149,7 @@ export async function recordConsent(
       { path: 'body.status', message: 'can be withdrawn only once given' },
     ]);
   }
-  return (await readStudentConsents(db, studentId, guardianActor))!;
+  return readStudentConsents(db, studentId, guardianActor);
 }
 
 /** Active students with their consents in force (one round trip), by class, purpose and status. */
