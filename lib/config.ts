@@ -178,18 +178,18 @@ export const stageConfigSchema = z
       .prefault({}),
   })
   .refine((s) => s.primaryRegion !== s.drRegion, { path: ['drRegion'], message: 'must differ from primaryRegion' })
-  .refine((s) => (jurisdictions[s.jurisdiction].regions as readonly string[]).includes(s.primaryRegion), {
+  .refine((s) => jurisdictions[s.jurisdiction].regions.includes(s.primaryRegion), {
     path: ['primaryRegion'],
     message: 'must be a region of the stage’s jurisdiction',
   })
-  .refine((s) => (jurisdictions[s.jurisdiction].regions as readonly string[]).includes(s.drRegion), {
+  .refine((s) => jurisdictions[s.jurisdiction].regions.includes(s.drRegion), {
     path: ['drRegion'],
     message: 'must be a region of the stage’s jurisdiction: backups and replicas stay in it too',
   })
-  .refine(
-    (s) => (s.countries ?? []).every((c) => (jurisdictions[s.jurisdiction].countries as readonly string[]).includes(c)),
-    { path: ['countries'], message: 'every country must be of the stage’s jurisdiction' },
-  )
+  .refine((s) => (s.countries ?? []).every((c) => jurisdictions[s.jurisdiction].countries.includes(c)), {
+    path: ['countries'],
+    message: 'every country must be of the stage’s jurisdiction',
+  })
   .refine((s) => s.primaryAvailabilityZones.every((z) => z.startsWith(s.primaryRegion)), {
     path: ['primaryAvailabilityZones'],
     message: 'every zone must be in primaryRegion',

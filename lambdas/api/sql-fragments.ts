@@ -56,3 +56,16 @@ export function packedTuples(source: string, tuple: readonly string[], perRow = 
 export function unpackTuples<T extends unknown[]>(rows: readonly { part: string | null }[]): T[] {
   return rows.flatMap((row) => (row.part ? (JSON.parse(row.part) as T[]) : []));
 }
+
+/**
+ * SQL (boolean): whether the student `student` (an SQL expression of their id) is a child of the
+ * guardian signed in as `guardianSub` (an SQL expression, usually a parameter). Every guardian's
+ * read and write of a child's record asks this, and only this.
+ */
+export const guardiansChildSql = (student: string, guardianSub: string): string =>
+  `EXISTS (SELECT 1 FROM student_guardians gc_sg JOIN guardians gc_g ON gc_g.id = gc_sg.guardian_id
+            WHERE gc_sg.student_id = ${student} AND gc_g.user_sub = ${guardianSub})`;
+
+/** SQL (boolean): as `guardiansChildSql`, or true when `guardianSub` is null (the caller is staff, checked by the route's roles). */
+export const guardiansChildOrStaffSql = (student: string, guardianSub: string): string =>
+  `(CAST(${guardianSub} AS text) IS NULL OR ${guardiansChildSql(student, guardianSub)})`;

@@ -1,5 +1,5 @@
 import { auditEntry } from '../shared/audit-entry';
-import { analyticsPermittedSql } from '../shared/consents';
+import { analyticsPermittedSql, removedAnalyticsAudit, removedAnalyticsCtes } from '../shared/consents';
 import type { DataApiSession } from '../shared/data-api';
 
 /**
@@ -15,22 +15,12 @@ export async function removeUnpermittedAnalytics(db: DataApiSession): Promise<nu
         WHERE (EXISTS (SELECT 1 FROM student_analytics sa WHERE sa.student_id = s.id)
                OR EXISTS (SELECT 1 FROM risk_predictions rp WHERE rp.student_id = s.id))
           AND NOT ${analyticsPermittedSql('s')}),
-     removed_analytics AS (
-       DELETE FROM student_analytics WHERE student_id IN (SELECT id FROM unpermitted) RETURNING *),
-     removed_predictions AS (
-       DELETE FROM risk_predictions WHERE student_id IN (SELECT id FROM unpermitted) RETURNING *),
+     ${removedAnalyticsCtes('SELECT id FROM unpermitted')},
      ${auditEntry({
        action: 'remove-unpermitted',
        entity: 'student-analytics',
        rows: 'many',
-       parts: {
-         analytics: { before: 'removed_analytics', key: ['student_id'], people: ['student_id'] },
-         predictions: {
-           before: 'removed_predictions',
-           key: ['academic_year_id', 'student_id', 'setup'],
-           people: ['student_id'],
-         },
-       },
+       parts: removedAnalyticsAudit,
      })}
      SELECT count(*)::int AS cleared FROM unpermitted`,
   );

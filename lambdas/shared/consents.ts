@@ -1,4 +1,5 @@
 import { analyticsSettingSql } from './analytics-settings';
+import type { AuditedRows } from './audit-entry';
 
 /** What a guardian consents to: analytics, messages beyond essential school communication, third-party integrations. */
 export const consentPurposes = ['analytics', 'messages', 'integrations'] as const;
@@ -44,3 +45,24 @@ export const messagesRefusedSql = (guardianId: string) =>
   `EXISTS (SELECT 1 FROM student_guardians msg_sg
             WHERE msg_sg.guardian_id = ${guardianId}
               AND ${consentInForceSql('msg_sg.student_id', 'messages')} IN ('refused', 'withdrawn'))`;
+
+/**
+ * CTEs `removed_analytics` and `removed_predictions`: delete the computed analytics and predictions
+ * of the students `studentIds` (an SQL query of ids). What a withdrawal, a change of the school's
+ * basis and an erasure remove; audit them with `removedAnalyticsAudit`.
+ */
+export const removedAnalyticsCtes = (studentIds: string): string =>
+  `removed_analytics AS (
+       DELETE FROM student_analytics WHERE student_id IN (${studentIds}) RETURNING *),
+     removed_predictions AS (
+       DELETE FROM risk_predictions WHERE student_id IN (${studentIds}) RETURNING *)`;
+
+/** The audit parts of `removedAnalyticsCtes`' rows. */
+export const removedAnalyticsAudit = {
+  analytics: { before: 'removed_analytics', key: ['student_id'], people: ['student_id'] },
+  predictions: {
+    before: 'removed_predictions',
+    key: ['academic_year_id', 'student_id', 'setup'],
+    people: ['student_id'],
+  },
+} as const satisfies Record<string, AuditedRows>;

@@ -10,7 +10,7 @@ import { notFound } from '../../shared/http';
 import { type Caller, myClassesSql } from '../class-access';
 import { auditEntry } from '../../shared/audit-entry';
 import { minimumJudged } from '../../shared/model-track-record';
-import { cursorValues, keysetPage } from '../sql-fragments';
+import { cursorValues, guardiansChildSql, keysetPage } from '../sql-fragments';
 import type { AnalyticsOverview, AtRiskQuery, AtRiskStudent, StudentAnalyticsView } from './analytics.schemas';
 
 /**
@@ -22,8 +22,7 @@ const visibleStudents = `visible AS (
   SELECT s.id FROM students s WHERE s.status = 'active' AND (:isAdmin OR s.class_id IN (${myClassesSql})))`;
 
 /** The guardian's (`:actor`) child `:studentId`, if theirs. */
-const guardiansChild = `(SELECT sg.student_id FROM student_guardians sg JOIN guardians g ON g.id = sg.guardian_id
-                          WHERE g.user_sub = :actor AND sg.student_id = :studentId)`;
+const guardiansChild = `(SELECT :studentId WHERE ${guardiansChildSql(':studentId', ':actor')})`;
 
 const callerParams = (caller: Caller) => ({ isAdmin: caller.isAdmin, actor: caller.userId });
 
@@ -218,8 +217,7 @@ export async function childAnalytics(
     `${accessLogWith(db, 'analytics', { studentId, sql: guardiansChild })}SELECT ${analyticsColumns(analyticsSettingSql.guardiansSeeRisk)}
        FROM student_analytics sa
       WHERE sa.student_id = :studentId
-        AND EXISTS (SELECT 1 FROM student_guardians sg JOIN guardians g ON g.id = sg.guardian_id
-                     WHERE sg.student_id = sa.student_id AND g.user_sub = :actor)`,
+        AND ${guardiansChildSql('sa.student_id', ':actor')}`,
     { actor: guardianUserId, studentId: typed.uuid(studentId) },
   );
   if (!row) throw notFound("The student's analytics");

@@ -2,6 +2,7 @@ import { accessLogWith } from '../../shared/access-log';
 import type { ChildFeeLines } from '../fees/fee.schemas';
 import { type DataApiSession, typed, jsonColumn } from '../../shared/data-api';
 import { notFound } from '../../shared/http';
+import { guardiansChildSql } from '../sql-fragments';
 import type { Child } from './portal.schemas';
 
 /** The guardian's own record is found by their sign-in; a guardian sees only students linked to it. */
@@ -20,7 +21,7 @@ export async function myChildren(db: DataApiSession, guardianUserId: string): Pr
 
 /** Refuses (as not found, revealing nothing) a student the guardian is not linked to. One round trip. */
 export async function requireMyChild(db: DataApiSession, guardianUserId: string, studentId: string): Promise<void> {
-  const [row] = await db.query(`SELECT 1 AS linked FROM (${myLinks}) l WHERE l.student_id = :studentId`, {
+  const [row] = await db.query(`SELECT 1 AS linked WHERE ${guardiansChildSql(':studentId', ':actor')}`, {
     actor: guardianUserId,
     studentId: typed.uuid(studentId),
   });

@@ -1,6 +1,7 @@
 import { type DataApiSession, jsonColumn, typed } from '../../shared/data-api';
 import { notFound } from '../../shared/http';
 import type { AccessLogPage, AccessLogQuery } from './access-log.schemas';
+import { guardiansChildOrStaffSql } from '../sql-fragments';
 
 /**
  * A page of a student's access log in one round trip, each entry with the reader's name and
@@ -16,9 +17,7 @@ export async function readAccessLog(
   const [row] = await db.query<{ found: boolean; items: string }>(
     `SELECT EXISTS (
               SELECT 1 FROM students s WHERE s.id = :studentId
-                 AND (CAST(:guardianActor AS text) IS NULL OR EXISTS (
-                       SELECT 1 FROM student_guardians sg JOIN guardians g ON g.id = sg.guardian_id
-                        WHERE sg.student_id = s.id AND g.user_sub = :guardianActor))) AS found,
+                 AND ${guardiansChildOrStaffSql('s.id', ':guardianActor')}) AS found,
             coalesce((
               SELECT json_agg(entry ORDER BY entry.id DESC) FROM (
                 SELECT l.id, to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, l.part,

@@ -1,17 +1,22 @@
 import { analyticsSettingSql } from '../../shared/analytics-settings';
 import { auditEntry } from '../../shared/audit-entry';
-import { analyticsPermittedSql, type ConsentMethod, consentPurposes, type ConsentPurpose } from '../../shared/consents';
+import {
+  analyticsPermittedSql,
+  type ConsentMethod,
+  consentPurposes,
+  type ConsentPurpose,
+  removedAnalyticsAudit,
+  removedAnalyticsCtes,
+} from '../../shared/consents';
 import { type DataApiSession, jsonColumn, typed } from '../../shared/data-api';
 import { conflict, invalid, notFound } from '../../shared/http';
+import { guardiansChildOrStaffSql } from '../sql-fragments';
 import type { ConsentList, ConsentListQuery, StudentConsents } from './consents.schemas';
 
 const optionalUuid = (value: string | undefined) => (value ? typed.uuid(value) : null);
 
 /** The guardian's own link to the student, when a guardian asks (`:guardianActor` null: a school admin). */
-const linkedOrStaff = (student: string) =>
-  `(CAST(:guardianActor AS text) IS NULL OR EXISTS (
-     SELECT 1 FROM student_guardians sg JOIN guardians g ON g.id = sg.guardian_id
-      WHERE sg.student_id = ${student} AND g.user_sub = :guardianActor))`;
+const linkedOrStaff = (student: string) => guardiansChildOrStaffSql(student, ':guardianActor');
 
 type Decision = StudentConsents['history'][number];
 
@@ -103,10 +108,7 @@ export async function recordConsent(
        RETURNING *),
      stopped AS (
        SELECT student_id FROM recorded WHERE purpose = 'analytics' AND status IN ('refused', 'withdrawn')),
-     removed_analytics AS (
-       DELETE FROM student_analytics WHERE student_id IN (SELECT student_id FROM stopped) RETURNING *),
-     removed_predictions AS (
-       DELETE FROM risk_predictions WHERE student_id IN (SELECT student_id FROM stopped) RETURNING *),
+     ${removedAnalyticsCtes('SELECT student_id FROM stopped')},
      cancelled_notices AS (
        UPDATE notification_requests SET status = 'cancelled', outcome = 'consent-withdrawn'
         WHERE kind = 'at-risk' AND status = 'pending' AND student_id IN (SELECT student_id FROM stopped)
@@ -118,12 +120,7 @@ export async function recordConsent(
        entityId: '(SELECT r.id::text FROM recorded r LIMIT 1)',
        parts: {
          consent: { after: 'recorded', people: ['student_id', 'guardian_id'] },
-         analytics: { before: 'removed_analytics', key: ['student_id'], people: ['student_id'] },
-         predictions: {
-           before: 'removed_predictions',
-           key: ['academic_year_id', 'student_id', 'setup'],
-           people: ['student_id'],
-         },
+         ...removedAnalyticsAudit,
          notices: { after: 'cancelled_notices', people: ['student_id'] },
        },
        changes: ['recorded'],
