@@ -22,6 +22,8 @@ export type RouteGrant =
   | 'list-schools'
   | 'manage-users'
   | 'queue-exports'
+  /** Sending to the privacy-requests queue: a student's export to write, its file to remove after the download. */
+  | 'queue-privacy-requests'
   | 'read-exports'
   | 'idempotency'
   | 'queue-reports'
@@ -77,6 +79,8 @@ export interface RouteSpec {
   /** A JSON body (its schema), a CSV file, or an HTML form's fields. */
   readonly body?: z.ZodType | CsvFile | FormFields;
   readonly response: SuccessSpec;
+  /** When the route answers 410 Gone: what it was that is no longer there (a one-time download taken). @default never */
+  readonly gone?: string;
   /**
    * A POST that changes none of the school's records (a preview, a calculation, a ticket): it takes a body too large or too
    * structured for a query, and leaves no audit entry. @default false: every non-GET route writes

@@ -17,6 +17,7 @@ import { onboardingRunRoutes, schoolDirectoryRoutes } from './platform/platform.
 import { portalRoutes } from './portal/portal.routes';
 import { accessLogRoutes } from './privacy/access-log.routes';
 import { consentRoutes } from './privacy/consents.routes';
+import { privacyRequestRoutes } from './privacy/requests.routes';
 import { reportRoutes } from './reports/reports.routes';
 import type { RouteDefinition, RouteGroup } from './route-contract';
 import { sessionRoutes } from './session/session.routes';
@@ -62,6 +63,7 @@ export const routeGroups: readonly RouteGroup[] = [
   unsubscribeRoutes,
   consentRoutes,
   accessLogRoutes,
+  privacyRequestRoutes,
   invitationRoutes,
 ];
 

@@ -69,3 +69,7 @@ export const guardiansChildSql = (student: string, guardianSub: string): string 
 /** SQL (boolean): as `guardiansChildSql`, or true when `guardianSub` is null (the caller is staff, checked by the route's roles). */
 export const guardiansChildOrStaffSql = (student: string, guardianSub: string): string =>
   `(CAST(${guardianSub} AS text) IS NULL OR ${guardiansChildSql(student, guardianSub)})`;
+
+/** SQL: a timestamptz column as the API's ISO 8601 text in UTC, with milliseconds. */
+export const isoTimestampSql = (column: string): string =>
+  `to_char((${column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

@@ -9,7 +9,7 @@ import {
   paragraph,
   startDocument,
   table,
-} from './pdf-layout';
+} from '../shared/pdf-layout';
 import type { FeeStatement, ReportCards, SchoolAnalytics, SchoolHeader } from './report-data';
 
 /** Numbers, money and dates as the school writes them. */

@@ -2,7 +2,7 @@ import type { DataApiSession } from './data-api';
 import { logger } from './observability';
 
 /** The parts of a student's record whose reads are logged. */
-export const recordParts = ['profile', 'attendance', 'fees', 'report-card', 'analytics'] as const;
+export const recordParts = ['profile', 'attendance', 'fees', 'report-card', 'analytics', 'export'] as const;
 export type RecordPart = (typeof recordParts)[number];
 
 type StudentRead = { studentId: string; sql?: string };

@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type BucketPurpose, bucketName } from './buckets';
 import { s3ClientConfig } from './s3-client-config';
 
@@ -25,4 +25,9 @@ export async function putObject(
 export async function getObjectText(purpose: BucketPurpose, key: string): Promise<string> {
   const out = await s3Client().send(new GetObjectCommand({ Bucket: bucketName(purpose), Key: key }));
   return out.Body!.transformToString('utf-8');
+}
+
+/** Removes an object (gone already is fine: a repeated removal changes nothing). */
+export async function deleteObject(purpose: BucketPurpose, key: string): Promise<void> {
+  await s3Client().send(new DeleteObjectCommand({ Bucket: bucketName(purpose), Key: key }));
 }

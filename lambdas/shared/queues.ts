@@ -24,6 +24,8 @@ export interface QueueDefinition {
   readonly maxAgeSeconds: number;
   /** Buckets the consumer writes, under `schools/`. @default none */
   readonly writesTo?: readonly BucketPurpose[];
+  /** Buckets whose school objects the consumer removes (a file past its use, an erased person's). @default none */
+  readonly removesFrom?: readonly BucketPurpose[];
   /** Platform queues (logical names) the consumer sends to. @default none */
   readonly sendsTo?: readonly string[];
   /**
@@ -64,6 +66,24 @@ export const reportsQueue: QueueDefinition = {
   writesTo: ['reports'],
   // A finished report asks for its notice in its own statement, then wakes the dispatcher.
   sendsTo: ['notifications-due'],
+};
+
+/**
+ * Data-subject requests, one message each, into the privacy worker: a student's export
+ * written (a ZIP of every record with a PDF summary), and its file removed once its one
+ * download link has expired.
+ */
+export const privacyRequestsQueue: QueueDefinition = {
+  logicalName: 'privacy-requests',
+  urlVariable: 'CAMPUS_PRIVACY_REQUESTS_QUEUE_URL',
+  handlerTimeoutSeconds: 300,
+  visibilityTimeoutSeconds: 360,
+  maxReceiveCount: 3,
+  maxAgeSeconds: 900,
+  batchSize: 1,
+  handler: 'lambdas/privacy/privacy-worker.handler.ts',
+  writesTo: ['exports'],
+  removesFrom: ['exports'],
 };
 
 /**
@@ -169,6 +189,7 @@ export const emailEventsQueue: QueueDefinition = {
 export const platformQueues: readonly QueueDefinition[] = [
   exportsQueue,
   reportsQueue,
+  privacyRequestsQueue,
   rescoreQueue,
   schoolRescoreQueue,
   notificationDueQueue,

@@ -16,6 +16,11 @@ export interface SchoolJob<M extends { schoolId: string }> {
   readonly message: z.ZodType<M>;
   /** Work that only reads runs for a school that can be read (a suspended one too); writing needs ACTIVE. */
   readonly access: 'read' | 'read-write';
+  /**
+   * Who the work's audited writes are by (the message's id is their request). @default none: the
+   * work writes nothing the audit log records
+   */
+  readonly actor?: string;
   /** Keys that name the message in every log line. */
   readonly logKeys?: (message: M) => Record<string, string>;
   /** Does the work; answers what to log about it. */
@@ -41,7 +46,10 @@ export function schoolJobWorker<M extends { schoolId: string }>(job: SchoolJob<M
       logger.warn(`${job.label} dropped: the school is not available`, { status: school?.status });
       return;
     }
-    const db = await schoolSessionFor(school!);
+    const db = await schoolSessionFor(
+      school!,
+      job.actor ? { actor: job.actor, requestId: record.messageId } : undefined,
+    );
     const started = Date.now();
     try {
       const outcome = await job.run(db, school!, message);

@@ -12,6 +12,7 @@ import { invitationAcceptances } from './0011-invitation-acceptances';
 import { sendAllowance } from './0012-send-allowance';
 import { consents } from './0013-consents';
 import { accessLog } from './0014-access-log';
+import { privacyRequests } from './0015-privacy-requests';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -32,6 +33,7 @@ export const schoolMigrations: readonly Migration[] = [
   sendAllowance,
   consents,
   accessLog,
+  privacyRequests,
 ];
 
 /** The version a school database has once every migration has run. */

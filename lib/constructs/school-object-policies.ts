@@ -9,6 +9,8 @@ export interface SchoolObjectPolicies {
   readonly write: ManagedPolicy;
   /** Get objects (a handler signing a download link for one). */
   readonly read: ManagedPolicy;
+  /** Delete objects (a worker removing a file past its use); earlier versions expire by the bucket's lifecycle. */
+  readonly remove: ManagedPolicy;
 }
 
 /**
@@ -39,5 +41,6 @@ export function schoolObjectPolicies(
   return {
     write: policy('Write', ['s3:PutObject'], `Put school objects into the ${id} bucket`),
     read: policy('Read', ['s3:GetObject'], `Get school objects from the ${id} bucket`),
+    remove: policy('Remove', ['s3:DeleteObject'], `Delete school objects from the ${id} bucket`),
   };
 }

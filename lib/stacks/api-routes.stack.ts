@@ -24,6 +24,7 @@ import { lifecycleStateMachineName } from '../workflows/workflow-parts';
 import { type BucketPurpose, bucketVariable } from '../../lambdas/shared/buckets';
 import {
   exportsQueue,
+  privacyRequestsQueue,
   notificationDueQueue,
   type QueueDefinition,
   reportsQueue,
@@ -225,6 +226,7 @@ export class ApiRoutesStack extends Stack {
       fn.addEnvironment(bucketVariable(purpose), bucket.bucketName);
     };
     if (grants.has('queue-exports')) sendsTo(exportsQueue);
+    if (grants.has('queue-privacy-requests')) sendsTo(privacyRequestsQueue);
     if (grants.has('read-exports')) readsObjects('exports', props.exportsBucket, props.exportsPolicies);
     if (grants.has('queue-reports')) sendsTo(reportsQueue);
     if (grants.has('read-reports')) readsObjects('reports', props.reportsBucket, props.reportsPolicies);

@@ -139,6 +139,11 @@ export class BatchStack extends Stack {
         worker.role!.addManagedPolicy(policies.write);
         worker.addEnvironment(bucketVariable(purpose), bucket.bucketName);
       }
+      for (const purpose of definition.removesFrom ?? []) {
+        const { bucket, policies } = schoolObjects(data, purpose);
+        worker.role!.addManagedPolicy(policies.remove);
+        worker.addEnvironment(bucketVariable(purpose), bucket.bucketName);
+      }
       this.queues.set(definition.logicalName, { definition, queue, deadLetterQueue, worker });
     }
     // Consumers that send on, and those that send notification messages.

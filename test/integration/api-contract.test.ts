@@ -354,6 +354,30 @@ describe('the API contract', () => {
     await ok('school-admin', 'GET', `/api/students/${child}/access-log`);
     await ok('guardian', 'GET', `/api/portal/children/${child}/access-log?limit=5`);
 
+    // Privacy requests: the child's data asked for by the admin and in the portal, written in the background, each
+    // downloaded once by whoever asked.
+    const byAdmin = await ok<{ id: string }>('school-admin', 'POST', '/api/privacy/requests', {
+      kind: 'export',
+      studentId: child,
+      clientKey: `contract-${unique()}`,
+    });
+    const byFamily = await ok<{ id: string }>('guardian', 'POST', `/api/portal/children/${child}/privacy-requests`, {
+      kind: 'export',
+      clientKey: `contract-${unique()}`,
+    });
+    await ok('school-admin', 'GET', '/api/privacy/requests?status=open');
+    await ok('guardian', 'GET', `/api/portal/children/${child}/privacy-requests`);
+    for (const id of [byAdmin.id, byFamily.id]) {
+      await expect
+        .poll(async () => (await ok<{ status: string }>('school-admin', 'GET', `/api/privacy/requests/${id}`)).status, {
+          timeout: 60_000,
+          interval: 250,
+        })
+        .toBe('ready');
+    }
+    await ok('school-admin', 'POST', `/api/privacy/requests/${byAdmin.id}/download`);
+    await ok('guardian', 'POST', `/api/portal/children/${child}/privacy-requests/${byFamily.id}/download`);
+
     // Notifications: the child marked absent today, told at once (the guardian in the app, and the admin that the
     // SMS budget, 0 by default, stops the text); the inboxes and choices, the admin's rules and delivery reports.
     const rules = await ok<Record<string, unknown>>('school-admin', 'GET', '/api/notifications/settings');

@@ -32,5 +32,7 @@ export const schoolDashboard = z.object({
     overdueMinor: z.number().int(),
     studentsOverdue: count,
   }),
+  /** Families' data requests still owed, those past their due date, and the nearest due date. */
+  privacyRequests: z.object({ open: count, overdue: count, nextDueOn: z.iso.date().nullable() }),
 });
 export type SchoolDashboard = z.infer<typeof schoolDashboard>;

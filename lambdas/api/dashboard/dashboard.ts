@@ -1,4 +1,5 @@
 import type { DataApiSession } from '../../shared/data-api';
+import { openSql, overdueSql } from '../../shared/privacy-requests';
 import { analyticsOverview } from '../analytics/analytics';
 import type { Caller } from '../class-access';
 import type { SchoolDashboard } from './dashboard.schemas';
@@ -75,7 +76,10 @@ export async function schoolDashboard(db: DataApiSession, caller: Caller): Promi
           'dueMinor', (SELECT coalesce(sum(due_minor), 0) FROM due),
           'collectedMinor', (SELECT coalesce(sum(amount_minor), 0) FROM payments),
           'overdueMinor', (SELECT coalesce(sum(owed), 0) FROM owing),
-          'studentsOverdue', (SELECT count(*) FROM owing))
+          'studentsOverdue', (SELECT count(*) FROM owing)),
+       'privacyRequests', (SELECT json_build_object('open', count(*), 'overdue', count(*) FILTER (WHERE ${overdueSql('r')}),
+                                                    'nextDueOn', min(r.due_on))
+                             FROM privacy_requests r WHERE ${openSql('r')})
      )::text AS dashboard`,
     ),
     analyticsOverview(db, caller),

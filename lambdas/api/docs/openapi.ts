@@ -89,6 +89,7 @@ function operation(route: RouteDefinition) {
           }),
       ...(route.params || isSchoolRoute(route) ? { 404: errorResponse('Not found') } : {}),
       ...(route.method !== 'GET' ? { 409: errorResponse('Conflicts with what exists') } : {}),
+      ...(route.gone ? { 410: errorResponse(route.gone) } : {}),
       ...(route.body
         ? { 413: errorResponse('The body is larger than the route takes (or the 10 MB API limit)', 'AnyError') }
         : {}),

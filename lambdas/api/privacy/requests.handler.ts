@@ -1,0 +1,40 @@
+import { signedDownloadUrl } from '../../shared/download-links';
+import { sendToQueue } from '../../shared/queue-messages';
+import { privacyRequestsQueue } from '../../shared/queues';
+import { schoolRoutes } from '../school-handler';
+import {
+  downloadExport,
+  type ExportLinks,
+  getPrivacyRequest,
+  listChildPrivacyRequests,
+  listPrivacyRequests,
+  type PrivacyQueue,
+  requestExport,
+} from './requests';
+import { privacyRequestRoutes } from './requests.routes';
+
+const queue: PrivacyQueue = {
+  send: (message, delaySeconds) => sendToQueue(privacyRequestsQueue, message, delaySeconds),
+};
+const links: ExportLinks = (key, fileName, seconds) =>
+  signedDownloadUrl('exports', key, { fileName, expiresInSeconds: seconds });
+
+export const handler = schoolRoutes(privacyRequestRoutes, {
+  requestPrivacyAction: async ({ db, principal, body }) =>
+    requestExport(db, queue, principal.schoolId, { as: 'school-admin', userId: principal.userId }, body),
+  listPrivacyRequests: async ({ db, query }) => listPrivacyRequests(db, query),
+  getPrivacyRequest: async ({ db, params }) => getPrivacyRequest(db, params.requestId),
+  downloadPrivacyExport: async ({ db, principal, params }) =>
+    downloadExport(db, links, queue, principal.schoolId, params.requestId),
+  requestChildPrivacyAction: async ({ db, principal, params, body }) =>
+    requestExport(
+      db,
+      queue,
+      principal.schoolId,
+      { as: 'guardian', userId: principal.userId },
+      { studentId: params.studentId, clientKey: body.clientKey },
+    ),
+  listChildPrivacyRequests: async ({ db, params }) => listChildPrivacyRequests(db, params.studentId),
+  downloadChildPrivacyExport: async ({ db, principal, params }) =>
+    downloadExport(db, links, queue, principal.schoolId, params.requestId, params.studentId),
+});

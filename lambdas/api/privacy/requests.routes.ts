@@ -1,0 +1,89 @@
+import { routeGroup } from '../route-contract';
+import {
+  childPrivacyRequestBody,
+  childPrivacyRequestPath,
+  childPrivacyRequestsPath,
+  exportDownload,
+  privacyRequestBody,
+  privacyRequestListQuery,
+  privacyRequestPage,
+  privacyRequestPath,
+  privacyRequestView,
+} from './requests.schemas';
+
+const admin = ['school-admin'] as const;
+const family = ['guardian'] as const;
+
+/**
+ * Data-subject requests: a family's copy of everything the school holds about a child (asked in
+ * the portal, or by an admin for them), written in the background, due within 30 days,
+ * downloaded once by whoever asked.
+ */
+export const privacyRequestRoutes = routeGroup('lambdas/api/privacy/requests.handler.ts', {
+  requestPrivacyAction: {
+    method: 'POST',
+    path: '/api/privacy/requests',
+    access: admin,
+    grants: ['queue-privacy-requests'],
+    summary:
+      "Ask for a student's data as a file (kind export): a ZIP of JSON and CSV with a PDF summary, written in the background (202). Sending the same clientKey again answers the same request.",
+    body: privacyRequestBody,
+    response: { status: 202, body: privacyRequestView },
+  },
+  listPrivacyRequests: {
+    method: 'GET',
+    path: '/api/privacy/requests',
+    access: admin,
+    summary: 'Privacy requests, newest first, with their due dates; open or overdue ones alone on asking.',
+    query: privacyRequestListQuery,
+    response: { status: 200, body: privacyRequestPage },
+  },
+  getPrivacyRequest: {
+    method: 'GET',
+    path: '/api/privacy/requests/{requestId}',
+    access: admin,
+    summary: 'One privacy request and its progress.',
+    params: privacyRequestPath,
+    response: { status: 200, body: privacyRequestView },
+  },
+  downloadPrivacyExport: {
+    method: 'POST',
+    path: '/api/privacy/requests/{requestId}/download',
+    access: admin,
+    grants: ['read-exports', 'queue-privacy-requests'],
+    summary:
+      'The one download of a finished export, for the admin who asked: a link valid for five minutes; asking again is refused (410).',
+    params: privacyRequestPath,
+    response: { status: 200, body: exportDownload },
+    gone: 'The export was downloaded once already, or waited past its days',
+  },
+  requestChildPrivacyAction: {
+    method: 'POST',
+    path: '/api/portal/children/{studentId}/privacy-requests',
+    access: family,
+    grants: ['queue-privacy-requests'],
+    summary:
+      'Ask for a copy of everything the school holds about your child and you (202). It is ready within minutes.',
+    params: childPrivacyRequestsPath,
+    body: childPrivacyRequestBody,
+    response: { status: 202, body: privacyRequestView },
+  },
+  listChildPrivacyRequests: {
+    method: 'GET',
+    path: '/api/portal/children/{studentId}/privacy-requests',
+    access: family,
+    summary: 'Your requests about your child, newest first.',
+    params: childPrivacyRequestsPath,
+    response: { status: 200, body: privacyRequestPage },
+  },
+  downloadChildPrivacyExport: {
+    method: 'POST',
+    path: '/api/portal/children/{studentId}/privacy-requests/{requestId}/download',
+    access: family,
+    grants: ['read-exports', 'queue-privacy-requests'],
+    summary: 'The one download of your finished export: a link valid for five minutes; asking again is refused (410).',
+    params: childPrivacyRequestPath,
+    response: { status: 200, body: exportDownload },
+    gone: 'The export was downloaded once already, or waited past its days',
+  },
+});
