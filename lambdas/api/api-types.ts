@@ -43,6 +43,12 @@ export type {
 export type { PushDevice, PushSettings, PushSubscriptionInput } from './notifications/push-subscriptions.schemas';
 export type { AccessLogPage } from './privacy/access-log.schemas';
 export type { ConsentList, GuardianConsent, RecordedConsent, StudentConsents } from './privacy/consents.schemas';
+export type {
+  ExportDownload,
+  PrivacyRequestBody,
+  PrivacyRequestPage,
+  PrivacyRequestView,
+} from './privacy/requests.schemas';
 export type { Audience } from '../shared/notification-audiences';
 export type { ChildFeeLines, NewPayment, Receipt, StudentBalance } from './fees/fee.schemas';
 export type { HealthReport } from './health/health.schemas';

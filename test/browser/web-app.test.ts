@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
@@ -498,6 +499,41 @@ describe('platform operator', () => {
   });
 });
 
+describe('data requests', () => {
+  test('a guardian asks for a copy of their child’s data at 360 px, downloads it once, and the school admin sees it answered', async ({
+    browser,
+  }) => {
+    const { db, account, context, page } = await signedIn(browser, 'guardian', phone);
+    const [child] = await db.query<{ id: string; admissionNo: string; name: string }>(
+      `SELECT s.id, s.admission_no AS "admissionNo", s.given_name || ' ' || s.family_name AS name
+         FROM students s JOIN student_guardians sg ON sg.student_id = s.id
+         JOIN guardians g ON g.id = sg.guardian_id WHERE g.email = :email ORDER BY s.given_name LIMIT 1`,
+      { email: account.email },
+    );
+    await page.goto(`${platform().url}/children/${child!.id}`);
+    await screenReady(page);
+    const card = page.getByRole('region', { name: 'A copy of the data' });
+    await card.getByRole('button', { name: 'Prepare a copy' }).click();
+    await expect.poll(() => page.locator('.toast').innerText()).toBe('The copy is being prepared.');
+    const download = card.getByRole('button', { name: /^Download \(/ });
+    await expect.poll(() => download.count(), { timeout: 60_000 }).toBe(1);
+    await checkScreen(page, 'guardian-child-data-request-phone');
+    const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
+    expect(file.suggestedFilename()).toBe(`student-data-${child!.admissionNo}.zip`);
+    expect((await readFile((await file.path())!)).subarray(0, 2).toString()).toBe('PK');
+    await expect.poll(() => card.getByText('Downloaded', { exact: true }).count(), { timeout: 15_000 }).toBe(1);
+    expect(await download.count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await context.close();
+
+    const admin = await signedIn(browser, 'school-admin', desktop, '/privacy/requests');
+    await screenReady(admin.page);
+    const row = admin.page.getByRole('row', { name: new RegExp(child!.name) }).first();
+    await expect.poll(() => row.innerText()).toContain('Downloaded');
+    await admin.context.close();
+  });
+});
+
 describe('every screen', () => {
   /** Each role's screens, with real ids from the demo school. */
   async function screensOf(role: string): Promise<string[]> {
@@ -538,6 +574,7 @@ describe('every screen', () => {
         '/notifications/settings',
         '/notifications/announcements',
         '/privacy/consents',
+        '/privacy/requests',
       ],
       teacher: [
         '/my-classes',

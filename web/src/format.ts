@@ -15,6 +15,8 @@ export interface Formatters {
   number(value: number | null | undefined, digits?: number): string;
   /** A 0–1 rate as a percentage. */
   percent(rate: number | null | undefined, digits?: number): string;
+  /** A file's size in kB or MB, as the school writes numbers. */
+  fileSize(bytes: number | null | undefined): string;
   /** Today in the school's time zone, as `YYYY-MM-DD`. */
   today(): string;
   weekday(isoDate: string): string;
@@ -56,6 +58,11 @@ export function formatters(format: SchoolFormat): Formatters {
       rate === null || rate === undefined
         ? dash
         : rate.toLocaleString(locale, { style: 'percent', maximumFractionDigits: digits }),
+    fileSize: (bytes) => {
+      if (bytes === null || bytes === undefined) return dash;
+      const [value, unit] = bytes < 1_000_000 ? [bytes / 1000, 'kilobyte'] : [bytes / 1_000_000, 'megabyte'];
+      return value.toLocaleString(locale, { style: 'unit', unit, maximumFractionDigits: 1 });
+    },
     today: () => isoDay.format(new Date()),
     weekday: (iso) => weekday.format(calendarDate(iso)),
   };

@@ -84,6 +84,12 @@ export const screens: readonly Screen[] = [
     nav: 'nav.consents',
     load: () => import('./screens/privacy/consent-list'),
   },
+  {
+    path: '/privacy/requests',
+    roles: admin,
+    nav: 'nav.privacyRequests',
+    load: () => import('./screens/privacy/privacy-requests'),
+  },
   { path: '/import', roles: admin, nav: 'nav.import', load: () => import('./screens/admin/csv-import') },
   { path: '/exports', roles: admin, nav: 'nav.exports', load: () => import('./screens/admin/exports') },
   { path: '/audit', roles: admin, nav: 'nav.audit', load: () => import('./screens/admin/audit-log') },

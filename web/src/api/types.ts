@@ -5,6 +5,10 @@
  */
 export type {
   AccessLogPage,
+  ExportDownload,
+  PrivacyRequestBody,
+  PrivacyRequestPage,
+  PrivacyRequestView,
   AnalyticsOverview,
   ConsentList,
   GuardianConsent,

@@ -29,6 +29,7 @@ function DashboardBody({ dashboard }: { dashboard: SchoolDashboard }) {
   const marked = today.present + today.late + today.absent + today.excused;
   const presentRate = marked ? (today.present + today.late) / marked : undefined;
   const fees = dashboard.fees;
+  const requests = dashboard.privacyRequests;
   return (
     <>
       <div class="stats">
@@ -57,6 +58,23 @@ function DashboardBody({ dashboard }: { dashboard: SchoolDashboard }) {
           detail={t('dashboard.studentsOverdue', { count: fees.studentsOverdue })}
           tone={fees.overdueMinor ? 'bad' : 'good'}
         />
+        <a
+          class="stat-link"
+          href={requests.overdue ? '/privacy/requests?status=overdue' : '/privacy/requests?status=open'}
+        >
+          <Stat
+            label={t('dashboard.privacyRequests')}
+            value={format.number(requests.open)}
+            detail={
+              requests.overdue
+                ? t('dashboard.privacyOverdue', { count: requests.overdue })
+                : requests.nextDueOn
+                  ? t('dashboard.privacyNextDue', { date: format.date(requests.nextDueOn) })
+                  : t('dashboard.privacyNoneDue')
+            }
+            tone={requests.overdue ? 'bad' : requests.open ? 'warn' : 'good'}
+          />
+        </a>
       </div>
       <div class="grid-2">
         <Card title={t('dashboard.todayTitle')}>

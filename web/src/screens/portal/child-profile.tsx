@@ -13,6 +13,7 @@ import { AnalyticsPanels } from '../students/analytics-panels';
 import { AttendanceCalendar } from '../students/attendance-calendar';
 import { AccessLogCard } from '../privacy/access-log-card';
 import { ConsentsCard } from '../privacy/consents-card';
+import { DataRequestsCard } from '../privacy/data-requests-card';
 
 /** One child, as their guardian sees them: attendance, grades and report cards, fees, and analytics. */
 export default function ChildProfile({ params }: ScreenProps) {
@@ -124,6 +125,7 @@ export default function ChildProfile({ params }: ScreenProps) {
           ) : null}
           <ConsentsCard studentId={params.studentId!} guardian />
           <AccessLogCard studentId={params.studentId!} guardian />
+          <DataRequestsCard studentId={params.studentId!} guardian />
         </>
       )}
     </Page>

@@ -12,6 +12,7 @@ import { StatusBadge } from './student-list';
 import { AnalyticsPanels } from './analytics-panels';
 import { AccessLogCard } from '../privacy/access-log-card';
 import { ConsentsCard } from '../privacy/consents-card';
+import { DataRequestsCard } from '../privacy/data-requests-card';
 
 /** One student: details, guardians, attendance, grades, fees, and what the analytics say. */
 export default function StudentProfileScreen({ params }: ScreenProps) {
@@ -137,6 +138,7 @@ export default function StudentProfileScreen({ params }: ScreenProps) {
                 guardians={student.guardians.map((guardian) => ({ id: guardian.id, name: guardian.name }))}
               />
               <AccessLogCard studentId={params.studentId!} />
+              <DataRequestsCard studentId={params.studentId!} />
             </>
           ) : null}
         </>
