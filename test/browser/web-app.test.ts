@@ -520,7 +520,7 @@ describe('data requests', () => {
     await checkScreen(page, 'guardian-child-data-request-phone');
     const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
     expect(file.suggestedFilename()).toBe(`student-data-${child!.admissionNo}.zip`);
-    expect((await readFile((await file.path())!)).subarray(0, 2).toString()).toBe('PK');
+    expect((await readFile(await file.path())).subarray(0, 2).toString()).toBe('PK');
     await expect.poll(() => card.getByText('Downloaded', { exact: true }).count(), { timeout: 15_000 }).toBe(1);
     expect(await download.count()).toBe(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
