@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { ExportDownload, PrivacyRequestView } from '../lambdas/api/privacy/requests.schemas';
+import { auditEntry } from '../lambdas/shared/audit-entry';
 import { startPlatform } from '../local/platform';
 import { exampleSettings, schoolFixture } from '../test/support/school-fixture';
 
@@ -93,20 +94,29 @@ try {
      SELECT 'bench-' || b.id, b.student_id, b.id, b.amount_minor, 'bank-transfer', b.due_on - 2, 'bench'
        FROM billed b WHERE b.due_on < current_date`,
   );
-  // The history the API would have left: a register's audit entry per class day, a score sheet's per assessment
-  // (each of the whole class), messages to the family, and reads of the record.
-  await db.execute(
-    `INSERT INTO audit_log (at, actor, request_id, action, entity, entity_id, subjects, after)
-     SELECT a.on_date + time '09:00', 'bench', 'bench-' || a.on_date, 'mark', 'attendance', a.class_id || '/' || a.on_date,
-            array_agg(a.student_id), jsonb_agg(to_jsonb(a))
-       FROM attendance a GROUP BY a.class_id, a.on_date`,
+  // The history the API would have left: a register's audit entry per class day, a score sheet's per assessment,
+  // each of the whole class and written by the one audit helper, as the API's routes write them.
+  const audited = db.as({ actor: 'bench', requestId: 'bench-history' });
+  const registers = await db.query<{ classId: string; day: string }>(
+    `SELECT DISTINCT class_id AS "classId", on_date::text AS day FROM attendance ORDER BY 2`,
   );
-  await db.execute(
-    `INSERT INTO audit_log (at, actor, request_id, action, entity, entity_id, subjects, after)
-     SELECT a.held_on + time '15:00', 'bench', 'bench-' || a.id, 'enter', 'score', a.id::text,
-            array_agg(s.student_id), jsonb_agg(to_jsonb(s))
-       FROM scores s JOIN assessments a ON a.id = s.assessment_id GROUP BY a.id, a.held_on`,
-  );
+  for (const { classId, day } of registers) {
+    await audited.query(
+      `WITH marks AS (SELECT * FROM attendance WHERE class_id = :classId::uuid AND on_date = :day::date),
+       ${auditEntry({ action: 'mark', entity: 'attendance', after: 'marks', rows: 'many', key: ['student_id', 'on_date'], people: ['student_id'], entityId: "(:classId || '/' || :day)" })}
+       SELECT 1`,
+      { classId, day },
+    );
+  }
+  const sheets = await db.query<{ id: string }>(`SELECT id FROM assessments ORDER BY held_on, id`);
+  for (const { id } of sheets) {
+    await audited.query(
+      `WITH entered AS (SELECT * FROM scores WHERE assessment_id = :id::uuid),
+       ${auditEntry({ action: 'enter', entity: 'score', after: 'entered', rows: 'many', key: ['assessment_id', 'student_id'], people: ['student_id'], entityId: ':id' })}
+       SELECT 1`,
+      { id },
+    );
+  }
   await db.execute(
     `WITH family AS (SELECT g.id AS guardian_id, sg.student_id FROM guardians g JOIN student_guardians sg ON sg.guardian_id = g.id),
      requests AS (
