@@ -18,6 +18,7 @@ import { portalRoutes } from './portal/portal.routes';
 import { accessLogRoutes } from './privacy/access-log.routes';
 import { consentRoutes } from './privacy/consents.routes';
 import { privacyRequestRoutes } from './privacy/requests.routes';
+import { retentionRoutes } from './privacy/retention.routes';
 import { reportRoutes } from './reports/reports.routes';
 import type { RouteDefinition, RouteGroup } from './route-contract';
 import { sessionRoutes } from './session/session.routes';
@@ -64,6 +65,7 @@ export const routeGroups: readonly RouteGroup[] = [
   consentRoutes,
   accessLogRoutes,
   privacyRequestRoutes,
+  retentionRoutes,
   invitationRoutes,
 ];
 

@@ -13,6 +13,7 @@ import { sendAllowance } from './0012-send-allowance';
 import { consents } from './0013-consents';
 import { accessLog } from './0014-access-log';
 import { privacyRequests } from './0015-privacy-requests';
+import { retentionPolicy } from './0016-retention-policy';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -34,6 +35,7 @@ export const schoolMigrations: readonly Migration[] = [
   consents,
   accessLog,
   privacyRequests,
+  retentionPolicy,
 ];
 
 /** The version a school database has once every migration has run. */

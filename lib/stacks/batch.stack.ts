@@ -88,6 +88,8 @@ export class BatchStack extends Stack {
   readonly queues = new Map<string, BatchQueue>();
   /** Runs every step of the scoring run. */
   readonly scoringSteps: SchoolFunction;
+  /** Applies each school's retention policy, a step of the nightly run. */
+  readonly retentionSteps: SchoolFunction;
   readonly scoringRun: ScoringRunWorkflow;
   /** Starts the scoring run of every ACTIVE school, nightly. */
   readonly nightlyScoring: Schedule;
@@ -187,7 +189,23 @@ export class BatchStack extends Stack {
     const reports = this.queue(reportsQueue);
     reports.grantSendMessages(this.scoringSteps);
     this.scoringSteps.addEnvironment(reportsQueue.urlVariable, reports.queueUrl);
-    this.scoringRun = new ScoringRunWorkflow(this, 'ScoringRun', { config, scoringSteps: this.scoringSteps });
+    this.retentionSteps = new SchoolFunction(this, 'retention-steps', {
+      config,
+      entry: 'lambdas/privacy/retention-steps.handler.ts',
+      serviceName: serviceNames.scoring,
+      description: "The nightly run's retention step: each school's retention policy applied",
+      timeout: Duration.minutes(10),
+    });
+    grantSchoolData(this.retentionSteps, {
+      tenantDataAccess: data.tenantDataAccess,
+      tenantDirectory,
+      shardGroups: data.shardGroups,
+    });
+    this.scoringRun = new ScoringRunWorkflow(this, 'ScoringRun', {
+      config,
+      scoringSteps: this.scoringSteps,
+      retentionSteps: this.retentionSteps,
+    });
 
     this.nightlyScoring = new Schedule(this, 'NightlyScoring', {
       scheduleName: physicalName(config, 'nightly-scoring'),

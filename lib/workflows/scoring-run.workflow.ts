@@ -10,11 +10,14 @@ export interface ScoringRunWorkflowProps {
   readonly config: StageConfig;
   /** Runs the scoring steps: start, plan a school, score a chunk, finish or fail a school, finish. */
   readonly scoringSteps: IFunction;
+  /** Applies a school's retention policy, first of the school's steps on a scheduled run. */
+  readonly retentionSteps: IFunction;
 }
 
 /**
  * The scoring run: start (record the run, list the ACTIVE schools or the one asked for) →
- * a Distributed Map over the schools, each child execution planning its school's chunks
+ * a Distributed Map over the schools, each child execution applying the school's retention
+ * policy (on the nightly, scheduled run; a failure there is logged and scoring goes on), planning its school's chunks
  * (one read) and scoring them in a Distributed Map of its own (each chunk one read and one
  * batched write) → finish the school and queue its analytics report → finish the run.
  *
@@ -52,6 +55,16 @@ export class ScoringRunWorkflow extends Construct {
     };
 
     const at = (path: string) => sfn.JsonPath.stringAt(path);
+    const retention = retryTransient(
+      stepTask(
+        this,
+        'Apply retention policy',
+        props.retentionSteps,
+        'apply-retention',
+        { runId: at('$.runId'), schoolId: at('$.schoolId'), trigger: at('$.trigger') },
+        sfn.JsonPath.DISCARD,
+      ),
+    );
     const plan = guard(
       retryTransient(
         stepTask(this, 'Plan school', fn, 'plan-school', {
@@ -104,7 +117,9 @@ export class ScoringRunWorkflow extends Construct {
       maxConcurrency: maxConcurrentSchools,
       label: 'ScoreSchools',
       resultPath: sfn.JsonPath.DISCARD,
-    }).itemProcessor(sfn.Chain.start(plan).next(chunks).next(finishSchool));
+    }).itemProcessor(sfn.Chain.start(retention).next(plan).next(chunks).next(finishSchool));
+    // The school's records past their policy wait for the next night: scoring does not.
+    retention.addCatch(plan, { errors: ['States.ALL'], resultPath: sfn.JsonPath.DISCARD });
 
     const finish = retryTransient(
       stepTask(this, 'Finish scoring run', fn, 'finish-run', { runId: sfn.JsonPath.stringAt('$.runId') }),
@@ -115,7 +130,7 @@ export class ScoringRunWorkflow extends Construct {
       name: 'scoring-run',
       definition: sfn.Chain.start(start).next(schools).next(finish),
       timeout: Duration.hours(6),
-      functions: [fn],
+      functions: [fn, props.retentionSteps],
     });
     // What CDK grants a state machine with Distributed Maps: start and manage its own child executions.
     const executions = `arn:aws:states:${Stack.of(this).region}:${nagAccountOf(Stack.of(this))}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(this).getLogicalId(this.stateMachine.node.defaultChild as CfnElement)}"}]}]}`;

@@ -77,7 +77,13 @@ describe.each(['dev', 'prod'])('batch stack (%s)', (stage) => {
     expect(machine.Properties?.StateMachineName).toBe(`campus-${stage}-scoring-run`);
     // The definition with each reference to another resource written as X.
     const parts = (machine.Properties?.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
-    type State = { Type: string; ItemProcessor?: Machine; Catch?: { Next: string }[]; ItemReader?: unknown };
+    type State = {
+      Type: string;
+      ItemProcessor?: Machine;
+      Catch?: { Next: string }[];
+      ItemReader?: unknown;
+      Next?: string;
+    };
     type Machine = { StartAt: string; States: Record<string, State> };
     const definition = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'X')).join('')) as Machine;
     expect(definition.StartAt).toBe('Start scoring run');
@@ -87,8 +93,15 @@ describe.each(['dev', 'prod'])('batch stack (%s)', (stage) => {
     });
     const perSchool = schools.ItemProcessor!.States;
     expect(Object.keys(perSchool).sort()).toEqual(
-      ['Finish school', 'Plan school', 'Record failed school', 'Score chunks'].sort(),
+      ['Apply retention policy', 'Finish school', 'Plan school', 'Record failed school', 'Score chunks'].sort(),
     );
+    // Each school's retention policy first; its failure waits for the next night and scoring goes on.
+    expect(schools.ItemProcessor!.StartAt).toBe('Apply retention policy');
+    expect(perSchool['Apply retention policy']).toMatchObject({
+      Next: 'Plan school',
+      ResultPath: null,
+      Catch: [expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Plan school' })],
+    });
     expect(perSchool['Score chunks']!.ItemProcessor).toMatchObject({
       ProcessorConfig: { Mode: 'DISTRIBUTED' },
       StartAt: 'Score chunk',

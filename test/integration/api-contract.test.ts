@@ -376,6 +376,8 @@ describe('the API contract', () => {
         .toBe('ready');
     }
     await ok('school-admin', 'POST', `/api/privacy/requests/${byAdmin.id}/download`);
+    await ok('school-admin', 'GET', '/api/privacy/retention');
+    await ok('school-admin', 'PUT', '/api/privacy/retention', { notifications: 2, grades: null });
     await ok('guardian', 'POST', `/api/portal/children/${child}/privacy-requests/${byFamily.id}/download`);
 
     // Notifications: the child marked absent today, told at once (the guardian in the app, and the admin that the
