@@ -575,6 +575,7 @@ describe('every screen', () => {
         '/notifications/announcements',
         '/privacy/consents',
         '/privacy/requests',
+        '/privacy/retention',
       ],
       teacher: [
         '/my-classes',

@@ -90,6 +90,12 @@ export const screens: readonly Screen[] = [
     nav: 'nav.privacyRequests',
     load: () => import('./screens/privacy/privacy-requests'),
   },
+  {
+    path: '/privacy/retention',
+    roles: admin,
+    nav: 'nav.retention',
+    load: () => import('./screens/privacy/retention-policy'),
+  },
   { path: '/import', roles: admin, nav: 'nav.import', load: () => import('./screens/admin/csv-import') },
   { path: '/exports', roles: admin, nav: 'nav.exports', load: () => import('./screens/admin/exports') },
   { path: '/audit', roles: admin, nav: 'nav.audit', load: () => import('./screens/admin/audit-log') },

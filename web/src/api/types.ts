@@ -9,6 +9,8 @@ export type {
   PrivacyRequestBody,
   PrivacyRequestPage,
   PrivacyRequestView,
+  RetentionPolicyInput,
+  RetentionPolicyView,
   AnalyticsOverview,
   ConsentList,
   GuardianConsent,
