@@ -50,6 +50,7 @@ export type {
   PrivacyRequestView,
 } from './privacy/requests.schemas';
 export type { RetentionPolicyInput, RetentionPolicyView } from './privacy/retention.schemas';
+export type { PrivacyReport } from './platform/privacy-report.schemas';
 export type { Audience } from '../shared/notification-audiences';
 export type { ChildFeeLines, NewPayment, Receipt, StudentBalance } from './fees/fee.schemas';
 export type { HealthReport } from './health/health.schemas';

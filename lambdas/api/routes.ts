@@ -13,7 +13,7 @@ import { attendanceImportRoutes, scoreImportRoutes, studentImportRoutes } from '
 import { notificationRoutes } from './notifications/notifications.routes';
 import { pushSubscriptionRoutes } from './notifications/push-subscriptions.routes';
 import { unsubscribeRoutes } from './notifications/unsubscribe.routes';
-import { onboardingRunRoutes, schoolDirectoryRoutes } from './platform/platform.routes';
+import { onboardingRunRoutes, privacyReportRoutes, schoolDirectoryRoutes } from './platform/platform.routes';
 import { portalRoutes } from './portal/portal.routes';
 import { accessLogRoutes } from './privacy/access-log.routes';
 import { consentRoutes } from './privacy/consents.routes';
@@ -51,6 +51,7 @@ export const routeGroups: readonly RouteGroup[] = [
   auditRoutes,
   schoolDirectoryRoutes,
   onboardingRunRoutes,
+  privacyReportRoutes,
   staffRoutes,
   studentImportRoutes,
   attendanceImportRoutes,

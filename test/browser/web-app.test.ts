@@ -614,7 +614,9 @@ describe('every screen', () => {
     test(`${role}: each screen passes axe and is photographed at desktop and phone width`, async ({ browser }) => {
       const account = await accounts(role);
       const paths =
-        role === 'platform-operator' ? ['/platform/schools', '/platform/onboarding'] : await screensOf(role);
+        role === 'platform-operator'
+          ? ['/platform/schools', '/platform/onboarding', '/platform/privacy']
+          : await screensOf(role);
       for (const [device, width] of [
         [desktop, 'desktop'],
         [phone, 'phone'],

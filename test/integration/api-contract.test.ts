@@ -486,6 +486,7 @@ describe('the API contract', () => {
 
     // The platform operator's routes.
     await ok('platform-operator', 'GET', '/api/platform/schools');
+    await ok('platform-operator', 'GET', '/api/platform/privacy-requests?days=30');
     const runs = await ok<{ items: { name: string }[] }>('platform-operator', 'GET', '/api/platform/onboarding-runs');
     await ok('platform-operator', 'GET', `/api/platform/onboarding-runs/${runs.items[0]!.name}`);
 

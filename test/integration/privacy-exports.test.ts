@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SchoolDashboard } from '../../lambdas/api/dashboard/dashboard.schemas';
+import type { PrivacyReport } from '../../lambdas/api/platform/privacy-report.schemas';
 import type {
   ExportDownload,
   PrivacyRequestPage,
   PrivacyRequestView,
 } from '../../lambdas/api/privacy/requests.schemas';
+import { sendToQueue } from '../../lambdas/shared/queue-messages';
+import { privacyRequestsQueue } from '../../lambdas/shared/queues';
 import { useLocalPlatform } from '../support/local-platform';
 import { exampleSettings, type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 
@@ -169,6 +172,23 @@ describe("a family's copy of their child's data", () => {
       { id: childId, actor: guardian.userId },
     );
     expect(logged!.n).toBe(1);
+
+    // Once its link has expired the file goes: the message the download sent, delayed five minutes, sent here at once.
+    await sendToQueue(privacyRequestsQueue, {
+      schoolId: oak.school.schoolId,
+      requestId: request.id,
+      task: 'remove-file',
+    });
+    await expect.poll(async () => (await fetch(link.body.url)).status, { timeout: 30_000 }).toBe(404);
+    await expect
+      .poll(async () => {
+        const [row] = await oak.db.query<{ key: string | null }>(
+          `SELECT object_key AS key FROM privacy_requests WHERE id = :id::uuid`,
+          { id: request.id },
+        );
+        return row!.key;
+      })
+      .toBeNull();
   });
 
   it('holds a manifest whose row counts and checksums match its files', () => {
@@ -258,7 +278,7 @@ describe("a family's copy of their child's data", () => {
       `SELECT a.id FROM audit_log a
         WHERE a.subjects && ARRAY[:id::uuid, (SELECT guardian_id FROM student_guardians WHERE student_id = :id::uuid)]
           -- The export's own progress after its records were read.
-          AND NOT (a.entity = 'privacy-request' AND a.action IN ('ready', 'download'))
+          AND NOT (a.entity = 'privacy-request' AND a.action IN ('ready', 'download', 'remove-file'))
         ORDER BY a.id`,
       params,
     );
@@ -315,5 +335,21 @@ describe('the privacy request queue', () => {
     expect(overdue.body.items.map((item) => [item.student?.name, item.overdue, item.requestedBy])).toEqual([
       ['Rui Export', true, 'Ana Admin'],
     ]);
+  });
+
+  it("is reported to the stage's operators school by school, as counts with no person in them", async () => {
+    const operator = await oak.user('platform-operator');
+    const report = await operator.call<PrivacyReport>('GET', '/api/platform/privacy-requests?days=7');
+    expect(report.status, JSON.stringify(report.body)).toBe(200);
+    const mine = report.body.schools.find((school) => school.schoolId === oak.school.schoolId);
+    // The family's export answered (the stuck one was asked 31 days ago: owed and overdue, not asked this week).
+    expect(mine).toMatchObject({ requested: 1, answered: 1, failed: 0, open: 1, overdue: 1 });
+    expect(mine!.medianHoursToAnswer).toBeLessThan(1);
+    expect(report.body.totals.overdue).toBeGreaterThanOrEqual(1);
+    const text = JSON.stringify(report.body);
+    for (const personal of [childId, classmateId, 'Inês', 'Rui', 'Marta', 'mae@oakexport.test', guardian.userId]) {
+      expect(text.includes(personal), personal).toBe(false);
+    }
+    expect((await admin.call('GET', '/api/platform/privacy-requests')).status).toBe(403);
   });
 });

@@ -131,6 +131,12 @@ export const screens: readonly Screen[] = [
     load: () => import('./screens/platform/onboarding-runs'),
   },
   { path: '/platform/onboarding/:runName', roles: operator, load: () => import('./screens/platform/onboarding-run') },
+  {
+    path: '/platform/privacy',
+    roles: operator,
+    nav: 'nav.privacyReport',
+    load: () => import('./screens/platform/privacy-report'),
+  },
 ];
 
 export interface MatchedScreen {

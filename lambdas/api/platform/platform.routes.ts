@@ -5,9 +5,10 @@ import {
   onboardingRunPath,
   onboardingRunsQuery,
 } from './onboarding-runs.schemas';
+import { privacyReport, privacyReportQuery } from './privacy-report.schemas';
 import { directorySchoolPage, schoolListQuery } from './school-directory.schemas';
 
-/** Platform operators' routes: the tenant directory and the onboarding workflow, never a school's data. */
+/** Platform operators' routes: the tenant directory and the onboarding workflow, never a school's data (the privacy report below reads counts only). */
 export const schoolDirectoryRoutes = routeGroup('lambdas/api/platform/list-schools.handler.ts', {
   listSchools: {
     method: 'GET',
@@ -38,5 +39,19 @@ export const onboardingRunRoutes = routeGroup('lambdas/api/platform/onboarding-r
     summary: 'One onboarding run: the school it brings live, its steps so far, how it ended.',
     params: onboardingRunPath,
     response: { status: 200, body: onboardingRunDetail },
+  },
+});
+
+/** Operators' report of families' data requests: counts per school, never a person. */
+export const privacyReportRoutes = routeGroup('lambdas/api/platform/privacy-report.handler.ts', {
+  getPrivacyReport: {
+    method: 'GET',
+    path: '/api/platform/privacy-requests',
+    access: ['platform-operator'],
+    grants: ['list-schools'],
+    summary:
+      "Families' data requests across the stage's schools: asked, answered and failed in the period, owed and overdue now, the median time to answer (counts only).",
+    query: privacyReportQuery,
+    response: { status: 200, body: privacyReport },
   },
 });

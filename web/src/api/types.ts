@@ -9,6 +9,7 @@ export type {
   PrivacyRequestBody,
   PrivacyRequestPage,
   PrivacyRequestView,
+  PrivacyReport,
   RetentionPolicyInput,
   RetentionPolicyView,
   AnalyticsOverview,
