@@ -4,6 +4,7 @@ import { absenceAlertRequests } from '../../shared/notification-outbox';
 import { forbidden, invalid, notFound } from '../../shared/http';
 import { type Caller, classAccessCte } from '../class-access';
 import type { ClassDaySheet, ClassMarks } from './attendance.schemas';
+import { isoTimestampSql } from '../sql-fragments';
 
 /**
  * Marks a class for a day in one statement: every mark is upserted on its natural key
@@ -70,7 +71,7 @@ export async function markClassDay(
            EXISTS (SELECT 1 FROM classes WHERE id = :classId) AS "classExists",
            (SELECT coalesce(json_agg(position ORDER BY position), '[]') FROM strangers)::text AS rejected,
            (SELECT count(*) FROM upserted)::int AS changed,
-           (SELECT to_char(min(due_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM alerts_requested)
+           (SELECT ${isoTimestampSql('min(due_at)')} FROM alerts_requested)
              AS "alertsDueAt"`,
     {
       isAdmin: caller.isAdmin,

@@ -1,5 +1,6 @@
 import { type DataApiSession, jsonColumn, type SqlValue, typed } from '../../shared/data-api';
 import type { AuditEntry, AuditQuery } from './audit.schemas';
+import { isoTimestampSql } from '../sql-fragments';
 
 /** Rows of an entry up to this size are listed whole; larger ones (a big import's) by their count. */
 const listedBytes = 16 * 1024;
@@ -37,7 +38,7 @@ export async function auditEntries(
     params.before = query.before;
   }
   const rows = await db.query<AuditEntry & { before: string | null; after: string | null; subjects: string }>(
-    `SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, actor,
+    `SELECT id, ${isoTimestampSql('at')} AS at, actor,
             request_id AS "requestId", action, entity, entity_id AS "entityId", array_to_json(subjects)::text AS subjects,
             ${listed('before')} AS before, ${listed('after')} AS after
        FROM audit_log ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}

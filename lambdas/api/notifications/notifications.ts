@@ -14,7 +14,7 @@ import {
 } from '../../shared/notification-kinds';
 import { noticeRequestsSql, smsThisMonthSql } from '../../shared/notification-outbox';
 import { myClassesSql } from '../class-access';
-import { cursorValues, keysetPage } from '../sql-fragments';
+import { cursorValues, isoTimestampSql, keysetPage } from '../sql-fragments';
 import type {
   AnnouncementCreated,
   AnnouncementDraft,
@@ -42,8 +42,6 @@ export const meCte = `me AS (
     SELECT id, 'staff', email, NULL FROM staff WHERE user_sub = :actor AND status = 'active'
   )`;
 
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 const unreadSql = `(SELECT count(*) FROM notification_messages
    WHERE channel = 'in-app' AND read_at IS NULL AND recipient_id IN (SELECT id FROM me))::int`;
 
@@ -69,7 +67,7 @@ export async function inbox(db: DataApiSession, actor: string, query: InboxQuery
      )
      SELECT (SELECT coalesce(json_agg(json_build_object(
                'id', id, 'kind', kind, 'category', category, 'subject', subject, 'body', body,
-               'at', ${iso('queued_at')}, 'readAt', ${iso('read_at')}) ORDER BY queued_at DESC, id DESC), '[]')
+               'at', ${isoTimestampSql('queued_at')}, 'readAt', ${isoTimestampSql('read_at')}) ORDER BY queued_at DESC, id DESC), '[]')
                FROM page)::text AS items,
             ${unreadSql} AS unread`,
     params,
@@ -330,10 +328,10 @@ export async function deliveryReport(
   const [row] = await db.query<{ report: string | null }>(
     `SELECT (SELECT json_build_object(
         'id', q.id, 'kind', q.kind, 'category', q.category, 'status', q.status, 'outcome', q.outcome,
-        'dueAt', ${iso('q.due_at')}, 'dispatchedAt', ${iso('q.dispatched_at')}, 'totals', ${totalsSql('q.id')},
+        'dueAt', ${isoTimestampSql('q.due_at')}, 'dispatchedAt', ${isoTimestampSql('q.dispatched_at')}, 'totals', ${totalsSql('q.id')},
         'messages', (SELECT coalesce(json_agg(json_build_object(
             'id', m.id, 'recipientId', m.recipient_id, 'recipientName', coalesce(g.name, st.name), 'channel', m.channel,
-            'address', m.address, 'status', m.status, 'reason', m.reason, 'updatedAt', ${iso('m.updated_at')})
+            'address', m.address, 'status', m.status, 'reason', m.reason, 'updatedAt', ${isoTimestampSql('m.updated_at')})
             ORDER BY coalesce(g.name, st.name), m.channel), '[]')
             FROM notification_messages m
             LEFT JOIN guardians g ON g.id = m.recipient_id AND m.recipient_kind = 'guardian'
@@ -383,7 +381,7 @@ export async function listRequests(
      )
      SELECT coalesce(json_agg(json_build_object(
          'id', q.id, 'kind', q.kind, 'category', q.category, 'status', q.status, 'outcome', q.outcome,
-         'studentId', q.student_id, 'dueAt', ${iso('q.due_at')}, 'dispatchedAt', ${iso('q.dispatched_at')},
+         'studentId', q.student_id, 'dueAt', ${isoTimestampSql('q.due_at')}, 'dispatchedAt', ${isoTimestampSql('q.dispatched_at')},
          'totals', ${totalsSql('q.id')}) ORDER BY ${dueToTheMs} DESC, q.id DESC), '[]')::text AS items
        FROM page q`,
     params,
@@ -487,7 +485,7 @@ export async function createAnnouncement(
         WHERE dedupe_key = 'announcement/' || :clientKey AND NOT EXISTS (SELECT 1 FROM asked)
      )
      SELECT EXISTS (SELECT 1 FROM target) AS "targetExists", EXISTS (SELECT 1 FROM permitted) AS permitted,
-            (SELECT json_build_object('id', id, 'dueAt', ${iso('due_at')},
+            (SELECT json_build_object('id', id, 'dueAt', ${isoTimestampSql('due_at')},
                                       'recipients', (SELECT count(*) FROM people)) FROM answered)::text AS announcement,
             EXISTS (SELECT 1 FROM asked) AS created`,
     {

@@ -4,10 +4,11 @@ import { invalid, notFound } from '../../shared/http';
 import { pushEndpointProblem } from '../../shared/web-push-keys';
 import { meCte } from './notifications';
 import type { PushDevice, PushSubscriptionInput } from './push-subscriptions.schemas';
+import { isoTimestampSql } from '../sql-fragments';
 
 const deviceColumns = (table: string) =>
   `${table}.id, ${table}.device,
-   to_char(${table}.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"`;
+   ${isoTimestampSql(`${table}.created_at`)} AS "createdAt"`;
 
 /** The caller's browsers, newest first. */
 export async function listPushDevices(db: DataApiSession, actor: string): Promise<PushDevice[]> {

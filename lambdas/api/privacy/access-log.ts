@@ -1,7 +1,7 @@
 import { type DataApiSession, jsonColumn, typed } from '../../shared/data-api';
 import { notFound } from '../../shared/http';
 import type { AccessLogPage, AccessLogQuery } from './access-log.schemas';
-import { guardiansChildOrStaffSql } from '../sql-fragments';
+import { guardiansChildOrStaffSql, isoTimestampSql } from '../sql-fragments';
 
 /**
  * A page of a student's access log in one round trip, each entry with the reader's name and
@@ -20,7 +20,7 @@ export async function readAccessLog(
                  AND ${guardiansChildOrStaffSql('s.id', ':guardianActor')}) AS found,
             coalesce((
               SELECT json_agg(entry ORDER BY entry.id DESC) FROM (
-                SELECT l.id, to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, l.part,
+                SELECT l.id, ${isoTimestampSql('l.at')} AS at, l.part,
                        coalesce(st.name, g.name, 'Someone no longer at the school') AS who,
                        coalesce(st.role, CASE WHEN g.id IS NOT NULL THEN 'guardian' END, 'other') AS role,
                        l.request_id AS "requestId"

@@ -10,7 +10,7 @@ import {
 } from '../../shared/consents';
 import { type DataApiSession, jsonColumn, typed } from '../../shared/data-api';
 import { conflict, invalid, notFound } from '../../shared/http';
-import { guardiansChildOrStaffSql } from '../sql-fragments';
+import { guardiansChildOrStaffSql, isoTimestampSql } from '../sql-fragments';
 import type { ConsentList, ConsentListQuery, StudentConsents } from './consents.schemas';
 
 const optionalUuid = (value: string | undefined) => (value ? typed.uuid(value) : null);
@@ -48,7 +48,7 @@ export async function readStudentConsents(
                        'recordedBy', coalesce((SELECT st.name FROM staff st WHERE st.user_sub = c.recorded_by),
                                               (SELECT gr.name FROM guardians gr WHERE gr.user_sub = c.recorded_by),
                                               c.recorded_by),
-                       'recordedAt', to_char(c.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+                       'recordedAt', ${isoTimestampSql('c.recorded_at')})
                      ORDER BY c.recorded_at DESC, c.id DESC)
                 FROM consents c LEFT JOIN guardians g ON g.id = c.guardian_id WHERE c.student_id = s.id), '[]')::text AS history
        FROM students s WHERE s.id = :studentId AND ${linkedOrStaff('s.id')}`,
