@@ -148,6 +148,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     live,
     appOrigin: web.webOrigin,
     tenantDirectory: data.tables[tenantDirectoryTable.logicalName]!,
+    userPool: authApi.userPool,
     description: description('queues and their workers'),
   });
   const apiRoutes = new ApiRoutesStack(app, stackName(config, 'api-routes'), {

@@ -140,7 +140,7 @@ try {
   );
   await db.execute('ANALYZE');
   const [target] = await db.query<{ id: string; audit: number; classAudit: number }>(
-    `SELECT s.id, (SELECT count(*)::int FROM audit_log WHERE subjects @> ARRAY[s.id]) AS audit,
+    `SELECT s.id, (SELECT count(*)::int FROM audit_log WHERE subjects && audit_pseudonyms(ARRAY[s.id])) AS audit,
             (SELECT count(*)::int FROM audit_log) AS "classAudit"
        FROM students s WHERE s.admission_no = 'H001'`,
   );

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoErasureRegister } from '../shared/erasure-register';
 import { readSchoolRecord, schoolDataAccess } from '../shared/school-records';
 import { schoolSessionFor } from '../shared/school-session';
 import { stepHandler } from '../shared/step-handler';
+import { reapplyErasures } from '../shared/student-erasure';
 import { applyRetention } from './retention-run';
 
 interface RetentionStep {
@@ -10,14 +13,28 @@ interface RetentionStep {
   readonly trigger: string;
 }
 
-/** The nightly run's retention step: one school's policy applied, what it removed answered (and logged). */
+let register: DynamoErasureRegister | undefined;
+
+/**
+ * The run's retention step, for one school: first the erasures of the register that the
+ * database holds again (it was restored from a backup taken before them) are applied again, on
+ * every run; then, on the nightly run only, the school's retention policy. Answers (and logs)
+ * what each did.
+ */
 export const handler = stepHandler({
   'apply-retention': async (event) => {
     const { runId, schoolId, trigger } = event as unknown as RetentionStep;
-    if (trigger !== 'schedule') return { skipped: 'retention is applied by the nightly run only' };
     const school = await readSchoolRecord(schoolId);
     if (!school || schoolDataAccess(school.status) !== 'read-write') return { skipped: 'the school is not writable' };
+    const erasures = await reapplyErasures(
+      await schoolSessionFor(school, { actor: 'erasure-register', requestId: runId }),
+      (register ??= new DynamoErasureRegister()),
+      schoolId,
+      randomUUID,
+    );
+    const erasedAgain = erasures.length;
+    if (trigger !== 'schedule') return { erasedAgain, skipped: 'retention is applied by the nightly run only' };
     const db = await schoolSessionFor(school, { actor: 'retention-policy', requestId: runId });
-    return { ...(await applyRetention(db, runId)) };
+    return { erasedAgain, ...(await applyRetention(db, runId)) };
   },
 });

@@ -12,32 +12,42 @@ export interface ExportFiles {
   remove(key: string): Promise<void>;
 }
 
-const audited = (action: string) =>
+export const audited = (action: string) =>
   auditEntry({ action, entity: 'privacy-request', after: 'moved', rows: 'one', people: ['student_id'] });
 
 /**
- * Writes a student's export: takes the request (a request already past running is done, and a
- * repeated message changes nothing), reads every part, stores the archive, and marks it ready
- * with its manifest, each step audited. Answers what to log.
+ * Takes a queued request (a request already past running is done, and a repeated message
+ * changes nothing), audited as the worker's start: its kind and student, or nothing to do.
+ */
+export async function startRequest(
+  db: DataApiSession,
+  requestId: string,
+): Promise<{ kind: 'export' | 'erasure'; studentId: string | null } | undefined> {
+  const [taken] = await db.query<{ kind: 'export' | 'erasure'; studentId: string | null }>(
+    `WITH ${privacyTransitions.start()}, ${audited('start')} SELECT kind, student_id AS "studentId" FROM moved`,
+    { requestId: typed.uuid(requestId) },
+  );
+  return taken;
+}
+
+/**
+ * Writes a student's export (the request taken by `startRequest`): reads every part, stores the
+ * archive, and marks it ready with its manifest, each step audited. Answers what to log.
  */
 export async function produceStudentExport(
   db: DataApiSession,
   files: ExportFiles,
   schoolId: string,
   requestId: string,
+  studentId: string | null,
 ): Promise<Record<string, unknown>> {
-  const [taken] = await db.query<{ studentId: string | null }>(
-    `WITH ${privacyTransitions.start()}, ${audited('start')} SELECT student_id AS "studentId" FROM moved`,
-    { requestId: typed.uuid(requestId) },
-  );
-  if (!taken) return { outcome: 'not-queued' };
-  if (!taken.studentId) {
+  if (!studentId) {
     await markFailed(db, requestId, 'The student is no longer in the school’s records.');
     return { outcome: 'no-student' };
   }
   const started = Date.now();
   const [school] = await db.query<SummarySchool>(`SELECT name, locale, currency FROM school_settings`);
-  const parts = await readStudentRecords(db, taken.studentId);
+  const parts = await readStudentRecords(db, studentId);
   const { pdf } = await renderExportSummary(school!, parts, new Date());
   const { zip, manifest } = exportArchive(parts, pdf, exportReadMe(school!, parts));
   const key = privacyExportKey(schoolId, requestId);

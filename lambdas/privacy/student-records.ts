@@ -185,12 +185,14 @@ async function auditEntriesAbout(db: DataApiSession, ids: readonly string[]): Pr
     const page = await db.query<{ id: number; row: string }>(
       `SELECT a.id::int AS id, json_build_object(
                 'at', a.at, 'by', coalesce(st.name, g.name, 'The school''s systems'),
-                'action', a.action, 'entity', a.entity, 'entity_id', a.entity_id,
-                'before', ${rowsAboutSql('a.before')}, 'after', ${rowsAboutSql('a.after')},
+                'action', a.action, 'entity', a.entity, 'entity_id', audit_identified_id(a.entity_id),
+                'before', ${rowsAboutSql('u.before')}, 'after', ${rowsAboutSql('u.after')},
                 'id', a.id)::text AS row
-         FROM audit_log a LEFT JOIN staff st ON st.user_sub = a.actor
+         FROM audit_log a
+         CROSS JOIN LATERAL (SELECT audit_unseal(a.before) AS before, audit_unseal(a.after) AS after) u
+         LEFT JOIN staff st ON st.user_sub = a.actor
          LEFT JOIN guardians g ON g.user_sub = a.actor AND st.id IS NULL
-        WHERE a.subjects && CAST(:ids AS uuid[]) AND a.id > :after
+        WHERE a.subjects && audit_pseudonyms(CAST(:ids AS uuid[])) AND a.id > :after
         ORDER BY a.id LIMIT ${auditPageSize}`,
       { ids: `{${ids.join(',')}}`, after, people: typed.json({ ids }) },
     );

@@ -6,11 +6,16 @@
  *   who        `actor`: the caller's user id from the verified token (or the workflow's name)
  *   when       `at`, and `request_id`: the API request (or invocation) that made it
  *   what       `action` on `entity` (`entity_id` when the write is about one thing)
- *   about whom `subjects`: the students, guardians and staff whose rows it changed, so a
- *              person's entries can be found (and, for erasure, unlinked) without reading them
+ *   about whom `subjects`: the students, guardians and staff whose rows it changed (by pseudonym),
+ *              so a person's entries can be found (and, for erasure, unlinked) without reading them
  *   how        `before` and `after`: the rows as they were and as they are: a row (a write of
  *              one), an array of rows (a write of many), or, for a write of several tables (an
  *              import), an object of arrays by part; null where there were none
+ *
+ * Pseudonymous: the people are written as their pseudonyms (in `subjects` and `entity_id`), and each
+ * recorded row about one of them is sealed with that person's own key (migration 17), so erasing
+ * the person deletes the key and leaves their entries unreadable and leading nowhere, without
+ * rewriting the log (crypto-shredding). Readers read `audit_entries`, or its functions.
  *
  * Who and which request come from the session's audit identity (`DataApiSession.auditIdentity`),
  * never from the domain code: the statement reads them as `:auditActor` and `:auditRequest`.
@@ -24,7 +29,12 @@ export interface AuditedRows {
   readonly after?: string;
   /** Columns that identify a row, to keep in `before` only the rows the write changed. @default ['id'] */
   readonly key?: readonly string[];
-  /** Columns holding a person's id (`student_id`, `guardian_id`, or `id` of a person's own row). */
+  /**
+   * Columns holding a person's id (`student_id`, `guardian_id`, or `id` of a person's own row), or
+   * a JSON path to one (`scope->>'studentId'`). A row is sealed with the key of the first of its
+   * `student_id`, `guardian_id`, `person_id`, `recipient_id`, `id` or `scope.studentId` that
+   * names one of these people.
+   */
   readonly people?: readonly string[];
 }
 
@@ -96,16 +106,22 @@ export function auditEntry(write: AuditedWrite): string {
   // The people of the rows recorded: those changed, as they were and as they are.
   const people = parts.flatMap(([, part]) =>
     (part.people ?? []).flatMap((column) => [
-      ...(part.before ? [`SELECT r.${column}::uuid AS p FROM ${part.before} r WHERE ${changedBefore(part)}`] : []),
-      ...(part.after ? [`SELECT r.${column}::uuid AS p FROM ${part.after} r`] : []),
+      ...(part.before ? [`SELECT (r.${column})::uuid AS p FROM ${part.before} r WHERE ${changedBefore(part)}`] : []),
+      ...(part.after ? [`SELECT (r.${column})::uuid AS p FROM ${part.after} r`] : []),
     ]),
   );
   const subjects = people.length
     ? `(SELECT coalesce(array_agg(DISTINCT p) FILTER (WHERE p IS NOT NULL), '{}') FROM (${people.join(' UNION ALL ')}) people)`
     : `'{}'::uuid[]`;
+  const shape = write.parts ? 'parts' : write.rows === 'one' ? 'row' : 'rows';
+  // The people's keys are made (or read) only when the entry is written: see sealing above.
   return `audited AS (
     INSERT INTO audit_log (actor, request_id, action, entity, entity_id, subjects, before, after)
-    SELECT :auditActor, :auditRequest, '${write.action}', '${write.entity}', ${entityId}, ${subjects},
-           ${side(write, parts, 'before')}, ${side(write, parts, 'after')}
-     WHERE ${changes.map((cte) => `EXISTS (SELECT 1 FROM ${cte})`).join(' OR ')})`;
+    SELECT :auditActor, :auditRequest, '${write.action}', '${write.entity}',
+           audit_pseudonymous_id(${entityId}, people.keys), audit_pseudonymous_subjects(people.ids, people.keys),
+           audit_seal(${side(write, parts, 'before')}, people.keys, '${shape}'),
+           audit_seal(${side(write, parts, 'after')}, people.keys, '${shape}')
+      FROM (SELECT s.ids, audit_keys(s.ids) AS keys
+              FROM (SELECT ${subjects} AS ids
+                     WHERE ${changes.map((cte) => `EXISTS (SELECT 1 FROM ${cte})`).join(' OR ')}) s) people)`;
 }

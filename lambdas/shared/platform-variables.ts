@@ -13,6 +13,8 @@ export const userPoolVariable = 'CAMPUS_USER_POOL_ID';
 export const schoolSecretsVariable = 'CAMPUS_SCHOOL_SECRETS';
 /** Days the record and archive of an offboarded school are kept (the stage's export retention). */
 export const archiveRetentionDaysVariable = 'CAMPUS_ARCHIVE_RETENTION_DAYS';
+/** Days the stage keeps its backups (daily snapshots and their DR copies): how long the erasure register must remember. */
+export const backupsKeptDaysVariable = 'CAMPUS_BACKUPS_KEPT_DAYS';
 /** The countries whose schools the stage takes (its jurisdiction's, or its own list), comma-separated. */
 export const servedCountriesVariable = 'CAMPUS_SERVED_COUNTRIES';
 /** How long API functions trust a directory read, in seconds (the stage's `api.directoryCacheSeconds`). */

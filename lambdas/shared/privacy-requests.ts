@@ -11,14 +11,24 @@ export const privacyRequestKinds = ['export', 'erasure'] as const;
 export type PrivacyRequestKind = (typeof privacyRequestKinds)[number];
 
 /**
- * queued → running → ready → downloaded for an export (failed when it cannot be written);
- * `ready` holds the encrypted file until its one download.
+ * An export: queued → running → ready → downloaded (failed when it cannot be written); `ready`
+ * holds the encrypted file until its one download. An erasure: awaiting-approval → queued (a
+ * second school admin approved it) or refused → running → done.
  */
-export const privacyRequestStatuses = ['queued', 'running', 'ready', 'downloaded', 'failed'] as const;
+export const privacyRequestStatuses = [
+  'awaiting-approval',
+  'refused',
+  'queued',
+  'running',
+  'ready',
+  'downloaded',
+  'done',
+  'failed',
+] as const;
 export type PrivacyRequestStatus = (typeof privacyRequestStatuses)[number];
 
 /** Still owed to the family: counts against the due date. */
-export const openPrivacyStatuses: readonly PrivacyRequestStatus[] = ['queued', 'running'];
+export const openPrivacyStatuses: readonly PrivacyRequestStatus[] = ['awaiting-approval', 'queued', 'running'];
 
 /** Who asked: a guardian in the portal, or a school admin (for a family, or on paper). */
 export const privacyRequesters = ['guardian', 'school-admin'] as const;
@@ -80,6 +90,20 @@ export const privacyTransitions = {
   failed: (request = ':requestId') => `moved AS (
       UPDATE privacy_requests SET status = 'failed', finished_at = now(), failure = :failure
        WHERE id = ${request} AND status IN ('queued', 'running') RETURNING *)`,
+  /** A school admin other than the requester approved an erasure: it is queued to be carried out. */
+  approved: (request = ':requestId') => `moved AS (
+      UPDATE privacy_requests SET status = 'queued', decided_by = :auditActor, decided_at = now()
+       WHERE id = ${request} AND kind = 'erasure' AND status = 'awaiting-approval' AND requested_by <> :auditActor
+       RETURNING *)`,
+  /** A school admin refused an erasure (`:refusal`, the reason the family is given). */
+  refused: (request = ':requestId') => `moved AS (
+      UPDATE privacy_requests SET status = 'refused', decided_by = :auditActor, decided_at = now(),
+             refusal = :refusal, finished_at = now()
+       WHERE id = ${request} AND kind = 'erasure' AND status = 'awaiting-approval' RETURNING *)`,
+  /** The worker carried out the erasure and removed what it left outside the database. */
+  done: (request = ':requestId') => `moved AS (
+      UPDATE privacy_requests SET status = 'done', finished_at = now(), pending = NULL, failure = NULL
+       WHERE id = ${request} AND status = 'running' RETURNING *)`,
   /** The one download link was handed out, to whoever asked: never again. */
   downloaded: (request = ':requestId') => `moved AS (
       UPDATE privacy_requests SET status = 'downloaded', downloaded_at = now()

@@ -26,6 +26,11 @@ export interface QueueDefinition {
   readonly writesTo?: readonly BucketPurpose[];
   /** Buckets whose school objects the consumer removes (a file past its use, an erased person's). @default none */
   readonly removesFrom?: readonly BucketPurpose[];
+  /**
+   * An erasure's reach beyond the school's database: removing the erased people's sign-ins from
+   * the user directory, and recording erasures in the register a restore reads. @default false
+   */
+  readonly erases?: boolean;
   /** Platform queues (logical names) the consumer sends to. @default none */
   readonly sendsTo?: readonly string[];
   /**
@@ -83,7 +88,9 @@ export const privacyRequestsQueue: QueueDefinition = {
   batchSize: 1,
   handler: 'lambdas/privacy/privacy-worker.handler.ts',
   writesTo: ['exports'],
-  removesFrom: ['exports'],
+  // A downloaded export's file; an erased student's exports and reports.
+  removesFrom: ['exports', 'reports'],
+  erases: true,
 };
 
 /**

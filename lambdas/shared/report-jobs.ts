@@ -41,7 +41,7 @@ export async function queueReport(
        VALUES (:id, :kind, :scope, :requestedBy, :runId)
        ON CONFLICT (run_id) DO NOTHING
        RETURNING *),
-     ${auditEntry({ action: 'request', entity: 'report', after: 'added', rows: 'one' })}
+     ${auditEntry({ action: 'request', entity: 'report', after: 'added', rows: 'one', people: ["scope->>'studentId'"] })}
      SELECT id, status, true AS created FROM added
      UNION ALL
      SELECT id, status, false FROM reports WHERE run_id = :runId AND NOT EXISTS (SELECT 1 FROM added)`,

@@ -33,4 +33,4 @@ export function suggestedRetention(country: string | null | undefined): Retentio
 
 /** SQL (boolean): whether the student row `s` left on or before `cutoff` (an SQL date). */
 export const leftBySql = (s: string, cutoff: string) =>
-  `(${s}.status IN ('withdrawn', 'graduated') AND coalesce(${s}.withdrawn_on, ${s}.updated_at::date) <= ${cutoff})`;
+  `(${s}.status IN ('withdrawn', 'graduated', 'erased') AND coalesce(${s}.withdrawn_on, ${s}.updated_at::date) <= ${cutoff})`;

@@ -102,4 +102,25 @@ export const liveConnectionsTable: TableDefinition = {
   purpose: "Open connections of the web app's live updates, and the one-use tickets that open them.",
 };
 
-export const platformTables = [tenantDirectoryTable, idempotencyTable, scoringRunsTable, liveConnectionsTable] as const;
+/**
+ * The register of erasures: one item per student erased (`schoolId`, `sk = <request id>`),
+ * naming the people by id only. It lives outside the school's database so that a database
+ * restored from a backup taken before an erasure has the erasure applied again
+ * (lambdas/shared/student-erasure.ts); items are kept for as long as such a backup can exist.
+ */
+export const erasureRegisterTable: TableDefinition = {
+  logicalName: 'erasure-register',
+  partitionKey: { name: 'schoolId', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [],
+  timeToLiveAttribute: 'expiresAt',
+  purpose: "Erasures carried out, by school, re-applied to a school's database restored from an older backup.",
+};
+
+export const platformTables = [
+  tenantDirectoryTable,
+  idempotencyTable,
+  scoringRunsTable,
+  liveConnectionsTable,
+  erasureRegisterTable,
+] as const;

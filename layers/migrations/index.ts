@@ -14,6 +14,7 @@ import { consents } from './0013-consents';
 import { accessLog } from './0014-access-log';
 import { privacyRequests } from './0015-privacy-requests';
 import { retentionPolicy } from './0016-retention-policy';
+import { erasure } from './0017-erasure';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -36,6 +37,7 @@ export const schoolMigrations: readonly Migration[] = [
   accessLog,
   privacyRequests,
   retentionPolicy,
+  erasure,
 ];
 
 /** The version a school database has once every migration has run. */

@@ -1,4 +1,5 @@
 import { type CfnElement, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
@@ -26,8 +27,10 @@ import {
   mailFromVariable,
   smsConfigurationSetVariable,
   notificationKeysSecretVariable,
+  backupsKeptDaysVariable,
+  userPoolVariable,
 } from '../../lambdas/shared/platform-variables';
-import { scoringRunsTable } from '../../lambdas/shared/tables';
+import { erasureRegisterTable, scoringRunsTable } from '../../lambdas/shared/tables';
 import type { StageConfig } from '../config';
 import { grantSchoolData } from '../constructs/school-data-grant';
 import { acknowledgeWildcards } from '../nag';
@@ -59,6 +62,8 @@ export interface BatchStackProps extends StackProps {
   readonly live: LiveUpdates;
   /** Where schools open the web app (`https://…`): the links in messages point there. */
   readonly appOrigin: string;
+  /** The user pool an erasure removes sign-ins from (the auth stack's). */
+  readonly userPool: IUserPool;
   /** @default platformQueues */
   readonly queues?: readonly QueueDefinition[];
 }
@@ -146,6 +151,7 @@ export class BatchStack extends Stack {
         worker.role!.addManagedPolicy(policies.remove);
         worker.addEnvironment(bucketVariable(purpose), bucket.bucketName);
       }
+      if (definition.erases) this.grantErasure(worker, props);
       this.queues.set(definition.logicalName, { definition, queue, deadLetterQueue, worker });
     }
     // Consumers that send on, and those that send notification messages.
@@ -193,7 +199,7 @@ export class BatchStack extends Stack {
       config,
       entry: 'lambdas/privacy/retention-steps.handler.ts',
       serviceName: serviceNames.scoring,
-      description: "The nightly run's retention step: each school's retention policy applied",
+      description: "The run's retention step: erasures applied again after a restore, each school's retention policy",
       timeout: Duration.minutes(10),
     });
     grantSchoolData(this.retentionSteps, {
@@ -201,6 +207,12 @@ export class BatchStack extends Stack {
       tenantDirectory,
       shardGroups: data.shardGroups,
     });
+    // The erasures to apply again to a school restored from an older backup: read by school, never written here.
+    const register = data.tables[erasureRegisterTable.logicalName]!;
+    this.retentionSteps.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [register.tableArn] }),
+    );
+    register.encryptionKey?.grantDecrypt(this.retentionSteps);
     this.scoringRun = new ScoringRunWorkflow(this, 'ScoringRun', {
       config,
       scoringSteps: this.scoringSteps,
@@ -297,6 +309,28 @@ export class BatchStack extends Stack {
   }
 
   /** A function that sends to a platform queue: the grant, and the queue's URL in its variable. */
+  /**
+   * An erasure's reach outside the school's database: the erased people's sign-ins (looked up and
+   * deleted by user name, nothing else of the pool), and the register a restore reads (written,
+   * never read or deleted here), kept as long as the stage's backups.
+   */
+  private grantErasure(fn: SchoolFunction, props: BatchStackProps): void {
+    fn.addEnvironment(userPoolVariable, props.userPool.userPoolId);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
+        resources: [props.userPool.userPoolArn],
+      }),
+    );
+    const register = props.data.tables[erasureRegisterTable.logicalName]!;
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [register.tableArn] }));
+    register.encryptionKey?.grant(fn, 'kms:Encrypt', 'kms:GenerateDataKey');
+    fn.addEnvironment(
+      backupsKeptDaysVariable,
+      String(Math.max(props.config.retention.dailySnapshotDays, props.config.retention.continuousBackupDays)),
+    );
+  }
+
   private sendsTo(fn: SchoolFunction, { definition, queue }: BatchQueue): void {
     queue.grantSendMessages(fn);
     fn.addEnvironment(definition.urlVariable, queue.queueUrl);

@@ -114,6 +114,7 @@ export const platformStacks =
       messaging,
       live,
       appOrigin: resources.appOrigin,
+      userPool,
     });
     new ApiRoutesStack(app, stackName(stage, 'api-routes'), {
       config: stage,

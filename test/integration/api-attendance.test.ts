@@ -77,7 +77,7 @@ describe('attendance API (a class marked in one request)', () => {
     expect(changed.body.changed).toBe(1);
     // One entry for the request: the one mark it changed, as it was and as it is, and whose it is.
     const [entry] = await maple.db.query<{ before: string; after: string; subjects: string }>(
-      `SELECT before::text, after::text, array_to_json(subjects)::text AS subjects FROM audit_log
+      `SELECT before::text, after::text, array_to_json(subjects)::text AS subjects FROM audit_entries
         WHERE entity = 'attendance' ORDER BY id DESC LIMIT 1`,
     );
     expect(JSON.parse(entry!.before)).toMatchObject([{ status: 'present', student_id: students[3] }]);

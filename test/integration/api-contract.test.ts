@@ -490,6 +490,14 @@ describe('the API contract', () => {
     const runs = await ok<{ items: { name: string }[] }>('platform-operator', 'GET', '/api/platform/onboarding-runs');
     await ok('platform-operator', 'GET', `/api/platform/onboarding-runs/${runs.items[0]!.name}`);
 
+    // An erasure asked for by mistake is refused; the family's own is approved last of all (it erases the child).
+    const mistaken = await ok<{ id: string }>('school-admin', 'POST', '/api/privacy/requests', {
+      kind: 'erasure',
+      studentId: enrolled.id,
+      clientKey: `contract-${unique()}`,
+    });
+    await ok('school-admin', 'POST', `/api/privacy/requests/${mistaken.id}/refuse`, { reason: 'Asked by mistake.' });
+
     // What is deleted last: the spare records made above, which nothing else refers to.
     await ok('school-admin', 'POST', `/api/students/${enrolled.id}/withdraw`, { on: '2026-10-01', reason: 'moved' });
     await ok('bursar', 'DELETE', `/api/fee-structures/${spareFee.id}`);
@@ -500,6 +508,11 @@ describe('the API contract', () => {
     await ok('school-admin', 'DELETE', `/api/grade-levels/${spareGrade.id}`);
     await ok('school-admin', 'DELETE', `/api/terms/${spareTerm.id}`);
     await ok('school-admin', 'DELETE', `/api/academic-years/${spareYear.id}`);
+    const erasure = await ok<{ id: string }>('guardian', 'POST', `/api/portal/children/${child}/privacy-requests`, {
+      kind: 'erasure',
+      clientKey: `contract-${unique()}`,
+    });
+    await ok('school-admin', 'POST', `/api/privacy/requests/${erasure.id}/approve`);
 
     const unanswered = routes
       .filter((route) => !answered.get(routeKey(route))?.has(route.response.status))

@@ -55,7 +55,7 @@ describe('students API (real HTTP, real tokens, the school database under its ow
     });
     expect(created.roundTrips).toBe(1);
     const audit = await oak.db.query<{ actor: string; action: string; entity_id: string }>(
-      "SELECT actor, action, entity_id FROM audit_log WHERE entity = 'student'",
+      "SELECT actor, action, entity_id FROM audit_entries WHERE entity = 'student'",
     );
     expect(audit).toContainEqual({ actor: admin.userId, action: 'create', entity_id: created.body.id });
   });
@@ -163,7 +163,7 @@ describe('students API (real HTTP, real tokens, the school database under its ow
     const changed = await admin.call<Student>('PATCH', `/api/students/${student.id}`, { givenName: 'Augusta' });
     expect(changed.body).toMatchObject({ givenName: 'Augusta', className: '7A' });
     const [entry] = await oak.db.query<{ before: string; after: string }>(
-      "SELECT before::text, after::text FROM audit_log WHERE action = 'update' AND entity_id = :id",
+      "SELECT before::text, after::text FROM audit_entries WHERE action = 'update' AND entity_id = :id",
       { id: student.id },
     );
     expect(JSON.parse(entry!.before).given_name).toBe('Ada');

@@ -106,7 +106,7 @@ describe('consent records', () => {
     const read = await guardian.call<StudentConsents>('GET', `/api/portal/children/${pupil.a}/consents`);
     expect(read.body.history.map((h) => [h.purpose, h.status])).toEqual([['analytics', 'given']]);
     const [audited] = await oak.db.query<{ n: number; subjects: string[] }>(
-      `SELECT count(*)::int AS n, max(subjects::text) AS subjects FROM audit_log WHERE entity = 'consent'`,
+      `SELECT count(*)::int AS n, max(subjects::text) AS subjects FROM audit_entries WHERE entity = 'consent'`,
     );
     expect(audited!.n).toBe(1);
     expect(audited!.subjects).toContain(pupil.a);
@@ -263,7 +263,7 @@ describe('the scoring run follows consent', () => {
     expect(await scored()).toEqual(['b', 'd']);
     expect(await predicted(pupil.a)).toBe(0);
     const [entry] = await oak.db.query<{ before: string }>(
-      `SELECT before::text FROM audit_log WHERE entity = 'consent' ORDER BY at DESC LIMIT 1`,
+      `SELECT before::text AS before FROM audit_entries WHERE entity = 'consent' ORDER BY at DESC LIMIT 1`,
     );
     const before = JSON.parse(entry!.before) as { analytics: { student_id: string }[] };
     expect(before.analytics.map((row) => row.student_id)).toEqual([pupil.a]);

@@ -363,7 +363,7 @@ describe('absence alerts', () => {
     expect(textsTo(guardian.phone)).toHaveLength(1);
     // The bounce is in the audit log, about the guardian.
     const [audited] = await oak.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'mark-undeliverable' AND :g::uuid = ANY (subjects)`,
+      `SELECT count(*)::int AS n FROM audit_entries WHERE action = 'mark-undeliverable' AND :g::uuid = ANY (subjects)`,
       { g: guardian.guardianId },
     );
     expect(audited!.n).toBeGreaterThanOrEqual(1);
@@ -687,7 +687,7 @@ describe('message retention', () => {
     expect(after).toBe(before - 1);
     // Audited: which message, whose, with no text of it.
     const [entry] = await oak.db.query<{ after: string; actor: string }>(
-      `SELECT after::text AS after, actor FROM audit_log WHERE action = 'purge' AND entity = 'notification'`,
+      `SELECT after::text AS after, actor FROM audit_entries WHERE action = 'purge' AND entity = 'notification'`,
     );
     expect(entry!.actor).toBe('notification-dispatcher');
     expect(entry!.after).toContain(old!.id);

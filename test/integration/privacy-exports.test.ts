@@ -275,7 +275,7 @@ describe("a family's copy of their child's data", () => {
     // The audit log's entries about the child or the guardian, each with only their rows.
     const audit = json('audit-log');
     const expected = await dbRows(
-      `SELECT a.id FROM audit_log a
+      `SELECT a.id FROM audit_entries a
         WHERE a.subjects && ARRAY[:id::uuid, (SELECT guardian_id FROM student_guardians WHERE student_id = :id::uuid)]
           -- The export's own progress after its records were read.
           AND NOT (a.entity = 'privacy-request' AND a.action IN ('ready', 'download', 'remove-file'))

@@ -188,7 +188,7 @@ describe('the retention policy', () => {
     });
     // Audited by whose records went, never their content.
     const entries = await oak.db.query<{ entity_id: string; after: string; subjects: string[] }>(
-      `SELECT entity_id, after::text AS after, subjects::text[] AS subjects FROM audit_log
+      `SELECT entity_id, after::text AS after, subjects::text[] AS subjects FROM audit_entries
         WHERE entity = 'retention' AND request_id = :runId ORDER BY entity_id`,
       { runId },
     );

@@ -36,7 +36,12 @@ describe('the one audit helper', () => {
       key: ['student_id', 'on_date'],
       people: ['student_id'],
     });
-    expect(sql).toMatch(/WHERE EXISTS \(SELECT 1 FROM upserted\)\)$/);
+    expect(sql).toMatch(/WHERE EXISTS \(SELECT 1 FROM upserted\)\) s\) people\)$/);
+    // Written pseudonymous: the people by pseudonym, their rows sealed with their keys.
+    expect(sql).toContain('audit_pseudonymous_subjects(people.ids, people.keys)');
+    expect(sql).toContain(
+      "audit_seal((SELECT jsonb_agg(to_jsonb(r)) FROM upserted r WHERE TRUE), people.keys, 'rows')",
+    );
     expect(sql).toContain("? concat_ws('/', r.student_id, r.on_date)");
     expect(sql).toContain('jsonb_agg(to_jsonb(r)) FROM upserted r');
   });

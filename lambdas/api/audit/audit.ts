@@ -5,12 +5,15 @@ import { isoTimestampSql } from '../sql-fragments';
 /** Rows of an entry up to this size are listed whole; larger ones (a big import's) by their count. */
 const listedBytes = 16 * 1024;
 
-/** A before/after column as the list shows it, inside the Data API's 64 KB row. */
+/**
+ * A before/after column as the list shows it, inside the Data API's 64 KB row: its rows opened
+ * (`audit_unseal`: an erased person's read `{"erased": true}`), unless it is too large to list.
+ */
 const listed = (column: 'before' | 'after') =>
   `CASE WHEN octet_length(${column}::text) > ${listedBytes}
         THEN jsonb_build_object('omitted', true, 'rows',
                CASE jsonb_typeof(${column}) WHEN 'array' THEN jsonb_array_length(${column}) END)::text
-        ELSE ${column}::text END`;
+        ELSE audit_unseal(${column})::text END`;
 
 /** A page of the school's audit log, newest first, filtered by entity and actor: one round trip. */
 export async function auditEntries(
@@ -26,11 +29,12 @@ export async function auditEntries(
     ['requestId', 'request_id'],
   ] as const) {
     if (query[field] === undefined) continue;
-    conditions.push(`${column} = :${field}`);
+    // People are written as their pseudonyms (migration 17): an entity id is looked up as written.
+    conditions.push(field === 'entityId' ? `${column} = audit_pseudonymous_id_of(:${field})` : `${column} = :${field}`);
     params[field] = query[field];
   }
   if (query.subject) {
-    conditions.push(':subject = ANY (subjects)');
+    conditions.push('subjects && audit_pseudonyms(ARRAY[CAST(:subject AS uuid)])');
     params.subject = typed.uuid(query.subject);
   }
   if (query.before) {
@@ -39,7 +43,8 @@ export async function auditEntries(
   }
   const rows = await db.query<AuditEntry & { before: string | null; after: string | null; subjects: string }>(
     `SELECT id, ${isoTimestampSql('at')} AS at, actor,
-            request_id AS "requestId", action, entity, entity_id AS "entityId", array_to_json(subjects)::text AS subjects,
+            request_id AS "requestId", action, entity, audit_identified_id(entity_id) AS "entityId",
+            array_to_json(audit_identified_subjects(subjects))::text AS subjects,
             ${listed('before')} AS before, ${listed('after')} AS after
        FROM audit_log ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
       ORDER BY id DESC LIMIT :limit`,

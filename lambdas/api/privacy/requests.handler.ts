@@ -3,13 +3,15 @@ import { sendToQueue } from '../../shared/queue-messages';
 import { privacyRequestsQueue } from '../../shared/queues';
 import { schoolRoutes } from '../school-handler';
 import {
+  approveErasure,
   downloadExport,
   type ExportLinks,
   getPrivacyRequest,
   listChildPrivacyRequests,
   listPrivacyRequests,
   type PrivacyQueue,
-  requestExport,
+  refuseErasure,
+  requestPrivacyAction,
 } from './requests';
 import { privacyRequestRoutes } from './requests.routes';
 
@@ -21,18 +23,20 @@ const links: ExportLinks = (key, fileName, seconds) =>
 
 export const handler = schoolRoutes(privacyRequestRoutes, {
   requestPrivacyAction: async ({ db, principal, body }) =>
-    requestExport(db, queue, principal.schoolId, { as: 'school-admin', userId: principal.userId }, body),
+    requestPrivacyAction(db, queue, principal.schoolId, { as: 'school-admin', userId: principal.userId }, body),
+  approveErasure: async ({ db, principal, params }) => approveErasure(db, queue, principal.schoolId, params.requestId),
+  refuseErasure: async ({ db, params, body }) => refuseErasure(db, params.requestId, body),
   listPrivacyRequests: async ({ db, query }) => listPrivacyRequests(db, query),
   getPrivacyRequest: async ({ db, params }) => getPrivacyRequest(db, params.requestId),
   downloadPrivacyExport: async ({ db, principal, params }) =>
     downloadExport(db, links, queue, principal.schoolId, params.requestId),
   requestChildPrivacyAction: async ({ db, principal, params, body }) =>
-    requestExport(
+    requestPrivacyAction(
       db,
       queue,
       principal.schoolId,
       { as: 'guardian', userId: principal.userId },
-      { studentId: params.studentId, clientKey: body.clientKey },
+      { kind: body.kind, studentId: params.studentId, clientKey: body.clientKey },
     ),
   listChildPrivacyRequests: async ({ db, params }) => listChildPrivacyRequests(db, params.studentId),
   downloadChildPrivacyExport: async ({ db, principal, params }) =>

@@ -3,6 +3,7 @@ import {
   childPrivacyRequestBody,
   childPrivacyRequestPath,
   childPrivacyRequestsPath,
+  erasureRefusal,
   exportDownload,
   privacyRequestBody,
   privacyRequestListQuery,
@@ -17,7 +18,7 @@ const family = ['guardian'] as const;
 /**
  * Data-subject requests: a family's copy of everything the school holds about a child (asked in
  * the portal, or by an admin for them), written in the background, due within 30 days,
- * downloaded once by whoever asked.
+ * downloaded once by whoever asked; and erasure, approved by a second school admin.
  */
 export const privacyRequestRoutes = routeGroup('lambdas/api/privacy/requests.handler.ts', {
   requestPrivacyAction: {
@@ -26,7 +27,7 @@ export const privacyRequestRoutes = routeGroup('lambdas/api/privacy/requests.han
     access: admin,
     grants: ['queue-privacy-requests'],
     summary:
-      "Ask for a student's data as a file (kind export): a ZIP of JSON and CSV with a PDF summary, written in the background (202). Sending the same clientKey again answers the same request.",
+      "Ask for a student's data as a file (kind export: a ZIP of JSON and CSV with a PDF summary, written in the background), or for their erasure (kind erasure: carried out once a second school admin approves it). 202; sending the same clientKey again answers the same request.",
     body: privacyRequestBody,
     response: { status: 202, body: privacyRequestView },
   },
@@ -46,6 +47,25 @@ export const privacyRequestRoutes = routeGroup('lambdas/api/privacy/requests.han
     params: privacyRequestPath,
     response: { status: 200, body: privacyRequestView },
   },
+  approveErasure: {
+    method: 'POST',
+    path: '/api/privacy/requests/{requestId}/approve',
+    access: admin,
+    grants: ['queue-privacy-requests'],
+    summary:
+      'Approve an erasure, as a second school admin (never the one who asked: 403): it is carried out in the background.',
+    params: privacyRequestPath,
+    response: { status: 202, body: privacyRequestView },
+  },
+  refuseErasure: {
+    method: 'POST',
+    path: '/api/privacy/requests/{requestId}/refuse',
+    access: admin,
+    summary: 'Refuse an erasure that awaits approval, with the reason the family is told.',
+    params: privacyRequestPath,
+    body: erasureRefusal,
+    response: { status: 200, body: privacyRequestView },
+  },
   downloadPrivacyExport: {
     method: 'POST',
     path: '/api/privacy/requests/{requestId}/download',
@@ -63,7 +83,7 @@ export const privacyRequestRoutes = routeGroup('lambdas/api/privacy/requests.han
     access: family,
     grants: ['queue-privacy-requests'],
     summary:
-      'Ask for a copy of everything the school holds about your child and you (202). It is ready within minutes.',
+      'Ask for a copy of everything the school holds about your child and you (kind export, ready within minutes), or for its erasure (kind erasure, once the school approves it). 202.',
     params: childPrivacyRequestsPath,
     body: childPrivacyRequestBody,
     response: { status: 202, body: privacyRequestView },

@@ -6,22 +6,31 @@ import { studentId } from '../students/student.schemas';
 /** The requester's own key for the request: sending it again (a retry) answers the same request. */
 const clientKey = z.string().trim().min(8).max(100);
 
-/** A school admin's request about any student: their data as a file (`export`). */
-export const privacyRequestBody = z.object({ kind: z.literal('export'), studentId: z.uuid(), clientKey }).strict();
+/**
+ * A school admin's request about any student: their data as a file (`export`), or their erasure
+ * (`erasure`, carried out once another school admin approves it).
+ */
+export const privacyRequestBody = z
+  .object({ kind: z.enum(privacyRequestKinds), studentId: z.uuid(), clientKey })
+  .strict();
 export type PrivacyRequestBody = z.infer<typeof privacyRequestBody>;
 
 /** A guardian's request about their own child (the child is the path's). */
-export const childPrivacyRequestBody = z.object({ kind: z.literal('export'), clientKey }).strict();
+export const childPrivacyRequestBody = z.object({ kind: z.enum(privacyRequestKinds), clientKey }).strict();
 export type ChildPrivacyRequestBody = z.infer<typeof childPrivacyRequestBody>;
 
 export const privacyRequestPath = z.object({ requestId: z.uuid() }).strict();
+
+/** Why an erasure is refused (the law's exceptions: a legal obligation, a claim in progress…), told to the family. */
+export const erasureRefusal = z.object({ reason: z.string().trim().min(3).max(500) }).strict();
+export type ErasureRefusal = z.infer<typeof erasureRefusal>;
 export const childPrivacyRequestPath = studentId.extend({ requestId: z.uuid() }).strict();
 export const childPrivacyRequestsPath = studentId;
 
 export const privacyRequestListQuery = z
   .object({
     ...pageQuery,
-    /** `open`: still owed (queued or being written); `overdue`: open past the due date; or one status. */
+    /** `open`: still owed (awaiting approval, queued or in work); `overdue`: open past the due date; or one status. */
     status: z.enum(['open', 'overdue', ...privacyRequestStatuses]).optional(),
     studentId: z.uuid().optional(),
   })
@@ -56,6 +65,21 @@ export const privacyRequestView = z.object({
   sizeBytes: z.int().nullable(),
   manifest: exportManifest.nullable(),
   failure: z.string().nullable(),
+  /** An erasure's decision: the admin who approved or refused it, by name, and when. */
+  decidedBy: z.string().nullable(),
+  decidedAt: z.iso.datetime().nullable(),
+  /** Why an erasure was refused. */
+  refusal: z.string().nullable(),
+  /** What a finished erasure removed and kept (counts by table; the pseudonymous record's number). */
+  outcome: z
+    .object({
+      removed: z.record(z.string(), z.int()),
+      kept: z.object({ grades: z.int(), fees: z.int() }),
+      pseudonym: z.string().nullable(),
+      guardiansErased: z.int(),
+      guardiansKept: z.int(),
+    })
+    .nullable(),
 });
 export type PrivacyRequestView = z.infer<typeof privacyRequestView>;
 

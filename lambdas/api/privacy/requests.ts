@@ -11,6 +11,7 @@ import {
   overdueSql,
   type PrivacyJobMessage,
   type PrivacyRequester,
+  type PrivacyRequestKind,
   privacyRequestDueDays,
   privacyTransitions,
 } from '../../shared/privacy-requests';
@@ -22,6 +23,7 @@ import {
   keysetPage,
 } from '../sql-fragments';
 import type {
+  ErasureRefusal,
   ExportDownload,
   PrivacyRequestListQuery,
   PrivacyRequestPage,
@@ -44,9 +46,10 @@ export interface PrivacyCaller {
 
 const guardianSub = (caller: PrivacyCaller) => (caller.as === 'guardian' ? caller.userId : null);
 
-interface RequestRow extends Omit<PrivacyRequestView, 'student' | 'manifest'> {
+interface RequestRow extends Omit<PrivacyRequestView, 'student' | 'manifest' | 'outcome'> {
   student: string | null;
   manifest: string | null;
+  outcome: string | null;
 }
 
 const requestColumns = `r.id, r.kind,
@@ -60,14 +63,18 @@ const requestColumns = `r.id, r.kind,
   CASE WHEN r.status = 'ready' AND r.object_key IS NOT NULL
        THEN ${isoTimestampSql(`r.finished_at + interval '${exportKeptDays} days'`)} END AS "downloadableUntil",
   ${isoTimestampSql('r.downloaded_at')} AS "downloadedAt", r.size_bytes::int AS "sizeBytes",
-  r.manifest::text AS manifest, r.failure`;
+  r.manifest::text AS manifest, r.failure,
+  CASE WHEN r.decided_by IS NOT NULL THEN coalesce(dst.name, 'Someone no longer at the school') END AS "decidedBy",
+  ${isoTimestampSql('r.decided_at')} AS "decidedAt", r.refusal, r.outcome::text AS outcome`;
 
 const requestJoins = `LEFT JOIN students s ON s.id = r.student_id
   LEFT JOIN staff st ON st.user_sub = r.requested_by
-  LEFT JOIN guardians g ON g.user_sub = r.requested_by AND st.id IS NULL`;
+  LEFT JOIN guardians g ON g.user_sub = r.requested_by AND st.id IS NULL
+  LEFT JOIN staff dst ON dst.user_sub = r.decided_by`;
 
-const view = ({ student, manifest, ...row }: RequestRow): PrivacyRequestView => ({
+const view = ({ student, manifest, outcome, ...row }: RequestRow): PrivacyRequestView => ({
   ...row,
+  outcome: outcome ? jsonColumn<NonNullable<PrivacyRequestView['outcome']>>(outcome) : null,
   student: student ? jsonColumn<NonNullable<PrivacyRequestView['student']>>(student) : null,
   manifest: manifest ? jsonColumn<NonNullable<PrivacyRequestView['manifest']>>(manifest) : null,
 });
@@ -81,63 +88,117 @@ async function readRequest(db: DataApiSession, requestId: string): Promise<Priva
   return view(row);
 }
 
+/** Queues a request to be carried out; a message lost on the way is sent again by a retry of the same call. */
+async function queueRequest(queue: PrivacyQueue, schoolId: string, requestId: string): Promise<void> {
+  try {
+    await queue.send({ schoolId, requestId });
+  } catch (error) {
+    logger.error('privacy request could not be queued', { error });
+    throw new HttpError(503, 'UNAVAILABLE', 'The request is recorded but could not be started; send it again.');
+  }
+}
+
 /**
- * Records a request for a student's data (audited) and queues it. A guardian asks only about
- * their own child. The requester's `clientKey` makes it safe to send again: a retry answers the
- * same request, and queues it again while it is still waiting, so a message lost on the way is
- * sent by the retry (the worker carries out a request once, whatever it receives).
+ * Records a request about a student (audited): an export is queued at once; an erasure waits
+ * for a second school admin's approval. A guardian asks only about their own child. The
+ * requester's `clientKey` makes it safe to send again: a retry answers the same request, and
+ * queues it again while it is still waiting, so a message lost on the way is sent by the retry
+ * (the worker carries out a request once, whatever it receives).
  */
-export async function requestExport(
+export async function requestPrivacyAction(
   db: DataApiSession,
   queue: PrivacyQueue,
   schoolId: string,
   caller: PrivacyCaller,
-  request: { studentId: string; clientKey: string },
+  request: { kind: PrivacyRequestKind; studentId: string; clientKey: string },
 ): Promise<PrivacyRequestView> {
-  const [row] = await db.query<{ found: boolean; id: string | null; studentId: string | null; status: string | null }>(
+  const [row] = await db.query<{
+    found: boolean;
+    id: string | null;
+    studentId: string | null;
+    kind: string | null;
+    status: string | null;
+  }>(
     `WITH target AS (
        SELECT s.id FROM students s WHERE s.id = :studentId AND ${guardiansChildOrStaffSql('s.id', ':guardianActor')}),
      added AS (
-       INSERT INTO privacy_requests (id, kind, student_id, requested_by, requested_as, client_key, due_on)
-       SELECT :id, 'export', t.id, :auditActor, :requestedAs, :clientKey, current_date + ${privacyRequestDueDays}
+       INSERT INTO privacy_requests (id, kind, status, student_id, requested_by, requested_as, client_key, due_on)
+       SELECT :id, :kind, CASE :kind WHEN 'erasure' THEN 'awaiting-approval' ELSE 'queued' END, t.id, :auditActor,
+              :requestedAs, :clientKey, current_date + ${privacyRequestDueDays}
          FROM target t
        ON CONFLICT (requested_by, client_key) DO NOTHING
        RETURNING *),
      ${auditEntry({ action: 'request', entity: 'privacy-request', after: 'added', rows: 'one', people: ['student_id'] })},
      answered AS (
-       SELECT id, student_id, status FROM added
+       SELECT id, student_id, kind, status FROM added
        UNION ALL
-       SELECT id, student_id, status FROM privacy_requests
+       SELECT id, student_id, kind, status FROM privacy_requests
         WHERE requested_by = :auditActor AND client_key = :clientKey AND NOT EXISTS (SELECT 1 FROM added))
-     SELECT EXISTS (SELECT 1 FROM target) AS found, a.id, a.student_id AS "studentId", a.status
+     SELECT EXISTS (SELECT 1 FROM target) AS found, a.id, a.student_id AS "studentId", a.kind, a.status
        FROM (SELECT 1) one LEFT JOIN answered a ON true`,
     {
       id: typed.uuid(randomUUID()),
       studentId: typed.uuid(request.studentId),
+      kind: request.kind,
       guardianActor: guardianSub(caller),
       requestedAs: caller.as,
       clientKey: request.clientKey,
     },
   );
   if (!row?.found) throw notFound('The student');
-  if (row.studentId !== request.studentId) {
+  if (row.studentId !== request.studentId || row.kind !== request.kind) {
     throw conflict('This clientKey was used for a request about another student.', [
       { path: 'body.clientKey', message: 'was used for another request; send a new one' },
     ]);
   }
-  if (row.status === 'queued') {
-    try {
-      await queue.send({ schoolId, requestId: row.id! });
-    } catch (error) {
-      logger.error('privacy request could not be queued', { error });
-      throw new HttpError(
-        503,
-        'UNAVAILABLE',
-        'The request is recorded but could not be started; send it again with the same clientKey.',
-      );
-    }
-  }
+  if (row.status === 'queued') await queueRequest(queue, schoolId, row.id!);
   return readRequest(db, row.id!);
+}
+
+/**
+ * A second school admin approves an erasure (never the admin who asked for it: 403), which
+ * queues it; approving again (a retry) queues it again while it waits, and otherwise answers it.
+ */
+export async function approveErasure(
+  db: DataApiSession,
+  queue: PrivacyQueue,
+  schoolId: string,
+  requestId: string,
+): Promise<PrivacyRequestView> {
+  const [row] = await db.query<{ kind: string; status: string; mine: boolean }>(
+    `WITH ${privacyTransitions.approved()},
+     ${auditEntry({ action: 'approve', entity: 'privacy-request', after: 'moved', rows: 'one', people: ['student_id'] })}
+     SELECT r.kind, coalesce(m.status, r.status) AS status, r.requested_by = :auditActor AS mine
+       FROM privacy_requests r LEFT JOIN moved m ON m.id = r.id WHERE r.id = :requestId`,
+    { requestId: typed.uuid(requestId) },
+  );
+  if (!row) throw notFound('The privacy request');
+  if (row.kind !== 'erasure') throw conflict('Only an erasure is approved; an export is carried out when asked.');
+  if (row.status === 'awaiting-approval' && row.mine) {
+    throw new HttpError(403, 'FORBIDDEN', 'Another school admin must approve an erasure you asked for.');
+  }
+  if (row.status === 'refused') throw conflict('This erasure was refused; it cannot be approved now.');
+  if (row.status === 'queued') await queueRequest(queue, schoolId, requestId);
+  return readRequest(db, requestId);
+}
+
+/** A school admin refuses an erasure, with the reason the family is told; refusing again answers the same. */
+export async function refuseErasure(
+  db: DataApiSession,
+  requestId: string,
+  refusal: ErasureRefusal,
+): Promise<PrivacyRequestView> {
+  const [row] = await db.query<{ kind: string; status: string }>(
+    `WITH ${privacyTransitions.refused()},
+     ${auditEntry({ action: 'refuse', entity: 'privacy-request', after: 'moved', rows: 'one', people: ['student_id'] })}
+     SELECT r.kind, coalesce(m.status, r.status) AS status
+       FROM privacy_requests r LEFT JOIN moved m ON m.id = r.id WHERE r.id = :requestId`,
+    { requestId: typed.uuid(requestId), refusal: refusal.reason },
+  );
+  if (!row) throw notFound('The privacy request');
+  if (row.kind !== 'erasure') throw conflict('Only an erasure can be refused.');
+  if (row.status !== 'refused') throw conflict(`This erasure is ${row.status}: it can no longer be refused.`);
+  return readRequest(db, requestId);
 }
 
 /** The requests of the school (admins), newest first, or only those still owed or overdue. */

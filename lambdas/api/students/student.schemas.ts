@@ -34,7 +34,8 @@ export type StudentChange = z.infer<typeof studentChange>;
 
 export const withdrawal = z.object({ on: isoDate, reason: z.string().trim().min(1).max(500) }).strict();
 
-export const studentStatus = z.enum(['active', 'withdrawn', 'graduated']);
+/** `erased`: the pseudonymous record an erasure keeps grades and fees under (no name, no birth date). */
+export const studentStatus = z.enum(['active', 'withdrawn', 'graduated', 'erased']);
 
 export const studentListQuery = z
   .object({
