@@ -5,7 +5,7 @@ import { t } from '../../i18n/i18n';
 import { EmptyState, ErrorState, Loading } from '../../ui/feedback';
 import { FormError, useSubmission } from '../../ui/forms';
 import { Card } from '../../ui/page';
-import { DownloadButton, RequestStatus, useRefreshWhilePreparing } from './data-requests';
+import { AskErasure, DownloadButton, RequestStatus, useRefreshWhilePreparing } from './data-requests';
 
 /**
  * A copy of a student's data, on the student's page (a school admin) or the child's (a guardian,
@@ -34,15 +34,27 @@ export function DataRequestsCard({ studentId, guardian = false }: { studentId: s
       reload();
     },
   );
+  const askErasure = async () => {
+    await api.post<PrivacyRequestView>(
+      guardian ? child : '/api/privacy/requests',
+      guardian ? { kind: 'erasure', clientKey } : { kind: 'erasure', studentId, clientKey },
+    );
+    notify(t('privacy.erasureAsked'));
+    setClientKey(crypto.randomUUID());
+    reload();
+  };
   const downloadPath = (request: PrivacyRequestView) =>
     guardian ? `${child}/${request.id}/download` : `/api/privacy/requests/${request.id}/download`;
   return (
     <Card title={t('privacy.cardTitle')}>
       <p class="muted">{guardian ? t('privacy.guardianLead') : t('privacy.cardLead')}</p>
       <FormError error={ask.error} />
-      <button type="button" class="button" disabled={ask.busy} onClick={ask.run}>
-        {t('privacy.ask')}
-      </button>
+      <div>
+        <button type="button" class="button" disabled={ask.busy} onClick={ask.run}>
+          {t('privacy.ask')}
+        </button>{' '}
+        <AskErasure guardian={guardian} ask={askErasure} />
+      </div>
       {resource.status === 'error' ? <ErrorState error={resource.error} onRetry={reload} /> : null}
       {!items ? (
         <Loading />
@@ -53,7 +65,7 @@ export function DataRequestsCard({ studentId, guardian = false }: { studentId: s
           {items.map((request) => (
             <li key={request.id}>
               <div>
-                {format.dateTime(request.requestedAt)}
+                {t(`privacy.kind.${request.kind}`)} · {format.dateTime(request.requestedAt)}
                 {guardian ? null : ` · ${request.requestedBy} (${t(`privacy.requestedAs.${request.requestedAs}`)})`}
               </div>
               <RequestStatus request={request} />

@@ -6,10 +6,13 @@ import { FormError } from '../../ui/forms';
 import { Badge } from '../../ui/page';
 
 const tones = {
+  'awaiting-approval': 'info',
+  refused: 'neutral',
   queued: 'neutral',
   running: 'info',
   ready: 'good',
   downloaded: 'neutral',
+  done: 'good',
   failed: 'bad',
 } as const satisfies Record<PrivacyRequestView['status'], string>;
 
@@ -23,7 +26,68 @@ export function RequestStatus({ request }: { request: PrivacyRequestView }) {
       {request.status === 'downloaded' && request.downloadedAt ? (
         <span class="muted"> {t('privacy.downloadedOn', { date: format.dateTime(request.downloadedAt) })}</span>
       ) : null}
+      {request.status === 'refused' && request.refusal ? (
+        <span class="muted">
+          {' '}
+          {t('privacy.refusedBecause', { who: request.decidedBy ?? '—', reason: request.refusal })}
+        </span>
+      ) : null}
+      {request.outcome ? <span class="muted"> {erasureSummary(request.outcome)}</span> : null}
     </span>
+  );
+}
+
+/** What a finished erasure did, in one sentence: counts only. */
+function erasureSummary(outcome: NonNullable<PrivacyRequestView['outcome']>): string {
+  const removed = Object.values(outcome.removed).reduce((sum, n) => sum + n, 0);
+  return outcome.pseudonym
+    ? t('privacy.erasedSummary', {
+        removed,
+        grades: outcome.kept.grades,
+        fees: outcome.kept.fees,
+        pseudonym: outcome.pseudonym,
+      })
+    : t('privacy.erasedNothingKept', { removed });
+}
+
+/**
+ * Asking for an erasure: the button shows what erasure does, and a second button confirms it.
+ * `ask` sends the request (a new key per confirmed request).
+ */
+export function AskErasure({ guardian, ask }: { guardian: boolean; ask: () => Promise<unknown> }) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  if (!confirming) {
+    return (
+      <button type="button" class="button button-secondary" onClick={() => setConfirming(true)}>
+        {t('privacy.askErasure')}
+      </button>
+    );
+  }
+  const confirm = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await ask();
+      setConfirming(false);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="notice notice-warn" role="group" aria-label={t('privacy.askErasure')}>
+      <p>{guardian ? t('privacy.guardianErasureWarning') : t('privacy.erasureWarning')}</p>
+      <FormError error={error} />
+      <button type="button" class="button button-danger" disabled={busy} onClick={() => void confirm()}>
+        {t('privacy.confirmErasure')}
+      </button>{' '}
+      <button type="button" class="button button-secondary" onClick={() => setConfirming(false)}>
+        {t('common.cancel')}
+      </button>
+    </div>
   );
 }
 
