@@ -514,7 +514,9 @@ describe('data requests', () => {
     await screenReady(page);
     const card = page.getByRole('region', { name: 'A copy of the data' });
     await card.getByRole('button', { name: 'Prepare a copy' }).click();
-    await expect.poll(() => page.locator('.toast').innerText()).toBe('The copy is being prepared.');
+    await expect
+      .poll(() => page.locator('.toast').innerText(), { timeout: 15_000 })
+      .toBe('The copy is being prepared.');
     const download = card.getByRole('button', { name: /^Download \(/ });
     await expect.poll(() => download.count(), { timeout: 60_000 }).toBe(1);
     await checkScreen(page, 'guardian-child-data-request-phone');
@@ -531,6 +533,53 @@ describe('data requests', () => {
     const row = admin.page.getByRole('row', { name: new RegExp(child!.name) }).first();
     await expect.poll(() => row.innerText()).toContain('Downloaded');
     await admin.context.close();
+  });
+
+  test('a guardian asks for erasure at 360 px once told what it does; the school admin refuses it, and the family reads why', async ({
+    browser,
+  }) => {
+    const { db, account, context, page } = await signedIn(browser, 'guardian', phone);
+    const [child] = await db.query<{ id: string; name: string }>(
+      `SELECT s.id, s.given_name || ' ' || s.family_name AS name
+         FROM students s JOIN student_guardians sg ON sg.student_id = s.id
+         JOIN guardians g ON g.id = sg.guardian_id WHERE g.email = :email ORDER BY s.given_name LIMIT 1`,
+      { email: account.email },
+    );
+    await page.goto(`${platform().url}/children/${child!.id}`);
+    await screenReady(page);
+    const card = page.getByRole('region', { name: 'A copy of the data' });
+    await card.getByRole('button', { name: 'Ask for erasure' }).click();
+    const confirm = card.getByRole('group', { name: 'Ask for erasure' });
+    await expect.poll(() => confirm.innerText()).toContain('cannot be undone');
+    await checkScreen(page, 'guardian-erasure-confirm-phone');
+    await confirm.getByRole('button', { name: 'Yes, ask for erasure' }).click();
+    await expect
+      .poll(() => page.locator('.toast').innerText(), { timeout: 15_000 })
+      .toBe('Erasure asked for: a school admin will approve it.');
+    await expect.poll(() => card.getByText('Awaiting approval', { exact: true }).count()).toBe(1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+
+    const admin = await signedIn(browser, 'school-admin', desktop, '/privacy/requests');
+    await screenReady(admin.page);
+    const row = admin.page.getByRole('row', { name: /Erasure/ }).first();
+    await expect.poll(() => row.innerText()).toContain('Awaiting approval');
+    await row.getByRole('button', { name: 'Refuse' }).click();
+    await row.getByLabel('Reason given to the family').fill('A fee dispute about this year is still open.');
+    await checkScreen(admin.page, 'admin-erasure-refusal');
+    await row.getByRole('button', { name: 'Refuse' }).click();
+    await expect.poll(() => admin.page.locator('.toast').innerText(), { timeout: 15_000 }).toBe('Erasure refused.');
+    await expect.poll(() => row.innerText()).toContain('A fee dispute about this year is still open.');
+    await admin.context.close();
+
+    await page.reload();
+    await screenReady(page);
+    await expect.poll(() => card.innerText()).toContain('Refused by');
+    await expect.poll(() => card.innerText()).toContain('A fee dispute about this year is still open.');
+    const [kept] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM students WHERE id = :id::uuid`, {
+      id: child!.id,
+    });
+    expect(kept!.n).toBe(1);
+    await context.close();
   });
 });
 
