@@ -5,6 +5,12 @@ import { leftBySql, type RetentionKind, retentionKinds } from '../shared/retenti
 /** Leavers a statement at most: each statement stays well inside the Data API's 45 seconds. */
 const leaversPerStatement = 200;
 
+/** The leavers' guardians every one of whose children had left by the cutoff, as a CTE `families(guardian_id)`. */
+const families = `families AS (
+       SELECT sg.guardian_id FROM student_guardians sg JOIN leavers l ON l.id = sg.student_id
+        WHERE NOT EXISTS (SELECT 1 FROM student_guardians other JOIN students c ON c.id = other.student_id
+                           WHERE other.guardian_id = sg.guardian_id AND NOT ${leftBySql('c', ':cutoff::date')}))`;
+
 /**
  * What each kind removes of the leavers in `leavers(id)`, as CTEs ending in `removed(person_id)`:
  * one row per record removed, naming whose it was.
@@ -30,10 +36,7 @@ const removals: Readonly<Record<RetentionKind, { has: string; removes: string }>
     has: `(EXISTS (SELECT 1 FROM notification_requests x WHERE x.student_id = s.id)
            OR EXISTS (SELECT 1 FROM student_guardians x JOIN notification_messages m ON m.recipient_id = x.guardian_id
                        WHERE x.student_id = s.id))`,
-    removes: `families AS (
-       SELECT sg.guardian_id FROM student_guardians sg JOIN leavers l ON l.id = sg.student_id
-        WHERE NOT EXISTS (SELECT 1 FROM student_guardians other JOIN students c ON c.id = other.student_id
-                           WHERE other.guardian_id = sg.guardian_id AND NOT ${leftBySql('c', ':cutoff::date')})),
+    removes: `${families},
      removed_messages AS (
        DELETE FROM notification_messages m
         WHERE m.recipient_id IN (SELECT guardian_id FROM families)
@@ -43,6 +46,17 @@ const removals: Readonly<Record<RetentionKind, { has: string; removes: string }>
        -- Every message of these requests goes above, so the requests can go too.
        DELETE FROM notification_requests r USING leavers l WHERE r.student_id = l.id RETURNING r.student_id),
      removed AS (SELECT recipient_id AS person_id FROM removed_messages UNION ALL SELECT student_id FROM removed_requests)`,
+  },
+  // The log itself is append-only: the leaver's key goes (and a guardian's once every child has left),
+  // so their entries can no longer be read. A key made after the cutoff (an entry written since) waits its turn.
+  'audit-entries': {
+    has: 'EXISTS (SELECT 1 FROM person_keys x WHERE x.person_id = s.id AND x.created_at::date <= :cutoff::date)',
+    removes: `${families},
+     removed AS (
+       DELETE FROM person_keys k
+        WHERE (k.person_id IN (SELECT id FROM leavers) OR k.person_id IN (SELECT guardian_id FROM families))
+          AND k.created_at::date <= :cutoff::date
+       RETURNING k.person_id)`,
   },
   'access-log': {
     has: 'EXISTS (SELECT 1 FROM access_log x WHERE x.student_id = s.id)',
@@ -68,7 +82,9 @@ export interface RetentionReport {
 export async function applyRetention(db: DataApiSession, runId: string): Promise<RetentionReport> {
   const policy = await db.query<{ kind: RetentionKind; cutoff: string }>(
     `SELECT kind, (current_date - make_interval(years => keep_years))::date::text AS cutoff
-       FROM retention_policy WHERE keep_years IS NOT NULL`,
+       FROM retention_policy WHERE keep_years IS NOT NULL
+      -- Audit keys last: the night's own entries about a leaver are then sealed with the key that goes.
+      ORDER BY kind = 'audit-entries', kind`,
   );
   const removed: Partial<Record<RetentionKind, number>> = {};
   const students = new Set<string>();

@@ -5,7 +5,7 @@ import { jurisdictions } from './jurisdictions';
  * the student left (withdrawn or graduated). A kind the policy does not name, or names with no
  * years, is kept: nothing is removed unless the school's policy says so.
  */
-export const retentionKinds = ['attendance', 'grades', 'fees', 'notifications', 'access-log'] as const;
+export const retentionKinds = ['attendance', 'grades', 'fees', 'notifications', 'access-log', 'audit-entries'] as const;
 export type RetentionKind = (typeof retentionKinds)[number];
 
 /** Years kept after leaving, by kind; null: kept for as long as the school holds the student. */
@@ -16,13 +16,15 @@ export type RetentionYears = Readonly<Record<RetentionKind, number | null>>;
  * the school's data protection officer before adopting them, never applied by themselves.
  * Grades stay (schools issue transcripts for life); fees follow the usual bookkeeping periods;
  * attendance, messages and the record of who read the file go once they no longer serve the
- * student.
+ * student. Audit entries stay in the append-only log for good; what goes is the leaver's key, so
+ * that what they record about the person can no longer be read (as with an erasure), kept as
+ * long as the books they account for.
  */
 const suggestions: Readonly<Record<keyof typeof jurisdictions, RetentionYears>> = {
-  eu: { attendance: 5, grades: null, fees: 10, notifications: 1, 'access-log': 5 },
-  us: { attendance: 5, grades: null, fees: 7, notifications: 1, 'access-log': 5 },
-  ca: { attendance: 5, grades: null, fees: 6, notifications: 1, 'access-log': 5 },
-  au: { attendance: 5, grades: null, fees: 5, notifications: 1, 'access-log': 5 },
+  eu: { attendance: 5, grades: null, fees: 10, notifications: 1, 'access-log': 5, 'audit-entries': 10 },
+  us: { attendance: 5, grades: null, fees: 7, notifications: 1, 'access-log': 5, 'audit-entries': 7 },
+  ca: { attendance: 5, grades: null, fees: 6, notifications: 1, 'access-log': 5, 'audit-entries': 6 },
+  au: { attendance: 5, grades: null, fees: 5, notifications: 1, 'access-log': 5, 'audit-entries': 5 },
 };
 
 /** The suggested policy for a school of `country` (ISO 3166-1 alpha-2): its jurisdiction's, or the strictest where none. */

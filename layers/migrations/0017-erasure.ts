@@ -151,6 +151,10 @@ export const erasure: Migration = {
        ADD COLUMN refusal text CHECK (length(refusal) <= 500),
        ADD COLUMN outcome jsonb,
        ADD COLUMN pending jsonb`,
+    // The retention policy's new kind: how long the audit log can still be read about a leaver.
+    `ALTER TABLE retention_policy DROP CONSTRAINT retention_policy_kind_check`,
+    `ALTER TABLE retention_policy ADD CONSTRAINT retention_policy_kind_check
+       CHECK (kind IN ('attendance', 'grades', 'fees', 'notifications', 'access-log', 'audit-entries'))`,
     `ALTER TABLE students DROP CONSTRAINT students_status_check`,
     `ALTER TABLE students ADD CONSTRAINT students_status_check
        CHECK (status IN ('active', 'withdrawn', 'graduated', 'erased'))`,

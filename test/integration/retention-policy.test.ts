@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RetentionPolicyView } from '../../lambdas/api/privacy/retention.schemas';
+import { auditEntry } from '../../lambdas/shared/audit-entry';
 import { useLocalPlatform } from '../support/local-platform';
 import { exampleSettings, type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 import { runExecution } from '../support/workflows';
@@ -96,11 +97,27 @@ beforeAll(async () => {
        UNION ALL
        SELECT a.id, g.id, 'guardian', 'in-app', 'pt', 'Feira', 'A feira abre.', 'sent' FROM announcement a, parents g),
      reads AS (
-       INSERT INTO access_log (actor, request_id, student_id, part) SELECT 'seed', 'seed', p.id, 'profile' FROM pupils p)
+       INSERT INTO access_log (actor, request_id, student_id, part) SELECT 'seed', 'seed', p.id, 'profile' FROM pupils p),
+     -- Their audit keys were made with their first entries, when they enrolled five years ago.
+     keys AS (INSERT INTO person_keys (person_id, created_at) SELECT id, now() - interval '5 years' FROM pupils)
      SELECT admission_no, id FROM pupils`,
   );
   for (const pupil of pupils) ids[pupil.admission_no.slice(2)] = pupil.id;
+  // An entry about each of them in the audit log, written as every write writes one.
+  await oak.db.as({ actor: 'seed', requestId: 'seed' }).query(
+    `WITH enrolled AS (SELECT id, given_name FROM students),
+     ${auditEntry({ action: 'enrol', entity: 'student', after: 'enrolled', rows: 'many', people: ['id'] })}
+     SELECT 1`,
+  );
 });
+
+/** The seed's audit entry about each pupil, as its readers see it: their row, or {"erased": true}. */
+async function auditedRows(): Promise<Record<string, unknown>[]> {
+  const [entry] = await oak.db.query<{ after: string }>(
+    `SELECT after::text AS after FROM audit_entries WHERE action = 'enrol' AND request_id = 'seed'`,
+  );
+  return JSON.parse(entry!.after) as Record<string, unknown>[];
+}
 
 describe('the retention policy', () => {
   it('is set by the school admin kind by kind, with field-level errors, and suggested for the school’s country', async () => {
@@ -123,9 +140,17 @@ describe('the retention policy', () => {
       fees: 3,
       notifications: 2,
       grades: null,
+      'audit-entries': 3,
     });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
-    expect(set.body.policy).toEqual({ attendance: 2, grades: null, fees: 3, notifications: 2, 'access-log': null });
+    expect(set.body.policy).toEqual({
+      attendance: 2,
+      grades: null,
+      fees: 3,
+      notifications: 2,
+      'access-log': null,
+      'audit-entries': 3,
+    });
     const [audited] = await oak.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM audit_log WHERE entity = 'retention-policy' AND action = 'set'`,
     );
@@ -140,6 +165,11 @@ describe('the retention policy', () => {
   });
 
   it('removes at night exactly what it says, of those who left long enough ago, and reports it', async () => {
+    expect((await auditedRows()).map((row) => row.given_name).sort()).toEqual(['Ana', 'Beto', 'Carla', 'Duarte']);
+    const leavers = await oak.db.query<{ pseudonym: string }>(
+      `SELECT pseudonym FROM person_keys WHERE person_id IN (:a::uuid, :d::uuid) ORDER BY pseudonym`,
+      { a: ids.A!, d: ids.D! },
+    );
     const before = {
       A: await recordsOf('A'),
       D: await recordsOf('D'),
@@ -181,10 +211,15 @@ describe('the retention policy', () => {
     expect(await recordsOf('B')).toEqual(before.B);
     expect(await recordsOf('C')).toEqual(before.C);
 
+    // Ana's and Duarte's audit keys went: the log keeps their entries, which can no longer be read.
+    expect((await auditedRows()).map((row) => row.given_name ?? row.erased)).toEqual(
+      expect.arrayContaining([true, true, 'Beto', 'Carla']),
+    );
+
     const report = await admin.call<RetentionPolicyView>('GET', '/api/privacy/retention');
     expect(report.body.runs[0]).toMatchObject({
       runId,
-      removed: { attendance: 80, fees: 8, notifications: 2 + 2 + 2 },
+      removed: { attendance: 80, fees: 8, notifications: 2 + 2 + 2, 'audit-entries': 2 },
     });
     // Audited by whose records went, never their content.
     const entries = await oak.db.query<{ entity_id: string; after: string; subjects: string[] }>(
@@ -192,8 +227,9 @@ describe('the retention policy', () => {
         WHERE entity = 'retention' AND request_id = :runId ORDER BY entity_id`,
       { runId },
     );
-    expect(entries.map((entry) => entry.entity_id)).toEqual(['attendance', 'fees', 'notifications']);
-    expect(entries[0]!.subjects.sort()).toEqual([ids.A, ids.D].sort());
+    expect(entries.map((entry) => entry.entity_id)).toEqual(['attendance', 'audit-entries', 'fees', 'notifications']);
+    // By the pseudonyms they had: their keys went last, so nothing leads back to them any more.
+    expect(entries[0]!.subjects.sort()).toEqual(leavers.map((leaver) => leaver.pseudonym));
     expect(entries.every((entry) => !entry.after.includes('present') && !entry.after.includes('Faltou'))).toBe(true);
 
     // Applied again, it removes nothing more.

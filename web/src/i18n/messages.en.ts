@@ -721,6 +721,7 @@ export const messages = {
   'retention.kind.fees': 'Invoices and payments',
   'retention.kind.notifications': 'Messages to the family',
   'retention.kind.access-log': 'Record of who looked',
+  'retention.kind.audit-entries': 'Audit log entries (made unreadable)',
   'retention.hint': 'Blank keeps them. Suggested for your country: {suggested}.',
   'retention.keep': 'keep',
   'retention.years': { one: '1 year', other: '{count} years' },

@@ -8,7 +8,7 @@ import { Card, Page } from '../../ui/page';
 import { Table } from '../../ui/table';
 
 type Kind = keyof RetentionPolicyView['policy'];
-const kinds: readonly Kind[] = ['attendance', 'grades', 'fees', 'notifications', 'access-log'];
+const kinds: readonly Kind[] = ['attendance', 'grades', 'fees', 'notifications', 'access-log', 'audit-entries'];
 
 const asText = (years: number | null) => (years === null ? '' : String(years));
 
