@@ -109,14 +109,17 @@ export class DataStack extends Stack implements PlatformData {
       logsFrom: 'the exports, reports and imports buckets',
     });
     const logsTo = (prefix: string) => ({ bucket: this.accessLogsBucket, prefix: `${prefix}/` });
+    // A removed file (a downloaded export, an erased student's reports) leaves no old version for more than a day.
     this.exportsBucket = this.replicatedBucket('Exports', 'exports', config, {
       accessLogs: logsTo('exports'),
+      noncurrentVersionDays: 1,
       expireAfterDays: config.retention.exportDays,
       infrequentAccessAfterDays: 30,
       removalPolicy,
     });
     this.reportsBucket = this.replicatedBucket('Reports', 'reports', config, {
       accessLogs: logsTo('reports'),
+      noncurrentVersionDays: 1,
       expireAfterDays: config.retention.reportDays,
       infrequentAccessAfterDays: 90,
       removalPolicy,

@@ -106,6 +106,8 @@ export class DrStorageStack extends Stack {
         bucketName: replicaBucketName(config, purpose),
         accessLogs: { bucket: accessLogs, prefix: `${purpose}/` },
         expireAfterDays,
+        // Deletions replicate as delete markers: the versions they hide go within a day, as in the primary.
+        noncurrentVersionDays: 1,
         removalPolicy,
       }).bucket;
     this.replicas = {
