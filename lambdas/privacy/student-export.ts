@@ -1,7 +1,7 @@
 import { auditEntry } from '../shared/audit-entry';
 import { type DataApiSession, typed } from '../shared/data-api';
 import { logger } from '../shared/observability';
-import { privacyExportKey, privacyTransitions } from '../shared/privacy-requests';
+import { exportKeptDays, privacyExportKey, privacyTransitions } from '../shared/privacy-requests';
 import { exportArchive } from './export-archive';
 import { exportReadMe, renderExportSummary, type SummarySchool } from './export-summary';
 import { readStudentRecords } from './student-records';
@@ -87,6 +87,26 @@ export async function removeExportFile(
     requestId: typed.uuid(requestId),
   });
   return { outcome: 'removed' };
+}
+
+/**
+ * Removes the files of exports that waited past their days without being downloaded (the link is
+ * refused by then), each removal audited; the run's retention step calls it every night. Answers
+ * how many went.
+ */
+export async function removeUnfetchedExports(db: DataApiSession, files: Pick<ExportFiles, 'remove'>): Promise<number> {
+  const waiting = await db.query<{ id: string; objectKey: string }>(
+    `SELECT id, object_key AS "objectKey" FROM privacy_requests
+      WHERE status = 'ready' AND object_key IS NOT NULL AND finished_at < now() - interval '${exportKeptDays} days'
+      ORDER BY finished_at LIMIT 500`,
+  );
+  for (const request of waiting) {
+    await files.remove(request.objectKey);
+    await db.query(`WITH ${privacyTransitions.fileRemoved()}, ${audited('remove-file')} SELECT id FROM moved`, {
+      requestId: typed.uuid(request.id),
+    });
+  }
+  return waiting.length;
 }
 
 export async function markFailed(db: DataApiSession, requestId: string, failure: string): Promise<void> {

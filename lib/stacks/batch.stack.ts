@@ -207,6 +207,10 @@ export class BatchStack extends Stack {
       tenantDirectory,
       shardGroups: data.shardGroups,
     });
+    // Exports never downloaded in their days: their files go.
+    const exportFiles = schoolObjects(data, 'exports');
+    this.retentionSteps.role!.addManagedPolicy(exportFiles.policies.remove);
+    this.retentionSteps.addEnvironment(bucketVariable('exports'), exportFiles.bucket.bucketName);
     // The erasures to apply again to a school restored from an older backup: read by school, never written here.
     const register = data.tables[erasureRegisterTable.logicalName]!;
     this.retentionSteps.addToRolePolicy(

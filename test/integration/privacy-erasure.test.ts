@@ -189,6 +189,12 @@ describe('erasure asked for and approved', () => {
     expect(asked.status, JSON.stringify(asked.body)).toBe(202);
     expect(asked.body).toMatchObject({ kind: 'erasure', status: 'awaiting-approval', requestedBy: 'Ana Admin' });
     expect((await ana.call<PrivacyRequestView>('POST', '/api/privacy/requests', body)).body.id).toBe(asked.body.id);
+    // Asked again with another key while it is owed: the same request, not a second one.
+    const again = await ana.call<PrivacyRequestView>('POST', '/api/privacy/requests', {
+      ...body,
+      clientKey: 'erase-ines-by-ana-again',
+    });
+    expect(again.body.id).toBe(asked.body.id);
     const own = await ana.call<{ error: { message: string } }>(
       'POST',
       `/api/privacy/requests/${asked.body.id}/approve`,

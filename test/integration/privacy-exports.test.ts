@@ -8,9 +8,11 @@ import type {
   PrivacyRequestPage,
   PrivacyRequestView,
 } from '../../lambdas/api/privacy/requests.schemas';
+import { getObjectText } from '../../lambdas/shared/object-storage';
 import { sendToQueue } from '../../lambdas/shared/queue-messages';
 import { privacyRequestsQueue } from '../../lambdas/shared/queues';
 import { useLocalPlatform } from '../support/local-platform';
+import { runExecution } from '../support/workflows';
 import { exampleSettings, type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
 
 /**
@@ -351,5 +353,27 @@ describe('the privacy request queue', () => {
       expect(text.includes(personal), personal).toBe(false);
     }
     expect((await admin.call('GET', '/api/platform/privacy-requests')).status).toBe(403);
+  });
+
+  it('loses at night the file of an export nobody downloaded in its seven days', async () => {
+    const asked = await admin.call<PrivacyRequestView>('POST', '/api/privacy/requests', {
+      kind: 'export',
+      studentId: classmateId,
+      clientKey: 'export-never-fetched',
+    });
+    expect(asked.status).toBe(202);
+    const ready = await untilFinished(admin, '/api/privacy/requests', asked.body.id);
+    expect(ready.status).toBe('ready');
+    const [row] = await oak.db.query<{ key: string }>(
+      `UPDATE privacy_requests SET finished_at = now() - interval '8 days' WHERE id = :id::uuid RETURNING object_key AS key`,
+      { id: asked.body.id },
+    );
+    expect((await getObjectText('exports', row!.key)).length).toBeGreaterThan(0);
+    const run = await runExecution('campus-local-scoring-run', { trigger: 'operator', schoolId: oak.school.schoolId });
+    expect(run.status).toBe('SUCCEEDED');
+    await expect(getObjectText('exports', row!.key)).rejects.toThrow();
+    const after = await admin.call<PrivacyRequestView>('GET', `/api/privacy/requests/${asked.body.id}`);
+    expect(after.body).toMatchObject({ status: 'ready', downloadableUntil: null });
+    expect((await admin.call('POST', `/api/privacy/requests/${asked.body.id}/download`)).status).toBe(410);
   });
 });

@@ -100,7 +100,8 @@ async function queueRequest(queue: PrivacyQueue, schoolId: string, requestId: st
 
 /**
  * Records a request about a student (audited): an export is queued at once; an erasure waits
- * for a second school admin's approval. A guardian asks only about their own child. The
+ * for a second school admin's approval. A guardian asks only about their own child; one request
+ * of a kind about a student is owed to one requester at a time (asking again answers it). The
  * requester's `clientKey` makes it safe to send again: a retry answers the same request, and
  * queues it again while it is still waiting, so a message lost on the way is sent by the retry
  * (the worker carries out a request once, whatever it receives).
@@ -121,21 +122,27 @@ export async function requestPrivacyAction(
   }>(
     `WITH target AS (
        SELECT s.id FROM students s WHERE s.id = :studentId AND ${guardiansChildOrStaffSql('s.id', ':guardianActor')}),
+     -- The same requester's request of this kind about this student still owed: asking again answers it.
+     open_one AS (
+       SELECT r.id, r.student_id, r.kind, r.status FROM privacy_requests r
+        WHERE r.requested_by = :auditActor AND r.student_id = :studentId AND r.kind = :kind AND ${openSql('r')}
+        ORDER BY r.requested_at DESC LIMIT 1),
+     same_key AS (
+       SELECT id, student_id, kind, status FROM privacy_requests WHERE requested_by = :auditActor AND client_key = :clientKey),
      added AS (
        INSERT INTO privacy_requests (id, kind, status, student_id, requested_by, requested_as, client_key, due_on)
        SELECT :id, :kind, CASE :kind WHEN 'erasure' THEN 'awaiting-approval' ELSE 'queued' END, t.id, :auditActor,
               :requestedAs, :clientKey, current_date + ${privacyRequestDueDays}
-         FROM target t
+         FROM target t WHERE NOT EXISTS (SELECT 1 FROM open_one) AND NOT EXISTS (SELECT 1 FROM same_key)
        ON CONFLICT (requested_by, client_key) DO NOTHING
        RETURNING *),
      ${auditEntry({ action: 'request', entity: 'privacy-request', after: 'added', rows: 'one', people: ['student_id'] })},
      answered AS (
-       SELECT id, student_id, kind, status FROM added
-       UNION ALL
-       SELECT id, student_id, kind, status FROM privacy_requests
-        WHERE requested_by = :auditActor AND client_key = :clientKey AND NOT EXISTS (SELECT 1 FROM added))
+       SELECT 1 AS rank, id, student_id, kind, status FROM added
+       UNION ALL SELECT 2, id, student_id, kind, status FROM same_key
+       UNION ALL SELECT 3, id, student_id, kind, status FROM open_one)
      SELECT EXISTS (SELECT 1 FROM target) AS found, a.id, a.student_id AS "studentId", a.kind, a.status
-       FROM (SELECT 1) one LEFT JOIN answered a ON true`,
+       FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM answered ORDER BY rank LIMIT 1) a ON true`,
     {
       id: typed.uuid(randomUUID()),
       studentId: typed.uuid(request.studentId),
