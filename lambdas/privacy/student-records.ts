@@ -1,4 +1,4 @@
-import { type DataApiSession, typed } from '../shared/data-api';
+import { type DataApiSession, jsonColumn, typed } from '../shared/data-api';
 
 /** One part of what the school holds about a student and their guardians: a file of the export. */
 export interface RecordPart {
@@ -147,7 +147,8 @@ const mentionsThem = '(@.* == $ids[*])';
 
 /**
  * SQL: the part of an audit entry's rows `value` (a row, an array of rows, or rows by part)
- * about the people in `:people` (a jsonb `{ids: [...]}`), or null: an entry of a class's register
+ * about the people in `:people` (a jsonb `{ids: [...]}`: their ids, and their pseudonyms to find
+ * their sealed rows, which are opened after the cut), or null: an entry of a class's register
  * keeps this student's mark, not the class's. Cut in the database, so an entry of a whole
  * import never travels (a row of the Data API's answer holds at most 64 KB).
  */
@@ -180,21 +181,27 @@ async function auditEntriesAbout(db: DataApiSession, ids: readonly string[]): Pr
     { ids: `{${ids.join(',')}}` },
   );
   const names = new Map(signIns.map((person) => [person.sub, person.name]));
+  // Their pseudonyms too: a sealed row names its person by pseudonym, so the rows about them are cut
+  // before any is opened, and other people's rows (a class's register) are never decrypted.
+  const [keys] = await db.query<{ pseudonyms: string }>(
+    `SELECT coalesce(json_agg(pseudonym), '[]')::text AS pseudonyms FROM person_keys WHERE person_id = ANY (CAST(:ids AS uuid[]))`,
+    { ids: `{${ids.join(',')}}` },
+  );
+  const people = [...ids, ...jsonColumn<string[]>(keys!.pseudonyms)];
   const entries: Record<string, unknown>[] = [];
   for (let after = 0; ;) {
     const page = await db.query<{ id: number; row: string }>(
       `SELECT a.id::int AS id, json_build_object(
                 'at', a.at, 'by', coalesce(st.name, g.name, 'The school''s systems'),
                 'action', a.action, 'entity', a.entity, 'entity_id', audit_identified_id(a.entity_id),
-                'before', ${rowsAboutSql('u.before')}, 'after', ${rowsAboutSql('u.after')},
+                'before', audit_unseal(${rowsAboutSql('a.before')}), 'after', audit_unseal(${rowsAboutSql('a.after')}),
                 'id', a.id)::text AS row
          FROM audit_log a
-         CROSS JOIN LATERAL (SELECT audit_unseal(a.before) AS before, audit_unseal(a.after) AS after) u
          LEFT JOIN staff st ON st.user_sub = a.actor
          LEFT JOIN guardians g ON g.user_sub = a.actor AND st.id IS NULL
         WHERE a.subjects && audit_pseudonyms(CAST(:ids AS uuid[])) AND a.id > :after
         ORDER BY a.id LIMIT ${auditPageSize}`,
-      { ids: `{${ids.join(',')}}`, after, people: typed.json({ ids }) },
+      { ids: `{${ids.join(',')}}`, after, people: typed.json({ ids: people }) },
     );
     for (const { row } of page) {
       const entry = JSON.parse(row) as Record<string, unknown>;
