@@ -82,11 +82,20 @@ export async function removeExportFile(
     { requestId: typed.uuid(requestId) },
   );
   if (!row?.objectKey || row.status !== 'downloaded') return { outcome: 'nothing-to-remove' };
-  await files.remove(row.objectKey);
-  await db.query(`WITH ${privacyTransitions.fileRemoved()}, ${audited('remove-file')} SELECT id FROM moved`, {
-    requestId: typed.uuid(requestId),
-  });
+  await removeFileOf(db, files, { id: requestId, objectKey: row.objectKey });
   return { outcome: 'removed' };
+}
+
+/** Removes a request's file, then records (audited) that it is gone: a retry after a stop removes it again, harmlessly. */
+async function removeFileOf(
+  db: DataApiSession,
+  files: Pick<ExportFiles, 'remove'>,
+  request: { id: string; objectKey: string },
+): Promise<void> {
+  await files.remove(request.objectKey);
+  await db.query(`WITH ${privacyTransitions.fileRemoved()}, ${audited('remove-file')} SELECT id FROM moved`, {
+    requestId: typed.uuid(request.id),
+  });
 }
 
 /**
@@ -100,12 +109,7 @@ export async function removeUnfetchedExports(db: DataApiSession, files: Pick<Exp
       WHERE status = 'ready' AND object_key IS NOT NULL AND finished_at < now() - interval '${exportKeptDays} days'
       ORDER BY finished_at LIMIT 500`,
   );
-  for (const request of waiting) {
-    await files.remove(request.objectKey);
-    await db.query(`WITH ${privacyTransitions.fileRemoved()}, ${audited('remove-file')} SELECT id FROM moved`, {
-      requestId: typed.uuid(request.id),
-    });
-  }
+  for (const request of waiting) await removeFileOf(db, files, request);
   return waiting.length;
 }
 

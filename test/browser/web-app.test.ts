@@ -44,6 +44,18 @@ async function signedIn(browser: Browser, role: string, device: typeof desktop |
   return { demo, db, account, context, page };
 }
 
+/** A signed-in guardian's children, by given name, as the tests that open a child's page need them. */
+async function guardiansChildren(email: string) {
+  const { db } = await demoSchool();
+  return db.query<{ id: string; name: string; admissionNo: string; classId: string }>(
+    `SELECT s.id, s.given_name || ' ' || s.family_name AS name, s.admission_no AS "admissionNo",
+            s.class_id AS "classId"
+       FROM students s JOIN student_guardians sg ON sg.student_id = s.id
+       JOIN guardians g ON g.id = sg.guardian_id WHERE g.email = :email ORDER BY s.given_name`,
+    { email },
+  );
+}
+
 /** The most recent Saturday at least `weeksBack` weeks ago: a day the demo school has no marks for. */
 function saturday(weeksBack: number): string {
   const day = new Date();
@@ -407,12 +419,7 @@ describe('guardian', () => {
     const { db, account: guardian, context, page } = await signedIn(browser, 'guardian', phone);
     await expect.poll(() => page.url()).toMatch(/\/children$/);
     await checkScreen(page, 'guardian-children-phone');
-    const children = await db.query<{ id: string; name: string }>(
-      `SELECT s.id, s.given_name || ' ' || s.family_name AS name
-         FROM students s JOIN student_guardians sg ON sg.student_id = s.id
-         JOIN guardians g ON g.id = sg.guardian_id WHERE g.email = :email ORDER BY s.given_name`,
-      { email: guardian.email },
-    );
+    const children = await guardiansChildren(guardian.email);
     expect(children.length).toBeGreaterThan(0);
     const shown = (await page.locator('.class-card h2').allInnerTexts()).map((text) => text.trim()).sort();
     expect(shown).toEqual(children.map((child) => child.name).sort());
@@ -438,12 +445,7 @@ describe('consents', () => {
     browser,
   }) => {
     const { db, account, context, page } = await signedIn(browser, 'guardian', phone);
-    const [child] = await db.query<{ id: string; name: string; classId: string }>(
-      `SELECT s.id, s.given_name || ' ' || s.family_name AS name, s.class_id AS "classId"
-         FROM students s JOIN student_guardians sg ON sg.student_id = s.id
-         JOIN guardians g ON g.id = sg.guardian_id WHERE g.email = :email ORDER BY s.given_name LIMIT 1`,
-      { email: account.email },
-    );
+    const [child] = await guardiansChildren(account.email);
     await page.goto(`${platform().url}/children/${child!.id}`);
     await screenReady(page);
     const consents = page.getByRole('region', { name: 'Consents' });
@@ -503,13 +505,8 @@ describe('data requests', () => {
   test('a guardian asks for a copy of their child’s data at 360 px, downloads it once, and the school admin sees it answered', async ({
     browser,
   }) => {
-    const { db, account, context, page } = await signedIn(browser, 'guardian', phone);
-    const [child] = await db.query<{ id: string; admissionNo: string; name: string }>(
-      `SELECT s.id, s.admission_no AS "admissionNo", s.given_name || ' ' || s.family_name AS name
-         FROM students s JOIN student_guardians sg ON sg.student_id = s.id
-         JOIN guardians g ON g.id = sg.guardian_id WHERE g.email = :email ORDER BY s.given_name LIMIT 1`,
-      { email: account.email },
-    );
+    const { account, context, page } = await signedIn(browser, 'guardian', phone);
+    const [child] = await guardiansChildren(account.email);
     await page.goto(`${platform().url}/children/${child!.id}`);
     await screenReady(page);
     const card = page.getByRole('region', { name: 'A copy of the data' });
@@ -539,12 +536,7 @@ describe('data requests', () => {
     browser,
   }) => {
     const { db, account, context, page } = await signedIn(browser, 'guardian', phone);
-    const [child] = await db.query<{ id: string; name: string }>(
-      `SELECT s.id, s.given_name || ' ' || s.family_name AS name
-         FROM students s JOIN student_guardians sg ON sg.student_id = s.id
-         JOIN guardians g ON g.id = sg.guardian_id WHERE g.email = :email ORDER BY s.given_name LIMIT 1`,
-      { email: account.email },
-    );
+    const [child] = await guardiansChildren(account.email);
     await page.goto(`${platform().url}/children/${child!.id}`);
     await screenReady(page);
     const card = page.getByRole('region', { name: 'A copy of the data' });
