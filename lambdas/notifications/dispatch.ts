@@ -45,7 +45,8 @@ interface Recipient {
   locale: string | null;
   channels: Partial<Record<ChoosableCategory, string[]>> | null;
   emailUndeliverable: boolean;
-  phoneUndeliverable: boolean;
+  /** Why nothing more goes to the number: it replied STOP, or the carrier said it does not exist. */
+  phoneUndeliverable: 'opted-out' | 'bounced' | null;
   /** Browsers that allowed the school's notifications (Web Push). */
   pushSubscriptions: number;
   /** A guardian who refused messages beyond essential ones: those reach them in the app only. */
@@ -296,8 +297,10 @@ export function planMessages(
           const sms = { ...base, channel, address: recipient.phone, body: text.short };
           if (!e164.test(recipient.phone)) {
             messages.push({ ...sms, status: 'failed', reason: 'the number is not in E.164 form' });
-          } else if (recipient.phoneUndeliverable) {
+          } else if (recipient.phoneUndeliverable === 'opted-out') {
             messages.push({ ...sms, status: 'opted-out', reason: 'the number replied STOP' });
+          } else if (recipient.phoneUndeliverable) {
+            messages.push({ ...sms, status: 'failed', reason: 'the carrier said the number does not exist' });
           } else if (smsUsed >= context.settings.sms_monthly_budget) {
             smsOverBudget = true;
             messages.push({ ...sms, status: 'over-budget', reason: "the school's monthly SMS budget is used up" });
@@ -400,7 +403,7 @@ const takeDueSql = `WITH due AS (
             'id', rc.id, 'kind', rc.kind, 'name', rc.name, 'email', rc.email, 'phone', rc.phone, 'userSub', rc.user_sub,
             'locale', p.locale, 'channels', p.channels,
             'emailUndeliverable', EXISTS (SELECT 1 FROM undeliverable_addresses u WHERE u.address = lower(rc.email)),
-            'phoneUndeliverable', EXISTS (SELECT 1 FROM undeliverable_addresses u WHERE u.address = rc.phone),
+            'phoneUndeliverable', (SELECT u.reason FROM undeliverable_addresses u WHERE u.address = rc.phone),
             'pushSubscriptions', (SELECT count(*) FROM push_subscriptions ps WHERE ps.person_id = rc.id),
             'messagesRefused', rc.kind = 'guardian' AND ${messagesRefusedSql('rc.id')})
             ORDER BY rc.name, rc.id), '[]')
@@ -481,13 +484,14 @@ const expandAnnouncementSql = `WITH q AS (SELECT * FROM notification_requests WH
   school AS (SELECT s.name, s.locale, n.sms_monthly_budget FROM school_settings s, notification_settings n),
   judged AS (
     SELECT r.*,
-           EXISTS (SELECT 1 FROM undeliverable_addresses u WHERE u.address = lower(r.address) OR u.address = r.address)
-             AS undeliverable,
+           (SELECT u.reason FROM undeliverable_addresses u WHERE u.address = lower(r.address) OR u.address = r.address)
+             AS undeliverable_because,
            r.channel = 'sms' AND r.address ~ '^\\+[1-9][0-9]{7,14}$' AS e164
       FROM routed r
   ),
   ranked AS (
-    SELECT j.*, row_number() OVER (PARTITION BY (j.channel = 'sms' AND j.e164 AND NOT j.undeliverable) ORDER BY j.id)
+    SELECT j.*, j.undeliverable_because IS NOT NULL AS undeliverable,
+           row_number() OVER (PARTITION BY (j.channel = 'sms' AND j.e164 AND j.undeliverable_because IS NULL) ORDER BY j.id)
              AS sms_rank
       FROM judged j
   ),
@@ -502,13 +506,15 @@ const expandAnnouncementSql = `WITH q AS (SELECT * FROM notification_requests WH
            CASE WHEN r.channel = 'in-app' THEN 'delivered'
                 WHEN r.channel = 'email' AND r.undeliverable THEN 'failed'
                 WHEN r.channel = 'sms' AND NOT r.e164 THEN 'failed'
-                WHEN r.channel = 'sms' AND r.undeliverable THEN 'opted-out'
+                WHEN r.channel = 'sms' AND r.undeliverable_because = 'opted-out' THEN 'opted-out'
+                WHEN r.channel = 'sms' AND r.undeliverable THEN 'failed'
                 WHEN r.channel = 'sms' AND r.sms_rank > school.sms_monthly_budget - ${smsThisMonthSql} THEN 'over-budget'
                 ELSE 'queued' END,
            CASE WHEN r.channel = 'in-app' THEN NULL
                 WHEN r.channel = 'email' AND r.undeliverable THEN 'the address bounced or complained before'
                 WHEN r.channel = 'sms' AND NOT r.e164 THEN 'the number is not in E.164 form'
-                WHEN r.channel = 'sms' AND r.undeliverable THEN 'the number replied STOP'
+                WHEN r.channel = 'sms' AND r.undeliverable_because = 'opted-out' THEN 'the number replied STOP'
+                WHEN r.channel = 'sms' AND r.undeliverable THEN 'the carrier said the number does not exist'
                 WHEN r.channel = 'sms' AND r.sms_rank > school.sms_monthly_budget - ${smsThisMonthSql}
                   THEN 'the school''s monthly SMS budget is used up' END
       FROM ranked r, q, school

@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { auditEntry } from '../shared/audit-entry';
-import { type DataApiSession, typed } from '../shared/data-api';
+import type { SendingEventEffect } from './sending-events';
 
 /**
  * What SES tells of an e-mail after it was sent, through the configuration set's event
@@ -39,9 +38,7 @@ export function taggedMessage(event: SesEmailEvent): { schoolId: string; message
 }
 
 /** The message's new status and reason for an event, or undefined for one that changes nothing. */
-export function effectOf(
-  event: SesEmailEvent,
-): { status: string | null; reason: string; undeliverable?: string } | undefined {
+export function emailEffectOf(event: SesEmailEvent): SendingEventEffect | undefined {
   const { detail } = event;
   switch (detail.eventType) {
     case 'Delivery':
@@ -66,49 +63,4 @@ export function effectOf(
     default:
       return undefined;
   }
-}
-
-/** SQL: how far a status is along (an event may arrive before its sender has recorded the send). */
-const rank = (status: string) =>
-  `(CASE ${status} WHEN 'queued' THEN 0 WHEN 'sending' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 ELSE 3 END)`;
-
-/**
- * Applies an event to its message in one statement: the status moves only forward (a late
- * Delivery never undoes a Bounce), and an address that bounced or complained is recorded
- * as undeliverable, audited as a write of the school's data.
- */
-export async function applyEmailEvent(db: DataApiSession, messageId: string, event: SesEmailEvent): Promise<boolean> {
-  const effect = effectOf(event);
-  if (!effect) return false;
-  const [row] = await db.query<{ changed: number }>(
-    `WITH applied AS (
-       UPDATE notification_messages
-          SET status = coalesce(:status, status), reason = :reason, updated_at = now()
-        WHERE id = :id AND channel = 'email'
-          AND ${rank('status')} <= ${rank('coalesce(:status, status)')}
-       RETURNING id, recipient_id, address
-     ),
-     undeliverable AS (
-       INSERT INTO undeliverable_addresses (address, channel, reason)
-       SELECT lower(address), 'email', :undeliverable FROM applied WHERE :undeliverable::text IS NOT NULL
-       ON CONFLICT (address) DO NOTHING
-       RETURNING address, reason, (SELECT recipient_id FROM applied LIMIT 1) AS recipient_id
-     ),
-     ${auditEntry({
-       action: 'mark-undeliverable',
-       entity: 'address',
-       after: 'undeliverable',
-       rows: 'one',
-       entityId: '(SELECT address FROM undeliverable)',
-       people: ['recipient_id'],
-     })}
-     SELECT (SELECT count(*) FROM applied)::int AS changed`,
-    {
-      id: typed.uuid(messageId),
-      status: effect.status,
-      reason: effect.reason,
-      undeliverable: effect.undeliverable ?? null,
-    },
-  );
-  return row!.changed > 0;
 }

@@ -178,19 +178,20 @@ export const notificationDueQueue: QueueDefinition = {
 };
 
 /**
- * SES's sending events (delivered, bounced, complained…) of the stage's configuration set, put
- * here by an EventBridge rule and applied to their messages ten at a time: an announcement's
- * ten thousand deliveries are a thousand small batches, not ten thousand invocations.
+ * What became of sent messages: SES's events (delivered, bounced, complained…) of the stage's
+ * configuration set and End User Messaging SMS's text status events (delivered, blocked, no
+ * such number…), put here by EventBridge rules and applied to their messages ten at a time: an
+ * announcement's ten thousand deliveries are a thousand small batches, not ten thousand invocations.
  */
-export const emailEventsQueue: QueueDefinition = {
-  logicalName: 'email-events',
-  urlVariable: 'CAMPUS_EMAIL_EVENTS_QUEUE_URL',
+export const sendingEventsQueue: QueueDefinition = {
+  logicalName: 'sending-events',
+  urlVariable: 'CAMPUS_SENDING_EVENTS_QUEUE_URL',
   handlerTimeoutSeconds: 30,
   visibilityTimeoutSeconds: 180,
   maxReceiveCount: 5,
   maxAgeSeconds: 900,
   batchSize: 10,
-  handler: 'lambdas/notifications/email-events.handler.ts',
+  handler: 'lambdas/notifications/sending-events.handler.ts',
 };
 
 export const platformQueues: readonly QueueDefinition[] = [
@@ -202,7 +203,7 @@ export const platformQueues: readonly QueueDefinition[] = [
   notificationDueQueue,
   urgentDeliveryQueue,
   bulkDeliveryQueue,
-  emailEventsQueue,
+  sendingEventsQueue,
 ];
 
 /** The URL of a queue this function was given. */

@@ -13,7 +13,7 @@ import { handlerName } from '../../lambdas/api/routes';
 import { type BucketPurpose, bucketVariable } from '../../lambdas/shared/buckets';
 import {
   bulkDeliveryQueue,
-  emailEventsQueue,
+  sendingEventsQueue,
   notificationDueQueue,
   platformQueues,
   type QueueDefinition,
@@ -297,7 +297,15 @@ export class BatchStack extends Stack {
         detail: { mail: { tags: { 'ses:configuration-set': [props.messaging.emailConfigurationSetName] } } },
       },
       // Into a queue, applied ten at a time: an announcement's thousands of events are not thousands of invocations.
-      targets: [new SqsQueue(this.queue(emailEventsQueue))],
+      targets: [new SqsQueue(this.queue(sendingEventsQueue))],
+    });
+    new Rule(this, 'TextEvents', {
+      ruleName: physicalName(config, 'text-events'),
+      description: "End User Messaging SMS's text status events, to the notification messages",
+      // The service puts them on the default bus by itself; those of messages sent outside the
+      // platform name no school in their context and are dropped by the worker.
+      eventPattern: { source: ['aws.sms-voice'], detailType: ['Text Message Delivery Status Updated'] },
+      targets: [new SqsQueue(this.queue(sendingEventsQueue))],
     });
   }
 

@@ -10,7 +10,7 @@ import {
   Identity,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
-import { CfnConfigurationSet, CfnOptOutList } from 'aws-cdk-lib/aws-smsvoice';
+import { CfnConfigurationSet } from 'aws-cdk-lib/aws-smsvoice';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type StageConfig, stagePrefix } from '../config';
@@ -38,7 +38,7 @@ export interface MessageSending {
  * identity (Easy DKIM), one configuration set that requires TLS, keeps the account-level
  * suppression list for bounces and complaints, publishes reputation metrics and sends every
  * sending event to EventBridge's default bus, where the notification workers read them. Text
- * messages: an End User Messaging SMS configuration set and the stage's opt-out list. Browser
+ * messages: an End User Messaging SMS configuration set. Browser
  * notifications and invitation links: a generated secret from which the stage's VAPID key pair and link-signing key are derived (Secrets
  * Manager cannot generate an EC key). Senders get least-privilege grants through
  * `grantSendEmail`, `grantSendText` and `grantReadNotificationKeys`.
@@ -53,7 +53,6 @@ export class MessagingStack extends Stack implements MessageSending {
   readonly configurationSet: ConfigurationSet;
   readonly identity: EmailIdentity;
   readonly smsConfigurationSet: CfnConfigurationSet;
-  readonly optOutList: CfnOptOutList;
 
   constructor(scope: Construct, id: string, props: MessagingStackProps) {
     super(scope, id, props);
@@ -90,7 +89,10 @@ export class MessagingStack extends Stack implements MessageSending {
       configurationSet: this.configurationSet,
     });
 
-    this.optOutList = new CfnOptOutList(this, 'OptOuts', { optOutListName: `${prefix}-opt-outs` });
+    // STOP replies join the opt-out list of the number that sent the text (each origination number
+    // has the account's Default list unless given another), SendTextMessage refuses a number on
+    // it, and the sender then records the number undeliverable. Delivery status events reach
+    // EventBridge's default bus without a destination here (the batch stack's text-events rule).
     this.smsConfigurationSet = new CfnConfigurationSet(this, 'Sms', {
       configurationSetName: this.smsConfigurationSetName,
     });

@@ -24,10 +24,39 @@ const sesDetailTypes: Readonly<Record<string, string>> = {
 };
 
 /**
+ * A text's status event as End User Messaging SMS puts it on EventBridge's default bus by itself
+ * (source `aws.sms-voice`), with the sender's context; a STOP reply is not a status event there
+ * (the number joins the opt-out list, and the next send is refused).
+ */
+function publishTextEvent(events: LocalEventLog, mailbox: Mailbox, event: DeliveryEvent): void {
+  const text = mailbox.get(event.messageId);
+  if (text?.kind !== 'sms' || event.type === 'INBOUND_STOP') return;
+  const delivered = event.type === 'TEXT_DELIVERED';
+  events.putEvent({
+    source: 'aws.sms-voice',
+    detailType: 'Text Message Delivery Status Updated',
+    eventBusName: 'default',
+    detail: {
+      eventType: event.type,
+      eventVersion: '1.0',
+      eventTimestamp: Date.parse(event.time),
+      isFinal: true,
+      destinationPhoneNumber: text.to,
+      messageId: text.id,
+      messageRequestTimestamp: Date.parse(text.time),
+      messageType: text.messageType,
+      messageStatus: delivered ? 'DELIVERED' : event.type.replace(/^TEXT_/, ''),
+      messageStatusDescription: delivered ? 'Message has been accepted by phone' : `Not delivered: ${event.type}`,
+      context: text.context,
+    },
+  });
+}
+
+/**
  * E-mail and text messages on the local platform: the SES v2 and End User Messaging SMS
  * endpoints over one mailbox under the state directory. Events of e-mails sent with a
  * configuration set go where its event destination sends them on AWS: EventBridge's default
- * bus (`aws.ses`), here the platform's event log.
+ * bus (`aws.ses`), here the platform's event log, as do texts' status events (`aws.sms-voice`).
  */
 export async function startLocalMessaging(options: {
   stateDir: string;
@@ -36,6 +65,7 @@ export async function startLocalMessaging(options: {
 }): Promise<LocalMessaging> {
   const mailbox = new Mailbox(join(options.stateDir, 'mailbox.jsonl'));
   mailbox.onEvent((event: DeliveryEvent) => {
+    if (event.channel === 'sms') return publishTextEvent(options.events, mailbox, event);
     const email = mailbox.get(event.messageId);
     if (email?.kind !== 'email' || !email.configurationSet || !sesDetailTypes[event.type]) return;
     options.events.putEvent({

@@ -40,7 +40,7 @@ function article(message: SentMessage, mailbox: Mailbox): string {
     return `<article aria-labelledby="m-${message.id}"><h2 id="m-${message.id}"><span class="tag">SMS</span>${escape(message.to)}</h2>
 <dl>${message.from ? `<dt>From</dt><dd>${escape(message.from)}</dd>` : ''}<dt>To</dt><dd>${escape(message.to)}</dd>${sentAt}
 <dt>Type</dt><dd>${message.messageType}</dd></dl><pre>${escape(message.body)}</pre>${events(mailbox.eventsOf(message.id))}
-<div class="actions">${action(message.id, 'stop', 'Reply STOP')}</div></article>`;
+<div class="actions">${action(message.id, 'stop', 'Reply STOP')}${action(message.id, 'no-such-number', 'No such number')}${action(message.id, 'blocked', 'Blocked by the carrier')}</div></article>`;
   }
   if (message.kind === 'push') {
     const bytes = Buffer.from(message.body, 'base64').length;
@@ -99,7 +99,7 @@ async function formOf(request: IncomingMessage): Promise<URLSearchParams> {
 /**
  * The mailbox page (`/local/mail`): every message rendered as its recipient sees it, newest
  * first (`?to=` for one recipient), with its delivery events, and the recipient's side
- * simulated: a bounce or a complaint for an e-mail, a STOP reply for a text message, an expired
+ * simulated: a bounce or a complaint for an e-mail, a STOP reply or a carrier's failure for a text message, an expired
  * subscription for a push.
  * `/local/mail/messages.json` gives the same as JSON for scripts and tests.
  */
@@ -125,7 +125,7 @@ export function mailboxPage(mailbox: Mailbox) {
       const messages = mailbox.list(to).map((m) => ({ ...m, events: mailbox.eventsOf(m.id) }));
       return send(200, 'application/json', JSON.stringify({ messages }));
     }
-    const simulated = /^\/([^/]+)\/(bounce|complaint|stop|expire)$/.exec(rest);
+    const simulated = /^\/([^/]+)\/(bounce|complaint|stop|no-such-number|blocked|expire)$/.exec(rest);
     if (request.method === 'POST' && simulated) {
       // A page elsewhere must not make the browser simulate feedback here.
       const origin = request.headers.origin;
@@ -136,6 +136,8 @@ export function mailboxPage(mailbox: Mailbox) {
           try {
             const message = mailbox.get(id);
             if (simulated[2] === 'stop') mailbox.simulateStopReply(id);
+            else if (simulated[2] === 'no-such-number') mailbox.simulateTextFailure(id, 'TEXT_INVALID');
+            else if (simulated[2] === 'blocked') mailbox.simulateTextFailure(id, 'TEXT_BLOCKED');
             else if (simulated[2] === 'expire') {
               if (message?.kind !== 'push') throw new Error(`No push ${id}.`);
               mailbox.expireEndpoint(message.endpoint);

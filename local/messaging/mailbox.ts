@@ -62,7 +62,7 @@ export interface DeliveryEvent {
   readonly time: string;
   readonly messageId: string;
   readonly channel: 'email' | 'sms';
-  /** SES: Send, Delivery, Bounce, Complaint; SMS: TEXT_DELIVERED, TEXT_BLOCKED, INBOUND_STOP. */
+  /** SES: Send, Delivery, Bounce, Complaint; SMS: TEXT_DELIVERED, TEXT_INVALID, TEXT_BLOCKED, INBOUND_STOP. */
   readonly type: string;
   readonly recipient: string;
   readonly subType?: string;
@@ -196,6 +196,13 @@ export class Mailbox {
     const event = this.event(messageId, 'email', type, recipient, type === 'Bounce' ? 'General' : undefined);
     this.suppress(recipient, type === 'Bounce' ? 'BOUNCE' : 'COMPLAINT');
     return event;
+  }
+
+  /** The carrier reported the text undelivered: the number does not exist (TEXT_INVALID) or it was blocked (TEXT_BLOCKED). */
+  simulateTextFailure(messageId: string, type: 'TEXT_INVALID' | 'TEXT_BLOCKED'): DeliveryEvent {
+    const sms = this.get(messageId);
+    if (sms?.kind !== 'sms') throw new Error(`No text message ${messageId}.`);
+    return this.event(messageId, 'sms', type, sms.to);
   }
 
   /** The recipient replied STOP: the number joins the message's opt-out list, and the event says so. */

@@ -173,6 +173,18 @@ describe.each(['dev', 'prod'])('batch stack (%s)', (stage) => {
     });
   });
 
+  it('runs the sweep’s hourly pass on the hour (fee reminders and daily notices, each school in its own time)', () => {
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: `campus-${stage}-notification-hourly`,
+      ScheduleExpression: 'cron(0 * * * ? *)',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^notificationssweep'), 'Arn'] },
+        Input: JSON.stringify({ trigger: 'schedule', pass: 'hourly' }),
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }),
+      }),
+    });
+  });
+
   it('sweeps notifications each minute with a role that may invoke only the sweep, which may send to their queues', () => {
     t.hasResourceProperties('AWS::Scheduler::Schedule', {
       Name: `campus-${stage}-notification-sweep`,
@@ -193,7 +205,7 @@ describe.each(['dev', 'prod'])('batch stack (%s)', (stage) => {
     );
   });
 
-  it('routes the configuration set’s SES events into the email-events queue, applied ten at a time', () => {
+  it('routes the configuration set’s SES events and the texts’ status events into the sending-events queue', () => {
     t.hasResourceProperties('AWS::Events::Rule', {
       Name: `campus-${stage}-email-events`,
       EventPattern: {
@@ -201,9 +213,16 @@ describe.each(['dev', 'prod'])('batch stack (%s)', (stage) => {
         'detail-type': Match.arrayWith(['Email Delivered', 'Email Bounced', 'Email Complaint Received']),
         detail: { mail: { tags: { 'ses:configuration-set': [`campus-${stage}-notifications`] } } },
       },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^emailevents'), 'Arn'] } })],
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^sendingevents'), 'Arn'] } })],
     });
-    const [, policy] = resourcesOf(stack, 'AWS::SQS::QueuePolicy').find(([id]) => id.startsWith('emaileventsPolicy'))!;
+    t.hasResourceProperties('AWS::Events::Rule', {
+      Name: `campus-${stage}-text-events`,
+      EventPattern: { source: ['aws.sms-voice'], 'detail-type': ['Text Message Delivery Status Updated'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^sendingevents'), 'Arn'] } })],
+    });
+    const [, policy] = resourcesOf(stack, 'AWS::SQS::QueuePolicy').find(([id]) =>
+      id.startsWith('sendingeventsPolicy'),
+    )!;
     expect(JSON.stringify(policy.Properties?.PolicyDocument)).toContain('events.amazonaws.com');
   });
 });

@@ -39,12 +39,12 @@ describe.each(['dev', 'prod'])('messaging stack (%s)', (stage) => {
     expect(JSON.stringify(event.EventBridgeDestination.EventBusArn)).toContain(':event-bus/default');
   });
 
-  it('has an SMS configuration set and the stage’s opt-out list', () => {
+  it('has an SMS configuration set, and no opt-out list of its own that no number would use', () => {
     const t = template(name);
     t.hasResourceProperties('AWS::SMSVOICE::ConfigurationSet', {
       ConfigurationSetName: `campus-${stage}-notifications`,
     });
-    t.hasResourceProperties('AWS::SMSVOICE::OptOutList', { OptOutListName: `campus-${stage}-opt-outs` });
+    t.resourceCountIs('AWS::SMSVOICE::OptOutList', 0);
   });
 
   it('keeps a generated notification keys secret, readable only by the two delivery workers and the push and invitation functions', () => {

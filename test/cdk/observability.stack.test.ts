@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { loadStageConfig } from '../../lib/config';
 import { dataApiServices } from '../../lambdas/shared/observability';
+import { platformQueues } from '../../lambdas/shared/queues';
 import { resourcesOf, stackNames, template } from '../support/assembly';
 
 describe.each(['dev', 'prod'])('observability stack (%s)', (stage) => {
@@ -100,6 +101,18 @@ describe.each(['dev', 'prod'])('observability stack (%s)', (stage) => {
         `campus-${stage}-lambda-api.health.get-health-errors-critical`,
       ]),
     );
+  });
+
+  it('pages on any message in a dead-letter queue and warns when a queue’s oldest message waits past its own limit', () => {
+    for (const queue of platformQueues) {
+      const dead = alarm(`dlq-${queue.logicalName}-critical`);
+      expect(metricOf(dead), queue.logicalName).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible' });
+      expect(dead!.Threshold).toBe(0);
+      const age = alarm(`queue-${queue.logicalName}-age-warning`);
+      expect(metricOf(age), queue.logicalName).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage' });
+      expect(age!.Threshold).toBe(queue.maxAgeSeconds);
+      expect(age!.EvaluationPeriods).toBe(5);
+    }
   });
 
   it('has a dashboard', () => {

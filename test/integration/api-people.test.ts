@@ -28,6 +28,29 @@ describe('guardians, the guardian portal, the audit log and the platform directo
       phone: '+351 912 345 678',
     });
     expect(guardian.status).toBe(201);
+    // Kept as text messages need it (E.164).
+    const [stored] = await ash.db.query<{ phone: string }>('SELECT phone FROM guardians WHERE id = :id::uuid', {
+      id: guardian.body.id,
+    });
+    expect(stored!.phone).toBe('+351912345678');
+    // A number a text cannot reach is refused at entry, field by field, and nothing is written.
+    for (const phone of ['912 345 678', '+0 912 345 678', '+351 9123 4567 8901 234']) {
+      const refused = await admin.call<{ error: { fields: { path: string; message: string }[] } }>(
+        'POST',
+        '/api/guardians',
+        { name: 'Nine Digits', phone },
+      );
+      expect(refused.status, phone).toBe(400);
+      expect(refused.body.error.fields, phone).toEqual([
+        { path: 'body.phone', message: 'is not an international phone number such as +351 912 345 678' },
+      ]);
+    }
+    const patched = await admin.call('PATCH', `/api/guardians/${guardian.body.id}`, { phone: 'call me' });
+    expect(patched.status).toBe(400);
+    const [written] = await ash.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM guardians WHERE name = 'Nine Digits'`,
+    );
+    expect(written!.n).toBe(0);
     // The guardian's sign-in is tied to their record when they accept the school's invitation.
     await ash.db.execute('UPDATE guardians SET user_sub = :sub WHERE id = :id::uuid', {
       sub: parent.userId,

@@ -8,6 +8,7 @@ import { projectRoot } from '../../lib/project';
 import { type LocalGateway, startLocalGateway } from '../../local/gateway/local-gateway';
 import { healthRoutes } from '../../lambdas/api/health/health.routes';
 import { routeGroup } from '../../lambdas/api/route-contract';
+import { until } from '../support/until';
 
 describe('local gateway over real HTTP', () => {
   let gateway: LocalGateway;
@@ -118,7 +119,7 @@ describe('local gateway with a WebSocket open', () => {
 });
 
 describe('npm start', () => {
-  it('prints "ready at", serves /api/health, and stops cleanly on SIGTERM', async () => {
+  it('prints "ready at" and where the mailbox is, serves /api/health and the mailbox, and stops cleanly on SIGTERM', async () => {
     const port = 3900 + Math.floor(Math.random() * 90);
     // As `npm start` runs it: node itself with tsx's loader, so signals reach the platform directly.
     const child = spawn(join(projectRoot, 'node_modules', '.bin', 'node'), ['--import', 'tsx', 'local/start.ts'], {
@@ -145,6 +146,14 @@ describe('npm start', () => {
     expect(ready).toBe(`http://localhost:${port}`);
     const health = await (await fetch(`${ready}/api/health`)).json();
     expect(health).toMatchObject({ status: 'ok', stage: 'local' });
+    const mailbox = await until(
+      async () => /^mailbox \(every e-mail and text message sent\) at (\S+)$/m.exec(output)?.[1],
+      'the mailbox line',
+    );
+    expect(mailbox).toBe(`${ready}/local/mail`);
+    const page = await fetch(mailbox);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -1048,3 +1048,188 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     expect(error.fields.map((f) => f.path).sort()).toEqual(['path.messageId', 'path.schoolId']);
   });
 });
+
+describe('the absence policy, case by case', () => {
+  type Pupil = { id: string; guardianId: string; email: string; phone: string };
+  let made = 0;
+  /**
+   * A new pupil of 5A with a guardian of their own (signed in as `guardianSub` when given), or
+   * with `siblingOf`'s guardian; the register's list takes them in, marked present unless told.
+   */
+  async function newPupil(options: { guardianSub?: string; siblingOf?: Pupil } = {}): Promise<Pupil> {
+    made++;
+    const [pupil] = await oak.db.query<Pupil>(
+      `WITH s AS (INSERT INTO students (admission_no, given_name, family_name, class_id)
+                  VALUES ('P-' || :n, 'Policy' || :n, 'Oak', :c::uuid) RETURNING id),
+            g AS (INSERT INTO guardians (name, email, phone, user_sub)
+                  SELECT 'Guardian P' || :n, 'policy' || :n || '@oak.test', '+3519300000' || lpad(:n, 2, '0'), :sub
+                   WHERE :sibling::uuid IS NULL
+                  RETURNING id, email, phone),
+            chosen AS (SELECT id, email, phone FROM g
+                       UNION ALL SELECT id, email, phone FROM guardians WHERE id = :sibling::uuid),
+            l AS (INSERT INTO student_guardians (student_id, guardian_id, relationship)
+                  SELECT s.id, chosen.id, 'parent' FROM s, chosen)
+       SELECT s.id, chosen.id AS "guardianId", chosen.email, chosen.phone FROM s, chosen`,
+      { n: String(made), c: classId, sub: options.guardianSub ?? null, sibling: options.siblingOf?.guardianId ?? null },
+    );
+    students.push(pupil!);
+    return pupil!;
+  }
+  /** Today's register with these pupils marked, everyone else present. */
+  const saveRegister = async (marks: [Pupil, string][]) => {
+    const saved = await teacher.call('PUT', `/api/classes/${classId}/attendance/${today}`, {
+      marks: students.map((s) => ({ studentId: s.id, status: marks.find(([p]) => p.id === s.id)?.[1] ?? 'present' })),
+    });
+    expect(saved.status).toBe(200);
+  };
+  const messagesOf = (studentId: string) =>
+    oak.db.query<{ channel: string; status: string; reason: string | null; recipient: string }>(
+      `SELECT m.channel, m.status, m.reason, m.recipient_id::text AS recipient
+         FROM notification_messages m JOIN notification_requests q ON q.id = m.request_id
+        WHERE q.student_id = :s::uuid ORDER BY m.channel`,
+      { s: studentId },
+    );
+  /** The school's local time `minutes` from now, as HH:MM. */
+  const localTimeIn = async (minutes: number) =>
+    (
+      await oak.db.query<{ at: string }>(
+        `SELECT to_char((now() + make_interval(mins => CAST(:m AS int))) AT TIME ZONE timezone, 'HH24:MI') AS at FROM school_settings`,
+        { m: minutes },
+      )
+    )[0]!.at;
+
+  it('asks for an alert on a late mark only when the school says so', async () => {
+    await settingsWith({
+      absenceGrace: 'after-register',
+      absenceGraceMinutes: 30,
+      alertOnLate: false,
+      ...noQuietHours,
+    });
+    const [late, alsoLate] = [await newPupil(), await newPupil()];
+    await saveRegister([[late, 'late']]);
+    expect(await requestsOf(late.id)).toHaveLength(0);
+    await settingsWith({ alertOnLate: true });
+    await saveRegister([
+      [late, 'present'],
+      [alsoLate, 'late'],
+    ]);
+    expect(await requestsOf(alsoLate.id)).toMatchObject([{ status: 'pending' }]);
+    expect(await requestsOf(late.id)).toHaveLength(0);
+    await settingsWith({ alertOnLate: false });
+  });
+
+  it('at the school’s time of day: due then however early the register, at once when the register comes later', async () => {
+    const [early, late] = [await newPupil(), await newPupil()];
+    // A time still to come today (unless the day is nearly over, when the end of the day is used).
+    const later = await localTimeIn(90);
+    const alertTime = later < (await localTimeIn(0)) ? '23:59' : later;
+    await settingsWith({ absenceGrace: 'at-time', absenceAlertTime: alertTime });
+    await saveRegister([[early, 'absent']]);
+    const [expected] = await oak.db.query<{ due: string }>(
+      `SELECT ((:day::date + :time::time) AT TIME ZONE timezone)::text AS due FROM school_settings`,
+      { day: today, time: alertTime },
+    );
+    const [request] = await oak.db.query<{ due: string; status: string }>(
+      `SELECT due_at::text AS due, status FROM notification_requests WHERE student_id = :s::uuid`,
+      { s: early.id },
+    );
+    expect(request).toEqual({ due: expected!.due, status: 'pending' });
+
+    // A register taken after the alert time (midnight has always passed): the alert is due at once.
+    await settingsWith({ absenceAlertTime: '00:00' });
+    await saveRegister([
+      [early, 'absent'],
+      [late, 'absent'],
+    ]);
+    const [prompt] = await oak.db.query<{ wait: number }>(
+      `SELECT extract(epoch FROM due_at - created_at)::int AS wait FROM notification_requests WHERE student_id = :s::uuid`,
+      { s: late.id },
+    );
+    expect(prompt!.wait).toBeLessThanOrEqual(1);
+    await waitFor('the prompt alert', () => emailsTo(late.email).length === 1);
+    await saveRegister([[early, 'present']]);
+    await graceTimeEnds();
+    await waitFor('the early one cancelled', async () => (await requestsOf(early.id))[0]?.status === 'cancelled');
+  });
+
+  it('goes out during the quiet hours (it is urgent), is audited about the guardian and the student, and the teacher who took the register is not told even as a guardian', async () => {
+    // Quiet hours from an hour ago to an hour from now.
+    await settingsWith({
+      absenceGrace: 'after-register',
+      absenceGraceMinutes: 0,
+      quietHoursStart: await localTimeIn(-60),
+      quietHoursEnd: await localTimeIn(60),
+    });
+    const teachersChild = await newPupil({ guardianSub: teacher.userId });
+    const [other] = await oak.db.query<{ id: string; email: string }>(
+      `WITH g AS (INSERT INTO guardians (name, email) VALUES ('Other parent', 'other-parent@oak.test') RETURNING id, email),
+            l AS (INSERT INTO student_guardians (student_id, guardian_id, relationship) SELECT :s::uuid, g.id, 'parent' FROM g)
+       SELECT id, email FROM g`,
+      { s: teachersChild.id },
+    );
+    await saveRegister([[teachersChild, 'absent']]);
+    await waitFor('the alert sent in the quiet hours', () => emailsTo(other!.email).length === 1);
+    const messages = await messagesOf(teachersChild.id);
+    expect(messages.some((m) => m.recipient === teachersChild.guardianId)).toBe(false);
+    expect(messages.filter((m) => m.recipient === other!.id).map((m) => m.channel)).toEqual(['email', 'in-app']);
+    expect(emailsTo(teachersChild.email)).toHaveLength(0);
+
+    const [audited] = await oak.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_entries
+        WHERE action = 'dispatch' AND :g::uuid = ANY (subjects) AND :s::uuid = ANY (subjects)`,
+      { g: other!.id, s: teachersChild.id },
+    );
+    expect(audited!.n).toBeGreaterThanOrEqual(1);
+    await settingsWith({ ...noQuietHours });
+  });
+
+  it('follows text status events and complaints: a number that does not exist and an address that complained get nothing more', async () => {
+    await settingsWith({
+      absenceGrace: 'after-register',
+      absenceGraceMinutes: 0,
+      smsMonthlyBudget: 1000,
+      ...noQuietHours,
+    });
+    const pupil = await newPupil();
+    await saveRegister([[pupil, 'absent']]);
+    await waitFor(
+      'the e-mail and the text',
+      () => emailsTo(pupil.email).length === 1 && textsTo(pupil.phone).length === 1,
+    );
+    const statusOf = async (channel: string) => (await messagesOf(pupil.id)).find((m) => m.channel === channel);
+    // The local service's TEXT_DELIVERED event, through the text-events rule and the sending-events worker.
+    await waitFor('the text delivered', async () => (await statusOf('sms'))?.status === 'delivered');
+
+    platform().messaging.mailbox.simulateTextFailure(textsTo(pupil.phone)[0]!.id, 'TEXT_INVALID');
+    await waitFor('the text bounced', async () => (await statusOf('sms'))?.status === 'bounced');
+    expect((await statusOf('sms'))!.reason).toBe('the number does not exist');
+    platform().messaging.mailbox.simulateEmailFeedback(emailsTo(pupil.email)[0]!.id, pupil.email, 'Complaint');
+    await waitFor('the complaint applied', async () => (await statusOf('email'))?.status === 'complained');
+    const undeliverable = await oak.db.query<{ address: string; channel: string; reason: string }>(
+      `SELECT address, channel, reason FROM undeliverable_addresses WHERE address IN (:e, :p) ORDER BY channel`,
+      { e: pupil.email, p: pupil.phone },
+    );
+    expect(undeliverable).toEqual([
+      { address: pupil.email, channel: 'email', reason: 'complained' },
+      { address: pupil.phone, channel: 'sms', reason: 'bounced' },
+    ]);
+
+    // A sister's alert reaches the guardian in the app only.
+    const sister = await newPupil({ siblingOf: pupil });
+    await saveRegister([
+      [pupil, 'absent'],
+      [sister, 'absent'],
+    ]);
+    await waitFor('the sister’s alert settled', async () => {
+      const messages = await messagesOf(sister.id);
+      return messages.length === 3 && messages.every((m) => !['queued', 'sending'].includes(m.status));
+    });
+    expect((await messagesOf(sister.id)).map((m) => `${m.channel}:${m.status}:${m.reason ?? ''}`)).toEqual([
+      'email:failed:the address bounced or complained before',
+      'in-app:delivered:',
+      'sms:failed:the carrier said the number does not exist',
+    ]);
+    expect(emailsTo(pupil.email)).toHaveLength(1);
+    expect(textsTo(pupil.phone)).toHaveLength(1);
+  });
+});
