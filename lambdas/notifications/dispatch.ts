@@ -190,7 +190,10 @@ function valuesFor(
   const studentLink = `${school.appUrl ?? ''}${recipient.kind === 'guardian' ? '/children/' : '/students/'}${request.student?.id ?? ''}`;
   if (request.kind === 'payment-received') {
     values.amount = money(request.payload.amountMinor);
-    values.link = studentLink;
+    // The receipt itself, ready to print: under the child for a guardian, under fees for staff.
+    const receipt = `receipts/${typeof request.payload.paymentId === 'string' ? request.payload.paymentId : ''}`;
+    values.link =
+      recipient.kind === 'guardian' ? `${studentLink}/${receipt}` : `${school.appUrl ?? ''}/fees/${receipt}`;
   }
   if (request.invoice) {
     values.fee = request.invoice.name;

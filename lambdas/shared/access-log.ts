@@ -5,7 +5,8 @@ import { logger } from './observability';
 export const recordParts = ['profile', 'attendance', 'fees', 'report-card', 'analytics', 'export'] as const;
 export type RecordPart = (typeof recordParts)[number];
 
-type StudentRead = { studentId: string; sql?: string };
+/** The student read: their id, or (when only the statement finds them, as a receipt's payment does) what the read was of. */
+type StudentRead = { studentId: string; sql?: string } | { of: string; sql: string };
 
 /**
  * The CTE `logged_access` that records, in the read's own statement, that the session's caller
@@ -19,7 +20,7 @@ function accessLogCte(db: DataApiSession, part: RecordPart, read: StudentRead): 
     logger.info('student record read while the school is read-only', {
       accessLog: {
         part,
-        studentId: read.studentId,
+        ...('studentId' in read ? { studentId: read.studentId } : { of: read.of }),
         actor: db.auditIdentity?.actor,
         requestId: db.auditIdentity?.requestId,
       },

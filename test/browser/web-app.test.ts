@@ -579,16 +579,27 @@ describe('every screen', () => {
   /** Each role's screens, with real ids from the demo school. */
   async function screensOf(role: string): Promise<string[]> {
     const { db, demo } = await demoSchool();
-    const [ids] = await db.query<{ student: string; class: string; payment: string; child: string }>(
+    const [ids] = await db.query<{
+      student: string;
+      class: string;
+      payment: string;
+      child: string;
+      childPayment: string | null;
+    }>(
       `SELECT (SELECT id FROM students WHERE status = 'active' ORDER BY admission_no LIMIT 1) AS student,
               (SELECT c.id FROM classes c JOIN staff st ON st.id = c.homeroom_teacher_id
                 WHERE st.email = :teacher) AS class,
               (SELECT id FROM payments ORDER BY receipt_no LIMIT 1) AS payment,
               (SELECT sg.student_id FROM student_guardians sg JOIN guardians g ON g.id = sg.guardian_id
-                WHERE g.email = :guardian LIMIT 1) AS child`,
+                WHERE g.email = :guardian LIMIT 1) AS child,
+              (SELECT p.id FROM payments p JOIN student_guardians sg ON sg.student_id = p.student_id
+                 JOIN guardians g ON g.id = sg.guardian_id WHERE g.email = :guardian
+                ORDER BY p.receipt_no LIMIT 1) AS "childPayment"`,
       { teacher: signInOf(demo, 'teacher').email, guardian: signInOf(demo, 'guardian').email },
     );
-    const { student, class: classId, payment, child } = ids!;
+    const { student, class: classId, payment, child, childPayment } = ids!;
+    // The demo family has paid fees, so the guardian has a receipt to open.
+    expect(childPayment).not.toBeNull();
     const byRole: Record<string, string[]> = {
       'school-admin': [
         '/dashboard',
@@ -637,7 +648,13 @@ describe('every screen', () => {
         '/inbox',
         '/notifications/preferences',
       ],
-      guardian: ['/children', `/children/${child}`, '/inbox', '/notifications/preferences'],
+      guardian: [
+        '/children',
+        `/children/${child}`,
+        `/children/${child}/receipts/${childPayment}`,
+        '/inbox',
+        '/notifications/preferences',
+      ],
     };
     return byRole[role]!;
   }

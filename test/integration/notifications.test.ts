@@ -711,7 +711,7 @@ describe('fee notices', () => {
       method: 'cash',
       paidOn: today,
     };
-    const first = await bursar.call<{ receiptNo: string }>('POST', '/api/payments', payment);
+    const first = await bursar.call<{ receiptNo: string; paymentId: string }>('POST', '/api/payments', payment);
     expect(first.status).toBe(201);
     // Sent again (a retry): the same receipt, and no second notice.
     expect((await bursar.call('POST', '/api/payments', payment)).status).toBe(201);
@@ -722,7 +722,22 @@ describe('fee notices', () => {
     // In the guardian's own language (English), not the school's: the amount written as they read it.
     expect(email!.subject).toBe('Payment received for Pupil0 Oak: €85.00');
     expect(email!.text).toContain(first.body.receiptNo);
-    expect(email!.text).toContain(`${platform().url}/children/${students[0]!.id}`);
+    // The link opens the receipt itself, which the guardian may read, and no other guardian.
+    const receiptLink = `${platform().url}/children/${students[0]!.id}/receipts/${first.body.paymentId}`;
+    expect(email!.text).toContain(receiptLink);
+    const receipt = await guardianUser.call<{ receiptNo: number; balanceMinor: number }>(
+      'GET',
+      `/api/payments/${first.body.paymentId}/receipt`,
+    );
+    expect(receipt.status).toBe(200);
+    expect(receipt.body.receiptNo).toBe(first.body.receiptNo);
+    const [logged] = await oak.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM access_log WHERE actor = :g AND student_id = :s::uuid AND part = 'fees'`,
+      { g: guardianUser.userId, s: students[0]!.id },
+    );
+    expect(logged!.n).toBeGreaterThanOrEqual(1);
+    const stranger = await oak.user('guardian', { email: 'stranger@oak.test' });
+    expect((await stranger.call('GET', `/api/payments/${first.body.paymentId}/receipt`)).status).toBe(404);
     const inbox = await guardianUser.call<InboxPage>('GET', '/api/notifications');
     expect(inbox.body.items.filter((m) => m.kind === 'payment-received')).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 1000));

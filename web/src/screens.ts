@@ -76,6 +76,11 @@ export const screens: readonly Screen[] = [
   },
   { path: '/children', roles: ['guardian'], nav: 'nav.children', load: () => import('./screens/portal/my-children') },
   { path: '/children/:studentId', roles: ['guardian'], load: () => import('./screens/portal/child-profile') },
+  {
+    path: '/children/:studentId/receipts/:paymentId',
+    roles: ['guardian'],
+    load: () => import('./screens/fees/receipt'),
+  },
   { path: '/reports', roles: staff, nav: 'nav.reports', load: () => import('./screens/reports/reports') },
   { path: '/staff', roles: admin, nav: 'nav.staff', load: () => import('./screens/admin/staff') },
   {

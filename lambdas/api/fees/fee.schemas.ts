@@ -87,7 +87,13 @@ export type StudentBalance = z.infer<typeof studentBalance>;
 export const childFeeLines = z.object({
   invoices: z.array(z.object({ invoiceId: z.uuid(), name: z.string(), amountMinor: z.number().int(), dueOn: isoDate })),
   payments: z.array(
-    z.object({ receiptNo: z.number().int(), amountMinor: z.number().int(), paidOn: isoDate, method: paymentMethod }),
+    z.object({
+      paymentId: z.uuid(),
+      receiptNo: z.number().int(),
+      amountMinor: z.number().int(),
+      paidOn: isoDate,
+      method: paymentMethod,
+    }),
   ),
 });
 export type ChildFeeLines = z.infer<typeof childFeeLines>;

@@ -74,8 +74,9 @@ export const paymentRoutes = routeGroup('lambdas/api/fees/payments.handler.ts', 
   getReceipt: {
     method: 'GET',
     path: '/api/payments/{paymentId}/receipt',
-    access: readers,
-    summary: "A payment's receipt with the student's balance.",
+    // A guardian reads their own child's receipts (the payment notice links to one).
+    access: [...readers, 'guardian'],
+    summary: "A payment's receipt with the student's balance; a guardian's own child's only.",
     params: paymentPath,
     response: { status: 200, body: receipt },
   },

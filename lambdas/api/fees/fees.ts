@@ -2,7 +2,8 @@ import { auditEntry } from '../../shared/audit-entry';
 import { type DataApiSession, type SqlValue, typed } from '../../shared/data-api';
 import { conflict, invalid, notFound } from '../../shared/http';
 import { noticeRequestsSql } from '../../shared/notification-outbox';
-import { cursorValues, keysetPage } from '../sql-fragments';
+import { accessLogWith } from '../../shared/access-log';
+import { cursorValues, guardiansChildOrStaffSql, keysetPage } from '../sql-fragments';
 import type { NewPayment, Receipt, StudentBalance } from './fee.schemas';
 
 /**
@@ -150,12 +151,17 @@ function receiptOf(row: ReceiptRow & { invoiceId?: string | null; valid?: boolea
   return { ...receipt, amountMinor: Number(receipt.amountMinor), balanceMinor: Number(receipt.balanceMinor) };
 }
 
-/** A payment's receipt, with the student's balance now. */
-export async function receiptFor(db: DataApiSession, paymentId: string): Promise<Receipt> {
+/**
+ * A payment's receipt, with the student's balance now; a guardian (`guardianSub`) reads only
+ * their own child's, and any other is not found. The read is in the student's access log.
+ */
+export async function receiptFor(db: DataApiSession, paymentId: string, guardianSub: string | null): Promise<Receipt> {
+  const readable = `p.id = :paymentId AND ${guardiansChildOrStaffSql('p.student_id', ':guardianSub')}`;
   const [row] = await db.query<ReceiptRow>(
-    `SELECT ${receiptSelect}, ${balanceOf('p.student_id', '')} AS "balanceMinor"
-       FROM payments p JOIN students s ON s.id = p.student_id WHERE p.id = :paymentId`,
-    { paymentId: typed.uuid(paymentId) },
+    `${accessLogWith(db, 'fees', { of: `payment ${paymentId}`, sql: `(SELECT p.student_id FROM payments p WHERE ${readable})` })}
+     SELECT ${receiptSelect}, ${balanceOf('p.student_id', '')} AS "balanceMinor"
+       FROM payments p JOIN students s ON s.id = p.student_id WHERE ${readable}`,
+    { paymentId: typed.uuid(paymentId), guardianSub },
   );
   if (!row) throw notFound('The payment');
   return receiptOf(row);

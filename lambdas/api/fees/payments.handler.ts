@@ -71,5 +71,11 @@ async function pay(request: SchoolRequest, payment: NewPayment): Promise<Receipt
 /** Payments and receipts: the only fee routes that need the idempotency store. */
 export const handler = schoolRoutes(paymentRoutes, {
   recordPayment: async (request) => pay(request, request.body),
-  getReceipt: async ({ db, params }) => receiptFor(db, params.paymentId),
+  getReceipt: async ({ db, params, principal }) =>
+    // The fee staff read any receipt; one who is only a guardian, their children's.
+    receiptFor(
+      db,
+      params.paymentId,
+      principal.roles.some((role) => role === 'bursar' || role === 'school-admin') ? null : principal.userId,
+    ),
 });

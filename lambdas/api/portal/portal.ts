@@ -34,7 +34,7 @@ export async function childFees(db: DataApiSession, studentId: string): Promise<
     `${accessLogWith(db, 'fees', { studentId, sql: ':id' })}SELECT coalesce((SELECT json_agg(json_build_object('invoiceId', i.id, 'name', f.name, 'amountMinor', i.amount_minor,
                                                        'dueOn', i.due_on) ORDER BY i.due_on DESC)
                         FROM invoices i JOIN fee_structures f ON f.id = i.fee_structure_id WHERE i.student_id = :id), '[]')::text AS invoices,
-            coalesce((SELECT json_agg(json_build_object('receiptNo', p.receipt_no, 'amountMinor', p.amount_minor,
+            coalesce((SELECT json_agg(json_build_object('paymentId', p.id, 'receiptNo', p.receipt_no, 'amountMinor', p.amount_minor,
                                                        'paidOn', p.paid_on, 'method', p.method) ORDER BY p.paid_on DESC)
                         FROM payments p WHERE p.student_id = :id), '[]')::text AS payments`,
     { id: typed.uuid(studentId) },

@@ -1,11 +1,11 @@
 import type { Receipt } from '../../api/types';
-import { useApiGet, useApp } from '../../app-context';
+import { hasRole, useApiGet, useApp } from '../../app-context';
 import { t } from '../../i18n/i18n';
 import type { ScreenProps } from '../../screens';
 import { ErrorState, Loading } from '../../ui/feedback';
 import { Card, Page } from '../../ui/page';
 
-/** A payment's receipt, ready to print. */
+/** A payment's receipt, ready to print: for the fee staff, and for a guardian of their own child. */
 export default function ReceiptScreen({ params }: ScreenProps) {
   const { format, me } = useApp();
   const [resource, reload] = useApiGet<Receipt>(`/api/payments/${encodeURIComponent(params.paymentId!)}/receipt`);
@@ -20,9 +20,11 @@ export default function ReceiptScreen({ params }: ScreenProps) {
             <button type="button" class="button button-secondary" onClick={() => window.print()}>
               {t('receipt.print')}
             </button>
-            <a class="button" href="/fees/payments/new">
-              {t('receipt.another')}
-            </a>
+            {hasRole(me, 'bursar') ? (
+              <a class="button" href="/fees/payments/new">
+                {t('receipt.another')}
+              </a>
+            ) : null}
           </>
         ) : undefined
       }

@@ -102,7 +102,17 @@ export default function ChildProfile({ params }: ScreenProps) {
                       rows={fees.data.payments}
                       rowKey={(payment) => String(payment.receiptNo)}
                       columns={[
-                        { header: t('receipt.number'), cell: (payment) => payment.receiptNo },
+                        {
+                          header: t('receipt.number'),
+                          cell: (payment) => (
+                            <a
+                              href={`/children/${params.studentId!}/receipts/${payment.paymentId}`}
+                              aria-label={t('receipt.title', { receiptNo: payment.receiptNo })}
+                            >
+                              {payment.receiptNo}
+                            </a>
+                          ),
+                        },
                         { header: t('payment.paidOn'), cell: (payment) => format.date(payment.paidOn) },
                         {
                           header: t('fees.amount'),
