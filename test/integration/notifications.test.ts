@@ -1064,7 +1064,7 @@ describe('one-click unsubscribe (RFC 8058)', () => {
   });
 });
 
-describe('the absence policy, case by case', () => {
+describe('the school’s rules, case by case', () => {
   type Pupil = { id: string; guardianId: string; email: string; phone: string };
   let made = 0;
   /**
@@ -1196,6 +1196,61 @@ describe('the absence policy, case by case', () => {
     );
     expect(audited!.n).toBeGreaterThanOrEqual(1);
     await settingsWith({ ...noQuietHours });
+  });
+
+  it('tells the guardians of a student newly at risk too, when the school allows it', async () => {
+    await settingsWith({ riskNotices: true, riskNoticesToGuardians: true, ...noQuietHours });
+    const pupil = await newPupil();
+    const write = (risk: number, runId: string) =>
+      writeStudentAnalytics(
+        oak.db,
+        [
+          {
+            studentId: pupil.id,
+            setup: 'A' as const,
+            risk,
+            inputs: { term1: 0.4, term2: 0.4, failures: 0, absences: 2 },
+            drivers: [],
+            anomalies: [],
+            percentiles: [],
+            careers: [],
+          },
+        ],
+        { runId, modelVersion: 'test', dataAsOf: new Date() },
+      );
+    await write(0.2, 'guardians-run-1');
+    expect(await write(0.8, 'guardians-run-2')).toEqual({ written: 1, riskNotices: 1 });
+    runSweep();
+    const guardiansNotice = async () =>
+      (
+        await oak.db.query<{ body: string }>(
+          `SELECT m.body FROM notification_messages m JOIN notification_requests q ON q.id = m.request_id
+            WHERE q.kind = 'at-risk' AND q.student_id = :s::uuid AND m.recipient_id = :g::uuid AND m.channel = 'in-app'`,
+          { s: pupil.id, g: pupil.guardianId },
+        )
+      )[0];
+    await waitFor('the guardian’s notice', async () => (await guardiansNotice()) !== undefined);
+    // The guardian's link is their child's page, not the staff's student page.
+    expect((await guardiansNotice())!.body).toContain(`/children/${pupil.id}`);
+    await settingsWith({ riskNoticesToGuardians: false });
+  });
+
+  it('previews an announcement to a grade: the guardians of every class of the grade', async () => {
+    const [grade] = await oak.db.query<{ id: string; guardians: number }>(
+      `SELECT c.grade_level_id AS id,
+              (SELECT count(DISTINCT sg.guardian_id)::int FROM student_guardians sg JOIN students s ON s.id = sg.student_id
+                 JOIN classes c2 ON c2.id = s.class_id WHERE c2.grade_level_id = c.grade_level_id) AS guardians
+         FROM classes c WHERE c.id = :c::uuid`,
+      { c: classId },
+    );
+    const preview = await admin.call<AnnouncementPreview>('POST', '/api/notifications/announcements/preview', {
+      audience: { scope: 'grade', gradeLevelId: grade!.id },
+      title: 'Reunião do 5.º ano',
+      body: 'Reunião de pais na quinta-feira.',
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.body.recipients.guardians).toBe(grade!.guardians);
+    expect(grade!.guardians).toBeGreaterThan(5);
   });
 
   it('follows text status events and complaints: a number that does not exist and an address that complained get nothing more', async () => {
