@@ -304,7 +304,7 @@ export const messages = {
   'receipt.title': 'Receipt {receiptNo}',
   'receipt.titlePlain': 'Receipt',
   'receipt.number': 'Receipt number',
-  'receipt.balance': 'Balance after this payment',
+  'receipt.balance': 'Balance today',
   'receipt.print': 'Print',
   'receipt.another': 'Record another payment',
 
