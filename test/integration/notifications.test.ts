@@ -62,6 +62,25 @@ const textsTo = (number: string) =>
     .messaging.mailbox.list(number)
     .filter((m): m is SentSms => m.kind === 'sms');
 
+/** The scoring run's writer, as a run `runId` that scored the student at `risk` leaves it. */
+const scoredAtRisk = (studentId: string, risk: number, runId: string) =>
+  writeStudentAnalytics(
+    oak.db,
+    [
+      {
+        studentId,
+        setup: 'A',
+        risk,
+        inputs: { term1: 0.4, term2: 0.4, failures: 0, absences: 2 },
+        drivers: [],
+        anomalies: [],
+        percentiles: [],
+        careers: [],
+      },
+    ],
+    { runId, modelVersion: 'test', dataAsOf: new Date() },
+  );
+
 /** Brings the school's pending requests due now and runs the minute sweep, as its schedule would. */
 async function graceTimeEnds(): Promise<void> {
   await oak.db.query(`UPDATE notification_requests SET due_at = now() WHERE status = 'pending'`);
@@ -932,18 +951,7 @@ describe('notices to staff', () => {
   it('tells staff when the scoring newly puts a student at risk, not on a school’s first scoring, and not twice in a month', async () => {
     await settingsWith({ riskNotices: true, ...noQuietHours });
     const pupil = students[2]!;
-    const result = (risk: number) => ({
-      studentId: pupil.id,
-      setup: 'A' as const,
-      risk,
-      inputs: { term1: 0.4, term2: 0.4, failures: 0, absences: 2 },
-      drivers: [],
-      anomalies: [],
-      percentiles: [],
-      careers: [],
-    });
-    const write = (risk: number, runId: string) =>
-      writeStudentAnalytics(oak.db, [result(risk)], { runId, modelVersion: 'test', dataAsOf: new Date() });
+    const write = (risk: number, runId: string) => scoredAtRisk(pupil.id, risk, runId);
     // First scored already at risk: nobody is told (a school's first run would tell of everyone).
     await oak.db.query('DELETE FROM student_analytics WHERE student_id = :s::uuid', { s: pupil.id });
     expect(await write(0.8, 'run-1')).toEqual({ written: 1, riskNotices: 0 });
@@ -1201,23 +1209,7 @@ describe('the school’s rules, case by case', () => {
   it('tells the guardians of a student newly at risk too, when the school allows it', async () => {
     await settingsWith({ riskNotices: true, riskNoticesToGuardians: true, ...noQuietHours });
     const pupil = await newPupil();
-    const write = (risk: number, runId: string) =>
-      writeStudentAnalytics(
-        oak.db,
-        [
-          {
-            studentId: pupil.id,
-            setup: 'A' as const,
-            risk,
-            inputs: { term1: 0.4, term2: 0.4, failures: 0, absences: 2 },
-            drivers: [],
-            anomalies: [],
-            percentiles: [],
-            careers: [],
-          },
-        ],
-        { runId, modelVersion: 'test', dataAsOf: new Date() },
-      );
+    const write = (risk: number, runId: string) => scoredAtRisk(pupil.id, risk, runId);
     await write(0.2, 'guardians-run-1');
     expect(await write(0.8, 'guardians-run-2')).toEqual({ written: 1, riskNotices: 1 });
     runSweep();

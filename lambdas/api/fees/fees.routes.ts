@@ -15,7 +15,7 @@ import {
 } from './fee.schemas';
 
 // Bursars own fees; school admins may look.
-const readers = ['bursar', 'school-admin'] as const;
+export const readers = ['bursar', 'school-admin'] as const;
 const bursar = ['bursar'] as const;
 
 export const feeStructureResource = resourceRoutes({

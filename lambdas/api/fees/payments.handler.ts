@@ -13,7 +13,7 @@ import { type SchoolRequest, schoolRoutes } from '../school-handler';
 import type { NewPayment, Receipt } from './fee.schemas';
 import { wakeDispatcherAt } from '../../shared/notification-outbox';
 import { receiptFor, recordPayment } from './fees';
-import { paymentRoutes } from './fees.routes';
+import { paymentRoutes, readers } from './fees.routes';
 
 const idempotencyConfig = new IdempotencyConfig({
   // One payment per school and client key; the same key with another payment is refused.
@@ -76,6 +76,6 @@ export const handler = schoolRoutes(paymentRoutes, {
     receiptFor(
       db,
       params.paymentId,
-      principal.roles.some((role) => role === 'bursar' || role === 'school-admin') ? null : principal.userId,
+      principal.roles.some((role) => (readers as readonly string[]).includes(role)) ? null : principal.userId,
     ),
 });
