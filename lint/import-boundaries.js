@@ -22,6 +22,7 @@ const stageScripts = 'scripts/workflows/';
 const definitionsForLib = [
   /^lambdas\/api\/routes$/,
   /^lambdas\/api\/route-contract$/,
+  /^lambdas\/api\/api-versions$/,
   /^lambdas\/api\/[\w-]+\/[\w-]+\.(routes|schemas)$/,
   /^lambdas\/onboarding\/onboarding\.schemas$/,
   /^lambdas\/shared\/(buckets|directory-cache|jurisdictions|password-policy|platform-variables|queues|resource-names|roles|tables|telemetry-names)$/,

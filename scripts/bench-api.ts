@@ -101,23 +101,23 @@ try {
     byClass.get(classId)!.map((studentId, k) => ({ studentId, status: (i + k) % 9 === 0 ? 'absent' : 'present' }));
 
   const scenarios = {
-    'GET /api/students (page of 50)': (i: number) => ({
+    'GET /api/v1/students (page of 50)': (i: number) => ({
       method: 'GET',
-      path: `/api/students?limit=50${i % 3 ? '' : '&q=family1'}`,
+      path: `/api/v1/students?limit=50${i % 3 ? '' : '&q=family1'}`,
     }),
-    'GET /api/students/{id} (profile)': (i: number) => ({
+    'GET /api/v1/students/{id} (profile)': (i: number) => ({
       method: 'GET',
-      path: `/api/students/${pick(students, i).id}`,
+      path: `/api/v1/students/${pick(students, i).id}`,
     }),
     'GET class register for a day': (i: number) => ({
       method: 'GET',
-      path: `/api/classes/${pick(classIds, i)}/attendance/${schoolDay(i)}`,
+      path: `/api/v1/classes/${pick(classIds, i)}/attendance/${schoolDay(i)}`,
     }),
     'PUT mark a class of 40': (i: number) => {
       const classId = pick(classIds, i);
       return {
         method: 'PUT',
-        path: `/api/classes/${classId}/attendance/${schoolDay(i)}`,
+        path: `/api/v1/classes/${classId}/attendance/${schoolDay(i)}`,
         body: { marks: marksFor(classId, i) },
       };
     },
@@ -169,7 +169,7 @@ try {
   const requests = classIds.flatMap((classId, c) =>
     markDays.map((day, d) => ({
       method: 'PUT',
-      path: `/api/classes/${classId}/attendance/${day}`,
+      path: `/api/v1/classes/${classId}/attendance/${day}`,
       token: admin.token,
       body: { marks: marksFor(classId, c + d) },
     })),

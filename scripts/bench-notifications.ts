@@ -64,7 +64,7 @@ const percentile = (sorted: readonly number[], p: number) =>
 async function benchSchool(slug: string, classCount: number, students: number) {
   const school = await schoolFixture(platform, slug);
   const admin = await school.user('school-admin');
-  const settled = await admin.call('PUT', '/api/school/settings', { ...exampleSettings, name: `Escola ${slug}` });
+  const settled = await admin.call('PUT', '/api/v1/school/settings', { ...exampleSettings, name: `Escola ${slug}` });
   if (settled.status !== 200) throw new Error(`The school settings were refused: ${JSON.stringify(settled.body)}`);
   const [{ today }] = (await school.db.query<{ today: string }>(
     `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on) VALUES ('Y', '2026-09-01', '2027-07-15') RETURNING id),
@@ -141,7 +141,7 @@ async function schoolMorning(slug: string, label: string): Promise<Morning> {
   const silent = new Set<string>();
   const started = performance.now();
   const save = (classId: string, marks: Map<string, string>) =>
-    admin.call('PUT', `/api/classes/${classId}/attendance/${today}`, {
+    admin.call('PUT', `/api/v1/classes/${classId}/attendance/${today}`, {
       marks: [...marks].map(([studentId, status]) => ({ studentId, status })),
     });
   const saves: Promise<unknown>[] = [];
@@ -231,7 +231,7 @@ async function bigSchool(guardians: number) {
 /** An announcement to every guardian of the big school, timed to its last e-mail. */
 async function announcement({ school, admin, addresses }: Awaited<ReturnType<typeof bigSchool>>): Promise<void> {
   const started = Date.now();
-  const sent = await admin.call<{ id: string; recipients: number }>('POST', '/api/notifications/announcements', {
+  const sent = await admin.call<{ id: string; recipients: number }>('POST', '/api/v1/notifications/announcements', {
     audience: { scope: 'school' },
     title: 'Reunião geral',
     body: 'A reunião geral de pais é na quinta-feira às 18h.',

@@ -24,7 +24,7 @@ try {
   const school = await schoolFixture(platform, 'benchprivacy');
   const admin = await school.user('school-admin');
   const guardian = await school.user('guardian', { email: 'familia@benchprivacy.test' });
-  if ((await admin.call('PUT', '/api/school/settings', exampleSettings)).status !== 200) throw new Error('settings');
+  if ((await admin.call('PUT', '/api/v1/school/settings', exampleSettings)).status !== 200) throw new Error('settings');
   const db = school.db;
   const seeded = performance.now();
   // Five school years up to this one, each with its class of 25 (the same children), three terms, eight subjects.
@@ -152,7 +152,7 @@ try {
   const asked = performance.now();
   const request = await guardian.call<PrivacyRequestView>(
     'POST',
-    `/api/portal/children/${target!.id}/privacy-requests`,
+    `/api/v1/portal/children/${target!.id}/privacy-requests`,
     {
       kind: 'export',
       clientKey: 'bench-export-1',
@@ -163,7 +163,7 @@ try {
   while (!done) {
     const list = await guardian.call<{ items: PrivacyRequestView[] }>(
       'GET',
-      `/api/portal/children/${target!.id}/privacy-requests`,
+      `/api/v1/portal/children/${target!.id}/privacy-requests`,
     );
     const found = list.body.items.find((item) => item.id === request.body.id);
     if (found && !['queued', 'running'].includes(found.status)) done = found;
@@ -173,7 +173,7 @@ try {
   if (done.status !== 'ready') throw new Error(`the export ${done.status}: ${done.failure}`);
   const link = await guardian.call<ExportDownload>(
     'POST',
-    `/api/portal/children/${target!.id}/privacy-requests/${done.id}/download`,
+    `/api/v1/portal/children/${target!.id}/privacy-requests/${done.id}/download`,
   );
   const zip = new Uint8Array(await (await fetch(link.body.url)).arrayBuffer());
   const files = unzipSync(zip);

@@ -34,7 +34,7 @@ const stepMs = (history: HistoryEvent[]) => {
 try {
   const school = await schoolFixture(platform, 'benchretention');
   const admin = await school.user('school-admin');
-  if ((await admin.call('PUT', '/api/school/settings', exampleSettings)).status !== 200) throw new Error('settings');
+  if ((await admin.call('PUT', '/api/v1/school/settings', exampleSettings)).status !== 200) throw new Error('settings');
   const db = school.db;
   const seeded = performance.now();
   await db.execute(
@@ -126,7 +126,7 @@ try {
         .join(', '),
   );
 
-  const policy = await admin.call('PUT', '/api/privacy/retention', {
+  const policy = await admin.call('PUT', '/api/v1/privacy/retention', {
     attendance: 2,
     fees: 3,
     notifications: 1,
@@ -142,7 +142,7 @@ try {
       { pollMs: 50 },
     );
     const history = await executionHistory(sfn, run.executionArn);
-    const report = await admin.call<RetentionPolicyView>('GET', '/api/privacy/retention');
+    const report = await admin.call<RetentionPolicyView>('GET', '/api/v1/privacy/retention');
     const runId = run.executionArn.split(':').at(-1)!;
     const removed = report.body.runs.find((r) => r.runId === runId)?.removed ?? {};
     console.log(

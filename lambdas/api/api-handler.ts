@@ -3,6 +3,14 @@ import type * as z from 'zod';
 import { errorResponse, HttpError, json } from '../shared/http';
 import { lambdaHandler } from '../shared/lambda-handler';
 import { logger } from '../shared/observability';
+import {
+  aliasAnswerHeaders,
+  aliasRequestHeader,
+  apiVersionHeader,
+  currentApiVersion,
+  unversionedPaths,
+  versionOfPath,
+} from './api-versions';
 import { authorize, type Principal } from './principal';
 import {
   isCsvFile,
@@ -151,11 +159,44 @@ export function routedHandler<S extends RouteSpecs>(
   const routeOf = routeDispatch(group, implemented);
   return lambdaHandler<ApiEvent, ApiResult>(
     async (event, context) => {
-      const route = routeOf(event);
-      return await serve(route, { event, context, principal: authorize(route, event) });
+      const versioning = versionHeaders(event);
+      try {
+        if (versioning === 'retired') {
+          throw new HttpError(
+            410,
+            'API_VERSION_RETIRED',
+            `The unversioned API paths were retired after ${unversionedPaths.sunset}: call ${event.rawPath} instead.`,
+          );
+        }
+        const route = routeOf(event);
+        return withHeaders(await serve(route, { event, context, principal: authorize(route, event) }), versioning);
+      } catch (error) {
+        return withHeaders(apiError(error), versioning === 'retired' ? versionOf(event) : versioning);
+      }
     },
     { answer: apiError },
   );
+}
+
+const versionOf = (event: ApiEvent) => ({
+  [apiVersionHeader]: versionOfPath(event.requestContext.http.path) ?? currentApiVersion,
+});
+
+/**
+ * The headers every answer carries: the version that answered and, when the edge served an
+ * unversioned path as its alias, the deprecation headers; `retired` once the alias is past its sunset.
+ */
+function versionHeaders(event: ApiEvent): Readonly<Record<string, string>> | 'retired' {
+  if (event.headers?.[aliasRequestHeader] === undefined) return versionOf(event);
+  const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
+  const alias = aliasAnswerHeaders(`${event.rawPath}${query}`);
+  return alias === 'retired' ? alias : { ...versionOf(event), ...alias };
+}
+
+function withHeaders(result: ApiResult, headers: Readonly<Record<string, string>>): ApiResult {
+  return typeof result === 'object' && result !== null && 'statusCode' in result
+    ? { ...result, headers: { ...result.headers, ...headers } }
+    : result;
 }
 
 /** Implementations by operation name, for a dispatcher that has already matched the route. */

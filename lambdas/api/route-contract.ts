@@ -66,7 +66,10 @@ export interface SuccessSpec {
 
 export interface RouteSpec {
   readonly method: HttpMethod;
-  /** As API Gateway writes it, with `{name}` parameters, always under `/api`. */
+  /**
+   * As API Gateway writes it, with `{name}` parameters: under `/api/<version>/` (see `api-versions.ts`), or
+   * `/api/` for the few routes outside any version, whose address is printed where it cannot change.
+   */
   readonly path: string;
   /** `public` needs no token; otherwise a verified token with one of these roles. */
   readonly access: 'public' | readonly Role[];

@@ -20,10 +20,10 @@ export const servedCountriesVariable = 'CAMPUS_SERVED_COUNTRIES';
 /** How long API functions trust a directory read, in seconds (the stage's `api.directoryCacheSeconds`). */
 export const directoryCacheSecondsVariable = 'CAMPUS_DIRECTORY_CACHE_SECONDS';
 
-/** The scoring run state machine that `POST /api/analytics/runs` starts. */
+/** The scoring run state machine that `POST /api/v1/analytics/runs` starts. */
 export const scoringRunArnVariable = 'CAMPUS_SCORING_RUN_ARN';
 
-/** The onboarding state machine whose runs platform operators follow (`GET /api/platform/onboarding-runs`). */
+/** The onboarding state machine whose runs platform operators follow (`GET /api/v1/platform/onboarding-runs`). */
 export const onboardingArnVariable = 'CAMPUS_ONBOARDING_ARN';
 
 /** Name of the variable that maps shard group ids to their clusters' ARNs. */

@@ -35,6 +35,9 @@ import { accessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
 import { acknowledgeBucketDeployment } from '../nag';
 import { projectRoot } from '../project';
 import { livePath } from '../../lambdas/shared/platform-variables';
+import { apiVersionHeader, currentApiVersion } from '../../lambdas/api/api-versions';
+import { routes } from '../../lambdas/api/routes';
+import { apiVersionAliasSource } from '../edge/api-version-alias-source';
 
 export interface WebStackProps extends StackProps {
   readonly config: StageConfig;
@@ -89,28 +92,43 @@ export class WebStack extends Stack {
     const hostedSignIn = `https://${props.hostedSignInDomain}`;
     // CloudFront names are account-wide: the region keeps a failover deployment's apart.
     const cloudFrontName = (what: string) => `${stagePrefix(config)}-${what}-${region}`;
+    const securityHeadersBehavior = {
+      strictTransportSecurity: {
+        accessControlMaxAge: Duration.days(730),
+        includeSubdomains: true,
+        preload: true,
+        override: true,
+      },
+      contentSecurityPolicy: {
+        contentSecurityPolicy: webContentSecurityPolicy({
+          connectTo: [`https://cognito-idp.${region}.amazonaws.com`, hostedSignIn],
+          formActionTo: [hostedSignIn],
+          upgradeInsecureRequests: true,
+        }),
+        override: true,
+      },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+      referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+    };
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       responseHeadersPolicyName: cloudFrontName('security-headers'),
       comment: 'Campus Cloud security headers',
-      securityHeadersBehavior: {
-        strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(730),
-          includeSubdomains: true,
-          preload: true,
-          override: true,
-        },
-        contentSecurityPolicy: {
-          contentSecurityPolicy: webContentSecurityPolicy({
-            connectTo: [`https://cognito-idp.${region}.amazonaws.com`, hostedSignIn],
-            formActionTo: [hostedSignIn],
-            upgradeInsecureRequests: true,
-          }),
-          override: true,
-        },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+      securityHeadersBehavior,
+    });
+    // The API's answers carry the version that answered; this names it on those the API Gateway gives itself (a 401).
+    const apiHeaders = new ResponseHeadersPolicy(this, 'ApiHeaders', {
+      responseHeadersPolicyName: cloudFrontName('api-headers'),
+      comment: 'Campus Cloud security headers and API version',
+      securityHeadersBehavior,
+      customHeadersBehavior: {
+        customHeaders: [{ header: apiVersionHeader, value: currentApiVersion, override: false }],
       },
+    });
+    const apiVersionAlias = new EdgeFunction(this, 'ApiVersionAlias', {
+      comment: 'Serve the unversioned API paths as their v1 alias',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(apiVersionAliasSource(projectRoot, routes)),
     });
 
     const spaFallback = new EdgeFunction(this, 'SpaFallback', {
@@ -166,7 +184,8 @@ export class WebStack extends Stack {
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: headers,
+          responseHeadersPolicy: apiHeaders,
+          functionAssociations: [{ function: apiVersionAlias, eventType: FunctionEventType.VIEWER_REQUEST }],
         },
         [livePath]: {
           origin: liveOrigin,

@@ -10,7 +10,8 @@ import { handlerName, type RouteDefinition, routeGroups, routes as manifestRoute
 import { localStage } from '../local-stage';
 import { loadHandler } from '../handler-module';
 import { FunctionTimeoutError } from '../lambda/function-host';
-import { loadSpaFallback } from './cloudfront-function';
+import { loadApiVersionAlias, loadSpaFallback } from './cloudfront-function';
+import { apiVersionHeader, currentApiVersion } from '../../lambdas/api/api-versions';
 import { httpApiEvent } from './http-api-event';
 import { lambdaContext } from '../lambda-context';
 import { routeMatcher } from './route-matcher';
@@ -146,6 +147,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const match = routeMatcher(options.routes ?? manifestRoutes);
   const spaFallback = loadSpaFallback(options.projectRoot);
+  const versionAlias = loadApiVersionAlias(options.projectRoot, options.routes ?? manifestRoutes);
   const webRoot = resolve(options.webDir);
   const handlers = new Map<string, Promise<ApiHandler>>();
   // Each function's timeout, as the API stack gives it: its group's own, or the stage's.
@@ -172,7 +174,22 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   };
   const invoke = options.invoke ?? invokeHere;
 
-  async function serveApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  async function serveApi(request: IncomingMessage, response: ServerResponse, viewerUrl: URL): Promise<void> {
+    // The API behaviour's response headers policy: every answer names a version, the origin's own if it gave one.
+    response.setHeader(apiVersionHeader, currentApiVersion);
+    // The behaviour's viewer-request function, which may serve an unversioned path as its alias.
+    const aliased = versionAlias(
+      viewerUrl.pathname,
+      Object.fromEntries(
+        Object.entries(request.headers).flatMap(([name, value]) =>
+          typeof value === 'string' ? [[name, value] as const] : [],
+        ),
+      ),
+    );
+    for (const name of Object.keys(request.headers)) if (!(name in aliased.headers)) delete request.headers[name];
+    Object.assign(request.headers, aliased.headers);
+    const url = new URL(viewerUrl);
+    url.pathname = aliased.uri;
     const found = match(request.method ?? 'GET', url.pathname);
     if (!found) return sendJson(response, 404, { message: 'Not Found' });
     let claims: Claims | undefined;

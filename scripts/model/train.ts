@@ -88,7 +88,7 @@ const lines: string[] = [
   'score, predicted against observed failure. Where a setup has at least 30 predictions judged, the',
   'shift that brings the current model’s mean probability of passing over those students to the',
   'share who passed calibrates every scoring of that setup until the next measure.',
-  '`GET /api/analytics/overview` (`modelAtSchool`) and the at-risk list say how the model did at the',
+  '`GET /api/v1/analytics/overview` (`modelAtSchool`) and the at-risk list say how the model did at the',
   'school, or that it cannot tell yet (no year ended, or too few predictions judged).',
   '',
   '## Metrics (5 × 10-fold cross-validation on the training file; `npm run model:cv` runs 20 × 10)',

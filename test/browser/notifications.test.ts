@@ -236,7 +236,7 @@ describe('browser notifications in the web app', () => {
     // A browser allowed elsewhere (a phone), as its Push API would give it.
     const ecdh = createECDH('prime256v1');
     ecdh.generateKeys();
-    const added = await callApi<{ id: string }>(platform().url, token, 'POST', '/api/notifications/push/devices', {
+    const added = await callApi<{ id: string }>(platform().url, token, 'POST', '/api/v1/notifications/push/devices', {
       endpoint: `${platform().url}/local/push/${randomBytes(12).toString('base64url')}`,
       keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
       device: 'Firefox · Android',
@@ -255,7 +255,7 @@ describe('browser notifications in the web app', () => {
       .poll(() => guardian.page.locator('.toast').innerText())
       .toBe('That browser no longer shows your notifications.');
     await expect.poll(() => guardian.page.getByText('No browser shows your notifications.').count()).toBe(1);
-    const left = await callApi<{ devices: unknown[] }>(platform().url, token, 'GET', '/api/notifications/push');
+    const left = await callApi<{ devices: unknown[] }>(platform().url, token, 'GET', '/api/v1/notifications/push');
     expect(left.body.devices).toEqual([]);
     expect(
       await guardian.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
@@ -277,12 +277,12 @@ describe('browser notifications in the web app', () => {
 
     // The platform's push, as a subscribed browser receives it: through the local push service, read with its keys.
     const subscribed = newPushBrowser(url);
-    const device = await callApi(url, guardianToken, 'POST', '/api/notifications/push/devices', {
+    const device = await callApi(url, guardianToken, 'POST', '/api/v1/notifications/push/devices', {
       ...subscriptionOf(subscribed),
       device: 'Chromium · Linux',
     });
     expect(device.status).toBe(201);
-    const chosen = await callApi(url, guardianToken, 'PUT', '/api/notifications/preferences', {
+    const chosen = await callApi(url, guardianToken, 'PUT', '/api/v1/notifications/preferences', {
       locale: 'en',
       channels: { announcements: ['push'] },
     });
@@ -292,7 +292,7 @@ describe('browser notifications in the web app', () => {
          JOIN students s ON s.id = sg.student_id WHERE lower(g.email) = lower(:email) LIMIT 1`,
       { email: guardianAccount.email },
     );
-    const sent = await callApi(url, adminToken, 'POST', '/api/notifications/announcements', {
+    const sent = await callApi(url, adminToken, 'POST', '/api/v1/notifications/announcements', {
       audience: { scope: 'class-guardians', classId: klass!.id },
       title: 'Feira do livro',
       body: 'A feira do livro abre na segunda-feira.',

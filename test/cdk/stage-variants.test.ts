@@ -183,7 +183,7 @@ describe('a protected route from the manifest', () => {
         routeGroup('lambdas/api/health/get-health.handler.ts', {
           protectedHealth: {
             method: 'GET',
-            path: '/api/school/health',
+            path: '/api/v1/school/health',
             access: ['school-admin'],
             summary: 'protected',
             response: { status: 200 },
@@ -203,7 +203,7 @@ describe('a protected route from the manifest', () => {
     });
     const authorizerId = Object.keys(t.findResources('AWS::ApiGatewayV2::Authorizer'))[0]!;
     t.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: 'GET /api/school/health',
+      RouteKey: 'GET /api/v1/school/health',
       AuthorizationType: 'JWT',
       AuthorizerId: { Ref: authorizerId },
     });
@@ -317,7 +317,7 @@ describe.each(['dev', 'prod'])('a regional failover: %s served from the DR regio
         routeGroup('lambdas/api/health/get-health.handler.ts', {
           school: {
             method: 'GET',
-            path: '/api/school',
+            path: '/api/v1/school',
             access: ['teacher'],
             summary: 'x',
             response: { status: 200 },

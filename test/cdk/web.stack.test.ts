@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { cloudFrontFunctionOf } from '../../local/gateway/cloudfront-function';
 import { resourcesOf, template, templateJson } from '../support/assembly';
 
 describe.each(['dev', 'prod'])('web stack (%s)', (stage) => {
@@ -36,8 +37,47 @@ describe.each(['dev', 'prod'])('web stack (%s)', (stage) => {
     ]);
     // Error-page rewrites would also turn API 403/404s into index.html.
     expect(config.CustomErrorResponses).toBeUndefined();
+    // The API's behaviour has its own function (the version alias), never the SPA fallback.
     const api = config.CacheBehaviors.find((b: any) => b.PathPattern === '/api/*');
-    expect(api.FunctionAssociations).toBeUndefined();
+    expect(api.FunctionAssociations).toHaveLength(1);
+    expect(api.FunctionAssociations[0].FunctionARN).not.toEqual(
+      config.DefaultCacheBehavior.FunctionAssociations[0].FunctionARN,
+    );
+  });
+
+  it('serves the unversioned API paths as v1 aliases with the synthesized viewer-request function itself', () => {
+    const api = distribution().CacheBehaviors.find((b: any) => b.PathPattern === '/api/*');
+    const logicalId = api.FunctionAssociations[0].FunctionARN['Fn::GetAtt'][0];
+    const fn = templateJson(`campus-${stage}-web`).Resources[logicalId]!;
+    expect(fn.Properties!.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    const handler = cloudFrontFunctionOf<
+      { request: { uri: string; headers: Record<string, { value: string }> } },
+      { uri: string; headers: Record<string, { value: string }> }
+    >(fn.Properties!.FunctionCode as string);
+    const run = (uri: string, headers: Record<string, { value: string }> = {}) =>
+      handler({ request: { uri, headers } });
+    expect(run('/api/students/abc')).toEqual({
+      uri: '/api/v1/students/abc',
+      headers: { 'campus-api-alias': { value: 'unversioned' } },
+    });
+    expect(run('/api/v1/students', { 'campus-api-alias': { value: 'forged' } })).toEqual({
+      uri: '/api/v1/students',
+      headers: {},
+    });
+    for (const kept of [
+      '/api/health',
+      '/api/versions',
+      '/api/invitations/s1/m1',
+      '/api/notifications/unsubscribe/s1/m1',
+    ]) {
+      expect(run(kept).uri, kept).toBe(kept);
+    }
+    // The API's answers name their version; the edge names it on those the gateway gives itself.
+    t.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        CustomHeadersConfig: { Items: [{ Header: 'api-version', Value: 'v1', Override: false }] },
+      }),
+    });
   });
 
   it('sends /api/* to the HTTP API uncached, with every method and the viewer’s headers', () => {

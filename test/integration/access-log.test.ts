@@ -42,7 +42,7 @@ beforeAll(async () => {
   bursar = await oak.user('bursar');
   guardian = await oak.user('guardian', { email: 'mae@oakaccess.test' });
   otherGuardian = await oak.user('guardian', { email: 'pai@oakaccess.test' });
-  expect((await admin.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
+  expect((await admin.call('PUT', '/api/v1/school/settings', exampleSettings)).status).toBe(200);
   const [ids] = await oak.db.query<{ child: string; term: string }>(
     `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on)
                    VALUES ('Now', current_date - 60, current_date + 200) RETURNING id),
@@ -78,13 +78,13 @@ beforeAll(async () => {
 describe('the access log', () => {
   it("logs each read of a student's record by staff, in the read's own round trips", async () => {
     const period = 'from=2026-09-01&to=2027-06-30';
-    await read(admin, `/api/students/${childId}`);
-    await read(admin, `/api/students/${childId}/attendance?${period}`);
-    await read(admin, `/api/students/${childId}/report-card?termId=${termId}`);
-    await read(admin, `/api/analytics/students/${childId}`, [404]);
-    await read(teacher, `/api/students/${childId}`);
-    await read(bursar, `/api/students/${childId}`);
-    const log = await read(admin, `/api/students/${childId}/access-log`);
+    await read(admin, `/api/v1/students/${childId}`);
+    await read(admin, `/api/v1/students/${childId}/attendance?${period}`);
+    await read(admin, `/api/v1/students/${childId}/report-card?termId=${termId}`);
+    await read(admin, `/api/v1/analytics/students/${childId}`, [404]);
+    await read(teacher, `/api/v1/students/${childId}`);
+    await read(bursar, `/api/v1/students/${childId}`);
+    const log = await read(admin, `/api/v1/students/${childId}/access-log`);
     const items = (log.body as AccessLogPage).items;
     expect(items.map((i) => [i.who, i.role, i.part])).toEqual([
       ['Beatriz Bursar', 'bursar', 'profile'],
@@ -100,7 +100,7 @@ describe('the access log', () => {
 
   it('logs a guardian’s reads of their own child, and shows them everyone who looked', async () => {
     const before = await logged();
-    const base = `/api/portal/children/${childId}`;
+    const base = `/api/v1/portal/children/${childId}`;
     await read(guardian, base);
     await read(guardian, `${base}/fees`);
     await read(guardian, `${base}/attendance?from=2026-09-01&to=2027-06-30`);
@@ -121,22 +121,22 @@ describe('the access log', () => {
 
   it('logs nothing for a refused read, and shows another family and the teachers nothing', async () => {
     const before = await logged();
-    await read(otherGuardian, `/api/portal/children/${childId}`, [404]);
-    await read(otherGuardian, `/api/portal/children/${childId}/analytics`, [404]);
-    await read(otherGuardian, `/api/portal/children/${childId}/access-log`, [404]);
-    await read(teacher, `/api/students/${childId}/access-log`, [403]);
-    await read(guardian, `/api/students/${childId}/access-log`, [403]);
-    await read(admin, '/api/students/00000000-0000-4000-8000-000000000000', [404]);
+    await read(otherGuardian, `/api/v1/portal/children/${childId}`, [404]);
+    await read(otherGuardian, `/api/v1/portal/children/${childId}/analytics`, [404]);
+    await read(otherGuardian, `/api/v1/portal/children/${childId}/access-log`, [404]);
+    await read(teacher, `/api/v1/students/${childId}/access-log`, [403]);
+    await read(guardian, `/api/v1/students/${childId}/access-log`, [403]);
+    await read(admin, '/api/v1/students/00000000-0000-4000-8000-000000000000', [404]);
     expect(await logged()).toBe(before);
   });
 
   it('pages older entries', async () => {
-    const first = (await read(admin, `/api/students/${childId}/access-log?limit=4`)).body as AccessLogPage;
+    const first = (await read(admin, `/api/v1/students/${childId}/access-log?limit=4`)).body as AccessLogPage;
     expect(first.items).toHaveLength(4);
-    const second = (await read(admin, `/api/students/${childId}/access-log?limit=4&before=${first.next}`))
+    const second = (await read(admin, `/api/v1/students/${childId}/access-log?limit=4&before=${first.next}`))
       .body as AccessLogPage;
     expect(second.items[0]!.id).toBeLessThan(first.items.at(-1)!.id);
-    const all = (await read(admin, `/api/students/${childId}/access-log?limit=200`)).body as AccessLogPage;
+    const all = (await read(admin, `/api/v1/students/${childId}/access-log?limit=200`)).body as AccessLogPage;
     expect(all.next).toBeNull();
     expect(all.items.slice(0, 8).map((i) => i.id)).toEqual([...first.items, ...second.items].map((i) => i.id));
   });
@@ -146,8 +146,8 @@ describe('the access log', () => {
     const directory = new TenantDirectory();
     await directory.setStatus(oak.school.schoolId, ['ACTIVE'], 'SUSPENDED');
     try {
-      await read(admin, `/api/students/${childId}`);
-      await read(guardian, `/api/portal/children/${childId}/fees`);
+      await read(admin, `/api/v1/students/${childId}`);
+      await read(guardian, `/api/v1/portal/children/${childId}/fees`);
     } finally {
       await directory.setStatus(oak.school.schoolId, ['SUSPENDED'], 'ACTIVE');
     }

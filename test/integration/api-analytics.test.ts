@@ -37,23 +37,23 @@ beforeAll(async () => {
 
 describe('a school admin scores the school through the API and reads its analytics', () => {
   it('starts a run (202), follows its progress to DONE, and refuses a second while one is scoring', async () => {
-    const started = await as<{ runId: string; status: string }>('school-admin', 'POST', '/api/analytics/runs');
+    const started = await as<{ runId: string; status: string }>('school-admin', 'POST', '/api/v1/analytics/runs');
     expect(started.status).toBe(202);
     expect(started.body.status).toBe('STARTING');
-    const second = await as('school-admin', 'POST', '/api/analytics/runs');
+    const second = await as('school-admin', 'POST', '/api/v1/analytics/runs');
     // The first may already have finished on a fast machine; if not, the second is refused.
     expect([202, 409]).toContain(second.status);
     const done = await until<{ status: string; studentsScored: number; chunksDone: number; chunksTotal: number }>(
       'school-admin',
-      `/api/analytics/runs/${started.body.runId}`,
+      `/api/v1/analytics/runs/${started.body.runId}`,
       (answer) => answer.status === 200 && answer.body.status === 'DONE',
     );
     expect(done.body.chunksDone).toBe(done.body.chunksTotal);
     expect(done.body.studentsScored).toBe(demo.counts.students);
-    const list = await as<{ items: { runId: string }[] }>('school-admin', 'GET', '/api/analytics/runs');
+    const list = await as<{ items: { runId: string }[] }>('school-admin', 'GET', '/api/v1/analytics/runs');
     expect(list.body.items.map((r) => r.runId)).toContain(started.body.runId);
     // Never another school's run, even by its id.
-    expect((await as('school-admin', 'GET', '/api/analytics/runs/not-a-run-of-ours')).status).toBe(404);
+    expect((await as('school-admin', 'GET', '/api/v1/analytics/runs/not-a-run-of-ours')).status).toBe(404);
   });
 
   it('gives the overview: every active student scored, at-risk counted at the threshold, risk spread in tenths', async () => {
@@ -64,7 +64,7 @@ describe('a school admin scores the school through the API and reads its analyti
       threshold: number;
       riskHistogram: number[];
       bySetup: Record<string, number>;
-    }>('school-admin', 'GET', '/api/analytics/overview');
+    }>('school-admin', 'GET', '/api/v1/analytics/overview');
     expect(overview.status).toBe(200);
     expect(overview.roundTrips).toBe(1);
     const { students, scored, atRisk, threshold, riskHistogram, bySetup } = overview.body;
@@ -84,7 +84,7 @@ describe('a school admin scores the school through the API and reads its analyti
     const first = await as<{ items: { risk: number; drivers: { contribution: number }[] }[]; nextCursor: string }>(
       'school-admin',
       'GET',
-      '/api/analytics/at-risk?limit=10',
+      '/api/v1/analytics/at-risk?limit=10',
     );
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(10);
@@ -94,10 +94,10 @@ describe('a school admin scores the school through the API and reads its analyti
     const second = await as<{ items: { risk: number; studentId: string }[] }>(
       'school-admin',
       'GET',
-      `/api/analytics/at-risk?limit=10&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+      `/api/v1/analytics/at-risk?limit=10&cursor=${encodeURIComponent(first.body.nextCursor)}`,
     );
     expect(second.body.items[0]!.risk).toBeLessThanOrEqual(risks.at(-1)!);
-    expect((await as('school-admin', 'GET', '/api/analytics/at-risk?minRisk=2')).body).toMatchObject({
+    expect((await as('school-admin', 'GET', '/api/v1/analytics/at-risk?minRisk=2')).body).toMatchObject({
       error: { code: 'VALIDATION_FAILED', fields: [{ path: 'query.minRisk' }] },
     });
   });
@@ -106,7 +106,7 @@ describe('a school admin scores the school through the API and reads its analyti
     const mine = await as<{ items: { classId: string }[] }>(
       'teacher',
       'GET',
-      '/api/analytics/at-risk?minRisk=0&limit=200',
+      '/api/v1/analytics/at-risk?minRisk=0&limit=200',
     );
     const [teacherClasses] = (await db.query<{ ids: string }>(
       `SELECT json_agg(DISTINCT c)::text AS ids FROM (
@@ -122,8 +122,8 @@ describe('a school admin scores the school through the API and reads its analyti
       `SELECT s.id FROM students s WHERE s.status = 'active' AND NOT (s.class_id::text IN (SELECT jsonb_array_elements_text(:ids::jsonb))) LIMIT 1`,
       { ids: teacherClasses.ids },
     );
-    expect((await as('teacher', 'GET', `/api/analytics/students/${outside!.id}`)).status).toBe(404);
-    expect((await as('school-admin', 'GET', `/api/analytics/students/${outside!.id}`)).status).toBe(200);
+    expect((await as('teacher', 'GET', `/api/v1/analytics/students/${outside!.id}`)).status).toBe(404);
+    expect((await as('school-admin', 'GET', `/api/v1/analytics/students/${outside!.id}`)).status).toBe(200);
   });
 
   it("gives a student's analytics: risk with drivers, percentiles in class, grade and school, careers", async () => {
@@ -135,7 +135,7 @@ describe('a school admin scores the school through the API and reads its analyti
       drivers: { text: string }[];
       percentiles: { subject: string; class: number; grade: number; school: number }[];
       careers: { reason: string }[];
-    }>('school-admin', 'GET', `/api/analytics/students/${student!.id}`);
+    }>('school-admin', 'GET', `/api/v1/analytics/students/${student!.id}`);
     expect(answer.status).toBe(200);
     expect(answer.body.drivers.map((d) => d.text).join(' ')).toMatch(/first-term grade \d+ %/);
     expect(answer.body.percentiles).toHaveLength(8);
@@ -150,22 +150,22 @@ describe('a school admin scores the school through the API and reads its analyti
 
 describe('guardians never see risk unless the school allows it', () => {
   it('hides risk from the portal, then shows it once the settings say so; an unlinked child is not found', async () => {
-    const children = await as<{ items: { studentId: string }[] }>('guardian', 'GET', '/api/portal/children');
+    const children = await as<{ items: { studentId: string }[] }>('guardian', 'GET', '/api/v1/portal/children');
     const child = children.body.items[0]!.studentId;
     const hidden = await as<{ risk: number | null; drivers: unknown[]; percentiles: unknown[] }>(
       'guardian',
       'GET',
-      `/api/portal/children/${child}/analytics`,
+      `/api/v1/portal/children/${child}/analytics`,
     );
     expect(hidden.status).toBe(200);
     expect(hidden.body).toMatchObject({ risk: null, drivers: [] });
     expect(hidden.body.percentiles.length).toBeGreaterThan(0);
-    expect((await as<{ risk: unknown }>('guardian', 'GET', `/api/portal/children/${child}`)).body.risk).toBeNull();
-    expect((await as<{ risk: unknown }>('school-admin', 'GET', `/api/students/${child}`)).body.risk).not.toBeNull();
+    expect((await as<{ risk: unknown }>('guardian', 'GET', `/api/v1/portal/children/${child}`)).body.risk).toBeNull();
+    expect((await as<{ risk: unknown }>('school-admin', 'GET', `/api/v1/students/${child}`)).body.risk).not.toBeNull();
 
-    const settings = await as<Record<string, unknown>>('school-admin', 'GET', '/api/analytics/settings');
+    const settings = await as<Record<string, unknown>>('school-admin', 'GET', '/api/v1/analytics/settings');
     expect(settings.body).toMatchObject({ guardiansSeeRisk: false, atRiskThreshold: 0.5 });
-    const bad = await as('school-admin', 'PUT', '/api/analytics/settings', {
+    const bad = await as('school-admin', 'PUT', '/api/v1/analytics/settings', {
       ...settings.body,
       atRiskThreshold: 1.5,
       careerClusters: [],
@@ -173,12 +173,12 @@ describe('guardians never see risk unless the school allows it', () => {
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('body.atRiskThreshold');
     expect(JSON.stringify(bad.body)).toContain('body.careerClusters');
-    const saved = await as('school-admin', 'PUT', '/api/analytics/settings', {
+    const saved = await as('school-admin', 'PUT', '/api/v1/analytics/settings', {
       ...settings.body,
       guardiansSeeRisk: true,
     });
     expect(saved.status).toBe(200);
-    const shown = await as<{ risk: number | null }>('guardian', 'GET', `/api/portal/children/${child}/analytics`);
+    const shown = await as<{ risk: number | null }>('guardian', 'GET', `/api/v1/portal/children/${child}/analytics`);
     expect(shown.body.risk).toEqual(expect.any(Number));
 
     const [stranger] = await db.query<{ id: string }>(
@@ -186,8 +186,8 @@ describe('guardians never see risk unless the school allows it', () => {
          SELECT 1 FROM student_guardians sg JOIN guardians g ON g.id = sg.guardian_id
           WHERE sg.student_id = s.id AND g.user_sub IS NOT NULL) LIMIT 1`,
     );
-    expect((await as('guardian', 'GET', `/api/portal/children/${stranger!.id}/analytics`)).status).toBe(404);
-    await as('school-admin', 'PUT', '/api/analytics/settings', { ...settings.body, guardiansSeeRisk: false });
+    expect((await as('guardian', 'GET', `/api/v1/portal/children/${stranger!.id}/analytics`)).status).toBe(404);
+    await as('school-admin', 'PUT', '/api/v1/analytics/settings', { ...settings.body, guardiansSeeRisk: false });
   });
 });
 
@@ -202,7 +202,7 @@ describe('rescoring after a save', () => {
     const marked = await as<{ changed: number }>(
       'school-admin',
       'PUT',
-      `/api/classes/${target!.classId}/attendance/${target!.day}`,
+      `/api/v1/classes/${target!.classId}/attendance/${target!.day}`,
       { marks: students.map((studentId) => ({ studentId, status: 'absent' })) },
     );
     expect(marked.status).toBe(200);
@@ -230,7 +230,7 @@ describe('PDF reports through the API', () => {
               (SELECT count(*)::int FROM students s WHERE s.class_id = c.id AND s.status = 'active') AS students
          FROM classes c ORDER BY c.name LIMIT 1`,
     );
-    const requested = await as<{ id: string; status: string }>('school-admin', 'POST', '/api/reports', {
+    const requested = await as<{ id: string; status: string }>('school-admin', 'POST', '/api/v1/reports', {
       kind: 'report-cards',
       termId: scope!.termId,
       classId: scope!.classId,
@@ -238,7 +238,7 @@ describe('PDF reports through the API', () => {
     expect(requested.status).toBe(202);
     const done = await until<{ status: string; pages: number; downloadUrl: string }>(
       'school-admin',
-      `/api/reports/${requested.body.id}`,
+      `/api/v1/reports/${requested.body.id}`,
       (answer) => answer.body.status === 'done',
     );
     expect(done.body.pages).toBe(scope!.students);
@@ -266,25 +266,25 @@ describe('PDF reports through the API', () => {
     );
     const { termId, otherClass, child, stranger } = ids!;
     expect(
-      (await as('teacher', 'POST', '/api/reports', { kind: 'report-cards', termId, classId: otherClass })).status,
+      (await as('teacher', 'POST', '/api/v1/reports', { kind: 'report-cards', termId, classId: otherClass })).status,
     ).toBe(403);
-    expect((await as('teacher', 'POST', '/api/reports', { kind: 'school-analytics' })).status).toBe(403);
+    expect((await as('teacher', 'POST', '/api/v1/reports', { kind: 'school-analytics' })).status).toBe(403);
     expect(
-      (await as('bursar', 'POST', '/api/reports', { kind: 'report-cards', termId, classId: otherClass })).status,
+      (await as('bursar', 'POST', '/api/v1/reports', { kind: 'report-cards', termId, classId: otherClass })).status,
     ).toBe(403);
-    expect((await as('guardian', 'POST', '/api/reports', { kind: 'fee-statement', studentId: stranger })).status).toBe(
-      404,
-    );
+    expect(
+      (await as('guardian', 'POST', '/api/v1/reports', { kind: 'fee-statement', studentId: stranger })).status,
+    ).toBe(404);
     // The notice that it is ready is not urgent: no quiet hours, so that the test holds at any time of day.
     await changeNotificationRules((method, path, body) => as('school-admin', method, path, body), noQuietHours);
-    const statement = await as<{ id: string }>('guardian', 'POST', '/api/reports', {
+    const statement = await as<{ id: string }>('guardian', 'POST', '/api/v1/reports', {
       kind: 'fee-statement',
       studentId: child,
     });
     expect(statement.status).toBe(202);
     const done = await until<{ status: string; downloadUrl: string }>(
       'guardian',
-      `/api/reports/${statement.body.id}`,
+      `/api/v1/reports/${statement.body.id}`,
       (answer) => answer.body.status === 'done',
     );
     const pdf = await pdfText(new Uint8Array(await (await fetch(done.body.downloadUrl)).arrayBuffer()));
@@ -292,7 +292,7 @@ describe('PDF reports through the API', () => {
     // The guardian is told it is ready, in the school's language, with a link to where it is downloaded.
     const told = await until<{ items: { kind: string; subject: string; body: string }[] }>(
       'guardian',
-      '/api/notifications',
+      '/api/v1/notifications',
       (answer) => answer.body.items.some((m) => m.kind === 'report-ready'),
     );
     const notice = told.body.items.find((m) => m.kind === 'report-ready')!;
@@ -304,10 +304,10 @@ describe('PDF reports through the API', () => {
     );
     expect(asked!.n).toBe(1);
     // A guardian's list holds their own requests only; the bursar does not see the guardian's.
-    const mine = await as<{ items: { id: string }[] }>('guardian', 'GET', '/api/reports');
+    const mine = await as<{ items: { id: string }[] }>('guardian', 'GET', '/api/v1/reports');
     expect(mine.body.items.map((r) => r.id)).toEqual([statement.body.id]);
-    expect((await as('bursar', 'GET', `/api/reports/${statement.body.id}`)).status).toBe(404);
-    const bad = await as('school-admin', 'POST', '/api/reports', { kind: 'report-cards', termId });
+    expect((await as('bursar', 'GET', `/api/v1/reports/${statement.body.id}`)).status).toBe(404);
+    const bad = await as('school-admin', 'POST', '/api/v1/reports', { kind: 'report-cards', termId });
     expect(bad.status).toBe(400);
   });
 });

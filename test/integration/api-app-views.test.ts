@@ -32,20 +32,20 @@ describe('the routes behind the web app', () => {
     tokens['platform-operator'] = await accessTokenFor(platform().url, operator.username, operator.password);
   });
 
-  it('GET /api/me says whose school it is and whether it can be used; an operator has none', async () => {
-    const me = await call<{ roles: string[]; school?: unknown }>('teacher', '/api/me');
+  it('GET /api/v1/me says whose school it is and whether it can be used; an operator has none', async () => {
+    const me = await call<{ roles: string[]; school?: unknown }>('teacher', '/api/v1/me');
     expect(me.body).toMatchObject({
       roles: ['teacher'],
       school: { name: 'Demo High School', status: 'ACTIVE', access: 'read-write' },
     });
-    const operator = await call<{ roles: string[]; school?: unknown }>('platform-operator', '/api/me');
+    const operator = await call<{ roles: string[]; school?: unknown }>('platform-operator', '/api/v1/me');
     expect(operator.body.roles).toEqual(['platform-operator']);
     expect(operator.body.school).toBeUndefined();
   });
 
-  it("GET /api/me/classes lists the teacher's classes with their subjects and students", async () => {
+  it("GET /api/v1/me/classes lists the teacher's classes with their subjects and students", async () => {
     const teacher = demo.signIns.find((s) => s.role === 'teacher')!;
-    const classes = await call<MyClasses>('teacher', '/api/me/classes');
+    const classes = await call<MyClasses>('teacher', '/api/v1/me/classes');
     expect(classes.status).toBe(200);
     expect(classes.roundTrips).toBeLessThanOrEqual(2);
     const expected = await db.query<{ id: string; homeroom: boolean; students: number; subjects: string }>(
@@ -66,11 +66,11 @@ describe('the routes behind the web app', () => {
       expect(item.subjects.map((subject) => subject.name).join(',')).toBe(row.subjects);
     }
     expect(classes.body.items.filter((item) => item.homeroom)).toHaveLength(1);
-    expect((await call('bursar', '/api/me/classes')).status).toBe(403);
+    expect((await call('bursar', '/api/v1/me/classes')).status).toBe(403);
   });
 
-  it('GET /api/dashboard adds up to what the database holds, in at most two round trips', async () => {
-    const dashboard = await call<SchoolDashboard>('school-admin', '/api/dashboard');
+  it('GET /api/v1/dashboard adds up to what the database holds, in at most two round trips', async () => {
+    const dashboard = await call<SchoolDashboard>('school-admin', '/api/v1/dashboard');
     expect(dashboard.status).toBe(200);
     expect(dashboard.roundTrips).toBeLessThanOrEqual(2);
     const body = dashboard.body;
@@ -92,16 +92,16 @@ describe('the routes behind the web app', () => {
     expect(body.gradeDistribution.reduce((sum, band) => sum + band.results, 0)).toBe(facts!.results);
     expect(body.attendanceTrend.length).toBeGreaterThan(10);
     for (const day of body.attendanceTrend) expect(day.rate).toBeGreaterThan(0.5);
-    const overview = await call<SchoolDashboard['risk']>('school-admin', '/api/analytics/overview');
+    const overview = await call<SchoolDashboard['risk']>('school-admin', '/api/v1/analytics/overview');
     expect(body.risk).toEqual(overview.body);
-    expect((await call('teacher', '/api/dashboard')).status).toBe(403);
+    expect((await call('teacher', '/api/v1/dashboard')).status).toBe(403);
   });
 
-  it("GET /api/assessments/{id}/scores lists the class's active students with their scores", async () => {
+  it("GET /api/v1/assessments/{id}/scores lists the class's active students with their scores", async () => {
     const [assessment] = await db.query<{ id: string; class_id: string }>(
       `SELECT a.id, a.class_id FROM assessments a WHERE EXISTS (SELECT 1 FROM scores WHERE assessment_id = a.id) LIMIT 1`,
     );
-    const grid = await call<AssessmentScores>('school-admin', `/api/assessments/${assessment!.id}/scores`);
+    const grid = await call<AssessmentScores>('school-admin', `/api/v1/assessments/${assessment!.id}/scores`);
     expect(grid.status).toBe(200);
     expect(grid.roundTrips).toBe(1);
     const expected = await db.query<{ id: string; score: number | null }>(
@@ -114,20 +114,23 @@ describe('the routes behind the web app', () => {
     expect(Object.fromEntries(grid.body.students.map((s) => [s.studentId, s.score]))).toEqual(
       Object.fromEntries(expected.map((row) => [row.id, row.score])),
     );
-    const unknown = await call('school-admin', '/api/assessments/00000000-0000-4000-8000-000000000000/scores');
+    const unknown = await call('school-admin', '/api/v1/assessments/00000000-0000-4000-8000-000000000000/scores');
     expect(unknown.status).toBe(404);
-    expect((await call('bursar', `/api/assessments/${assessment!.id}/scores`)).status).toBe(403);
+    expect((await call('bursar', `/api/v1/assessments/${assessment!.id}/scores`)).status).toBe(403);
   });
 
-  it('GET /api/platform/onboarding-runs lists the runs and shows one step by step, without the admin’s e-mail', async () => {
+  it('GET /api/v1/platform/onboarding-runs lists the runs and shows one step by step, without the admin’s e-mail', async () => {
     const runs = await call<{ items: { name: string; status: string }[] }>(
       'platform-operator',
-      '/api/platform/onboarding-runs',
+      '/api/v1/platform/onboarding-runs',
     );
     expect(runs.status).toBe(200);
     const run = runs.body.items.find((item) => item.name.startsWith('onboard-demo-high-'));
     expect(run).toMatchObject({ status: 'SUCCEEDED' });
-    const detail = await call<OnboardingRunDetail>('platform-operator', `/api/platform/onboarding-runs/${run!.name}`);
+    const detail = await call<OnboardingRunDetail>(
+      'platform-operator',
+      `/api/v1/platform/onboarding-runs/${run!.name}`,
+    );
     expect(detail.body).toMatchObject({
       status: 'SUCCEEDED',
       school: { slug: 'demo-high', name: 'Demo High School', schoolId: demo.school.schoolId },
@@ -138,16 +141,16 @@ describe('the routes behind the web app', () => {
     expect(JSON.stringify(detail.body)).not.toContain('admin@demo-high.example');
     const filtered = await call<{ items: unknown[] }>(
       'platform-operator',
-      '/api/platform/onboarding-runs?status=FAILED',
+      '/api/v1/platform/onboarding-runs?status=FAILED',
     );
     expect(filtered.body.items).toEqual([]);
-    expect((await call('platform-operator', '/api/platform/onboarding-runs/no-such-run')).status).toBe(404);
+    expect((await call('platform-operator', '/api/v1/platform/onboarding-runs/no-such-run')).status).toBe(404);
     const bad = await call<{ error: { fields: { path: string }[] } }>(
       'platform-operator',
-      '/api/platform/onboarding-runs/a:b',
+      '/api/v1/platform/onboarding-runs/a:b',
     );
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields[0]!.path).toBe('path.runName');
-    expect((await call('school-admin', '/api/platform/onboarding-runs')).status).toBe(403);
+    expect((await call('school-admin', '/api/v1/platform/onboarding-runs')).status).toBe(403);
   });
 });

@@ -17,7 +17,7 @@ beforeAll(async () => {
     birch.user('teacher'),
     birch.user('teacher'),
   ]);
-  await admin.call('PUT', '/api/school/settings', exampleSettings);
+  await admin.call('PUT', '/api/v1/school/settings', exampleSettings);
   const [row] = await birch.db.query<{ ids: string }>(
     `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on) VALUES ('2026-27', '2026-09-01', '2027-07-15') RETURNING id),
           term AS (INSERT INTO terms (academic_year_id, name, starts_on, ends_on) SELECT id, 'Term 1', '2026-09-01', '2026-12-18' FROM year RETURNING id),
@@ -52,22 +52,29 @@ describe('assessments, scores and grades API', () => {
   it('lets a teacher add assessments only for the subject they teach in the class', async () => {
     const created = await mathsTeacher.call<Assessment>(
       'POST',
-      '/api/assessments',
+      '/api/v1/assessments',
       assessment(ids.maths, 'Quiz 1', 20),
     );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'Quiz 1', maxScore: 20, weight: 1 });
-    expect((await mathsTeacher.call('POST', '/api/assessments', assessment(ids.science, 'Lab', 10))).status).toBe(403);
-    expect((await otherTeacher.call('POST', '/api/assessments', assessment(ids.maths, 'Quiz 2', 20))).status).toBe(403);
-    expect((await admin.call('POST', '/api/assessments', assessment(ids.science, 'Lab', 10, 2))).status).toBe(201);
-    const listed = await otherTeacher.call<{ items: Assessment[] }>('GET', `/api/assessments?classId=${ids.classId}`);
+    expect((await mathsTeacher.call('POST', '/api/v1/assessments', assessment(ids.science, 'Lab', 10))).status).toBe(
+      403,
+    );
+    expect((await otherTeacher.call('POST', '/api/v1/assessments', assessment(ids.maths, 'Quiz 2', 20))).status).toBe(
+      403,
+    );
+    expect((await admin.call('POST', '/api/v1/assessments', assessment(ids.science, 'Lab', 10, 2))).status).toBe(201);
+    const listed = await otherTeacher.call<{ items: Assessment[] }>(
+      'GET',
+      `/api/v1/assessments?classId=${ids.classId}`,
+    );
     expect(listed.body.items.map((a) => a.name)).toEqual(['Lab', 'Quiz 1']);
   });
 
   it('enters a class of scores in one round trip, refusing scores above the maximum and strangers', async () => {
-    const [quiz] = (await admin.call<{ items: Assessment[] }>('GET', `/api/assessments?subjectId=${ids.maths}`)).body
+    const [quiz] = (await admin.call<{ items: Assessment[] }>('GET', `/api/v1/assessments?subjectId=${ids.maths}`)).body
       .items;
-    const path = `/api/assessments/${quiz!.id}/scores`;
+    const path = `/api/v1/assessments/${quiz!.id}/scores`;
     const scores = ids.students.map((studentId, i) => ({ studentId, score: [18, 12, 7][i]! }));
     const entered = await mathsTeacher.call<{ changed: number }>('PUT', path, { scores });
     expect(entered.status).toBe(200);
@@ -94,14 +101,14 @@ describe('assessments, scores and grades API', () => {
   });
 
   it("computes term grades on the school's scale and a report card", async () => {
-    const [lab] = (await admin.call<{ items: Assessment[] }>('GET', `/api/assessments?subjectId=${ids.science}`)).body
-      .items;
-    await admin.call('PUT', `/api/assessments/${lab!.id}/scores`, {
+    const [lab] = (await admin.call<{ items: Assessment[] }>('GET', `/api/v1/assessments?subjectId=${ids.science}`))
+      .body.items;
+    await admin.call('PUT', `/api/v1/assessments/${lab!.id}/scores`, {
       scores: ids.students.map((studentId, i) => ({ studentId, score: [9, 6, 3][i]! })),
     });
     const grades = await mathsTeacher.call<ClassGrades>(
       'GET',
-      `/api/classes/${ids.classId}/grades?termId=${ids.termId}`,
+      `/api/v1/classes/${ids.classId}/grades?termId=${ids.termId}`,
     );
     expect(grades.status).toBe(200);
     expect(grades.roundTrips).toBe(1);
@@ -118,7 +125,7 @@ describe('assessments, scores and grades API', () => {
 
     const card = await admin.call<ReportCard>(
       'GET',
-      `/api/students/${ids.students[1]}/report-card?termId=${ids.termId}`,
+      `/api/v1/students/${ids.students[1]}/report-card?termId=${ids.termId}`,
     );
     expect(card.status).toBe(200);
     expect(card.body.subjects.map((s) => [s.subject, s.percent, s.grade])).toEqual([
@@ -127,6 +134,6 @@ describe('assessments, scores and grades API', () => {
     ]);
     expect(card.body.averagePercent).toBe(60);
     expect(card.body.term.name).toBe('Term 1');
-    expect((await admin.call('GET', `/api/students/${ids.students[1]}/report-card`)).status).toBe(400);
+    expect((await admin.call('GET', `/api/v1/students/${ids.students[1]}/report-card`)).status).toBe(400);
   });
 });

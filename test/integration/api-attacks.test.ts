@@ -83,9 +83,9 @@ type Attack = [name: string, run: () => Promise<ApiResponse>, status: number, co
 
 const attacks: Attack[] = [
   // Tokens
-  ['no token on a school route', () => asAnyone(undefined, 'GET', '/api/students'), 401],
-  ['no token on a write', () => asAnyone(undefined, 'POST', '/api/students', {}), 401],
-  ['a bearer that is not a JWT', () => asAnyone('not.a.jwt', 'GET', '/api/students'), 401],
+  ['no token on a school route', () => asAnyone(undefined, 'GET', '/api/v1/students'), 401],
+  ['no token on a write', () => asAnyone(undefined, 'POST', '/api/v1/students', {}), 401],
+  ['a bearer that is not a JWT', () => asAnyone('not.a.jwt', 'GET', '/api/v1/students'), 401],
   [
     'an alg:none token claiming school-admin',
     async () => {
@@ -98,7 +98,7 @@ const attacks: Attack[] = [
         'custom:school_id': victim.school.schoolId,
         exp: Math.floor(Date.now() / 1000) + 600,
       };
-      return asAnyone(`${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims)}.`, 'GET', '/api/students');
+      return asAnyone(`${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims)}.`, 'GET', '/api/v1/students');
     },
     401,
   ],
@@ -110,7 +110,7 @@ const attacks: Attack[] = [
       const edited = Buffer.from(JSON.stringify({ ...claims, 'custom:school_id': victim.school.schoolId })).toString(
         'base64url',
       );
-      return asAnyone(`${header}.${edited}.${signature}`, 'GET', '/api/students');
+      return asAnyone(`${header}.${edited}.${signature}`, 'GET', '/api/v1/students');
     },
     401,
   ],
@@ -123,7 +123,7 @@ const attacks: Attack[] = [
           { key: 'stranger' },
         ),
         'GET',
-        '/api/students',
+        '/api/v1/students',
       ),
     401,
   ],
@@ -136,7 +136,7 @@ const attacks: Attack[] = [
           { expiresIn: '-1m' },
         ),
         'GET',
-        '/api/students',
+        '/api/v1/students',
       ),
     401,
   ],
@@ -150,13 +150,13 @@ const attacks: Attack[] = [
           'custom:school_id': victim.school.schoolId,
         }),
         'GET',
-        '/api/students',
+        '/api/v1/students',
       ),
     401,
   ],
   [
     'a school role without a school claim',
-    async () => asAnyone(await mint({ 'cognito:groups': ['school-admin'] }), 'GET', '/api/students'),
+    async () => asAnyone(await mint({ 'cognito:groups': ['school-admin'] }), 'GET', '/api/v1/students'),
     403,
   ],
   [
@@ -165,7 +165,7 @@ const attacks: Attack[] = [
       asAnyone(
         await mint({ 'cognito:groups': ['school-admin'], 'custom:school_id': 'snotaschool000' }),
         'GET',
-        '/api/students',
+        '/api/v1/students',
       ),
     403,
     'SCHOOL_UNAVAILABLE',
@@ -176,43 +176,44 @@ const attacks: Attack[] = [
       asAnyone(
         await mint({ 'cognito:groups': ['superuser'], 'custom:school_id': victim.school.schoolId }),
         'GET',
-        '/api/students',
+        '/api/v1/students',
       ),
     403,
   ],
   // Another school's identifiers, with a genuine token of the attacker's school
   [
     'reading another school’s student by id',
-    () => users.intruder.call('GET', `/api/students/${target.studentId}`),
+    () => users.intruder.call('GET', `/api/v1/students/${target.studentId}`),
     404,
   ],
   [
     'changing another school’s student',
-    () => users.intruder.call('PATCH', `/api/students/${target.studentId}`, { givenName: 'Pwned' }),
+    () => users.intruder.call('PATCH', `/api/v1/students/${target.studentId}`, { givenName: 'Pwned' }),
     404,
   ],
   [
     'withdrawing another school’s student',
-    () => users.intruder.call('POST', `/api/students/${target.studentId}/withdraw`, { on: '2026-10-01', reason: 'x' }),
+    () =>
+      users.intruder.call('POST', `/api/v1/students/${target.studentId}/withdraw`, { on: '2026-10-01', reason: 'x' }),
     404,
   ],
   [
     'marking another school’s class',
     () =>
-      users.intruder.call('PUT', `/api/classes/${target.classId}/attendance/2026-09-14`, {
+      users.intruder.call('PUT', `/api/v1/classes/${target.classId}/attendance/2026-09-14`, {
         marks: [{ studentId: target.studentId, status: 'absent' }],
       }),
     404,
   ],
   [
     'reading another school’s register',
-    () => users.intruder.call('GET', `/api/classes/${target.classId}/attendance/2026-09-14`),
+    () => users.intruder.call('GET', `/api/v1/classes/${target.classId}/attendance/2026-09-14`),
     404,
   ],
   [
     'scoring another school’s assessment',
     () =>
-      users.intruder.call('PUT', `/api/assessments/${target.assessmentId}/scores`, {
+      users.intruder.call('PUT', `/api/v1/assessments/${target.assessmentId}/scores`, {
         scores: [{ studentId: target.studentId, score: 1 }],
       }),
     404,
@@ -220,7 +221,7 @@ const attacks: Attack[] = [
   [
     'paying into another school’s student',
     () =>
-      users.intruderBursar.call('POST', '/api/payments', {
+      users.intruderBursar.call('POST', '/api/v1/payments', {
         clientKey: 'attack-0001-xyz',
         studentId: target.studentId,
         amountMinor: 1,
@@ -232,21 +233,21 @@ const attacks: Attack[] = [
   [
     'linking a guardian to another school’s student',
     () =>
-      users.intruder.call('PUT', `/api/students/${target.studentId}/guardians/${target.guardianId}`, {
+      users.intruder.call('PUT', `/api/v1/students/${target.studentId}/guardians/${target.guardianId}`, {
         relationship: 'x',
       }),
     400,
   ],
   [
     'a report card of another school’s student',
-    () => users.intruder.call('GET', `/api/students/${target.studentId}/report-card?termId=${randomUUID()}`),
+    () => users.intruder.call('GET', `/api/v1/students/${target.studentId}/report-card?termId=${randomUUID()}`),
     404,
   ],
   // School id smuggled in
   [
     'schoolId in a body',
     () =>
-      users.intruder.call('POST', '/api/students', {
+      users.intruder.call('POST', '/api/v1/students', {
         admissionNo: 'X-1',
         givenName: 'X',
         familyName: 'Y',
@@ -254,30 +255,34 @@ const attacks: Attack[] = [
       }),
     400,
   ],
-  ['schoolId in a query', () => users.intruder.call('GET', `/api/students?schoolId=${victim.school.schoolId}`), 400],
-  ['school_id in a query', () => users.intruder.call('GET', `/api/students?school_id=${victim.school.schoolId}`), 400],
+  ['schoolId in a query', () => users.intruder.call('GET', `/api/v1/students?schoolId=${victim.school.schoolId}`), 400],
+  [
+    'school_id in a query',
+    () => users.intruder.call('GET', `/api/v1/students?school_id=${victim.school.schoolId}`),
+    400,
+  ],
   [
     'custom:school_id in a body',
-    () => users.intruder.call('PUT', '/api/school/settings', { 'custom:school_id': victim.school.schoolId }),
+    () => users.intruder.call('PUT', '/api/v1/school/settings', { 'custom:school_id': victim.school.schoolId }),
     400,
   ],
   // Roles inside the victim school
   [
     'a guardian reading a child not theirs',
-    () => users.guardian.call('GET', `/api/portal/children/${target.studentId}`),
+    () => users.guardian.call('GET', `/api/v1/portal/children/${target.studentId}`),
     404,
   ],
   [
     'a guardian reading a child’s fees not theirs',
-    () => users.guardian.call('GET', `/api/portal/children/${target.studentId}/fees`),
+    () => users.guardian.call('GET', `/api/v1/portal/children/${target.studentId}/fees`),
     404,
   ],
-  ['a guardian on the student register', () => users.guardian.call('GET', `/api/students/${target.studentId}`), 403],
-  ['a guardian on the audit log', () => users.guardian.call('GET', '/api/audit'), 403],
+  ['a guardian on the student register', () => users.guardian.call('GET', `/api/v1/students/${target.studentId}`), 403],
+  ['a guardian on the audit log', () => users.guardian.call('GET', '/api/v1/audit'), 403],
   [
     'a teacher marking a class they do not teach',
     () =>
-      users.teacher.call('PUT', `/api/classes/${target.classId}/attendance/2026-09-14`, {
+      users.teacher.call('PUT', `/api/v1/classes/${target.classId}/attendance/2026-09-14`, {
         marks: [{ studentId: target.studentId, status: 'absent' }],
       }),
     403,
@@ -285,20 +290,20 @@ const attacks: Attack[] = [
   [
     'a teacher scoring a subject they do not teach',
     () =>
-      users.teacher.call('PUT', `/api/assessments/${target.assessmentId}/scores`, {
+      users.teacher.call('PUT', `/api/v1/assessments/${target.assessmentId}/scores`, {
         scores: [{ studentId: target.studentId, score: 1 }],
       }),
     403,
   ],
   [
     'a teacher enrolling a student',
-    () => users.teacher.call('POST', '/api/students', { admissionNo: 'T-1', givenName: 'T', familyName: 'T' }),
+    () => users.teacher.call('POST', '/api/v1/students', { admissionNo: 'T-1', givenName: 'T', familyName: 'T' }),
     403,
   ],
   [
     'a teacher recording a payment',
     () =>
-      users.teacher.call('POST', '/api/payments', {
+      users.teacher.call('POST', '/api/v1/payments', {
         clientKey: 'attack-0002-xyz',
         studentId: target.studentId,
         amountMinor: 1,
@@ -310,7 +315,7 @@ const attacks: Attack[] = [
   [
     'a school admin recording a payment (bursars own fees)',
     () =>
-      users.admin.call('POST', '/api/payments', {
+      users.admin.call('POST', '/api/v1/payments', {
         clientKey: 'attack-0003-xyz',
         studentId: target.studentId,
         amountMinor: 1,
@@ -322,43 +327,43 @@ const attacks: Attack[] = [
   [
     'a bursar marking attendance',
     () =>
-      users.bursar.call('PUT', `/api/classes/${target.classId}/attendance/2026-09-14`, {
+      users.bursar.call('PUT', `/api/v1/classes/${target.classId}/attendance/2026-09-14`, {
         marks: [{ studentId: target.studentId, status: 'absent' }],
       }),
     403,
   ],
-  ['a bursar changing settings', () => users.bursar.call('PUT', '/api/school/settings', {}), 403],
+  ['a bursar changing settings', () => users.bursar.call('PUT', '/api/v1/school/settings', {}), 403],
   [
     'a platform operator reading school data',
-    () => users.operator.call('GET', `/api/students/${target.studentId}`),
+    () => users.operator.call('GET', `/api/v1/students/${target.studentId}`),
     403,
   ],
-  ['a school admin listing the platform’s schools', () => users.admin.call('GET', '/api/platform/schools'), 403],
+  ['a school admin listing the platform’s schools', () => users.admin.call('GET', '/api/v1/platform/schools'), 403],
   // Malformed and hostile input
-  ['a path id that is not a uuid', () => users.admin.call('GET', '/api/students/1%20OR%201=1'), 400],
+  ['a path id that is not a uuid', () => users.admin.call('GET', '/api/v1/students/1%20OR%201=1'), 400],
   [
     'a path id with SQL in it',
-    () => users.admin.call('GET', `/api/students/${encodeURIComponent("' OR '1'='1")}`),
+    () => users.admin.call('GET', `/api/v1/students/${encodeURIComponent("' OR '1'='1")}`),
     400,
   ],
   [
     'a date that is not a date',
-    () => users.admin.call('GET', `/api/classes/${target.classId}/attendance/2026-02-30`),
+    () => users.admin.call('GET', `/api/v1/classes/${target.classId}/attendance/2026-02-30`),
     400,
   ],
-  ['a body that is not JSON', () => users.admin.call('POST', '/api/students', '{"admissionNo": "A"'), 400],
-  ['a body that is a JSON array', () => users.admin.call('POST', '/api/students', []), 400],
-  ['a body over 1 MiB', () => users.admin.call('POST', '/api/students', { givenName: 'x'.repeat(1_100_000) }), 413],
+  ['a body that is not JSON', () => users.admin.call('POST', '/api/v1/students', '{"admissionNo": "A"'), 400],
+  ['a body that is a JSON array', () => users.admin.call('POST', '/api/v1/students', []), 400],
+  ['a body over 1 MiB', () => users.admin.call('POST', '/api/v1/students', { givenName: 'x'.repeat(1_100_000) }), 413],
   [
     'a string field over its limit',
     () =>
-      users.admin.call('POST', '/api/students', { admissionNo: 'L-1', givenName: 'x'.repeat(101), familyName: 'Y' }),
+      users.admin.call('POST', '/api/v1/students', { admissionNo: 'L-1', givenName: 'x'.repeat(101), familyName: 'Y' }),
     400,
   ],
   [
     'more marks than a request may carry',
     () =>
-      users.admin.call('PUT', `/api/classes/${target.classId}/attendance/2026-09-14`, {
+      users.admin.call('PUT', `/api/v1/classes/${target.classId}/attendance/2026-09-14`, {
         marks: Array.from({ length: 201 }, () => ({ studentId: randomUUID(), status: 'present' })),
       }),
     400,
@@ -366,18 +371,18 @@ const attacks: Attack[] = [
   [
     'an unknown field in a mark',
     () =>
-      users.admin.call('PUT', `/api/classes/${target.classId}/attendance/2026-09-14`, {
+      users.admin.call('PUT', `/api/v1/classes/${target.classId}/attendance/2026-09-14`, {
         marks: [{ studentId: target.studentId, status: 'present', schoolId: 'x' }],
       }),
     400,
   ],
-  ['an unknown query parameter', () => users.admin.call('GET', '/api/students?limit=5&debug=true'), 400],
+  ['an unknown query parameter', () => users.admin.call('GET', '/api/v1/students?limit=5&debug=true'), 400],
   [
     'a prototype-pollution body',
     () =>
       users.admin.call(
         'POST',
-        '/api/students',
+        '/api/v1/students',
         JSON.parse('{"admissionNo":"P-1","givenName":"P","familyName":"P","__proto__":{"isAdmin":true}}'),
       ),
     400,
@@ -385,7 +390,7 @@ const attacks: Attack[] = [
   [
     'a negative payment',
     () =>
-      users.bursar.call('POST', '/api/payments', {
+      users.bursar.call('POST', '/api/v1/payments', {
         clientKey: 'attack-0004-xyz',
         studentId: target.studentId,
         amountMinor: -500,
@@ -397,7 +402,7 @@ const attacks: Attack[] = [
   [
     'money as a float',
     () =>
-      users.bursar.call('POST', '/api/payments', {
+      users.bursar.call('POST', '/api/v1/payments', {
         clientKey: 'attack-0005-xyz',
         studentId: target.studentId,
         amountMinor: 0.1,
@@ -406,23 +411,23 @@ const attacks: Attack[] = [
       }),
     400,
   ],
-  ['a page size beyond the limit', () => users.admin.call('GET', '/api/students?limit=100000'), 400],
+  ['a page size beyond the limit', () => users.admin.call('GET', '/api/v1/students?limit=100000'), 400],
   // Notifications
-  ['a live ticket without a token', () => asAnyone(undefined, 'POST', '/api/notifications/live-tickets'), 401],
+  ['a live ticket without a token', () => asAnyone(undefined, 'POST', '/api/v1/notifications/live-tickets'), 401],
   [
     'a platform operator asking for a live ticket',
-    () => users.operator.call('POST', '/api/notifications/live-tickets'),
+    () => users.operator.call('POST', '/api/v1/notifications/live-tickets'),
     403,
   ],
   [
     'a guardian reading the school’s notification rules',
-    () => users.guardian.call('GET', '/api/notifications/settings'),
+    () => users.guardian.call('GET', '/api/v1/notifications/settings'),
     403,
   ],
   [
     'a guardian announcing to the whole school',
     () =>
-      users.guardian.call('POST', '/api/notifications/announcements', {
+      users.guardian.call('POST', '/api/v1/notifications/announcements', {
         audience: { scope: 'school' },
         title: 'Hello',
         body: 'Everyone',
@@ -430,11 +435,11 @@ const attacks: Attack[] = [
       }),
     403,
   ],
-  ['a guardian reading delivery reports', () => users.guardian.call('GET', '/api/notifications/requests'), 403],
+  ['a guardian reading delivery reports', () => users.guardian.call('GET', '/api/v1/notifications/requests'), 403],
   [
     'a school admin of another school announcing to the victim’s class',
     () =>
-      users.intruder.call('POST', '/api/notifications/announcements/preview', {
+      users.intruder.call('POST', '/api/v1/notifications/announcements/preview', {
         audience: { scope: 'class', classId: target.classId },
         title: 'Hello',
         body: 'Strangers',
@@ -443,12 +448,12 @@ const attacks: Attack[] = [
   ],
   [
     'a guardian marking a message that is not theirs read',
-    () => users.guardian.call('POST', `/api/notifications/${randomUUID()}/read`),
+    () => users.guardian.call('POST', `/api/v1/notifications/${randomUUID()}/read`),
     404,
   ],
   [
     'a forged cursor',
-    () => users.admin.call('GET', `/api/students?cursor=${Buffer.from('["a","b","c"]').toString('base64url')}`),
+    () => users.admin.call('GET', `/api/v1/students?cursor=${Buffer.from('["a","b","c"]').toString('base64url')}`),
     400,
   ],
 ];
@@ -468,19 +473,22 @@ describe('attack suite: each refused exactly, with nothing of the victim school 
   it('stores SQL metacharacters in every string field as plain text, and searches with them safely', async () => {
     const hostile = ["'; DROP TABLE students; --", '" OR 1=1 --', '$$; SELECT pg_sleep(5); $$', "\\'; --", '%_%'];
     for (const [index, text] of hostile.entries()) {
-      const created = await users.admin.call<{ givenName: string; familyName: string }>('POST', '/api/students', {
+      const created = await users.admin.call<{ givenName: string; familyName: string }>('POST', '/api/v1/students', {
         admissionNo: `SQL-${index}`,
         givenName: text,
         familyName: text,
       });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ givenName: text, familyName: text });
-      const found = await users.admin.call<{ items: unknown[] }>('GET', `/api/students?q=${encodeURIComponent(text)}`);
+      const found = await users.admin.call<{ items: unknown[] }>(
+        'GET',
+        `/api/v1/students?q=${encodeURIComponent(text)}`,
+      );
       expect(found.status).toBe(200);
     }
-    const guardian = await users.admin.call<{ name: string }>('POST', '/api/guardians', { name: hostile[0] });
+    const guardian = await users.admin.call<{ name: string }>('POST', '/api/v1/guardians', { name: hostile[0] });
     expect(guardian.body.name).toBe(hostile[0]);
-    const marked = await users.admin.call('PUT', `/api/classes/${target.classId}/attendance/2026-09-15`, {
+    const marked = await users.admin.call('PUT', `/api/v1/classes/${target.classId}/attendance/2026-09-15`, {
       marks: [{ studentId: target.studentId, status: 'late', note: "'); DELETE FROM attendance; --" }],
     });
     expect(marked.status).toBe(200);
@@ -503,12 +511,12 @@ describe('attack suite: each refused exactly, with nothing of the victim school 
         ...noQuietHours,
       });
     for (const admin of [users.admin, users.intruder]) {
-      expect((await admin.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
+      expect((await admin.call('PUT', '/api/v1/school/settings', exampleSettings)).status).toBe(200);
       await alertsAtOnce(admin);
     }
 
     // The victim guardian has the app open.
-    const ticket = await users.guardian.call<{ ticket: string }>('POST', '/api/notifications/live-tickets');
+    const ticket = await users.guardian.call<{ ticket: string }>('POST', '/api/v1/notifications/live-tickets');
     const heard: string[] = [];
     const socket = new WebSocket(`${platform().url.replace(/^http/, 'ws')}/live?ticket=${ticket.body.ticket}`);
     socket.on('message', (data: Buffer) => heard.push(data.toString('utf8')));
@@ -531,7 +539,7 @@ describe('attack suite: each refused exactly, with nothing of the victim school 
     const intruderDay = await today(attacker);
     expect(
       (
-        await users.intruder.call('PUT', `/api/classes/${attackerClass!.id}/attendance/${intruderDay}`, {
+        await users.intruder.call('PUT', `/api/v1/classes/${attackerClass!.id}/attendance/${intruderDay}`, {
           marks: [{ studentId: attackerClass!.pupil, status: 'absent' }],
         })
       ).status,
@@ -540,7 +548,7 @@ describe('attack suite: each refused exactly, with nothing of the victim school 
     const victimDay = await today(victim);
     expect(
       (
-        await users.admin.call('PUT', `/api/classes/${target.classId}/attendance/${victimDay}`, {
+        await users.admin.call('PUT', `/api/v1/classes/${target.classId}/attendance/${victimDay}`, {
           marks: [
             { studentId: target.studentId, status: 'absent' },
             { studentId: target.otherStudentId, status: 'absent' },
@@ -563,7 +571,7 @@ describe('attack suite: each refused exactly, with nothing of the victim school 
 
     const inbox = await users.guardian.call<{ items: { subject: string; body: string }[] }>(
       'GET',
-      '/api/notifications',
+      '/api/v1/notifications',
     );
     expect(inbox.status).toBe(200);
     expect(inbox.body.items).toHaveLength(1);
@@ -591,7 +599,7 @@ describe('attack suite: each refused exactly, with nothing of the victim school 
     const frozen = await schoolFixture(platform(), 'frozen');
     const frozenAdmin = await frozen.user('school-admin');
     await new TenantDirectory().setStatus(frozen.school.schoolId, ['ACTIVE'], 'SUSPENDED');
-    const write = await frozenAdmin.call<{ error: { code: string } }>('POST', '/api/subjects', {
+    const write = await frozenAdmin.call<{ error: { code: string } }>('POST', '/api/v1/subjects', {
       code: 'X',
       name: 'X',
     });
@@ -601,7 +609,7 @@ describe('attack suite: each refused exactly, with nothing of the victim school 
     const gone = await schoolFixture(platform(), 'gone');
     const goneAdmin = await gone.user('school-admin');
     await new TenantDirectory().setStatus(gone.school.schoolId, ['ACTIVE'], 'DELETED');
-    const read = await goneAdmin.call<{ error: { code: string } }>('GET', '/api/students');
+    const read = await goneAdmin.call<{ error: { code: string } }>('GET', '/api/v1/students');
     expect([read.status, read.body.error.code]).toEqual([403, 'SCHOOL_UNAVAILABLE']);
   });
 });

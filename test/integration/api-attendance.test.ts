@@ -50,7 +50,7 @@ beforeAll(async () => {
 });
 
 const day = '2026-09-14';
-const path = (date = day, id = classId) => `/api/classes/${id}/attendance/${date}`;
+const path = (date = day, id = classId) => `/api/v1/classes/${id}/attendance/${date}`;
 const allPresent = () => ({ marks: students.map((studentId) => ({ studentId, status: 'present' })) });
 const rowsFor = async (date: string) =>
   (
@@ -150,34 +150,34 @@ describe('attendance API (a class marked in one request)', () => {
     }
     const history = await homeroomTeacher.call<StudentAttendance>(
       'GET',
-      `/api/students/${students[0]}/attendance?from=2026-09-21&to=2026-09-25`,
+      `/api/v1/students/${students[0]}/attendance?from=2026-09-21&to=2026-09-25`,
     );
     expect(history.status).toBe(200);
     expect(history.body.days.map((d) => d.status)).toEqual(['absent', 'absent', 'absent', 'present', 'present']);
     expect(history.body.summary).toEqual({ days: 5, present: 2, rate: 0.4 });
 
     const admin = await maple.user('school-admin');
-    const day = await admin.call<DailySummary>('GET', '/api/attendance/daily?date=2026-09-14');
+    const day = await admin.call<DailySummary>('GET', '/api/v1/attendance/daily?date=2026-09-14');
     expect(day.body.classes).toEqual([
       expect.objectContaining({ className: '8A', present: 39, late: 1, unmarked: 0 }),
       expect.objectContaining({ className: '8B', present: 0, unmarked: 1 }),
     ]);
     expect(day.body.totals).toMatchObject({ present: 39, late: 1, unmarked: 1 });
-    expect((await homeroomTeacher.call('GET', '/api/attendance/daily?date=2026-09-14')).status).toBe(403);
+    expect((await homeroomTeacher.call('GET', '/api/v1/attendance/daily?date=2026-09-14')).status).toBe(403);
 
     const chronic = await homeroomTeacher.call<ChronicAbsence>(
       'GET',
-      '/api/attendance/chronic-absence?from=2026-09-21&to=2026-09-25',
+      '/api/v1/attendance/chronic-absence?from=2026-09-21&to=2026-09-25',
     );
     expect(chronic.body.threshold).toBe(0.9);
     expect(chronic.body.students.map((s) => [s.studentId, s.rate])).toEqual([[students[0], 0.4]]);
     const strict = await homeroomTeacher.call<ChronicAbsence>(
       'GET',
-      '/api/attendance/chronic-absence?from=2026-09-21&to=2026-09-25&threshold=0.3',
+      '/api/v1/attendance/chronic-absence?from=2026-09-21&to=2026-09-25&threshold=0.3',
     );
     expect(strict.body.students).toEqual([]);
     expect(
-      (await homeroomTeacher.call('GET', '/api/attendance/chronic-absence?from=2026-09-25&to=2026-09-21')).status,
+      (await homeroomTeacher.call('GET', '/api/v1/attendance/chronic-absence?from=2026-09-25&to=2026-09-21')).status,
     ).toBe(400);
   });
 });

@@ -68,7 +68,7 @@ async function ok<T = Record<string, unknown>>(
         platform().url,
         tokens.get('school-admin'),
         'GET',
-        `/api/audit?requestId=${encodeURIComponent(response.requestId!)}`,
+        `/api/v1/audit?requestId=${encodeURIComponent(response.requestId!)}`,
       )
     ).body;
     // The first call of a route is the one held to account (a later one may undo it).
@@ -83,12 +83,12 @@ type Page<T = { id: string }> = { items: T[]; nextCursor: string | null };
 
 describe('the API contract', () => {
   it('serves an OpenAPI 3.1 document that validates, generated from the route declarations', async () => {
-    const served = await ok<Record<string, unknown>>('anyone', 'GET', '/api/openapi.json');
+    const served = await ok<Record<string, unknown>>('anyone', 'GET', '/api/v1/openapi.json');
     const result = await new Validator().validate(served);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
-    // Generated, not written: the same as the declarations give here, but for the version.
-    expect({ ...served, info: undefined }).toEqual({ ...openApiDocument('any'), info: undefined });
+    // Generated, not written: the same as the declarations give here.
+    expect(served).toEqual(openApiDocument('v1'));
     const paths = served.paths as Record<string, Record<string, { operationId: string }>>;
     expect(
       Object.values(paths)
@@ -98,158 +98,167 @@ describe('the API contract', () => {
   });
 
   it('serves a readable page of the routes', async () => {
-    const html = await ok<string>('anyone', 'GET', '/api/docs');
-    expect(html).toContain('/api/students/{studentId}/withdraw');
+    const html = await ok<string>('anyone', 'GET', '/api/v1/docs');
+    expect(html).toContain('/api/v1/students/{studentId}/withdraw');
     expect(html).toContain('school-admin');
   });
 
   it('answers every route of the manifest with its declared success, each answer as the document describes', async () => {
     await ok('anyone', 'GET', '/api/health');
-    await ok('school-admin', 'GET', '/api/me');
-    await ok('platform-operator', 'GET', '/api/me');
-    await ok('school-admin', 'GET', '/api/dashboard');
+    await ok('anyone', 'GET', '/api/versions');
+    await ok('school-admin', 'GET', '/api/v1/me');
+    await ok('platform-operator', 'GET', '/api/v1/me');
+    await ok('school-admin', 'GET', '/api/v1/dashboard');
 
     // The school's structure: settings, years, terms, grades, subjects, classes.
-    const settings = await ok<{ chronicAbsenceRate: number }>('school-admin', 'GET', '/api/school/settings');
-    await ok('school-admin', 'PUT', '/api/school/settings', {
+    const settings = await ok<{ chronicAbsenceRate: number }>('school-admin', 'GET', '/api/v1/school/settings');
+    await ok('school-admin', 'PUT', '/api/v1/school/settings', {
       ...settings,
       chronicAbsenceRate: settings.chronicAbsenceRate === 0.9 ? 0.91 : 0.9,
     });
-    const years = await ok<Page<{ id: string; name: string }>>('school-admin', 'GET', '/api/academic-years');
+    const years = await ok<Page<{ id: string; name: string }>>('school-admin', 'GET', '/api/v1/academic-years');
     const yearId = years.items[0]!.id;
-    await ok('school-admin', 'GET', `/api/academic-years/${yearId}`);
-    await ok('school-admin', 'PATCH', `/api/academic-years/${yearId}`, { name: years.items[0]!.name });
-    const spareYear = await ok<{ id: string }>('school-admin', 'POST', '/api/academic-years', {
+    await ok('school-admin', 'GET', `/api/v1/academic-years/${yearId}`);
+    await ok('school-admin', 'PATCH', `/api/v1/academic-years/${yearId}`, { name: years.items[0]!.name });
+    const spareYear = await ok<{ id: string }>('school-admin', 'POST', '/api/v1/academic-years', {
       name: `Spare ${unique()}`,
       startsOn: '2030-09-01',
       endsOn: '2031-07-15',
     });
-    const terms = await ok<Page<{ id: string; name: string }>>('teacher', 'GET', `/api/terms?academicYearId=${yearId}`);
+    const terms = await ok<Page<{ id: string; name: string }>>(
+      'teacher',
+      'GET',
+      `/api/v1/terms?academicYearId=${yearId}`,
+    );
     const termId = terms.items[0]!.id;
-    await ok('guardian', 'GET', `/api/terms/${termId}`);
-    await ok('school-admin', 'PATCH', `/api/terms/${termId}`, { name: terms.items[0]!.name });
-    const spareTerm = await ok<{ id: string }>('school-admin', 'POST', '/api/terms', {
+    await ok('guardian', 'GET', `/api/v1/terms/${termId}`);
+    await ok('school-admin', 'PATCH', `/api/v1/terms/${termId}`, { name: terms.items[0]!.name });
+    const spareTerm = await ok<{ id: string }>('school-admin', 'POST', '/api/v1/terms', {
       academicYearId: spareYear.id,
       name: 'Spare term',
       startsOn: '2030-09-01',
       endsOn: '2030-12-15',
     });
-    const grades = await ok<Page<{ id: string; name: string }>>('school-admin', 'GET', '/api/grade-levels');
+    const grades = await ok<Page<{ id: string; name: string }>>('school-admin', 'GET', '/api/v1/grade-levels');
     const gradeLevelId = grades.items[0]!.id;
-    await ok('school-admin', 'GET', `/api/grade-levels/${gradeLevelId}`);
-    await ok('school-admin', 'PATCH', `/api/grade-levels/${gradeLevelId}`, { name: grades.items[0]!.name });
-    const spareGrade = await ok<{ id: string }>('school-admin', 'POST', '/api/grade-levels', {
+    await ok('school-admin', 'GET', `/api/v1/grade-levels/${gradeLevelId}`);
+    await ok('school-admin', 'PATCH', `/api/v1/grade-levels/${gradeLevelId}`, { name: grades.items[0]!.name });
+    const spareGrade = await ok<{ id: string }>('school-admin', 'POST', '/api/v1/grade-levels', {
       name: `Grade ${unique()}`,
       ordinal: 29,
     });
-    const subjects = await ok<Page<{ id: string; name: string; code: string }>>('school-admin', 'GET', '/api/subjects');
+    const subjects = await ok<Page<{ id: string; name: string; code: string }>>(
+      'school-admin',
+      'GET',
+      '/api/v1/subjects',
+    );
     const subjectId = subjects.items[0]!.id;
-    await ok('school-admin', 'GET', `/api/subjects/${subjectId}`);
-    await ok('school-admin', 'PATCH', `/api/subjects/${subjectId}`, { name: subjects.items[0]!.name });
-    const spareSubject = await ok<{ id: string }>('school-admin', 'POST', '/api/subjects', {
+    await ok('school-admin', 'GET', `/api/v1/subjects/${subjectId}`);
+    await ok('school-admin', 'PATCH', `/api/v1/subjects/${subjectId}`, { name: subjects.items[0]!.name });
+    const spareSubject = await ok<{ id: string }>('school-admin', 'POST', '/api/v1/subjects', {
       code: `X-${unique()}`,
       name: 'Spare subject',
     });
-    const classes = await ok<Page<{ id: string; name: string }>>('school-admin', 'GET', '/api/classes');
+    const classes = await ok<Page<{ id: string; name: string }>>('school-admin', 'GET', '/api/v1/classes');
     const classId = classes.items[0]!.id;
-    await ok('school-admin', 'GET', `/api/classes/${classId}`);
-    await ok('school-admin', 'PATCH', `/api/classes/${classId}`, { name: classes.items[0]!.name });
-    const spareClass = await ok<{ id: string }>('school-admin', 'POST', '/api/classes', {
+    await ok('school-admin', 'GET', `/api/v1/classes/${classId}`);
+    await ok('school-admin', 'PATCH', `/api/v1/classes/${classId}`, { name: classes.items[0]!.name });
+    const spareClass = await ok<{ id: string }>('school-admin', 'POST', '/api/v1/classes', {
       academicYearId: spareYear.id,
       gradeLevelId: spareGrade.id,
       name: `Spare ${unique()}`,
     });
-    const mine = await ok<{ items: { id: string; homeroom: boolean }[] }>('teacher', 'GET', '/api/me/classes');
+    const mine = await ok<{ items: { id: string; homeroom: boolean }[] }>('teacher', 'GET', '/api/v1/me/classes');
     const homeroom = mine.items.find((item) => item.homeroom)!.id;
 
     // Staff and teaching.
-    const staff = await ok<Page<{ id: string; role: string; status: string }>>('school-admin', 'GET', '/api/staff');
+    const staff = await ok<Page<{ id: string; role: string; status: string }>>('school-admin', 'GET', '/api/v1/staff');
     const aTeacher = staff.items.find((member) => member.role === 'teacher' && member.status === 'active')!;
-    await ok('school-admin', 'GET', `/api/classes/${classId}/assignments`);
-    await ok('school-admin', 'PUT', `/api/classes/${spareClass.id}/assignments`, {
+    await ok('school-admin', 'GET', `/api/v1/classes/${classId}/assignments`);
+    await ok('school-admin', 'PUT', `/api/v1/classes/${spareClass.id}/assignments`, {
       assignments: [{ subjectId: spareSubject.id, staffId: aTeacher.id }],
     });
-    const invited = await ok<{ id: string }>('school-admin', 'POST', '/api/staff', {
+    const invited = await ok<{ id: string }>('school-admin', 'POST', '/api/v1/staff', {
       email: `contract.${unique().toLowerCase()}@demo-high.example`,
       name: 'Contract Teacher',
       role: 'teacher',
     });
-    await ok('school-admin', 'PUT', `/api/staff/${invited.id}/role`, { role: 'bursar' });
-    await ok('school-admin', 'POST', `/api/staff/${invited.id}/deactivate`);
+    await ok('school-admin', 'PUT', `/api/v1/staff/${invited.id}/role`, { role: 'bursar' });
+    await ok('school-admin', 'POST', `/api/v1/staff/${invited.id}/deactivate`);
 
     // Students and guardians.
     const students = await ok<Page<{ id: string; admissionNo: string }>>(
       'teacher',
       'GET',
-      `/api/students?classId=${homeroom}`,
+      `/api/v1/students?classId=${homeroom}`,
     );
     const studentId = students.items[0]!.id;
-    await ok('bursar', 'GET', '/api/students?q=a&sort=admissionNo');
-    await ok('teacher', 'GET', `/api/students/${studentId}`);
-    const enrolled = await ok<{ id: string }>('school-admin', 'POST', '/api/students', {
+    await ok('bursar', 'GET', '/api/v1/students?q=a&sort=admissionNo');
+    await ok('teacher', 'GET', `/api/v1/students/${studentId}`);
+    const enrolled = await ok<{ id: string }>('school-admin', 'POST', '/api/v1/students', {
       admissionNo: `C-${unique()}`,
       givenName: 'Contract',
       familyName: 'Student',
       classId: spareClass.id,
     });
-    await ok('school-admin', 'PATCH', `/api/students/${enrolled.id}`, { givenName: 'Contracted' });
-    const guardians = await ok<Page>('school-admin', 'GET', '/api/guardians');
-    await ok('school-admin', 'GET', `/api/guardians/${guardians.items[0]!.id}`);
-    const guardian = await ok<{ id: string }>('school-admin', 'POST', '/api/guardians', {
+    await ok('school-admin', 'PATCH', `/api/v1/students/${enrolled.id}`, { givenName: 'Contracted' });
+    const guardians = await ok<Page>('school-admin', 'GET', '/api/v1/guardians');
+    await ok('school-admin', 'GET', `/api/v1/guardians/${guardians.items[0]!.id}`);
+    const guardian = await ok<{ id: string }>('school-admin', 'POST', '/api/v1/guardians', {
       name: 'Contract Guardian',
       email: `guardian.${unique().toLowerCase()}@demo-high.example`,
     });
-    await ok('school-admin', 'PATCH', `/api/guardians/${guardian.id}`, { phone: '+351 210 000 000' });
-    await ok('school-admin', 'PUT', `/api/students/${enrolled.id}/guardians/${guardian.id}`, {
+    await ok('school-admin', 'PATCH', `/api/v1/guardians/${guardian.id}`, { phone: '+351 210 000 000' });
+    await ok('school-admin', 'PUT', `/api/v1/students/${enrolled.id}/guardians/${guardian.id}`, {
       relationship: 'mother',
     });
-    await ok('school-admin', 'POST', `/api/guardians/${guardian.id}/invite`);
-    await ok('school-admin', 'DELETE', `/api/students/${enrolled.id}/guardians/${guardian.id}`);
+    await ok('school-admin', 'POST', `/api/v1/guardians/${guardian.id}/invite`);
+    await ok('school-admin', 'DELETE', `/api/v1/students/${enrolled.id}/guardians/${guardian.id}`);
 
     // Attendance, on a day the demo school has no marks for.
     const day = '2027-01-04';
     const register = await ok<{ students: { studentId: string }[] }>(
       'teacher',
       'GET',
-      `/api/classes/${homeroom}/attendance/${day}`,
+      `/api/v1/classes/${homeroom}/attendance/${day}`,
     );
-    await ok('teacher', 'PUT', `/api/classes/${homeroom}/attendance/${day}`, {
+    await ok('teacher', 'PUT', `/api/v1/classes/${homeroom}/attendance/${day}`, {
       marks: register.students.map((student) => ({ studentId: student.studentId, status: 'present' })),
     });
-    await ok('teacher', 'GET', `/api/students/${studentId}/attendance?from=2026-09-01&to=2026-12-31`);
-    await ok('school-admin', 'GET', `/api/attendance/daily?date=${day}`);
-    await ok('teacher', 'GET', '/api/attendance/chronic-absence?from=2026-09-01&to=2026-12-31');
+    await ok('teacher', 'GET', `/api/v1/students/${studentId}/attendance?from=2026-09-01&to=2026-12-31`);
+    await ok('school-admin', 'GET', `/api/v1/attendance/daily?date=${day}`);
+    await ok('teacher', 'GET', '/api/v1/attendance/chronic-absence?from=2026-09-01&to=2026-12-31');
 
     // Assessments and grades.
     const assessments = await ok<Page<{ id: string; classId: string; subjectId: string }>>(
       'teacher',
       'GET',
-      `/api/assessments?classId=${homeroom}&termId=${termId}`,
+      `/api/v1/assessments?classId=${homeroom}&termId=${termId}`,
     );
     const assessment = assessments.items[0]!;
     const grid = await ok<{ students: { studentId: string; score: number | null }[] }>(
       'teacher',
       'GET',
-      `/api/assessments/${assessment.id}/scores`,
+      `/api/v1/assessments/${assessment.id}/scores`,
     );
     const first = grid.students[0]!;
-    await ok('school-admin', 'PUT', `/api/assessments/${assessment.id}/scores`, {
+    await ok('school-admin', 'PUT', `/api/v1/assessments/${assessment.id}/scores`, {
       scores: [{ studentId: first.studentId, score: first.score === 1.25 ? 1.5 : 1.25 }],
     });
-    await ok('school-admin', 'POST', '/api/assessments', {
+    await ok('school-admin', 'POST', '/api/v1/assessments', {
       classId: assessment.classId,
       subjectId: assessment.subjectId,
       termId,
       name: `Quiz ${unique()}`,
       maxScore: 20,
     });
-    await ok('teacher', 'GET', `/api/classes/${homeroom}/grades?termId=${termId}`);
-    await ok('bursar', 'GET', `/api/students/${studentId}/report-card?termId=${termId}`);
+    await ok('teacher', 'GET', `/api/v1/classes/${homeroom}/grades?termId=${termId}`);
+    await ok('bursar', 'GET', `/api/v1/students/${studentId}/report-card?termId=${termId}`);
 
     // Fees.
-    const structures = await ok<Page>('bursar', 'GET', '/api/fee-structures');
-    await ok('school-admin', 'GET', `/api/fee-structures/${structures.items[0]!.id}`);
-    const spareFee = await ok<{ id: string }>('bursar', 'POST', '/api/fee-structures', {
+    const structures = await ok<Page>('bursar', 'GET', '/api/v1/fee-structures');
+    await ok('school-admin', 'GET', `/api/v1/fee-structures/${structures.items[0]!.id}`);
+    const spareFee = await ok<{ id: string }>('bursar', 'POST', '/api/v1/fee-structures', {
       termId,
       gradeLevelId: spareGrade.id,
       category: 'trips',
@@ -257,9 +266,9 @@ describe('the API contract', () => {
       amountMinor: 1500,
       dueOn: '2026-10-01',
     });
-    await ok('bursar', 'PATCH', `/api/fee-structures/${spareFee.id}`, { amountMinor: 1600 });
+    await ok('bursar', 'PATCH', `/api/v1/fee-structures/${spareFee.id}`, { amountMinor: 1600 });
     // A new fee of a grade the demo school has students in, invoiced to them.
-    const visit = await ok<{ id: string }>('bursar', 'POST', '/api/fee-structures', {
+    const visit = await ok<{ id: string }>('bursar', 'POST', '/api/v1/fee-structures', {
       termId,
       gradeLevelId,
       category: 'trips',
@@ -267,17 +276,17 @@ describe('the API contract', () => {
       amountMinor: 900,
       dueOn: '2026-10-01',
     });
-    await ok('bursar', 'POST', `/api/fee-structures/${visit.id}/invoices`, {});
-    const receipt = await ok<{ paymentId: string }>('bursar', 'POST', '/api/payments', {
+    await ok('bursar', 'POST', `/api/v1/fee-structures/${visit.id}/invoices`, {});
+    const receipt = await ok<{ paymentId: string }>('bursar', 'POST', '/api/v1/payments', {
       clientKey: `contract-${unique()}`,
       studentId,
       amountMinor: 100,
       method: 'cash',
       paidOn: '2026-10-02',
     });
-    await ok('school-admin', 'GET', `/api/payments/${receipt.paymentId}/receipt`);
-    await ok('bursar', 'GET', '/api/fees/balances?owingOnly=true');
-    await ok('bursar', 'GET', '/api/fees/overdue?asOf=2026-12-31');
+    await ok('school-admin', 'GET', `/api/v1/payments/${receipt.paymentId}/receipt`);
+    await ok('bursar', 'GET', '/api/v1/fees/balances?owingOnly=true');
+    await ok('bursar', 'GET', '/api/v1/fees/overdue?asOf=2026-12-31');
 
     // CSV imports, committed.
     const csv = { contentType: 'text/csv' };
@@ -285,120 +294,135 @@ describe('the API contract', () => {
     await ok(
       'school-admin',
       'POST',
-      '/api/imports/students?mode=commit',
+      '/api/v1/imports/students?mode=commit',
       `admission_no,given_name,family_name\nZ-${unique()},Zed,Zee`,
       csv,
     );
     await ok(
       'school-admin',
       'POST',
-      '/api/imports/attendance?mode=commit',
+      '/api/v1/imports/attendance?mode=commit',
       `admission_no,date,status\n${known},2027-01-05,late`,
       csv,
     );
     await ok(
       'school-admin',
       'POST',
-      '/api/imports/scores?mode=commit',
+      '/api/v1/imports/scores?mode=commit',
       `admission_no,year,term,subject,assessment,max_score,score\n${known},${years.items[0]!.name},${terms.items[0]!.name},${subjects.items[0]!.code},Imported ${unique()},20,10`,
       csv,
     );
 
     // Exports and reports.
-    const exported = await ok<{ id: string }>('school-admin', 'POST', '/api/exports', { kind: 'students' });
-    await ok('school-admin', 'GET', '/api/exports');
-    await ok('school-admin', 'GET', `/api/exports/${exported.id}`);
-    const report = await ok<{ id: string }>('school-admin', 'POST', '/api/reports', { kind: 'school-analytics' });
-    await ok('school-admin', 'GET', '/api/reports');
-    await ok('school-admin', 'GET', `/api/reports/${report.id}`);
+    const exported = await ok<{ id: string }>('school-admin', 'POST', '/api/v1/exports', { kind: 'students' });
+    await ok('school-admin', 'GET', '/api/v1/exports');
+    await ok('school-admin', 'GET', `/api/v1/exports/${exported.id}`);
+    const report = await ok<{ id: string }>('school-admin', 'POST', '/api/v1/reports', { kind: 'school-analytics' });
+    await ok('school-admin', 'GET', '/api/v1/reports');
+    await ok('school-admin', 'GET', `/api/v1/reports/${report.id}`);
 
     // Analytics.
-    await ok('teacher', 'GET', '/api/analytics/overview');
+    await ok('teacher', 'GET', '/api/v1/analytics/overview');
     const atRisk = await ok<{ items: { studentId: string }[] }>(
       'school-admin',
       'GET',
-      '/api/analytics/at-risk?minRisk=0',
+      '/api/v1/analytics/at-risk?minRisk=0',
     );
-    await ok('school-admin', 'GET', `/api/analytics/students/${atRisk.items[0]!.studentId}`);
-    const analyticsSettings = await ok<{ atRiskThreshold: number }>('school-admin', 'GET', '/api/analytics/settings');
-    await ok('school-admin', 'PUT', '/api/analytics/settings', {
+    await ok('school-admin', 'GET', `/api/v1/analytics/students/${atRisk.items[0]!.studentId}`);
+    const analyticsSettings = await ok<{ atRiskThreshold: number }>(
+      'school-admin',
+      'GET',
+      '/api/v1/analytics/settings',
+    );
+    await ok('school-admin', 'PUT', '/api/v1/analytics/settings', {
       ...analyticsSettings,
       atRiskThreshold: analyticsSettings.atRiskThreshold === 0.5 ? 0.55 : 0.5,
     });
-    const run = await ok<{ runId: string }>('school-admin', 'POST', '/api/analytics/runs');
-    await ok('school-admin', 'GET', '/api/analytics/runs');
+    const run = await ok<{ runId: string }>('school-admin', 'POST', '/api/v1/analytics/runs');
+    await ok('school-admin', 'GET', '/api/v1/analytics/runs');
     await expect
       .poll(
         async () =>
-          (await callApi(platform().url, tokens.get('school-admin'), 'GET', `/api/analytics/runs/${run.runId}`)).status,
+          (await callApi(platform().url, tokens.get('school-admin'), 'GET', `/api/v1/analytics/runs/${run.runId}`))
+            .status,
         { timeout: 60_000, interval: 250 },
       )
       .toBe(200);
-    await ok('school-admin', 'GET', '/api/audit?entity=student');
+    await ok('school-admin', 'GET', '/api/v1/audit?entity=student');
 
     // The guardian portal.
-    const children = await ok<{ items: { studentId: string }[] }>('guardian', 'GET', '/api/portal/children');
+    const children = await ok<{ items: { studentId: string }[] }>('guardian', 'GET', '/api/v1/portal/children');
     const child = children.items[0]!.studentId;
-    await ok('guardian', 'GET', `/api/portal/children/${child}`);
-    await ok('guardian', 'GET', `/api/portal/children/${child}/fees`);
-    await ok('guardian', 'GET', `/api/portal/children/${child}/report-card?termId=${termId}`);
-    await ok('guardian', 'GET', `/api/portal/children/${child}/attendance?from=2026-09-01&to=2026-12-31`);
-    await ok('guardian', 'GET', `/api/portal/children/${child}/analytics`);
+    await ok('guardian', 'GET', `/api/v1/portal/children/${child}`);
+    await ok('guardian', 'GET', `/api/v1/portal/children/${child}/fees`);
+    await ok('guardian', 'GET', `/api/v1/portal/children/${child}/report-card?termId=${termId}`);
+    await ok('guardian', 'GET', `/api/v1/portal/children/${child}/attendance?from=2026-09-01&to=2026-12-31`);
+    await ok('guardian', 'GET', `/api/v1/portal/children/${child}/analytics`);
 
     // Consents: the guardian's own in the portal, the school's record of one it received, the admin's list.
-    await ok('guardian', 'GET', `/api/portal/children/${child}/consents`);
-    await ok('guardian', 'PUT', `/api/portal/children/${child}/consents/integrations`, { status: 'given' });
-    await ok('school-admin', 'GET', `/api/students/${child}/consents`);
-    await ok('school-admin', 'PUT', `/api/students/${child}/consents/messages`, { status: 'given', method: 'paper' });
-    await ok('school-admin', 'GET', '/api/privacy/consents?purpose=messages&status=given');
-    await ok('school-admin', 'GET', `/api/students/${child}/access-log`);
-    await ok('guardian', 'GET', `/api/portal/children/${child}/access-log?limit=5`);
+    await ok('guardian', 'GET', `/api/v1/portal/children/${child}/consents`);
+    await ok('guardian', 'PUT', `/api/v1/portal/children/${child}/consents/integrations`, { status: 'given' });
+    await ok('school-admin', 'GET', `/api/v1/students/${child}/consents`);
+    await ok('school-admin', 'PUT', `/api/v1/students/${child}/consents/messages`, {
+      status: 'given',
+      method: 'paper',
+    });
+    await ok('school-admin', 'GET', '/api/v1/privacy/consents?purpose=messages&status=given');
+    await ok('school-admin', 'GET', `/api/v1/students/${child}/access-log`);
+    await ok('guardian', 'GET', `/api/v1/portal/children/${child}/access-log?limit=5`);
 
     // Privacy requests: the child's data asked for by the admin and in the portal, written in the background, each
     // downloaded once by whoever asked.
-    const byAdmin = await ok<{ id: string }>('school-admin', 'POST', '/api/privacy/requests', {
+    const byAdmin = await ok<{ id: string }>('school-admin', 'POST', '/api/v1/privacy/requests', {
       kind: 'export',
       studentId: child,
       clientKey: `contract-${unique()}`,
     });
-    const byFamily = await ok<{ id: string }>('guardian', 'POST', `/api/portal/children/${child}/privacy-requests`, {
+    const byFamily = await ok<{ id: string }>('guardian', 'POST', `/api/v1/portal/children/${child}/privacy-requests`, {
       kind: 'export',
       clientKey: `contract-${unique()}`,
     });
-    await ok('school-admin', 'GET', '/api/privacy/requests?status=open');
-    await ok('guardian', 'GET', `/api/portal/children/${child}/privacy-requests`);
+    await ok('school-admin', 'GET', '/api/v1/privacy/requests?status=open');
+    await ok('guardian', 'GET', `/api/v1/portal/children/${child}/privacy-requests`);
     for (const id of [byAdmin.id, byFamily.id]) {
       await expect
-        .poll(async () => (await ok<{ status: string }>('school-admin', 'GET', `/api/privacy/requests/${id}`)).status, {
-          timeout: 60_000,
-          interval: 250,
-        })
+        .poll(
+          async () => (await ok<{ status: string }>('school-admin', 'GET', `/api/v1/privacy/requests/${id}`)).status,
+          {
+            timeout: 60_000,
+            interval: 250,
+          },
+        )
         .toBe('ready');
     }
-    await ok('school-admin', 'POST', `/api/privacy/requests/${byAdmin.id}/download`);
-    await ok('school-admin', 'GET', '/api/privacy/retention');
-    await ok('school-admin', 'PUT', '/api/privacy/retention', { notifications: 2, grades: null });
-    await ok('guardian', 'POST', `/api/portal/children/${child}/privacy-requests/${byFamily.id}/download`);
+    await ok('school-admin', 'POST', `/api/v1/privacy/requests/${byAdmin.id}/download`);
+    await ok('school-admin', 'GET', '/api/v1/privacy/retention');
+    await ok('school-admin', 'PUT', '/api/v1/privacy/retention', { notifications: 2, grades: null });
+    await ok('guardian', 'POST', `/api/v1/portal/children/${child}/privacy-requests/${byFamily.id}/download`);
 
     // Notifications: the child marked absent today, told at once (the guardian in the app, and the admin that the
     // SMS budget, 0 by default, stops the text); the inboxes and choices, the admin's rules and delivery reports.
-    const rules = await ok<Record<string, unknown>>('school-admin', 'GET', '/api/notifications/settings');
+    const rules = await ok<Record<string, unknown>>('school-admin', 'GET', '/api/v1/notifications/settings');
     const { smsSentThisMonth: _counted, ...writable } = rules;
     // No quiet hours: the announcement below is sent at once, at any time of day.
-    await ok('school-admin', 'PUT', '/api/notifications/settings', {
+    await ok('school-admin', 'PUT', '/api/v1/notifications/settings', {
       ...writable,
       absenceGraceMinutes: 0,
       ...noQuietHours,
     });
-    const { classId: childClass } = await ok<{ classId: string }>('guardian', 'GET', `/api/portal/children/${child}`);
-    const { timezone } = await ok<{ timezone: string }>('school-admin', 'GET', '/api/school/settings');
+    const { classId: childClass } = await ok<{ classId: string }>(
+      'guardian',
+      'GET',
+      `/api/v1/portal/children/${child}`,
+    );
+    const { timezone } = await ok<{ timezone: string }>('school-admin', 'GET', '/api/v1/school/settings');
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: timezone }).format(new Date());
-    await ok('school-admin', 'PUT', `/api/classes/${childClass}/attendance/${today}`, {
+    await ok('school-admin', 'PUT', `/api/v1/classes/${childClass}/attendance/${today}`, {
       marks: [{ studentId: child, status: 'absent' }],
     });
     const inboxOf = async (role: Role) => {
       for (let i = 0; i < 200; i++) {
-        const page = await ok<{ items: { id: string }[] }>(role, 'GET', '/api/notifications?unread=true');
+        const page = await ok<{ items: { id: string }[] }>(role, 'GET', '/api/v1/notifications?unread=true');
         if (page.items.length) return page.items;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -406,17 +430,20 @@ describe('the API contract', () => {
     };
     const [alert] = await inboxOf('guardian');
     await inboxOf('school-admin');
-    await ok('guardian', 'POST', `/api/notifications/${alert!.id}/read`);
-    await ok('school-admin', 'POST', '/api/notifications/read-all');
-    await ok('guardian', 'GET', '/api/notifications/preferences');
-    await ok('guardian', 'PUT', '/api/notifications/preferences', { locale: 'en', channels: { absence: ['email'] } });
+    await ok('guardian', 'POST', `/api/v1/notifications/${alert!.id}/read`);
+    await ok('school-admin', 'POST', '/api/v1/notifications/read-all');
+    await ok('guardian', 'GET', '/api/v1/notifications/preferences');
+    await ok('guardian', 'PUT', '/api/v1/notifications/preferences', {
+      locale: 'en',
+      channels: { absence: ['email'] },
+    });
     const announcement = {
       audience: { scope: 'class-guardians', classId: childClass },
       title: 'Reunião de pais',
       body: 'Quinta-feira às 18h, na sala 4.',
     };
-    await ok('school-admin', 'POST', '/api/notifications/announcements/preview', announcement);
-    await ok('school-admin', 'POST', '/api/notifications/announcements', {
+    await ok('school-admin', 'POST', '/api/v1/notifications/announcements/preview', announcement);
+    await ok('school-admin', 'POST', '/api/v1/notifications/announcements', {
       ...announcement,
       clientKey: `contract-${unique()}`,
     });
@@ -436,15 +463,19 @@ describe('the API contract', () => {
     // Browser notifications: the guardian's browser (its keys made here, as a browser makes them) is allowed, then stopped.
     const browserKey = createECDH('prime256v1');
     browserKey.generateKeys();
-    await ok('guardian', 'GET', '/api/notifications/push');
-    const device = await ok<{ id: string }>('guardian', 'POST', '/api/notifications/push/devices', {
+    await ok('guardian', 'GET', '/api/v1/notifications/push');
+    const device = await ok<{ id: string }>('guardian', 'POST', '/api/v1/notifications/push/devices', {
       endpoint: `${platform().url}/local/push/${randomBytes(12).toString('base64url')}`,
       keys: { p256dh: browserKey.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
     });
-    await ok('guardian', 'DELETE', `/api/notifications/push/devices/${device.id}`);
+    await ok('guardian', 'DELETE', `/api/v1/notifications/push/devices/${device.id}`);
     // An invitation's link, followed by the invited person, who has no session yet.
     const inviteeEmail = `invitee.${unique().toLowerCase()}@demo-high.example`;
-    await ok('school-admin', 'POST', '/api/staff', { email: inviteeEmail, name: 'Invited Teacher', role: 'teacher' });
+    await ok('school-admin', 'POST', '/api/v1/staff', {
+      email: inviteeEmail,
+      name: 'Invited Teacher',
+      role: 'teacher',
+    });
     const invitationLink = new URL(
       await until<string>(
         async () =>
@@ -472,47 +503,51 @@ describe('the API contract', () => {
       body: '{{studentName}} faltou.',
       short: '{{studentName}} faltou.',
     };
-    await ok('guardian', 'POST', '/api/notifications/live-tickets');
-    await ok('school-admin', 'GET', '/api/notifications/templates');
-    await ok('school-admin', 'POST', '/api/notifications/templates/absence-alert/pt/preview', wording);
-    await ok('school-admin', 'PUT', '/api/notifications/templates/absence-alert/pt', wording);
-    await ok('school-admin', 'DELETE', '/api/notifications/templates/absence-alert/pt');
+    await ok('guardian', 'POST', '/api/v1/notifications/live-tickets');
+    await ok('school-admin', 'GET', '/api/v1/notifications/templates');
+    await ok('school-admin', 'POST', '/api/v1/notifications/templates/absence-alert/pt/preview', wording);
+    await ok('school-admin', 'PUT', '/api/v1/notifications/templates/absence-alert/pt', wording);
+    await ok('school-admin', 'DELETE', '/api/v1/notifications/templates/absence-alert/pt');
     const sent = await ok<{ items: { id: string }[] }>(
       'school-admin',
       'GET',
-      `/api/notifications/requests?studentId=${child}`,
+      `/api/v1/notifications/requests?studentId=${child}`,
     );
-    await ok('school-admin', 'GET', `/api/notifications/requests/${sent.items[0]!.id}`);
+    await ok('school-admin', 'GET', `/api/v1/notifications/requests/${sent.items[0]!.id}`);
 
     // The platform operator's routes.
-    await ok('platform-operator', 'GET', '/api/platform/schools');
-    await ok('platform-operator', 'GET', '/api/platform/privacy-requests?days=30');
-    const runs = await ok<{ items: { name: string }[] }>('platform-operator', 'GET', '/api/platform/onboarding-runs');
-    await ok('platform-operator', 'GET', `/api/platform/onboarding-runs/${runs.items[0]!.name}`);
+    await ok('platform-operator', 'GET', '/api/v1/platform/schools');
+    await ok('platform-operator', 'GET', '/api/v1/platform/privacy-requests?days=30');
+    const runs = await ok<{ items: { name: string }[] }>(
+      'platform-operator',
+      'GET',
+      '/api/v1/platform/onboarding-runs',
+    );
+    await ok('platform-operator', 'GET', `/api/v1/platform/onboarding-runs/${runs.items[0]!.name}`);
 
     // An erasure asked for by mistake is refused; the family's own is approved last of all (it erases the child).
-    const mistaken = await ok<{ id: string }>('school-admin', 'POST', '/api/privacy/requests', {
+    const mistaken = await ok<{ id: string }>('school-admin', 'POST', '/api/v1/privacy/requests', {
       kind: 'erasure',
       studentId: enrolled.id,
       clientKey: `contract-${unique()}`,
     });
-    await ok('school-admin', 'POST', `/api/privacy/requests/${mistaken.id}/refuse`, { reason: 'Asked by mistake.' });
+    await ok('school-admin', 'POST', `/api/v1/privacy/requests/${mistaken.id}/refuse`, { reason: 'Asked by mistake.' });
 
     // What is deleted last: the spare records made above, which nothing else refers to.
-    await ok('school-admin', 'POST', `/api/students/${enrolled.id}/withdraw`, { on: '2026-10-01', reason: 'moved' });
-    await ok('bursar', 'DELETE', `/api/fee-structures/${spareFee.id}`);
-    await ok('school-admin', 'DELETE', `/api/guardians/${guardian.id}`);
-    await ok('school-admin', 'PUT', `/api/classes/${spareClass.id}/assignments`, { assignments: [] });
-    await ok('school-admin', 'DELETE', `/api/classes/${spareClass.id}`);
-    await ok('school-admin', 'DELETE', `/api/subjects/${spareSubject.id}`);
-    await ok('school-admin', 'DELETE', `/api/grade-levels/${spareGrade.id}`);
-    await ok('school-admin', 'DELETE', `/api/terms/${spareTerm.id}`);
-    await ok('school-admin', 'DELETE', `/api/academic-years/${spareYear.id}`);
-    const erasure = await ok<{ id: string }>('guardian', 'POST', `/api/portal/children/${child}/privacy-requests`, {
+    await ok('school-admin', 'POST', `/api/v1/students/${enrolled.id}/withdraw`, { on: '2026-10-01', reason: 'moved' });
+    await ok('bursar', 'DELETE', `/api/v1/fee-structures/${spareFee.id}`);
+    await ok('school-admin', 'DELETE', `/api/v1/guardians/${guardian.id}`);
+    await ok('school-admin', 'PUT', `/api/v1/classes/${spareClass.id}/assignments`, { assignments: [] });
+    await ok('school-admin', 'DELETE', `/api/v1/classes/${spareClass.id}`);
+    await ok('school-admin', 'DELETE', `/api/v1/subjects/${spareSubject.id}`);
+    await ok('school-admin', 'DELETE', `/api/v1/grade-levels/${spareGrade.id}`);
+    await ok('school-admin', 'DELETE', `/api/v1/terms/${spareTerm.id}`);
+    await ok('school-admin', 'DELETE', `/api/v1/academic-years/${spareYear.id}`);
+    const erasure = await ok<{ id: string }>('guardian', 'POST', `/api/v1/portal/children/${child}/privacy-requests`, {
       kind: 'erasure',
       clientKey: `contract-${unique()}`,
     });
-    await ok('school-admin', 'POST', `/api/privacy/requests/${erasure.id}/approve`);
+    await ok('school-admin', 'POST', `/api/v1/privacy/requests/${erasure.id}/approve`);
 
     const unanswered = routes
       .filter((route) => !answered.get(routeKey(route))?.has(route.response.status))
@@ -545,5 +580,73 @@ describe('the API contract', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe("the API's versions, over HTTP", () => {
+  const get = (path: string, headers: Record<string, string> = {}, role: Role | 'anyone' = 'school-admin') =>
+    fetch(`${platform().url}${path}`, {
+      headers: { ...headers, ...(role === 'anyone' ? {} : { authorization: `Bearer ${tokens.get(role)}` }) },
+    });
+
+  it('lists the versions with their status, and the unversioned paths with their sunset', async () => {
+    const response = await get('/api/versions', {}, 'anyone');
+    expect(response.headers.get('api-version')).toBe('v1');
+    expect(await response.json()).toEqual({
+      current: 'v1',
+      versions: [
+        {
+          version: 'v1',
+          status: 'current',
+          released: '2026-12-07',
+          openapi: '/api/v1/openapi.json',
+          docs: '/api/v1/docs',
+        },
+      ],
+      unversioned: { aliasOf: 'v1', status: 'deprecated', deprecated: '2026-12-07', sunset: '2027-08-31' },
+    });
+  });
+
+  it('serves an unversioned path as its v1 alias, saying so with Deprecation, Sunset and the v1 link', async () => {
+    const [alias, versioned] = await Promise.all([get('/api/students?limit=3'), get('/api/v1/students?limit=3')]);
+    expect([alias.status, versioned.status]).toEqual([200, 200]);
+    expect(await alias.json()).toEqual(await versioned.json());
+    expect(alias.headers.get('api-version')).toBe('v1');
+    expect(alias.headers.get('deprecation')).toBe(`@${Date.parse('2026-12-07T00:00:00Z') / 1000}`);
+    expect(alias.headers.get('sunset')).toBe('Tue, 31 Aug 2027 23:59:59 GMT');
+    expect(alias.headers.get('link')).toContain('</api/v1/students?limit=3>; rel="successor-version"');
+    expect(versioned.headers.get('api-version')).toBe('v1');
+    expect(versioned.headers.get('deprecation')).toBeNull();
+    expect(versioned.headers.get('sunset')).toBeNull();
+  });
+
+  it('takes writes on the alias too, answered as v1 answers them', async () => {
+    const response = await callApi(platform().url, tokens.get('teacher'), 'POST', '/api/notifications/read-all');
+    expect(response.status).toBe(200);
+    const raw = await fetch(`${platform().url}/api/notifications/read-all`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.get('teacher')}` },
+    });
+    expect([raw.status, raw.headers.get('deprecation')?.startsWith('@')]).toEqual([200, true]);
+  });
+
+  it('ignores an alias header a client sends itself, and names the version on the gateway’s own refusals', async () => {
+    const spoofed = await get('/api/v1/me', { 'campus-api-alias': 'unversioned' });
+    expect(spoofed.status).toBe(200);
+    expect(spoofed.headers.get('deprecation')).toBeNull();
+    for (const path of ['/api/v1/students', '/api/students']) {
+      const refused = await get(path, {}, 'anyone');
+      expect([refused.status, refused.headers.get('api-version')], path).toEqual([401, 'v1']);
+    }
+  });
+
+  it('keeps the routes outside any version where they are: health, the version list, links sent in e-mails', async () => {
+    expect((await get('/api/health', {}, 'anyone')).status).toBe(200);
+    expect((await get('/api/v1/health', {}, 'anyone')).status).toBe(404);
+    expect((await get('/api/v1/versions', {}, 'anyone')).status).toBe(404);
+    // The OpenAPI document's old address answers as the v1 document's alias.
+    const document = await get('/api/openapi.json', {}, 'anyone');
+    expect(document.headers.get('deprecation')).not.toBeNull();
+    expect(((await document.json()) as { info: { version: string } }).info.version).toBe('v1');
   });
 });

@@ -45,12 +45,12 @@ beforeAll(async () => {
 
 /** Asks for an export and waits for the worker to finish it. */
 async function exported(request: object): Promise<{ view: ExportView; csv: string }> {
-  const asked = await admin.call<ExportView>('POST', '/api/exports', request);
+  const asked = await admin.call<ExportView>('POST', '/api/v1/exports', request);
   expect(asked.status).toBe(202);
   expect(asked.body.status).toBe('queued');
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const { body } = await admin.call<ExportView>('GET', `/api/exports/${asked.body.id}`);
+    const { body } = await admin.call<ExportView>('GET', `/api/v1/exports/${asked.body.id}`);
     if (body.status === 'done') {
       const download = await fetch(body.downloadUrl!);
       expect(download.status).toBe(200);
@@ -64,7 +64,8 @@ async function exported(request: object): Promise<{ view: ExportView; csv: strin
 }
 
 const upload = async (kind: string, csv: string) =>
-  (await admin.call<ImportResult>('POST', `/api/imports/${kind}?mode=dry-run`, csv, { contentType: 'text/csv' })).body;
+  (await admin.call<ImportResult>('POST', `/api/v1/imports/${kind}?mode=dry-run`, csv, { contentType: 'text/csv' }))
+    .body;
 
 describe('CSV exports, written by the exports worker from the queue', () => {
   it('exports every student with each guardian, and escapes cells a spreadsheet would run', async () => {
@@ -113,7 +114,7 @@ describe('CSV exports, written by the exports worker from the queue', () => {
     const { view } = await exported({ kind: 'grades' });
     const store = { put: async () => expect.fail('a finished export must not be written again') };
     expect(await runExport(school.db, store, school.school.schoolId, view.id)).toBe('skipped');
-    const list = await admin.call<{ items: ExportView[] }>('GET', '/api/exports?limit=2');
+    const list = await admin.call<{ items: ExportView[] }>('GET', '/api/v1/exports?limit=2');
     expect(list.body.items.map((item) => item.id)[0]).toBe(view.id);
     expect(list.body.items[0]!.downloadUrl).toBeUndefined();
     const [audited] = await school.db.query<{ n: number }>(
@@ -131,11 +132,11 @@ describe('CSV exports, written by the exports worker from the queue', () => {
       [{ kind: 'timetables' }, 'body.kind'],
     ] as const;
     for (const [body, path] of refusals) {
-      const response = await admin.call<{ error: { fields: { path: string }[] } }>('POST', '/api/exports', body);
+      const response = await admin.call<{ error: { fields: { path: string }[] } }>('POST', '/api/v1/exports', body);
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(response.body.error.fields.map((field) => field.path)).toContain(path);
     }
-    expect((await admin.call('GET', '/api/exports/8d1f0f8e-2a8c-4c39-9b7f-6d8f1f0e7a11')).status).toBe(404);
+    expect((await admin.call('GET', '/api/v1/exports/8d1f0f8e-2a8c-4c39-9b7f-6d8f1f0e7a11')).status).toBe(404);
   });
 });
 

@@ -13,7 +13,7 @@ let ids: { termId: string; gradeId: string; classId: string; students: string[] 
 beforeAll(async () => {
   willow = await schoolFixture(platform(), 'willow');
   [bursar, admin] = await Promise.all([willow.user('bursar'), willow.user('school-admin')]);
-  await admin.call('PUT', '/api/school/settings', exampleSettings);
+  await admin.call('PUT', '/api/v1/school/settings', exampleSettings);
   const [row] = await willow.db.query<{ ids: string }>(
     `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on) VALUES ('2026-27', '2026-09-01', '2027-07-15') RETURNING id),
           term AS (INSERT INTO terms (academic_year_id, name, starts_on, ends_on) SELECT id, 'Term 1', '2026-09-01', '2026-12-18' FROM year RETURNING id),
@@ -34,7 +34,7 @@ describe('fees API: structures, invoice runs, payments once per key, balances', 
   let feeStructureId: string;
 
   it('lets the bursar define a fee and invoice its grade, once however often the run is repeated', async () => {
-    const created = await bursar.call<{ id: string; amountMinor: number }>('POST', '/api/fee-structures', {
+    const created = await bursar.call<{ id: string; amountMinor: number }>('POST', '/api/v1/fee-structures', {
       termId: ids.termId,
       gradeLevelId: ids.gradeId,
       category: 'tuition',
@@ -45,12 +45,12 @@ describe('fees API: structures, invoice runs, payments once per key, balances', 
     expect(created.status).toBe(201);
     expect(created.body.amountMinor).toBe(45_000);
     feeStructureId = created.body.id;
-    expect((await admin.call('POST', '/api/fee-structures', { termId: ids.termId })).status).toBe(403);
+    expect((await admin.call('POST', '/api/v1/fee-structures', { termId: ids.termId })).status).toBe(403);
 
-    const run = await bursar.call('POST', `/api/fee-structures/${feeStructureId}/invoices`, {});
+    const run = await bursar.call('POST', `/api/v1/fee-structures/${feeStructureId}/invoices`, {});
     expect(run.body).toEqual({ students: 3, created: 3 });
     expect(run.roundTrips).toBe(1);
-    const again = await bursar.call('POST', `/api/fee-structures/${feeStructureId}/invoices`, {});
+    const again = await bursar.call('POST', `/api/v1/fee-structures/${feeStructureId}/invoices`, {});
     expect(again.body).toEqual({ students: 3, created: 0 });
   });
 
@@ -63,13 +63,13 @@ describe('fees API: structures, invoice runs, payments once per key, balances', 
       paidOn: '2026-09-10',
     };
     const [first, second] = await Promise.all([
-      bursar.call<Receipt>('POST', '/api/payments', payment),
-      bursar.call<Receipt>('POST', '/api/payments', payment),
+      bursar.call<Receipt>('POST', '/api/v1/payments', payment),
+      bursar.call<Receipt>('POST', '/api/v1/payments', payment),
     ]);
     const statuses = [first.status, second.status].sort();
     // Two at once: one records it, the other is told it is in progress or gets the same receipt.
     expect(statuses[0]).toBe(201);
-    const third = await bursar.call<Receipt>('POST', '/api/payments', payment);
+    const third = await bursar.call<Receipt>('POST', '/api/v1/payments', payment);
     expect(third.status).toBe(201);
     expect(third.body).toMatchObject({
       amountMinor: 20_000,
@@ -84,14 +84,14 @@ describe('fees API: structures, invoice runs, payments once per key, balances', 
     const records = await new DynamoDBClient({}).send(new ScanCommand({ TableName: 'campus-local-idempotency' }));
     expect(records.Items?.map((item) => item.status?.S)).toEqual(['COMPLETED']);
 
-    const reused = await bursar.call<{ error: { fields: { path: string }[] } }>('POST', '/api/payments', {
+    const reused = await bursar.call<{ error: { fields: { path: string }[] } }>('POST', '/api/v1/payments', {
       ...payment,
       amountMinor: 99,
     });
     expect(reused.status).toBe(409);
     expect(reused.body.error.fields).toEqual([{ path: 'body.clientKey', message: 'is already used' }]);
 
-    const receipt = await admin.call<Receipt>('GET', `/api/payments/${third.body.paymentId}/receipt`);
+    const receipt = await admin.call<Receipt>('GET', `/api/v1/payments/${third.body.paymentId}/receipt`);
     expect(receipt.body).toMatchObject({ receiptNo: third.body.receiptNo, balanceMinor: 25_000 });
   });
 
@@ -99,7 +99,7 @@ describe('fees API: structures, invoice runs, payments once per key, balances', 
     const [invoice] = await willow.db.query<{ id: string }>('SELECT id FROM invoices WHERE student_id = :s::uuid', {
       s: ids.students[1],
     });
-    const wrong = await bursar.call<{ error: { fields: { path: string }[] } }>('POST', '/api/payments', {
+    const wrong = await bursar.call<{ error: { fields: { path: string }[] } }>('POST', '/api/v1/payments', {
       clientKey: 'pay-0002-abcdef',
       studentId: ids.students[0],
       invoiceId: invoice!.id,
@@ -109,7 +109,7 @@ describe('fees API: structures, invoice runs, payments once per key, balances', 
     });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.fields).toEqual([{ path: 'body.invoiceId', message: 'is not an invoice of this student' }]);
-    const float = await bursar.call('POST', '/api/payments', {
+    const float = await bursar.call('POST', '/api/v1/payments', {
       clientKey: 'pay-0003-abcdef',
       studentId: ids.students[0],
       amountMinor: 10.5,
@@ -120,15 +120,15 @@ describe('fees API: structures, invoice runs, payments once per key, balances', 
   });
 
   it('lists balances and who is overdue', async () => {
-    const all = await bursar.call<{ items: StudentBalance[] }>('GET', `/api/fees/balances?classId=${ids.classId}`);
+    const all = await bursar.call<{ items: StudentBalance[] }>('GET', `/api/v1/fees/balances?classId=${ids.classId}`);
     expect(all.body.items.map((b) => b.balanceMinor)).toEqual([25_000, 45_000, 45_000]);
-    const owing = await admin.call<{ items: StudentBalance[] }>('GET', '/api/fees/balances?owingOnly=true&limit=2');
+    const owing = await admin.call<{ items: StudentBalance[] }>('GET', '/api/v1/fees/balances?owingOnly=true&limit=2');
     expect(owing.body.items).toHaveLength(2);
-    const early = await bursar.call<{ items: StudentBalance[] }>('GET', '/api/fees/overdue?asOf=2026-09-15');
+    const early = await bursar.call<{ items: StudentBalance[] }>('GET', '/api/v1/fees/overdue?asOf=2026-09-15');
     expect(early.body.items).toEqual([]);
-    const late = await bursar.call<{ items: StudentBalance[] }>('GET', '/api/fees/overdue?asOf=2026-10-15');
+    const late = await bursar.call<{ items: StudentBalance[] }>('GET', '/api/v1/fees/overdue?asOf=2026-10-15');
     expect(late.body.items.map((b) => b.admissionNo)).toEqual(['W-1', 'W-2', 'W-3']);
     const teacher = await willow.user('teacher');
-    expect((await teacher.call('GET', '/api/fees/balances')).status).toBe(403);
+    expect((await teacher.call('GET', '/api/v1/fees/balances')).status).toBe(403);
   });
 });

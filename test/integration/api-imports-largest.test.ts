@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 const upload = (kind: string, csv: string, mode: 'dry-run' | 'commit') =>
-  admin.call<ImportResult>('POST', `/api/imports/${kind}?mode=${mode}`, csv, { contentType: 'text/csv' });
+  admin.call<ImportResult>('POST', `/api/v1/imports/${kind}?mode=${mode}`, csv, { contentType: 'text/csv' });
 
 const admissionNos = Array.from({ length: maxCsvRows }, (_, i) => `L-${String(i).padStart(5, '0')}`);
 

@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 const upload = (csv: string, mode: 'dry-run' | 'commit', kind = 'students') =>
-  admin.call<ImportResult>('POST', `/api/imports/${kind}?mode=${mode}`, csv, { contentType: 'text/csv' });
+  admin.call<ImportResult>('POST', `/api/v1/imports/${kind}?mode=${mode}`, csv, { contentType: 'text/csv' });
 
 const header = 'admission_no,given_name,family_name,date_of_birth,class,guardian_name,guardian_email,relationship';
 const bigFile = [
@@ -93,7 +93,7 @@ describe('CSV imports of students, past attendance and past scores (dry run, the
   it('refuses a file that is not a students file', async () => {
     const wrong = await upload('name,score\nA,1', 'dry-run');
     expect(wrong.status).toBe(400);
-    const notCsv = await admin.call('POST', '/api/imports/students?mode=dry-run', {});
+    const notCsv = await admin.call('POST', '/api/v1/imports/students?mode=dry-run', {});
     expect(notCsv.status).toBe(415);
   });
 

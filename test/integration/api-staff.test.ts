@@ -14,7 +14,7 @@ beforeAll(async () => {
 
 describe('staff API through the user-directory port (Cognito admin calls, the local issuer behind them)', () => {
   it('invites a teacher: an account in the school with the role, and a staff record', async () => {
-    const invited = await admin.call<StaffMember>('POST', '/api/staff', {
+    const invited = await admin.call<StaffMember>('POST', '/api/v1/staff', {
       email: 'New.Teacher@Rowan.test',
       name: 'New Teacher',
       role: 'teacher',
@@ -24,12 +24,12 @@ describe('staff API through the user-directory port (Cognito admin calls, the lo
     const account = platform().issuer.users.findByUsername('new.teacher@rowan.test')!;
     expect(account).toMatchObject({ groups: ['teacher'], schoolId: rowan.school.schoolId, enabled: true });
     expect(invited.body.userId).toBe(account.sub);
-    const listed = await admin.call<{ items: StaffMember[] }>('GET', '/api/staff');
+    const listed = await admin.call<{ items: StaffMember[] }>('GET', '/api/v1/staff');
     expect(listed.body.items.map((member) => member.email)).toContain('new.teacher@rowan.test');
   });
 
   it('refuses a second invitation for the same e-mail, and undoes the account when the record cannot be written', async () => {
-    const again = await admin.call<{ error: { fields: { path: string }[] } }>('POST', '/api/staff', {
+    const again = await admin.call<{ error: { fields: { path: string }[] } }>('POST', '/api/v1/staff', {
       email: 'new.teacher@rowan.test',
       name: 'Again',
       role: 'bursar',
@@ -39,7 +39,7 @@ describe('staff API through the user-directory port (Cognito admin calls, the lo
 
     // A staff record with this e-mail already exists, but no account: the account made for it is removed again.
     await rowan.db.execute("INSERT INTO staff (email, name, role) VALUES ('orphan@rowan.test', 'Orphan', 'bursar')");
-    const clash = await admin.call('POST', '/api/staff', {
+    const clash = await admin.call('POST', '/api/v1/staff', {
       email: 'orphan@rowan.test',
       name: 'Orphan',
       role: 'bursar',
@@ -49,14 +49,14 @@ describe('staff API through the user-directory port (Cognito admin calls, the lo
   });
 
   it('changes a role in the records and the directory, and deactivates so the account cannot sign in', async () => {
-    const [member] = (await admin.call<{ items: StaffMember[] }>('GET', '/api/staff')).body.items.filter(
+    const [member] = (await admin.call<{ items: StaffMember[] }>('GET', '/api/v1/staff')).body.items.filter(
       (m) => m.email === 'new.teacher@rowan.test',
     );
-    const changed = await admin.call<StaffMember>('PUT', `/api/staff/${member!.id}/role`, { role: 'bursar' });
+    const changed = await admin.call<StaffMember>('PUT', `/api/v1/staff/${member!.id}/role`, { role: 'bursar' });
     expect(changed.body.role).toBe('bursar');
     expect(platform().issuer.users.findByUsername('new.teacher@rowan.test')!.groups).toEqual(['bursar']);
 
-    const deactivated = await admin.call<StaffMember>('POST', `/api/staff/${member!.id}/deactivate`);
+    const deactivated = await admin.call<StaffMember>('POST', `/api/v1/staff/${member!.id}/deactivate`);
     expect(deactivated.body.status).toBe('deactivated');
     expect(platform().issuer.users.findByUsername('new.teacher@rowan.test')!.enabled).toBe(false);
     expect(await platform().issuer.users.authenticate('new.teacher@rowan.test', 'anything')).toBeUndefined();
@@ -65,9 +65,9 @@ describe('staff API through the user-directory port (Cognito admin calls, the lo
   it('lets only school admins manage staff, and never with a role outside the school', async () => {
     const teacher = await rowan.user('teacher');
     expect(
-      (await teacher.call('POST', '/api/staff', { email: 'x@rowan.test', name: 'X', role: 'teacher' })).status,
+      (await teacher.call('POST', '/api/v1/staff', { email: 'x@rowan.test', name: 'X', role: 'teacher' })).status,
     ).toBe(403);
-    const operator = await admin.call('POST', '/api/staff', {
+    const operator = await admin.call('POST', '/api/v1/staff', {
       email: 'op@rowan.test',
       name: 'Op',
       role: 'platform-operator',

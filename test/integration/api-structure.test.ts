@@ -18,7 +18,7 @@ type Row = { id: string } & Record<string, unknown>;
 
 describe('school structure API: calendar, grades, subjects, classes, assignments and settings', () => {
   it('builds a year with terms, grades, subjects and a class, each change audited', async () => {
-    const year = await admin.call<Row>('POST', '/api/academic-years', {
+    const year = await admin.call<Row>('POST', '/api/v1/academic-years', {
       name: '2026-27',
       startsOn: '2026-09-01',
       endsOn: '2027-07-15',
@@ -29,15 +29,20 @@ describe('school structure API: calendar, grades, subjects, classes, assignments
       ['Term 2', '2027-01-05', '2027-03-31'],
       ['Term 1', '2026-09-01', '2026-12-18'],
     ]) {
-      const created = await admin.call('POST', '/api/terms', { academicYearId: year.body.id, name, startsOn, endsOn });
+      const created = await admin.call('POST', '/api/v1/terms', {
+        academicYearId: year.body.id,
+        name,
+        startsOn,
+        endsOn,
+      });
       expect(created.status).toBe(201);
     }
-    const terms = await teacher.call<Page<Row>>('GET', `/api/terms?academicYearId=${year.body.id}`);
+    const terms = await teacher.call<Page<Row>>('GET', `/api/v1/terms?academicYearId=${year.body.id}`);
     expect(terms.body.items.map((t) => t.name)).toEqual(['Term 1', 'Term 2']);
 
-    const grade = await admin.call<Row>('POST', '/api/grade-levels', { name: 'Grade 9', ordinal: 9 });
-    const maths = await admin.call<Row>('POST', '/api/subjects', { code: 'MATH', name: 'Mathematics' });
-    const klass = await admin.call<Row>('POST', '/api/classes', {
+    const grade = await admin.call<Row>('POST', '/api/v1/grade-levels', { name: 'Grade 9', ordinal: 9 });
+    const maths = await admin.call<Row>('POST', '/api/v1/subjects', { code: 'MATH', name: 'Mathematics' });
+    const klass = await admin.call<Row>('POST', '/api/v1/classes', {
       academicYearId: year.body.id,
       gradeLevelId: grade.body.id,
       name: '9B',
@@ -49,30 +54,30 @@ describe('school structure API: calendar, grades, subjects, classes, assignments
       ['academic-year', 'class', 'grade-level', 'subject', 'term', 'term'].sort(),
     );
 
-    const renamed = await admin.call<Row>('PATCH', `/api/subjects/${maths.body.id}`, { name: 'Maths' });
+    const renamed = await admin.call<Row>('PATCH', `/api/v1/subjects/${maths.body.id}`, { name: 'Maths' });
     expect(renamed.body).toMatchObject({ code: 'MATH', name: 'Maths' });
     // Referred to by a class: the grade cannot go.
-    expect((await admin.call('DELETE', `/api/grade-levels/${grade.body.id}`)).status).toBe(409);
-    const spare = await admin.call<Row>('POST', '/api/subjects', { code: 'ART', name: 'Art' });
-    expect((await admin.call('DELETE', `/api/subjects/${spare.body.id}`)).status).toBe(204);
-    expect((await admin.call('GET', `/api/subjects/${spare.body.id}`)).status).toBe(404);
+    expect((await admin.call('DELETE', `/api/v1/grade-levels/${grade.body.id}`)).status).toBe(409);
+    const spare = await admin.call<Row>('POST', '/api/v1/subjects', { code: 'ART', name: 'Art' });
+    expect((await admin.call('DELETE', `/api/v1/subjects/${spare.body.id}`)).status).toBe(204);
+    expect((await admin.call('GET', `/api/v1/subjects/${spare.body.id}`)).status).toBe(404);
   });
 
   it('refuses overlapping names, reversed dates and unknown parents with field errors', async () => {
-    const duplicate = await admin.call<{ error: { fields: { path: string }[] } }>('POST', '/api/subjects', {
+    const duplicate = await admin.call<{ error: { fields: { path: string }[] } }>('POST', '/api/v1/subjects', {
       code: 'MATH',
       name: 'Again',
     });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.error.fields).toEqual([{ path: 'body.code', message: 'is already taken' }]);
-    const reversed = await admin.call<{ error: { fields: { path: string }[] } }>('POST', '/api/academic-years', {
+    const reversed = await admin.call<{ error: { fields: { path: string }[] } }>('POST', '/api/v1/academic-years', {
       name: 'Backwards',
       startsOn: '2027-07-15',
       endsOn: '2026-09-01',
     });
     expect(reversed.status).toBe(400);
     expect(reversed.body.error.fields.map((f) => f.path)).toEqual(['body.endsOn']);
-    const orphan = await admin.call<{ error: { fields: { path: string }[] } }>('POST', '/api/terms', {
+    const orphan = await admin.call<{ error: { fields: { path: string }[] } }>('POST', '/api/v1/terms', {
       academicYearId: '00000000-0000-4000-8000-000000000000',
       name: 'T',
       startsOn: '2026-01-01',
@@ -80,17 +85,17 @@ describe('school structure API: calendar, grades, subjects, classes, assignments
     });
     expect(orphan.status).toBe(400);
     expect(orphan.body.error.fields).toEqual([{ path: 'body.academicYearId', message: 'does not exist' }]);
-    expect((await teacher.call('POST', '/api/subjects', { code: 'X', name: 'X' })).status).toBe(403);
+    expect((await teacher.call('POST', '/api/v1/subjects', { code: 'X', name: 'X' })).status).toBe(403);
   });
 
   it('pages a list with a cursor', async () => {
-    for (let i = 0; i < 5; i++) await admin.call('POST', '/api/subjects', { code: `S${i}`, name: `Subject ${i}` });
+    for (let i = 0; i < 5; i++) await admin.call('POST', '/api/v1/subjects', { code: `S${i}`, name: `Subject ${i}` });
     const codes: string[] = [];
     let cursor: string | null = null;
     do {
       const page: { body: Page<Row> } = await teacher.call(
         'GET',
-        `/api/subjects?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        `/api/v1/subjects?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
       );
       codes.push(...page.body.items.map((s) => String(s.code)));
       cursor = page.body.nextCursor;
@@ -105,7 +110,7 @@ describe('school structure API: calendar, grades, subjects, classes, assignments
       "INSERT INTO staff (user_sub, email, name, role) VALUES (:sub, 'teacher@cedar.test', 'Teacher', 'teacher') RETURNING id",
       { sub: teacher.userId },
     );
-    const path = `/api/classes/${klass!.id}/assignments`;
+    const path = `/api/v1/classes/${klass!.id}/assignments`;
     const set = await admin.call('PUT', path, { assignments: [{ subjectId: maths!.id, staffId: staff!.id }] });
     expect(set.status).toBe(200);
     expect((await teacher.call<{ assignments: unknown[] }>('GET', path)).body.assignments).toEqual([
@@ -124,7 +129,7 @@ describe('school structure API: calendar, grades, subjects, classes, assignments
   });
 
   it('writes and reads the school settings, validating zone, currency and scale', async () => {
-    expect((await teacher.call('GET', '/api/school/settings')).status).toBe(404);
+    expect((await teacher.call('GET', '/api/v1/school/settings')).status).toBe(404);
     const settings: SchoolSettings = {
       ...exampleSettings,
       timezone: 'Africa/Nairobi',
@@ -135,12 +140,12 @@ describe('school structure API: calendar, grades, subjects, classes, assignments
         { label: 'C', minPercent: 50 },
       ],
     };
-    const written = await admin.call<SchoolSettings>('PUT', '/api/school/settings', settings);
+    const written = await admin.call<SchoolSettings>('PUT', '/api/v1/school/settings', settings);
     expect(written.status).toBe(200);
     expect(written.body.gradingScale.map((band) => band.label)).toEqual(['A', 'C', 'E']);
     const guardian = await cedar.user('guardian');
-    expect((await guardian.call<SchoolSettings>('GET', '/api/school/settings')).body.currency).toBe('KES');
-    const bad = await admin.call<{ error: { fields: { path: string }[] } }>('PUT', '/api/school/settings', {
+    expect((await guardian.call<SchoolSettings>('GET', '/api/v1/school/settings')).body.currency).toBe('KES');
+    const bad = await admin.call<{ error: { fields: { path: string }[] } }>('PUT', '/api/v1/school/settings', {
       ...settings,
       timezone: 'Mars/Olympus',
       currency: 'kes',

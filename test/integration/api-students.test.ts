@@ -43,7 +43,7 @@ describe('students API (real HTTP, real tokens, the school database under its ow
   it('enrols a student, writing the audit entry in the same statement', async () => {
     const created = await admin.call<Student>(
       'POST',
-      '/api/students',
+      '/api/v1/students',
       newStudent('A-001', { classId, dateOfBirth: '2013-04-02' }),
     );
     expect(created.status).toBe(201);
@@ -63,7 +63,7 @@ describe('students API (real HTTP, real tokens, the school database under its ow
   it('refuses a second student with the same admission number: 409 on the field, nothing written', async () => {
     const again = await admin.call<{ error: { code: string; fields: { path: string }[] } }>(
       'POST',
-      '/api/students',
+      '/api/v1/students',
       newStudent('A-001'),
     );
     expect(again.status).toBe(409);
@@ -73,7 +73,7 @@ describe('students API (real HTTP, real tokens, the school database under its ow
   });
 
   it('answers bad input with 400 and the fields at fault', async () => {
-    const bad = await admin.call<{ error: { code: string; fields: { path: string }[] } }>('POST', '/api/students', {
+    const bad = await admin.call<{ error: { code: string; fields: { path: string }[] } }>('POST', '/api/v1/students', {
       admissionNo: 'has space',
       givenName: '',
       familyName: 'X',
@@ -87,18 +87,18 @@ describe('students API (real HTTP, real tokens, the school database under its ow
     );
     const missingClass = await admin.call<{ error: { fields: { path: string }[] } }>(
       'POST',
-      '/api/students',
+      '/api/v1/students',
       newStudent('A-404', { classId: '00000000-0000-4000-8000-000000000000' }),
     );
     expect(missingClass.status).toBe(400);
     expect(missingClass.body.error.fields).toEqual([{ path: 'body.classId', message: 'does not exist' }]);
-    const notJson = await admin.call('POST', '/api/students', '{"admissionNo":');
+    const notJson = await admin.call('POST', '/api/v1/students', '{"admissionNo":');
     expect(notJson.status).toBe(400);
   });
 
   it('lists by name page by page, searches by name or admission number, and filters by class', async () => {
     for (let i = 2; i <= 7; i++) {
-      const status = (await admin.call('POST', '/api/students', newStudent(`A-00${i}`, i % 2 ? { classId } : {})))
+      const status = (await admin.call('POST', '/api/v1/students', newStudent(`A-00${i}`, i % 2 ? { classId } : {})))
         .status;
       expect(status).toBe(201);
     }
@@ -106,7 +106,7 @@ describe('students API (real HTTP, real tokens, the school database under its ow
     let cursor: string | null = null;
     do {
       const page: { status: number; body: { items: Student[]; nextCursor: string | null }; roundTrips?: number } =
-        await teacher.call('GET', `/api/students?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+        await teacher.call('GET', `/api/v1/students?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
       expect(page.status).toBe(200);
       expect(page.roundTrips).toBe(1);
       seen.push(...page.body.items.map((s) => s.admissionNo));
@@ -114,26 +114,26 @@ describe('students API (real HTTP, real tokens, the school database under its ow
     } while (cursor);
     expect(seen).toEqual(['A-001', 'A-002', 'A-003', 'A-004', 'A-005', 'A-006', 'A-007']);
 
-    const byNumber = await teacher.call<{ items: Student[] }>('GET', '/api/students?q=a-00');
+    const byNumber = await teacher.call<{ items: Student[] }>('GET', '/api/v1/students?q=a-00');
     expect(byNumber.body.items).toHaveLength(7);
     const byName = await teacher.call<{ items: Student[] }>(
       'GET',
-      `/api/students?q=${encodeURIComponent('lovelace-a-005')}`,
+      `/api/v1/students?q=${encodeURIComponent('lovelace-a-005')}`,
     );
     expect(byName.body.items.map((s) => s.admissionNo)).toEqual(['A-005']);
-    const wildcard = await teacher.call<{ items: Student[] }>('GET', '/api/students?q=%25');
+    const wildcard = await teacher.call<{ items: Student[] }>('GET', '/api/v1/students?q=%25');
     expect(wildcard.body.items).toEqual([]);
     const inClass = await teacher.call<{ items: Student[] }>(
       'GET',
-      `/api/students?classId=${classId}&sort=admissionNo`,
+      `/api/v1/students?classId=${classId}&sort=admissionNo`,
     );
     expect(inClass.body.items.map((s) => s.admissionNo)).toEqual(['A-001', 'A-003', 'A-005', 'A-007']);
-    const badCursor = await teacher.call('GET', '/api/students?cursor=nonsense');
+    const badCursor = await teacher.call('GET', '/api/v1/students?cursor=nonsense');
     expect(badCursor.status).toBe(400);
   });
 
   it('shows a profile with guardians, attendance rate, latest grades and fee balance in one round trip', async () => {
-    const student = (await admin.call<Student>('POST', '/api/students', newStudent('P-001', { classId }))).body;
+    const student = (await admin.call<Student>('POST', '/api/v1/students', newStudent('P-001', { classId }))).body;
     await oak.db.execute(
       `WITH g AS (INSERT INTO guardians (name, email) VALUES ('Grace', 'grace@example.test') RETURNING id)
        INSERT INTO student_guardians (student_id, guardian_id, relationship) SELECT :id::uuid, g.id, 'mother' FROM g`,
@@ -145,7 +145,7 @@ describe('students API (real HTTP, real tokens, the school database under its ow
          FROM generate_series('2026-09-01'::date, '2026-09-04'::date, '1 day') d`,
       { id: student.id, classId },
     );
-    const profile = await teacher.call<StudentProfile>('GET', `/api/students/${student.id}`);
+    const profile = await teacher.call<StudentProfile>('GET', `/api/v1/students/${student.id}`);
     expect(profile.status).toBe(200);
     expect(profile.roundTrips).toBe(1);
     expect(profile.body.guardians).toEqual([
@@ -154,13 +154,13 @@ describe('students API (real HTTP, real tokens, the school database under its ow
     expect(profile.body.attendance).toEqual({ days: 4, present: 3, rate: 0.75 });
     expect(profile.body.latestGrades).toEqual([]);
     expect(profile.body.feeBalanceMinor).toBe(0);
-    expect((await teacher.call('GET', '/api/students/00000000-0000-4000-8000-000000000000')).status).toBe(404);
-    expect((await teacher.call('GET', '/api/students/not-a-uuid')).status).toBe(400);
+    expect((await teacher.call('GET', '/api/v1/students/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await teacher.call('GET', '/api/v1/students/not-a-uuid')).status).toBe(400);
   });
 
   it('changes details with before and after in the audit log, and withdraws once', async () => {
-    const student = (await admin.call<Student>('POST', '/api/students', newStudent('W-001', { classId }))).body;
-    const changed = await admin.call<Student>('PATCH', `/api/students/${student.id}`, { givenName: 'Augusta' });
+    const student = (await admin.call<Student>('POST', '/api/v1/students', newStudent('W-001', { classId }))).body;
+    const changed = await admin.call<Student>('PATCH', `/api/v1/students/${student.id}`, { givenName: 'Augusta' });
     expect(changed.body).toMatchObject({ givenName: 'Augusta', className: '7A' });
     const [entry] = await oak.db.query<{ before: string; after: string }>(
       "SELECT before::text, after::text FROM audit_entries WHERE action = 'update' AND entity_id = :id",
@@ -169,12 +169,12 @@ describe('students API (real HTTP, real tokens, the school database under its ow
     expect(JSON.parse(entry!.before).given_name).toBe('Ada');
     expect(JSON.parse(entry!.after).given_name).toBe('Augusta');
 
-    const withdrawn = await admin.call<Student>('POST', `/api/students/${student.id}/withdraw`, {
+    const withdrawn = await admin.call<Student>('POST', `/api/v1/students/${student.id}/withdraw`, {
       on: '2026-10-01',
       reason: 'Moved away',
     });
     expect(withdrawn.body).toMatchObject({ status: 'withdrawn', withdrawnOn: '2026-10-01', classId: null });
-    const twice = await admin.call<{ error: { code: string } }>('POST', `/api/students/${student.id}/withdraw`, {
+    const twice = await admin.call<{ error: { code: string } }>('POST', `/api/v1/students/${student.id}/withdraw`, {
       on: '2026-10-02',
       reason: 'Again',
     });
@@ -183,21 +183,21 @@ describe('students API (real HTTP, real tokens, the school database under its ow
   });
 
   it('lets only the roles of the manifest in', async () => {
-    expect((await teacher.call('POST', '/api/students', newStudent('T-001'))).status).toBe(403);
+    expect((await teacher.call('POST', '/api/v1/students', newStudent('T-001'))).status).toBe(403);
     const guardian = await oak.user('guardian');
-    expect((await guardian.call('GET', '/api/students')).status).toBe(403);
-    expect((await callApi(platform().url, undefined, 'GET', '/api/students')).status).toBe(401);
+    expect((await guardian.call('GET', '/api/v1/students')).status).toBe(403);
+    expect((await callApi(platform().url, undefined, 'GET', '/api/v1/students')).status).toBe(401);
   });
 
   it("never shows one school's students to another: the school comes from the token only", async () => {
     const elm = await schoolFixture(platform(), 'elm');
     const elmAdmin = await elm.user('school-admin');
     const [oakStudent] = await oak.db.query<{ id: string }>("SELECT id FROM students WHERE admission_no = 'A-001'");
-    expect((await elmAdmin.call('GET', `/api/students/${oakStudent!.id}`)).status).toBe(404);
+    expect((await elmAdmin.call('GET', `/api/v1/students/${oakStudent!.id}`)).status).toBe(404);
     expect(
-      (await elmAdmin.call<{ items: unknown[] }>('GET', `/api/students?schoolId=${oak.school.schoolId}`)).status,
+      (await elmAdmin.call<{ items: unknown[] }>('GET', `/api/v1/students?schoolId=${oak.school.schoolId}`)).status,
     ).toBe(400);
-    expect((await elmAdmin.call<{ items: unknown[] }>('GET', '/api/students')).body.items).toEqual([]);
+    expect((await elmAdmin.call<{ items: unknown[] }>('GET', '/api/v1/students')).body.items).toEqual([]);
   });
 
   it('keeps a suspended school readable but refuses changes, and refuses a deleted one', async () => {
@@ -205,15 +205,15 @@ describe('students API (real HTTP, real tokens, the school database under its ow
     const pineAdmin = await pine.user('school-admin');
     const directory = new TenantDirectory();
     await directory.setStatus(pine.school.schoolId, ['ACTIVE'], 'SUSPENDED');
-    expect((await pineAdmin.call('GET', '/api/students')).status).toBe(200);
-    const write = await pineAdmin.call<{ error: { code: string } }>('POST', '/api/students', newStudent('S-1'));
+    expect((await pineAdmin.call('GET', '/api/v1/students')).status).toBe(200);
+    const write = await pineAdmin.call<{ error: { code: string } }>('POST', '/api/v1/students', newStudent('S-1'));
     expect(write.status).toBe(403);
     expect(write.body.error.code).toBe('SCHOOL_READ_ONLY');
 
     const fir = await schoolFixture(platform(), 'fir');
     const firAdmin = await fir.user('school-admin');
     await directory.setStatus(fir.school.schoolId, ['ACTIVE'], 'DELETED');
-    const refused = await firAdmin.call<{ error: { code: string } }>('GET', '/api/students');
+    const refused = await firAdmin.call<{ error: { code: string } }>('GET', '/api/v1/students');
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('SCHOOL_UNAVAILABLE');
   });

@@ -53,7 +53,7 @@ beforeAll(async () => {
   teacher = await oak.user('teacher');
   guardian = await oak.user('guardian', { email: 'mother@oakconsent.test' });
   otherGuardian = await oak.user('guardian', { email: 'father@oakconsent.test' });
-  expect((await admin.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
+  expect((await admin.call('PUT', '/api/v1/school/settings', exampleSettings)).status).toBe(200);
   await oak.db.execute(
     `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on)
                    VALUES ('Now', current_date - 60, current_date + 200) RETURNING id),
@@ -90,7 +90,7 @@ beforeAll(async () => {
 
 describe('consent records', () => {
   it('lets a guardian give and read their child’s consent in the portal, recorded once however often it is sent', async () => {
-    const path = `/api/portal/children/${pupil.a}/consents/analytics`;
+    const path = `/api/v1/portal/children/${pupil.a}/consents/analytics`;
     const given = await guardian.call<StudentConsents>('PUT', path, { status: 'given' });
     expect(given.status, JSON.stringify(given.body)).toBe(200);
     expect(given.body.inForce.analytics).toMatchObject({
@@ -103,7 +103,7 @@ describe('consent records', () => {
     expect(given.body).toMatchObject({ lawfulBasis: 'legitimate-interest', analyticsScored: true });
     const again = await guardian.call<StudentConsents>('PUT', path, { status: 'given' });
     expect(again.body.history).toHaveLength(1);
-    const read = await guardian.call<StudentConsents>('GET', `/api/portal/children/${pupil.a}/consents`);
+    const read = await guardian.call<StudentConsents>('GET', `/api/v1/portal/children/${pupil.a}/consents`);
     expect(read.body.history.map((h) => [h.purpose, h.status])).toEqual([['analytics', 'given']]);
     const [audited] = await oak.db.query<{ n: number; subjects: string[] }>(
       `SELECT count(*)::int AS n, max(subjects::text) AS subjects FROM audit_entries WHERE entity = 'consent'`,
@@ -114,18 +114,22 @@ describe('consent records', () => {
   });
 
   it('shows a guardian nothing of another child, and lets no teacher read or record consents', async () => {
-    const other = await guardian.call<ErrorBody>('GET', `/api/portal/children/${pupil.b}/consents`);
+    const other = await guardian.call<ErrorBody>('GET', `/api/v1/portal/children/${pupil.b}/consents`);
     expect(other.status).toBe(404);
-    const decide = await guardian.call<ErrorBody>('PUT', `/api/portal/children/${pupil.b}/consents/analytics`, {
+    const decide = await guardian.call<ErrorBody>('PUT', `/api/v1/portal/children/${pupil.b}/consents/analytics`, {
       status: 'refused',
     });
     expect(decide.status).toBe(404);
-    expect((await teacher.call('GET', `/api/students/${pupil.a}/consents`)).status).toBe(403);
+    expect((await teacher.call('GET', `/api/v1/students/${pupil.a}/consents`)).status).toBe(403);
     expect(
-      (await teacher.call('PUT', `/api/students/${pupil.a}/consents/analytics`, { status: 'given', method: 'paper' }))
-        .status,
+      (
+        await teacher.call('PUT', `/api/v1/students/${pupil.a}/consents/analytics`, {
+          status: 'given',
+          method: 'paper',
+        })
+      ).status,
     ).toBe(403);
-    expect((await guardian.call('GET', `/api/students/${pupil.a}/consents`)).status).toBe(403);
+    expect((await guardian.call('GET', `/api/v1/students/${pupil.a}/consents`)).status).toBe(403);
     const [none] = await oak.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM consents WHERE student_id = :id::uuid`,
       { id: pupil.b },
@@ -134,7 +138,7 @@ describe('consent records', () => {
   });
 
   it('records a decision the school received, naming the guardian; refuses what is not valid field by field', async () => {
-    const recorded = await admin.call<StudentConsents>('PUT', `/api/students/${pupil.b}/consents/messages`, {
+    const recorded = await admin.call<StudentConsents>('PUT', `/api/v1/students/${pupil.b}/consents/messages`, {
       status: 'refused',
       method: 'paper',
       guardianId: otherGuardianId,
@@ -148,7 +152,7 @@ describe('consent records', () => {
       note: 'Form returned at the desk',
       recordedBy: 'Ana Admin',
     });
-    const notTheirs = await admin.call<ErrorBody>('PUT', `/api/students/${pupil.b}/consents/messages`, {
+    const notTheirs = await admin.call<ErrorBody>('PUT', `/api/v1/students/${pupil.b}/consents/messages`, {
       status: 'given',
       method: 'email',
       guardianId,
@@ -157,20 +161,20 @@ describe('consent records', () => {
     expect(notTheirs.body.error.fields).toEqual([
       { path: 'body.guardianId', message: 'is not a guardian of this student' },
     ]);
-    const purpose = await admin.call<ErrorBody>('PUT', `/api/students/${pupil.b}/consents/marketing`, {
+    const purpose = await admin.call<ErrorBody>('PUT', `/api/v1/students/${pupil.b}/consents/marketing`, {
       status: 'given',
       method: 'paper',
     });
     expect(purpose.status).toBe(400);
     expect(purpose.body.error.fields!.map((f) => f.path)).toEqual(['path.purpose']);
     // The portal is the guardian's own way: the school records what it received otherwise.
-    const bad = await admin.call<ErrorBody>('PUT', `/api/students/${pupil.b}/consents/messages`, {
+    const bad = await admin.call<ErrorBody>('PUT', `/api/v1/students/${pupil.b}/consents/messages`, {
       status: 'maybe',
       method: 'portal',
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields!.map((f) => f.path).sort()).toEqual(['body.method', 'body.status']);
-    const nothingGiven = await admin.call<ErrorBody>('PUT', `/api/students/${pupil.b}/consents/integrations`, {
+    const nothingGiven = await admin.call<ErrorBody>('PUT', `/api/v1/students/${pupil.b}/consents/integrations`, {
       status: 'withdrawn',
       method: 'email',
     });
@@ -178,7 +182,10 @@ describe('consent records', () => {
     expect(nothingGiven.body.error.fields).toEqual([
       { path: 'body.status', message: 'can be withdrawn only once given' },
     ]);
-    const unknown = await admin.call<ErrorBody>('GET', '/api/students/00000000-0000-4000-8000-000000000000/consents');
+    const unknown = await admin.call<ErrorBody>(
+      'GET',
+      '/api/v1/students/00000000-0000-4000-8000-000000000000/consents',
+    );
     expect(unknown.status).toBe(404);
     // Nothing was written by the refused requests.
     const [written] = await oak.db.query<{ n: number }>(
@@ -189,7 +196,7 @@ describe('consent records', () => {
   });
 
   it('lists the students of a class with the consents in force, filtered by purpose and status', async () => {
-    const all = await admin.call<ConsentList>('GET', '/api/privacy/consents');
+    const all = await admin.call<ConsentList>('GET', '/api/v1/privacy/consents');
     expect(all.status).toBe(200);
     expect(all.body.items.map((i) => [i.admissionNo, i.analytics, i.messages])).toEqual([
       ['a', 'given', 'none'],
@@ -197,7 +204,7 @@ describe('consent records', () => {
       ['c', 'none', 'none'],
       ['d', 'none', 'none'],
     ]);
-    const refused = await admin.call<ConsentList>('GET', '/api/privacy/consents?purpose=messages&status=refused');
+    const refused = await admin.call<ConsentList>('GET', '/api/v1/privacy/consents?purpose=messages&status=refused');
     expect(refused.body.items.map((i) => i.admissionNo)).toEqual(['b']);
   });
 });
@@ -207,7 +214,7 @@ describe('messages beyond essential school communication follow consent', () => 
     await changeNotificationRules((method, path, body) => admin.call(method, path, body), noQuietHours);
     const [klass] = await oak.db.query<{ id: string }>(`SELECT id FROM classes`);
     const audience = { scope: 'class-guardians', classId: klass!.id };
-    const preview = await admin.call<AnnouncementPreview>('POST', '/api/notifications/announcements/preview', {
+    const preview = await admin.call<AnnouncementPreview>('POST', '/api/v1/notifications/announcements/preview', {
       audience,
       title: 'Sports day',
       body: 'Sports day is on Friday.',
@@ -215,7 +222,7 @@ describe('messages beyond essential school communication follow consent', () => 
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);
     expect(preview.body.recipients.guardians).toBe(2);
     expect(preview.body.channels).toMatchObject({ 'in-app': 2, email: 1 });
-    const sent = await admin.call<AnnouncementCreated>('POST', '/api/notifications/announcements', {
+    const sent = await admin.call<AnnouncementCreated>('POST', '/api/v1/notifications/announcements', {
       audience,
       title: 'Sports day',
       body: 'Sports day is on Friday.',
@@ -242,7 +249,7 @@ describe('messages beyond essential school communication follow consent', () => 
 
 describe('the scoring run follows consent', () => {
   it('scores no student whose analytics consent is refused, and a withdrawal removes what was computed at once', async () => {
-    const refused = await admin.call<StudentConsents>('PUT', `/api/students/${pupil.c}/consents/analytics`, {
+    const refused = await admin.call<StudentConsents>('PUT', `/api/v1/students/${pupil.c}/consents/analytics`, {
       status: 'refused',
       method: 'in-person',
     });
@@ -253,7 +260,7 @@ describe('the scoring run follows consent', () => {
 
     const withdrawn = await guardian.call<StudentConsents>(
       'PUT',
-      `/api/portal/children/${pupil.a}/consents/analytics`,
+      `/api/v1/portal/children/${pupil.a}/consents/analytics`,
       {
         status: 'withdrawn',
       },
@@ -268,7 +275,7 @@ describe('the scoring run follows consent', () => {
     const before = JSON.parse(entry!.before) as { analytics: { student_id: string }[] };
     expect(before.analytics.map((row) => row.student_id)).toEqual([pupil.a]);
     // The portal's reads of the child no longer have a risk to show.
-    const analytics = await admin.call<{ risk?: unknown }>('GET', `/api/analytics/students/${pupil.a}`);
+    const analytics = await admin.call<{ risk?: unknown }>('GET', `/api/v1/analytics/students/${pupil.a}`);
     expect(analytics.status).toBe(404);
 
     await score();
@@ -276,10 +283,10 @@ describe('the scoring run follows consent', () => {
   });
 
   it('under consent as the basis, scores only the students whose guardian gave it, and clears the others at the next run', async () => {
-    const settings = await admin.call<Record<string, unknown>>('GET', '/api/analytics/settings');
-    const changed = await admin.call('PUT', '/api/analytics/settings', { ...settings.body, lawfulBasis: 'consent' });
+    const settings = await admin.call<Record<string, unknown>>('GET', '/api/v1/analytics/settings');
+    const changed = await admin.call('PUT', '/api/v1/analytics/settings', { ...settings.body, lawfulBasis: 'consent' });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
-    const given = await admin.call<StudentConsents>('PUT', `/api/students/${pupil.d}/consents/analytics`, {
+    const given = await admin.call<StudentConsents>('PUT', `/api/v1/students/${pupil.d}/consents/analytics`, {
       status: 'given',
       method: 'paper',
     });
@@ -294,13 +301,13 @@ describe('the scoring run follows consent', () => {
   });
 
   it('scores a child under the parental-consent age only with a consent given, whatever the basis', async () => {
-    const settings = await admin.call<Record<string, unknown>>('GET', '/api/analytics/settings');
-    await admin.call('PUT', '/api/analytics/settings', {
+    const settings = await admin.call<Record<string, unknown>>('GET', '/api/v1/analytics/settings');
+    await admin.call('PUT', '/api/v1/analytics/settings', {
       ...settings.body,
       lawfulBasis: 'legitimate-interest',
       parentalConsentUnder: 13,
     });
-    const list = await admin.call<ConsentList>('GET', '/api/privacy/consents');
+    const list = await admin.call<ConsentList>('GET', '/api/v1/privacy/consents');
     expect(Object.fromEntries(list.body.items.map((i) => [i.admissionNo, i.analyticsScored]))).toEqual({
       a: false,
       b: true,

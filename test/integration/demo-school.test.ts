@@ -77,7 +77,7 @@ describe('Demo High School on the local platform', () => {
     expect(Object.keys(tokens).sort()).toEqual(['bursar', 'guardian', 'school-admin', 'teacher']);
     const call = <T>(role: string, path: string) => callApi<T>(platform().url, tokens[role], 'GET', path);
 
-    const students = await call<{ items: unknown[] }>('school-admin', '/api/students?limit=50');
+    const students = await call<{ items: unknown[] }>('school-admin', '/api/v1/students?limit=50');
     expect(students.status).toBe(200);
     expect(students.body.items).toHaveLength(50);
 
@@ -89,16 +89,16 @@ describe('Demo High School on the local platform', () => {
     );
     const register = await call<{ marks: unknown[] }>(
       'teacher',
-      `/api/classes/${homeroom!.id}/attendance/${homeroom!.day}`,
+      `/api/v1/classes/${homeroom!.id}/attendance/${homeroom!.day}`,
     );
     expect(register.status).toBe(200);
     expect(JSON.stringify(register.body)).toContain('present');
 
-    const overdue = await call<{ items: unknown[] }>('bursar', '/api/fees/overdue?asOf=2027-01-31');
+    const overdue = await call<{ items: unknown[] }>('bursar', '/api/v1/fees/overdue?asOf=2027-01-31');
     expect(overdue.status).toBe(200);
     expect(overdue.body.items.length).toBeGreaterThan(0);
 
-    const children = await call<{ items: unknown[] } | unknown[]>('guardian', '/api/portal/children');
+    const children = await call<{ items: unknown[] } | unknown[]>('guardian', '/api/v1/portal/children');
     expect(children.status).toBe(200);
     const [{ n }] = (await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM student_guardians sg JOIN guardians g ON g.id = sg.guardian_id WHERE g.user_sub IS NOT NULL`,

@@ -48,7 +48,7 @@ beforeAll(async () => {
   oak = await schoolFixture(platform(), 'oakinvite');
   admin = await oak.user('school-admin');
   expect(
-    (await admin.call('PUT', '/api/school/settings', { ...exampleSettings, name: 'Escola Carvalho' })).status,
+    (await admin.call('PUT', '/api/v1/school/settings', { ...exampleSettings, name: 'Escola Carvalho' })).status,
   ).toBe(200);
   const [row] = await oak.db.query<{ id: string }>(
     `WITH admin AS (INSERT INTO staff (user_sub, email, name, role) VALUES (:admin, 'admin@oakinvite.test', 'Ada Admin', 'school-admin'))
@@ -62,7 +62,7 @@ describe('invitations through the notification service', () => {
   let link: URL;
 
   it('sends a member of staff the school’s own invitation, in its language, and no password', async () => {
-    const invited = await admin.call('POST', '/api/staff', {
+    const invited = await admin.call('POST', '/api/v1/staff', {
       email: 'Teresa@OakInvite.test',
       name: 'Teresa Teacher',
       role: 'teacher',
@@ -117,7 +117,7 @@ describe('invitations through the notification service', () => {
     expect(done.status).toBe(200);
     expect(await done.text()).toContain('palavra-passe está definida');
     const access = await accessTokenFor(platform().url, 'teresa@oakinvite.test', goodPassword);
-    const inbox = await fetch(`${platform().url}/api/notifications`, {
+    const inbox = await fetch(`${platform().url}/api/v1/notifications`, {
       headers: { authorization: `Bearer ${access}` },
     });
     expect(inbox.status).toBe(200);
@@ -132,17 +132,17 @@ describe('invitations through the notification service', () => {
   });
 
   it('is tracked like the school’s other messages', async () => {
-    const page = await admin.call<RequestsPage>('GET', '/api/notifications/requests?kind=invitation');
+    const page = await admin.call<RequestsPage>('GET', '/api/v1/notifications/requests?kind=invitation');
     expect(page.status).toBe(200);
     const [request] = page.body.items;
-    const report = await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${request!.id}`);
+    const report = await admin.call<DeliveryReport>('GET', `/api/v1/notifications/requests/${request!.id}`);
     expect(report.body.messages.map((m) => ({ channel: m.channel, status: m.status }))).toEqual([
       { channel: 'email', status: 'delivered' },
     ]);
   });
 
   it('invites a guardian the same way, and a link older than a week no longer works', async () => {
-    const invited = await admin.call('POST', `/api/guardians/${guardianId}/invite`);
+    const invited = await admin.call('POST', `/api/v1/guardians/${guardianId}/invite`);
     expect(invited.status, JSON.stringify(invited.body)).toBe(200);
     const guardianLink = linkIn(await emailTo('rita@oakinvite.test'));
     expect(await (await fetch(guardianLink)).text()).toContain('encarregado(a) de educação');
@@ -162,7 +162,7 @@ describe('invitations through the notification service', () => {
   it('keeps the link in a school’s own wording of the invitation', async () => {
     const refused = await admin.call<{ error: { fields: { path: string; message: string }[] } }>(
       'PUT',
-      '/api/notifications/templates/invitation/pt',
+      '/api/v1/notifications/templates/invitation/pt',
       { subject: 'Convite', body: 'Bem-vindo à escola.', short: 'Convite' },
     );
     expect(refused.status).toBe(400);

@@ -55,11 +55,11 @@ function functionOf(entry: string) {
 describe('IAM on the local platform: each function limited to its synthesized role', () => {
   it('fails a route whose function lost one grant, as it would on AWS, and nothing is half-done', async () => {
     const admin = await first.user('school-admin');
-    const asked = await admin.call<{ error: { code: string } }>('POST', '/api/exports', { kind: 'students' });
+    const asked = await admin.call<{ error: { code: string } }>('POST', '/api/v1/exports', { kind: 'students' });
     expect(asked.status).toBe(503);
     expect(asked.body.error.code).toBe('UNAVAILABLE');
     // The same function still does what its role allows; the refused request left no export behind.
-    const listed = await admin.call<{ items: unknown[] }>('GET', '/api/exports');
+    const listed = await admin.call<{ items: unknown[] }>('GET', '/api/v1/exports');
     expect(listed.status).toBe(200);
     expect(listed.body.items).toEqual([]);
   });

@@ -66,7 +66,7 @@ describe('local OIDC issuer (oidc-provider) and JWT checks in the gateway', () =
     const id = decodeJwt(tokens.body.id_token!);
     expect(id).toMatchObject({ aud: 'campus-web', email: teacher.email, 'cognito:groups': ['teacher'] });
 
-    const me = await fetch(`${platform.url}/api/me`, {
+    const me = await fetch(`${platform.url}/api/v1/me`, {
       headers: { authorization: `Bearer ${tokens.body.access_token}` },
     });
     expect(me.status).toBe(200);
@@ -97,7 +97,7 @@ describe('local OIDC issuer (oidc-provider) and JWT checks in the gateway', () =
   });
 
   it('answers 401 for a missing, forged or foreign token on a protected route', async () => {
-    expect((await fetch(`${platform.url}/api/me`)).status).toBe(401);
+    expect((await fetch(`${platform.url}/api/v1/me`)).status).toBe(401);
     const accessToken = await accessTokenFor(platform.url, teacher.email, teacher.password);
     const [header, payload, signature] = accessToken.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
@@ -106,7 +106,8 @@ describe('local OIDC issuer (oidc-provider) and JWT checks in the gateway', () =
       Buffer.from(JSON.stringify({ ...claims, 'cognito:groups': ['school-admin'] })).toString('base64url'),
       signature,
     ].join('.');
-    const me = (bearer: string) => fetch(`${platform.url}/api/me`, { headers: { authorization: `Bearer ${bearer}` } });
+    const me = (bearer: string) =>
+      fetch(`${platform.url}/api/v1/me`, { headers: { authorization: `Bearer ${bearer}` } });
     expect((await me(forged)).status).toBe(401);
     expect((await me('not-a-jwt')).status).toBe(401);
     expect((await me(accessToken)).status).toBe(200);

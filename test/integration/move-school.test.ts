@@ -28,7 +28,7 @@ describe('moving a school between shard groups (the synthesized state machine)',
   const enrol = async () => {
     n += 1;
     const admissionNo = `MOVE-${String(n).padStart(4, '0')}`;
-    const response = await callApi(platform().url, token, 'POST', '/api/students', {
+    const response = await callApi(platform().url, token, 'POST', '/api/v1/students', {
       admissionNo,
       givenName: 'Moving',
       familyName: `Student ${n}`,

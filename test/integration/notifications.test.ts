@@ -109,7 +109,7 @@ beforeAll(async () => {
   guardianUser = await oak.user('guardian', { email: 'parent0@oak.test' });
   // A Portuguese school: its messages are written in Portuguese.
   expect(
-    (await admin.call('PUT', '/api/school/settings', { ...exampleSettings, name: 'Escola Carvalho' })).status,
+    (await admin.call('PUT', '/api/v1/school/settings', { ...exampleSettings, name: 'Escola Carvalho' })).status,
   ).toBe(200);
   const [ids] = await oak.db.query<{ class_id: string; today: string }>(
     `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on)
@@ -156,14 +156,14 @@ describe('absence alerts', () => {
     });
     const saved = await teacher.call(
       'PUT',
-      `/api/classes/${classId}/attendance/${today}`,
+      `/api/v1/classes/${classId}/attendance/${today}`,
       register({ 0: 'absent', 1: 'absent', 2: 'excused' }),
     );
     expect(saved.status).toBe(200);
     // Saved again, and retried: still one request each.
     await teacher.call(
       'PUT',
-      `/api/classes/${classId}/attendance/${today}`,
+      `/api/v1/classes/${classId}/attendance/${today}`,
       register({ 0: 'absent', 1: 'absent', 2: 'excused' }),
     );
     const [first] = await requestsOf(students[0]!.id);
@@ -174,7 +174,11 @@ describe('absence alerts', () => {
     expect(await requestsOf(students[2]!.id)).toHaveLength(0);
 
     // Student 1 was in fact present: corrected within the grace time.
-    await teacher.call('PUT', `/api/classes/${classId}/attendance/${today}`, register({ 0: 'absent', 2: 'excused' }));
+    await teacher.call(
+      'PUT',
+      `/api/v1/classes/${classId}/attendance/${today}`,
+      register({ 0: 'absent', 2: 'excused' }),
+    );
     await graceTimeEnds();
     await waitFor(
       'the corrected absence cancelled',
@@ -196,37 +200,43 @@ describe('absence alerts', () => {
     expect(textsTo(students[1]!.phone)).toHaveLength(0);
 
     // The delivery report: one message a channel.
-    const report = await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${first!.id}`);
+    const report = await admin.call<DeliveryReport>('GET', `/api/v1/notifications/requests/${first!.id}`);
     expect(report.status).toBe(200);
     // Sent, or already delivered as SES's event tells.
     const settled = (status: string) => ['sent', 'delivered'].includes(status);
     await waitFor('the sends recorded', async () =>
-      (await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${first!.id}`)).body.messages.every((m) =>
-        settled(m.status),
+      (await admin.call<DeliveryReport>('GET', `/api/v1/notifications/requests/${first!.id}`)).body.messages.every(
+        (m) => settled(m.status),
       ),
     );
-    const channels = (await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${first!.id}`)).body.messages
+    const channels = (
+      await admin.call<DeliveryReport>('GET', `/api/v1/notifications/requests/${first!.id}`)
+    ).body.messages
       .map((m) => m.channel)
       .sort();
     expect(channels).toEqual(['email', 'in-app', 'sms']);
-    const listed = await admin.call<RequestsPage>('GET', `/api/notifications/requests?studentId=${students[0]!.id}`);
+    const listed = await admin.call<RequestsPage>('GET', `/api/v1/notifications/requests?studentId=${students[0]!.id}`);
     expect(listed.body.items.map((r) => r.id)).toEqual([first!.id]);
 
     // Saving the register again after the alert went sends nothing more.
-    await teacher.call('PUT', `/api/classes/${classId}/attendance/${today}`, register({ 0: 'absent', 2: 'excused' }));
+    await teacher.call(
+      'PUT',
+      `/api/v1/classes/${classId}/attendance/${today}`,
+      register({ 0: 'absent', 2: 'excused' }),
+    );
     await graceTimeEnds();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(emailsTo(students[0]!.email)).toHaveLength(1);
   });
 
   it('puts the alert in the guardian’s in-app inbox, unread until read', async () => {
-    const page = await guardianUser.call<InboxPage>('GET', '/api/notifications');
+    const page = await guardianUser.call<InboxPage>('GET', '/api/v1/notifications');
     expect(page.status).toBe(200);
     expect(page.body.unread).toBe(1);
     expect(page.body.items[0]).toMatchObject({ kind: 'absence-alert', category: 'absence', readAt: null });
     const read = await guardianUser.call<{ unread: number }>(
       'POST',
-      `/api/notifications/${page.body.items[0]!.id}/read`,
+      `/api/v1/notifications/${page.body.items[0]!.id}/read`,
     );
     expect(read.body.unread).toBe(0);
     // Another person's message is not theirs to read.
@@ -235,23 +245,23 @@ describe('absence alerts', () => {
       { g: students[0]!.guardianId },
     );
     if (others[0]) {
-      expect((await guardianUser.call('POST', `/api/notifications/${others[0].id}/read`)).status).toBe(404);
+      expect((await guardianUser.call('POST', `/api/v1/notifications/${others[0].id}/read`)).status).toBe(404);
     }
-    expect((await teacher.call<InboxPage>('GET', '/api/notifications')).body.items).toHaveLength(0);
+    expect((await teacher.call<InboxPage>('GET', '/api/v1/notifications')).body.items).toHaveLength(0);
   });
 
   it('wakes the dispatcher through the queue when the grace time is zero', async () => {
     await settingsWith({ absenceGraceMinutes: 0 });
     await teacher.call(
       'PUT',
-      `/api/classes/${classId}/attendance/${today}`,
+      `/api/v1/classes/${classId}/attendance/${today}`,
       register({ 0: 'absent', 2: 'excused', 3: 'absent' }),
     );
     await waitFor('the alert woken through the queue', () => emailsTo(students[3]!.email).length === 1);
   });
 
   it('honours the guardian’s channels and language, and refuses SMS beyond the monthly budget', async () => {
-    const prefs = await guardianUser.call<Preferences>('PUT', '/api/notifications/preferences', {
+    const prefs = await guardianUser.call<Preferences>('PUT', '/api/v1/notifications/preferences', {
       locale: 'en',
       channels: { absence: [], announcements: ['email'] },
     });
@@ -264,7 +274,7 @@ describe('absence alerts', () => {
     });
     const bad = await guardianUser.call<{ error: { fields: { path: string }[] } }>(
       'PUT',
-      '/api/notifications/preferences',
+      '/api/v1/notifications/preferences',
       {
         locale: 'fr',
         channels: { absence: ['pigeon'] },
@@ -273,12 +283,12 @@ describe('absence alerts', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields.map((f) => f.path).sort()).toEqual(['body.channels.absence.0', 'body.locale']);
 
-    const used = (await admin.call<NotificationSettingsView>('GET', '/api/notifications/settings')).body
+    const used = (await admin.call<NotificationSettingsView>('GET', '/api/v1/notifications/settings')).body
       .smsSentThisMonth;
     await settingsWith({ smsMonthlyBudget: used + 1 });
     await teacher.call(
       'PUT',
-      `/api/classes/${classId}/attendance/${today}`,
+      `/api/v1/classes/${classId}/attendance/${today}`,
       register({ 0: 'absent', 2: 'excused', 3: 'absent', 4: 'absent', 5: 'absent' }),
     );
     await waitFor(
@@ -290,13 +300,15 @@ describe('absence alerts', () => {
     // The admin is told, once, in the inbox.
     await waitFor(
       'the notification',
-      async () => (await admin.call<InboxPage>('GET', '/api/notifications')).body.items.length === 1,
+      async () => (await admin.call<InboxPage>('GET', '/api/v1/notifications')).body.items.length === 1,
     );
-    expect((await admin.call<InboxPage>('GET', '/api/notifications')).body.items[0]!.kind).toBe('sms-budget-reached');
+    expect((await admin.call<InboxPage>('GET', '/api/v1/notifications')).body.items[0]!.kind).toBe(
+      'sms-budget-reached',
+    );
   });
 
   it('validates the settings field by field', async () => {
-    const bad = await admin.call<{ error: { fields: { path: string }[] } }>('PUT', '/api/notifications/settings', {
+    const bad = await admin.call<{ error: { fields: { path: string }[] } }>('PUT', '/api/v1/notifications/settings', {
       absenceAlerts: true,
       absenceAlertsRequired: true,
       alertOnLate: false,
@@ -325,7 +337,7 @@ describe('absence alerts', () => {
       'body.defaultChannels.absence',
       'body.feeReminderDays',
     ]);
-    expect((await teacher.call('GET', '/api/notifications/settings')).status).toBe(403);
+    expect((await teacher.call('GET', '/api/v1/notifications/settings')).status).toBe(403);
   });
 
   it('follows SES events: delivered, then a bounce or STOP makes the address undeliverable for later alerts', async () => {
@@ -360,7 +372,7 @@ describe('absence alerts', () => {
     students.push({ ...guardian, id: brother!.id });
     await teacher.call(
       'PUT',
-      `/api/classes/${classId}/attendance/${today}`,
+      `/api/v1/classes/${classId}/attendance/${today}`,
       register({ 0: 'absent', 2: 'excused', 3: 'absent', 4: 'absent', 5: 'absent', 6: 'absent' }),
     );
     const [request] = await requestsOf(brother!.id);
@@ -369,10 +381,10 @@ describe('absence alerts', () => {
       async () => (await requestsOf(brother!.id))[0]?.status === 'dispatched',
     );
     await waitFor('its sends settled', async () => {
-      const report = await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${request!.id}`);
+      const report = await admin.call<DeliveryReport>('GET', `/api/v1/notifications/requests/${request!.id}`);
       return report.body.messages.every((m) => !['queued', 'sending'].includes(m.status));
     });
-    const report = await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${request!.id}`);
+    const report = await admin.call<DeliveryReport>('GET', `/api/v1/notifications/requests/${request!.id}`);
     expect(report.body.messages.map((m) => `${m.channel}:${m.status}`).sort()).toEqual([
       'email:failed',
       'in-app:delivered',
@@ -400,7 +412,7 @@ describe('announcements', () => {
     const guardians = new Set(students.map((s) => s.guardianId)).size;
     const preview = await teacher.call<AnnouncementPreview>(
       'POST',
-      '/api/notifications/announcements/preview',
+      '/api/v1/notifications/announcements/preview',
       draft(),
     );
     expect(preview.status).toBe(200);
@@ -410,13 +422,13 @@ describe('announcements', () => {
     expect(preview.body.message.body).toContain('A turma vai ao museu');
 
     const clientKey = `trip-${Date.now()}`;
-    const sent = await teacher.call<AnnouncementCreated>('POST', '/api/notifications/announcements', {
+    const sent = await teacher.call<AnnouncementCreated>('POST', '/api/v1/notifications/announcements', {
       ...draft(),
       clientKey,
     });
     expect(sent.status, JSON.stringify(sent.body)).toBe(201);
     expect(sent.body).toMatchObject({ recipients: guardians + 1, created: true });
-    const again = await teacher.call<AnnouncementCreated>('POST', '/api/notifications/announcements', {
+    const again = await teacher.call<AnnouncementCreated>('POST', '/api/v1/notifications/announcements', {
       ...draft(),
       clientKey,
     });
@@ -429,10 +441,10 @@ describe('announcements', () => {
     );
     expect(reached(students[3]!.email)).toBe(false);
     await waitFor('its sends settled', async () => {
-      const report = await teacher.call<DeliveryReport>('GET', `/api/notifications/requests/${sent.body.id}`);
+      const report = await teacher.call<DeliveryReport>('GET', `/api/v1/notifications/requests/${sent.body.id}`);
       return report.body.totals.queued === undefined && report.body.totals.sending === undefined;
     });
-    const report = await teacher.call<DeliveryReport>('GET', `/api/notifications/requests/${sent.body.id}`);
+    const report = await teacher.call<DeliveryReport>('GET', `/api/v1/notifications/requests/${sent.body.id}`);
     const emails = report.body.messages.filter((m) => m.channel === 'email').map((m) => m.status);
     // Every guardian's but the bounced one, and the teacher's own.
     expect(emails.filter((status) => status === 'failed')).toHaveLength(1);
@@ -440,23 +452,23 @@ describe('announcements', () => {
     expect(report.body.messages.filter((m) => m.channel === 'in-app')).toHaveLength(guardians + 1);
     // Once each, whatever the retries.
     expect(emailsTo(students[0]!.email).filter((m) => m.subject === 'Visita de estudo')).toHaveLength(1);
-    expect((await teacher.call<InboxPage>('GET', '/api/notifications')).body.items[0]!.kind).toBe('announcement');
+    expect((await teacher.call<InboxPage>('GET', '/api/v1/notifications')).body.items[0]!.kind).toBe('announcement');
   });
 
   it('lets a teacher announce to their own classes only, and refuses an unknown class', async () => {
-    const school = await teacher.call('POST', '/api/notifications/announcements/preview', {
+    const school = await teacher.call('POST', '/api/v1/notifications/announcements/preview', {
       ...draft(),
       audience: { scope: 'school' },
     });
     expect(school.status).toBe(403);
-    const unknown = await admin.call('POST', '/api/notifications/announcements/preview', {
+    const unknown = await admin.call('POST', '/api/v1/notifications/announcements/preview', {
       ...draft(),
       audience: { scope: 'class', classId: '00000000-0000-4000-8000-000000000000' },
     });
     expect(unknown.status).toBe(404);
     const late = await admin.call<{ error: { fields: { path: string }[] } }>(
       'POST',
-      '/api/notifications/announcements',
+      '/api/v1/notifications/announcements',
       {
         ...draft(),
         clientKey: 'too-late-key',
@@ -469,7 +481,7 @@ describe('announcements', () => {
 
   it('holds a scheduled announcement until its time', async () => {
     const sendAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
-    const later = await admin.call<AnnouncementCreated>('POST', '/api/notifications/announcements', {
+    const later = await admin.call<AnnouncementCreated>('POST', '/api/v1/notifications/announcements', {
       ...draft(),
       audience: { scope: 'staff' },
       clientKey: `staff-${Date.now()}`,
@@ -497,7 +509,7 @@ describe('announcements', () => {
     const at = (h: number) => `${String((h + 24) % 24).padStart(2, '0')}:00`;
     await settingsWith({ quietHoursStart: at(hour - 1), quietHoursEnd: at(hour + 2) });
     try {
-      const quiet = await admin.call<AnnouncementCreated>('POST', '/api/notifications/announcements', {
+      const quiet = await admin.call<AnnouncementCreated>('POST', '/api/v1/notifications/announcements', {
         ...draft(),
         audience: { scope: 'staff' },
         clientKey: `quiet-${Date.now()}`,
@@ -529,14 +541,14 @@ describe('the school’s own wording', () => {
   };
 
   it('lists the wording, refuses unknown variables by field, previews, and uses the school’s own', async () => {
-    const list = await admin.call<TemplateList>('GET', '/api/notifications/templates');
+    const list = await admin.call<TemplateList>('GET', '/api/v1/notifications/templates');
     const absence = list.body.items.find((item) => item.kind === 'absence-alert')!;
     expect(absence.templates.pt.custom).toBe(false);
     expect(Object.keys(absence.variables)).toContain('studentName');
 
     const bad = await admin.call<{ error: { fields: { path: string; message: string }[] } }>(
       'PUT',
-      '/api/notifications/templates/absence-alert/pt',
+      '/api/v1/notifications/templates/absence-alert/pt',
       { ...own, body: 'Olá {{parentNickname}}' },
     );
     expect(bad.status).toBe(400);
@@ -545,17 +557,21 @@ describe('the school’s own wording', () => {
 
     const preview = await admin.call<{ subject: string }>(
       'POST',
-      '/api/notifications/templates/absence-alert/pt/preview',
+      '/api/v1/notifications/templates/absence-alert/pt/preview',
       own,
     );
     expect(preview.body.subject).toBe('Falta de João Silva');
 
-    const written = await admin.call<{ custom: boolean }>('PUT', '/api/notifications/templates/absence-alert/pt', own);
+    const written = await admin.call<{ custom: boolean }>(
+      'PUT',
+      '/api/v1/notifications/templates/absence-alert/pt',
+      own,
+    );
     expect(written.body.custom).toBe(true);
     // Student 2 was excused; marked absent now, their guardian's alert has the school's words.
     await teacher.call(
       'PUT',
-      `/api/classes/${classId}/attendance/${today}`,
+      `/api/v1/classes/${classId}/attendance/${today}`,
       register({ 0: 'absent', 2: 'absent', 3: 'absent', 4: 'absent', 5: 'absent', 6: 'absent' }),
     );
     await waitFor('the alert in the school’s words', () =>
@@ -564,7 +580,7 @@ describe('the school’s own wording', () => {
 
     const reset = await admin.call<{ custom: boolean; subject: string }>(
       'DELETE',
-      '/api/notifications/templates/absence-alert/pt',
+      '/api/v1/notifications/templates/absence-alert/pt',
     );
     expect(reset.body).toMatchObject({ custom: false, subject: '{{studentName}} teve marcação de {{mark}} hoje' });
   });
@@ -577,7 +593,7 @@ describe('the list of notifications', () => {
     do {
       const page: { body: RequestsPage } = await admin.call<RequestsPage>(
         'GET',
-        `/api/notifications/requests?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        `/api/v1/notifications/requests?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
       );
       seen.push(...page.body.items.map((item) => item.id));
       cursor = page.body.nextCursor;
@@ -605,7 +621,7 @@ async function openLive(ticket: string): Promise<{ socket: WebSocket; heard: str
 async function liveAs(user: SchoolUser): Promise<{ socket: WebSocket; heard: string[]; ticket: string }> {
   const issued = await user.call<{ ticket: string; path: string; expiresAt: string }>(
     'POST',
-    '/api/notifications/live-tickets',
+    '/api/v1/notifications/live-tickets',
   );
   expect(issued.status).toBe(201);
   expect(issued.body.path).toBe('/live');
@@ -643,16 +659,16 @@ describe('the live inbox', () => {
       { classId, g: students[0]!.guardianId },
     );
     students.push({ ...students[0]!, id: sibling!.id });
-    const before = (await guardianUser.call<InboxPage>('GET', '/api/notifications')).body.unread;
+    const before = (await guardianUser.call<InboxPage>('GET', '/api/v1/notifications')).body.unread;
     const [first, other] = await Promise.all([liveAs(guardianUser), liveAs(otherGuardian)]);
 
     await teacher.call(
       'PUT',
-      `/api/classes/${classId}/attendance/${today}`,
+      `/api/v1/classes/${classId}/attendance/${today}`,
       register({ [students.length - 1]: 'absent' }),
     );
     await waitFor('the live update', () => first.heard.includes(JSON.stringify({ type: 'inbox' })));
-    const inbox = (await guardianUser.call<InboxPage>('GET', '/api/notifications')).body;
+    const inbox = (await guardianUser.call<InboxPage>('GET', '/api/v1/notifications')).body;
     expect(inbox.unread).toBe(before + 1);
     expect(inbox.items[0]).toMatchObject({ kind: 'absence-alert', readAt: null });
     expect(inbox.items[0]!.subject).toContain('Sibling Oak');
@@ -667,13 +683,17 @@ describe('the live inbox', () => {
 describe('message retention', () => {
   it('removes the wording and address of messages older than the school keeps them, audited, and nothing else', async () => {
     const { smsSentThisMonth: _counted, ...current } = (
-      await admin.call<NotificationSettingsView>('GET', '/api/notifications/settings')
+      await admin.call<NotificationSettingsView>('GET', '/api/v1/notifications/settings')
     ).body;
     expect(current.messageRetentionDays).toBe(365);
-    const refused = await admin.call<{ error: { fields: { path: string }[] } }>('PUT', '/api/notifications/settings', {
-      ...current,
-      messageRetentionDays: 10,
-    });
+    const refused = await admin.call<{ error: { fields: { path: string }[] } }>(
+      'PUT',
+      '/api/v1/notifications/settings',
+      {
+        ...current,
+        messageRetentionDays: 10,
+      },
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.error.fields.map((f) => f.path)).toContain('body.messageRetentionDays');
     await settingsWith({ messageRetentionDays: 30 });
@@ -730,10 +750,10 @@ describe('fee notices', () => {
       method: 'cash',
       paidOn: today,
     };
-    const first = await bursar.call<{ receiptNo: string; paymentId: string }>('POST', '/api/payments', payment);
+    const first = await bursar.call<{ receiptNo: string; paymentId: string }>('POST', '/api/v1/payments', payment);
     expect(first.status).toBe(201);
     // Sent again (a retry): the same receipt, and no second notice.
-    expect((await bursar.call('POST', '/api/payments', payment)).status).toBe(201);
+    expect((await bursar.call('POST', '/api/v1/payments', payment)).status).toBe(201);
     const received = () =>
       emailsTo(students[0]!.email).filter((m) => m.subject.startsWith('Payment received for Pupil0 Oak'));
     await waitFor('the receipt notice', () => received().length === 1);
@@ -746,7 +766,7 @@ describe('fee notices', () => {
     expect(email!.text).toContain(receiptLink);
     const receipt = await guardianUser.call<{ receiptNo: number; balanceMinor: number }>(
       'GET',
-      `/api/payments/${first.body.paymentId}/receipt`,
+      `/api/v1/payments/${first.body.paymentId}/receipt`,
     );
     expect(receipt.status).toBe(200);
     expect(receipt.body.receiptNo).toBe(first.body.receiptNo);
@@ -756,8 +776,8 @@ describe('fee notices', () => {
     );
     expect(logged!.n).toBeGreaterThanOrEqual(1);
     const stranger = await oak.user('guardian', { email: 'stranger@oak.test' });
-    expect((await stranger.call('GET', `/api/payments/${first.body.paymentId}/receipt`)).status).toBe(404);
-    const inbox = await guardianUser.call<InboxPage>('GET', '/api/notifications');
+    expect((await stranger.call('GET', `/api/v1/payments/${first.body.paymentId}/receipt`)).status).toBe(404);
+    const inbox = await guardianUser.call<InboxPage>('GET', '/api/v1/notifications');
     expect(inbox.body.items.filter((m) => m.kind === 'payment-received')).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(received()).toHaveLength(1);
@@ -774,7 +794,7 @@ describe('fee notices', () => {
       `INSERT INTO terms (academic_year_id, name, starts_on, ends_on)
        SELECT id, 'Term 1', '2026-09-01', '2026-12-18' FROM academic_years RETURNING id`,
     );
-    const structure = await bursar.call<{ id: string }>('POST', '/api/fee-structures', {
+    const structure = await bursar.call<{ id: string }>('POST', '/api/v1/fee-structures', {
       termId: term!.id,
       category: 'tuition',
       name: 'Seguro escolar',
@@ -782,7 +802,8 @@ describe('fee notices', () => {
       dueOn: '2027-01-15',
     });
     expect(structure.status, JSON.stringify(structure.body)).toBe(201);
-    const run = () => bursar.call<{ created: number }>('POST', `/api/fee-structures/${structure.body.id}/invoices`, {});
+    const run = () =>
+      bursar.call<{ created: number }>('POST', `/api/v1/fee-structures/${structure.body.id}/invoices`, {});
     expect((await run()).body.created).toBe(students.length);
     const issued = (address: string) =>
       emailsTo(address).filter((m) => m.subject.includes('Seguro escolar') && !m.subject.startsWith('Reminder'));
@@ -832,7 +853,7 @@ describe('fee notices', () => {
       method: 'cash',
       paidOn: today,
     };
-    expect((await bursar.call('POST', '/api/payments', payment)).status).toBe(201);
+    expect((await bursar.call('POST', '/api/v1/payments', payment)).status).toBe(201);
     await oak.db.query('UPDATE notification_settings SET daily_notices_on = NULL');
     runHourlyPass();
     const reminders = (address: string, prefix: string) =>
@@ -889,7 +910,7 @@ describe('fee notices', () => {
       method: 'cash',
       paidOn: today,
     };
-    expect((await bursar.call('POST', '/api/payments', payment)).status).toBe(201);
+    expect((await bursar.call('POST', '/api/v1/payments', payment)).status).toBe(201);
     runSweep();
     await waitFor('the reminder cancelled', async () => {
       const [request] = await oak.db.query<{ status: string; outcome: string | null }>(
@@ -922,7 +943,7 @@ describe('notices to staff', () => {
     await oak.db.query('UPDATE notification_settings SET daily_notices_on = NULL');
     runHourlyPass();
     const noticeOf = async (user: SchoolUser) =>
-      (await user.call<InboxPage>('GET', '/api/notifications')).body.items.filter(
+      (await user.call<InboxPage>('GET', '/api/v1/notifications')).body.items.filter(
         (m) => m.kind === 'chronic-absence' && m.subject.startsWith('Pupil1 Oak'),
       );
     await waitFor('the teacher’s notice', async () => (await noticeOf(teacher)).length === 1);
@@ -962,7 +983,7 @@ describe('notices to staff', () => {
     expect(await write(0.75, 'run-5')).toEqual({ written: 1, riskNotices: 0 });
     runSweep();
     const notices = async (user: SchoolUser) =>
-      (await user.call<InboxPage>('GET', '/api/notifications')).body.items.filter((m) => m.kind === 'at-risk');
+      (await user.call<InboxPage>('GET', '/api/v1/notifications')).body.items.filter((m) => m.kind === 'at-risk');
     await waitFor('the teacher’s notice', async () => (await notices(teacher)).length === 1);
     const [notice] = await notices(teacher);
     expect(notice!.subject).toBe('Pupil2 Oak pode precisar de apoio');
@@ -974,7 +995,7 @@ describe('notices to staff', () => {
 
 describe('one-click unsubscribe (RFC 8058)', () => {
   const announce = async (title: string) => {
-    const sent = await admin.call('POST', '/api/notifications/announcements', {
+    const sent = await admin.call('POST', '/api/v1/notifications/announcements', {
       audience: { scope: 'class-guardians', classId },
       title,
       body: 'Informação da escola.',
@@ -1100,7 +1121,7 @@ describe('the school’s rules, case by case', () => {
   }
   /** Today's register with these pupils marked, everyone else present. */
   const saveRegister = async (marks: [Pupil, string][]) => {
-    const saved = await teacher.call('PUT', `/api/classes/${classId}/attendance/${today}`, {
+    const saved = await teacher.call('PUT', `/api/v1/classes/${classId}/attendance/${today}`, {
       marks: students.map((s) => ({ studentId: s.id, status: marks.find(([p]) => p.id === s.id)?.[1] ?? 'present' })),
     });
     expect(saved.status).toBe(200);
@@ -1235,7 +1256,7 @@ describe('the school’s rules, case by case', () => {
          FROM classes c WHERE c.id = :c::uuid`,
       { c: classId },
     );
-    const preview = await admin.call<AnnouncementPreview>('POST', '/api/notifications/announcements/preview', {
+    const preview = await admin.call<AnnouncementPreview>('POST', '/api/v1/notifications/announcements/preview', {
       audience: { scope: 'grade', gradeLevelId: grade!.id },
       title: 'Reunião do 5.º ano',
       body: 'Reunião de pais na quinta-feira.',

@@ -71,8 +71,8 @@ describe('offboarding workflow (task-token approval on the local Step Functions)
     // Read-only while it waits: the admin still reads, but cannot write.
     const admin = demo.signIns.find((s) => s.role === 'school-admin')!;
     const token = await accessTokenFor(platform().url, admin.email, admin.password);
-    expect((await callApi(platform().url, token, 'GET', '/api/students?limit=1')).status).toBe(200);
-    const write = await callApi(platform().url, token, 'POST', '/api/students', {
+    expect((await callApi(platform().url, token, 'GET', '/api/v1/students?limit=1')).status).toBe(200);
+    const write = await callApi(platform().url, token, 'POST', '/api/v1/students', {
       admissionNo: 'LATE-1',
       givenName: 'Late',
       familyName: 'Comer',

@@ -79,7 +79,7 @@ describe('onboarding workflow (the synthesized state machine on the local Step F
     // The first admin signs in with the one-time password of the invitation and reads the settings.
     const invitation = platform().outbox.latestFor('admin@riverside.example')!;
     const token = await accessTokenFor(platform().url, 'admin@riverside.example', invitation.temporaryPassword);
-    const settings = await callApi<{ name: string }>(platform().url, token, 'GET', '/api/school/settings');
+    const settings = await callApi<{ name: string }>(platform().url, token, 'GET', '/api/v1/school/settings');
     expect(settings).toMatchObject({ status: 200, body: { name: 'School riverside' } });
 
     const events = eventsOf(execution);
@@ -224,7 +224,7 @@ describe('onboarding workflow (the synthesized state machine on the local Step F
       platform().url,
       token,
       'GET',
-      '/api/school/settings',
+      '/api/v1/school/settings',
     );
     expect(settings.body).toMatchObject({ name: 'Hillcrest Secondary School', timezone: 'Europe/Lisbon' });
   });

@@ -52,7 +52,7 @@ beforeAll(async () => {
   bea = await oak.user('school-admin', { email: 'bea@oakerase.test' });
   mae = await oak.user('guardian', { email: 'mae@oakerase.test' });
   pai = await oak.user('guardian', { email: 'pai@oakerase.test' });
-  expect((await ana.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
+  expect((await ana.call('PUT', '/api/v1/school/settings', exampleSettings)).status).toBe(200);
   const [ids] = await oak.db.query<{ child: string; sibling: string; klass: string; mae: string; pai: string }>(
     `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on)
                    VALUES ('This year', current_date - 60, current_date + 200) RETURNING *),
@@ -109,35 +109,36 @@ beforeAll(async () => {
   // What the platform writes itself: the class's register (one audit entry with both children's
   // marks), a consent, a read in the access log, a fee statement PDF and an export of the child's data.
   const today = new Date().toISOString().slice(0, 10);
-  const saved = await ana.call('PUT', `/api/classes/${ids!.klass}/attendance/${today}`, {
+  const saved = await ana.call('PUT', `/api/v1/classes/${ids!.klass}/attendance/${today}`, {
     marks: [
       { studentId: child, status: 'late', note: 'Inês chegou às 9h' },
       { studentId: sibling, status: 'present' },
     ],
   });
   expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-  expect((await mae.call('PUT', `/api/portal/children/${child}/consents/analytics`, { status: 'given' })).status).toBe(
-    200,
-  );
-  expect((await ana.call('GET', `/api/students/${child}`)).status).toBe(200);
-  const report = await ana.call<{ id: string }>('POST', '/api/reports', { kind: 'fee-statement', studentId: child });
+  expect(
+    (await mae.call('PUT', `/api/v1/portal/children/${child}/consents/analytics`, { status: 'given' })).status,
+  ).toBe(200);
+  expect((await ana.call('GET', `/api/v1/students/${child}`)).status).toBe(200);
+  const report = await ana.call<{ id: string }>('POST', '/api/v1/reports', { kind: 'fee-statement', studentId: child });
   expect(report.status, JSON.stringify(report.body)).toBe(202);
   await until(
     async () => {
-      const status = (await ana.call<{ status: string }>('GET', `/api/reports/${report.body.id}`)).body.status;
+      const status = (await ana.call<{ status: string }>('GET', `/api/v1/reports/${report.body.id}`)).body.status;
       return status === 'done' ? status : undefined;
     },
     'the fee statement',
     1200,
   );
-  const exported = await mae.call<PrivacyRequestView>('POST', `/api/portal/children/${child}/privacy-requests`, {
+  const exported = await mae.call<PrivacyRequestView>('POST', `/api/v1/portal/children/${child}/privacy-requests`, {
     kind: 'export',
     clientKey: 'export-before-erasure',
   });
   expect(exported.status).toBe(202);
   await until(
     async () => {
-      const { status } = (await ana.call<PrivacyRequestView>('GET', `/api/privacy/requests/${exported.body.id}`)).body;
+      const { status } = (await ana.call<PrivacyRequestView>('GET', `/api/v1/privacy/requests/${exported.body.id}`))
+        .body;
       return status === 'ready' ? status : undefined;
     },
     'the export',
@@ -185,31 +186,31 @@ async function rowsHolding(db: DataApiSession, needles: readonly string[]): Prom
 describe('erasure asked for and approved', () => {
   it('waits for a second school admin: never the admin who asked, and a refusal is told with its reason', async () => {
     const body = { kind: 'erasure', studentId: child, clientKey: 'erase-ines-by-ana' };
-    const asked = await ana.call<PrivacyRequestView>('POST', '/api/privacy/requests', body);
+    const asked = await ana.call<PrivacyRequestView>('POST', '/api/v1/privacy/requests', body);
     expect(asked.status, JSON.stringify(asked.body)).toBe(202);
     expect(asked.body).toMatchObject({ kind: 'erasure', status: 'awaiting-approval', requestedBy: 'Ana Admin' });
-    expect((await ana.call<PrivacyRequestView>('POST', '/api/privacy/requests', body)).body.id).toBe(asked.body.id);
+    expect((await ana.call<PrivacyRequestView>('POST', '/api/v1/privacy/requests', body)).body.id).toBe(asked.body.id);
     // Asked again with another key while it is owed: the same request, not a second one.
-    const again = await ana.call<PrivacyRequestView>('POST', '/api/privacy/requests', {
+    const again = await ana.call<PrivacyRequestView>('POST', '/api/v1/privacy/requests', {
       ...body,
       clientKey: 'erase-ines-by-ana-again',
     });
     expect(again.body.id).toBe(asked.body.id);
     const own = await ana.call<{ error: { message: string } }>(
       'POST',
-      `/api/privacy/requests/${asked.body.id}/approve`,
+      `/api/v1/privacy/requests/${asked.body.id}/approve`,
     );
     expect(own.status).toBe(403);
     expect(own.body.error.message).toMatch(/another school admin/i);
-    expect((await mae.call('POST', `/api/privacy/requests/${asked.body.id}/approve`)).status).toBe(403);
+    expect((await mae.call('POST', `/api/v1/privacy/requests/${asked.body.id}/approve`)).status).toBe(403);
     const short = await bea.call<{ error: { fields: { path: string }[] } }>(
       'POST',
-      `/api/privacy/requests/${asked.body.id}/refuse`,
+      `/api/v1/privacy/requests/${asked.body.id}/refuse`,
       { reason: '' },
     );
     expect(short.status).toBe(400);
     expect(short.body.error.fields.map((f) => f.path)).toEqual(['body.reason']);
-    const refused = await bea.call<PrivacyRequestView>('POST', `/api/privacy/requests/${asked.body.id}/refuse`, {
+    const refused = await bea.call<PrivacyRequestView>('POST', `/api/v1/privacy/requests/${asked.body.id}/refuse`, {
       reason: 'Asked by mistake: the family asked for a copy.',
     });
     expect(refused.status).toBe(200);
@@ -218,7 +219,7 @@ describe('erasure asked for and approved', () => {
       decidedBy: 'Bea Admin',
       refusal: expect.stringMatching(/copy/),
     });
-    expect((await bea.call('POST', `/api/privacy/requests/${asked.body.id}/approve`)).status).toBe(409);
+    expect((await bea.call('POST', `/api/v1/privacy/requests/${asked.body.id}/approve`)).status).toBe(409);
     const [student] = await oak.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM students WHERE id = :id::uuid`,
       {
@@ -237,13 +238,13 @@ describe('erasure asked for and approved', () => {
       { id: child },
     );
     expect(before!.entries).toBeGreaterThan(2);
-    const asked = await mae.call<PrivacyRequestView>('POST', `/api/portal/children/${child}/privacy-requests`, {
+    const asked = await mae.call<PrivacyRequestView>('POST', `/api/v1/portal/children/${child}/privacy-requests`, {
       kind: 'erasure',
       clientKey: 'erase-ines-by-mae',
     });
     expect(asked.status).toBe(202);
     expect(asked.body.status).toBe('awaiting-approval');
-    const approved = await ana.call<PrivacyRequestView>('POST', `/api/privacy/requests/${asked.body.id}/approve`);
+    const approved = await ana.call<PrivacyRequestView>('POST', `/api/v1/privacy/requests/${asked.body.id}/approve`);
     expect(approved.status, JSON.stringify(approved.body)).toBe(202);
     expect(approved.body).toMatchObject({
       status: expect.stringMatching(/queued|running|done/),
@@ -253,7 +254,7 @@ describe('erasure asked for and approved', () => {
     await expect
       .poll(
         async () => {
-          done = (await ana.call<PrivacyRequestView>('GET', `/api/privacy/requests/${asked.body.id}`)).body;
+          done = (await ana.call<PrivacyRequestView>('GET', `/api/v1/privacy/requests/${asked.body.id}`)).body;
           return done.status;
         },
         { timeout: 60_000 },
@@ -295,7 +296,10 @@ describe('erasure asked for and approved', () => {
     );
     expect(log!.readable).toBe(0);
     expect(log!.erased).toBeGreaterThanOrEqual(before!.entries - 1);
-    const listed = await ana.call<{ items: { subjects: string[]; after: unknown }[] }>('GET', '/api/audit?limit=200');
+    const listed = await ana.call<{ items: { subjects: string[]; after: unknown }[] }>(
+      'GET',
+      '/api/v1/audit?limit=200',
+    );
     expect(JSON.stringify(listed.body)).not.toMatch(new RegExp(`${child}|${maeId}|Inês|Esquecida`));
   });
 
@@ -308,8 +312,8 @@ describe('erasure asked for and approved', () => {
     expect(users.filter((u) => u.username === 'mae@oakerase.test' || u.sub === mae.userId)).toEqual([]);
     expect(users.some((u) => u.username === 'pai@oakerase.test')).toBe(true);
     // The mother's sign-in no longer works; the father's does.
-    expect((await mae.call('GET', `/api/portal/children/${child}`)).status).toBeGreaterThanOrEqual(400);
-    expect((await pai.call('GET', `/api/portal/children/${sibling}`)).status).toBe(200);
+    expect((await mae.call('GET', `/api/v1/portal/children/${child}`)).status).toBeGreaterThanOrEqual(400);
+    expect((await pai.call('GET', `/api/v1/portal/children/${sibling}`)).status).toBe(200);
   });
 
   it('is applied again to a database restored from a backup taken before it', async () => {

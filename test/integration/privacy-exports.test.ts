@@ -36,7 +36,7 @@ beforeAll(async () => {
   admin = await oak.user('school-admin');
   guardian = await oak.user('guardian', { email: 'mae@oakexport.test' });
   otherGuardian = await oak.user('guardian', { email: 'pai@oakexport.test' });
-  expect((await admin.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
+  expect((await admin.call('PUT', '/api/v1/school/settings', exampleSettings)).status).toBe(200);
   // Two years of one child's history, and a classmate whose data must not reach the child's export.
   const [ids] = await oak.db.query<{ child: string; classmate: string; klass: string }>(
     `WITH years AS (INSERT INTO academic_years (name, starts_on, ends_on)
@@ -90,7 +90,7 @@ beforeAll(async () => {
   // Records the platform writes itself: a register saved for the whole class (one audit entry with
   // both children's marks), a consent, and reads in the access log.
   const today = new Date().toISOString().slice(0, 10);
-  const saved = await admin.call('PUT', `/api/classes/${classId}/attendance/${today}`, {
+  const saved = await admin.call('PUT', `/api/v1/classes/${classId}/attendance/${today}`, {
     marks: [
       { studentId: childId, status: 'present' },
       { studentId: classmateId, status: 'late', note: 'Rui chegou às 9h10' },
@@ -98,9 +98,9 @@ beforeAll(async () => {
   });
   expect(saved.status, JSON.stringify(saved.body)).toBe(200);
   expect(
-    (await guardian.call('PUT', `/api/portal/children/${childId}/consents/analytics`, { status: 'given' })).status,
+    (await guardian.call('PUT', `/api/v1/portal/children/${childId}/consents/analytics`, { status: 'given' })).status,
   ).toBe(200);
-  expect((await admin.call('GET', `/api/students/${childId}`)).status).toBe(200);
+  expect((await admin.call('GET', `/api/v1/students/${childId}`)).status).toBe(200);
 });
 
 const untilFinished = async (user: SchoolUser, path: string, id: string): Promise<PrivacyRequestView> => {
@@ -129,13 +129,13 @@ describe("a family's copy of their child's data", () => {
     const body = { kind: 'export', clientKey: 'export-inês-0001' };
     const asked = await guardian.call<PrivacyRequestView>(
       'POST',
-      `/api/portal/children/${childId}/privacy-requests`,
+      `/api/v1/portal/children/${childId}/privacy-requests`,
       body,
     );
     expect(asked.status, JSON.stringify(asked.body)).toBe(202);
     const again = await guardian.call<PrivacyRequestView>(
       'POST',
-      `/api/portal/children/${childId}/privacy-requests`,
+      `/api/v1/portal/children/${childId}/privacy-requests`,
       body,
     );
     expect(again.status).toBe(202);
@@ -144,20 +144,22 @@ describe("a family's copy of their child's data", () => {
     expect([due, new Date(Date.now() + 29 * 86_400_000).toISOString().slice(0, 10)]).toContain(asked.body.dueOn);
     expect(asked.body).toMatchObject({ kind: 'export', requestedAs: 'guardian', requestedBy: 'Marta Mãe', mine: true });
 
-    request = await untilFinished(guardian, `/api/portal/children/${childId}/privacy-requests`, asked.body.id);
+    request = await untilFinished(guardian, `/api/v1/portal/children/${childId}/privacy-requests`, asked.body.id);
     expect(request.status, request.failure ?? '').toBe('ready');
     expect(request.downloadableUntil).not.toBeNull();
     expect(request.sizeBytes).toBeGreaterThan(1000);
     // The admin's queue shows it, not as theirs to download, and nothing is owed.
-    const queue = await admin.call<PrivacyRequestPage>('GET', '/api/privacy/requests');
+    const queue = await admin.call<PrivacyRequestPage>('GET', '/api/v1/privacy/requests');
     expect(queue.body.items.map((item) => [item.id, item.mine, item.overdue])).toEqual([[request.id, false, false]]);
-    expect((await admin.call<PrivacyRequestPage>('GET', '/api/privacy/requests?status=open')).body.items).toEqual([]);
+    expect((await admin.call<PrivacyRequestPage>('GET', '/api/v1/privacy/requests?status=open')).body.items).toEqual(
+      [],
+    );
   });
 
   it('is downloaded once, by the guardian who asked, through a short-lived link; the download is in the access log', async () => {
-    const base = `/api/portal/children/${childId}/privacy-requests/${request.id}/download`;
+    const base = `/api/v1/portal/children/${childId}/privacy-requests/${request.id}/download`;
     expect((await otherGuardian.call('POST', base)).status).toBe(404);
-    expect((await admin.call('POST', `/api/privacy/requests/${request.id}/download`)).status).toBe(404);
+    expect((await admin.call('POST', `/api/v1/privacy/requests/${request.id}/download`)).status).toBe(404);
     const link = await guardian.call<ExportDownload>('POST', base);
     expect(link.status, JSON.stringify(link.body)).toBe(200);
     expect(Date.parse(link.body.expiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60_000);
@@ -301,14 +303,14 @@ describe("a family's copy of their child's data", () => {
 
 describe('the privacy request queue', () => {
   it('refuses a request it cannot carry out, with the field that is wrong', async () => {
-    const wrong = await admin.call<{ error: { fields: { path: string }[] } }>('POST', '/api/privacy/requests', {
+    const wrong = await admin.call<{ error: { fields: { path: string }[] } }>('POST', '/api/v1/privacy/requests', {
       kind: 'copy',
       studentId: childId,
       clientKey: 'x',
     });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.fields.map((f) => f.path)).toEqual(expect.arrayContaining(['body.kind']));
-    const unknown = await admin.call('POST', '/api/privacy/requests', {
+    const unknown = await admin.call('POST', '/api/v1/privacy/requests', {
       kind: 'export',
       studentId: '00000000-0000-4000-8000-000000000000',
       clientKey: 'unknown-student-1',
@@ -316,7 +318,7 @@ describe('the privacy request queue', () => {
     expect(unknown.status).toBe(404);
     expect(
       (
-        await otherGuardian.call('POST', `/api/portal/children/${childId}/privacy-requests`, {
+        await otherGuardian.call('POST', `/api/v1/portal/children/${childId}/privacy-requests`, {
           kind: 'export',
           clientKey: 'not-my-child',
         })
@@ -330,10 +332,10 @@ describe('the privacy request queue', () => {
        VALUES (gen_random_uuid(), 'export', :id::uuid, 'queued', :admin, 'school-admin', 'stuck-request-1', now() - interval '31 days', current_date - 1)`,
       { id: classmateId, admin: admin.userId },
     );
-    const dashboard = await admin.call<SchoolDashboard>('GET', '/api/dashboard');
+    const dashboard = await admin.call<SchoolDashboard>('GET', '/api/v1/dashboard');
     expect(dashboard.status).toBe(200);
     expect(dashboard.body.privacyRequests).toMatchObject({ open: 1, overdue: 1 });
-    const overdue = await admin.call<PrivacyRequestPage>('GET', '/api/privacy/requests?status=overdue');
+    const overdue = await admin.call<PrivacyRequestPage>('GET', '/api/v1/privacy/requests?status=overdue');
     expect(overdue.body.items.map((item) => [item.student?.name, item.overdue, item.requestedBy])).toEqual([
       ['Rui Export', true, 'Ana Admin'],
     ]);
@@ -341,7 +343,7 @@ describe('the privacy request queue', () => {
 
   it("is reported to the stage's operators school by school, as counts with no person in them", async () => {
     const operator = await oak.user('platform-operator');
-    const report = await operator.call<PrivacyReport>('GET', '/api/platform/privacy-requests?days=7');
+    const report = await operator.call<PrivacyReport>('GET', '/api/v1/platform/privacy-requests?days=7');
     expect(report.status, JSON.stringify(report.body)).toBe(200);
     const mine = report.body.schools.find((school) => school.schoolId === oak.school.schoolId);
     // The family's export answered (the stuck one was asked 31 days ago: owed and overdue, not asked this week).
@@ -352,17 +354,17 @@ describe('the privacy request queue', () => {
     for (const personal of [childId, classmateId, 'Inês', 'Rui', 'Marta', 'mae@oakexport.test', guardian.userId]) {
       expect(text.includes(personal), personal).toBe(false);
     }
-    expect((await admin.call('GET', '/api/platform/privacy-requests')).status).toBe(403);
+    expect((await admin.call('GET', '/api/v1/platform/privacy-requests')).status).toBe(403);
   });
 
   it('loses at night the file of an export nobody downloaded in its seven days', async () => {
-    const asked = await admin.call<PrivacyRequestView>('POST', '/api/privacy/requests', {
+    const asked = await admin.call<PrivacyRequestView>('POST', '/api/v1/privacy/requests', {
       kind: 'export',
       studentId: classmateId,
       clientKey: 'export-never-fetched',
     });
     expect(asked.status).toBe(202);
-    const ready = await untilFinished(admin, '/api/privacy/requests', asked.body.id);
+    const ready = await untilFinished(admin, '/api/v1/privacy/requests', asked.body.id);
     expect(ready.status).toBe('ready');
     const [row] = await oak.db.query<{ key: string }>(
       `UPDATE privacy_requests SET finished_at = now() - interval '8 days' WHERE id = :id::uuid RETURNING object_key AS key`,
@@ -372,8 +374,8 @@ describe('the privacy request queue', () => {
     const run = await runExecution('campus-local-scoring-run', { trigger: 'operator', schoolId: oak.school.schoolId });
     expect(run.status).toBe('SUCCEEDED');
     await expect(getObjectText('exports', row!.key)).rejects.toThrow();
-    const after = await admin.call<PrivacyRequestView>('GET', `/api/privacy/requests/${asked.body.id}`);
+    const after = await admin.call<PrivacyRequestView>('GET', `/api/v1/privacy/requests/${asked.body.id}`);
     expect(after.body).toMatchObject({ status: 'ready', downloadableUntil: null });
-    expect((await admin.call('POST', `/api/privacy/requests/${asked.body.id}/download`)).status).toBe(410);
+    expect((await admin.call('POST', `/api/v1/privacy/requests/${asked.body.id}/download`)).status).toBe(410);
   });
 });

@@ -37,7 +37,7 @@ async function recordsOf(pupil: string): Promise<Counts> {
 beforeAll(async () => {
   oak = await schoolFixture(platform(), 'oakretention');
   admin = await oak.user('school-admin');
-  expect((await admin.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
+  expect((await admin.call('PUT', '/api/v1/school/settings', exampleSettings)).status).toBe(200);
   // Four pupils: Ana left four years ago, Duarte graduated three years and a month ago, Beto left a year ago and his
   // sister Carla is at the school. Each has two years of records; Ana's and Duarte's families have no other child here.
   const pupils = await oak.db.query<{ admission_no: string; id: string }>(
@@ -121,21 +121,21 @@ async function auditedRows(): Promise<Record<string, unknown>[]> {
 
 describe('the retention policy', () => {
   it('is set by the school admin kind by kind, with field-level errors, and suggested for the school’s country', async () => {
-    const empty = await admin.call<RetentionPolicyView>('GET', '/api/privacy/retention');
+    const empty = await admin.call<RetentionPolicyView>('GET', '/api/v1/privacy/retention');
     expect(empty.status).toBe(200);
     // Nothing is removed until the school sets a policy; a school of Portugal is offered the EU suggestion.
     expect(Object.values(empty.body.policy).every((years) => years === null)).toBe(true);
     expect(empty.body.suggested).toMatchObject({ fees: 10, grades: null });
 
-    const wrong = await admin.call<{ error: { fields: { path: string }[] } }>('PUT', '/api/privacy/retention', {
+    const wrong = await admin.call<{ error: { fields: { path: string }[] } }>('PUT', '/api/v1/privacy/retention', {
       attendance: -1,
       transcripts: 5,
     });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.fields.map((f) => f.path).sort()).toEqual(['body', 'body.attendance'].sort());
-    expect((await admin.call('PUT', '/api/privacy/retention', {})).status).toBe(400);
+    expect((await admin.call('PUT', '/api/v1/privacy/retention', {})).status).toBe(400);
 
-    const set = await admin.call<RetentionPolicyView>('PUT', '/api/privacy/retention', {
+    const set = await admin.call<RetentionPolicyView>('PUT', '/api/v1/privacy/retention', {
       attendance: 2,
       fees: 3,
       notifications: 2,
@@ -216,7 +216,7 @@ describe('the retention policy', () => {
       expect.arrayContaining([true, true, 'Beto', 'Carla']),
     );
 
-    const report = await admin.call<RetentionPolicyView>('GET', '/api/privacy/retention');
+    const report = await admin.call<RetentionPolicyView>('GET', '/api/v1/privacy/retention');
     expect(report.body.runs[0]).toMatchObject({
       runId,
       removed: { attendance: 80, fees: 8, notifications: 2 + 2 + 2, 'audit-entries': 2 },

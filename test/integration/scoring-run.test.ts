@@ -149,7 +149,7 @@ describe('the scoring run on the local platform', () => {
   it('scores every ACTIVE school when no school is named; a school that fails is recorded and the run ends PARTIAL', async () => {
     const other = await schoolFixture(platform(), 'scoring-other');
     const admin = await other.user('school-admin');
-    expect((await admin.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
+    expect((await admin.call('PUT', '/api/v1/school/settings', exampleSettings)).status).toBe(200);
     platform().stepFunctions.service.faults.inject({
       step: 'score-chunk',
       schoolId: demo.school.schoolId,
@@ -236,8 +236,8 @@ describe('the scoring run on the local platform', () => {
   it('holds last year’s predictions against its final grades, calibrates this year’s risks by them, and says so', async () => {
     const fixture = await schoolFixture(platform(), 'track-record');
     const admin = await fixture.user('school-admin');
-    expect((await admin.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
-    const before = await admin.call('GET', '/api/analytics/overview');
+    expect((await admin.call('PUT', '/api/v1/school/settings', exampleSettings)).status).toBe(200);
+    const before = await admin.call('GET', '/api/v1/analytics/overview');
     expect(before.body).toMatchObject({ modelAtSchool: { status: 'cannot-tell-yet', reason: 'no-year-ended' } });
     // Last year: 60 students predicted at setup B from a first-term 12/20, shown a risk of 0.2;
     // 20 passed the last term (13/20) and 40 did not (7/20). This year they have a first term of 12/20.
@@ -314,7 +314,7 @@ describe('the scoring run on the local platform', () => {
       expect(row.risk).toBeCloseTo(calibrated, 4);
     }
 
-    const after = await admin.call('GET', '/api/analytics/overview');
+    const after = await admin.call('GET', '/api/v1/analytics/overview');
     expect(after.status).toBe(200);
     expect(after.body).toMatchObject({
       modelAtSchool: {

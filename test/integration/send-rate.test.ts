@@ -44,7 +44,7 @@ let classId: string;
 beforeAll(async () => {
   oak = await schoolFixture(platform(), 'oakrate');
   admin = await oak.user('school-admin');
-  expect((await admin.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
+  expect((await admin.call('PUT', '/api/v1/school/settings', exampleSettings)).status).toBe(200);
   await changeNotificationRules((method, path, body) => admin.call(method, path, body), noQuietHours);
   const [row] = await oak.db.query<{ class_id: string }>(
     `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on)
@@ -70,7 +70,7 @@ beforeAll(async () => {
 
 describe("a school's bulk sending rate", () => {
   it('sends an announcement to 60 guardians at no more than the rate a second, all of them, once', async () => {
-    const sent = await admin.call<AnnouncementCreated>('POST', '/api/notifications/announcements', {
+    const sent = await admin.call<AnnouncementCreated>('POST', '/api/v1/notifications/announcements', {
       audience: { scope: 'class-guardians', classId },
       title: 'Dia do desporto',
       body: 'Sexta-feira no pavilhão.',

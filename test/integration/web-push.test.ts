@@ -30,7 +30,7 @@ let otherGuardian: SchoolUser;
 let classId: string;
 
 async function announce(title: string): Promise<string> {
-  const sent = await admin.call<AnnouncementCreated>('POST', '/api/notifications/announcements', {
+  const sent = await admin.call<AnnouncementCreated>('POST', '/api/v1/notifications/announcements', {
     audience: { scope: 'class-guardians', classId },
     title,
     body: `${title}: details in the app.`,
@@ -41,7 +41,7 @@ async function announce(title: string): Promise<string> {
 }
 
 const pushReport = async (requestId: string) =>
-  (await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${requestId}`)).body.messages.filter(
+  (await admin.call<DeliveryReport>('GET', `/api/v1/notifications/requests/${requestId}`)).body.messages.filter(
     (m) => m.channel === 'push',
   );
 
@@ -50,7 +50,7 @@ beforeAll(async () => {
   admin = await oak.user('school-admin');
   guardian = await oak.user('guardian', { email: 'pushparent@oak.test' });
   otherGuardian = await oak.user('guardian', { email: 'otherparent@oak.test' });
-  expect((await admin.call('PUT', '/api/school/settings', exampleSettings)).status).toBe(200);
+  expect((await admin.call('PUT', '/api/v1/school/settings', exampleSettings)).status).toBe(200);
   const [ids] = await oak.db.query<{ class_id: string }>(
     `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on)
                    VALUES ('2026-27', '2026-09-01', '2027-07-15') RETURNING id),
@@ -82,27 +82,31 @@ describe('browser notifications (Web Push; the test plays the browser, whose ven
   });
 
   it("tells a browser the stage's public VAPID key, and records its subscription once however often it is sent", async () => {
-    const settings = await guardian.call<PushSettings>('GET', '/api/notifications/push');
+    const settings = await guardian.call<PushSettings>('GET', '/api/v1/notifications/push');
     expect(settings.status).toBe(200);
     const key = Buffer.from(settings.body.publicKey, 'base64url');
     expect(key).toHaveLength(65);
     expect(key[0]).toBe(4);
     expect(settings.body.devices).toEqual([]);
     // Every function derives the same key from the stage's secret.
-    expect((await otherGuardian.call<PushSettings>('GET', '/api/notifications/push')).body.publicKey).toBe(
+    expect((await otherGuardian.call<PushSettings>('GET', '/api/v1/notifications/push')).body.publicKey).toBe(
       settings.body.publicKey,
     );
 
-    const added = await guardian.call<PushDevice>('POST', '/api/notifications/push/devices', {
+    const added = await guardian.call<PushDevice>('POST', '/api/v1/notifications/push/devices', {
       ...subscriptionOf(browser),
       device: 'Firefox · Linux',
     });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
-    const again = await guardian.call<PushDevice>('POST', '/api/notifications/push/devices', subscriptionOf(browser));
+    const again = await guardian.call<PushDevice>(
+      'POST',
+      '/api/v1/notifications/push/devices',
+      subscriptionOf(browser),
+    );
     expect(again.body.id).toBe(added.body.id);
     expect(again.body.device).toBe('Firefox · Linux');
     device = added.body;
-    const listed = await guardian.call<PushSettings>('GET', '/api/notifications/push');
+    const listed = await guardian.call<PushSettings>('GET', '/api/v1/notifications/push');
     expect(listed.body.devices.map((d) => d.id)).toEqual([device.id]);
     const [audited] = await oak.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM audit_log WHERE entity = 'push-subscription' AND action = 'allow-push'`,
@@ -113,20 +117,20 @@ describe('browser notifications (Web Push; the test plays the browser, whose ven
   it('refuses endpoints inside the network and keys that are not a browser’s, field by field', async () => {
     const bad = await guardian.call<{ error: { fields: { path: string; message: string }[] } }>(
       'POST',
-      '/api/notifications/push/devices',
+      '/api/v1/notifications/push/devices',
       { ...subscriptionOf(browser), endpoint: 'http://169.254.169.254/latest/meta-data' },
     );
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields).toEqual([{ path: 'body.endpoint', message: 'must be an https URL' }]);
     const internal = await guardian.call<{ error: { fields: { path: string }[] } }>(
       'POST',
-      '/api/notifications/push/devices',
+      '/api/v1/notifications/push/devices',
       { ...subscriptionOf(browser), endpoint: 'https://10.0.0.8/push' },
     );
     expect(internal.status).toBe(400);
     const keys = await guardian.call<{ error: { fields: { path: string }[] } }>(
       'POST',
-      '/api/notifications/push/devices',
+      '/api/v1/notifications/push/devices',
       { endpoint: `${browser.endpoint}x`, keys: { p256dh: 'abc', auth: browser.auth.toString('base64url') } },
     );
     expect(keys.status).toBe(400);
@@ -134,13 +138,13 @@ describe('browser notifications (Web Push; the test plays the browser, whose ven
   });
 
   it('lets no one stop another person’s browser', async () => {
-    const other = await otherGuardian.call('DELETE', `/api/notifications/push/devices/${device.id}`);
+    const other = await otherGuardian.call('DELETE', `/api/v1/notifications/push/devices/${device.id}`);
     expect(other.status).toBe(404);
-    expect((await guardian.call<PushSettings>('GET', '/api/notifications/push')).body.devices).toHaveLength(1);
+    expect((await guardian.call<PushSettings>('GET', '/api/v1/notifications/push')).body.devices).toHaveLength(1);
   });
 
   it('pushes an announcement to the browser chosen for it, signed and encrypted so only that browser reads it', async () => {
-    const chosen = await guardian.call('PUT', '/api/notifications/preferences', {
+    const chosen = await guardian.call('PUT', '/api/v1/notifications/preferences', {
       locale: 'en',
       channels: { announcements: ['push'] },
     });
@@ -171,7 +175,7 @@ describe('browser notifications (Web Push; the test plays the browser, whose ven
       400,
     );
     expect((await pushReport(requestId))[0]!.reason).toContain('410');
-    expect((await guardian.call<PushSettings>('GET', '/api/notifications/push')).body.devices).toEqual([]);
+    expect((await guardian.call<PushSettings>('GET', '/api/v1/notifications/push')).body.devices).toEqual([]);
     const [audited] = await oak.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM audit_log WHERE entity = 'push-subscription' AND action = 'expire'`,
     );
@@ -180,7 +184,7 @@ describe('browser notifications (Web Push; the test plays the browser, whose ven
     const next = await announce('Concert');
     await until(
       async () =>
-        (await admin.call<DeliveryReport>('GET', `/api/notifications/requests/${next}`)).body.status === 'dispatched'
+        (await admin.call<DeliveryReport>('GET', `/api/v1/notifications/requests/${next}`)).body.status === 'dispatched'
           ? true
           : undefined,
       'the next announcement dispatched',
@@ -215,10 +219,10 @@ describe('browser notifications (Web Push; the test plays the browser, whose ven
 
   it('stops a browser at its owner’s word', async () => {
     const second = newPushBrowser(platform().url);
-    const added = await guardian.call<PushDevice>('POST', '/api/notifications/push/devices', subscriptionOf(second));
+    const added = await guardian.call<PushDevice>('POST', '/api/v1/notifications/push/devices', subscriptionOf(second));
     expect(added.status).toBe(201);
-    expect((await guardian.call('DELETE', `/api/notifications/push/devices/${added.body.id}`)).status).toBe(204);
-    expect((await guardian.call('DELETE', `/api/notifications/push/devices/${added.body.id}`)).status).toBe(404);
-    expect((await guardian.call<PushSettings>('GET', '/api/notifications/push')).body.devices).toEqual([]);
+    expect((await guardian.call('DELETE', `/api/v1/notifications/push/devices/${added.body.id}`)).status).toBe(204);
+    expect((await guardian.call('DELETE', `/api/v1/notifications/push/devices/${added.body.id}`)).status).toBe(404);
+    expect((await guardian.call<PushSettings>('GET', '/api/v1/notifications/push')).body.devices).toEqual([]);
   });
 });

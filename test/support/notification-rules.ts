@@ -15,9 +15,12 @@ export async function changeNotificationRules(
   change: Partial<NotificationSettingsView>,
 ): Promise<NotificationSettingsView> {
   const { smsSentThisMonth: _counted, ...current } = (
-    await call<NotificationSettingsView>('GET', '/api/notifications/settings')
+    await call<NotificationSettingsView>('GET', '/api/v1/notifications/settings')
   ).body;
-  const written = await call<NotificationSettingsView>('PUT', '/api/notifications/settings', { ...current, ...change });
+  const written = await call<NotificationSettingsView>('PUT', '/api/v1/notifications/settings', {
+    ...current,
+    ...change,
+  });
   if (written.status !== 200) throw new Error(`The notification rules were refused: ${JSON.stringify(written.body)}`);
   return written.body;
 }

@@ -175,3 +175,47 @@ describe('API handler: each route served as its declaration says', () => {
     );
   });
 });
+
+describe('API handler: versions', () => {
+  const viaAlias = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
+    ({
+      ...event,
+      rawQueryString: 'q=ab',
+      headers: { ...event.headers, 'campus-api-alias': 'unversioned' },
+    }) as APIGatewayProxyEventV2WithJWTAuthorizer;
+
+  it('names the version that answered on every answer, a refusal too', async () => {
+    const ok = await answer(probeHandler, eventFor('GET /api/probe', { query: { q: 'ab' } }));
+    expect(ok.headers?.['api-version']).toBe('v1');
+    const bad = await answer(probeHandler, eventFor('GET /api/probe', { query: { q: 'a' } }));
+    expect([bad.statusCode, bad.headers?.['api-version']]).toEqual([400, 'v1']);
+    expect(ok.headers?.deprecation).toBeUndefined();
+  });
+
+  it('answers an unversioned alias with Deprecation, Sunset and a link to its v1 address until the sunset day ends', async () => {
+    const ok = await answer(probeHandler, viaAlias(eventFor('GET /api/probe', { query: { q: 'ab' } })));
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers).toMatchObject({
+      'api-version': 'v1',
+      deprecation: `@${Date.parse('2026-12-07T00:00:00Z') / 1000}`,
+      sunset: 'Tue, 31 Aug 2027 23:59:59 GMT',
+    });
+    expect(ok.headers?.link).toContain('</api/probe?q=ab>; rel="successor-version"');
+    expect(ok.headers?.link).toContain('</api/versions>; rel="deprecation"');
+  });
+
+  it('answers 410 Gone on the alias once its sunset day is over, naming the versioned path', async () => {
+    vi.useFakeTimers({ now: new Date('2027-09-01T00:00:01Z'), toFake: ['Date'] });
+    try {
+      const gone = await answer(probeHandler, viaAlias(eventFor('GET /api/probe', { query: { q: 'ab' } })));
+      expect(gone.statusCode).toBe(410);
+      expect(JSON.parse(gone.body!).error).toMatchObject({ code: 'API_VERSION_RETIRED' });
+      expect(JSON.parse(gone.body!).error.message).toContain('/api/probe');
+      // The versioned address itself still answers.
+      const ok = await answer(probeHandler, eventFor('GET /api/probe', { query: { q: 'ab' } }));
+      expect(ok.statusCode).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

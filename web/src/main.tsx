@@ -46,8 +46,8 @@ async function startApp(session: Session): Promise<void> {
     api.prefetch(firstScreen.screen.prefetch);
   // Both at once: settings fail harmlessly for an operator (no school) or an unavailable school.
   const [me, settings] = await Promise.all([
-    api.get<Me>('/api/me'),
-    api.get<SchoolSettings>('/api/school/settings').catch(() => undefined),
+    api.get<Me>('/api/v1/me'),
+    api.get<SchoolSettings>('/api/v1/school/settings').catch(() => undefined),
   ]);
   if (me.school && me.school.access === 'none') {
     render(<SchoolUnavailable session={session} name={me.school.name} />, root);

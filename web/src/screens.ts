@@ -34,7 +34,7 @@ export const screens: readonly Screen[] = [
     roles: admin,
     nav: 'nav.dashboard',
     load: () => import('./screens/dashboard'),
-    prefetch: ['/api/dashboard'],
+    prefetch: ['/api/v1/dashboard'],
   },
   {
     path: '/my-classes',

@@ -20,14 +20,14 @@ const admin = ['school-admin'] as const;
 export const analyticsRoutes = routeGroup('lambdas/api/analytics/analytics.handler.ts', {
   getAnalyticsOverview: {
     method: 'GET',
-    path: '/api/analytics/overview',
+    path: '/api/v1/analytics/overview',
     access: readers,
     summary: 'Scored, at-risk and flagged students, and the spread of risk (teachers: their classes).',
     response: { status: 200, body: analyticsOverview },
   },
   listAtRiskStudents: {
     method: 'GET',
-    path: '/api/analytics/at-risk',
+    path: '/api/v1/analytics/at-risk',
     access: readers,
     summary: 'Students at risk of ending the year below the pass mark, riskiest first, with what drives it; paged.',
     query: atRiskQuery,
@@ -35,7 +35,7 @@ export const analyticsRoutes = routeGroup('lambdas/api/analytics/analytics.handl
   },
   getStudentAnalytics: {
     method: 'GET',
-    path: '/api/analytics/students/{studentId}',
+    path: '/api/v1/analytics/students/{studentId}',
     access: readers,
     summary: "A student's risk and drivers, anomalies, peer percentiles and career suggestions.",
     params: studentPath,
@@ -43,7 +43,7 @@ export const analyticsRoutes = routeGroup('lambdas/api/analytics/analytics.handl
   },
   getChildAnalytics: {
     method: 'GET',
-    path: '/api/portal/children/{studentId}/analytics',
+    path: '/api/v1/portal/children/{studentId}/analytics',
     access: ['guardian'],
     summary: "A child's percentiles, anomalies and career suggestions; risk only if the school shows it to guardians.",
     params: studentPath,
@@ -51,14 +51,14 @@ export const analyticsRoutes = routeGroup('lambdas/api/analytics/analytics.handl
   },
   getAnalyticsSettings: {
     method: 'GET',
-    path: '/api/analytics/settings',
+    path: '/api/v1/analytics/settings',
     access: admin,
     summary: 'Analytics settings: at-risk threshold, whether guardians see risk, anomaly thresholds, career mapping.',
     response: { status: 200, body: analyticsSettings },
   },
   putAnalyticsSettings: {
     method: 'PUT',
-    path: '/api/analytics/settings',
+    path: '/api/v1/analytics/settings',
     access: admin,
     summary: 'Write the analytics settings; the next scoring uses them.',
     body: analyticsSettings,
@@ -70,7 +70,7 @@ export const analyticsRoutes = routeGroup('lambdas/api/analytics/analytics.handl
 export const scoringRunRoutes = routeGroup('lambdas/api/analytics/scoring-runs.handler.ts', {
   startScoringRun: {
     method: 'POST',
-    path: '/api/analytics/runs',
+    path: '/api/v1/analytics/runs',
     access: admin,
     grants: ['start-scoring', 'read-scoring-runs'],
     summary: 'Score the school now (202); one run at a time.',
@@ -78,7 +78,7 @@ export const scoringRunRoutes = routeGroup('lambdas/api/analytics/scoring-runs.h
   },
   listScoringRuns: {
     method: 'GET',
-    path: '/api/analytics/runs',
+    path: '/api/v1/analytics/runs',
     access: admin,
     grants: ['read-scoring-runs'],
     summary: "The school's scoring runs, newest first, with their progress; paged.",
@@ -87,7 +87,7 @@ export const scoringRunRoutes = routeGroup('lambdas/api/analytics/scoring-runs.h
   },
   getScoringRun: {
     method: 'GET',
-    path: '/api/analytics/runs/{runId}',
+    path: '/api/v1/analytics/runs/{runId}',
     access: admin,
     grants: ['read-scoring-runs'],
     summary: 'One scoring run: chunks done of total, students scored, at risk, anomalies.',

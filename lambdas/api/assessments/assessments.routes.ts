@@ -20,7 +20,7 @@ const graders = ['school-admin', 'teacher'] as const;
 export const assessmentRoutes = routeGroup('lambdas/api/assessments/assessments.handler.ts', {
   listAssessments: {
     method: 'GET',
-    path: '/api/assessments',
+    path: '/api/v1/assessments',
     access: schoolStaff,
     summary: 'Assessments by class, subject and term, paged.',
     query: assessmentListQuery,
@@ -28,7 +28,7 @@ export const assessmentRoutes = routeGroup('lambdas/api/assessments/assessments.
   },
   createAssessment: {
     method: 'POST',
-    path: '/api/assessments',
+    path: '/api/v1/assessments',
     access: graders,
     summary: 'Add an assessment with its maximum score and weight (teachers: for a subject they teach).',
     body: newAssessment,
@@ -36,7 +36,7 @@ export const assessmentRoutes = routeGroup('lambdas/api/assessments/assessments.
   },
   getAssessmentScores: {
     method: 'GET',
-    path: '/api/assessments/{assessmentId}/scores',
+    path: '/api/v1/assessments/{assessmentId}/scores',
     access: graders,
     summary: "An assessment with its class's active students and their scores (the score entry grid).",
     params: assessmentPath,
@@ -44,7 +44,7 @@ export const assessmentRoutes = routeGroup('lambdas/api/assessments/assessments.
   },
   enterAssessmentScores: {
     method: 'PUT',
-    path: '/api/assessments/{assessmentId}/scores',
+    path: '/api/v1/assessments/{assessmentId}/scores',
     access: graders,
     grants: ['queue-rescore'],
     summary: "Enter or correct an assessment's scores in one request; safe to send again.",
@@ -54,7 +54,7 @@ export const assessmentRoutes = routeGroup('lambdas/api/assessments/assessments.
   },
   getClassGrades: {
     method: 'GET',
-    path: '/api/classes/{classId}/grades',
+    path: '/api/v1/classes/{classId}/grades',
     access: schoolStaff,
     summary: "A class's term grades per subject, on the school's grading scale.",
     params: classGradesPath,
@@ -63,7 +63,7 @@ export const assessmentRoutes = routeGroup('lambdas/api/assessments/assessments.
   },
   getReportCard: {
     method: 'GET',
-    path: '/api/students/{studentId}/report-card',
+    path: '/api/v1/students/{studentId}/report-card',
     access: schoolStaff,
     summary: "A student's report card for a term: grades, average and attendance.",
     params: reportCardPath,

@@ -13,7 +13,7 @@ import {
   studentPath,
 } from './attendance.schemas';
 
-const register = '/api/classes/{classId}/attendance/{date}';
+const register = '/api/v1/classes/{classId}/attendance/{date}';
 
 export const attendanceRoutes = routeGroup('lambdas/api/attendance/attendance.handler.ts', {
   getClassRegister: {
@@ -36,7 +36,7 @@ export const attendanceRoutes = routeGroup('lambdas/api/attendance/attendance.ha
   },
   getStudentAttendance: {
     method: 'GET',
-    path: '/api/students/{studentId}/attendance',
+    path: '/api/v1/students/{studentId}/attendance',
     access: ['school-admin', 'teacher'],
     summary: "A student's marks over a period, with the attendance rate.",
     params: studentPath,
@@ -45,7 +45,7 @@ export const attendanceRoutes = routeGroup('lambdas/api/attendance/attendance.ha
   },
   getDailyAttendance: {
     method: 'GET',
-    path: '/api/attendance/daily',
+    path: '/api/v1/attendance/daily',
     access: ['school-admin'],
     summary: "The school's attendance for a day, class by class.",
     query: dailySummaryQuery,
@@ -53,7 +53,7 @@ export const attendanceRoutes = routeGroup('lambdas/api/attendance/attendance.ha
   },
   listChronicAbsentees: {
     method: 'GET',
-    path: '/api/attendance/chronic-absence',
+    path: '/api/v1/attendance/chronic-absence',
     access: ['school-admin', 'teacher'],
     summary: "Students attending less than the school's chronic-absence rate over a period.",
     query: chronicAbsenceQuery,

@@ -4,7 +4,7 @@ import { schoolDashboard } from './dashboard.schemas';
 export const dashboardRoutes = routeGroup('lambdas/api/dashboard/dashboard.handler.ts', {
   getDashboard: {
     method: 'GET',
-    path: '/api/dashboard',
+    path: '/api/v1/dashboard',
     access: ['school-admin'],
     summary:
       "The school at a glance: today's attendance and its trend, the term's grade distribution, fees collected against due.",

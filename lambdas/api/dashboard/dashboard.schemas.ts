@@ -21,7 +21,7 @@ export const schoolDashboard = z.object({
   term: z.object({ id: z.uuid(), name: z.string() }).nullable(),
   /** Subject results of active students in that term, counted per band of the school's grading scale, best band first. */
   gradeDistribution: z.array(z.object({ label: z.string(), minPercent: z.number(), results: count })),
-  /** The school's at-risk figures and the spread of risk, as `GET /api/analytics/overview` gives them. */
+  /** The school's at-risk figures and the spread of risk, as `GET /api/v1/analytics/overview` gives them. */
   risk: analyticsOverview,
   fees: z.object({
     invoicedMinor: z.number().int(),

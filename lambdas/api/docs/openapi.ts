@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { schoolRoles } from '../../shared/roles';
 import { isCsvFile, isFormFields, type RouteDefinition } from '../route-contract';
 import { routes } from '../routes';
+import { currentApiVersion, versionOfPath } from '../api-versions';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
 
@@ -71,7 +72,7 @@ function operation(route: RouteDefinition) {
   return {
     operationId: route.operation,
     summary: route.summary,
-    tags: [route.path.split('/')[2] ?? 'api'],
+    tags: [route.path.replace(/^\/api\/(v\d+\/)?/, '').split('/')[0] || 'api'],
     ...(isPublic
       ? { security: [] }
       : { description: `Roles: ${(route.access as readonly string[]).join(', ')}.`, security: [{ bearer: [] }] }),
@@ -128,13 +129,22 @@ const errorSchema = {
   },
 };
 
+/** A version's routes, with the routes outside any version (health, the version list, links in e-mails). */
+export function routesOfVersion(version: string, declared: readonly RouteDefinition[] = routes): RouteDefinition[] {
+  return declared.filter(
+    (route) => route.path.startsWith('/api/') && (versionOfPath(route.path) ?? version) === version,
+  );
+}
+
 /**
- * The OpenAPI 3.1 document of the API, generated from the route declarations (the same zod
+ * The OpenAPI 3.1 document of one version of the API, generated from the route declarations (the same zod
  * schemas the handlers validate with); never written by hand.
  */
-export function openApiDocument(version: string, declared: readonly RouteDefinition[] = routes) {
+export function openApiDocument(version: string = currentApiVersion, declared: readonly RouteDefinition[] = routes) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of declared) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
+  for (const route of routesOfVersion(version, declared)) {
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
+  }
   return {
     openapi: '3.1.0',
     info: {

@@ -7,7 +7,7 @@ const admin = ['school-admin'] as const;
 export const exportRoutes = routeGroup('lambdas/api/exports/exports.handler.ts', {
   requestExport: {
     method: 'POST',
-    path: '/api/exports',
+    path: '/api/v1/exports',
     access: admin,
     grants: ['queue-exports'],
     summary:
@@ -17,7 +17,7 @@ export const exportRoutes = routeGroup('lambdas/api/exports/exports.handler.ts',
   },
   listExports: {
     method: 'GET',
-    path: '/api/exports',
+    path: '/api/v1/exports',
     access: admin,
     summary: 'Export requests, newest first, paged.',
     query: exportListQuery,
@@ -25,7 +25,7 @@ export const exportRoutes = routeGroup('lambdas/api/exports/exports.handler.ts',
   },
   getExport: {
     method: 'GET',
-    path: '/api/exports/{exportId}',
+    path: '/api/v1/exports/{exportId}',
     access: admin,
     grants: ['read-exports'],
     summary: 'One export request and its progress; when done, a download link valid for 15 minutes.',

@@ -19,7 +19,7 @@ export const readers = ['bursar', 'school-admin'] as const;
 const bursar = ['bursar'] as const;
 
 export const feeStructureResource = resourceRoutes({
-  path: '/api/fee-structures',
+  path: '/api/v1/fee-structures',
   spec: feeStructures,
   schemas: feeStructure,
   names: { plural: 'FeeStructures', singular: 'FeeStructure' },
@@ -34,7 +34,7 @@ export const feeRoutes = routeGroup('lambdas/api/fees/fees.handler.ts', {
   ...feeStructureResource.specs,
   runInvoices: {
     method: 'POST',
-    path: '/api/fee-structures/{feeStructureId}/invoices',
+    path: '/api/v1/fee-structures/{feeStructureId}/invoices',
     access: bursar,
     grants: ['queue-notifications'],
     summary: 'Invoice every student a fee structure applies to (or one class); running it again skips those invoiced.',
@@ -44,7 +44,7 @@ export const feeRoutes = routeGroup('lambdas/api/fees/fees.handler.ts', {
   },
   listBalances: {
     method: 'GET',
-    path: '/api/fees/balances',
+    path: '/api/v1/fees/balances',
     access: readers,
     summary: 'Invoiced, paid and balance per student, paged.',
     query: balanceQuery,
@@ -52,7 +52,7 @@ export const feeRoutes = routeGroup('lambdas/api/fees/fees.handler.ts', {
   },
   listOverdue: {
     method: 'GET',
-    path: '/api/fees/overdue',
+    path: '/api/v1/fees/overdue',
     access: readers,
     summary: 'Students whose payments do not cover what fell due by a date.',
     query: overdueQuery,
@@ -64,7 +64,7 @@ export const feeRoutes = routeGroup('lambdas/api/fees/fees.handler.ts', {
 export const paymentRoutes = routeGroup('lambdas/api/fees/payments.handler.ts', {
   recordPayment: {
     method: 'POST',
-    path: '/api/payments',
+    path: '/api/v1/payments',
     access: bursar,
     grants: ['idempotency', 'queue-notifications'],
     summary: 'Record a payment; the client key makes sending it twice record it once.',
@@ -73,7 +73,7 @@ export const paymentRoutes = routeGroup('lambdas/api/fees/payments.handler.ts', 
   },
   getReceipt: {
     method: 'GET',
-    path: '/api/payments/{paymentId}/receipt',
+    path: '/api/v1/payments/{paymentId}/receipt',
     // A guardian reads their own child's receipts (the payment notice links to one).
     access: [...readers, 'guardian'],
     summary: "A payment's receipt with the student's balance; a guardian's own child's only.",

@@ -11,7 +11,7 @@ import {
 } from './guardian.schemas';
 
 export const guardianResource = resourceRoutes({
-  path: '/api/guardians',
+  path: '/api/v1/guardians',
   spec: guardians,
   schemas: guardian,
   names: { plural: 'Guardians', singular: 'Guardian' },
@@ -19,7 +19,7 @@ export const guardianResource = resourceRoutes({
   idParameter: 'guardianId',
 });
 
-const link = '/api/students/{studentId}/guardians/{guardianId}';
+const link = '/api/v1/students/{studentId}/guardians/{guardianId}';
 
 export const guardianRoutes = routeGroup('lambdas/api/guardians/guardians.handler.ts', {
   ...guardianResource.specs,
@@ -42,7 +42,7 @@ export const guardianRoutes = routeGroup('lambdas/api/guardians/guardians.handle
   },
   inviteGuardian: {
     method: 'POST',
-    path: '/api/guardians/{guardianId}/invite',
+    path: '/api/v1/guardians/{guardianId}/invite',
     access: ['school-admin'],
     grants: ['manage-users', 'queue-notifications'],
     summary: 'Invite a guardian to the portal: an account tied to their record.',

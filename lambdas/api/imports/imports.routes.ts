@@ -21,7 +21,7 @@ export const studentImportRoutes = routeGroup(
   'lambdas/api/imports/student-import.handler.ts',
   {
     importStudents: {
-      path: '/api/imports/students',
+      path: '/api/v1/imports/students',
       ...csvImport(
         'Import students with their guardians from a CSV file: mode=dry-run reports row by row, mode=commit writes all or nothing.',
       ),
@@ -34,7 +34,7 @@ export const attendanceImportRoutes = routeGroup(
   'lambdas/api/imports/attendance-import.handler.ts',
   {
     importAttendance: {
-      path: '/api/imports/attendance',
+      path: '/api/v1/imports/attendance',
       ...csvImport(
         'Import past attendance from a CSV file: mode=dry-run reports row by row, mode=commit writes all or nothing.',
       ),
@@ -47,7 +47,7 @@ export const scoreImportRoutes = routeGroup(
   'lambdas/api/imports/score-import.handler.ts',
   {
     importScores: {
-      path: '/api/imports/scores',
+      path: '/api/v1/imports/scores',
       ...csvImport(
         'Import past scores from a CSV file, creating the assessments they belong to: mode=dry-run reports row by row, mode=commit writes all or nothing.',
       ),

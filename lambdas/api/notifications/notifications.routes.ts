@@ -31,7 +31,7 @@ export const everyone = ['school-admin', 'teacher', 'bursar', 'guardian'] as con
 export const notificationRoutes = routeGroup('lambdas/api/notifications/notifications.handler.ts', {
   listInbox: {
     method: 'GET',
-    path: '/api/notifications',
+    path: '/api/v1/notifications',
     access: everyone,
     summary: "The caller's in-app messages, newest first, with the unread count.",
     query: inboxQuery,
@@ -39,7 +39,7 @@ export const notificationRoutes = routeGroup('lambdas/api/notifications/notifica
   },
   openLiveConnection: {
     method: 'POST',
-    path: '/api/notifications/live-tickets',
+    path: '/api/v1/notifications/live-tickets',
     access: everyone,
     grants: ['live-tickets'],
     summary:
@@ -50,7 +50,7 @@ export const notificationRoutes = routeGroup('lambdas/api/notifications/notifica
   },
   markMessageRead: {
     method: 'POST',
-    path: '/api/notifications/{messageId}/read',
+    path: '/api/v1/notifications/{messageId}/read',
     access: everyone,
     summary: 'Mark one of your messages read; safe to send again.',
     params: messagePath,
@@ -58,21 +58,21 @@ export const notificationRoutes = routeGroup('lambdas/api/notifications/notifica
   },
   markAllRead: {
     method: 'POST',
-    path: '/api/notifications/read-all',
+    path: '/api/v1/notifications/read-all',
     access: everyone,
     summary: 'Mark all your messages read.',
     response: { status: 200, body: unreadCount },
   },
   getNotificationPreferences: {
     method: 'GET',
-    path: '/api/notifications/preferences',
+    path: '/api/v1/notifications/preferences',
     access: everyone,
     summary: 'Your language and channels per category, with what the school requires.',
     response: { status: 200, body: preferences },
   },
   putNotificationPreferences: {
     method: 'PUT',
-    path: '/api/notifications/preferences',
+    path: '/api/v1/notifications/preferences',
     access: everyone,
     summary: 'Write your language and channels per category.',
     body: preferencesInput,
@@ -80,14 +80,14 @@ export const notificationRoutes = routeGroup('lambdas/api/notifications/notifica
   },
   getNotificationSettings: {
     method: 'GET',
-    path: '/api/notifications/settings',
+    path: '/api/v1/notifications/settings',
     access: ['school-admin'],
     summary: "The school's notification rules: absence alerts and grace time, quiet hours, SMS budget, defaults.",
     response: { status: 200, body: notificationSettingsView },
   },
   putNotificationSettings: {
     method: 'PUT',
-    path: '/api/notifications/settings',
+    path: '/api/v1/notifications/settings',
     access: ['school-admin'],
     summary: "Write the school's notification rules.",
     body: notificationSettings,
@@ -95,7 +95,7 @@ export const notificationRoutes = routeGroup('lambdas/api/notifications/notifica
   },
   previewAnnouncement: {
     method: 'POST',
-    path: '/api/notifications/announcements/preview',
+    path: '/api/v1/notifications/announcements/preview',
     access: ['school-admin', 'teacher'],
     summary: 'Who an announcement would reach, on which channels, and how it reads; nothing is sent.',
     readOnly: true,
@@ -104,7 +104,7 @@ export const notificationRoutes = routeGroup('lambdas/api/notifications/notifica
   },
   createAnnouncement: {
     method: 'POST',
-    path: '/api/notifications/announcements',
+    path: '/api/v1/notifications/announcements',
     access: ['school-admin', 'teacher'],
     grants: ['queue-notifications'],
     summary:
@@ -114,14 +114,14 @@ export const notificationRoutes = routeGroup('lambdas/api/notifications/notifica
   },
   listNotificationTemplates: {
     method: 'GET',
-    path: '/api/notifications/templates',
+    path: '/api/v1/notifications/templates',
     access: ['school-admin'],
     summary: 'Each kind of message the school may reword: its variables and its wording in English and Portuguese.',
     response: { status: 200, body: templateList },
   },
   putNotificationTemplate: {
     method: 'PUT',
-    path: '/api/notifications/templates/{kind}/{locale}',
+    path: '/api/v1/notifications/templates/{kind}/{locale}',
     access: ['school-admin'],
     summary: "Write the school's wording of a kind of message in a language.",
     params: templatePath,
@@ -130,7 +130,7 @@ export const notificationRoutes = routeGroup('lambdas/api/notifications/notifica
   },
   deleteNotificationTemplate: {
     method: 'DELETE',
-    path: '/api/notifications/templates/{kind}/{locale}',
+    path: '/api/v1/notifications/templates/{kind}/{locale}',
     access: ['school-admin'],
     summary: 'Go back to the shipped wording of a kind of message in a language.',
     params: templatePath,
@@ -138,7 +138,7 @@ export const notificationRoutes = routeGroup('lambdas/api/notifications/notifica
   },
   previewNotificationTemplate: {
     method: 'POST',
-    path: '/api/notifications/templates/{kind}/{locale}/preview',
+    path: '/api/v1/notifications/templates/{kind}/{locale}/preview',
     access: ['school-admin'],
     summary: "A wording filled with the kind's example values, as a recipient would read it; nothing is written.",
     readOnly: true,
@@ -148,7 +148,7 @@ export const notificationRoutes = routeGroup('lambdas/api/notifications/notifica
   },
   listNotificationRequests: {
     method: 'GET',
-    path: '/api/notifications/requests',
+    path: '/api/v1/notifications/requests',
     access: ['school-admin', 'teacher'],
     summary: "The school's notifications (a teacher's own), newest first, with their messages counted by status.",
     query: requestsQuery,
@@ -156,7 +156,7 @@ export const notificationRoutes = routeGroup('lambdas/api/notifications/notifica
   },
   getDeliveryReport: {
     method: 'GET',
-    path: '/api/notifications/requests/{requestId}',
+    path: '/api/v1/notifications/requests/{requestId}',
     access: ['school-admin', 'teacher'],
     summary:
       "A notification (a teacher's own) and the status of each message: queued, sent, delivered, bounced, opted out, failed.",

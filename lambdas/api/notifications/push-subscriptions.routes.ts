@@ -9,7 +9,7 @@ import { pushDevice, pushDevicePath, pushSettings, pushSubscriptionInput } from 
 export const pushSubscriptionRoutes = routeGroup('lambdas/api/notifications/push-subscriptions.handler.ts', {
   getPushSettings: {
     method: 'GET',
-    path: '/api/notifications/push',
+    path: '/api/v1/notifications/push',
     access: everyone,
     grants: ['notification-keys'],
     summary: "The key a browser subscribes with (the stage's public VAPID key), and the browsers you allowed.",
@@ -17,7 +17,7 @@ export const pushSubscriptionRoutes = routeGroup('lambdas/api/notifications/push
   },
   addPushDevice: {
     method: 'POST',
-    path: '/api/notifications/push/devices',
+    path: '/api/v1/notifications/push/devices',
     access: everyone,
     grants: ['notification-keys'],
     summary:
@@ -27,7 +27,7 @@ export const pushSubscriptionRoutes = routeGroup('lambdas/api/notifications/push
   },
   removePushDevice: {
     method: 'DELETE',
-    path: '/api/notifications/push/devices/{deviceId}',
+    path: '/api/v1/notifications/push/devices/{deviceId}',
     access: everyone,
     summary: 'Stop notifications to one of your browsers.',
     params: pushDevicePath,

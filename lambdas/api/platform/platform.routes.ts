@@ -12,7 +12,7 @@ import { directorySchoolPage, schoolListQuery } from './school-directory.schemas
 export const schoolDirectoryRoutes = routeGroup('lambdas/api/platform/list-schools.handler.ts', {
   listSchools: {
     method: 'GET',
-    path: '/api/platform/schools',
+    path: '/api/v1/platform/schools',
     access: ['platform-operator'],
     grants: ['list-schools'],
     summary: 'Schools in a lifecycle status, from the tenant directory (no school data).',
@@ -24,7 +24,7 @@ export const schoolDirectoryRoutes = routeGroup('lambdas/api/platform/list-schoo
 export const onboardingRunRoutes = routeGroup('lambdas/api/platform/onboarding-runs.handler.ts', {
   listOnboardingRuns: {
     method: 'GET',
-    path: '/api/platform/onboarding-runs',
+    path: '/api/v1/platform/onboarding-runs',
     access: ['platform-operator'],
     grants: ['read-onboarding-runs'],
     summary: 'Runs of the onboarding workflow, newest first, by status (no school data).',
@@ -33,7 +33,7 @@ export const onboardingRunRoutes = routeGroup('lambdas/api/platform/onboarding-r
   },
   getOnboardingRun: {
     method: 'GET',
-    path: '/api/platform/onboarding-runs/{runName}',
+    path: '/api/v1/platform/onboarding-runs/{runName}',
     access: ['platform-operator'],
     grants: ['read-onboarding-runs'],
     summary: 'One onboarding run: the school it brings live, its steps so far, how it ended.',
@@ -46,7 +46,7 @@ export const onboardingRunRoutes = routeGroup('lambdas/api/platform/onboarding-r
 export const privacyReportRoutes = routeGroup('lambdas/api/platform/privacy-report.handler.ts', {
   getPrivacyReport: {
     method: 'GET',
-    path: '/api/platform/privacy-requests',
+    path: '/api/v1/platform/privacy-requests',
     access: ['platform-operator'],
     grants: ['list-schools'],
     summary:

@@ -11,14 +11,14 @@ const family = ['guardian'] as const;
 export const portalRoutes = routeGroup('lambdas/api/portal/portal.handler.ts', {
   listMyChildren: {
     method: 'GET',
-    path: '/api/portal/children',
+    path: '/api/v1/portal/children',
     access: family,
     summary: "A guardian's children.",
     response: { status: 200, body: myChildren },
   },
   getChild: {
     method: 'GET',
-    path: '/api/portal/children/{studentId}',
+    path: '/api/v1/portal/children/{studentId}',
     access: family,
     summary: "One of a guardian's children: attendance, grades and fee balance.",
     params: childPath,
@@ -26,7 +26,7 @@ export const portalRoutes = routeGroup('lambdas/api/portal/portal.handler.ts', {
   },
   getChildFees: {
     method: 'GET',
-    path: '/api/portal/children/{studentId}/fees',
+    path: '/api/v1/portal/children/{studentId}/fees',
     access: family,
     summary: "A child's invoices and payments.",
     params: childPath,
@@ -34,7 +34,7 @@ export const portalRoutes = routeGroup('lambdas/api/portal/portal.handler.ts', {
   },
   getChildReportCard: {
     method: 'GET',
-    path: '/api/portal/children/{studentId}/report-card',
+    path: '/api/v1/portal/children/{studentId}/report-card',
     access: family,
     summary: "A child's report card for a term.",
     params: childPath,
@@ -43,7 +43,7 @@ export const portalRoutes = routeGroup('lambdas/api/portal/portal.handler.ts', {
   },
   getChildAttendance: {
     method: 'GET',
-    path: '/api/portal/children/{studentId}/attendance',
+    path: '/api/v1/portal/children/{studentId}/attendance',
     access: family,
     summary: "A child's marks over a period.",
     params: childPath,

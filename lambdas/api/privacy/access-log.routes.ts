@@ -8,7 +8,7 @@ import { accessLogPage, accessLogPath, accessLogQuery } from './access-log.schem
 export const accessLogRoutes = routeGroup('lambdas/api/privacy/access-log.handler.ts', {
   getStudentAccessLog: {
     method: 'GET',
-    path: '/api/students/{studentId}/access-log',
+    path: '/api/v1/students/{studentId}/access-log',
     access: ['school-admin'],
     summary: "Who has read this student's record, and what, newest first.",
     params: accessLogPath,
@@ -17,7 +17,7 @@ export const accessLogRoutes = routeGroup('lambdas/api/privacy/access-log.handle
   },
   getChildAccessLog: {
     method: 'GET',
-    path: '/api/portal/children/{studentId}/access-log',
+    path: '/api/v1/portal/children/{studentId}/access-log',
     access: ['guardian'],
     summary: "Who has looked at your child's record, and what, newest first.",
     params: accessLogPath,

@@ -17,7 +17,7 @@ import {
 export const consentRoutes = routeGroup('lambdas/api/privacy/consents.handler.ts', {
   listConsents: {
     method: 'GET',
-    path: '/api/privacy/consents',
+    path: '/api/v1/privacy/consents',
     access: ['school-admin'],
     summary: "Active students' consents in force, by class, purpose or status.",
     query: consentListQuery,
@@ -25,7 +25,7 @@ export const consentRoutes = routeGroup('lambdas/api/privacy/consents.handler.ts
   },
   getStudentConsents: {
     method: 'GET',
-    path: '/api/students/{studentId}/consents',
+    path: '/api/v1/students/{studentId}/consents',
     access: ['school-admin'],
     summary: "A student's consents in force and every decision recorded.",
     params: studentConsentPath,
@@ -33,7 +33,7 @@ export const consentRoutes = routeGroup('lambdas/api/privacy/consents.handler.ts
   },
   recordStudentConsent: {
     method: 'PUT',
-    path: '/api/students/{studentId}/consents/{purpose}',
+    path: '/api/v1/students/{studentId}/consents/{purpose}',
     access: ['school-admin'],
     summary:
       "Record a guardian's decision received by the school (paper, e-mail, in person, phone). Safe to send again: the same decision is not recorded twice.",
@@ -43,7 +43,7 @@ export const consentRoutes = routeGroup('lambdas/api/privacy/consents.handler.ts
   },
   getChildConsents: {
     method: 'GET',
-    path: '/api/portal/children/{studentId}/consents',
+    path: '/api/v1/portal/children/{studentId}/consents',
     access: ['guardian'],
     summary: "Your child's consents in force and every decision recorded.",
     params: studentConsentPath,
@@ -51,7 +51,7 @@ export const consentRoutes = routeGroup('lambdas/api/privacy/consents.handler.ts
   },
   decideChildConsent: {
     method: 'PUT',
-    path: '/api/portal/children/{studentId}/consents/{purpose}',
+    path: '/api/v1/portal/children/{studentId}/consents/{purpose}',
     access: ['guardian'],
     summary:
       'Give, refuse or withdraw a consent for your child; a withdrawal takes effect at once. Safe to send again.',

@@ -23,7 +23,7 @@ const family = ['guardian'] as const;
 export const privacyRequestRoutes = routeGroup('lambdas/api/privacy/requests.handler.ts', {
   requestPrivacyAction: {
     method: 'POST',
-    path: '/api/privacy/requests',
+    path: '/api/v1/privacy/requests',
     access: admin,
     grants: ['queue-privacy-requests'],
     summary:
@@ -33,7 +33,7 @@ export const privacyRequestRoutes = routeGroup('lambdas/api/privacy/requests.han
   },
   listPrivacyRequests: {
     method: 'GET',
-    path: '/api/privacy/requests',
+    path: '/api/v1/privacy/requests',
     access: admin,
     summary: 'Privacy requests, newest first, with their due dates; open or overdue ones alone on asking.',
     query: privacyRequestListQuery,
@@ -41,7 +41,7 @@ export const privacyRequestRoutes = routeGroup('lambdas/api/privacy/requests.han
   },
   getPrivacyRequest: {
     method: 'GET',
-    path: '/api/privacy/requests/{requestId}',
+    path: '/api/v1/privacy/requests/{requestId}',
     access: admin,
     summary: 'One privacy request and its progress.',
     params: privacyRequestPath,
@@ -49,7 +49,7 @@ export const privacyRequestRoutes = routeGroup('lambdas/api/privacy/requests.han
   },
   approveErasure: {
     method: 'POST',
-    path: '/api/privacy/requests/{requestId}/approve',
+    path: '/api/v1/privacy/requests/{requestId}/approve',
     access: admin,
     grants: ['queue-privacy-requests'],
     summary:
@@ -59,7 +59,7 @@ export const privacyRequestRoutes = routeGroup('lambdas/api/privacy/requests.han
   },
   refuseErasure: {
     method: 'POST',
-    path: '/api/privacy/requests/{requestId}/refuse',
+    path: '/api/v1/privacy/requests/{requestId}/refuse',
     access: admin,
     summary: 'Refuse an erasure that awaits approval, with the reason the family is told.',
     params: privacyRequestPath,
@@ -68,7 +68,7 @@ export const privacyRequestRoutes = routeGroup('lambdas/api/privacy/requests.han
   },
   downloadPrivacyExport: {
     method: 'POST',
-    path: '/api/privacy/requests/{requestId}/download',
+    path: '/api/v1/privacy/requests/{requestId}/download',
     access: admin,
     grants: ['read-exports', 'queue-privacy-requests'],
     summary:
@@ -79,7 +79,7 @@ export const privacyRequestRoutes = routeGroup('lambdas/api/privacy/requests.han
   },
   requestChildPrivacyAction: {
     method: 'POST',
-    path: '/api/portal/children/{studentId}/privacy-requests',
+    path: '/api/v1/portal/children/{studentId}/privacy-requests',
     access: family,
     grants: ['queue-privacy-requests'],
     summary:
@@ -90,7 +90,7 @@ export const privacyRequestRoutes = routeGroup('lambdas/api/privacy/requests.han
   },
   listChildPrivacyRequests: {
     method: 'GET',
-    path: '/api/portal/children/{studentId}/privacy-requests',
+    path: '/api/v1/portal/children/{studentId}/privacy-requests',
     access: family,
     summary: 'Your requests about your child, newest first.',
     params: childPrivacyRequestsPath,
@@ -98,7 +98,7 @@ export const privacyRequestRoutes = routeGroup('lambdas/api/privacy/requests.han
   },
   downloadChildPrivacyExport: {
     method: 'POST',
-    path: '/api/portal/children/{studentId}/privacy-requests/{requestId}/download',
+    path: '/api/v1/portal/children/{studentId}/privacy-requests/{requestId}/download',
     access: family,
     grants: ['read-exports', 'queue-privacy-requests'],
     summary: 'The one download of your finished export: a link valid for five minutes; asking again is refused (410).',

@@ -7,7 +7,7 @@ const admin = ['school-admin'] as const;
 export const retentionRoutes = routeGroup('lambdas/api/privacy/retention.handler.ts', {
   getRetentionPolicy: {
     method: 'GET',
-    path: '/api/privacy/retention',
+    path: '/api/v1/privacy/retention',
     access: admin,
     summary:
       "The school's retention policy, the suggestion for its country, and what the nightly application last removed.",
@@ -15,7 +15,7 @@ export const retentionRoutes = routeGroup('lambdas/api/privacy/retention.handler
   },
   setRetentionPolicy: {
     method: 'PUT',
-    path: '/api/privacy/retention',
+    path: '/api/v1/privacy/retention',
     access: admin,
     summary: 'Set how many years each kind of record is kept after a student leaves (null: kept); applied every night.',
     body: retentionPolicyInput,

@@ -5,7 +5,7 @@ import { reportListQuery, reportPath, reportRequest, reportView } from './report
 export const reportRoutes = routeGroup('lambdas/api/reports/reports.handler.ts', {
   requestReport: {
     method: 'POST',
-    path: '/api/reports',
+    path: '/api/v1/reports',
     access: allSchoolRoles,
     grants: ['queue-reports'],
     summary: 'Ask for a PDF (202): report cards (a student or a class), the school analytics report, a fee statement.',
@@ -14,7 +14,7 @@ export const reportRoutes = routeGroup('lambdas/api/reports/reports.handler.ts',
   },
   listReports: {
     method: 'GET',
-    path: '/api/reports',
+    path: '/api/v1/reports',
     access: allSchoolRoles,
     summary: 'Report requests, newest first (school admins: all; others: their own); paged.',
     query: reportListQuery,
@@ -22,7 +22,7 @@ export const reportRoutes = routeGroup('lambdas/api/reports/reports.handler.ts',
   },
   getReport: {
     method: 'GET',
-    path: '/api/reports/{reportId}',
+    path: '/api/v1/reports/{reportId}',
     access: allSchoolRoles,
     grants: ['read-reports'],
     summary: 'One report request and its progress; when done, a download link valid for 15 minutes.',

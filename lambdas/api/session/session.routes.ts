@@ -4,7 +4,7 @@ import { me } from './session.schemas';
 export const sessionRoutes = routeGroup('lambdas/api/session/get-me.handler.ts', {
   getMe: {
     method: 'GET',
-    path: '/api/me',
+    path: '/api/v1/me',
     access: ['platform-operator', 'school-admin', 'teacher', 'bursar', 'guardian'],
     summary:
       'The signed-in caller: user id, roles and school (from the verified token), and whether the school can be used.',

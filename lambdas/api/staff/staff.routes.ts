@@ -7,7 +7,7 @@ const admin = ['school-admin'] as const;
 export const staffRoutes = routeGroup('lambdas/api/staff/staff.handler.ts', {
   listStaff: {
     method: 'GET',
-    path: '/api/staff',
+    path: '/api/v1/staff',
     access: admin,
     summary: "The school's staff, paged.",
     query: staffListQuery,
@@ -15,7 +15,7 @@ export const staffRoutes = routeGroup('lambdas/api/staff/staff.handler.ts', {
   },
   inviteStaff: {
     method: 'POST',
-    path: '/api/staff',
+    path: '/api/v1/staff',
     access: admin,
     grants: ['manage-users', 'queue-notifications'],
     summary:
@@ -25,7 +25,7 @@ export const staffRoutes = routeGroup('lambdas/api/staff/staff.handler.ts', {
   },
   changeStaffRole: {
     method: 'PUT',
-    path: '/api/staff/{staffId}/role',
+    path: '/api/v1/staff/{staffId}/role',
     access: admin,
     grants: ['manage-users'],
     summary: "Change a member of staff's role.",
@@ -35,7 +35,7 @@ export const staffRoutes = routeGroup('lambdas/api/staff/staff.handler.ts', {
   },
   deactivateStaff: {
     method: 'POST',
-    path: '/api/staff/{staffId}/deactivate',
+    path: '/api/v1/staff/{staffId}/deactivate',
     access: admin,
     grants: ['manage-users'],
     summary: 'Deactivate a member of staff: no more sign-in, records kept.',

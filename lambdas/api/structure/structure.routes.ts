@@ -18,7 +18,7 @@ import {
 } from './structure.schemas';
 
 export const academicYearResource = resourceRoutes({
-  path: '/api/academic-years',
+  path: '/api/v1/academic-years',
   spec: academicYears,
   schemas: academicYear,
   names: { plural: 'AcademicYears', singular: 'AcademicYear' },
@@ -26,7 +26,7 @@ export const academicYearResource = resourceRoutes({
 });
 // Guardians read the terms too: report cards are asked for by term.
 export const termResource = resourceRoutes({
-  path: '/api/terms',
+  path: '/api/v1/terms',
   spec: terms,
   schemas: term,
   names: { plural: 'Terms', singular: 'Term' },
@@ -34,21 +34,21 @@ export const termResource = resourceRoutes({
   readers: allSchoolRoles,
 });
 export const gradeLevelResource = resourceRoutes({
-  path: '/api/grade-levels',
+  path: '/api/v1/grade-levels',
   spec: gradeLevels,
   schemas: gradeLevel,
   names: { plural: 'GradeLevels', singular: 'GradeLevel' },
   described: { plural: 'grade levels', singular: 'a grade level' },
 });
 export const subjectResource = resourceRoutes({
-  path: '/api/subjects',
+  path: '/api/v1/subjects',
   spec: subjects,
   schemas: subject,
   names: { plural: 'Subjects', singular: 'Subject' },
   described: { plural: 'subjects', singular: 'a subject' },
 });
 export const classResource = resourceRoutes({
-  path: '/api/classes',
+  path: '/api/v1/classes',
   spec: classes,
   schemas: schoolClass,
   names: { plural: 'Classes', singular: 'Class' },
@@ -66,7 +66,7 @@ export const structureRoutes = routeGroup('lambdas/api/structure/structure.handl
   ...classResource.specs,
   getClassAssignments: {
     method: 'GET',
-    path: '/api/classes/{classId}/assignments',
+    path: '/api/v1/classes/{classId}/assignments',
     access: schoolStaff,
     summary: 'Who teaches which subject in a class.',
     params: classPath,
@@ -74,7 +74,7 @@ export const structureRoutes = routeGroup('lambdas/api/structure/structure.handl
   },
   setClassAssignments: {
     method: 'PUT',
-    path: '/api/classes/{classId}/assignments',
+    path: '/api/v1/classes/{classId}/assignments',
     access: ['school-admin'],
     summary: "Replace a class's teaching assignments.",
     params: classPath,
@@ -83,21 +83,21 @@ export const structureRoutes = routeGroup('lambdas/api/structure/structure.handl
   },
   listMyClasses: {
     method: 'GET',
-    path: '/api/me/classes',
+    path: '/api/v1/me/classes',
     access: ['school-admin', 'teacher'],
     summary: "The caller's classes this year (home room or a subject they teach), with their subjects.",
     response: { status: 200, body: myClasses },
   },
   getSchoolSettings: {
     method: 'GET',
-    path: '/api/school/settings',
+    path: '/api/v1/school/settings',
     access: allSchoolRoles,
     summary: "The school's settings: name, time zone, currency, locale, grading scale, pass mark.",
     response: { status: 200, body: schoolSettings },
   },
   putSchoolSettings: {
     method: 'PUT',
-    path: '/api/school/settings',
+    path: '/api/v1/school/settings',
     access: ['school-admin'],
     summary: "Write the school's settings.",
     body: schoolSettings,

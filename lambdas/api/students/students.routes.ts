@@ -13,7 +13,7 @@ import {
 export const studentRoutes = routeGroup('lambdas/api/students/students.handler.ts', {
   listStudents: {
     method: 'GET',
-    path: '/api/students',
+    path: '/api/v1/students',
     access: schoolStaff,
     summary: 'Students: search, filter by class and status, paged.',
     query: studentListQuery,
@@ -21,7 +21,7 @@ export const studentRoutes = routeGroup('lambdas/api/students/students.handler.t
   },
   enrolStudent: {
     method: 'POST',
-    path: '/api/students',
+    path: '/api/v1/students',
     access: ['school-admin'],
     summary: 'Enrol a student.',
     body: newStudent,
@@ -29,7 +29,7 @@ export const studentRoutes = routeGroup('lambdas/api/students/students.handler.t
   },
   getStudentProfile: {
     method: 'GET',
-    path: '/api/students/{studentId}',
+    path: '/api/v1/students/{studentId}',
     access: schoolStaff,
     summary: 'Student profile: details, guardians, attendance rate, latest grades, fee balance.',
     params: studentId,
@@ -37,7 +37,7 @@ export const studentRoutes = routeGroup('lambdas/api/students/students.handler.t
   },
   updateStudent: {
     method: 'PATCH',
-    path: '/api/students/{studentId}',
+    path: '/api/v1/students/{studentId}',
     access: ['school-admin'],
     summary: "Change a student's details or class.",
     params: studentId,
@@ -46,7 +46,7 @@ export const studentRoutes = routeGroup('lambdas/api/students/students.handler.t
   },
   withdrawStudent: {
     method: 'POST',
-    path: '/api/students/{studentId}/withdraw',
+    path: '/api/v1/students/{studentId}/withdraw',
     access: ['school-admin'],
     summary: 'Withdraw a student from a date, with a reason.',
     params: studentId,

@@ -9,7 +9,8 @@ export interface Named {
   readonly name: string;
 }
 
-export type LookupPath = '/api/classes' | '/api/subjects' | '/api/terms' | '/api/grade-levels' | '/api/academic-years';
+export type LookupPath =
+  '/api/v1/classes' | '/api/v1/subjects' | '/api/v1/terms' | '/api/v1/grade-levels' | '/api/v1/academic-years';
 
 const cache = new Map<LookupPath, Promise<Named[]>>();
 /** Bumped when a list is forgotten, so every screen showing it reads it again. */
@@ -63,6 +64,6 @@ export function currentTerm(terms: readonly Term[] | undefined, today: string): 
 /** The school's terms, and the one under way (what term pickers start on). */
 export function useTerms(): { terms: Term[] | undefined; current: Term | undefined } {
   const { format } = useApp();
-  const terms = useLookup<Term>('/api/terms');
+  const terms = useLookup<Term>('/api/v1/terms');
   return { terms, current: currentTerm(terms, format.today()) };
 }

@@ -58,7 +58,7 @@ export async function allowThisBrowser(api: ApiClient): Promise<PushDevice | 'bl
   if (permission !== 'granted') return 'blocked';
   const registration = await navigator.serviceWorker.register(serviceWorkerUrl, { scope: '/' });
   await navigator.serviceWorker.ready;
-  const { publicKey } = await api.get<PushSettings>('/api/notifications/push');
+  const { publicKey } = await api.get<PushSettings>('/api/v1/notifications/push');
   const existing = await registration.pushManager.getSubscription();
   const subscription =
     existing ??
@@ -69,14 +69,14 @@ export async function allowThisBrowser(api: ApiClient): Promise<PushDevice | 'bl
       ),
     }));
   const body = { ...(subscription.toJSON() as PushSubscriptionInput), device: deviceName() };
-  const device = await api.post<PushDevice>('/api/notifications/push/devices', body);
+  const device = await api.post<PushDevice>('/api/v1/notifications/push/devices', body);
   localStorage.setItem(deviceKey, device.id);
   return device;
 }
 
 /** Stops notifications to one of the person's browsers; for this one, its subscription is dropped too. */
 export async function stopBrowser(api: ApiClient, deviceId: string): Promise<void> {
-  await api.delete(`/api/notifications/push/devices/${deviceId}`);
+  await api.delete(`/api/v1/notifications/push/devices/${deviceId}`);
   if (localStorage.getItem(deviceKey) !== deviceId) return;
   localStorage.removeItem(deviceKey);
   const registration = await navigator.serviceWorker?.getRegistration(serviceWorkerUrl);

@@ -79,7 +79,7 @@ export class LiveInbox {
   /** Reads the unread count again (one message's worth of inbox). */
   async refresh(): Promise<void> {
     try {
-      const page = await this.api.get<InboxPage>('/api/notifications', { query: { limit: 1 } });
+      const page = await this.api.get<InboxPage>('/api/v1/notifications', { query: { limit: 1 } });
       this.count = page.unread;
     } catch {
       // Offline or signed out: the count stays as it was until the next read.
@@ -95,7 +95,7 @@ export class LiveInbox {
     if (this.stopped || this.socket || typeof WebSocket === 'undefined') return;
     let ticket: LiveTicket;
     try {
-      ticket = await this.api.post<LiveTicket>('/api/notifications/live-tickets');
+      ticket = await this.api.post<LiveTicket>('/api/v1/notifications/live-tickets');
     } catch {
       return this.retryLater();
     }

@@ -128,7 +128,7 @@ export class AttendanceOutbox {
 
   private send(register: Pick<QueuedRegister, 'classId' | 'date' | 'marks'>) {
     return this.api.put(
-      `/api/classes/${encodeURIComponent(register.classId)}/attendance/${encodeURIComponent(register.date)}`,
+      `/api/v1/classes/${encodeURIComponent(register.classId)}/attendance/${encodeURIComponent(register.date)}`,
       { marks: register.marks } satisfies ClassMarks,
     );
   }

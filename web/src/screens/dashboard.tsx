@@ -8,7 +8,7 @@ import { Card, Page, Stat } from '../ui/page';
 /** The school admin's home: today's attendance, its trend, the term's grades, risk and fees. */
 export default function Dashboard() {
   const { api, format } = useApp();
-  const [resource, reload] = useResource((signal) => api.get<SchoolDashboard>('/api/dashboard', { signal }), []);
+  const [resource, reload] = useResource((signal) => api.get<SchoolDashboard>('/api/v1/dashboard', { signal }), []);
   const data = resource.data;
   return (
     <Page

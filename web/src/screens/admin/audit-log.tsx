@@ -13,7 +13,7 @@ export default function AuditLog() {
   const { search } = useLocation();
   const entity = search.get('entity') ?? '';
   const before = search.get('before') ?? undefined;
-  const [resource, reload] = useApiGet<{ items: AuditEntry[]; nextBefore: number | null }>('/api/audit', {
+  const [resource, reload] = useApiGet<{ items: AuditEntry[]; nextBefore: number | null }>('/api/v1/audit', {
     entity: entity || undefined,
     before,
     limit: 50,

@@ -19,27 +19,30 @@ interface SchoolClass {
 /** Classes (by grade, with their home-room teacher) and subjects: list and add. */
 export default function ClassesAndSubjects() {
   const { api, notify } = useApp();
-  const [classes, reloadClasses] = useApiGet<ApiPage<SchoolClass>>('/api/classes', { limit: 200 });
-  const [subjects, reloadSubjects] = useApiGet<ApiPage<{ id: string; code: string; name: string }>>('/api/subjects', {
-    limit: 200,
-  });
-  const [staff] = useApiGet<ApiPage<StaffMember>>('/api/staff', { limit: 200, status: 'active' });
-  const grades = useLookup('/api/grade-levels');
-  const years = useLookup('/api/academic-years');
+  const [classes, reloadClasses] = useApiGet<ApiPage<SchoolClass>>('/api/v1/classes', { limit: 200 });
+  const [subjects, reloadSubjects] = useApiGet<ApiPage<{ id: string; code: string; name: string }>>(
+    '/api/v1/subjects',
+    {
+      limit: 200,
+    },
+  );
+  const [staff] = useApiGet<ApiPage<StaffMember>>('/api/v1/staff', { limit: 200, status: 'active' });
+  const grades = useLookup('/api/v1/grade-levels');
+  const years = useLookup('/api/v1/academic-years');
   const teachers = (staff.data?.items ?? []).filter((member) => member.role === 'teacher');
   const nameOf = (list: readonly { id: string; name: string }[] | undefined, id: string | null) =>
     id ? (list?.find((item) => item.id === id)?.name ?? '') : '—';
   const [draft, setDraft] = useState({ academicYearId: '', gradeLevelId: '', name: '', homeroomTeacherId: '' });
   const addClass = useSubmission(
     () =>
-      api.post<SchoolClass>('/api/classes', {
+      api.post<SchoolClass>('/api/v1/classes', {
         academicYearId: draft.academicYearId || years?.at(-1)?.id,
         gradeLevelId: draft.gradeLevelId,
         name: draft.name,
         ...(draft.homeroomTeacherId ? { homeroomTeacherId: draft.homeroomTeacherId } : {}),
       }),
     (created) => {
-      forgetLookup('/api/classes');
+      forgetLookup('/api/v1/classes');
       notify(t('classes.added', { name: created.name }));
       setDraft({ ...draft, name: '' });
       reloadClasses();
@@ -47,9 +50,9 @@ export default function ClassesAndSubjects() {
   );
   const [subject, setSubject] = useState({ code: '', name: '' });
   const addSubject = useSubmission(
-    () => api.post<{ name: string }>('/api/subjects', subject),
+    () => api.post<{ name: string }>('/api/v1/subjects', subject),
     (created) => {
-      forgetLookup('/api/subjects');
+      forgetLookup('/api/v1/subjects');
       notify(t('classes.subjectAdded', { name: created.name }));
       setSubject({ code: '', name: '' });
       reloadSubjects();

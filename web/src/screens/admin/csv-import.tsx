@@ -31,7 +31,7 @@ export default function CsvImport() {
     setStage(mode === 'dry-run' ? 'checking' : 'importing');
     try {
       // The upload is most of the wait on a slow line; the server's answer is the last tenth.
-      const answer = await api.upload<ImportResult>(`/api/imports/${kind}`, file, {
+      const answer = await api.upload<ImportResult>(`/api/v1/imports/${kind}`, file, {
         query: { mode },
         onProgress: (sent) => setProgress(sent * 0.9),
       });

@@ -11,8 +11,8 @@ import { Table } from '../../ui/table';
 /** CSV exports: ask for students, attendance or grades; each is built in the background, then downloaded. */
 export default function Exports() {
   const { api, format, notify } = useApp();
-  const [resource, reload] = useApiGet<ApiPage<ExportView>>('/api/exports', { limit: 50 });
-  const terms = useLookup('/api/terms');
+  const [resource, reload] = useApiGet<ApiPage<ExportView>>('/api/v1/exports', { limit: 50 });
+  const terms = useLookup('/api/v1/terms');
   const [kind, setKind] = useState<ExportRequest['kind']>('students');
   const [from, setFrom] = useState(format.today().slice(0, 8) + '01');
   const [to, setTo] = useState(format.today());
@@ -31,7 +31,7 @@ export default function Exports() {
           : kind === 'grades'
             ? { kind, ...(termId ? { termId } : {}) }
             : { kind };
-      return api.post<ExportView>('/api/exports', request);
+      return api.post<ExportView>('/api/v1/exports', request);
     },
     () => {
       notify(t('exports.queued'));

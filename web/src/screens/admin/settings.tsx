@@ -12,7 +12,7 @@ type Band = SchoolSettings['gradingScale'][number];
 
 /** School settings: name, locale, time zone, currency, grading scale, pass mark, chronic absence; and the terms. */
 export default function Settings() {
-  const [resource, reload] = useApiGet<SchoolSettings>('/api/school/settings');
+  const [resource, reload] = useApiGet<SchoolSettings>('/api/v1/school/settings');
   return (
     <Page title={t('settings.title')} ready={Boolean(resource.data)}>
       {resource.status === 'error' ? <ErrorState error={resource.error} onRetry={reload} /> : null}
@@ -33,7 +33,7 @@ function SettingsForm({ settings }: { settings: SchoolSettings }) {
   useEffect(() => setDraft(settings), [settings]);
   const form = useSubmission(
     () =>
-      api.put<SchoolSettings>('/api/school/settings', {
+      api.put<SchoolSettings>('/api/v1/school/settings', {
         ...draft,
         gradingScale: bands.map((band): Band => ({ label: band.label, minPercent: Number(band.minPercent) })),
         passMarkPercent: Number(passMark),
@@ -150,15 +150,15 @@ function SettingsForm({ settings }: { settings: SchoolSettings }) {
 
 function Terms() {
   const { api, format, notify } = useApp();
-  const years = useLookup<{ id: string; name: string; startsOn: string; endsOn: string }>('/api/academic-years');
+  const years = useLookup<{ id: string; name: string; startsOn: string; endsOn: string }>('/api/v1/academic-years');
   const terms = useLookup<{ id: string; name: string; academicYearId: string; startsOn: string; endsOn: string }>(
-    '/api/terms',
+    '/api/v1/terms',
   );
   const [draft, setDraft] = useState({ academicYearId: '', name: '', startsOn: '', endsOn: '' });
   const form = useSubmission(
-    () => api.post<{ name: string }>('/api/terms', draft),
+    () => api.post<{ name: string }>('/api/v1/terms', draft),
     (term) => {
-      forgetLookup('/api/terms');
+      forgetLookup('/api/v1/terms');
       notify(t('settings.termAdded', { name: term.name }));
       setDraft({ ...draft, name: '', startsOn: '', endsOn: '' });
     },

@@ -11,7 +11,7 @@ const roles: StaffMember['role'][] = ['school-admin', 'teacher', 'bursar'];
 
 /** Staff: invite someone with a role, change a role, deactivate an account. */
 export default function Staff() {
-  const [resource, reload] = useApiGet<ApiPage<StaffMember>>('/api/staff', { limit: 200 });
+  const [resource, reload] = useApiGet<ApiPage<StaffMember>>('/api/v1/staff', { limit: 200 });
   const staff = resource.data?.items;
   return (
     <Page title={t('staff.title')} ready={Boolean(staff)}>
@@ -53,7 +53,7 @@ function RoleControl({ member, onChanged }: { member: StaffMember; onChanged: ()
   const changeRole = async (role: string) => {
     setBusy(true);
     try {
-      await api.put(`/api/staff/${member.id}/role`, { role });
+      await api.put(`/api/v1/staff/${member.id}/role`, { role });
       notify(t('staff.roleChanged', { name: member.name, role: t(`staff.role.${role as StaffMember['role']}`) }));
     } catch {
       notify(t('staff.roleFailed', { name: member.name }));
@@ -80,7 +80,7 @@ function RoleControl({ member, onChanged }: { member: StaffMember; onChanged: ()
 function Deactivate({ member, onChanged }: { member: StaffMember; onChanged: () => void }) {
   const { api, notify } = useApp();
   const action = useSubmission(
-    () => api.post(`/api/staff/${member.id}/deactivate`),
+    () => api.post(`/api/v1/staff/${member.id}/deactivate`),
     () => {
       notify(t('staff.deactivated', { name: member.name }));
       onChanged();
@@ -106,7 +106,7 @@ function Invite({ onInvited }: { onInvited: () => void }) {
   const { api, notify } = useApp();
   const [draft, setDraft] = useState<Invitation>({ name: '', email: '', role: 'teacher' });
   const form = useSubmission(
-    () => api.post<StaffMember>('/api/staff', draft),
+    () => api.post<StaffMember>('/api/v1/staff', draft),
     (member) => {
       notify(t('staff.invited', { name: member.name, email: member.email }));
       setDraft({ name: '', email: '', role: draft.role });

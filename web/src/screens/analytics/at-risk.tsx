@@ -12,7 +12,7 @@ export default function AtRisk() {
   const { search } = useLocation();
   const cursor = search.get('cursor') ?? undefined;
   const [resource, reload] = useApiGet<{ items: AtRiskStudent[]; nextCursor: string | null; threshold: number }>(
-    '/api/analytics/at-risk',
+    '/api/v1/analytics/at-risk',
     { cursor, limit: 25 },
   );
   const page = resource.data;
@@ -58,7 +58,7 @@ export default function AtRisk() {
 /** How far to trust the risks: how the model did at this school last year, or that it cannot tell yet. */
 function ModelAtSchool() {
   const { format } = useApp();
-  const [resource] = useApiGet<AnalyticsOverview>('/api/analytics/overview');
+  const [resource] = useApiGet<AnalyticsOverview>('/api/v1/analytics/overview');
   const record = resource.data?.modelAtSchool;
   if (!record) return null;
   if (record.status === 'cannot-tell-yet') {

@@ -12,13 +12,13 @@ import { Pager, Table } from '../../ui/table';
 export default function Balances() {
   const { format } = useApp();
   const { search } = useLocation();
-  const classes = useLookup('/api/classes');
+  const classes = useLookup('/api/v1/classes');
   const view = search.get('view') === 'overdue' ? 'overdue' : 'balances';
   const cursor = search.get('cursor') ?? undefined;
   const classId = search.get('classId') ?? '';
   const owingOnly = search.get('owingOnly') ?? 'true';
   const [resource, reload] = useApiGet<ApiPage<StudentBalance>>(
-    view === 'overdue' ? '/api/fees/overdue' : '/api/fees/balances',
+    view === 'overdue' ? '/api/v1/fees/overdue' : '/api/v1/fees/balances',
     view === 'overdue'
       ? { asOf: format.today(), cursor, limit: 50 }
       : { classId: classId || undefined, owingOnly, cursor, limit: 50 },

@@ -12,9 +12,9 @@ import { Table } from '../../ui/table';
 /** The bursar's fee structures: what each term costs (by grade level or for all), and invoice runs from them. */
 export default function FeeStructures() {
   const { me, format } = useApp();
-  const [resource, reload] = useApiGet<ApiPage<FeeStructure>>('/api/fee-structures', { limit: 200 });
-  const terms = useLookup('/api/terms');
-  const grades = useLookup('/api/grade-levels');
+  const [resource, reload] = useApiGet<ApiPage<FeeStructure>>('/api/v1/fee-structures', { limit: 200 });
+  const terms = useLookup('/api/v1/terms');
+  const grades = useLookup('/api/v1/grade-levels');
   const canWrite = hasRole(me, 'bursar');
   const nameOf = (list: { id: string; name: string }[] | undefined, id: string | null) =>
     id ? (list?.find((item) => item.id === id)?.name ?? '…') : t('fees.allGrades');
@@ -52,7 +52,7 @@ export default function FeeStructures() {
 function InvoiceRun({ structure }: { structure: FeeStructure }) {
   const { api, notify } = useApp();
   const run = useSubmission(
-    () => api.post<{ students: number; created: number }>(`/api/fee-structures/${structure.id}/invoices`, {}),
+    () => api.post<{ students: number; created: number }>(`/api/v1/fee-structures/${structure.id}/invoices`, {}),
     (result) =>
       notify(t('fees.invoiced', { name: structure.name, created: result.created, students: result.students })),
   );
@@ -71,8 +71,8 @@ function InvoiceRun({ structure }: { structure: FeeStructure }) {
 
 function NewFeeStructure({ onCreated }: { onCreated: () => void }) {
   const { api, notify } = useApp();
-  const terms = useLookup('/api/terms');
-  const grades = useLookup('/api/grade-levels');
+  const terms = useLookup('/api/v1/terms');
+  const grades = useLookup('/api/v1/grade-levels');
   const [draft, setDraft] = useState({
     termId: '',
     gradeLevelId: '',
@@ -87,7 +87,7 @@ function NewFeeStructure({ onCreated }: { onCreated: () => void }) {
     async () => {
       const amountMinor = parseMoney(draft.amount);
       setAmountError(amountMinor === undefined ? t('fees.amountInvalid') : undefined);
-      return api.post<FeeStructure>('/api/fee-structures', {
+      return api.post<FeeStructure>('/api/v1/fee-structures', {
         termId: draft.termId,
         ...(draft.gradeLevelId ? { gradeLevelId: draft.gradeLevelId } : {}),
         category: draft.category,

@@ -8,7 +8,7 @@ import { Card, Page } from '../../ui/page';
 /** A payment's receipt, ready to print: for the fee staff, and for a guardian of their own child. */
 export default function ReceiptScreen({ params }: ScreenProps) {
   const { format, me } = useApp();
-  const [resource, reload] = useApiGet<Receipt>(`/api/payments/${encodeURIComponent(params.paymentId!)}/receipt`);
+  const [resource, reload] = useApiGet<Receipt>(`/api/v1/payments/${encodeURIComponent(params.paymentId!)}/receipt`);
   const receipt = resource.data;
   return (
     <Page

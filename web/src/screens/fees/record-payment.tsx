@@ -23,7 +23,7 @@ export default function RecordPayment() {
   const [method, setMethod] = useState<PaymentMethod>('cash');
   const [paidOn, setPaidOn] = useState(format.today());
   const [amountError, setAmountError] = useState<string | undefined>(undefined);
-  const [matches] = useApiGet<ApiPage<Student>>(query ? '/api/students' : undefined, {
+  const [matches] = useApiGet<ApiPage<Student>>(query ? '/api/v1/students' : undefined, {
     q: query,
     status: 'active',
     limit: 20,
@@ -32,7 +32,7 @@ export default function RecordPayment() {
     () => {
       const amountMinor = parseMoney(amount);
       setAmountError(amountMinor === undefined ? t('fees.amountInvalid') : undefined);
-      return api.post<Receipt>('/api/payments', {
+      return api.post<Receipt>('/api/v1/payments', {
         clientKey,
         studentId,
         amountMinor: amountMinor ?? 0,

@@ -46,9 +46,9 @@ export default function Announcements() {
 function Composer({ onSent }: { onSent: () => void }) {
   const { api, me, notify, format } = useApp();
   const admin = hasRole(me, 'school-admin');
-  const grades = useLookup('/api/grade-levels');
-  const allClasses = useLookup('/api/classes');
-  const [mine] = useApiGet<MyClasses>(admin ? undefined : '/api/me/classes');
+  const grades = useLookup('/api/v1/grade-levels');
+  const allClasses = useLookup('/api/v1/classes');
+  const [mine] = useApiGet<MyClasses>(admin ? undefined : '/api/v1/me/classes');
   const classes: Option[] = admin
     ? (allClasses ?? []).map((c) => ({ value: c.id, label: c.name }))
     : (mine.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }));
@@ -73,12 +73,12 @@ function Composer({ onSent }: { onSent: () => void }) {
   const previewed = preview?.draft === drafted ? preview.answer : undefined;
 
   const check = useSubmission(
-    () => api.post<AnnouncementPreview>('/api/notifications/announcements/preview', draft()),
+    () => api.post<AnnouncementPreview>('/api/v1/notifications/announcements/preview', draft()),
     (answer) => setPreview({ draft: drafted, answer }),
   );
   const send = useSubmission(
     () =>
-      api.post<AnnouncementCreated>('/api/notifications/announcements', {
+      api.post<AnnouncementCreated>('/api/v1/notifications/announcements', {
         ...draft(),
         clientKey,
         ...(sendAt ? { sendAt: new Date(sendAt).toISOString() } : {}),
@@ -189,7 +189,7 @@ function Sent({ version }: { version: number }) {
   const { api, format } = useApp();
   const [resource, reload] = useResource(
     (signal) =>
-      api.get<RequestsPage>('/api/notifications/requests', { query: { kind: 'announcement', limit: 20 }, signal }),
+      api.get<RequestsPage>('/api/v1/notifications/requests', { query: { kind: 'announcement', limit: 20 }, signal }),
     [version],
   );
   const items = resource.data?.items;

@@ -31,7 +31,7 @@ const kindLabel = (kind: string) => {
 export default function DeliveryReportScreen({ params }: ScreenProps) {
   const { format } = useApp();
   const [resource, reload] = useApiGet<DeliveryReport>(
-    `/api/notifications/requests/${encodeURIComponent(params.requestId!)}`,
+    `/api/v1/notifications/requests/${encodeURIComponent(params.requestId!)}`,
   );
   const report = resource.data;
   return (

@@ -17,7 +17,7 @@ export default function Inbox() {
   const [nextBefore, setNextBefore] = useState<string | null | undefined>(undefined);
   const [readNow, setReadNow] = useState<ReadonlySet<string>>(new Set());
   const [resource, reload] = useResource(
-    (signal) => api.get<InboxPage>('/api/notifications', { query: { limit: 20 }, signal }),
+    (signal) => api.get<InboxPage>('/api/v1/notifications', { query: { limit: 20 }, signal }),
     [arrivals],
   );
   const page = resource.data;
@@ -26,18 +26,18 @@ export default function Inbox() {
   const isRead = (message: InboxMessage) => Boolean(message.readAt) || readNow.has(message.id);
 
   const markRead = async (message: InboxMessage) => {
-    const answer = await api.post<{ unread: number }>(`/api/notifications/${message.id}/read`);
+    const answer = await api.post<{ unread: number }>(`/api/v1/notifications/${message.id}/read`);
     setReadNow(new Set([...readNow, message.id]));
     inbox?.setUnread(answer.unread);
   };
   const markAll = async () => {
-    const answer = await api.post<{ unread: number }>('/api/notifications/read-all');
+    const answer = await api.post<{ unread: number }>('/api/v1/notifications/read-all');
     setReadNow(new Set(items.map((m) => m.id)));
     inbox?.setUnread(answer.unread);
   };
   const loadMore = async () => {
     if (!more) return;
-    const next = await api.get<InboxPage>('/api/notifications', { query: { limit: 20, before: more } });
+    const next = await api.get<InboxPage>('/api/v1/notifications', { query: { limit: 20, before: more } });
     setOlder([...older, ...next.items]);
     setNextBefore(next.nextBefore);
   };

@@ -20,7 +20,7 @@ const channels: readonly Channel[] = ['email', 'sms'];
 
 /** The school's notification rules (absence alerts and their grace time, quiet hours, SMS budget, defaults) and wording. */
 export default function NotificationSettingsScreen() {
-  const [resource, reload] = useApiGet<NotificationSettingsView>('/api/notifications/settings');
+  const [resource, reload] = useApiGet<NotificationSettingsView>('/api/v1/notifications/settings');
   return (
     <Page title={t('notificationSettings.title')} ready={Boolean(resource.data)}>
       {resource.status === 'error' ? <ErrorState error={resource.error} onRetry={reload} /> : null}
@@ -57,7 +57,7 @@ function RulesForm({ settings }: { settings: NotificationSettingsView }) {
   }, [settings]);
   const form = useSubmission(
     () =>
-      api.put<NotificationSettingsView>('/api/notifications/settings', {
+      api.put<NotificationSettingsView>('/api/v1/notifications/settings', {
         ...draft,
         absenceGraceMinutes: Number(graceMinutes),
         smsMonthlyBudget: Number(budget),
@@ -238,7 +238,7 @@ function RulesForm({ settings }: { settings: NotificationSettingsView }) {
 
 /** Each kind of message the school may reword, per language: edit, preview with example values, save or go back. */
 function Templates() {
-  const [resource, reload] = useApiGet<TemplateList>('/api/notifications/templates');
+  const [resource, reload] = useApiGet<TemplateList>('/api/v1/notifications/templates');
   const [open, setOpen] = useState<{ kind: Template['kind']; locale: Template['locale'] } | undefined>(undefined);
   const list = resource.data;
   return (
@@ -304,7 +304,7 @@ function TemplateEditor({
   const { api, notify } = useApp();
   const [draft, setDraft] = useState({ subject: wording.subject, body: wording.body, short: wording.short });
   const [preview, setPreview] = useState<TemplatePreview | undefined>(undefined);
-  const path = `/api/notifications/templates/${kind}/${locale}`;
+  const path = `/api/v1/notifications/templates/${kind}/${locale}`;
   const save = useSubmission(
     () => api.put<Template>(path, draft),
     () => {

@@ -17,8 +17,8 @@ const channels: readonly Channel[] = ['email', 'sms', 'push'];
  * with no address on file says so.
  */
 export default function NotificationPreferences() {
-  const [resource, reload] = useApiGet<Preferences>('/api/notifications/preferences');
-  const [push, reloadPush] = useApiGet<PushSettings>('/api/notifications/push');
+  const [resource, reload] = useApiGet<Preferences>('/api/v1/notifications/preferences');
+  const [push, reloadPush] = useApiGet<PushSettings>('/api/v1/notifications/push');
   return (
     <Page title={t('preferences.title')} subtitle={t('preferences.lead')} ready={Boolean(resource.data)}>
       {resource.status === 'error' ? <ErrorState error={resource.error} onRetry={reload} /> : null}
@@ -72,7 +72,7 @@ function BrowserNotifications({
           preferences.categories.map((c) => [c.category, [...c.channels.filter((x) => x !== 'push'), 'push' as const]]),
         ),
       };
-      await api.put<Preferences>('/api/notifications/preferences', body);
+      await api.put<Preferences>('/api/v1/notifications/preferences', body);
       notify(t('preferences.push.allowed'));
       onChange();
     } catch (caught) {
@@ -150,7 +150,7 @@ function PreferencesForm({ preferences, devices }: { preferences: Preferences; d
         locale: locale === 'en' || locale === 'pt' ? locale : null,
         channels: Object.fromEntries(chosen),
       };
-      return api.put<Preferences>('/api/notifications/preferences', body);
+      return api.put<Preferences>('/api/v1/notifications/preferences', body);
     },
     () => notify(t('preferences.saved')),
   );

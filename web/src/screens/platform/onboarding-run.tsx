@@ -11,7 +11,7 @@ import { statusTone } from './schools';
 export default function OnboardingRunScreen({ params }: ScreenProps) {
   const { format } = useApp();
   const [resource, reload] = useApiGet<OnboardingRunDetail>(
-    `/api/platform/onboarding-runs/${encodeURIComponent(params.runName!)}`,
+    `/api/v1/platform/onboarding-runs/${encodeURIComponent(params.runName!)}`,
   );
   const run = resource.data;
   useEffect(() => {

@@ -16,7 +16,7 @@ export default function OnboardingRuns() {
   const { search } = useLocation();
   const status = search.get('status') ?? '';
   const cursor = search.get('cursor') ?? undefined;
-  const [resource, reload] = useApiGet<ApiPage<OnboardingRun>>('/api/platform/onboarding-runs', {
+  const [resource, reload] = useApiGet<ApiPage<OnboardingRun>>('/api/v1/platform/onboarding-runs', {
     status: status || undefined,
     cursor,
     limit: 25,

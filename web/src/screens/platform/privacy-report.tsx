@@ -11,7 +11,7 @@ import { Table } from '../../ui/table';
 export default function PrivacyReportScreen() {
   const { format } = useApp();
   const [days, setDays] = useState('30');
-  const [resource, reload] = useApiGet<PrivacyReport>('/api/platform/privacy-requests', { days });
+  const [resource, reload] = useApiGet<PrivacyReport>('/api/v1/platform/privacy-requests', { days });
   const report = resource.data;
   return (
     <Page title={t('privacyReport.title')} subtitle={t('privacyReport.lead')} ready={Boolean(report)}>

@@ -23,7 +23,7 @@ export default function Schools() {
   const { search } = useLocation();
   const status = search.get('status') ?? 'ACTIVE';
   const cursor = search.get('cursor') ?? undefined;
-  const [resource, reload] = useApiGet<ApiPage<DirectorySchool>>('/api/platform/schools', {
+  const [resource, reload] = useApiGet<ApiPage<DirectorySchool>>('/api/v1/platform/schools', {
     status,
     cursor,
     limit: 50,

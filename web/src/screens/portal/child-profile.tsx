@@ -19,7 +19,7 @@ import { DataRequestsCard } from '../privacy/data-requests-card';
 export default function ChildProfile({ params }: ScreenProps) {
   const { format } = useApp();
   const id = encodeURIComponent(params.studentId!);
-  const base = `/api/portal/children/${id}`;
+  const base = `/api/v1/portal/children/${id}`;
   const [resource, reload] = useApiGet<StudentProfile>(base);
   const [fees] = useApiGet<ChildFeeLines>(`${base}/fees`);
   const [analytics] = useApiGet<StudentAnalyticsView>(`${base}/analytics`);

@@ -6,7 +6,7 @@ import { Badge, Page } from '../../ui/page';
 
 /** A guardian's children: only those linked to them. */
 export default function MyChildren() {
-  const [resource, reload] = useApiGet<{ items: Child[] }>('/api/portal/children');
+  const [resource, reload] = useApiGet<{ items: Child[] }>('/api/v1/portal/children');
   const children = resource.data?.items;
   return (
     <Page title={t('children.title')} ready={Boolean(children)}>

@@ -13,8 +13,8 @@ import { Table } from '../../ui/table';
 export function AccessLogCard({ studentId, guardian = false }: { studentId: string; guardian?: boolean }) {
   const { format } = useApp();
   const path = guardian
-    ? `/api/portal/children/${encodeURIComponent(studentId)}/access-log`
-    : `/api/students/${encodeURIComponent(studentId)}/access-log`;
+    ? `/api/v1/portal/children/${encodeURIComponent(studentId)}/access-log`
+    : `/api/v1/students/${encodeURIComponent(studentId)}/access-log`;
   const [before, setBefore] = useState<number | undefined>(undefined);
   const [resource, reload] = useApiGet<AccessLogPage>(path, { limit: 20, before });
   const page = resource.data;

@@ -11,9 +11,9 @@ import { ConsentBadge } from './consents-card';
 
 /** The school admin's view of consents: each active student of a class, what their family agreed to, and whether analytics scores them. */
 export default function ConsentListScreen() {
-  const classes = useLookup('/api/classes');
+  const classes = useLookup('/api/v1/classes');
   const [classId, setClassId] = useState('');
-  const [resource, reload] = useApiGet<ConsentList>('/api/privacy/consents', classId ? { classId } : {});
+  const [resource, reload] = useApiGet<ConsentList>('/api/v1/privacy/consents', classId ? { classId } : {});
   const items = resource.data?.items;
   return (
     <Page title={t('consents.title')} subtitle={t('consents.lead')} ready={Boolean(items)}>

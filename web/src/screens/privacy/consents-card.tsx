@@ -38,8 +38,8 @@ export function ConsentsCard({
 }) {
   const { format } = useApp();
   const path = guardian
-    ? `/api/portal/children/${encodeURIComponent(studentId)}/consents`
-    : `/api/students/${encodeURIComponent(studentId)}/consents`;
+    ? `/api/v1/portal/children/${encodeURIComponent(studentId)}/consents`
+    : `/api/v1/students/${encodeURIComponent(studentId)}/consents`;
   const [resource, reload] = useApiGet<StudentConsents>(path);
   const consents = resource.data;
   const describe = (decision: Decision | Omit<Decision, 'purpose'>) =>

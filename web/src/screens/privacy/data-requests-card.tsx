@@ -13,9 +13,9 @@ import { AskErasure, DownloadButton, RequestStatus, useRefreshWhilePreparing } f
  */
 export function DataRequestsCard({ studentId, guardian = false }: { studentId: string; guardian?: boolean }) {
   const { api, format, notify } = useApp();
-  const child = `/api/portal/children/${encodeURIComponent(studentId)}/privacy-requests`;
+  const child = `/api/v1/portal/children/${encodeURIComponent(studentId)}/privacy-requests`;
   const [resource, reload] = useApiGet<PrivacyRequestPage>(
-    guardian ? child : '/api/privacy/requests',
+    guardian ? child : '/api/v1/privacy/requests',
     guardian ? {} : { studentId, limit: 10 },
   );
   const items = resource.data?.items;
@@ -25,7 +25,7 @@ export function DataRequestsCard({ studentId, guardian = false }: { studentId: s
   const ask = useSubmission(
     () =>
       api.post<PrivacyRequestView>(
-        guardian ? child : '/api/privacy/requests',
+        guardian ? child : '/api/v1/privacy/requests',
         guardian ? { kind: 'export', clientKey } : { kind: 'export', studentId, clientKey },
       ),
     () => {
@@ -36,7 +36,7 @@ export function DataRequestsCard({ studentId, guardian = false }: { studentId: s
   );
   const askErasure = async () => {
     await api.post<PrivacyRequestView>(
-      guardian ? child : '/api/privacy/requests',
+      guardian ? child : '/api/v1/privacy/requests',
       guardian ? { kind: 'erasure', clientKey } : { kind: 'erasure', studentId, clientKey },
     );
     notify(t('privacy.erasureAsked'));
@@ -44,7 +44,7 @@ export function DataRequestsCard({ studentId, guardian = false }: { studentId: s
     reload();
   };
   const downloadPath = (request: PrivacyRequestView) =>
-    guardian ? `${child}/${request.id}/download` : `/api/privacy/requests/${request.id}/download`;
+    guardian ? `${child}/${request.id}/download` : `/api/v1/privacy/requests/${request.id}/download`;
   return (
     <Card title={t('privacy.cardTitle')}>
       <p class="muted">{guardian ? t('privacy.guardianLead') : t('privacy.cardLead')}</p>

@@ -19,14 +19,14 @@ function ErasureDecision({ request, onDone }: { request: PrivacyRequestView; onD
   const [refusing, setRefusing] = useState(false);
   const [reason, setReason] = useState('');
   const approve = useSubmission(
-    () => api.post<PrivacyRequestView>(`/api/privacy/requests/${request.id}/approve`, undefined),
+    () => api.post<PrivacyRequestView>(`/api/v1/privacy/requests/${request.id}/approve`, undefined),
     () => {
       notify(t('privacy.approved'));
       onDone();
     },
   );
   const refuse = useSubmission(
-    () => api.post<PrivacyRequestView>(`/api/privacy/requests/${request.id}/refuse`, { reason }),
+    () => api.post<PrivacyRequestView>(`/api/v1/privacy/requests/${request.id}/refuse`, { reason }),
     () => {
       notify(t('privacy.refused'));
       onDone();
@@ -73,7 +73,7 @@ export default function PrivacyRequestsScreen() {
     return asked === 'open' || asked === 'overdue' ? asked : '';
   });
   const [resource, reload] = useApiGet<PrivacyRequestPage>(
-    '/api/privacy/requests',
+    '/api/v1/privacy/requests',
     filter ? { status: filter, limit: 100 } : { limit: 100 },
   );
   const items = resource.data?.items;
@@ -129,7 +129,7 @@ export default function PrivacyRequestsScreen() {
                 ) : (
                   <DownloadButton
                     request={request}
-                    path={`/api/privacy/requests/${request.id}/download`}
+                    path={`/api/v1/privacy/requests/${request.id}/download`}
                     onDone={reload}
                   />
                 ),

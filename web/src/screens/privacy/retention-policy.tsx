@@ -19,7 +19,7 @@ const asText = (years: number | null) => (years === null ? '' : String(years));
  */
 export default function RetentionPolicyScreen() {
   const { api, format, notify } = useApp();
-  const [resource, reload] = useApiGet<RetentionPolicyView>('/api/privacy/retention');
+  const [resource, reload] = useApiGet<RetentionPolicyView>('/api/v1/privacy/retention');
   const view = resource.data;
   const [draft, setDraft] = useState<Record<Kind, string> | undefined>(undefined);
   useEffect(() => {
@@ -31,7 +31,7 @@ export default function RetentionPolicyScreen() {
       const body = Object.fromEntries(
         kinds.map((kind) => [kind, draft![kind].trim() === '' ? null : Number(draft![kind])]),
       ) as RetentionPolicyInput;
-      return api.put<RetentionPolicyView>('/api/privacy/retention', body);
+      return api.put<RetentionPolicyView>('/api/v1/privacy/retention', body);
     },
     () => {
       notify(t('retention.saved'));

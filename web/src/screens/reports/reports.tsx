@@ -12,7 +12,7 @@ import { ReportStatus, useReportProgress } from './request-report';
 /** Reports: ask for one (report cards of a class, the school's analytics), see each one's progress, download the PDF. */
 export default function Reports() {
   const { me, format } = useApp();
-  const [resource, reload] = useApiGet<ApiPage<ReportView>>('/api/reports', { limit: 50 });
+  const [resource, reload] = useApiGet<ApiPage<ReportView>>('/api/v1/reports', { limit: 50 });
   const reports = resource.data?.items;
   return (
     <Page title={t('reports.title')} ready={Boolean(reports)}>
@@ -45,15 +45,15 @@ function LiveStatus({ report }: { report: ReportView }) {
 
 function NewReport({ onQueued }: { onQueued: () => void }) {
   const { api, me, notify } = useApp();
-  const terms = useLookup('/api/terms');
-  const classes = useLookup('/api/classes');
+  const terms = useLookup('/api/v1/terms');
+  const classes = useLookup('/api/v1/classes');
   const [kind, setKind] = useState<'report-cards' | 'school-analytics'>('report-cards');
   const [termId, setTermId] = useState('');
   const [classId, setClassId] = useState('');
   const form = useSubmission(
     () => {
       const request: ReportRequest = kind === 'school-analytics' ? { kind } : { kind, termId, classId };
-      return api.post<ReportView>('/api/reports', request);
+      return api.post<ReportView>('/api/v1/reports', request);
     },
     () => {
       notify(t('reports.queued'));

@@ -15,7 +15,7 @@ export function useReportProgress(report: ReportView | undefined): ReportView | 
   useEffect(() => {
     if (!current || current.status === 'done' || current.status === 'failed') return;
     const timer = setTimeout(() => {
-      api.get<ReportView>(`/api/reports/${current.id}`).then(setCurrent, () => undefined);
+      api.get<ReportView>(`/api/v1/reports/${current.id}`).then(setCurrent, () => undefined);
     }, pollMs);
     return () => clearTimeout(timer);
   }, [api, current]);
@@ -44,7 +44,7 @@ export function ReportStatus({ report }: { report: ReportView }) {
 export function RequestReportButton({ request, label }: { request: ReportRequest; label: string }) {
   const { api } = useApp();
   const [queued, setQueued] = useState<ReportView | undefined>(undefined);
-  const ask = useSubmission(() => api.post<ReportView>('/api/reports', request), setQueued);
+  const ask = useSubmission(() => api.post<ReportView>('/api/v1/reports', request), setQueued);
   const report = useReportProgress(queued);
   return (
     <div class="report-request">

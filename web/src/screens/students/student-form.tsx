@@ -31,8 +31,8 @@ const empty: Draft = {
 export default function StudentForm({ params }: ScreenProps) {
   const { api, notify, format } = useApp();
   const editing = params.studentId ? encodeURIComponent(params.studentId) : undefined;
-  const [existing, reload] = useApiGet<StudentProfile>(editing ? `/api/students/${editing}` : undefined);
-  const classes = useLookup('/api/classes');
+  const [existing, reload] = useApiGet<StudentProfile>(editing ? `/api/v1/students/${editing}` : undefined);
+  const classes = useLookup('/api/v1/classes');
   const [draft, setDraft] = useState<Draft>(empty);
   useEffect(() => {
     const student = existing.data;
@@ -59,7 +59,7 @@ export default function StudentForm({ params }: ScreenProps) {
           classId: draft.classId || null,
           repeatedYears,
         };
-        return api.patch<Student>(`/api/students/${editing}`, change);
+        return api.patch<Student>(`/api/v1/students/${editing}`, change);
       }
       const created: NewStudent = {
         admissionNo: draft.admissionNo,
@@ -69,7 +69,7 @@ export default function StudentForm({ params }: ScreenProps) {
         ...(draft.dateOfBirth ? { dateOfBirth: draft.dateOfBirth } : {}),
         ...(draft.classId ? { classId: draft.classId } : {}),
       };
-      return api.post<Student>('/api/students', created);
+      return api.post<Student>('/api/v1/students', created);
     },
     (student) => {
       notify(
@@ -160,7 +160,7 @@ function Withdrawal({ studentId, today }: { studentId: string; today: string }) 
   const [on, setOn] = useState(today);
   const [reason, setReason] = useState('');
   const form = useSubmission(
-    () => api.post<Student>(`/api/students/${studentId}/withdraw`, { on, reason }),
+    () => api.post<Student>(`/api/v1/students/${studentId}/withdraw`, { on, reason }),
     () => {
       notify(t('studentForm.withdrawn'));
       navigate(`/students/${studentId}`);

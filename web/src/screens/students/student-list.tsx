@@ -19,7 +19,7 @@ export function StatusBadge({ status }: { status: StudentStatus }) {
 export default function StudentList() {
   const { me, format } = useApp();
   const { search } = useLocation();
-  const classes = useLookup('/api/classes');
+  const classes = useLookup('/api/v1/classes');
   const filters = {
     q: search.get('q') ?? '',
     classId: search.get('classId') ?? '',
@@ -27,7 +27,7 @@ export default function StudentList() {
     cursor: search.get('cursor') ?? undefined,
   };
   const [typed, setTyped] = useState(filters.q);
-  const [resource, reload] = useApiGet<ApiPage<Student>>('/api/students', {
+  const [resource, reload] = useApiGet<ApiPage<Student>>('/api/v1/students', {
     q: filters.q || undefined,
     classId: filters.classId || undefined,
     status: filters.status || undefined,

@@ -18,9 +18,9 @@ import { DataRequestsCard } from '../privacy/data-requests-card';
 export default function StudentProfileScreen({ params }: ScreenProps) {
   const { me, format, settings } = useApp();
   const id = encodeURIComponent(params.studentId!);
-  const [resource, reload] = useApiGet<StudentProfile>(`/api/students/${id}`);
+  const [resource, reload] = useApiGet<StudentProfile>(`/api/v1/students/${id}`);
   const canSeeAnalytics = hasRole(me, 'school-admin', 'teacher');
-  const [analytics] = useApiGet<StudentAnalyticsView>(canSeeAnalytics ? `/api/analytics/students/${id}` : undefined);
+  const [analytics] = useApiGet<StudentAnalyticsView>(canSeeAnalytics ? `/api/v1/analytics/students/${id}` : undefined);
   const [month, setMonth] = useState(format.today().slice(0, 7));
   const student = resource.data;
   if (resource.status === 'error' && isNotFound(resource.error)) {
@@ -109,7 +109,7 @@ export default function StudentProfileScreen({ params }: ScreenProps) {
               )}
             </Card>
             <Card title={t('profile.attendance')}>
-              <AttendanceCalendar path={`/api/students/${id}/attendance`} month={month} onMonth={setMonth} />
+              <AttendanceCalendar path={`/api/v1/students/${id}/attendance`} month={month} onMonth={setMonth} />
             </Card>
             <Card title={t('profile.grades')}>
               {student.latestGrades.length === 0 ? (

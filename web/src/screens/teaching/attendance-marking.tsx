@@ -45,8 +45,8 @@ export default function AttendanceMarking({ params }: ScreenProps) {
     async (signal) => {
       try {
         const [sheet, classInfo] = await Promise.all([
-          api.get<ClassDaySheet>(`/api/classes/${encodeURIComponent(classId)}/attendance/${date}`, { signal }),
-          api.get<{ name: string }>(`/api/classes/${encodeURIComponent(classId)}`, { signal }),
+          api.get<ClassDaySheet>(`/api/v1/classes/${encodeURIComponent(classId)}/attendance/${date}`, { signal }),
+          api.get<{ name: string }>(`/api/v1/classes/${encodeURIComponent(classId)}`, { signal }),
         ]);
         const roster: Roster = {
           classId,

@@ -14,17 +14,20 @@ import { Table } from '../../ui/table';
 export default function ClassAnalytics({ params }: ScreenProps) {
   const { format } = useApp();
   const classId = params.classId!;
-  const [classInfo] = useApiGet<{ name: string }>(`/api/classes/${encodeURIComponent(classId)}`);
-  const [atRisk, reload] = useApiGet<{ items: AtRiskStudent[]; threshold: number }>('/api/analytics/at-risk', {
+  const [classInfo] = useApiGet<{ name: string }>(`/api/v1/classes/${encodeURIComponent(classId)}`);
+  const [atRisk, reload] = useApiGet<{ items: AtRiskStudent[]; threshold: number }>('/api/v1/analytics/at-risk', {
     classId,
     limit: 100,
   });
   const { terms, current } = useTerms();
   const [termId, setTermId] = useState('');
   const chosen = termId || current?.id || '';
-  const [grades] = useApiGet<ClassGrades>(chosen ? `/api/classes/${encodeURIComponent(classId)}/grades` : undefined, {
-    termId: chosen,
-  });
+  const [grades] = useApiGet<ClassGrades>(
+    chosen ? `/api/v1/classes/${encodeURIComponent(classId)}/grades` : undefined,
+    {
+      termId: chosen,
+    },
+  );
   const bySubject = new Map<string, number[]>();
   for (const student of grades.data?.students ?? [])
     for (const subject of student.subjects)

@@ -6,7 +6,7 @@ import { Badge, Page } from '../../ui/page';
 
 /** A teacher's classes this year, each with its register, scores and analytics one tap away. */
 export default function MyClassesScreen() {
-  const [resource, reload] = useApiGet<MyClasses>('/api/me/classes');
+  const [resource, reload] = useApiGet<MyClasses>('/api/v1/me/classes');
   const classes = resource.data?.items;
   return (
     <Page title={t('myClasses.title')} ready={Boolean(classes)}>

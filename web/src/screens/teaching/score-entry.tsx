@@ -15,8 +15,8 @@ export default function ScoreEntryScreen({ params }: ScreenProps) {
   const { me } = useApp();
   const classId = params.classId!;
   const { search } = useLocation();
-  const [mine] = useApiGet<MyClasses>(hasRole(me, 'teacher') ? '/api/me/classes' : undefined);
-  const allSubjects = useLookup('/api/subjects');
+  const [mine] = useApiGet<MyClasses>(hasRole(me, 'teacher') ? '/api/v1/me/classes' : undefined);
+  const allSubjects = useLookup('/api/v1/subjects');
   const { terms, current } = useTerms();
   const myClass = mine.data?.items.find((item) => item.id === classId);
   const subjects = hasRole(me, 'school-admin') ? allSubjects : myClass?.subjects;
@@ -24,7 +24,7 @@ export default function ScoreEntryScreen({ params }: ScreenProps) {
   const termId = search.get('termId') ?? current?.id ?? '';
   const assessmentId = search.get('assessmentId') ?? '';
   const [assessments, reloadAssessments] = useApiGet<ApiPage<Assessment>>(
-    subjectId && termId ? '/api/assessments' : undefined,
+    subjectId && termId ? '/api/v1/assessments' : undefined,
     { classId, subjectId, termId, limit: 200 },
   );
   return (
@@ -74,7 +74,9 @@ export default function ScoreEntryScreen({ params }: ScreenProps) {
 
 function ScoreGrid({ assessmentId }: { assessmentId: string }) {
   const { api, format, notify } = useApp();
-  const [resource, reload] = useApiGet<AssessmentScores>(`/api/assessments/${encodeURIComponent(assessmentId)}/scores`);
+  const [resource, reload] = useApiGet<AssessmentScores>(
+    `/api/v1/assessments/${encodeURIComponent(assessmentId)}/scores`,
+  );
   const data = resource.data;
   const initial = useMemo(
     () =>
@@ -104,7 +106,7 @@ function ScoreGrid({ assessmentId }: { assessmentId: string }) {
         .map((student) => ({ studentId: student.studentId, score: parsed(values.get(student.studentId)!.trim()) }));
       if (!scores.length) throw new ApiError(400, 'NOTHING', t('scores.nothing'));
       return api.put<{ received: number; changed: number }>(
-        `/api/assessments/${encodeURIComponent(assessmentId)}/scores`,
+        `/api/v1/assessments/${encodeURIComponent(assessmentId)}/scores`,
         {
           scores,
         },
@@ -199,7 +201,7 @@ function NewAssessment(props: {
   const [heldOn, setHeldOn] = useState('');
   const form = useSubmission(
     () =>
-      api.post<Assessment>('/api/assessments', {
+      api.post<Assessment>('/api/v1/assessments', {
         classId: props.classId,
         subjectId: props.subjectId,
         termId: props.termId,
