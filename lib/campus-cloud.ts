@@ -19,6 +19,7 @@ import { drBackupVaultArn, drReplicaKeyAlias, stackName } from './naming';
 import { handlerName } from '../lambdas/api/routes';
 import {
   idempotencyTable,
+  integrationClientsTable,
   liveConnectionsTable,
   scoringRunsTable,
   tenantDirectoryTable,
@@ -115,6 +116,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
 
   const authApi = new AuthApiStack(app, `${prefix}-auth-api`, {
     config,
+    integrationClients: data.tables[integrationClientsTable.logicalName]!,
     env: serving,
     description: description('Cognito user pool and HTTP API'),
   });
@@ -161,6 +163,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     tenantDirectory: data.tables[tenantDirectoryTable.logicalName]!,
     idempotencyTable: data.tables[idempotencyTable.logicalName]!,
     liveConnectionsTable: data.tables[liveConnectionsTable.logicalName]!,
+    integrationClientsTable: data.tables[integrationClientsTable.logicalName]!,
     messaging,
     appOrigin: web.webOrigin,
     queue: (definition) => batch.queue(definition),

@@ -25,7 +25,7 @@ const definitionsForLib = [
   /^lambdas\/api\/api-versions$/,
   /^lambdas\/api\/[\w-]+\/[\w-]+\.(routes|schemas)$/,
   /^lambdas\/onboarding\/onboarding\.schemas$/,
-  /^lambdas\/shared\/(buckets|directory-cache|jurisdictions|password-policy|platform-variables|queues|resource-names|roles|tables|telemetry-names)$/,
+  /^lambdas\/shared\/(buckets|directory-cache|jurisdictions|password-policy|platform-variables|queues|resource-names|integration-scopes|roles|tables|telemetry-names)$/,
 ];
 
 const top = (path) => path.split('/')[0];

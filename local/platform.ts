@@ -37,6 +37,9 @@ import { protectedServices } from './iam/protected-services';
 import { rolesIn } from './iam/role-policies';
 import { type FunctionCatalog, functionCatalog, type LocalFunction } from './lambda/function-catalog';
 import { FunctionHost } from './lambda/function-host';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { IntegrationClients } from '../lambdas/shared/integration-clients';
 import { ObjectStore } from './objects/object-store';
 import { objectsMountPath, s3Endpoint } from './objects/s3-endpoint';
 import { localAccessKey } from './access-key';
@@ -310,7 +313,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const events = new LocalEventLog(join(options.stateDir, 'events.jsonl'), log);
     const outbox = new InvitationOutbox(join(options.stateDir, outboxFileName));
-    const cognitoAdmin = await startCognitoAdmin({ users: issuer.users, port: 0, log, outbox, iam });
+    const cognitoAdmin = await startCognitoAdmin({
+      users: issuer.users,
+      clients: issuer.clients,
+      port: 0,
+      log,
+      outbox,
+      iam,
+    });
     started.push({ stop: () => cognitoAdmin.close() });
     const messaging = await startLocalMessaging({ stateDir: options.stateDir, iam, events });
     started.push({ stop: () => messaging.close() });
@@ -525,6 +535,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ),
     };
     Object.assign(process.env, environment);
+    // Cognito's token trigger reads which school and integration a client serves; here the issuer does, as the operator.
+    const integrationClients = new IntegrationClients(DynamoDBDocumentClient.from(new DynamoDBClient({})));
+    issuer.setClientLookup((clientId) => integrationClients.read(clientId));
 
     // Where command-line tools (the AWS CLI, the workflow scripts) find this run's services.
     const endpointsFile = join(options.stateDir, 'endpoints.json');

@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import type { IntegrationScopeName } from '../shared/integration-scopes';
 import type { Role } from '../shared/roles';
 
 /**
@@ -37,9 +38,30 @@ export type RouteGrant =
   | 'set-passwords'
   /** A public route that reaches one school's data through a capability in its link (the unsubscribe link). */
   | 'school-data-by-link'
+  /** The user pool's app clients of integrations (create, rotate secrets, delete) and the integration clients table. */
+  | 'manage-integrations'
+  /** Counting an integration's calls against its rate and listing them (given to every route integrations call). */
+  | 'count-integration-calls'
   | 'start-scoring'
   | 'read-scoring-runs'
   | 'read-onboarding-runs';
+
+/** A route an integration calls with its OAuth client's token: holding any one of these scopes lets it. */
+export interface IntegrationAccess {
+  readonly integration: readonly IntegrationScopeName[];
+}
+
+/** The HTTP API's Lambda authorizer of the routes integrations call (`IntegrationAccess`). */
+export const integrationAuthorizerHandler = 'lambdas/auth/integration-authorizer.handler.ts';
+
+export function isIntegrationAccess(access: RouteSpec['access']): access is IntegrationAccess {
+  return typeof access === 'object' && 'integration' in access;
+}
+
+/** The roles a person's token must hold one of; none for a public or an integration's route. */
+export function rolesOf(access: RouteSpec['access']): readonly Role[] {
+  return access === 'public' || isIntegrationAccess(access) ? [] : access;
+}
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -71,8 +93,12 @@ export interface RouteSpec {
    * `/api/` for the few routes outside any version, whose address is printed where it cannot change.
    */
   readonly path: string;
-  /** `public` needs no token; otherwise a verified token with one of these roles. */
-  readonly access: 'public' | readonly Role[];
+  /**
+   * `public` needs no token; a list of roles, a person's verified token with one of them; an
+   * integration's access, its client's token (checked by the integrations' authorizer) with one
+   * of those scopes.
+   */
+  readonly access: 'public' | readonly Role[] | IntegrationAccess;
   /** Platform resources the handler uses (the CDK stack grants exactly these). */
   readonly grants?: readonly RouteGrant[];
   readonly summary: string;

@@ -8,6 +8,7 @@ import { exportRoutes } from './exports/exports.routes';
 import { feeRoutes, paymentRoutes } from './fees/fees.routes';
 import { guardianRoutes } from './guardians/guardians.routes';
 import { healthRoutes } from './health/health.routes';
+import { integrationRoutes } from './integrations/integrations.routes';
 import { invitationRoutes } from './invitations/invitations.routes';
 import { attendanceImportRoutes, scoreImportRoutes, studentImportRoutes } from './imports/imports.routes';
 import { notificationRoutes } from './notifications/notifications.routes';
@@ -68,6 +69,7 @@ export const routeGroups: readonly RouteGroup[] = [
   privacyRequestRoutes,
   retentionRoutes,
   invitationRoutes,
+  integrationRoutes,
 ];
 
 /** The route manifest: the single source of the HTTP API's routes. Only routes that work belong here. */

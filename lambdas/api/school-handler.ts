@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { DataApiSession } from '../shared/data-api';
 import { conflict, errorResponse, forbidden, HttpError, invalid } from '../shared/http';
+import { IntegrationClients } from '../shared/integration-clients';
 import { logger, metricNames, metrics } from '../shared/observability';
 import { defaultDirectoryCacheSeconds } from '../shared/directory-cache';
 import { directoryCacheSecondsVariable } from '../shared/platform-variables';
@@ -45,6 +46,22 @@ async function loadSchool(schoolId: string): Promise<SchoolRecord | undefined> {
   const record = await readSchoolRecord(schoolId);
   schools.set(schoolId, { record, readAt: Date.now() });
   return record;
+}
+
+let clients: IntegrationClients | undefined;
+const integrationClients = () => (clients ??= new IntegrationClients());
+
+/** An integration's calls are counted per minute: past its rate, 429 with the seconds to wait. */
+async function withinRate(integration: NonNullable<Principal['integration']>): Promise<void> {
+  const retryAfter = await integrationClients().takeRequest(integration);
+  if (retryAfter === undefined) return;
+  throw new HttpError(
+    429,
+    'RATE_LIMITED',
+    `This integration may make ${integration.requestsPerMinute} requests a minute; try again in ${retryAfter} s.`,
+    [],
+    { 'retry-after': String(retryAfter) },
+  );
 }
 
 const camelCase = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -119,7 +136,9 @@ export function schoolRoutes<S extends RouteSpecs>(
           )
         : new HttpError(403, 'SCHOOL_READ_ONLY', 'This school is suspended: its data can be read but not changed.');
     }
-    // Its audited writes name the caller of the token and this request.
+    const started = Date.now();
+    if (principal.integration) await withinRate(principal.integration);
+    // Its audited writes name the caller of the token (an integration as `integration:<id>`) and this request.
     const db = await schoolSessionFor(
       school,
       { actor: principal.userId, requestId: event.requestContext.requestId },
@@ -129,15 +148,35 @@ export function schoolRoutes<S extends RouteSpecs>(
       typeof result === 'object' && result !== null && 'statusCode' in result
         ? { ...result, headers: { ...result.headers, [roundTripsHeader]: String(db.roundTrips) } }
         : result;
+    let status = 500;
     try {
       const request = { event, context, principal: { ...principal, schoolId }, school, db };
-      return counted(respond(route, await run[route.operation]!({ ...request, ...parseRequest(route, event) })));
+      const result = counted(
+        respond(route, await run[route.operation]!({ ...request, ...parseRequest(route, event) })),
+      );
+      status = typeof result === 'object' ? (result.statusCode ?? 200) : 200;
+      return result;
     } catch (error) {
       const refusal = error instanceof HttpError ? error : databaseError(error);
-      if (refusal) return counted(errorResponse(refusal));
+      if (refusal) {
+        status = refusal.statusCode;
+        return counted(errorResponse(refusal));
+      }
       throw error;
     } finally {
       metrics.addMetric(metricNames.dataApiCalls, MetricUnit.Count, db.roundTrips);
+      if (principal.integration) {
+        await integrationClients()
+          .recordCall(principal.integration.clientId, {
+            at: new Date(started).toISOString(),
+            method: event.requestContext.http.method,
+            path: event.rawPath,
+            status,
+            latencyMs: Date.now() - started,
+            requestId: event.requestContext.requestId,
+          })
+          .catch((error: unknown) => logger.warn('could not record the integration call', error as Error));
+      }
     }
   });
 }

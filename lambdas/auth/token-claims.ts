@@ -30,3 +30,37 @@ export async function shapeTokenClaims(
   };
   return event;
 }
+
+/** The claims an integration's access token carries besides Cognito's own: its school and its integration. */
+export const integrationClaims = { school: 'custom:school_id', integration: 'campus:integration_id' } as const;
+
+/** Port: an integration's OAuth client by its id (the integration clients table). */
+export type ClientLookup = (
+  clientId: string,
+) => Promise<{ schoolId: string; integrationId: string; status: 'active' | 'revoked' } | undefined>;
+
+/**
+ * Shapes the access token of an integration's client-credentials grant (event version 3,
+ * `TokenGeneration_ClientCredentials`): the school and integration the client serves, so the
+ * token carries its school as a staff member's does. A client that is not an active integration
+ * gets no token: the trigger fails, and Cognito refuses the grant.
+ */
+export async function shapeClientCredentialsClaims<E extends PreTokenGenerationV2TriggerEvent>(
+  event: E,
+  lookup: ClientLookup,
+): Promise<E> {
+  const clientId = event.callerContext.clientId;
+  const client = await lookup(clientId);
+  if (client?.status !== 'active') throw new Error(`Client ${clientId} is not an active integration.`);
+  event.response = {
+    claimsAndScopeOverrideDetails: {
+      accessTokenGeneration: {
+        claimsToAddOrOverride: {
+          [integrationClaims.school]: client.schoolId,
+          [integrationClaims.integration]: client.integrationId,
+        },
+      },
+    },
+  };
+  return event;
+}

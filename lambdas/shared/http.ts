@@ -14,6 +14,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly fields: readonly FieldError[] = [],
+    /** Headers the refusal carries (a 429's `Retry-After`). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -41,5 +43,9 @@ export function json(
 
 /** The response body for an error: `{ error: { code, message, fields } }`. */
 export function errorResponse(error: HttpError): APIGatewayProxyResultV2 {
-  return json(error.statusCode, { error: { code: error.code, message: error.message, fields: error.fields } });
+  return json(
+    error.statusCode,
+    { error: { code: error.code, message: error.message, fields: error.fields } },
+    error.headers,
+  );
 }

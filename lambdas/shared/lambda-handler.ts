@@ -26,9 +26,11 @@ export interface ErrorPolicy<R> {
   readonly answer?: (error: unknown) => R;
   /**
    * How an error let through is logged. @default 'error'; a workflow step's is a `warn`: its
-   * state machine's Retry and Catch handle it, and a failed execution is what is alarmed.
+   * state machine's Retry and Catch handle it, and a failed execution is what is alarmed; `none`
+   * when the error is the function's answer by contract (an authorizer's `Unauthorized`) and the
+   * handler has logged why.
    */
-  readonly logAs?: 'warn' | 'error';
+  readonly logAs?: 'warn' | 'error' | 'none';
 }
 
 /**
@@ -51,7 +53,8 @@ export function lambdaHandler<E, R>(
         return await handle(event, context);
       } catch (error) {
         if (errors.answer) return errors.answer(error);
-        logger[errors.logAs ?? 'error']('invocation failed', error as Error);
+        const logAs = errors.logAs ?? 'error';
+        if (logAs !== 'none') logger[logAs]('invocation failed', error as Error);
         throw error;
       }
     });

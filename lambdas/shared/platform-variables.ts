@@ -48,3 +48,5 @@ export const appOriginVariable = 'CAMPUS_APP_ORIGIN';
 export const notificationKeysSecretVariable = 'CAMPUS_NOTIFICATION_KEYS_SECRET';
 /** Messages a second one school's bulk sends go at, at most (the stage's `messaging.bulkSendsPerSecondPerSchool`). */
 export const bulkSendRateVariable = 'CAMPUS_BULK_SENDS_PER_SECOND_PER_SCHOOL';
+/** The issuer of the user pool's tokens (`https://cognito-idp.<region>.amazonaws.com/<pool>`), whose keys the integrations' authorizer checks. */
+export const tokenIssuerVariable = 'CAMPUS_TOKEN_ISSUER';

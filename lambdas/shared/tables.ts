@@ -117,10 +117,28 @@ export const erasureRegisterTable: TableDefinition = {
   purpose: "Erasures carried out, by school, re-applied to a school's database restored from an older backup.",
 };
 
+/**
+ * Integrations' OAuth clients, one partition per client (`pk = CLIENT#<client id>`): the client
+ * (`sk = CLIENT`: its school, integration, scopes, status, the time before which its tokens are
+ * refused, its rate), its rate windows (`sk = WINDOW#<minute>`, a counter each) and its recent
+ * calls (`sk = CALL#<time>#<request>`). The token trigger and the integrations' authorizer read a
+ * client by key; only the integrations' own module writes one.
+ */
+export const integrationClientsTable: TableDefinition = {
+  logicalName: 'integration-clients',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [],
+  timeToLiveAttribute: 'expiresAt',
+  purpose:
+    "Integrations' OAuth clients: which school each serves, with which scopes, whether it is revoked, its rate and recent calls.",
+};
+
 export const platformTables = [
   tenantDirectoryTable,
   idempotencyTable,
   scoringRunsTable,
   liveConnectionsTable,
   erasureRegisterTable,
+  integrationClientsTable,
 ] as const;

@@ -15,6 +15,7 @@ import { accessLog } from './0014-access-log';
 import { privacyRequests } from './0015-privacy-requests';
 import { retentionPolicy } from './0016-retention-policy';
 import { erasure } from './0017-erasure';
+import { integrations } from './0018-integrations';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -38,6 +39,7 @@ export const schoolMigrations: readonly Migration[] = [
   privacyRequests,
   retentionPolicy,
   erasure,
+  integrations,
 ];
 
 /** The version a school database has once every migration has run. */

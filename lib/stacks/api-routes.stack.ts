@@ -1,6 +1,7 @@
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   type HttpApi,
+  AuthorizerPayloadVersion,
   HttpAuthorizer,
   HttpAuthorizerType,
   HttpMethod,
@@ -11,7 +12,7 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import {
   directoryCacheSecondsVariable,
@@ -42,11 +43,16 @@ import {
   routeKey,
   routeGroups,
 } from '../../lambdas/api/routes';
+import { integrationAuthorizerHandler, isIntegrationAccess } from '../../lambdas/api/route-contract';
 import { apiFunctionDescription, apiFunctionTimeoutSeconds } from '../api-functions';
 import { healthTargetsVariable, type HealthTargets } from '../../lambdas/api/health/health.schemas';
 import { healthRoutes } from '../../lambdas/api/health/health.routes';
 import type { StageConfig } from '../config';
-import { appOriginVariable, notificationKeysSecretVariable } from '../../lambdas/shared/platform-variables';
+import {
+  appOriginVariable,
+  notificationKeysSecretVariable,
+  tokenIssuerVariable,
+} from '../../lambdas/shared/platform-variables';
 import type { MessageSending } from './messaging.stack';
 import { grantSchoolData } from '../constructs/school-data-grant';
 import type { SchoolObjectPolicies } from '../constructs/school-object-policies';
@@ -81,6 +87,8 @@ export interface ApiRoutesStackProps extends StackProps {
   readonly idempotencyTable: ITableV2;
   /** Where live-connection tickets are put (the data stack's live connections table). */
   readonly liveConnectionsTable: ITableV2;
+  /** Integrations' OAuth clients: read by the integrations' authorizer, written by the integrations' routes. */
+  readonly integrationClientsTable: ITableV2;
   /** The notification keys secret, which `notification-keys` routes read (the public VAPID key; invitation links). */
   readonly messaging: Pick<MessageSending, 'notificationKeysSecretName' | 'grantReadNotificationKeys'>;
   /** Where schools open the web app (`https://…`): browsers' push endpoints are checked against it locally. */
@@ -132,15 +140,59 @@ export class ApiRoutesStack extends Stack {
     });
     const authorizerId = this.authorizer.authorizerId;
     const authorizer: IHttpRouteAuthorizer = { bind: () => ({ authorizerId, authorizationType: 'JWT' }) };
+    const integrationAuthorizer = this.integrationAuthorizer(props);
 
     // A function serves several routes: it gets what any of its protected routes needs, once.
     const needs = new Map<SchoolFunction, Set<RouteGrant>>();
     for (const group of props.routeGroups ?? routeGroups) {
       const fn = this.functionFor(group, props.config);
-      for (const route of group.routes) this.addRoute(route, fn, authorizer, needs, props);
+      for (const route of group.routes) {
+        this.addRoute(route, fn, isIntegrationAccess(route.access) ? integrationAuthorizer : authorizer, needs, props);
+      }
     }
     for (const [fn, grants] of needs) this.grantRouteNeeds(fn, grants, props);
     if (props.healthProbes) this.grantHealthProbes(props.healthProbes, props);
+  }
+
+  /**
+   * The Lambda authorizer of the routes integrations call: it checks the client's token against
+   * the user pool's keys and the client's record on every call (no cache), so a revoked client is
+   * refused on its next call.
+   */
+  private integrationAuthorizer(props: ApiRoutesStackProps): IHttpRouteAuthorizer {
+    const fn = new SchoolFunction(this, handlerName(integrationAuthorizerHandler), {
+      config: props.config,
+      entry: integrationAuthorizerHandler,
+      serviceName: serviceNames.api,
+      description: "Integrations' authorizer: an active client's token, of its school",
+      timeout: Duration.seconds(5),
+      environment: { [tokenIssuerVariable]: props.issuerUrl },
+    });
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.integrationClientsTable.tableArn] }),
+    );
+    props.integrationClientsTable.encryptionKey?.grantDecrypt(fn);
+    // Made here, as the JWT authorizer is: the HTTP API's stack cannot refer to this stack's function.
+    const lambdaAuthorizer = new HttpAuthorizer(this, 'IntegrationClients', {
+      httpApi: props.api,
+      authorizerName: 'integration-clients',
+      type: HttpAuthorizerType.LAMBDA,
+      identitySource: ['$request.header.Authorization'],
+      enableSimpleResponses: true,
+      payloadFormatVersion: AuthorizerPayloadVersion.VERSION_2_0,
+      authorizerUri: `arn:${Stack.of(this).partition}:apigateway:${Stack.of(this).region}:lambda:path/2015-03-31/functions/${fn.functionArn}/invocations`,
+      resultsCacheTtl: Duration.seconds(0),
+    });
+    fn.addPermission('InvokedByTheApi', {
+      principal: new ServicePrincipal('apigateway.amazonaws.com'),
+      sourceArn: Stack.of(this).formatArn({
+        service: 'execute-api',
+        resource: props.api.apiId,
+        resourceName: `authorizers/${lambdaAuthorizer.authorizerId}`,
+      }),
+    });
+    const authorizerId = lambdaAuthorizer.authorizerId;
+    return { bind: () => ({ authorizerId, authorizationType: 'CUSTOM' }) };
   }
 
   /** Lets the health function probe each component, with its targets in its environment. */
@@ -179,6 +231,8 @@ export class ApiRoutesStack extends Stack {
     if (route.access !== 'public' || route.grants?.includes('school-data-by-link')) {
       const grants = needs.get(fn) ?? new Set<RouteGrant>();
       for (const grant of route.grants ?? []) grants.add(grant);
+      // An integration's calls are counted against its rate and listed for its school's admin.
+      if (isIntegrationAccess(route.access)) grants.add('count-integration-calls');
       needs.set(fn, grants);
     }
     const httpRoute = new HttpRoute(this, `Route ${routeKey(route)}`, {
@@ -296,6 +350,38 @@ export class ApiRoutesStack extends Stack {
       props.messaging.grantReadNotificationKeys(fn);
       fn.addEnvironment(notificationKeysSecretVariable, props.messaging.notificationKeysSecretName);
       fn.addEnvironment(appOriginVariable, props.appOrigin);
+    }
+    const integrationClients = props.integrationClientsTable;
+    if (grants.has('manage-integrations')) {
+      fn.addEnvironment(userPoolVariable, props.userPool.userPoolId);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: [
+            'cognito-idp:CreateUserPoolClient',
+            'cognito-idp:AddUserPoolClientSecret',
+            'cognito-idp:ListUserPoolClientSecrets',
+            'cognito-idp:DeleteUserPoolClientSecret',
+            'cognito-idp:DeleteUserPoolClient',
+          ],
+          resources: [props.userPool.userPoolArn],
+        }),
+      );
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+          resources: [integrationClients.tableArn],
+        }),
+      );
+      integrationClients.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+    }
+    if (grants.has('count-integration-calls')) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
+          resources: [integrationClients.tableArn],
+        }),
+      );
+      integrationClients.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
     }
     if (grants.has('list-schools')) {
       fn.addToRolePolicy(

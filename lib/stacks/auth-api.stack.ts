@@ -5,6 +5,7 @@ import {
   AccountRecovery,
   FeaturePlan,
   LambdaVersion,
+  ResourceServerScope,
   Mfa,
   StandardThreatProtectionMode,
   StringAttribute,
@@ -13,9 +14,17 @@ import {
   UserPoolGroup,
   UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import {
+  campusScopeServer,
+  type IntegrationScopeName,
+  integrationScopeNames,
+  oneRosterScopeServer,
+  scopeServerOf,
+} from '../../lambdas/shared/integration-scopes';
 import { passwordPolicy } from '../../lambdas/shared/password-policy';
 import { mfaRequiredRoles, roles } from '../../lambdas/shared/roles';
 import { type StageConfig, stagePrefix, removalPolicyOf } from '../config';
@@ -25,7 +34,17 @@ import { serviceNames } from '../../lambdas/shared/telemetry-names';
 
 export interface AuthApiStackProps extends StackProps {
   readonly config: StageConfig;
+  /** Integrations' OAuth clients: the token trigger reads which school and integration a client serves. */
+  readonly integrationClients: ITableV2;
 }
+
+const scopeDescriptions: Record<IntegrationScopeName, string> = {
+  'roster-core.readonly': 'OneRoster rostering, core: orgs, sessions, courses, classes, users, enrollments',
+  'roster.readonly': 'OneRoster rostering, all of it',
+  'gradebook.readonly': 'OneRoster gradebook: categories, line items, results, score scales',
+  'gradebook.createput': "OneRoster gradebook: send results into the school's gradebook",
+  'webhooks.manage': "Campus Cloud: subscribe to the school's events",
+};
 
 const roleDescriptions: Record<(typeof roles)[number], string> = {
   'platform-operator': 'Runs the platform: onboarding, offboarding, fleet operations. MFA required.',
@@ -95,11 +114,26 @@ export class AuthApiStack extends Stack {
       description: `Shapes tokens: ${mfaRequiredRoles.join(', ')} only with MFA; school id in the access token`,
       timeout: Duration.seconds(5),
     });
+    // Version 3: the trigger shapes integrations' client-credentials tokens too (their school and integration).
     this.userPool.addTrigger(
       UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
       this.tokenClaimsFunction,
-      LambdaVersion.V2_0,
+      LambdaVersion.V3_0,
     );
+    this.tokenClaimsFunction.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.integrationClients.tableArn] }),
+    );
+    props.integrationClients.encryptionKey?.grantDecrypt(this.tokenClaimsFunction);
+    // The scopes integrations' clients may be given: OneRoster 1.2's, named as the spec names them, and the platform's.
+    for (const server of [oneRosterScopeServer, campusScopeServer]) {
+      this.userPool.addResourceServer(server === oneRosterScopeServer ? 'OneRosterScopes' : 'CampusScopes', {
+        identifier: server,
+        userPoolResourceServerName: server === oneRosterScopeServer ? 'OneRoster 1.2' : 'Campus Cloud',
+        scopes: integrationScopeNames
+          .filter((name) => scopeServerOf(name) === server)
+          .map((name) => new ResourceServerScope({ scopeName: name, scopeDescription: scopeDescriptions[name] })),
+      });
+    }
     // A separate policy: the function's default policy naming the pool would make the pool depend on itself.
     new Policy(this, 'TokenClaimsReadsUsers', {
       roles: [this.tokenClaimsFunction.role!],

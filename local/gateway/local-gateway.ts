@@ -12,7 +12,8 @@ import { loadHandler } from '../handler-module';
 import { FunctionTimeoutError } from '../lambda/function-host';
 import { loadApiVersionAlias, loadSpaFallback } from './cloudfront-function';
 import { apiVersionHeader, currentApiVersion } from '../../lambdas/api/api-versions';
-import { httpApiEvent } from './http-api-event';
+import { authorizerEvent, httpApiEvent } from './http-api-event';
+import { integrationAuthorizerHandler, isIntegrationAccess } from '../../lambdas/api/route-contract';
 import { lambdaContext } from '../lambda-context';
 import { routeMatcher } from './route-matcher';
 
@@ -193,7 +194,22 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const found = match(request.method ?? 'GET', url.pathname);
     if (!found) return sendJson(response, 404, { message: 'Not Found' });
     let claims: Claims | undefined;
-    if (found.route.access !== 'public') {
+    let authorizerContext: Record<string, unknown> | undefined;
+    if (isIntegrationAccess(found.route.access)) {
+      // The integrations' Lambda authorizer (simple responses): `Unauthorized` is a 401, a refusal a 403.
+      try {
+        const verdict = (await invoke(
+          integrationAuthorizerHandler,
+          authorizerEvent(request, url, found.routeKey, found.pathParameters),
+        )) as { isAuthorized?: boolean; context?: Record<string, unknown> } | undefined;
+        if (!verdict?.isAuthorized) return sendJson(response, 403, { message: 'Forbidden' });
+        authorizerContext = verdict.context ?? {};
+      } catch (error) {
+        if ((error as Error).message === 'Unauthorized') return sendJson(response, 401, { message: 'Unauthorized' });
+        console.error('integration authorizer failed:', error);
+        return sendJson(response, 500, { message: 'Internal Server Error' });
+      }
+    } else if (found.route.access !== 'public') {
       const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
       if (!token || !options.verifyToken) return sendJson(response, 401, { message: 'Unauthorized' });
       try {
@@ -205,6 +221,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const body = await readBody(request);
     if (!body) return sendJson(response, 413, { message: 'Request Entity Too Large' });
     const event = httpApiEvent(request, url, body, found, claims);
+    if (authorizerContext) {
+      (event.requestContext as { authorizer?: unknown }).authorizer = { lambda: authorizerContext };
+    }
     let result: Awaited<ReturnType<ApiHandler>>;
     try {
       result = (await invoke(found.route.handler, event)) as Awaited<ReturnType<ApiHandler>>;

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { fullScope, integrationScopeNames } from '../../lambdas/shared/integration-scopes';
 import { passwordShortfalls } from '../../lambdas/shared/password-policy';
 import { isRole, type Role } from '../../lambdas/shared/roles';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -7,6 +8,7 @@ import { protectedServices } from '../iam/protected-services';
 import { startHttpServer, type RunningServer } from '../http-server';
 import { type LocalUser, type LocalUserStore, UsernameExistsError } from './user-store';
 import type { InvitationOutbox } from './outbox';
+import type { LocalIssuer } from './local-issuer';
 
 class CognitoError extends Error {
   constructor(
@@ -46,8 +48,21 @@ export function startCognitoAdmin(options: {
   outbox?: InvitationOutbox;
   /** Checks each call's signature and its caller's IAM policies. @default none: any caller */
   iam?: LocalIam;
+  /** Integrations' app clients, which the local issuer serves the client-credentials grant to. */
+  clients?: LocalIssuer['clients'];
 }): Promise<RunningServer> {
   const { users } = options;
+  const clientNamed = async (clientId: unknown) => {
+    const client = await options.clients?.find(String(clientId));
+    if (!client) throw new CognitoError('ResourceNotFoundException', 'User pool client does not exist.');
+    return client;
+  };
+  const newSecret = () => randomBytes(32).toString('base64url');
+  const secretDescriptor = (secret: string, withValue: boolean) => ({
+    ClientSecretId: createHash('sha256').update(secret).digest('hex').slice(0, 24),
+    ...(withValue ? { ClientSecretValue: secret } : {}),
+    ClientSecretCreateDate: Math.floor(Date.now() / 1000),
+  });
   const userNamed = (username: unknown) => {
     const user = users.findByUsername(typeof username === 'string' ? username : '');
     if (!user) throw new CognitoError('UserNotFoundException', 'User does not exist.');
@@ -141,6 +156,61 @@ export function startCognitoAdmin(options: {
     },
     AdminDeleteUser(body) {
       users.delete(userNamed(body.Username).sub);
+      return {};
+    },
+    // App clients: only what integrations use, the client-credentials grant with a generated secret.
+    async CreateUserPoolClient(body) {
+      const flows = (body.AllowedOAuthFlows as string[] | undefined) ?? [];
+      if (!body.GenerateSecret || flows.join() !== 'client_credentials') {
+        throw new CognitoError(
+          'InvalidParameterException',
+          'The local user pool makes only client-credentials clients with a secret.',
+        );
+      }
+      const scopes = (body.AllowedOAuthScopes as string[] | undefined) ?? [];
+      const unknown = scopes.filter((scope) => !integrationScopeNames.map(fullScope).includes(scope));
+      if (unknown.length)
+        throw new CognitoError('ScopeDoesNotExistException', `Invalid scope requested: ${unknown.join(', ')}`);
+      const client = {
+        clientId: randomBytes(13).toString('hex').slice(0, 26),
+        clientName: String(body.ClientName),
+        clientSecret: newSecret(),
+        scopes,
+      };
+      await options.clients!.save(client);
+      return {
+        UserPoolClient: {
+          UserPoolId: localUserPoolId,
+          ClientId: client.clientId,
+          ClientName: client.clientName,
+          ClientSecret: client.clientSecret,
+          AllowedOAuthFlows: flows,
+          AllowedOAuthScopes: scopes,
+          AllowedOAuthFlowsUserPoolClient: true,
+        },
+      };
+    },
+    // One secret at a time here: a new one replaces the old at once (Cognito keeps both until the old is deleted).
+    async AddUserPoolClientSecret(body) {
+      const client = await clientNamed(body.ClientId);
+      const secret = newSecret();
+      await options.clients!.save({ ...client, clientSecret: secret });
+      return { ClientSecretDescriptor: secretDescriptor(secret, true) };
+    },
+    async ListUserPoolClientSecrets(body) {
+      const client = await clientNamed(body.ClientId);
+      return { ClientSecrets: [secretDescriptor(client.clientSecret, false)] };
+    },
+    async DeleteUserPoolClientSecret(body) {
+      const client = await clientNamed(body.ClientId);
+      if (secretDescriptor(client.clientSecret, false).ClientSecretId === body.ClientSecretId) {
+        throw new CognitoError('InvalidParameterException', 'A client keeps at least one secret.');
+      }
+      return {};
+    },
+    async DeleteUserPoolClient(body) {
+      await clientNamed(body.ClientId);
+      await options.clients!.delete(String(body.ClientId));
       return {};
     },
   };

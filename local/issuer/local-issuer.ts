@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
+import { shapeClientCredentialsClaims } from '../../lambdas/auth/token-claims';
+import { fullScope, integrationScopeNames } from '../../lambdas/shared/integration-scopes';
 import { IssuerStore } from './issuer-store';
 import { signInPage, signOutPage } from './sign-in-page';
 import { type LocalUser, LocalUserStore } from './user-store';
@@ -16,6 +19,21 @@ export const localWebClientId = 'campus-web';
 /** Audience of access tokens: the API. */
 const apiResource = 'urn:campus:api';
 const apiScope = 'campus/api';
+/** Every scope an integration's client may be given, by their full names (the user pool's resource servers on AWS). */
+const integrationScopes = integrationScopeNames.map(fullScope);
+
+/** An integration's OAuth client as the local Cognito admin calls make it: the client-credentials grant and its scopes. */
+export interface LocalClientMetadata {
+  readonly clientId: string;
+  readonly clientName: string;
+  readonly clientSecret: string;
+  readonly scopes: readonly string[];
+}
+
+/** Which integration a client serves, as the token trigger reads it (the integration clients table). */
+export type ClientLookup = (
+  clientId: string,
+) => Promise<{ schoolId: string; integrationId: string; status: 'active' | 'revoked' } | undefined>;
 
 export interface LocalIssuerOptions {
   /** The gateway's origin, e.g. `http://localhost:3000`: the issuer is `${origin}/oauth2`. */
@@ -32,6 +50,14 @@ export interface LocalIssuer {
   readonly users: LocalUserStore;
   /** Serves every request under the mount path. */
   readonly handle: (request: IncomingMessage, response: ServerResponse) => void;
+  /** Integrations' OAuth clients, which the local Cognito admin calls create, rotate and delete. */
+  readonly clients: {
+    save(client: LocalClientMetadata): Promise<void>;
+    find(clientId: string): Promise<LocalClientMetadata | undefined>;
+    delete(clientId: string): Promise<void>;
+  };
+  /** Where the token trigger finds which school and integration a client serves (set once the tables run). */
+  setClientLookup(lookup: ClientLookup): void;
   /** Verifies an access or ID token as the HTTP API's JWT authorizer does; resolves to its claims. */
   readonly verifyToken: (token: string) => Promise<Record<string, string | string[]>>;
 }
@@ -101,6 +127,10 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
   const redirectUri = `${options.origin}/auth/callback`;
   const postLogoutRedirectUri = `${options.origin}/`;
 
+  const store = new IssuerStore(join(dir, 'sessions.json'));
+  const clientModel = store.adapterFactory('Client');
+  let clientLookup: ClientLookup | undefined;
+
   const configuration: Configuration = {
     // The web app is served from the issuer's own origin; no other site may call its endpoints.
     clientBasedCORS: (_ctx, origin) => origin === options.origin,
@@ -116,7 +146,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
         post_logout_redirect_uris: [postLogoutRedirectUri],
       },
     ],
-    adapter: new IssuerStore(join(dir, 'sessions.json')).adapterFactory,
+    adapter: store.adapterFactory,
     jwks: { keys: [keys.signing] as never },
     cookies: { keys: keys.cookies },
     async findAccount(_ctx, sub) {
@@ -129,12 +159,14 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
       email: ['email', 'email_verified'],
       profile: ['name'],
     },
-    scopes: ['openid', 'offline_access', apiScope],
+    scopes: ['openid', 'offline_access', apiScope, ...integrationScopes],
     // Cognito puts the user's claims in the ID token of the code flow too.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
     features: {
       devInteractions: { enabled: false },
+      // Integrations' clients, as Cognito's app clients with the client-credentials grant.
+      clientCredentials: { enabled: true },
       revocation: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
@@ -148,8 +180,8 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
         enabled: true,
         defaultResource: async () => apiResource,
         useGrantedResource: async () => true,
-        getResourceServerInfo: async () => ({
-          scope: apiScope,
+        getResourceServerInfo: async (_ctx, _resource, client) => ({
+          scope: client.clientId === localWebClientId ? apiScope : integrationScopes.join(' '),
           audience: apiResource,
           accessTokenTTL: 3600,
           accessTokenFormat: 'jwt',
@@ -158,6 +190,19 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
       },
     },
     async extraTokenClaims(_ctx, token) {
+      if (token.kind === 'ClientCredentials') {
+        // What the user pool's token trigger (version 3) adds to an integration's token: its school and integration.
+        const clientId = token.clientId!;
+        const shaped = await shapeClientCredentialsClaims(
+          {
+            callerContext: { clientId, awsSdkVersion: 'local' },
+            response: {},
+          } as unknown as PreTokenGenerationV2TriggerEvent,
+          async (id) => (clientLookup ? clientLookup(id) : undefined),
+        );
+        const added = shaped.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride;
+        return { ...added, token_use: 'access' };
+      }
       if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
       const user = users.findBySub(token.accountId);
       if (!user) return undefined;
@@ -241,6 +286,39 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
   return {
     issuerUrl,
     clientId: localWebClientId,
+    clients: {
+      async save(client) {
+        await clientModel.upsert(client.clientId, {
+          client_id: client.clientId,
+          client_name: client.clientName,
+          client_secret: client.clientSecret,
+          grant_types: ['client_credentials'],
+          response_types: [],
+          redirect_uris: [],
+          token_endpoint_auth_method: 'client_secret_basic',
+          scope: client.scopes.join(' '),
+        });
+      },
+      async find(clientId) {
+        const found = await clientModel.find(clientId);
+        return found
+          ? {
+              clientId,
+              clientName: String(found.client_name),
+              clientSecret: String(found.client_secret),
+              scopes: String(found.scope ?? '')
+                .split(' ')
+                .filter(Boolean),
+            }
+          : undefined;
+      },
+      async delete(clientId) {
+        await clientModel.destroy(clientId);
+      },
+    },
+    setClientLookup(lookup) {
+      clientLookup = lookup;
+    },
     redirectUri,
     postLogoutRedirectUri,
     users,

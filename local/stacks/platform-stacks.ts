@@ -8,6 +8,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { RouteGroup } from '../../lambdas/api/routes';
 import {
   idempotencyTable,
+  integrationClientsTable,
   liveConnectionsTable,
   platformTables,
   scoringRunsTable,
@@ -126,6 +127,7 @@ export const platformStacks =
       tenantDirectory,
       idempotencyTable: tables[idempotencyTable.logicalName]!,
       liveConnectionsTable: tables[liveConnectionsTable.logicalName]!,
+      integrationClientsTable: tables[integrationClientsTable.logicalName]!,
       messaging,
       appOrigin: resources.appOrigin,
       queue: (definition) => batch.queue(definition),

@@ -1,4 +1,6 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { isIntegrationAccess } from '../../lambdas/api/route-contract';
 import { routeGroups, routeKey, routes } from '../../lambdas/api/routes';
 import { apiFunctionDescription } from '../../lib/api-functions';
 import { loadStageConfig } from '../../lib/config';
@@ -9,26 +11,32 @@ describe.each(['dev', 'prod'])('API routes stack (%s)', (stage) => {
 
   it('has exactly the routes of the route manifest, each with the authorizer its access rule needs', () => {
     const authorizers = resourcesOf(name, 'AWS::ApiGatewayV2::Authorizer');
+    const kindOf = new Map(
+      authorizers.map(([id, a]) => [id, a.Properties!.AuthorizerType === 'JWT' ? 'cognito' : 'integrations']),
+    );
     const synthesized = resourcesOf(name, 'AWS::ApiGatewayV2::Route')
       .map(([, r]) => ({
         key: r.Properties?.RouteKey as string,
         authorization: r.Properties?.AuthorizationType as string,
-        authorizer: r.Properties?.AuthorizerId ? 'cognito' : undefined,
+        authorizer: r.Properties?.AuthorizerId ? kindOf.get(r.Properties.AuthorizerId.Ref as string) : undefined,
       }))
       .sort((a, b) => a.key.localeCompare(b.key));
     const expected = routes
       .map((route) => ({
         key: routeKey(route),
-        authorization: route.access === 'public' ? 'NONE' : 'JWT',
-        authorizer: route.access === 'public' ? undefined : 'cognito',
+        authorization: route.access === 'public' ? 'NONE' : isIntegrationAccess(route.access) ? 'CUSTOM' : 'JWT',
+        authorizer:
+          route.access === 'public' ? undefined : isIntegrationAccess(route.access) ? 'integrations' : 'cognito',
       }))
       .sort((a, b) => a.key.localeCompare(b.key));
     expect(synthesized).toEqual(expected);
-    expect(authorizers).toHaveLength(1);
+    expect(authorizers).toHaveLength(2);
   });
 
   it('verifies Cognito JWTs issued to the web app client', () => {
-    const [, authorizer] = resourcesOf(name, 'AWS::ApiGatewayV2::Authorizer')[0]!;
+    const [, authorizer] = resourcesOf(name, 'AWS::ApiGatewayV2::Authorizer').find(
+      ([, a]) => a.Properties!.AuthorizerType === 'JWT',
+    )!;
     expect(authorizer.Properties).toMatchObject({
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
@@ -37,6 +45,27 @@ describe.each(['dev', 'prod'])('API routes stack (%s)', (stage) => {
     expect(JSON.stringify(jwt.Issuer)).toContain('https://cognito-idp.eu-west-1.amazonaws.com/');
     expect(jwt.Audience).toHaveLength(1);
     expect(JSON.stringify(jwt.Audience)).toMatch(/WebAppClient/);
+  });
+
+  it("checks integrations' tokens with a Lambda authorizer on every call (no cache), which only reads clients by key", () => {
+    const [, authorizer] = resourcesOf(name, 'AWS::ApiGatewayV2::Authorizer').find(
+      ([, a]) => a.Properties!.AuthorizerType === 'REQUEST',
+    )!;
+    expect(authorizer.Properties).toMatchObject({
+      IdentitySource: ['$request.header.Authorization'],
+      EnableSimpleResponses: true,
+      AuthorizerPayloadFormatVersion: '2.0',
+      AuthorizerResultTtlInSeconds: 0,
+    });
+    const policies = JSON.stringify(
+      resourcesOf(name, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('authintegrationauthorizer')),
+    );
+    expect(policies).toContain('dynamodb:GetItem');
+    expect(policies).not.toMatch(/dynamodb:(PutItem|UpdateItem|Query|Scan)/);
+    template(name).hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'apigateway.amazonaws.com',
+      SourceArn: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+    });
   });
 
   it('integrates each route with a Lambda proxy (payload 2.0)', () => {
@@ -49,7 +78,8 @@ describe.each(['dev', 'prod'])('API routes stack (%s)', (stage) => {
 
   it('builds one function per handler module, named after it', () => {
     const functions = resourcesOf(name, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(new Set(routes.map((r) => r.handler)).size);
+    // One per handler module, and the integrations' authorizer.
+    expect(functions).toHaveLength(new Set(routes.map((r) => r.handler)).size + 1);
     expect(functions.map(([id]) => id).some((id) => id.startsWith('apihealthgethealth'))).toBe(true);
     template(name).hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { CAMPUS_STAGE: stage, POWERTOOLS_SERVICE_NAME: 'campus-api' } },

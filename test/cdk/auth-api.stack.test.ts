@@ -8,6 +8,20 @@ describe.each(['dev', 'prod'])('auth & API stack (%s)', (stage) => {
   const config = loadStageConfig(stage);
   const t = template(`campus-${stage}-auth-api`);
 
+  it("offers integrations OneRoster 1.2's scopes under the spec's own names, and the platform's", () => {
+    t.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'https://purl.imsglobal.org/spec/or/v1p2/scope',
+      Scopes: Match.arrayWith([
+        Match.objectLike({ ScopeName: 'roster-core.readonly' }),
+        Match.objectLike({ ScopeName: 'gradebook.createput' }),
+      ]),
+    });
+    t.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'https://campus.cloud/scope',
+      Scopes: [Match.objectLike({ ScopeName: 'webhooks.manage' })],
+    });
+  });
+
   it('has a user pool with an immutable school id, a strong password policy, optional MFA and threat protection', () => {
     t.hasResourceProperties('AWS::Cognito::UserPool', {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
@@ -25,7 +39,7 @@ describe.each(['dev', 'prod'])('auth & API stack (%s)', (stage) => {
       Schema: Match.arrayWith([Match.objectLike({ Name: 'school_id', Mutable: false, AttributeDataType: 'String' })]),
       UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
       UserPoolTier: 'PLUS',
-      LambdaConfig: { PreTokenGenerationConfig: { LambdaVersion: 'V2_0', LambdaArn: Match.anyValue() } },
+      LambdaConfig: { PreTokenGenerationConfig: { LambdaVersion: 'V3_0', LambdaArn: Match.anyValue() } },
       DeletionProtection: config.protectData ? 'ACTIVE' : 'INACTIVE',
     });
   });

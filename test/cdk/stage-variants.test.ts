@@ -13,6 +13,7 @@ import { ObservabilityStack } from '../../lib/stacks/observability.stack';
 import { appLikeCli } from '../support/app';
 import {
   idempotencyTable,
+  integrationClientsTable,
   liveConnectionsTable,
   scoringRunsTable,
   tenantDirectoryTable,
@@ -168,6 +169,7 @@ describe('a protected route from the manifest', () => {
       tenantDirectory: stacks.data.tables[tenantDirectoryTable.logicalName]!,
       idempotencyTable: stacks.data.tables[idempotencyTable.logicalName]!,
       liveConnectionsTable: stacks.data.tables[liveConnectionsTable.logicalName]!,
+      integrationClientsTable: stacks.data.tables[integrationClientsTable.logicalName]!,
       messaging: stacks.messaging,
       appOrigin: stacks.web.webOrigin,
       queue: (definition) => stacks.batch.queue(definition),
@@ -302,6 +304,7 @@ describe.each(['dev', 'prod'])('a regional failover: %s served from the DR regio
       tenantDirectory: failoverStacks.data.tables[tenantDirectoryTable.logicalName]!,
       idempotencyTable: failoverStacks.data.tables[idempotencyTable.logicalName]!,
       liveConnectionsTable: failoverStacks.data.tables[liveConnectionsTable.logicalName]!,
+      integrationClientsTable: failoverStacks.data.tables[integrationClientsTable.logicalName]!,
       messaging: failoverStacks.messaging,
       appOrigin: failoverStacks.web.webOrigin,
       queue: (definition) => failoverStacks.batch.queue(definition),
@@ -325,7 +328,10 @@ describe.each(['dev', 'prod'])('a regional failover: %s served from the DR regio
         }),
       ],
     });
-    const fn = Object.values(Template.fromStack(routesStack).findResources('AWS::Lambda::Function'))[0] as any;
+    // The route's function (the stack's other is the integrations' authorizer, which reads no school's data).
+    const fn = Object.values(Template.fromStack(routesStack).findResources('AWS::Lambda::Function')).find(
+      (resource: any) => resource.Properties.Environment.Variables.CAMPUS_SHARD_GROUP_CLUSTERS,
+    ) as any;
     const clusters = JSON.stringify(fn.Properties.Environment.Variables.CAMPUS_SHARD_GROUP_CLUSTERS);
     for (const group of config.shardGroups) expect(clusters).toContain(`cluster:campus-${stage}-${group.id}-dr`);
   });

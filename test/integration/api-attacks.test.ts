@@ -5,7 +5,9 @@ import { generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TenantDirectory } from '../../lambdas/shared/tenant-directory';
+import { fullScope } from '../../lambdas/shared/integration-scopes';
 import { useLocalPlatform } from '../support/local-platform';
+import { clientCredentialsGrant } from '../support/sign-in';
 import { changeNotificationRules, noQuietHours } from '../support/notification-rules';
 import {
   type ApiResponse,
@@ -56,7 +58,30 @@ beforeAll(async () => {
     { teacher: users.teacher.userId, guardian: users.guardian.userId },
   );
   target = JSON.parse(row!.ids);
+  // Each school's integration, and the attacker's own client token.
+  const register = (admin: SchoolUser, name: string) =>
+    admin.call<{ integration: { id: string; clientId: string }; clientSecret: string }>(
+      'POST',
+      '/api/v1/integrations',
+      {
+        name,
+        scopes: ['roster-core.readonly'],
+      },
+    );
+  victimIntegration = (await register(users.admin, 'Victim LMS')).body.integration;
+  const attackerRegistered = (await register(users.intruder, 'Attacker LMS')).body;
+  attackerIntegration = attackerRegistered.integration;
+  attackerIntegrationToken = (
+    await clientCredentialsGrant(platform().url, attackerIntegration.clientId, attackerRegistered.clientSecret, [
+      'roster-core.readonly',
+    ])
+  ).body.access_token!;
 });
+
+let victimIntegration: { id: string; clientId: string };
+let attackerIntegration: { id: string; clientId: string };
+let attackerIntegrationToken: string;
+const integrationScope = fullScope('roster-core.readonly');
 
 const leaks = (response: ApiResponse) => JSON.stringify(response.body ?? '').includes('Victimson');
 const asAnyone = (token: string | undefined, method: string, path: string, body?: unknown) =>
@@ -77,6 +102,16 @@ async function mint(
     .setIssuedAt()
     .setExpirationTime(options.expiresIn ?? '10m')
     .sign(key);
+}
+
+/** A real token with its school claim edited to the victim's, its signature left as it was. */
+function toVictimSchool(token: string): string {
+  const [header, payload, signature] = token.split('.');
+  const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+  const edited = Buffer.from(JSON.stringify({ ...claims, 'custom:school_id': victim.school.schoolId })).toString(
+    'base64url',
+  );
+  return `${header}.${edited}.${signature}`;
 }
 
 type Attack = [name: string, run: () => Promise<ApiResponse>, status: number, code?: string];
@@ -104,14 +139,7 @@ const attacks: Attack[] = [
   ],
   [
     'a real token with its claims edited to another school',
-    async () => {
-      const [header, payload, signature] = users.intruder.token.split('.');
-      const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
-      const edited = Buffer.from(JSON.stringify({ ...claims, 'custom:school_id': victim.school.schoolId })).toString(
-        'base64url',
-      );
-      return asAnyone(`${header}.${edited}.${signature}`, 'GET', '/api/v1/students');
-    },
+    () => asAnyone(toVictimSchool(users.intruder.token), 'GET', '/api/v1/students'),
     401,
   ],
   [
@@ -451,6 +479,73 @@ const attacks: Attack[] = [
     () => users.guardian.call('POST', `/api/v1/notifications/${randomUUID()}/read`),
     404,
   ],
+  // Integrations: their records are the school's own, and a client's token is bound to its school and integration.
+  [
+    'a school admin of another school reading the victim’s integration',
+    () => users.intruder.call('GET', `/api/v1/integrations/${victimIntegration.id}`),
+    404,
+  ],
+  [
+    'a school admin of another school rotating the victim’s integration secret',
+    () => users.intruder.call('POST', `/api/v1/integrations/${victimIntegration.id}/rotate-secret`),
+    404,
+  ],
+  [
+    'a school admin of another school revoking the victim’s integration',
+    () => users.intruder.call('POST', `/api/v1/integrations/${victimIntegration.id}/revoke`),
+    404,
+  ],
+  [
+    'an integration token of the attacker’s client claiming the victim school (issuer key leaked)',
+    async () =>
+      asAnyone(
+        await mint({
+          client_id: attackerIntegration.clientId,
+          scope: integrationScope,
+          'custom:school_id': victim.school.schoolId,
+          'campus:integration_id': attackerIntegration.id,
+        }),
+        'GET',
+        '/api/v1/integration',
+      ),
+    401,
+  ],
+  [
+    'an integration token of the attacker’s client naming the victim’s integration (issuer key leaked)',
+    async () =>
+      asAnyone(
+        await mint({
+          client_id: attackerIntegration.clientId,
+          scope: integrationScope,
+          'custom:school_id': attacker.school.schoolId,
+          'campus:integration_id': victimIntegration.id,
+        }),
+        'GET',
+        '/api/v1/integration',
+      ),
+    401,
+  ],
+  [
+    'the attacker integration’s real token edited to the victim school',
+    () => asAnyone(toVictimSchool(attackerIntegrationToken), 'GET', '/api/v1/integration'),
+    401,
+  ],
+  [
+    'an integration token for a client never registered (issuer key leaked)',
+    async () =>
+      asAnyone(
+        await mint({
+          client_id: 'never-registered',
+          scope: integrationScope,
+          'custom:school_id': victim.school.schoolId,
+        }),
+        'GET',
+        '/api/v1/integration',
+      ),
+    401,
+  ],
+  ['the victim admin’s own token on an integration’s route', () => users.admin.call('GET', '/api/v1/integration'), 401],
+  ['an integration’s token on a staff route', () => asAnyone(attackerIntegrationToken, 'GET', '/api/v1/students'), 401],
   [
     'a forged cursor',
     () => users.admin.call('GET', `/api/v1/students?cursor=${Buffer.from('["a","b","c"]').toString('base64url')}`),
@@ -593,6 +688,11 @@ describe('attack suite: each refused exactly, with nothing of the victim school 
     expect(await victim.db.query('SELECT 1 FROM payments')).toEqual([]);
     expect(await victim.db.query("SELECT 1 FROM attendance WHERE on_date = '2026-09-14'")).toEqual([]);
     expect(await victim.db.query('SELECT 1 FROM scores')).toEqual([]);
+    const [integration] = await victim.db.query<{ status: string; secret_rotated_at: string | null }>(
+      'SELECT status, secret_rotated_at FROM integrations WHERE id = :id::uuid',
+      { id: victimIntegration.id },
+    );
+    expect(integration).toEqual({ status: 'active', secret_rotated_at: null });
   });
 
   it('refuses every write of a suspended school and every call of a deleted one', async () => {

@@ -10,7 +10,7 @@ import { useLocalPlatform } from '../support/local-platform';
 import { routeMatcher } from '../../local/gateway/route-matcher';
 import { callApi, type CallOptions } from '../support/school-fixture';
 import { noQuietHours } from '../support/notification-rules';
-import { accessTokenFor } from '../support/sign-in';
+import { accessTokenFor, clientCredentialsGrant } from '../support/sign-in';
 import { until } from '../support/until';
 
 /**
@@ -532,6 +532,24 @@ describe('the API contract', () => {
       clientKey: `contract-${unique()}`,
     });
     await ok('school-admin', 'POST', `/api/v1/privacy/requests/${mistaken.id}/refuse`, { reason: 'Asked by mistake.' });
+
+    // An integration: registered, its secret rotated, its client's token used, then revoked.
+    const registered = await ok<{ integration: { id: string; clientId: string } }>(
+      'school-admin',
+      'POST',
+      '/api/v1/integrations',
+      { name: `Contract ${unique()}`, scopes: ['roster-core.readonly'] },
+    );
+    await ok('school-admin', 'GET', '/api/v1/integrations?status=active');
+    const integrationPath = `/api/v1/integrations/${registered.integration.id}`;
+    const rotated = await ok<{ clientSecret: string }>('school-admin', 'POST', `${integrationPath}/rotate-secret`);
+    const grant = await clientCredentialsGrant(platform().url, registered.integration.clientId, rotated.clientSecret, [
+      'roster-core.readonly',
+    ]);
+    const asIntegration = await callApi(platform().url, grant.body.access_token, 'GET', '/api/v1/integration');
+    expect(asIntegration.status).toBe(200);
+    await ok('school-admin', 'GET', integrationPath);
+    await ok('school-admin', 'POST', `${integrationPath}/revoke`);
 
     // What is deleted last: the spare records made above, which nothing else refers to.
     await ok('school-admin', 'POST', `/api/v1/students/${enrolled.id}/withdraw`, { on: '2026-10-01', reason: 'moved' });

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { fullScope, type IntegrationScopeName } from '../../lambdas/shared/integration-scopes';
 
 /** A browser's cookie jar, enough for one origin. */
 class Cookies {
@@ -97,4 +98,25 @@ export async function accessTokenFor(baseUrl: string, username: string, password
     code_verifier: verifier,
   });
   return tokens.body.access_token!;
+}
+
+/**
+ * An integration's client-credentials grant at the token endpoint (Cognito's `/oauth2/token`,
+ * the local issuer's here), the secret in HTTP Basic as Cognito takes it.
+ */
+export async function clientCredentialsGrant(
+  baseUrl: string,
+  clientId: string,
+  secret: string,
+  scopes: readonly IntegrationScopeName[],
+): Promise<{ status: number; body: { access_token?: string; scope?: string; error?: string } }> {
+  const response = await fetch(`${baseUrl}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: scopes.map(fullScope).join(' ') }),
+  });
+  return { status: response.status, body: (await response.json()) as { access_token?: string } };
 }

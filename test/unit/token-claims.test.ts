@@ -1,6 +1,8 @@
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { shapeTokenClaims } from '../../lambdas/auth/token-claims';
+import { integrationVerdict } from '../../lambdas/auth/integration-tokens';
+import { shapeClientCredentialsClaims, shapeTokenClaims } from '../../lambdas/auth/token-claims';
+import { fullScope, type IntegrationScopeName } from '../../lambdas/shared/integration-scopes';
 
 function event(groups: string[], attributes: Record<string, string> = {}): PreTokenGenerationV2TriggerEvent {
   return {
@@ -55,5 +57,77 @@ describe('token claims trigger (Cognito MFA lookup stood in)', () => {
     expect(result.response.claimsAndScopeOverrideDetails.accessTokenGeneration?.claimsToAddOrOverride).toEqual({
       'custom:school_id': 'sch_9',
     });
+  });
+});
+
+describe("token claims trigger, integrations' client credentials (the clients table stood in)", () => {
+  const v3 = (clientId: string) =>
+    ({
+      ...event([]),
+      version: '3',
+      triggerSource: 'TokenGeneration_ClientCredentials',
+      callerContext: { awsSdkVersion: 'x', clientId },
+    }) as unknown as PreTokenGenerationV2TriggerEvent;
+  const clients = new Map([
+    ['active-client', { schoolId: 'sch_a', integrationId: 'int-1', status: 'active' as const }],
+    ['revoked-client', { schoolId: 'sch_a', integrationId: 'int-2', status: 'revoked' as const }],
+  ]);
+  const lookup = async (clientId: string) => clients.get(clientId);
+
+  it("puts the client's school and integration in its access token", async () => {
+    const shaped = await shapeClientCredentialsClaims(v3('active-client'), lookup);
+    expect(shaped.response.claimsAndScopeOverrideDetails.accessTokenGeneration?.claimsToAddOrOverride).toEqual({
+      'custom:school_id': 'sch_a',
+      'campus:integration_id': 'int-1',
+    });
+  });
+
+  it('gives no token to a revoked client or one that is no integration', async () => {
+    await expect(shapeClientCredentialsClaims(v3('revoked-client'), lookup)).rejects.toThrow(
+      /not an active integration/,
+    );
+    await expect(shapeClientCredentialsClaims(v3('stranger'), lookup)).rejects.toThrow(/not an active integration/);
+  });
+});
+
+describe("integrations' authorizer verdict", () => {
+  const client = {
+    clientId: 'c1',
+    schoolId: 'sch_a',
+    integrationId: 'int-1',
+    scopes: ['roster-core.readonly', 'gradebook.readonly'] as IntegrationScopeName[],
+    status: 'active' as const,
+    notBefore: 1_000,
+    requestsPerMinute: 60,
+  };
+  const claims = {
+    token_use: 'access',
+    client_id: 'c1',
+    iat: 2_000,
+    scope: `${fullScope('roster-core.readonly')} ${fullScope('gradebook.createput')}`,
+    'custom:school_id': 'sch_a',
+    'campus:integration_id': 'int-1',
+  };
+
+  it('lets an active client of the token’s school through with the scopes both hold', () => {
+    expect(integrationVerdict(claims, client)).toEqual({
+      schoolId: 'sch_a',
+      integrationId: 'int-1',
+      clientId: 'c1',
+      scopes: 'roster-core.readonly',
+      requestsPerMinute: 60,
+    });
+  });
+
+  it.each([
+    ['a revoked client', claims, { ...client, status: 'revoked' as const }],
+    ['an unknown client', claims, undefined],
+    ['another school', { ...claims, 'custom:school_id': 'sch_b' }, client],
+    ['another integration', { ...claims, 'campus:integration_id': 'int-9' }, client],
+    ['a token from before the last rotation', { ...claims, iat: 999 }, client],
+    ['an ID token', { ...claims, token_use: 'id' }, client],
+    ['no scope the client holds', { ...claims, scope: fullScope('gradebook.createput') }, client],
+  ])('refuses %s', (_name, tokenClaims, registered) => {
+    expect(integrationVerdict(tokenClaims, registered)).toBeUndefined();
   });
 });

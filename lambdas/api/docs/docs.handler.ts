@@ -2,9 +2,17 @@ import { readRuntime } from '../../shared/runtime';
 import { apiHandler, reply } from '../api-handler';
 import { apiVersions, currentApiVersion, unversionedPaths } from '../api-versions';
 import { docsRoutes } from './docs.routes';
+import { isIntegrationAccess, type RouteSpec } from '../route-contract';
 import { openApiDocument, routesOfVersion } from './openapi';
 
 const version = 'v1';
+
+const whoMayCall = (access: RouteSpec['access']) =>
+  access === 'public'
+    ? 'anyone'
+    : isIntegrationAccess(access)
+      ? `integrations with ${access.integration.join(' or ')}`
+      : access.join(', ');
 let document: ReturnType<typeof openApiDocument> | undefined;
 
 const escapeHtml = (text: string) =>
@@ -16,7 +24,7 @@ function docsPage(build: string): string {
     .map(
       (route) =>
         `<tr><td><code>${route.method}</code></td><td><code>${escapeHtml(route.path)}</code></td>` +
-        `<td>${route.access === 'public' ? 'anyone' : escapeHtml(route.access.join(', '))}</td>` +
+        `<td>${escapeHtml(whoMayCall(route.access))}</td>` +
         `<td>${escapeHtml(route.summary)}</td></tr>`,
     )
     .join('\n');

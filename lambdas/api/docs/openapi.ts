@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { schoolRoles } from '../../shared/roles';
-import { isCsvFile, isFormFields, type RouteDefinition } from '../route-contract';
+import { fullScope, integrationScopeNames } from '../../shared/integration-scopes';
+import { isCsvFile, isFormFields, isIntegrationAccess, type RouteDefinition } from '../route-contract';
 import { routes } from '../routes';
 import { currentApiVersion, versionOfPath } from '../api-versions';
 
@@ -30,7 +31,20 @@ const errorResponse = (description: string, schema: 'Error' | 'GatewayError' | '
 
 /** A route only a school's people may call: it works on a school's database. */
 const isSchoolRoute = (route: RouteDefinition) =>
-  route.access !== 'public' && route.access.every((role) => schoolRoles.includes(role));
+  route.access !== 'public' &&
+  (isIntegrationAccess(route.access) || route.access.every((role) => schoolRoles.includes(role)));
+
+/** Who may call: a person's token with a role, or an integration's client token with a scope. */
+function security(access: RouteDefinition['access']) {
+  if (access === 'public') return { security: [] };
+  if (isIntegrationAccess(access)) {
+    return {
+      description: `Integrations whose client holds ${access.integration.join(' or ')}.`,
+      security: access.integration.map((name) => ({ integration: [fullScope(name)] })),
+    };
+  }
+  return { description: `Roles: ${access.join(', ')}.`, security: [{ bearer: [] }] };
+}
 
 function requestBody(route: RouteDefinition) {
   if (!route.body) return {};
@@ -73,9 +87,7 @@ function operation(route: RouteDefinition) {
     operationId: route.operation,
     summary: route.summary,
     tags: [route.path.replace(/^\/api\/(v\d+\/)?/, '').split('/')[0] || 'api'],
-    ...(isPublic
-      ? { security: [] }
-      : { description: `Roles: ${(route.access as readonly string[]).join(', ')}.`, security: [{ bearer: [] }] }),
+    ...security(route.access),
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
     ...requestBody(route),
     responses: {
@@ -156,7 +168,19 @@ export function openApiDocument(version: string = currentApiVersion, declared: r
     servers: [{ url: '/' }],
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        /** An integration's OAuth client (registered by the school admin), with the client-credentials grant. */
+        integration: {
+          type: 'oauth2',
+          flows: {
+            clientCredentials: {
+              tokenUrl: '/oauth2/token',
+              scopes: Object.fromEntries(integrationScopeNames.map((name) => [fullScope(name), name])),
+            },
+          },
+        },
+      },
       schemas: {
         Error: errorSchema,
         /** What API Gateway itself answers (no token, a body over its limit): a message only. */
