@@ -7,6 +7,8 @@ import type * as z from 'zod';
 import type * as analytics from './analytics/analytics.schemas';
 import type * as attendance from './attendance/attendance.schemas';
 import type * as fees from './fees/fee.schemas';
+import type * as integrations from './integrations/integration.schemas';
+import type * as docs from './docs/docs.routes';
 import type * as students from './students/student.schemas';
 
 export type { AnalyticsOverview, StudentAnalyticsView } from './analytics/analytics.schemas';
@@ -55,6 +57,7 @@ export type { Audience } from '../shared/notification-audiences';
 export type { ChildFeeLines, NewPayment, Receipt, StudentBalance } from './fees/fee.schemas';
 export type { HealthReport } from './health/health.schemas';
 export type { ImportResult } from './imports/import.schemas';
+export type { Integration, NewIntegration } from './integrations/integration.schemas';
 export type { OnboardingRun, OnboardingRunDetail } from './platform/onboarding-runs.schemas';
 export type { DirectorySchool } from './platform/school-directory.schemas';
 export type { Child } from './portal/portal.schemas';
@@ -70,3 +73,8 @@ export type StudentStatus = z.infer<typeof students.studentStatus>;
 export type AttendanceStatus = z.infer<typeof attendance.attendanceStatus>;
 export type AtRiskStudent = z.infer<typeof analytics.atRiskStudent>;
 export type PaymentMethod = z.infer<typeof fees.paymentMethod>;
+
+export type IntegrationWithSecret = z.infer<typeof integrations.integrationWithSecret>;
+export type IntegrationDetail = z.infer<typeof integrations.integrationDetail>;
+export type IntegrationScope = z.infer<typeof integrations.integrationScope>;
+export type ApiVersions = z.infer<typeof docs.ApiVersionsResponse>;

@@ -16,7 +16,7 @@ import {
 import { browserTest as test } from '../support/browser-test';
 import { demoSchoolOf } from '../support/demo-school';
 import { useLocalPlatform } from '../support/local-platform';
-import { token } from '../support/sign-in';
+import { clientCredentialsGrant, token } from '../support/sign-in';
 
 /**
  * The web app in Debian's Chromium against a real local platform and its demo school: each
@@ -575,6 +575,60 @@ describe('data requests', () => {
   });
 });
 
+describe('school admin: integrations', () => {
+  test('registers an integration and copies its secret once, which gets a token; rotates it, follows its calls, revokes it', async ({
+    browser,
+  }) => {
+    const { context, page } = await signedIn(browser, 'school-admin', desktop, '/integrations');
+    page.on('dialog', (dialog) => void dialog.accept());
+    await screenReady(page);
+    const register = page.getByRole('region', { name: 'Register an integration' });
+    await register.getByLabel('Name').fill('Moodle da escola');
+    await register.getByLabel('Read assessments and scores (OneRoster gradebook)').check();
+    await register.getByRole('button', { name: 'Register and show its secret' }).click();
+    const secretCard = page.getByRole('region', { name: 'The secret of Moodle da escola' });
+    await expect.poll(() => secretCard.count(), { timeout: 15_000 }).toBe(1);
+    await checkScreen(page, 'admin-integration-secret');
+    const clientId = await secretCard.locator('dd code').first().innerText();
+    const secret = await secretCard.locator('[data-secret]').innerText();
+    const grant = await clientCredentialsGrant(platform().url, clientId, secret, ['gradebook.readonly']);
+    expect(grant.status).toBe(200);
+    // The integration calls the API once; its call is listed on its page.
+    const call = await fetch(`${platform().url}/api/v1/integration`, {
+      headers: { authorization: `Bearer ${grant.body.access_token}` },
+    });
+    expect(call.status).toBe(200);
+    await secretCard.getByRole('button', { name: 'I have saved it' }).click();
+    await expect.poll(() => page.locator('[data-secret]').count()).toBe(0);
+
+    const row = page.getByRole('row', { name: /Moodle da escola/ });
+    await row.getByRole('button', { name: 'Rotate secret of Moodle da escola' }).click();
+    await expect.poll(() => page.locator('[data-secret]').count(), { timeout: 15_000 }).toBe(1);
+    const rotated = await page.locator('[data-secret]').innerText();
+    expect(rotated).not.toBe(secret);
+    expect((await clientCredentialsGrant(platform().url, clientId, secret, ['gradebook.readonly'])).status).toBe(401);
+    await page.getByRole('button', { name: 'I have saved it' }).click();
+
+    await row.getByRole('link', { name: 'Moodle da escola' }).click();
+    await screenReady(page);
+    const calls = page.getByRole('table', { name: 'Recent calls' });
+    await expect.poll(() => calls.innerText()).toContain('GET /api/v1/integration');
+    await checkScreen(page, 'admin-integration-detail');
+    await page.goBack();
+    await screenReady(page);
+    await page
+      .getByRole('row', { name: /Moodle da escola/ })
+      .getByRole('button', { name: 'Revoke Moodle da escola' })
+      .click();
+    await expect
+      .poll(() => page.locator('.toast').innerText(), { timeout: 15_000 })
+      .toBe('Moodle da escola is revoked.');
+    await expect.poll(() => page.getByRole('row', { name: /Moodle da escola/ }).innerText()).toContain('Revoked');
+    expect((await clientCredentialsGrant(platform().url, clientId, rotated, ['gradebook.readonly'])).status).toBe(401);
+    await context.close();
+  });
+});
+
 describe('every screen', () => {
   /** Each role's screens, with real ids from the demo school. */
   async function screensOf(role: string): Promise<string[]> {
@@ -583,6 +637,7 @@ describe('every screen', () => {
       student: string;
       class: string;
       payment: string;
+      integration: string | null;
       child: string;
       childPayment: string | null;
     }>(
@@ -590,6 +645,7 @@ describe('every screen', () => {
               (SELECT c.id FROM classes c JOIN staff st ON st.id = c.homeroom_teacher_id
                 WHERE st.email = :teacher) AS class,
               (SELECT id FROM payments ORDER BY receipt_no LIMIT 1) AS payment,
+              (SELECT id FROM integrations ORDER BY created_at LIMIT 1) AS integration,
               (SELECT sg.student_id FROM student_guardians sg JOIN guardians g ON g.id = sg.guardian_id
                 WHERE g.email = :guardian LIMIT 1) AS child,
               (SELECT p.id FROM payments p JOIN student_guardians sg ON sg.student_id = p.student_id
@@ -597,9 +653,11 @@ describe('every screen', () => {
                 ORDER BY p.receipt_no LIMIT 1) AS "childPayment"`,
       { teacher: signInOf(demo, 'teacher').email, guardian: signInOf(demo, 'guardian').email },
     );
-    const { student, class: classId, payment, child, childPayment } = ids!;
+    const { student, class: classId, payment, integration, child, childPayment } = ids!;
     // The demo family has paid fees, so the guardian has a receipt to open.
     expect(childPayment).not.toBeNull();
+    // The integrations test above registered one, so the admin has an integration's page to open.
+    if (role === 'school-admin') expect(integration).not.toBeNull();
     const byRole: Record<string, string[]> = {
       'school-admin': [
         '/dashboard',
@@ -620,6 +678,8 @@ describe('every screen', () => {
         '/import',
         '/exports',
         '/audit',
+        '/integrations',
+        `/integrations/${integration}`,
         '/settings',
         '/inbox',
         '/notifications/preferences',

@@ -104,6 +104,17 @@ export const screens: readonly Screen[] = [
   { path: '/import', roles: admin, nav: 'nav.import', load: () => import('./screens/admin/csv-import') },
   { path: '/exports', roles: admin, nav: 'nav.exports', load: () => import('./screens/admin/exports') },
   { path: '/audit', roles: admin, nav: 'nav.audit', load: () => import('./screens/admin/audit-log') },
+  {
+    path: '/integrations',
+    roles: admin,
+    nav: 'nav.integrations',
+    load: () => import('./screens/integrations/integrations'),
+  },
+  {
+    path: '/integrations/:integrationId',
+    roles: admin,
+    load: () => import('./screens/integrations/integration-detail'),
+  },
   { path: '/settings', roles: admin, nav: 'nav.settings', load: () => import('./screens/admin/settings') },
   { path: '/inbox', roles: schoolPeople, load: () => import('./screens/notifications/inbox') },
   {
