@@ -19,6 +19,7 @@ import { drBackupVaultArn, drReplicaKeyAlias, stackName } from './naming';
 import { handlerName } from '../lambdas/api/routes';
 import {
   idempotencyTable,
+  integrationCallsTable,
   integrationClientsTable,
   liveConnectionsTable,
   scoringRunsTable,
@@ -164,6 +165,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     idempotencyTable: data.tables[idempotencyTable.logicalName]!,
     liveConnectionsTable: data.tables[liveConnectionsTable.logicalName]!,
     integrationClientsTable: data.tables[integrationClientsTable.logicalName]!,
+    integrationCallsTable: data.tables[integrationCallsTable.logicalName]!,
     messaging,
     appOrigin: web.webOrigin,
     queue: (definition) => batch.queue(definition),

@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { DataApiSession } from '../shared/data-api';
 import { conflict, errorResponse, forbidden, HttpError, invalid } from '../shared/http';
-import { IntegrationClients } from '../shared/integration-clients';
+import { IntegrationCalls } from '../shared/integration-calls';
 import { logger, metricNames, metrics } from '../shared/observability';
 import { defaultDirectoryCacheSeconds } from '../shared/directory-cache';
 import { directoryCacheSecondsVariable } from '../shared/platform-variables';
@@ -48,13 +48,37 @@ async function loadSchool(schoolId: string): Promise<SchoolRecord | undefined> {
   return record;
 }
 
-let clients: IntegrationClients | undefined;
-const integrationClients = () => (clients ??= new IntegrationClients());
+let calls: IntegrationCalls | undefined;
+const integrationCalls = () => (calls ??= new IntegrationCalls());
 
-/** An integration's calls are counted per minute: past its rate, 429 with the seconds to wait. */
-async function withinRate(integration: NonNullable<Principal['integration']>): Promise<void> {
-  const retryAfter = await integrationClients().takeRequest(integration);
+/** An integration's call, as its school admin's list of its calls shows it. */
+async function recordCall(
+  integration: NonNullable<Principal['integration']>,
+  event: ApiEvent,
+  status: number,
+  started: number,
+): Promise<void> {
+  await integrationCalls()
+    .record(integration.clientId, {
+      at: new Date(started).toISOString(),
+      method: event.requestContext.http.method,
+      path: event.rawPath,
+      status,
+      latencyMs: Date.now() - started,
+      requestId: event.requestContext.requestId,
+    })
+    .catch((error: unknown) => logger.warn('could not record the integration call', error as Error));
+}
+
+/** An integration's calls are counted per minute: past its rate, 429 with the seconds to wait (and the call listed). */
+async function withinRate(
+  integration: NonNullable<Principal['integration']>,
+  event: ApiEvent,
+  started: number,
+): Promise<void> {
+  const retryAfter = await integrationCalls().takeRequest(integration.clientId, integration.requestsPerMinute);
   if (retryAfter === undefined) return;
+  await recordCall(integration, event, 429, started);
   throw new HttpError(
     429,
     'RATE_LIMITED',
@@ -137,7 +161,7 @@ export function schoolRoutes<S extends RouteSpecs>(
         : new HttpError(403, 'SCHOOL_READ_ONLY', 'This school is suspended: its data can be read but not changed.');
     }
     const started = Date.now();
-    if (principal.integration) await withinRate(principal.integration);
+    if (principal.integration) await withinRate(principal.integration, event, started);
     // Its audited writes name the caller of the token (an integration as `integration:<id>`) and this request.
     const db = await schoolSessionFor(
       school,
@@ -165,18 +189,7 @@ export function schoolRoutes<S extends RouteSpecs>(
       throw error;
     } finally {
       metrics.addMetric(metricNames.dataApiCalls, MetricUnit.Count, db.roundTrips);
-      if (principal.integration) {
-        await integrationClients()
-          .recordCall(principal.integration.clientId, {
-            at: new Date(started).toISOString(),
-            method: event.requestContext.http.method,
-            path: event.rawPath,
-            status,
-            latencyMs: Date.now() - started,
-            requestId: event.requestContext.requestId,
-          })
-          .catch((error: unknown) => logger.warn('could not record the integration call', error as Error));
-      }
+      if (principal.integration) await recordCall(principal.integration, event, status, started);
     }
   });
 }

@@ -1,11 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IntegrationScopeName } from './integration-scopes';
 import { platformResourceName } from './resource-names';
 import { directoryClient } from './school-records';
@@ -23,25 +17,19 @@ export interface IntegrationClient {
   readonly requestsPerMinute: number;
 }
 
-/** One call an integration made, as the school admin's screen lists them. */
-export interface IntegrationCall {
-  readonly at: string;
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly latencyMs: number;
-  readonly requestId: string;
+/** Another rotation of the client's secret is under way. */
+export class RotationUnderWayError extends Error {
+  override readonly name = 'RotationUnderWayError';
 }
 
-/** Calls are kept this long, then expire by themselves. */
-const callDays = 30;
-
-const clientKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' });
+/** How long a rotation holds its client: longer than the rotating function can run. */
+const rotationHoldSeconds = 60;
 
 /**
  * The integrations' OAuth clients in the platform's table: written only through here (by the
- * integrations' API), read by key by the token trigger and the authorizer. A status only moves
- * from active to revoked, conditionally; a rotation moves `notBefore` forward.
+ * integrations' routes), read by key by the token trigger and the authorizer. A status only moves
+ * from active to revoked, conditionally; a rotation holds the client while it runs and then moves
+ * `notBefore` forward.
  */
 export class IntegrationClients {
   constructor(
@@ -53,18 +41,18 @@ export class IntegrationClients {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...clientKey(record.clientId), ...record, status: 'active', notBefore: 0 },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        Item: { ...record, status: 'active', notBefore: 0 },
+        ConditionExpression: 'attribute_not_exists(clientId)',
       }),
     );
   }
 
   async read(clientId: string): Promise<IntegrationClient | undefined> {
     const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: clientKey(clientId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: { clientId }, ConsistentRead: true }),
     );
     if (!out.Item) return undefined;
-    const { pk: _pk, sk: _sk, ...client } = out.Item;
+    const { rotatingUntil: _rotating, ...client } = out.Item;
     return client as IntegrationClient;
   }
 
@@ -73,84 +61,53 @@ export class IntegrationClients {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: clientKey(clientId),
+        Key: { clientId },
         UpdateExpression: 'SET #status = :revoked',
-        ConditionExpression: 'attribute_exists(pk)',
+        ConditionExpression: 'attribute_exists(clientId)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':revoked': 'revoked' },
       }),
     );
   }
 
-  /** Refuses the tokens issued so far (with the secret just replaced); tokens from the new one pass. */
-  async refuseTokensBefore(clientId: string, epochSeconds: number): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: clientKey(clientId),
-        UpdateExpression: 'SET notBefore = :at',
-        ConditionExpression: 'attribute_exists(pk) AND #status = :active',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':at': epochSeconds, ':active': 'active' },
-      }),
-    );
-  }
-
-  /**
-   * Counts one request in the client's current minute; undefined when it is within the rate, or
-   * the seconds until the next minute when the rate is used up (the caller answers 429).
-   */
-  async takeRequest(
-    client: Pick<IntegrationClient, 'clientId' | 'requestsPerMinute'>,
-    now = Date.now(),
-  ): Promise<number | undefined> {
-    const minute = Math.floor(now / 60_000);
+  /** Holds an active client for one rotation of its secret: two at once would each delete the other's. */
+  async holdForRotation(clientId: string, now = Date.now()): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: `CLIENT#${client.clientId}`, sk: `WINDOW#${minute}` },
-          UpdateExpression: 'ADD requests :one SET expiresAt = :expires',
-          ConditionExpression: 'attribute_not_exists(requests) OR requests < :limit',
-          ExpressionAttributeValues: { ':one': 1, ':limit': client.requestsPerMinute, ':expires': (minute + 2) * 60 },
+          Key: { clientId },
+          UpdateExpression: 'SET rotatingUntil = :until',
+          ConditionExpression:
+            'attribute_exists(clientId) AND #status = :active AND (attribute_not_exists(rotatingUntil) OR rotatingUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':until': Math.floor(now / 1000) + rotationHoldSeconds,
+            ':now': Math.floor(now / 1000),
+            ':active': 'active',
+          },
         }),
       );
-      return undefined;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        return Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
+      if (error instanceof ConditionalCheckFailedException) throw new RotationUnderWayError(clientId);
       throw error;
     }
   }
 
-  async recordCall(clientId: string, call: IntegrationCall): Promise<void> {
+  /**
+   * Ends a rotation: with `refuseBefore`, the tokens issued before that second (with the secret
+   * just deleted) are refused from now on; without, the rotation failed and nothing else changes.
+   */
+  async endRotation(clientId: string, refuseBefore?: number): Promise<void> {
     await this.client.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.tableName,
-        Item: {
-          pk: `CLIENT#${clientId}`,
-          sk: `CALL#${call.at}#${call.requestId}`,
-          ...call,
-          expiresAt: Math.floor(Date.parse(call.at) / 1000) + callDays * 86_400,
-        },
+        Key: { clientId },
+        UpdateExpression:
+          refuseBefore === undefined ? 'REMOVE rotatingUntil' : 'SET notBefore = :at REMOVE rotatingUntil',
+        ConditionExpression: 'attribute_exists(clientId)',
+        ...(refuseBefore === undefined ? {} : { ExpressionAttributeValues: { ':at': refuseBefore } }),
       }),
     );
-  }
-
-  /** The client's latest calls, newest first. */
-  async recentCalls(clientId: string, limit = 50): Promise<IntegrationCall[]> {
-    const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :calls)',
-        ExpressionAttributeValues: { ':pk': `CLIENT#${clientId}`, ':calls': 'CALL#' },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map((item) => {
-      const { at, method, path, status, latencyMs, requestId } = item as IntegrationCall;
-      return { at, method, path, status, latencyMs, requestId };
-    });
   }
 }

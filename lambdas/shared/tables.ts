@@ -118,20 +118,31 @@ export const erasureRegisterTable: TableDefinition = {
 };
 
 /**
- * Integrations' OAuth clients, one partition per client (`pk = CLIENT#<client id>`): the client
- * (`sk = CLIENT`: its school, integration, scopes, status, the time before which its tokens are
- * refused, its rate), its rate windows (`sk = WINDOW#<minute>`, a counter each) and its recent
- * calls (`sk = CALL#<time>#<request>`). The token trigger and the integrations' authorizer read a
- * client by key; only the integrations' own module writes one.
+ * Integrations' OAuth clients, one item per client (`clientId`): its school, integration, scopes,
+ * status, the time before which its tokens are refused, its rate, and a rotation under way. The
+ * token trigger and the integrations' authorizer read a client by key; only the integrations'
+ * own routes write one.
  */
 export const integrationClientsTable: TableDefinition = {
   logicalName: 'integration-clients',
-  partitionKey: { name: 'pk', type: 'S' },
+  partitionKey: { name: 'clientId', type: 'S' },
+  globalIndexes: [],
+  purpose: "Integrations' OAuth clients: which school each serves, with which scopes, whether it is revoked, its rate.",
+};
+
+/**
+ * What integrations' calls leave, one partition per client (`clientId`): a counter per minute
+ * (`sk = WINDOW#<minute>`) for its rate, and each call (`sk = CALL#<time>#<request>`) for its
+ * school admin. Kept apart from the clients so that the routes integrations call may write here
+ * and never to a client's record.
+ */
+export const integrationCallsTable: TableDefinition = {
+  logicalName: 'integration-calls',
+  partitionKey: { name: 'clientId', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   globalIndexes: [],
   timeToLiveAttribute: 'expiresAt',
-  purpose:
-    "Integrations' OAuth clients: which school each serves, with which scopes, whether it is revoked, its rate and recent calls.",
+  purpose: "Integrations' calls: per-minute counters for their rates, and each call for their school admins.",
 };
 
 export const platformTables = [
@@ -141,4 +152,5 @@ export const platformTables = [
   liveConnectionsTable,
   erasureRegisterTable,
   integrationClientsTable,
+  integrationCallsTable,
 ] as const;

@@ -89,6 +89,8 @@ export interface ApiRoutesStackProps extends StackProps {
   readonly liveConnectionsTable: ITableV2;
   /** Integrations' OAuth clients: read by the integrations' authorizer, written by the integrations' routes. */
   readonly integrationClientsTable: ITableV2;
+  /** Integrations' calls: counted and listed by the routes integrations call, read by the integrations' routes. */
+  readonly integrationCallsTable: ITableV2;
   /** The notification keys secret, which `notification-keys` routes read (the public VAPID key; invitation links). */
   readonly messaging: Pick<MessageSending, 'notificationKeysSecretName' | 'grantReadNotificationKeys'>;
   /** Where schools open the web app (`https://…`): browsers' push endpoints are checked against it locally. */
@@ -352,6 +354,7 @@ export class ApiRoutesStack extends Stack {
       fn.addEnvironment(appOriginVariable, props.appOrigin);
     }
     const integrationClients = props.integrationClientsTable;
+    const integrationCalls = props.integrationCallsTable;
     if (grants.has('manage-integrations')) {
       fn.addEnvironment(userPoolVariable, props.userPool.userPoolId);
       fn.addToRolePolicy(
@@ -368,20 +371,24 @@ export class ApiRoutesStack extends Stack {
       );
       fn.addToRolePolicy(
         new PolicyStatement({
-          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
           resources: [integrationClients.tableArn],
         }),
       );
       integrationClients.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+      // An integration's recent calls, for its school admin.
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [integrationCalls.tableArn] }));
+      integrationCalls.encryptionKey?.grantDecrypt(fn);
     }
     if (grants.has('count-integration-calls')) {
+      // The calls table only: a route an integration calls can change nothing of a client's record.
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
-          resources: [integrationClients.tableArn],
+          resources: [integrationCalls.tableArn],
         }),
       );
-      integrationClients.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+      integrationCalls.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
     }
     if (grants.has('list-schools')) {
       fn.addToRolePolicy(

@@ -57,11 +57,14 @@ export function startCognitoAdmin(options: {
     if (!client) throw new CognitoError('ResourceNotFoundException', 'User pool client does not exist.');
     return client;
   };
-  const newSecret = () => randomBytes(32).toString('base64url');
-  const secretDescriptor = (secret: string, withValue: boolean) => ({
-    ClientSecretId: createHash('sha256').update(secret).digest('hex').slice(0, 24),
-    ...(withValue ? { ClientSecretValue: secret } : {}),
-    ClientSecretCreateDate: Math.floor(Date.now() / 1000),
+  const newSecret = () => {
+    const value = randomBytes(32).toString('base64url');
+    return { id: createHash('sha256').update(value).digest('hex').slice(0, 24), value, createdAt: Date.now() / 1000 };
+  };
+  const secretDescriptor = (secret: { id: string; value: string; createdAt: number }, withValue: boolean) => ({
+    ClientSecretId: secret.id,
+    ...(withValue ? { ClientSecretValue: secret.value } : {}),
+    ClientSecretCreateDate: secret.createdAt,
   });
   const userNamed = (username: unknown) => {
     const user = users.findByUsername(typeof username === 'string' ? username : '');
@@ -174,7 +177,7 @@ export function startCognitoAdmin(options: {
       const client = {
         clientId: randomBytes(13).toString('hex').slice(0, 26),
         clientName: String(body.ClientName),
-        clientSecret: newSecret(),
+        secrets: [newSecret()],
         scopes,
       };
       await options.clients!.save(client);
@@ -183,29 +186,35 @@ export function startCognitoAdmin(options: {
           UserPoolId: localUserPoolId,
           ClientId: client.clientId,
           ClientName: client.clientName,
-          ClientSecret: client.clientSecret,
+          ClientSecret: client.secrets[0]!.value,
           AllowedOAuthFlows: flows,
           AllowedOAuthScopes: scopes,
           AllowedOAuthFlowsUserPoolClient: true,
         },
       };
     },
-    // One secret at a time here: a new one replaces the old at once (Cognito keeps both until the old is deleted).
+    // Up to two secrets, as in a user pool; the issuer's grant takes the newest.
     async AddUserPoolClientSecret(body) {
       const client = await clientNamed(body.ClientId);
+      if (client.secrets.length >= 2) {
+        throw new CognitoError('LimitExceededException', 'The client already has two secrets.');
+      }
       const secret = newSecret();
-      await options.clients!.save({ ...client, clientSecret: secret });
+      await options.clients!.save({ ...client, secrets: [...client.secrets, secret] });
       return { ClientSecretDescriptor: secretDescriptor(secret, true) };
     },
     async ListUserPoolClientSecrets(body) {
       const client = await clientNamed(body.ClientId);
-      return { ClientSecrets: [secretDescriptor(client.clientSecret, false)] };
+      return { ClientSecrets: client.secrets.map((secret) => secretDescriptor(secret, false)) };
     },
     async DeleteUserPoolClientSecret(body) {
       const client = await clientNamed(body.ClientId);
-      if (secretDescriptor(client.clientSecret, false).ClientSecretId === body.ClientSecretId) {
-        throw new CognitoError('InvalidParameterException', 'A client keeps at least one secret.');
+      const kept = client.secrets.filter((secret) => secret.id !== body.ClientSecretId);
+      if (kept.length === client.secrets.length) {
+        throw new CognitoError('ResourceNotFoundException', 'The client secret does not exist.');
       }
+      if (kept.length === 0) throw new CognitoError('InvalidParameterException', 'A client keeps at least one secret.');
+      await options.clients!.save({ ...client, secrets: kept });
       return {};
     },
     async DeleteUserPoolClient(body) {

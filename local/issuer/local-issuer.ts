@@ -26,7 +26,8 @@ const integrationScopes = integrationScopeNames.map(fullScope);
 export interface LocalClientMetadata {
   readonly clientId: string;
   readonly clientName: string;
-  readonly clientSecret: string;
+  /** Oldest first, at most two as in a user pool; the grant takes the newest (Cognito takes either). */
+  readonly secrets: readonly { readonly id: string; readonly value: string; readonly createdAt: number }[];
   readonly scopes: readonly string[];
 }
 
@@ -147,6 +148,8 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
       },
     ],
     adapter: store.adapterFactory,
+    // Integrations' clients keep their secrets as a user pool does (up to two); the grant takes the newest.
+    extraClientMetadata: { properties: ['campus_secrets'] },
     jwks: { keys: [keys.signing] as never },
     cookies: { keys: keys.cookies },
     async findAccount(_ctx, sub) {
@@ -291,7 +294,8 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
         await clientModel.upsert(client.clientId, {
           client_id: client.clientId,
           client_name: client.clientName,
-          client_secret: client.clientSecret,
+          client_secret: client.secrets.at(-1)!.value,
+          campus_secrets: client.secrets,
           grant_types: ['client_credentials'],
           response_types: [],
           redirect_uris: [],
@@ -305,7 +309,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
           ? {
               clientId,
               clientName: String(found.client_name),
-              clientSecret: String(found.client_secret),
+              secrets: found.campus_secrets as LocalClientMetadata['secrets'],
               scopes: String(found.scope ?? '')
                 .split(' ')
                 .filter(Boolean),

@@ -8,6 +8,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { RouteGroup } from '../../lambdas/api/routes';
 import {
   idempotencyTable,
+  integrationCallsTable,
   integrationClientsTable,
   liveConnectionsTable,
   platformTables,
@@ -128,6 +129,7 @@ export const platformStacks =
       idempotencyTable: tables[idempotencyTable.logicalName]!,
       liveConnectionsTable: tables[liveConnectionsTable.logicalName]!,
       integrationClientsTable: tables[integrationClientsTable.logicalName]!,
+      integrationCallsTable: tables[integrationCallsTable.logicalName]!,
       messaging,
       appOrigin: resources.appOrigin,
       queue: (definition) => batch.queue(definition),

@@ -2,22 +2,26 @@
  * What changed between two OpenAPI 3.1 documents of one API version, split into the changes
  * that break a client written against the old document and the additions that do not.
  *
- * Breaking: a path or an operation removed; a parameter removed or made required, or a new
- * required one; a request body, a media type or a response status no longer taken or given;
- * in what a client sends, a field made required, a field no longer accepted, or a type, enum,
- * length, range or format narrowed; in what a client reads, a field removed or no longer always
- * present, or a type or format changed. Everything else that differs is an addition: new paths,
- * operations, optional parameters and fields, response fields, statuses and enum values a
- * response may now carry (clients read enums as open sets).
+ * Breaking: a path or an operation removed; a route that now needs a token, or no longer takes a
+ * role or scope it took; a parameter removed or made required, or a new required one; a request
+ * body, a media type or a response status no longer taken or given; in what a client sends, a
+ * field made required, a field no longer accepted, or a type, enum, length, range or format
+ * narrowed; in what a client reads, a field removed or no longer always present, or a type or
+ * format changed; a shared schema (the error bodies) changed so. Everything else that differs is
+ * an addition: new paths, operations, optional parameters and fields, response fields, statuses,
+ * roles and scopes, and enum values a response may now carry (clients read enums as open sets).
  */
 
 type Schema = { readonly [key: string]: unknown };
 type Document = {
   readonly paths?: Readonly<Record<string, Readonly<Record<string, Operation>>>>;
+  readonly components?: { readonly schemas?: Readonly<Record<string, Schema>> };
 };
 type Parameter = { readonly name: string; readonly in: string; readonly required?: boolean; readonly schema?: Schema };
 type Media = Readonly<Record<string, { readonly schema?: Schema }>>;
+type Access = 'public' | { readonly roles?: readonly string[]; readonly scopes?: readonly string[] };
 type Operation = {
+  readonly 'x-access'?: Access;
   readonly parameters?: readonly Parameter[];
   readonly requestBody?: { readonly required?: boolean; readonly content?: Media };
   readonly responses?: Readonly<Record<string, { readonly content?: Media }>>;
@@ -153,7 +157,8 @@ function compareInput(before: Schema, changed: Schema, at: string, found: Found,
   const newProperties = propertiesOf(n);
   for (const [name, schema] of Object.entries(oldProperties)) {
     if (newProperties[name]) compareInput(schema, newProperties[name], `${at}.${name}`, found, roots);
-    else if (n.additionalProperties === false) found.breaking.push(`${at}.${name}: no longer accepted`);
+    // Refused where unknown fields are refused, ignored elsewhere: either way what a client sends is lost.
+    else found.breaking.push(`${at}.${name}: no longer accepted`);
   }
   for (const name of Object.keys(newProperties)) {
     if (!oldProperties[name] && !requiredOf(n).has(name)) found.additions.push(`${at}.${name}: new optional field`);
@@ -218,7 +223,30 @@ function compareOutput(before: Schema, changed: Schema, at: string, found: Found
   }
 }
 
+/** Who may call: a route that needs more than it did (a token, a role or scope it no longer takes) breaks its callers. */
+function compareAccess(before: Access | undefined, changed: Access | undefined, at: string, found: Found): void {
+  if (before === undefined || changed === undefined || before === 'public') {
+    if (before === 'public' && changed !== 'public' && changed !== undefined)
+      found.breaking.push(`${at}: now needs a token`);
+    return;
+  }
+  if (changed === 'public') {
+    found.additions.push(`${at}: now public`);
+    return;
+  }
+  for (const kind of ['roles', 'scopes'] as const) {
+    const now = changed[kind] ?? [];
+    for (const held of before[kind] ?? []) {
+      if (!now.includes(held))
+        found.breaking.push(`${at}: no longer open to ${kind === 'roles' ? 'role' : 'scope'} ${held}`);
+    }
+    for (const added of now)
+      if (!(before[kind] ?? []).includes(added)) found.additions.push(`${at}: now open to ${added}`);
+  }
+}
+
 function compareOperation(before: Operation, changed: Operation, at: string, found: Found): void {
+  compareAccess(before['x-access'], changed['x-access'], at, found);
   const key = (parameter: Parameter) => `${parameter.in} ${parameter.name}`;
   const oldParameters = new Map((before.parameters ?? []).map((p) => [key(p), p]));
   const newParameters = new Map((changed.parameters ?? []).map((p) => [key(p), p]));
@@ -291,6 +319,12 @@ export function apiChanges(publishedDocument: object, generatedDocument: object)
   }
   for (const path of Object.keys(newPaths)) {
     if (!(published.paths ?? {})[path]) found.additions.push(`${path}: new path`);
+  }
+  // The shared schemas (the error bodies) are read by every client, as responses are.
+  const newSchemas = generated.components?.schemas ?? {};
+  for (const [name, schema] of Object.entries(published.components?.schemas ?? {})) {
+    if (!newSchemas[name]) found.breaking.push(`components.schemas.${name}: removed`);
+    else compareOutput(schema, newSchemas[name], `components.schemas.${name}`, found, [schema, newSchemas[name]]);
   }
   return found;
 }

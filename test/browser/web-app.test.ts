@@ -391,7 +391,7 @@ describe('bursar', () => {
 
     // The server records the first request, but its answer never reaches the browser.
     let lost = 0;
-    await page.route('**/api/payments', async (route) => {
+    await page.route('**/api/v1/payments', async (route) => {
       if (lost++ === 0) {
         await route.fetch();
         await route.abort('connectionreset');

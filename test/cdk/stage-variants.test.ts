@@ -13,6 +13,7 @@ import { ObservabilityStack } from '../../lib/stacks/observability.stack';
 import { appLikeCli } from '../support/app';
 import {
   idempotencyTable,
+  integrationCallsTable,
   integrationClientsTable,
   liveConnectionsTable,
   scoringRunsTable,
@@ -170,6 +171,7 @@ describe('a protected route from the manifest', () => {
       idempotencyTable: stacks.data.tables[idempotencyTable.logicalName]!,
       liveConnectionsTable: stacks.data.tables[liveConnectionsTable.logicalName]!,
       integrationClientsTable: stacks.data.tables[integrationClientsTable.logicalName]!,
+      integrationCallsTable: stacks.data.tables[integrationCallsTable.logicalName]!,
       messaging: stacks.messaging,
       appOrigin: stacks.web.webOrigin,
       queue: (definition) => stacks.batch.queue(definition),
@@ -305,6 +307,7 @@ describe.each(['dev', 'prod'])('a regional failover: %s served from the DR regio
       idempotencyTable: failoverStacks.data.tables[idempotencyTable.logicalName]!,
       liveConnectionsTable: failoverStacks.data.tables[liveConnectionsTable.logicalName]!,
       integrationClientsTable: failoverStacks.data.tables[integrationClientsTable.logicalName]!,
+      integrationCallsTable: failoverStacks.data.tables[integrationCallsTable.logicalName]!,
       messaging: failoverStacks.messaging,
       appOrigin: failoverStacks.web.webOrigin,
       queue: (definition) => failoverStacks.batch.queue(definition),

@@ -1,4 +1,10 @@
+import {
+  AddUserPoolClientSecretCommand,
+  CognitoIdentityProviderClient,
+  ListUserPoolClientSecretsCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { localUserPoolId } from '../../local/issuer/cognito-admin-server';
 import type { IntegrationScopeName } from '../../lambdas/shared/integration-scopes';
 import { clientCredentialsGrant } from '../support/sign-in';
 import { useLocalPlatform } from '../support/local-platform';
@@ -113,6 +119,34 @@ describe('integrations: OAuth clients of a school', () => {
     );
   });
 
+  it('rotates one at a time: of two rotations at once one is refused, and the secret answered is the one that works', async () => {
+    const { integration } = await register('Rotated twice');
+    const rotate = () => admin.call<Registered>('POST', `/api/v1/integrations/${integration.id}/rotate-secret`);
+    const answers = await Promise.all([rotate(), rotate()]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    const winner = answers.find((answer) => answer.status === 200)!.body.clientSecret;
+    expect((await tokenFor(integration.clientId, winner, ['roster-core.readonly'])).status).toBe(200);
+  });
+
+  it('clears a second secret a failed rotation left in the user pool, then rotates (user pool limit of two)', async () => {
+    const { integration, clientSecret } = await register('Half rotated');
+    const cognito = new CognitoIdentityProviderClient({});
+    // A rotation that failed after adding its secret: two secrets, the second never shown to anyone.
+    await cognito.send(
+      new AddUserPoolClientSecretCommand({ UserPoolId: localUserPoolId, ClientId: integration.clientId }),
+    );
+    const rotated = await admin.call<Registered>('POST', `/api/v1/integrations/${integration.id}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    const { ClientSecrets: left = [] } = await cognito.send(
+      new ListUserPoolClientSecretsCommand({ UserPoolId: localUserPoolId, ClientId: integration.clientId }),
+    );
+    expect(left).toHaveLength(1);
+    expect((await tokenFor(integration.clientId, rotated.body.clientSecret, ['roster-core.readonly'])).status).toBe(
+      200,
+    );
+    expect((await tokenFor(integration.clientId, clientSecret, ['roster-core.readonly'])).status).toBe(401);
+  });
+
   it('answers 429 with Retry-After once a client has used its requests for the minute', async () => {
     const { integration, clientSecret } = await register('Busy app', ['roster-core.readonly'], 3);
     const token = (await tokenFor(integration.clientId, clientSecret, ['roster-core.readonly'])).body.access_token!;
@@ -130,6 +164,12 @@ describe('integrations: OAuth clients of a school', () => {
     expect(statuses).toContain(429);
     expect(Number(retryAfter)).toBeGreaterThan(0);
     expect(Number(retryAfter)).toBeLessThanOrEqual(60);
+    // The refused calls are in the admin's list too.
+    const detail = await admin.call<{ recentCalls: { status: number }[] }>(
+      'GET',
+      `/api/v1/integrations/${integration.id}`,
+    );
+    expect(detail.body.recentCalls.map((call) => call.status)).toContain(429);
   });
 
   it('refuses a name already used by an active integration, field by field, leaving no client behind', async () => {

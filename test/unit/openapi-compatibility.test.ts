@@ -93,6 +93,17 @@ describe('the published v1 contract (npm run openapi; --record adds what is new)
         change.startsWith('POST /api/v1/students body.givenName: type narrowed from string to integer'),
       ),
     ).toBe(true);
+    // Who may call: a role taken away, a public route that now needs a token.
+    expect(breakingOf(withRoute('enrolStudent', (route) => ({ ...route, access: ['platform-operator'] })))).toContain(
+      'POST /api/v1/students: no longer open to role school-admin',
+    );
+    expect(breakingOf(withRoute('listApiVersions', (route) => ({ ...route, access: ['school-admin'] })))).toContain(
+      'GET /api/versions: now needs a token',
+    );
+    // A request field dropped from a schema that strips unknown fields: what a client sends is lost.
+    expect(
+      breakingOf(withRoute('listStudents', (route) => ({ ...route, query: studentListQuery.omit({ q: true }) }))),
+    ).toContain('GET /api/v1/students query q: parameter removed');
     // A status code changed.
     expect(
       breakingOf(withRoute('enrolStudent', (route) => ({ ...route, response: { status: 200, body: student } }))),
@@ -114,6 +125,16 @@ describe('the published v1 contract (npm run openapi; --record adds what is new)
         'GET /api/v1/students 200.items[].givenName: removed',
         'GET /api/v1/students 200.nextCursor: type changed from string|null to integer',
       ]),
+    );
+  });
+
+  it('fails when the shared error body changes: every client reads it', () => {
+    const document = copy(openApiDocument('v1'));
+    const error = (document.components.schemas.Error as { properties: { error: { required: string[] } } }).properties
+      .error;
+    error.required = error.required.filter((field) => field !== 'fields');
+    expect(apiChanges(published, document).breaking).toContain(
+      'components.schemas.Error.error.fields: no longer always present',
     );
   });
 

@@ -86,6 +86,13 @@ function operation(route: RouteDefinition) {
   return {
     operationId: route.operation,
     summary: route.summary,
+    // Who may call, in a form a client's tools (and the breaking-change check) can read.
+    'x-access':
+      route.access === 'public'
+        ? 'public'
+        : isIntegrationAccess(route.access)
+          ? { scopes: route.access.integration }
+          : { roles: route.access },
     tags: [route.path.replace(/^\/api\/(v\d+\/)?/, '').split('/')[0] || 'api'],
     ...security(route.access),
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],

@@ -1,3 +1,4 @@
+import { IntegrationCalls } from '../../shared/integration-calls';
 import { IntegrationClients } from '../../shared/integration-clients';
 import { typed } from '../../shared/data-api';
 import { notFound } from '../../shared/http';
@@ -15,6 +16,7 @@ import { cognitoOAuthClients } from './oauth-clients';
 
 let ports: IntegrationPorts | undefined;
 const integrationPorts = () => (ports ??= { oauth: cognitoOAuthClients(), clients: new IntegrationClients() });
+let calls: IntegrationCalls | undefined;
 
 export const handler = schoolRoutes(integrationRoutes, {
   listIntegrations: async ({ db, query }) => listIntegrations(db, query),
@@ -22,7 +24,7 @@ export const handler = schoolRoutes(integrationRoutes, {
     registerIntegration(db, integrationPorts(), principal.schoolId, body),
   getIntegration: async ({ db, params }) => {
     const integration = await readIntegration(db, params.integrationId);
-    return { ...integration, recentCalls: await integrationPorts().clients.recentCalls(integration.clientId) };
+    return { ...integration, recentCalls: await (calls ??= new IntegrationCalls()).recent(integration.clientId) };
   },
   rotateIntegrationSecret: async ({ db, params }) =>
     rotateIntegrationSecret(db, integrationPorts(), params.integrationId),

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { auditEntry } from '../../shared/audit-entry';
 import { type DataApiSession, type SqlValue, jsonColumn, typed } from '../../shared/data-api';
 import { conflict, notFound } from '../../shared/http';
-import type { IntegrationClients } from '../../shared/integration-clients';
+import { type IntegrationClients, RotationUnderWayError } from '../../shared/integration-clients';
+import { logger } from '../../shared/observability';
 import { fullScope } from '../../shared/integration-scopes';
 import { cursorValues, keysetPage } from '../sql-fragments';
 import type { Integration, NewIntegration } from './integration.schemas';
@@ -96,8 +97,11 @@ export async function registerIntegration(
     );
     return { integration: fromRow(row!), clientSecret };
   } catch (error) {
+    // Undo what was made; a failure to undo is logged, and the caller hears of what went wrong first.
     await ports.clients.revoke(clientId).catch(() => undefined);
-    await ports.oauth.delete(clientId);
+    await ports.oauth
+      .delete(clientId)
+      .catch((undo: unknown) => logger.error('could not delete the client of a failed registration', undo as Error));
     if ((error as Error).message?.includes('integrations_active_name')) {
       throw conflict('An active integration already has this name.', [
         { path: 'body.name', message: 'is already taken' },
@@ -108,29 +112,45 @@ export async function registerIntegration(
 }
 
 /**
- * Replaces the client's secret: the school's row first (audited, and only for an active
- * integration), then a new secret for the client with the old ones deleted, then every token
- * issued so far refused. A retry makes another new secret; only the last one answered works.
+ * Replaces the client's secret. The client is held for this one rotation (two at once would each
+ * delete the other's new secret); the user pool gets the new secret and loses every other; then
+ * every token issued before the next second is refused, and the answer waits for that second, so a
+ * token of the new secret is never refused and one of the old never passes. Only then is the
+ * school's row updated and audited, so the log records rotations that happened. A retry after a
+ * failure rotates again; the user pool's limit of two secrets is cleared first.
  */
 export async function rotateIntegrationSecret(
   db: DataApiSession,
   ports: IntegrationPorts,
   integrationId: string,
 ): Promise<{ integration: Integration; clientSecret: string }> {
+  const current = await readIntegration(db, integrationId);
+  if (current.status !== 'active') throw conflict('This integration is revoked: register a new one.');
+  try {
+    await ports.clients.holdForRotation(current.clientId);
+  } catch (error) {
+    if (error instanceof RotationUnderWayError)
+      throw conflict('Its secret is being rotated already; try again shortly.');
+    throw error;
+  }
+  let clientSecret: string;
+  try {
+    clientSecret = await ports.oauth.replaceSecret(current.clientId);
+  } catch (error) {
+    await ports.clients.endRotation(current.clientId).catch(() => undefined);
+    throw error;
+  }
+  const refuseBefore = Math.floor(Date.now() / 1000) + 1;
+  await ports.clients.endRotation(current.clientId, refuseBefore);
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, refuseBefore * 1000 - Date.now())));
   const [row] = await db.query<Row>(
-    `WITH before AS (SELECT * FROM integrations WHERE id = :id AND status = 'active' FOR UPDATE),
+    `WITH before AS (SELECT * FROM integrations WHERE id = :id),
      changed AS (UPDATE integrations i SET secret_rotated_at = now() FROM before WHERE i.id = before.id RETURNING i.*),
      ${auditEntry({ action: 'rotate-secret', entity: 'integration', before: 'before', after: 'changed', rows: 'one' })}
      SELECT ${columns('changed')} FROM changed`,
     { id: typed.uuid(integrationId) },
   );
-  if (!row) {
-    await readIntegration(db, integrationId);
-    throw conflict('This integration is revoked: register a new one.');
-  }
-  const clientSecret = await ports.oauth.replaceSecret(row.clientId);
-  await ports.clients.refuseTokensBefore(row.clientId, Math.floor(Date.now() / 1000));
-  return { integration: fromRow(row), clientSecret };
+  return { integration: fromRow(row!), clientSecret };
 }
 
 /**

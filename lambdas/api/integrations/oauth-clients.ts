@@ -42,12 +42,31 @@ export function cognitoOAuthClients(
           AccessTokenValidity: integrationTokenMinutes,
           TokenValidityUnits: { AccessToken: 'minutes' },
           EnableTokenRevocation: true,
+          // No sign-in flows of people: the client-credentials grant is all an integration has.
+          ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
           PreventUserExistenceErrors: 'ENABLED',
         }),
       );
       return { clientId: client!.ClientId!, clientSecret: client!.ClientSecret! };
     },
     async replaceSecret(clientId) {
+      // The pool keeps at most two secrets: a rotation that failed after adding one left a second,
+      // which nobody was given; it goes first, so this one can add its own.
+      const listed = await cognito.send(
+        new ListUserPoolClientSecretsCommand({ UserPoolId: userPoolId, ClientId: clientId }),
+      );
+      const before = [...(listed.ClientSecrets ?? [])].sort(
+        (a, b) => (a.ClientSecretCreateDate?.getTime() ?? 0) - (b.ClientSecretCreateDate?.getTime() ?? 0),
+      );
+      for (const unshown of before.slice(1)) {
+        await cognito.send(
+          new DeleteUserPoolClientSecretCommand({
+            UserPoolId: userPoolId,
+            ClientId: clientId,
+            ClientSecretId: unshown.ClientSecretId,
+          }),
+        );
+      }
       const { ClientSecretDescriptor: added } = await cognito.send(
         new AddUserPoolClientSecretCommand({ UserPoolId: userPoolId, ClientId: clientId }),
       );
