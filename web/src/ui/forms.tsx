@@ -200,3 +200,31 @@ export function SubmitButton({ busy, children }: { busy: boolean; children: Comp
     </button>
   );
 }
+
+/** A secondary action that asks first (`window.confirm`) and runs a submission only when confirmed. */
+export function ConfirmButton({
+  action,
+  label,
+  confirm,
+  children,
+}: {
+  action: { busy: boolean; run: () => void };
+  /** The button's accessible name; it contains the visible text. */
+  label: string;
+  confirm: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <button
+      type="button"
+      class="button button-ghost"
+      disabled={action.busy}
+      aria-label={label}
+      onClick={() => {
+        if (window.confirm(confirm)) action.run();
+      }}
+    >
+      {children}
+    </button>
+  );
+}

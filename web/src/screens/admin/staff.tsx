@@ -3,7 +3,7 @@ import type { Invitation, Page as ApiPage, StaffMember } from '../../api/types';
 import { useApiGet, useApp } from '../../app-context';
 import { t } from '../../i18n/i18n';
 import { EmptyState, ErrorState, Loading } from '../../ui/feedback';
-import { FormError, SelectField, SubmitButton, TextField, useSubmission } from '../../ui/forms';
+import { ConfirmButton, FormError, SelectField, SubmitButton, TextField, useSubmission } from '../../ui/forms';
 import { Badge, Card, Page } from '../../ui/page';
 import { Table } from '../../ui/table';
 
@@ -88,17 +88,13 @@ function Deactivate({ member, onChanged }: { member: StaffMember; onChanged: () 
   );
   if (member.status === 'deactivated') return null;
   return (
-    <button
-      type="button"
-      class="button button-ghost"
-      disabled={action.busy}
-      aria-label={t('staff.deactivateLabel', { name: member.name })}
-      onClick={() => {
-        if (window.confirm(t('staff.deactivateConfirm', { name: member.name }))) action.run();
-      }}
+    <ConfirmButton
+      action={action}
+      label={t('staff.deactivateLabel', { name: member.name })}
+      confirm={t('staff.deactivateConfirm', { name: member.name })}
     >
       {t('staff.deactivate')}
-    </button>
+    </ConfirmButton>
   );
 }
 

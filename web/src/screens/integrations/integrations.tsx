@@ -11,7 +11,7 @@ import { useApiGet, useApp, useResource } from '../../app-context';
 import { loadWebConfig } from '../../config';
 import { t } from '../../i18n/i18n';
 import { EmptyState, ErrorState, Loading } from '../../ui/feedback';
-import { FormError, SubmitButton, TextField, useSubmission } from '../../ui/forms';
+import { ConfirmButton, FormError, SubmitButton, TextField, useSubmission } from '../../ui/forms';
 import { Badge, Card, Page } from '../../ui/page';
 import { Table } from '../../ui/table';
 
@@ -199,28 +199,20 @@ function Actions({
   }
   return (
     <div class="form-actions">
-      <button
-        type="button"
-        class="button button-ghost"
-        disabled={rotate.busy}
-        aria-label={t('integrations.rotateLabel', { name: integration.name })}
-        onClick={() => {
-          if (window.confirm(t('integrations.rotateConfirm', { name: integration.name }))) rotate.run();
-        }}
+      <ConfirmButton
+        action={rotate}
+        label={t('integrations.rotateLabel', { name: integration.name })}
+        confirm={t('integrations.rotateConfirm', { name: integration.name })}
       >
         {t('integrations.rotate')}
-      </button>
-      <button
-        type="button"
-        class="button button-ghost"
-        disabled={revoke.busy}
-        aria-label={t('integrations.revokeLabel', { name: integration.name })}
-        onClick={() => {
-          if (window.confirm(t('integrations.revokeConfirm', { name: integration.name }))) revoke.run();
-        }}
+      </ConfirmButton>
+      <ConfirmButton
+        action={revoke}
+        label={t('integrations.revokeLabel', { name: integration.name })}
+        confirm={t('integrations.revokeConfirm', { name: integration.name })}
       >
         {t('integrations.revoke')}
-      </button>
+      </ConfirmButton>
     </div>
   );
 }
