@@ -1,7 +1,8 @@
 import { type App, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { servingRegion, type StageConfig, stagePrefix } from './config';
-import { ApiRoutesStack } from './stacks/api-routes.stack';
+import { ApiRoutesStack, type ApiRoutesStackProps } from './stacks/api-routes.stack';
+import { integrationRouteGroups, peopleRouteGroups } from '../lambdas/api/routes';
 import { AuthApiStack } from './stacks/auth-api.stack';
 import { BackupStack } from './stacks/backup.stack';
 import { BatchStack } from './stacks/batch.stack';
@@ -38,6 +39,8 @@ export interface CampusCloudStacks {
   readonly web: WebStack;
   readonly batch: BatchStack;
   readonly apiRoutes: ApiRoutesStack;
+  /** The routes of integrations' standards (OneRoster), with the first routes stack's authorizers. */
+  readonly integrationApiRoutes: ApiRoutesStack;
   readonly onboarding: OnboardingStack;
   readonly backup: BackupStack;
   readonly messaging: MessagingStack;
@@ -154,7 +157,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     userPool: authApi.userPool,
     description: description('queues and their workers'),
   });
-  const apiRoutes = new ApiRoutesStack(app, stackName(config, 'api-routes'), {
+  const routesProps = {
     config,
     env: serving,
     api: authApi.api,
@@ -177,7 +180,18 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     scoringRunsTable: data.tables[scoringRunsTable.logicalName]!,
     userPool: authApi.userPool,
     shardGroups: data.shardGroups,
+  } satisfies Omit<ApiRoutesStackProps, 'description'>;
+  const apiRoutes = new ApiRoutesStack(app, stackName(config, 'api-routes'), {
+    ...routesProps,
+    routeGroups: peopleRouteGroups,
     description: description('HTTP API routes and handlers from the route manifest'),
+  });
+  // Named under api-routes-*, which the tenant role trusts, as the first routes stack's roles are.
+  const integrationApiRoutes = new ApiRoutesStack(app, stackName(config, 'api-routes-integrations'), {
+    ...routesProps,
+    routeGroups: integrationRouteGroups,
+    authorizersOf: apiRoutes,
+    description: description("HTTP API routes of integrations' standards (OneRoster) and their handlers"),
   });
   const onboarding = new OnboardingStack(app, `${prefix}-onboarding`, {
     config,
@@ -209,7 +223,9 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     description: description('dashboard and alarms'),
   });
   observability.monitorFunction('token-claims', authApi.tokenClaimsFunction);
-  for (const [handler, fn] of apiRoutes.functions) observability.monitorFunction(handlerName(handler), fn);
+  for (const routes of [apiRoutes, integrationApiRoutes]) {
+    for (const [handler, fn] of routes.functions) observability.monitorFunction(handlerName(handler), fn);
+  }
   for (const [name, fn] of Object.entries(onboarding.stepFunctions)) observability.monitorFunction(name, fn);
   for (const [name, { definition, worker, queue, deadLetterQueue }] of batch.queues) {
     observability.monitorFunction(handlerName(definition.handler), worker);
@@ -231,6 +247,7 @@ export function addStage(app: App, config: StageConfig): CampusCloudStacks {
     web,
     batch,
     apiRoutes,
+    integrationApiRoutes,
     onboarding,
     backup,
     messaging,

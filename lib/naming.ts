@@ -6,8 +6,11 @@ import { type ShardGroupConfig, type StageConfig, stagePrefix } from './config';
  * named stack exists, or across a failover, when the failover data stack adopts by name.
  */
 
-/** Stack names that other stacks must know before those stacks exist (for trust policies). */
-export function stackName(config: StageConfig, part: 'api-routes'): string {
+/**
+ * Stack names that other stacks must know before those stacks exist (for trust policies): the
+ * tenant role trusts roles of `<prefix>-api-routes*`, so every routes stack is named under it.
+ */
+export function stackName(config: StageConfig, part: 'api-routes' | 'api-routes-integrations'): string {
   return `${stagePrefix(config)}-${part}`;
 }
 

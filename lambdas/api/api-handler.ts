@@ -187,6 +187,9 @@ const versionOf = (event: ApiEvent) => ({
  * unversioned path as its alias, the deprecation headers; `retired` once the alias is past its sunset.
  */
 function versionHeaders(event: ApiEvent): Readonly<Record<string, string>> | 'retired' {
+  // A standard's own API (OneRoster's `/ims/…`) is versioned by its paths, not the platform's versions.
+  const path = event.requestContext.http.path ?? '';
+  if (path !== '' && !path.startsWith('/api/')) return {};
   if (event.headers?.[aliasRequestHeader] === undefined) return versionOf(event);
   const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
   const alias = aliasAnswerHeaders(`${event.rawPath}${query}`);

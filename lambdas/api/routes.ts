@@ -10,6 +10,7 @@ import { guardianRoutes } from './guardians/guardians.routes';
 import { healthRoutes } from './health/health.routes';
 import { integrationRoutes } from './integrations/integrations.routes';
 import { invitationRoutes } from './invitations/invitations.routes';
+import { gradebookRoutes, rosteringRoutes } from './oneroster/oneroster.routes';
 import { attendanceImportRoutes, scoreImportRoutes, studentImportRoutes } from './imports/imports.routes';
 import { notificationRoutes } from './notifications/notifications.routes';
 import { pushSubscriptionRoutes } from './notifications/push-subscriptions.routes';
@@ -70,7 +71,21 @@ export const routeGroups: readonly RouteGroup[] = [
   retentionRoutes,
   invitationRoutes,
   integrationRoutes,
+  rosteringRoutes,
+  gradebookRoutes,
 ];
+
+/**
+ * The groups of the routes only integrations call under standards' own paths (OneRoster's
+ * `/ims/…`): the CDK app deploys them in a routes stack of their own, since one stack holds at
+ * most 500 resources.
+ */
+export const integrationRouteGroups: readonly RouteGroup[] = [rosteringRoutes, gradebookRoutes];
+
+/** Every other group: the people's API (and the integrations' own calls under `/api/`), in the first routes stack. */
+export const peopleRouteGroups: readonly RouteGroup[] = routeGroups.filter(
+  (group) => !integrationRouteGroups.includes(group),
+);
 
 /** The route manifest: the single source of the HTTP API's routes. Only routes that work belong here. */
 export const routes: readonly RouteDefinition[] = routeGroups.flatMap((group) => group.routes);

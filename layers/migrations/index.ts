@@ -16,6 +16,7 @@ import { privacyRequests } from './0015-privacy-requests';
 import { retentionPolicy } from './0016-retention-policy';
 import { erasure } from './0017-erasure';
 import { integrations } from './0018-integrations';
+import { changeTimes } from './0019-change-times';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -40,6 +41,7 @@ export const schoolMigrations: readonly Migration[] = [
   retentionPolicy,
   erasure,
   integrations,
+  changeTimes,
 ];
 
 /** The version a school database has once every migration has run. */

@@ -105,6 +105,11 @@ export interface ApiRoutesStackProps extends StackProps {
    */
   readonly routeGroups?: readonly RouteGroup[];
   /**
+   * The routes stack whose authorizers these routes use, when the API's routes are split across
+   * stacks (one stack holds at most 500 resources). @default this stack makes the API's authorizers
+   */
+  readonly authorizersOf?: ApiRoutesStack;
+  /**
    * What the public health route probes, with the permissions to: the tenant directory, a
    * bucket, the platform's queues and state machines, each shard group through its master
    * secret. @default none: on AWS a public health check must not wake an auto-paused cluster.
@@ -127,22 +132,16 @@ export interface HealthProbes {
  */
 export class ApiRoutesStack extends Stack {
   readonly functions = new Map<string, SchoolFunction>();
-  readonly authorizer: HttpAuthorizer;
+  /** The API's authorizers, of people's tokens (Cognito JWT) and of integrations' (Lambda): made here or shared. */
+  readonly authorizers: { readonly people: IHttpRouteAuthorizer; readonly integrations: IHttpRouteAuthorizer };
 
   constructor(scope: Construct, id: string, props: ApiRoutesStackProps) {
     super(scope, id, props);
-    // Made up front, not on first use, so the API has its authorizer even while every route is public.
-    this.authorizer = new HttpAuthorizer(this, 'CognitoJwt', {
-      httpApi: props.api,
-      authorizerName: 'cognito-jwt',
-      type: HttpAuthorizerType.JWT,
-      identitySource: ['$request.header.Authorization'],
-      jwtIssuer: props.issuerUrl,
-      jwtAudience: props.clients.map((client) => client.userPoolClientId),
-    });
-    const authorizerId = this.authorizer.authorizerId;
-    const authorizer: IHttpRouteAuthorizer = { bind: () => ({ authorizerId, authorizationType: 'JWT' }) };
-    const integrationAuthorizer = this.integrationAuthorizer(props);
+    // Made up front, not on first use, so the API has its authorizers even while every route is public.
+    this.authorizers = props.authorizersOf
+      ? props.authorizersOf.authorizers
+      : { people: this.peopleAuthorizer(props), integrations: this.integrationAuthorizer(props) };
+    const { people: authorizer, integrations: integrationAuthorizer } = this.authorizers;
 
     // A function serves several routes: it gets what any of its protected routes needs, once.
     const needs = new Map<SchoolFunction, Set<RouteGrant>>();
@@ -154,6 +153,20 @@ export class ApiRoutesStack extends Stack {
     }
     for (const [fn, grants] of needs) this.grantRouteNeeds(fn, grants, props);
     if (props.healthProbes) this.grantHealthProbes(props.healthProbes, props);
+  }
+
+  /** The JWT authorizer of people's routes: a Cognito token issued to the web app. */
+  private peopleAuthorizer(props: ApiRoutesStackProps): IHttpRouteAuthorizer {
+    const jwt = new HttpAuthorizer(this, 'CognitoJwt', {
+      httpApi: props.api,
+      authorizerName: 'cognito-jwt',
+      type: HttpAuthorizerType.JWT,
+      identitySource: ['$request.header.Authorization'],
+      jwtIssuer: props.issuerUrl,
+      jwtAudience: props.clients.map((client) => client.userPoolClientId),
+    });
+    const authorizerId = jwt.authorizerId;
+    return { bind: () => ({ authorizerId, authorizationType: 'JWT' }) };
   }
 
   /**

@@ -187,6 +187,15 @@ export class WebStack extends Stack {
           responseHeadersPolicy: apiHeaders,
           functionAssociations: [{ function: apiVersionAlias, eventType: FunctionEventType.VIEWER_REQUEST }],
         },
+        // OneRoster 1.2 (REST binding) at the paths the standard gives it: versioned by its paths, so no alias, no version header.
+        '/ims/*': {
+          origin: apiOrigin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_ALL,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: headers,
+        },
         [livePath]: {
           origin: liveOrigin,
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,

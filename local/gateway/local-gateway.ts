@@ -145,6 +145,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * handlers, run in-process with API Gateway's event and response formats; everything
  * else is the web app, with CloudFront's SPA fallback.
  */
+/** A viewer-request function that changes nothing. */
+const sameRequest = (uri: string, headers: Record<string, string>) => ({ uri, headers });
+
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const match = routeMatcher(options.routes ?? manifestRoutes);
   const spaFallback = loadSpaFallback(options.projectRoot);
@@ -176,10 +179,12 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const invoke = options.invoke ?? invokeHere;
 
   async function serveApi(request: IncomingMessage, response: ServerResponse, viewerUrl: URL): Promise<void> {
+    // `/ims/*` (OneRoster, versioned by its own paths) is a behaviour with neither of the API's edge parts.
+    const standardPath = viewerUrl.pathname.startsWith('/ims/');
     // The API behaviour's response headers policy: every answer names a version, the origin's own if it gave one.
-    response.setHeader(apiVersionHeader, currentApiVersion);
+    if (!standardPath) response.setHeader(apiVersionHeader, currentApiVersion);
     // The behaviour's viewer-request function, which may serve an unversioned path as its alias.
-    const aliased = versionAlias(
+    const aliased = (standardPath ? sameRequest : versionAlias)(
       viewerUrl.pathname,
       Object.fromEntries(
         Object.entries(request.headers).flatMap(([name, value]) =>
@@ -285,7 +290,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       response.end(JSON.stringify(options.webConfig));
       return;
     }
-    const work = url.pathname.startsWith('/api/') ? serveApi(request, response, url) : serveWeb(request, response, url);
+    const work = /^\/(api|ims)\//.test(url.pathname)
+      ? serveApi(request, response, url)
+      : serveWeb(request, response, url);
     work.catch((error) => {
       console.error('local gateway error:', error);
       if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });

@@ -20,7 +20,8 @@ import { schoolObjectPolicies } from '../../lib/constructs/school-object-policie
 import { TenantDataAccess } from '../../lib/constructs/tenant-data-access';
 import { physicalName, schoolSecretPrefix, stackName } from '../../lib/naming';
 import type { PlatformData } from '../../lib/platform-data';
-import { ApiRoutesStack } from '../../lib/stacks/api-routes.stack';
+import { ApiRoutesStack, type ApiRoutesStackProps } from '../../lib/stacks/api-routes.stack';
+import { integrationRouteGroups, routeGroups } from '../../lambdas/api/routes';
 import { BatchStack } from '../../lib/stacks/batch.stack';
 import { LiveStack } from '../../lib/stacks/live.stack';
 import { MessagingStack } from '../../lib/stacks/messaging.stack';
@@ -118,7 +119,7 @@ export const platformStacks =
       appOrigin: resources.appOrigin,
       userPool,
     });
-    new ApiRoutesStack(app, stackName(stage, 'api-routes'), {
+    const routesProps = {
       config: stage,
       env,
       api: new HttpApi(platform, 'Api', { createDefaultStage: false }),
@@ -141,14 +142,27 @@ export const platformStacks =
       scoringRunsTable: tables[scoringRunsTable.logicalName]!,
       userPool,
       shardGroups,
-      ...(resources.routeGroups ? { routeGroups: resources.routeGroups } : {}),
       // Locally the public health check probes every component: there is no cluster to wake.
       healthProbes: {
         bucket: data.exportsBucket,
         queuePrefix: `${prefix}-`,
         masterSecrets: resources.masterSecretArns,
       },
+    } satisfies ApiRoutesStackProps;
+    // The API's routes in two stacks, as the CDK app deploys them.
+    const groups = resources.routeGroups ?? routeGroups;
+    const apiRoutes = new ApiRoutesStack(app, stackName(stage, 'api-routes'), {
+      ...routesProps,
+      routeGroups: groups.filter((group) => !integrationRouteGroups.includes(group)),
     });
+    const integrationGroups = groups.filter((group) => integrationRouteGroups.includes(group));
+    if (integrationGroups.length) {
+      new ApiRoutesStack(app, stackName(stage, 'api-routes-integrations'), {
+        ...routesProps,
+        routeGroups: integrationGroups,
+        authorizersOf: apiRoutes,
+      });
+    }
     new OnboardingStack(app, `${prefix}-onboarding`, {
       config: stage,
       env,

@@ -6,19 +6,29 @@ import { apiFunctionDescription } from '../../lib/api-functions';
 import { loadStageConfig } from '../../lib/config';
 import { resourcesOf, template } from '../support/assembly';
 
-describe.each(['dev', 'prod'])('API routes stack (%s)', (stage) => {
+describe.each(['dev', 'prod'])('API routes stacks (%s)', (stage) => {
   const name = `campus-${stage}-api-routes`;
+  /** The people's routes' stack and the integrations' standards' (OneRoster), which shares its authorizers. */
+  const both = [name, `${name}-integrations`];
+  const resourcesOfBoth = (type: string) => both.flatMap((stack) => resourcesOf(stack, type));
 
   it('has exactly the routes of the route manifest, each with the authorizer its access rule needs', () => {
     const authorizers = resourcesOf(name, 'AWS::ApiGatewayV2::Authorizer');
     const kindOf = new Map(
       authorizers.map(([id, a]) => [id, a.Properties!.AuthorizerType === 'JWT' ? 'cognito' : 'integrations']),
     );
-    const synthesized = resourcesOf(name, 'AWS::ApiGatewayV2::Route')
+    // The second stack refers to the first's authorizers through its exports, named after them.
+    const authorizerKind = (id: { Ref?: string; 'Fn::ImportValue'?: string } | undefined) =>
+      id?.Ref
+        ? kindOf.get(id.Ref)
+        : id?.['Fn::ImportValue']
+          ? [...kindOf].find(([logicalId]) => id['Fn::ImportValue']!.includes(logicalId))?.[1]
+          : undefined;
+    const synthesized = resourcesOfBoth('AWS::ApiGatewayV2::Route')
       .map(([, r]) => ({
         key: r.Properties?.RouteKey as string,
         authorization: r.Properties?.AuthorizationType as string,
-        authorizer: r.Properties?.AuthorizerId ? kindOf.get(r.Properties.AuthorizerId.Ref as string) : undefined,
+        authorizer: authorizerKind(r.Properties?.AuthorizerId),
       }))
       .sort((a, b) => a.key.localeCompare(b.key));
     const expected = routes
@@ -31,6 +41,18 @@ describe.each(['dev', 'prod'])('API routes stack (%s)', (stage) => {
       .sort((a, b) => a.key.localeCompare(b.key));
     expect(synthesized).toEqual(expected);
     expect(authorizers).toHaveLength(2);
+    expect(resourcesOf(`${name}-integrations`, 'AWS::ApiGatewayV2::Authorizer')).toHaveLength(0);
+  });
+
+  it("puts OneRoster's routes in a stack of their own, each stack well within CloudFormation's 500 resources", () => {
+    const keysOf = (stack: string) =>
+      resourcesOf(stack, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties?.RouteKey as string);
+    expect(keysOf(`${name}-integrations`).every((key) => / \/ims\/oneroster\//.test(key))).toBe(true);
+    expect(keysOf(name).some((key) => key.includes('/ims/'))).toBe(false);
+    for (const stack of both) {
+      const count = Object.keys(template(stack).toJSON().Resources as object).length;
+      expect(count, stack).toBeLessThan(480);
+    }
   });
 
   it('verifies Cognito JWTs issued to the web app client', () => {
@@ -69,7 +91,7 @@ describe.each(['dev', 'prod'])('API routes stack (%s)', (stage) => {
   });
 
   it('integrates each route with a Lambda proxy (payload 2.0)', () => {
-    const integrations = resourcesOf(name, 'AWS::ApiGatewayV2::Integration');
+    const integrations = resourcesOfBoth('AWS::ApiGatewayV2::Integration');
     expect(integrations.length).toBe(new Set(routes.map((r) => r.handler)).size);
     for (const [, integration] of integrations) {
       expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
@@ -77,7 +99,7 @@ describe.each(['dev', 'prod'])('API routes stack (%s)', (stage) => {
   });
 
   it('builds one function per handler module, named after it', () => {
-    const functions = resourcesOf(name, 'AWS::Lambda::Function');
+    const functions = resourcesOfBoth('AWS::Lambda::Function');
     // One per handler module, and the integrations' authorizer.
     expect(functions).toHaveLength(new Set(routes.map((r) => r.handler)).size + 1);
     expect(functions.map(([id]) => id).some((id) => id.startsWith('apihealthgethealth'))).toBe(true);
@@ -87,7 +109,7 @@ describe.each(['dev', 'prod'])('API routes stack (%s)', (stage) => {
   });
 
   it("gives each function its group's timeout and memory, or the stage's API defaults", () => {
-    const functions = resourcesOf(name, 'AWS::Lambda::Function').map(([, fn]) => fn.Properties!);
+    const functions = resourcesOfBoth('AWS::Lambda::Function').map(([, fn]) => fn.Properties!);
     const config = loadStageConfig(stage);
     for (const group of routeGroups) {
       const fn = functions.find((p) => p.Description === apiFunctionDescription(group));

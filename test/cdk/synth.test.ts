@@ -9,6 +9,7 @@ import { envWithoutAwsCredentials, runCdk } from '../support/cdk-cli';
 
 const expectedStacks = (stage: string) => [
   `campus-${stage}-api-routes`,
+  `campus-${stage}-api-routes-integrations`,
   `campus-${stage}-auth-api`,
   `campus-${stage}-backup`,
   `campus-${stage}-batch`,

@@ -94,6 +94,16 @@ describe.each(['dev', 'prod'])('web stack (%s)', (stage) => {
     });
   });
 
+  it("sends OneRoster's /ims/* to the same HTTP API uncached, without the platform API's version alias", () => {
+    const api = distribution().CacheBehaviors.find((b: any) => b.PathPattern === '/api/*');
+    const ims = distribution().CacheBehaviors.find((b: any) => b.PathPattern === '/ims/*');
+    expect(ims.TargetOriginId).toBe(api.TargetOriginId);
+    expect(ims.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // Managed-CachingDisabled
+    expect(ims.AllowedMethods).toEqual(expect.arrayContaining(['GET', 'PUT']));
+    expect(ims.ViewerProtocolPolicy).toBe('https-only');
+    expect(ims.FunctionAssociations).toBeUndefined();
+  });
+
   it('sends security headers: HSTS, CSP, nosniff, frame denial, referrer policy', () => {
     t.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: {

@@ -65,7 +65,7 @@ beforeAll(async () => {
       '/api/v1/integrations',
       {
         name,
-        scopes: ['roster-core.readonly'],
+        scopes: ['roster-core.readonly', 'roster.readonly', 'gradebook.readonly', 'gradebook.createput'],
       },
     );
   victimIntegration = (await register(users.admin, 'Victim LMS')).body.integration;
@@ -76,11 +76,21 @@ beforeAll(async () => {
       'roster-core.readonly',
     ])
   ).body.access_token!;
+  attackerOneRosterToken = (
+    await clientCredentialsGrant(platform().url, attackerIntegration.clientId, attackerRegistered.clientSecret, [
+      'roster.readonly',
+      'gradebook.readonly',
+      'gradebook.createput',
+    ])
+  ).body.access_token!;
 });
 
 let victimIntegration: { id: string; clientId: string };
 let attackerIntegration: { id: string; clientId: string };
 let attackerIntegrationToken: string;
+/** The attacker's client token with every OneRoster scope, for the OneRoster routes of its own school. */
+let attackerOneRosterToken: string;
+const rosteringPath = '/ims/oneroster/rostering/v1p2';
 const integrationScope = fullScope('roster-core.readonly');
 
 const leaks = (response: ApiResponse) => JSON.stringify(response.body ?? '').includes('Victimson');
@@ -546,6 +556,60 @@ const attacks: Attack[] = [
   ],
   ['the victim admin’s own token on an integration’s route', () => users.admin.call('GET', '/api/v1/integration'), 401],
   ['an integration’s token on a staff route', () => asAnyone(attackerIntegrationToken, 'GET', '/api/v1/students'), 401],
+  // OneRoster: an integration sees and writes its own school's records only, whatever ids or filters it sends.
+  [
+    'an integration reading a student of the victim school by id through OneRoster',
+    () => asAnyone(attackerOneRosterToken, 'GET', `${rosteringPath}/students/${target.studentId}`),
+    404,
+  ],
+  [
+    'an integration listing the victim school’s students through OneRoster',
+    () => asAnyone(attackerOneRosterToken, 'GET', `${rosteringPath}/schools/${victim.school.schoolId}/students`),
+    404,
+  ],
+  [
+    'an integration listing the victim school’s class through OneRoster',
+    () => asAnyone(attackerOneRosterToken, 'GET', `${rosteringPath}/classes/${target.classId}/students`),
+    404,
+  ],
+  [
+    'an integration writing a result into the victim school’s gradebook',
+    () =>
+      asAnyone(attackerOneRosterToken, 'PUT', '/ims/oneroster/gradebook/v1p2/results/attack-1', {
+        result: {
+          lineItem: { sourcedId: target.assessmentId },
+          student: { sourcedId: target.studentId },
+          scoreStatus: 'fully graded',
+          score: 1,
+        },
+      }),
+    404,
+  ],
+  [
+    'the attacker integration’s real token edited to the victim school, on OneRoster',
+    () => asAnyone(toVictimSchool(attackerOneRosterToken), 'GET', `${rosteringPath}/students`),
+    401,
+  ],
+  [
+    'SQL in a OneRoster filter',
+    () =>
+      asAnyone(
+        attackerOneRosterToken,
+        'GET',
+        `${rosteringPath}/users?filter=${encodeURIComponent("familyName='x' OR 1=1")}`,
+      ),
+    400,
+  ],
+  [
+    'SQL in a OneRoster sort',
+    () =>
+      asAnyone(
+        attackerOneRosterToken,
+        'GET',
+        `${rosteringPath}/users?sort=${encodeURIComponent('familyName; DROP TABLE students')}`,
+      ),
+    400,
+  ],
   [
     'a forged cursor',
     () => users.admin.call('GET', `/api/v1/students?cursor=${Buffer.from('["a","b","c"]').toString('base64url')}`),

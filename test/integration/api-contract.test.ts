@@ -1,7 +1,7 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../lambdas/api/docs/openapi';
+import { isStandardRoute, oneRosterOpenApiDocument, openApiDocument } from '../../lambdas/api/docs/openapi';
 import { routeKey, routes } from '../../lambdas/api/routes';
 import type { Role } from '../../lambdas/shared/roles';
 import { type DemoSchool, ensureDemoSchool } from '../../local/demo/demo-school';
@@ -50,17 +50,17 @@ const matchRoute = routeMatcher(routes);
  * write's audit entries are read back by its request id (through the audit route itself).
  */
 async function ok<T = Record<string, unknown>>(
-  role: Role | 'anyone',
+  role: Role | 'anyone' | { readonly integrationToken: string },
   method: string,
   path: string,
   body?: unknown,
   options?: CallOptions,
 ): Promise<T> {
-  const token = role === 'anyone' ? undefined : tokens.get(role);
+  const token = typeof role === 'object' ? role.integrationToken : role === 'anyone' ? undefined : tokens.get(role);
   const response = await callApi<T>(platform().url, token, method, path, body, options);
   expect(
     response.status,
-    `${method} ${path} as ${role}: ${String(JSON.stringify(response.body)).slice(0, 300)}`,
+    `${method} ${path} as ${typeof role === 'object' ? 'an integration' : role}: ${String(JSON.stringify(response.body)).slice(0, 300)}`,
   ).toBeLessThan(300);
   if (method !== 'GET') {
     const { items } = (
@@ -79,6 +79,70 @@ async function ok<T = Record<string, unknown>>(
 }
 
 const unique = () => randomBytes(3).toString('hex').toUpperCase();
+
+/**
+ * Every OneRoster route, as a learning platform with every OneRoster scope calls them: each record's id
+ * taken from a list, and a result sent back (a changed score, so its write leaves its audit entry).
+ */
+async function walkOneRoster(): Promise<void> {
+  const scopes = ['roster.readonly', 'gradebook.readonly', 'gradebook.createput'] as const;
+  const registered = await ok<{ integration: { clientId: string }; clientSecret: string }>(
+    'school-admin',
+    'POST',
+    '/api/v1/integrations',
+    { name: `Learning platform ${unique()}`, scopes, requestsPerMinute: 6000 },
+  );
+  const grant = await clientCredentialsGrant(platform().url, registered.integration.clientId, registered.clientSecret, [
+    ...scopes,
+  ]);
+  const as = { integrationToken: grant.body.access_token! };
+  const rostering = '/ims/oneroster/rostering/v1p2';
+  const gradebook = '/ims/oneroster/gradebook/v1p2';
+  type Ref = { sourcedId: string };
+  const first = async <T extends Ref>(path: string) =>
+    Object.values(await ok<Record<string, T[]>>(as, 'GET', `${path}${path.includes('?') ? '&' : '?'}limit=1`))[0]![0]!;
+  const lineItem = await first<Ref & { class: Ref }>(`${gradebook}/lineItems`);
+  const klass = await ok<{ class: Ref & { course: Ref; school: Ref } }>(
+    as,
+    'GET',
+    `${rostering}/classes/${lineItem.class.sourcedId}`,
+  );
+  const result = await first<Ref & { score: number; student: Ref }>(
+    `${gradebook}/classes/${lineItem.class.sourcedId}/lineItems/${lineItem.sourcedId}/results`,
+  );
+  const ids: Record<string, string> = {
+    academicSessionSourcedId: (await first(`${rostering}/academicSessions`)).sourcedId,
+    classSourcedId: lineItem.class.sourcedId,
+    courseSourcedId: klass.class.course.sourcedId,
+    enrollmentSourcedId: (await first(`${rostering}/enrollments`)).sourcedId,
+    gradingPeriodSourcedId: (await first(`${rostering}/gradingPeriods`)).sourcedId,
+    orgSourcedId: klass.class.school.sourcedId,
+    schoolSourcedId: klass.class.school.sourcedId,
+    studentSourcedId: result.student.sourcedId,
+    teacherSourcedId: (await first(`${rostering}/teachers`)).sourcedId,
+    termSourcedId: (await first(`${rostering}/terms`)).sourcedId,
+    userSourcedId: result.student.sourcedId,
+    categorySourcedId: (await first(`${gradebook}/categories`)).sourcedId,
+    lineItemSourcedId: lineItem.sourcedId,
+    resultSourcedId: result.sourcedId,
+    scoreScaleSourcedId: (await first(`${gradebook}/scoreScales`)).sourcedId,
+  };
+  for (const route of routes.filter((r) => r.path.startsWith('/ims/'))) {
+    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name]!);
+    const body =
+      route.method === 'PUT'
+        ? {
+            result: {
+              lineItem: { sourcedId: lineItem.sourcedId },
+              student: { sourcedId: result.student.sourcedId },
+              scoreStatus: 'fully graded',
+              score: result.score === 0 ? 1 : 0,
+            },
+          }
+        : undefined;
+    await ok(as, route.method, path, body);
+  }
+}
 type Page<T = { id: string }> = { items: T[]; nextCursor: string | null };
 
 describe('the API contract', () => {
@@ -94,7 +158,25 @@ describe('the API contract', () => {
       Object.values(paths)
         .flatMap((operations) => Object.values(operations).map((o) => o.operationId))
         .sort(),
-    ).toEqual(routes.map((route) => route.operation).sort());
+    ).toEqual(
+      routes
+        .filter((route) => !isStandardRoute(route))
+        .map((route) => route.operation)
+        .sort(),
+    );
+    // OneRoster's routes have a document of their own, as valid.
+    const oneRoster = oneRosterOpenApiDocument();
+    expect((await new Validator().validate(oneRoster)).errors ?? []).toEqual([]);
+    expect(
+      Object.values(oneRoster.paths)
+        .flatMap((operations) => Object.values(operations).map((o) => (o as { operationId: string }).operationId))
+        .sort(),
+    ).toEqual(
+      routes
+        .filter(isStandardRoute)
+        .map((route) => route.operation)
+        .sort(),
+    );
   });
 
   it('serves a readable page of the routes', async () => {
@@ -550,6 +632,7 @@ describe('the API contract', () => {
     expect(asIntegration.status).toBe(200);
     await ok('school-admin', 'GET', integrationPath);
     await ok('school-admin', 'POST', `${integrationPath}/revoke`);
+    await walkOneRoster();
 
     // What is deleted last: the spare records made above, which nothing else refers to.
     await ok('school-admin', 'POST', `/api/v1/students/${enrolled.id}/withdraw`, { on: '2026-10-01', reason: 'moved' });

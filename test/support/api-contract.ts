@@ -1,7 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { apiVersions, currentApiVersion } from '../../lambdas/api/api-versions';
-import { openApiDocument } from '../../lambdas/api/docs/openapi';
+import { oneRosterOpenApiDocument, openApiDocument } from '../../lambdas/api/docs/openapi';
 import { routeKey, routes } from '../../lambdas/api/routes';
 import { routeMatcher } from '../../local/gateway/route-matcher';
 import { loadApiVersionAlias } from '../../local/gateway/cloudfront-function';
@@ -21,10 +21,11 @@ type Operation = {
 const document = {
   ...openApiDocument(currentApiVersion),
   // Every version's routes, each as its own version's document describes it.
-  paths: Object.assign({}, ...apiVersions.map(({ version }) => openApiDocument(version).paths)) as Record<
-    string,
-    unknown
-  >,
+  paths: Object.assign(
+    {},
+    ...apiVersions.map(({ version }) => openApiDocument(version).paths),
+    oneRosterOpenApiDocument().paths,
+  ) as Record<string, unknown>,
 };
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);

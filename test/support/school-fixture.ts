@@ -31,6 +31,8 @@ export interface ApiResponse<T = unknown> {
   readonly roundTrips: number | undefined;
   /** The request's id, as the HTTP API names it (`apigw-requestid`): its audit entries carry it. */
   readonly requestId: string | undefined;
+  /** Every header of the answer (paging headers, Retry-After). */
+  readonly headers: Headers;
 }
 
 export interface SchoolFixture {
@@ -79,6 +81,7 @@ export async function callApi<T>(
     body: parsed as T,
     roundTrips: header === null ? undefined : Number(header),
     requestId: response.headers.get('apigw-requestid') ?? undefined,
+    headers: response.headers,
   };
 }
 

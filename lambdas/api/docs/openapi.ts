@@ -24,7 +24,9 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   }));
 }
 
-const errorResponse = (description: string, schema: 'Error' | 'GatewayError' | 'AnyError' = 'Error') => ({
+type ErrorSchemaName = 'Error' | 'GatewayError' | 'AnyError' | 'ImsxStatusInfo';
+
+const errorResponse = (description: string, schema: ErrorSchemaName = 'Error') => ({
   description,
   content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
 });
@@ -79,8 +81,13 @@ function success(route: RouteDefinition) {
   };
 }
 
+/** A route of a standard's own API (OneRoster's `/ims/…`): its refusals are in the standard's shape. */
+export const isStandardRoute = (route: Pick<RouteDefinition, 'path'>) => route.path.startsWith('/ims/');
+
 function operation(route: RouteDefinition) {
   const isPublic = route.access === 'public';
+  const refusal = (description: string, schema: ErrorSchemaName = 'Error') =>
+    errorResponse(description, isStandardRoute(route) && schema !== 'GatewayError' ? 'ImsxStatusInfo' : schema);
   const takesInput = Boolean(route.body || route.query || route.params);
   const answer = success(route);
   return {
@@ -100,24 +107,33 @@ function operation(route: RouteDefinition) {
     responses: {
       [String(route.response.status)]: answer,
       ...Object.fromEntries((route.response.alsoAs ?? []).map((status) => [String(status), answer])),
-      ...(takesInput ? { 400: errorResponse('Invalid input, field by field') } : {}),
+      ...(takesInput ? { 400: refusal('Invalid input, field by field') } : {}),
       ...(isPublic
         ? {}
         : {
             401: errorResponse('No valid token (the JWT authorizer answers)', 'GatewayError'),
-            403: errorResponse('Not allowed for this role or school'),
+            403: refusal('Not allowed for this role or school'),
           }),
-      ...(route.params || isSchoolRoute(route) ? { 404: errorResponse('Not found') } : {}),
-      ...(route.method !== 'GET' ? { 409: errorResponse('Conflicts with what exists') } : {}),
+      ...(route.params || isSchoolRoute(route) ? { 404: refusal('Not found') } : {}),
+      ...(route.method !== 'GET' ? { 409: refusal('Conflicts with what exists') } : {}),
       ...(route.gone ? { 410: errorResponse(route.gone) } : {}),
       ...(route.body
         ? { 413: errorResponse('The body is larger than the route takes (or the 10 MB API limit)', 'AnyError') }
         : {}),
       ...(isCsvFile(route.body) ? { 415: errorResponse('The body is not text/csv') } : {}),
       ...(isFormFields(route.body) ? { 415: errorResponse('The body is not a form') } : {}),
-      ...(isSchoolRoute(route)
-        ? { 503: errorResponse('The school is read-only for a few minutes while it is moved') }
+      ...(isStandardRoute(route) && route.method !== 'GET'
+        ? { 422: refusal('Well-formed, but not something the school can take') }
         : {}),
+      ...(isIntegrationAccess(route.access)
+        ? {
+            429: {
+              ...refusal("Past the integration's rate: try again after Retry-After seconds"),
+              headers: { 'retry-after': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
+            },
+          }
+        : {}),
+      ...(isSchoolRoute(route) ? { 503: refusal('The school is read-only for a few minutes while it is moved') } : {}),
     },
   };
 }
@@ -148,6 +164,40 @@ const errorSchema = {
   },
 };
 
+/** OneRoster's `imsx_StatusInfo` of a failure, as the OneRoster routes answer it. */
+const imsxStatusInfoSchema = {
+  type: 'object',
+  required: ['imsx_codeMajor', 'imsx_severity'],
+  additionalProperties: false,
+  properties: {
+    imsx_codeMajor: { enum: ['success', 'processing', 'failure', 'unsupported'] },
+    imsx_severity: { enum: ['status', 'warning', 'error'] },
+    imsx_description: { type: 'string' },
+    imsx_CodeMinor: {
+      type: 'object',
+      required: ['imsx_codeMinorField'],
+      additionalProperties: false,
+      properties: {
+        imsx_codeMinorField: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            required: ['imsx_codeMinorFieldName', 'imsx_codeMinorFieldValue'],
+            additionalProperties: false,
+            properties: { imsx_codeMinorFieldName: { type: 'string' }, imsx_codeMinorFieldValue: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+};
+
+/** The routes of standards' own APIs (OneRoster 1.2), versioned by their own paths. */
+export function standardRoutes(declared: readonly RouteDefinition[] = routes): RouteDefinition[] {
+  return declared.filter(isStandardRoute);
+}
+
 /** A version's routes, with the routes outside any version (health, the version list, links in e-mails). */
 export function routesOfVersion(version: string, declared: readonly RouteDefinition[] = routes): RouteDefinition[] {
   return declared.filter(
@@ -160,18 +210,35 @@ export function routesOfVersion(version: string, declared: readonly RouteDefinit
  * schemas the handlers validate with); never written by hand.
  */
 export function openApiDocument(version: string = currentApiVersion, declared: readonly RouteDefinition[] = routes) {
+  return documentOf(routesOfVersion(version, declared), {
+    title: 'Campus Cloud API',
+    version,
+    description:
+      "School management for many schools. The school comes only from the signed-in user's token; lists are paged with cursors.",
+  });
+}
+
+/** The OpenAPI 3.1 document of the school's OneRoster 1.2 rostering and gradebook services, for integrations. */
+export function oneRosterOpenApiDocument(declared: readonly RouteDefinition[] = routes) {
+  return documentOf(standardRoutes(declared), {
+    title: 'Campus Cloud OneRoster 1.2',
+    version: 'v1p2',
+    description:
+      "The school's rostering and gradebook as OneRoster 1.2 (REST binding), for integrations with a client-credentials token of its scopes; the school is the token's. Lists take limit, offset, sort, orderBy, filter and fields; refusals are imsx_StatusInfo.",
+  });
+}
+
+function documentOf(
+  selected: readonly RouteDefinition[],
+  info: { readonly title: string; readonly version: string; readonly description: string },
+) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routesOfVersion(version, declared)) {
+  for (const route of selected) {
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
   }
   return {
     openapi: '3.1.0',
-    info: {
-      title: 'Campus Cloud API',
-      version,
-      description:
-        "School management for many schools. The school comes only from the signed-in user's token; lists are paged with cursors.",
-    },
+    info,
     servers: [{ url: '/' }],
     paths,
     components: {
@@ -198,6 +265,8 @@ export function openApiDocument(version: string = currentApiVersion, declared: r
           properties: { message: { type: 'string' } },
         },
         AnyError: { oneOf: [{ $ref: '#/components/schemas/Error' }, { $ref: '#/components/schemas/GatewayError' }] },
+        /** OneRoster's refusals: a failure with the spec's code minor, the platform's message as its description. */
+        ImsxStatusInfo: imsxStatusInfoSchema,
       },
     },
   };
