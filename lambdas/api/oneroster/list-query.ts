@@ -20,9 +20,23 @@ export interface QueryableField {
 
 export type QueryableFields = Readonly<Record<string, QueryableField>>;
 
+/**
+ * The most records one page holds, whatever `limit` asks: a page is one Data API answer, which
+ * may not pass 1 MB, and a record with its references is up to about 1.5 KB. A client reads on
+ * with the Link header's next page, as the spec has it do.
+ */
+export const largestPage = 500;
+
 /** The query parameters of every OneRoster collection endpoint, as the route declarations take them. */
 export const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(10_000).default(100),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(100)
+    .transform((limit) => Math.min(limit, largestPage))
+    .describe(`Records a page (default 100); at most ${largestPage} are given, the Link header names the next page.`),
   offset: z.coerce.number().int().min(0).default(0),
   sort: z.string().max(100).optional(),
   orderBy: z.enum(['asc', 'desc']).default('asc'),
@@ -134,14 +148,20 @@ export function filterSql(
   return { sql: `(${conditions.join(` ${logic} `)})`, params };
 }
 
-/** The ORDER BY of a list: the sort field, then the id so pages never overlap. */
+/**
+ * The ORDER BY of a list: the sort field, then the id so pages never overlap. Ids are ordered by
+ * their bytes (`COLLATE "C"`): an id has no language, and a byte order sorts a school's 180,000
+ * results several times faster than a language's collation would.
+ */
 export function orderSql(query: Pick<ListQuery, 'sort' | 'orderBy'>, fields: QueryableFields): string {
   const direction = query.orderBy === 'desc' ? 'DESC' : 'ASC';
-  const id = fields.sourcedId!.sql;
+  const id = `${fields.sourcedId!.sql} COLLATE "C"`;
   if (query.sort === undefined || query.sort === '') return `${id} ${direction}`;
   const known = fields[query.sort];
-  if (!known)
-    throw oneRosterRefusal(400, 'invalid_sort_field', `"${query.sort}" is not a field a list can be sorted on here.`);
+  // OneRoster 1.2 has no code of its own for a sort field it does not know (1.1's invalid_sort_field is gone).
+  if (!known) {
+    throw oneRosterRefusal(400, 'invaliddata', `"${query.sort}" is not a field a list can be sorted on here.`);
+  }
   return `${known.sql} ${direction} NULLS LAST, ${id} ${direction}`;
 }
 

@@ -14,8 +14,7 @@ import type { RecordType } from './roster-records';
 
 /**
  * Lists and single records of a record type, as OneRoster's endpoints answer them: one round trip
- * for a page (records, total and whether the records it is under exist), and a second only when
- * a page past the end needs the total on its own.
+ * for a page (its records, the total and whether the records it is under exist).
  */
 
 /** A record the listed ones are under (`/classes/{id}/students`: the class): it must exist, or 404. */
@@ -75,28 +74,23 @@ export async function listRecords(
     offset: query.offset,
   };
   const rows = await db.query<{ parentsFound: string; total: number | null; record: string | null }>(
-    `WITH v AS (${type.rows}),
+    // Inlined into the page and the count, so each is planned on its own (the page can stop at its limit).
+    `WITH v AS NOT MATERIALIZED (${type.rows}),
      page AS (
-       SELECT v.*, count(*) OVER () AS total_count, row_number() OVER (ORDER BY ${order}) AS position
-         FROM v WHERE ${where} ORDER BY ${order} LIMIT :limit OFFSET :offset)
+       SELECT ordered.*, row_number() OVER () AS position
+         FROM (SELECT v.* FROM v WHERE ${where} ORDER BY ${order} LIMIT :limit OFFSET :offset) ordered),
+     total AS (SELECT count(*) AS total_count FROM v WHERE ${where})
      SELECT concat(${parents.length ? parents.map((parent, index) => `${parentCheckSql(parent, index)}::int`).join(', ') : "''"}) AS "parentsFound",
-            p.total_count::int AS total,
+            total.total_count::int AS total,
             CASE WHEN p."sourcedId" IS NOT NULL THEN (${type.record})::text END AS record
-       FROM (SELECT 1) one LEFT JOIN page p ON true ORDER BY p.position`,
+       FROM total LEFT JOIN page p ON true ORDER BY p.position`,
     params,
   );
   // One digit per parent, 1 when it exists.
   const missing = parents.find((_, index) => rows[0]!.parentsFound[index] !== '1');
   if (missing) throw unknownObject(missing.what, missing.id);
   const records = rows.filter((row) => row.record !== null).map((row) => pick(jsonColumn(row.record!), fields));
-  let total = rows[0]!.total ?? 0;
-  if (records.length === 0 && query.offset > 0) {
-    const [counted] = await db.query<{ total: number }>(
-      `WITH v AS (${type.rows}) SELECT count(*)::int AS total FROM v WHERE ${where}`,
-      { ...school, ...parentParams(parents), ...filter.params },
-    );
-    total = counted!.total;
-  }
+  const total = rows[0]!.total ?? 0;
   return reply(200, { [key]: records }, pagingHeaders(event.rawPath, event.rawQueryString, query, total));
 }
 
