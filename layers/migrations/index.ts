@@ -20,6 +20,7 @@ import { changeTimes } from './0019-change-times';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
+export { restoringSetting } from './0019-change-times';
 
 /** Every migration of a school database, in order. */
 export const schoolMigrations: readonly Migration[] = [

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isIntegrationAccess, rolesOf } from '../../lambdas/api/route-contract';
 import { routeKey, routes } from '../../lambdas/api/routes';
+import { integrationScopeNames } from '../../lambdas/shared/integration-scopes';
 import type { Role } from '../../lambdas/shared/roles';
 import { useLocalPlatform } from '../support/local-platform';
-import { type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
+import { callApi, type SchoolFixture, type SchoolUser, schoolFixture } from '../support/school-fixture';
+import { clientCredentialsGrant } from '../support/sign-in';
 
 const platform = useLocalPlatform('fuzz');
 let school: SchoolFixture;
@@ -24,7 +27,27 @@ beforeAll(async () => {
      SELECT json_build_array((SELECT id FROM year), (SELECT id FROM grade), (SELECT id FROM klass), (SELECT id FROM pupil))::text AS ids`,
   );
   realIds = JSON.parse(row!.ids);
+  // The routes integrations call (OneRoster's results), as an integration holding every scope.
+  const scopes = [...integrationScopeNames];
+  const registered = await users
+    .get('school-admin')!
+    .call<{ integration: { clientId: string }; clientSecret: string }>('POST', '/api/v1/integrations', {
+      name: 'Fuzz LMS',
+      scopes,
+      requestsPerMinute: 6000,
+    });
+  const token = (
+    await clientCredentialsGrant(
+      platform().url,
+      registered.body.integration.clientId,
+      registered.body.clientSecret,
+      scopes,
+    )
+  ).body.access_token!;
+  asIntegration = (method, path, payload) => callApi(platform().url, token, method, path, payload);
 });
+
+let asIntegration: SchoolUser['call'];
 
 /** Rows in every table of the school database, so that any write shows. */
 async function rowCount(): Promise<number> {
@@ -85,14 +108,17 @@ describe('random bodies at every write route (fast-check)', () => {
   it('never answer 5xx, and a refused request writes nothing', async () => {
     const failures: string[] = [];
     for (const route of writeRoutes) {
-      const role = (route.access as readonly Role[]).find((r) => users.has(r));
-      if (!role) continue;
-      const user = users.get(role)!;
+      const role = rolesOf(route.access).find((r) => users.has(r));
+      const user = role ? users.get(role) : undefined;
+      const call: SchoolUser['call'] | undefined = isIntegrationAccess(route.access)
+        ? asIntegration
+        : user && ((method, path, payload) => user.call(method, path, payload));
+      if (!call) continue;
       await fc.assert(
         fc.asyncProperty(body(), fc.constantFrom(...realIds, randomUUID()), async (payload, id) => {
           const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'date' ? '2026-09-14' : id));
           const before = await rowCount();
-          const response = await user.call(route.method, path, payload);
+          const response = await call(route.method, path, payload);
           if (response.status >= 500)
             failures.push(`${routeKey(route)} → ${response.status} for ${JSON.stringify(payload)}`);
           if (response.status >= 400 && (await rowCount()) !== before) {

@@ -444,30 +444,56 @@ describe('OneRoster 1.2 rostering and gradebook', () => {
     await refusedFor({ result: { ...result, student: { sourcedId: ids.eva } } }, 400, 'invaliddata', 'other-id');
     await refusedFor({ result: { ...result, sourcedId: undefined } }, 422, 'invaliddata', 'second-id');
     await refusedFor({ result: { ...result, scoreStatus: 'submitted' } }, 400, 'invaliddata');
+    await refusedFor({ result: { ...result, status: 'tobedeleted' } }, 400, 'invaliddata');
+    await refusedFor({ result: { ...result, textScore: 'B+' } }, 400, 'invaliddata');
     await refusedFor({ result: { ...result, lineItem: { sourcedId: 'nothing' } } }, 404, 'unknownobject');
     expect((await get<{ result: { score: number } }>(`${gradebook}/results/${resultId}`)).body.result.score).toBe(17);
   });
 
-  it('shows nothing of a student whose guardian refused integrations', async () => {
-    expect(
-      (
-        await admin.call('PUT', `/api/v1/students/${ids.carla}/consents/integrations`, {
-          status: 'refused',
-          method: 'paper',
-        })
-      ).status,
-    ).toBe(200);
-    const students = (await get<{ users: { sourcedId: string }[] }>(`${rostering}/students`)).body.users;
-    expect(students.map((s) => s.sourcedId)).not.toContain(ids.carla);
-    expectRefusal(await get(`${rostering}/students/${ids.carla}`), 404, 'unknownobject');
-    const enrollments = (await get<{ enrollments: { user: { sourcedId: string } }[] }>(`${rostering}/enrollments`)).body
-      .enrollments;
-    expect(enrollments.some((e) => e.user.sourcedId === ids.carla)).toBe(false);
+  it('shows nothing of a student whose guardian refused integrations, and tells a delta sync to delete them', async () => {
+    const since = new Date(Date.now() - 1).toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const decide = async (status: string) =>
+      expect(
+        (await admin.call('PUT', `/api/v1/students/${ids.carla}/consents/integrations`, { status, method: 'paper' }))
+          .status,
+      ).toBe(200);
+    await decide('refused');
+    // Only her removal is left: her id, tobedeleted, nothing else of her.
+    const students = (
+      await get<{ users: { sourcedId: string; status: string; givenName: string }[] }>(`${rostering}/students`)
+    ).body.users;
+    expect(students.filter((s) => s.sourcedId === ids.carla)).toEqual([
+      expect.objectContaining({ status: 'tobedeleted', givenName: '', familyName: '' }),
+    ]);
+    expect(JSON.stringify(students)).not.toContain('Carla');
+    const enrollments = (
+      await get<{ enrollments: { status: string; user: { sourcedId: string } }[] }>(`${rostering}/enrollments`)
+    ).body.enrollments;
+    const hers = enrollments.filter((e) => e.user.sourcedId === ids.carla);
+    expect(hers.length).toBeGreaterThan(0);
+    expect(hers.every((e) => e.status === 'tobedeleted')).toBe(true);
     const results = (await get<{ results: { student: { sourcedId: string } }[] }>(`${gradebook}/results?limit=500`))
       .body.results;
     expect(results.some((r) => r.student.sourcedId === ids.carla)).toBe(false);
-    // Her uncle is a user only through her.
-    expectRefusal(await get(`${rostering}/users/${ids.rui}`), 404, 'unknownobject');
+    expect(
+      (await get<{ users: { sourcedId: string }[] }>(`${rostering}/classes/${ids.math7A}/students`)).body.users.map(
+        (u) => u.sourcedId,
+      ),
+    ).not.toContain(ids.carla);
+    // Her uncle was a user only through her: removed too, his name gone.
+    const rui = (await get<{ user: Record<string, unknown> }>(`${rostering}/users/${ids.rui}`)).body.user;
+    expect(rui).toMatchObject({ status: 'tobedeleted', givenName: '', roles: [{ role: 'guardian' }] });
+    // A delta sync since before the refusal learns all of it.
+    const delta = `filter=${encodeURIComponent(`dateLastModified>'${since}'`)}`;
+    const removed = (await get<{ users: { sourcedId: string; status: string }[] }>(`${rostering}/users?${delta}`)).body
+      .users;
+    expect(
+      removed
+        .filter((u) => u.status === 'tobedeleted')
+        .map((u) => u.sourcedId)
+        .sort(),
+    ).toEqual([ids.carla, ids.rui].sort());
     expectRefusal(
       await callApi(platform().url, token, 'PUT', `${gradebook}/results/for-carla`, {
         result: {
@@ -480,5 +506,38 @@ describe('OneRoster 1.2 rostering and gradebook', () => {
       400,
       'invaliddata',
     );
+
+    // Consent given again: she is back, and a delta sync since then sees her.
+    const given = new Date(Date.now() - 1).toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await decide('given');
+    const back = (
+      await get<{ users: { sourcedId: string; status: string }[] }>(
+        `${rostering}/students?filter=${encodeURIComponent(`dateLastModified>'${given}'`)}`,
+      )
+    ).body.users;
+    expect(back).toEqual([expect.objectContaining({ sourcedId: ids.carla, status: 'active', givenName: 'Carla' })]);
+  });
+
+  it('lists staff of another role who teach among the teachers, with a secondary teacher role', async () => {
+    await school.db.execute(
+      `INSERT INTO teaching_assignments (staff_id, class_id, subject_id)
+       SELECT st.id, c.id, sub.id FROM staff st, classes c, subjects sub
+        WHERE st.role = 'school-admin' AND c.name = '7B' AND sub.code = 'POR'`,
+    );
+    const teachers = (
+      await get<{ users: { givenName: string; roles: { roleType: string; role: string }[] }[] }>(
+        `${rostering}/teachers`,
+      )
+    ).body.users;
+    const helena = teachers.find((t) => t.givenName === 'Helena')!;
+    expect(helena.roles.map((r) => `${r.roleType} ${r.role}`)).toEqual([
+      'primary siteAdministrator',
+      'secondary teacher',
+    ]);
+    const term = (await get<{ academicSession: { endDate: string } }>(`${rostering}/terms/${ids.term}`)).body
+      .academicSession;
+    // The spec's end dates are exclusive: the term's last day is 18 December.
+    expect(term.endDate).toBe('2026-12-19');
   });
 });

@@ -62,6 +62,11 @@ describe("OneRoster's list semantics", () => {
     expect(filterSql("familyName~'50%_'", fields).params).toEqual({ f0: '%50\\%\\_%' });
     expect(codeOf(() => filterSql("score='ten'", fields))).toBe('invalid_filter_field');
     expect(codeOf(() => filterSql("shoeSize='42'", fields))).toBe('invalid_filter_field');
+    // Only a record's own fields: not what every object has.
+    expect(codeOf(() => filterSql("constructor='x'", fields))).toBe('invalid_filter_field');
+    expect(codeOf(() => orderSql({ sort: 'toString', orderBy: 'asc' }, fields))).toBe('invaliddata');
+    // A day that does not exist.
+    expect(codeOf(() => filterSql("dateLastModified>'2026-02-30'", fields))).toBe('invalid_filter_field');
   });
 
   it('sorts by a known field then by id in byte order, and refuses another', () => {

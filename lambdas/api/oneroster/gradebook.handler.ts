@@ -41,7 +41,10 @@ const implementations = {
   getResultsForLineItemForClass: lister('results', (p) => ({
     type: results,
     where: 'v.class_id = :parent0 AND v.assessment_id::text = :parent1',
-    parents: [aClass(p.classSourcedId!), { type: lineItems, id: p.lineItemSourcedId!, what: 'line item' }],
+    parents: [
+      aClass(p.classSourcedId!),
+      { type: lineItems, id: p.lineItemSourcedId!, where: 'pv.class_id = :parent0', what: 'line item of the class' },
+    ],
   })),
   getResultsForClass: lister('results', (p) => ({
     type: results,

@@ -34,6 +34,7 @@ export async function putResult(
     existingId: string | null;
     created: boolean;
     changed: boolean;
+    raced: boolean;
     classId: string | null;
   }>(
     `WITH target AS (SELECT * FROM assessments WHERE id::text = :lineItemId),
@@ -58,7 +59,8 @@ export async function putResult(
        SELECT assessment_id, student_id, score, :auditActor, :resultId FROM accepted
        ON CONFLICT (assessment_id, student_id) DO UPDATE
           SET score = excluded.score, entered_by = excluded.entered_by, entered_at = now()
-        WHERE scores.score IS DISTINCT FROM excluded.score
+        -- A score written meanwhile under another id is not taken over (see "raced").
+        WHERE scores.score IS DISTINCT FROM excluded.score AND scores.result_sourced_id = excluded.result_sourced_id
        RETURNING *),
      ${auditEntry({ action: 'enter', entity: 'score', rows: 'many', entityId: '(SELECT id::text FROM target)', ...scoresAudited })}
      SELECT EXISTS (SELECT 1 FROM target) AS "lineItemFound", EXISTS (SELECT 1 FROM pupil) AS "studentFound",
@@ -67,6 +69,8 @@ export async function putResult(
             (SELECT result_sourced_id FROM existing) AS "existingId",
             EXISTS (SELECT 1 FROM accepted) AND NOT EXISTS (SELECT 1 FROM existing) AS created,
             EXISTS (SELECT 1 FROM upserted) AS changed,
+            EXISTS (SELECT 1 FROM accepted) AND NOT EXISTS (SELECT 1 FROM existing)
+              AND NOT EXISTS (SELECT 1 FROM upserted) AS raced,
             (SELECT class_id::text FROM target) AS "classId"`,
     {
       lineItemId: result.lineItem.sourcedId,
@@ -93,6 +97,14 @@ export async function putResult(
       422,
       'invaliddata',
       `This student already has a result for this line item, ${row!.existingId}: send it to that id.`,
+    );
+  }
+  if (row!.raced) {
+    // Another result for the pair was written while this one was: nothing of this one was.
+    throw oneRosterRefusal(
+      422,
+      'invaliddata',
+      'A result for this student and line item was written at the same time: read it and send yours to its id.',
     );
   }
   return { created: row!.created, changed: row!.changed, classId: row!.classId! };

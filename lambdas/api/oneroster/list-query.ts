@@ -115,11 +115,19 @@ const castOf: Record<FieldKind, string> = {
   boolean: 'boolean',
 };
 
+/** A day that exists: 2026-02-30 is refused here, not by the database. */
+function isRealDay(day: string): boolean {
+  const at = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(day);
+}
+
 const valueChecks: Record<FieldKind, (value: string) => boolean> = {
   text: () => true,
-  date: (value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)),
+  date: (value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && isRealDay(value),
   datetime: (value) =>
-    /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)),
+    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(value) &&
+    isRealDay(value.slice(0, 10)) &&
+    !Number.isNaN(Date.parse(value)),
   number: (value) => /^-?\d+(\.\d+)?$/.test(value),
   boolean: (value) => value === 'true' || value === 'false',
 };
@@ -133,7 +141,8 @@ export function filterSql(
   const { predicates, logic } = parseFilter(filter);
   const params: Record<string, SqlValue> = {};
   const conditions = predicates.map(({ field, operator, value }, index) => {
-    const known = fields[field];
+    // Own fields only: `constructor` is no field of a record.
+    const known = Object.hasOwn(fields, field) ? fields[field] : undefined;
     if (!known) throw badFilter(`"${field}" is not a field that can be filtered on here`);
     if (!valueChecks[known.kind](value)) throw badFilter(`"${value}" is not a ${known.kind} value for ${field}`);
     const name = `f${index}`;
@@ -157,7 +166,7 @@ export function orderSql(query: Pick<ListQuery, 'sort' | 'orderBy'>, fields: Que
   const direction = query.orderBy === 'desc' ? 'DESC' : 'ASC';
   const id = `${fields.sourcedId!.sql} COLLATE "C"`;
   if (query.sort === undefined || query.sort === '') return `${id} ${direction}`;
-  const known = fields[query.sort];
+  const known = Object.hasOwn(fields, query.sort) ? fields[query.sort] : undefined;
   // OneRoster 1.2 has no code of its own for a sort field it does not know (1.1's invalid_sort_field is gone).
   if (!known) {
     throw oneRosterRefusal(400, 'invaliddata', `"${query.sort}" is not a field a list can be sorted on here.`);

@@ -131,13 +131,14 @@ const reference = z.object({ sourcedId: z.string().min(1).max(255) }).loose();
 /**
  * A result a learning platform sends (`PUT /results/{sourcedId}`): the line item and student it is
  * for and a numeric score, in the spec's shape. Only what the school's gradebook holds is kept:
- * a fully graded score; other statuses and text scores are refused rather than silently dropped.
+ * a fully graded numeric score; other score statuses, text scores and a deletion are refused rather than
+ * silently dropped (a comment is accepted and not kept).
  */
 export const resultPut = z.object({
   result: z
     .object({
       sourcedId: z.string().min(1).max(255).optional(),
-      status: z.enum(['active', 'tobedeleted']).optional(),
+      status: z.literal('active', { error: "must be 'active': a result is not deleted through this route" }).optional(),
       lineItem: reference,
       student: reference,
       class: reference.optional(),
@@ -145,6 +146,7 @@ export const resultPut = z.object({
       score: z.number().min(0),
       scoreDate: z.iso.date().optional(),
       comment: z.string().max(500).optional(),
+      textScore: z.never({ error: 'is not kept: the gradebook keeps numeric scores' }).optional(),
     })
     .loose(),
 });

@@ -77,8 +77,8 @@ export async function listRecords(
     // Inlined into the page and the count, so each is planned on its own (the page can stop at its limit).
     `WITH v AS NOT MATERIALIZED (${type.rows}),
      page AS (
-       SELECT ordered.*, row_number() OVER () AS position
-         FROM (SELECT v.* FROM v WHERE ${where} ORDER BY ${order} LIMIT :limit OFFSET :offset) ordered),
+       SELECT v.*, row_number() OVER (ORDER BY ${order}) AS position
+         FROM v WHERE ${where} ORDER BY ${order} LIMIT :limit OFFSET :offset),
      total AS (SELECT count(*) AS total_count FROM v WHERE ${where})
      SELECT concat(${parents.length ? parents.map((parent, index) => `${parentCheckSql(parent, index)}::int`).join(', ') : "''"}) AS "parentsFound",
             total.total_count::int AS total,

@@ -93,19 +93,22 @@ export const orgs: RecordType = {
   names: [...baseNames, 'name', 'type', 'identifier', 'parent', 'children'],
 };
 
-/** Academic years (schoolYear), their terms (term) and each term's grading period (gradingPeriod). */
+/**
+ * Academic years (schoolYear), their terms (term) and each term's grading period (gradingPeriod).
+ * OneRoster's end dates are exclusive, the school's last days inclusive: a session ends the day after.
+ */
 export const academicSessions: RecordType = {
   rows: `SELECT y.id::text AS "sourcedId", 'active' AS status, y.updated_at AS "dateLastModified", y.name AS title,
-                'schoolYear' AS type, y.starts_on AS "startDate", y.ends_on AS "endDate",
+                'schoolYear' AS type, y.starts_on AS "startDate", y.ends_on + 1 AS "endDate",
                 extract(year FROM y.ends_on)::text AS "schoolYear", NULL::uuid AS parent_id, y.id AS year_id, NULL::uuid AS term_id
            FROM academic_years y
          UNION ALL
-         SELECT t.id::text, 'active', greatest(t.updated_at, y.updated_at), t.name, 'term', t.starts_on, t.ends_on,
+         SELECT t.id::text, 'active', greatest(t.updated_at, y.updated_at), t.name, 'term', t.starts_on, t.ends_on + 1,
                 extract(year FROM y.ends_on)::text, y.id, y.id, t.id
            FROM terms t JOIN academic_years y ON y.id = t.academic_year_id
          UNION ALL
          SELECT roster_id('gradingPeriod', t.id)::text, 'active', greatest(t.updated_at, y.updated_at), t.name,
-                'gradingPeriod', t.starts_on, t.ends_on, extract(year FROM y.ends_on)::text, t.id, y.id, t.id
+                'gradingPeriod', t.starts_on, t.ends_on + 1, extract(year FROM y.ends_on)::text, t.id, y.id, t.id
            FROM terms t JOIN academic_years y ON y.id = t.academic_year_id`,
   record: `jsonb_strip_nulls(jsonb_build_object(${commonJson}, 'title', p.title, 'type', p.type,
              'startDate', p."startDate", 'endDate', p."endDate", 'schoolYear', p."schoolYear",
@@ -201,23 +204,27 @@ const userRows = `WITH shown AS ${shownStudents},
               coalesce(nullif(substr(st.name, length(split_part(st.name, ' ', 1)) + 2), ''), st.name) AS "familyName",
               st.email, NULL::text AS identifier,
               CASE st.role WHEN 'teacher' THEN 'teacher' WHEN 'school-admin' THEN 'siteAdministrator' ELSE 'ext:bursar' END AS role,
+              -- Staff of another role who teach a class (an admin with a subject) are teachers too.
+              st.role = 'teacher' OR EXISTS (SELECT 1 FROM teaching_assignments ta WHERE ta.staff_id = st.id)
+                OR EXISTS (SELECT 1 FROM classes c WHERE c.homeroom_teacher_id = st.id) AS teaches,
               st.id AS person_id, 'staff' AS kind
          FROM staff st
        UNION ALL
        SELECT s.id::text, ${statusOf("s.status = 'active'")}, s.updated_at, s.admission_no, (s.status = 'active')::text,
-              s.given_name, s.family_name, NULL, s.admission_no, 'student', s.id, 'student'
+              s.given_name, s.family_name, NULL, s.admission_no, 'student', false, s.id, 'student'
          FROM shown s
        UNION ALL
        SELECT g.id::text, 'active', g.updated_at, coalesce(g.email, g.id::text), (g.user_sub IS NOT NULL)::text,
               split_part(g.name, ' ', 1), coalesce(nullif(substr(g.name, length(split_part(g.name, ' ', 1)) + 2), ''), g.name),
               g.email, NULL, (SELECT ${guardianRoleSql('sg.relationship')} FROM student_guardians sg
                                WHERE sg.guardian_id = g.id ORDER BY sg.created_at LIMIT 1),
-              g.id, 'guardian'
+              false, g.id, 'guardian'
          FROM guardians g
         WHERE EXISTS (SELECT 1 FROM student_guardians sg JOIN shown s ON s.id = sg.student_id WHERE sg.guardian_id = g.id))
      SELECT * FROM live
      UNION ALL
-     SELECT r.sourced_id::text, 'tobedeleted', r.removed_at, r.sourced_id::text, 'false', '', '', NULL, NULL, r.role, r.sourced_id, 'removed'
+     SELECT r.sourced_id::text, 'tobedeleted', r.removed_at, r.sourced_id::text, 'false', '', '', NULL, NULL, r.role,
+            r.role = 'teacher', r.sourced_id, 'removed'
        FROM roster_removals r
       WHERE r.kind = 'user' AND NOT EXISTS (SELECT 1 FROM live l WHERE l."sourcedId" = r.sourced_id::text)`;
 
@@ -227,7 +234,10 @@ export const users: RecordType = {
              'givenName', p."givenName", 'familyName', p."familyName", 'email', p.email, 'identifier', p.identifier,
              'userIds', CASE WHEN p.identifier IS NOT NULL
                           THEN jsonb_build_array(jsonb_build_object('type', 'admissionNumber', 'identifier', p.identifier)) END,
-             'roles', jsonb_build_array(jsonb_build_object('roleType', 'primary', 'role', p.role, 'org', ${refs.org(schoolIdSql)})),
+             'roles', jsonb_build_array(jsonb_build_object('roleType', 'primary', 'role', p.role, 'org', ${refs.org(schoolIdSql)}))
+                      || CASE WHEN p.teaches AND p.role <> 'teacher'
+                           THEN jsonb_build_array(jsonb_build_object('roleType', 'secondary', 'role', 'teacher', 'org', ${refs.org(schoolIdSql)}))
+                           ELSE '[]'::jsonb END,
              'primaryOrg', ${refs.org(schoolIdSql)},
              'agents', CASE p.kind
                WHEN 'student' THEN (SELECT coalesce(jsonb_agg(${refs.user('sg.guardian_id')} ORDER BY sg.created_at), '[]')
@@ -361,8 +371,8 @@ export const lineItems: RecordType = {
   fields: {
     ...common,
     title: { sql: 'v.title', kind: 'text' },
-    assignDate: { sql: 'v."assignDate"', kind: 'date' },
-    dueDate: { sql: 'v."dueDate"', kind: 'date' },
+    assignDate: { sql: 'v."assignDate"::timestamptz', kind: 'datetime' },
+    dueDate: { sql: 'v."dueDate"::timestamptz', kind: 'datetime' },
     resultValueMin: { sql: 'v."resultValueMin"', kind: 'number' },
     resultValueMax: { sql: 'v."resultValueMax"', kind: 'number' },
   },

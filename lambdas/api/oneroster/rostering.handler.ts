@@ -12,7 +12,7 @@ const classesOfUser = (param: string, role?: string) =>
 
 /** SQL: the users (ids) enrolled in a class, in a role. */
 const usersOfClass = (param: string, role: string) =>
-  `v.role = '${role}' AND v."sourcedId" IN (SELECT e.user_id::text FROM (${enrollments.rows}) e
+  `v."sourcedId" IN (SELECT e.user_id::text FROM (${enrollments.rows}) e
                       WHERE e.class_id = :${param} AND e.status = 'active' AND e.role = '${role}')`;
 
 const school = (id: string): Parent => ({ type: orgs, id, what: 'school' });
@@ -83,7 +83,7 @@ const implementations = {
   })),
   getTeachersForSchool: lister('users', (p) => ({
     type: users,
-    where: "v.role = 'teacher'",
+    where: 'v.teaches',
     parents: [school(p.schoolSourcedId!)],
   })),
   getTermsForSchool: lister('academicSessions', (p) => ({
@@ -98,12 +98,12 @@ const implementations = {
     where: classesOfUser('parent0', 'student'),
     parents: [{ type: users, id: p.studentSourcedId!, where: "pv.role = 'student'", what: 'student' }],
   })),
-  getAllTeachers: lister('users', () => ({ type: users, where: "v.role = 'teacher'" })),
-  getTeacher: getter('user', 'teacherSourcedId', { type: users, where: "v.role = 'teacher'", what: 'teacher' }),
+  getAllTeachers: lister('users', () => ({ type: users, where: 'v.teaches' })),
+  getTeacher: getter('user', 'teacherSourcedId', { type: users, where: 'v.teaches', what: 'teacher' }),
   getClassesForTeacher: lister('classes', (p) => ({
     type: classes,
     where: classesOfUser('parent0', 'teacher'),
-    parents: [{ type: users, id: p.teacherSourcedId!, where: "pv.role = 'teacher'", what: 'teacher' }],
+    parents: [{ type: users, id: p.teacherSourcedId!, where: 'pv.teaches', what: 'teacher' }],
   })),
   getAllTerms: lister('academicSessions', () => ({ type: academicSessions, where: "v.type = 'term'" })),
   getRosterTerm: getter('academicSession', 'termSourcedId', {
